@@ -1,0 +1,291 @@
+"""Site settings: `sitegen.yaml`, read into a typed `SiteConfig`.
+
+Only `name` and `base_url` are needed; everything else has a default. A site
+can relabel the built-in review types, change their windows and add its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sitegen import yamlfile
+from sitegen.problems import Problem, error
+from sitegen.schema import Choice, Custom, Field, Invalid, Text, TextList, Url, validate
+from sitegen.visibility import ONE_YEAR, Window, parse_window
+
+CONFIG_FILE = "sitegen.yaml"
+
+
+@dataclass(frozen=True)
+class Library:
+    key: str
+    title: str
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewType:
+    key: str
+    label: str  # plural heading: "Safeguarding Adults Reviews"
+    singular: str  # "Safeguarding Adults Review"
+    short: str  # "SAR"
+    description: str  # one sentence: what this review is
+    window: Window = ONE_YEAR
+    library: str | None = None  # key into SiteConfig.libraries
+    requires: tuple[str, ...] = ()  # front-matter fields an entry must have to publish
+    broken: bool = False  # its settings have an error: its entries are withheld
+
+
+@dataclass(frozen=True)
+class Contact:
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    name: str
+    base_url: str  # without a trailing slash
+    timezone: str = "Europe/London"
+    language: str = "en-GB"
+    contact: Contact = field(default_factory=Contact)
+    types: dict[str, ReviewType] = field(default_factory=dict)
+    libraries: dict[str, Library] = field(default_factory=dict)
+    on_expiry: str = "notice"  # or "remove"
+    logo: str | None = None
+    accent_colour: str | None = None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "themes"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".sitegen-cache"
+
+    def url(self, path: str) -> str:
+        """Absolute address of a site path such as '/sar/adult-a/'."""
+        return self.base_url + path
+
+
+DEFAULT_LIBRARIES = {
+    "sar-library": Library(
+        "sar-library", "National SAR Library",
+        "https://www.scie.org.uk/safeguarding/adults/reviews/library",
+        "Safeguarding Adults Reviews published across England since April 2019."),
+    "nspcc": Library(
+        "nspcc", "NSPCC National Case Review Repository",
+        "https://learning.nspcc.org.uk/case-reviews/national-case-review-repository",
+        "Child Safeguarding Practice Reviews and Serious Case Reviews from across the UK."),
+    "panel": Library(
+        "panel", "Child Safeguarding Practice Review Panel: national reviews",
+        "https://www.gov.uk/government/organisations/child-safeguarding-practice-review-panel",
+        "National reviews and reports of the Child Safeguarding Practice Review Panel."),
+    "dhr-library": Library(
+        "dhr-library", "Home Office Domestic Homicide Review library",
+        "https://www.gov.uk/government/collections/domestic-homicide-review",
+        "Domestic Homicide Reviews (Domestic Abuse Related Death Reviews) and Home Office guidance."),
+}
+
+DEFAULT_TYPES = {
+    "sar": ReviewType(
+        "sar", "Safeguarding Adults Reviews", "Safeguarding Adults Review", "SAR",
+        "A Safeguarding Adults Review looks at how agencies worked together when an adult with care "
+        "and support needs died or was seriously harmed through abuse or neglect.",
+        library="sar-library"),
+    "cspr": ReviewType(
+        "cspr", "Child Safeguarding Practice Reviews", "Child Safeguarding Practice Review", "CSPR",
+        "A Child Safeguarding Practice Review looks at how agencies worked together when a child died "
+        "or was seriously harmed and abuse or neglect was known or suspected.",
+        library="nspcc"),
+    "scr": ReviewType(
+        "scr", "Serious Case Reviews", "Serious Case Review", "SCR",
+        "Serious Case Reviews were the reviews of serious harm to children that came before Child "
+        "Safeguarding Practice Reviews in 2018.",
+        library="nspcc"),
+    "dhr": ReviewType(
+        "dhr", "Domestic Homicide Reviews", "Domestic Homicide Review", "DHR",
+        "A Domestic Homicide Review (now also called a Domestic Abuse Related Death Review) looks at "
+        "how agencies responded when a person died through domestic abuse.",
+        library="dhr-library"),
+    "briefing": ReviewType(
+        "briefing", "7-minute briefings", "7-minute briefing", "Briefing",
+        "A 7-minute briefing is a short learning sheet that practitioners can read and discuss in "
+        "about seven minutes.",
+        library=None),
+    "learning-review": ReviewType(
+        "learning-review", "Learning reviews", "Learning review", "Learning review",
+        "Learning reviews include thematic reviews and other reviews the partnership carries out to "
+        "learn from practice.",
+        library=None),
+}
+
+PAGE_TYPE = "page"  # static pages: no window
+
+
+def _window(value: Any) -> Window:
+    try:
+        return parse_window(value)
+    except ValueError:
+        raise Invalid(f'"{value}" is not a length of time.', 'Write, for example, 1 year, 18 months, 90 days or never.') from None
+
+
+def _timezone(value: Any) -> str:
+    text = Text().parse(value)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f'"{text}" is not a time zone.', "Write Europe/London, or leave the line out.") from None
+    return text
+
+
+def _base_url(value: Any) -> str:
+    return Url().parse(value).rstrip("/")
+
+
+def _colour(value: Any) -> str:
+    text = Text().parse(value)
+    if len(text) in (4, 7) and text.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in text[1:]):
+        return text.lower()
+    raise Invalid(f'"{text}" is not a colour.', 'Write a hex colour in quotes, for example "#1d70b8".')
+
+
+def _slug_key(value: Any) -> str:
+    text = Text().parse(value)
+    if not all(c.isalnum() or c == "-" for c in text) or text != text.lower():
+        raise Invalid(f'"{text}" cannot be used in a web address.', "Use lower-case letters, digits and hyphens.")
+    return text
+
+
+CONTACT_FIELDS = [
+    Field("email", Text()), Field("phone", Text()), Field("address", Text()), Field("url", Url()),
+]
+LIBRARY_FIELDS = [Field("title", Text(), required=True), Field("url", Url(), required=True), Field("description", Text())]
+TYPE_FIELDS = [
+    Field("label", Text()), Field("singular", Text()), Field("short", Text()), Field("description", Text()),
+    Field("window", Custom(_window, "a length of time such as 1 year")),
+    Field("library", Text()), Field("requires", TextList()),
+]
+SITE_FIELDS = [
+    Field("name", Text(), required=True, help="the partnership's name"),
+    Field("base_url", Custom(_base_url, "the site's address, starting with https://"), required=True),
+    Field("timezone", Custom(_timezone, "a time zone such as Europe/London"), default="Europe/London"),
+    Field("language", Text(), default="en-GB"),
+    Field("contact", Custom(lambda v: v, "contact details"), default=None),
+    Field("types", Custom(lambda v: v, "review types"), default=None),
+    Field("national_libraries", Custom(lambda v: v, "national library links"), default=None),
+    Field("on_expiry", Choice("notice", "remove"), default="notice"),
+    Field("logo", Text()),
+    Field("accent_colour", Custom(_colour, 'a hex colour such as "#1d70b8"')),
+]
+
+
+@dataclass
+class LoadedConfig:
+    config: SiteConfig | None
+    problems: list[Problem]
+
+
+def load_config(root: Path) -> LoadedConfig:
+    """Read `sitegen.yaml` in `root`. `config` is None when the site cannot be built."""
+    root = Path(root)
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        return LoadedConfig(None, [error(
+            CONFIG_FILE, f"there is no {CONFIG_FILE} in {root.resolve()}.",
+            "Run sitegen in your site folder, name it with --site, or start a new site with `sitegen init`.")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return LoadedConfig(None, [error(CONFIG_FILE, f"the file could not be read ({exc}).", "Save it as UTF-8 text.")])
+    try:
+        doc = yamlfile.load(text)
+    except yamlfile.YamlError as exc:
+        return LoadedConfig(None, [error(CONFIG_FILE, f"the settings are not valid YAML: {exc.message}.",
+                                         "Check the indentation and colons on this line and the one before.", line=exc.line)])
+    return parse_config(root, doc)
+
+
+def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
+    file = CONFIG_FILE
+    top = validate(doc.data, SITE_FIELDS, file=file, doc=doc, what="settings file")
+    problems = list(top.problems)
+    v = top.values
+
+    contact = Contact()
+    if v["contact"] is not None:
+        sub = validate(v["contact"], CONTACT_FIELDS, file=file, doc=doc, path=("contact",), what="contact section")
+        problems += sub.problems
+        contact = Contact(**{k: sub.values[k] for k in ("email", "phone", "address", "url")})
+
+    libraries = dict(DEFAULT_LIBRARIES)
+    if v["national_libraries"] is not None:
+        raw = v["national_libraries"]
+        if not isinstance(raw, dict):
+            problems.append(error(file, "national_libraries should list libraries by name.", "See the comments in a new site's sitegen.yaml (sitegen init).", line=doc.line_of("national_libraries")))
+        else:
+            for key, body in raw.items():
+                base = DEFAULT_LIBRARIES.get(str(key))
+                fields = [replace(f, required=f.required and base is None) for f in LIBRARY_FIELDS]
+                sub = validate(body, fields, file=file, doc=doc, path=("national_libraries", key), what="library")
+                problems += sub.problems
+                if not sub.invalid:
+                    given = {k: val for k, val in sub.values.items() if val is not None}
+                    libraries[str(key)] = replace(base, **given) if base else Library(str(key), **given)
+
+    types = dict(DEFAULT_TYPES)
+    if v["types"] is not None:
+        raw = v["types"]
+        if not isinstance(raw, dict):
+            problems.append(error(file, "types should list review types by their short name, such as sar.", "See the comments in a new site's sitegen.yaml (sitegen init).", line=doc.line_of("types")))
+        else:
+            for key, body in raw.items():
+                try:
+                    key = _slug_key(key)
+                except Invalid as bad:
+                    problems.append(error(file, f"types: {bad.message}", bad.advice, line=doc.line_of("types", key), field=f"types.{key}"))
+                    continue
+                if key == PAGE_TYPE:
+                    problems.append(error(file, "types: `page` is kept for static pages.", "Choose another name for this type.", line=doc.line_of("types", key), field="types.page"))
+                    continue
+                base = types.get(key)
+                sub = validate(body, TYPE_FIELDS, file=file, doc=doc, path=("types", key), what="review type")
+                problems += sub.problems
+                given = {k: val for k, val in sub.values.items() if val is not None}
+                if base is None:
+                    label = given.get("label") or key.replace("-", " ").capitalize()
+                    base = ReviewType(key, label, label, label, "")
+                types[key] = replace(base, **given, broken=bool(sub.invalid))
+
+    for rtype in list(types.values()):
+        if rtype.library and rtype.library not in libraries:
+            types[rtype.key] = replace(rtype, broken=True)
+            problems.append(error(file, f"types.{rtype.key}.library: \"{rtype.library}\" is not a national library this site knows.",
+                                  f"Use one of {', '.join(sorted(libraries))}, or add it under national_libraries.",
+                                  line=doc.line_of("types", rtype.key, "library"), field=f"types.{rtype.key}.library"))
+
+    # Without these the site's addresses and days are unknown: nothing can be built.
+    # Any other error withholds only what it touches (a broken type's entries).
+    if top.invalid & {"name", "base_url", "timezone"}:
+        return LoadedConfig(None, problems)
+    config = SiteConfig(
+        root=root, name=v["name"], base_url=v["base_url"], timezone=v["timezone"], language=v["language"],
+        contact=contact, types=types, libraries=libraries, on_expiry=v["on_expiry"],
+        logo=v["logo"], accent_colour=v["accent_colour"],
+    )
+    return LoadedConfig(config, problems)

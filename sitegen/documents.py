@@ -1,0 +1,169 @@
+"""Inspect documents: size, format, page count and title, cached by content hash.
+
+A PDF that is not really a PDF, is password-protected or is damaged cannot be
+published: the entry that lists it is withheld with a message saying so.
+What a PDF tells us depends only on its bytes, so results are cached under the
+SHA-256 of the file, in a folder outside the output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError, PyPdfError
+
+CACHE_VERSION = 1
+FORMATS = {
+    ".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
+    ".xlsx": "Excel spreadsheet", ".xls": "Excel spreadsheet", ".ods": "OpenDocument spreadsheet",
+    ".csv": "CSV spreadsheet", ".pptx": "PowerPoint presentation", ".rtf": "Rich text document",
+    ".txt": "Plain text", ".html": "Web page",
+}
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    sha256: str
+    size: int
+    format: str  # "PDF", "Word document"
+    pages: int | None = None  # PDFs only
+    title: str | None = None  # from the PDF's own metadata
+    problem: str | None = None  # why it cannot be published, in plain English
+    advice: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def describe(self) -> str:
+        """'PDF, 1.2 MB, 34 pages'."""
+        parts = [self.format, human_size(self.size)]
+        if self.pages is not None:
+            parts.append(f"{self.pages} page" + ("" if self.pages == 1 else "s"))
+        return ", ".join(parts)
+
+
+def human_size(size: int) -> str:
+    if size < 1000:
+        return f"{size} bytes"
+    if size < 1000 * 1000:
+        return f"{max(1, round(size / 1000))} KB"
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def file_format(name: str) -> str:
+    return FORMATS.get(Path(name).suffix.lower(), (Path(name).suffix.lstrip(".").upper() or "File"))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class DocumentCache:
+    """What documents tell us, keyed by content hash; None folder = no cache."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self._memory: dict[str, DocumentInfo] = {}
+
+    def _file(self, key: str) -> Path:
+        return self.folder / "documents" / f"{key}.json"
+
+    def get(self, key: str) -> DocumentInfo | None:
+        if key in self._memory:
+            return self._memory[key]
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            if data.pop("version", None) != CACHE_VERSION:
+                return None
+            info = DocumentInfo(**data)
+        except (OSError, ValueError, TypeError):
+            return None  # a missing or damaged cache entry is just a miss
+        self._memory[key] = info
+        return info
+
+    def put(self, key: str, info: DocumentInfo) -> None:
+        self._memory[key] = info
+        if self.folder is None:
+            return
+        target = self._file(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_suffix(".tmp")
+            temp.write_text(json.dumps({"version": CACHE_VERSION, **asdict(info)}, sort_keys=True), encoding="utf-8")
+            temp.replace(target)
+        except OSError:
+            pass  # the cache only saves time; a read-only folder still builds
+
+
+def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
+    """What a document is; never raises for bad content."""
+    key = sha256_of(path)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    size = path.stat().st_size
+    if path.suffix.lower() == ".pdf":
+        info = inspect_pdf(path, key, size)
+    else:
+        info = DocumentInfo(key, size, file_format(path.name))
+    cache.put(key, info)
+    return info
+
+
+def inspect_pdf(path: Path, key: str, size: int) -> DocumentInfo:
+    def bad(problem: str, advice: str) -> DocumentInfo:
+        return DocumentInfo(key, size, "PDF", problem=problem, advice=advice)
+
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if b"%PDF-" not in head:
+        return bad("is not a PDF, although its name ends in .pdf.",
+                   "Export or save the report as PDF again, and replace the file in reports/.")
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(str(path), strict=False)
+            if reader.is_encrypted:
+                # Some PDFs are encrypted with an empty password (only to set permissions):
+                # anyone can open them, so they can be published.
+                try:
+                    opened = reader.decrypt("")
+                except Exception:  # noqa: BLE001 - pypdf raises many kinds for odd encryption
+                    opened = 0
+                if not opened:
+                    return bad("is password-protected, so readers could not open it.",
+                               "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
+            pages = len(reader.pages)
+            title = _metadata_title(reader)
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
+        return bad("is damaged and could not be read.",
+                   "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
+    if pages == 0:
+        return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
+    return DocumentInfo(key, size, "PDF", pages=pages, title=title)
+
+
+def _metadata_title(reader: PdfReader) -> str | None:
+    try:
+        meta = reader.metadata
+        title = meta.title if meta else None
+    except Exception:  # noqa: BLE001 - unreadable metadata is common and harmless here
+        return None
+    if isinstance(title, str):
+        title = " ".join(title.split())
+        return title or None
+    return None

@@ -1,0 +1,321 @@
+"""Read entries: every Markdown file under `content/`, front matter and body.
+
+Each file becomes one `Entry` record. Problems are collected on the entry,
+never raised: an entry with any error is withheld, and every other entry is
+built as usual.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sitegen import yamlfile
+from sitegen.config import PAGE_TYPE, SiteConfig
+from sitegen.problems import Problem, did_you_mean, error, has_errors, warning
+from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Text, TextList, Url, show, validate
+from sitegen.visibility import hidden_from
+
+# Addresses the site itself uses; a static page cannot take them.
+RESERVED_SLUGS = {"index", "assets", "feed.xml", "sitemap.xml", "robots.txt", "404", "404.html",
+                  "themes", "theme", "search", "pagefind", "downloads", "_headers", "_redirects"}
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    file: str  # as written in front matter: reports/sar-adult-a-overview.pdf
+    title: str
+    path: Path | None  # the file on disk, None when the path is unusable
+    line: int | None
+
+    @property
+    def name(self) -> str:
+        return PurePosixPath(self.file).name
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.name.lower().endswith(".pdf")
+
+
+@dataclass(frozen=True)
+class Entry:
+    source: str  # path relative to the site: content/reviews/sar-adult-a.md
+    slug: str
+    type: str | None  # a review type key, "page", or None when unusable
+    title: str | None
+    published: date | None = None
+    expires: date | None = None
+    hidden_from: date | None = None
+    draft: bool = False
+    summary: str | None = None
+    subject: str | None = None
+    themes: tuple[str, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
+    national_library: str | None = None
+    related: tuple[str, ...] = ()
+    on_expiry: str | None = None
+    approved: date | None = None
+    body: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def is_page(self) -> bool:
+        return self.type == PAGE_TYPE
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.problems)
+
+    @property
+    def url(self) -> str:
+        """Site path of the entry's page: /sar/adult-a/ or /how-to-refer/."""
+        if self.is_page:
+            return "/" if self.slug == "index" else f"/{self.slug}/"
+        return f"/{self.type}/{self.slug}/"
+
+    def document_url(self, doc: DocumentRef) -> str:
+        """Stable, derivable address of a document: /<type>/<slug>/<file name>."""
+        return self.url + doc.name
+
+    def with_problems(self, *more: Problem) -> "Entry":
+        from dataclasses import replace
+        return replace(self, problems=self.problems + tuple(more))
+
+
+_SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    text = re.sub(r"[^a-z0-9]+", "-", text.lower())
+    return text.strip("-") or "entry"
+
+
+def _slug(value: Any) -> str:
+    text = Text().parse(value)
+    if not _SLUG_OK.match(text):
+        raise Invalid(f"{show(text)} cannot be used in a web address.", f"Use lower-case letters, digits and hyphens, for example {slugify(text)}.")
+    return text
+
+
+def front_matter_fields(config: SiteConfig) -> list[Field]:
+    type_names = [*config.types, PAGE_TYPE]
+
+    def review_type(value: Any) -> str:
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+        if text in type_names:
+            return text
+        hint = did_you_mean(text, type_names)
+        raise Invalid(f"{show(value)} is not a review type this site knows.",
+                      hint or f"Write one of: {', '.join(type_names)}; or add the type to sitegen.yaml.")
+
+    fields = [
+        Field("title", Text(), required=True),
+        Field("type", Custom(review_type, "a review type such as sar"), required=True),
+        Field("published", Date()),
+        Field("expires", Date()),
+        Field("draft", Flag(), default=False),
+        Field("summary", Text()),
+        Field("subject", Text()),
+        Field("themes", TextList(), default=()),
+        Field("documents", Custom(lambda v: v, "a list of documents"), default=None),
+        Field("national_library", Url()),
+        Field("related", TextList(), default=()),
+        Field("slug", Custom(_slug, "a short address such as adult-a")),
+        Field("on_expiry", Choice("notice", "remove")),
+        Field("approved", Date()),
+    ]
+    known = {f.name for f in fields}
+    for rtype in config.types.values():
+        for name in rtype.requires:
+            if name not in known:
+                fields.append(Field(name, Custom(lambda v: v, "a value")))
+                known.add(name)
+    return fields
+
+
+DOCUMENT_FIELDS = [Field("file", Text(), required=True), Field("title", Text())]
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(yaml text, body, line where the body starts) or None when there is no front matter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "".join(lines[1:index]), "".join(lines[index + 1:]), index + 2
+    return None
+
+
+def read_entries(config: SiteConfig) -> list[Entry]:
+    """Every entry under content/, sorted by file path (so builds are deterministic)."""
+    content = config.content_dir
+    if not content.is_dir():
+        return []
+    files = []
+    for dirpath, dirnames, filenames in os.walk(content):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        files += [Path(dirpath) / name for name in filenames
+                  if name.lower().endswith(".md") and not name.startswith((".", "_"))]
+    entries = [read_entry(path, config) for path in sorted(files)]
+    return check_addresses(entries, config)
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_entry(path: Path, config: SiteConfig) -> Entry:
+    source = relative(path, config.root)
+    slug = slugify(path.stem)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return Entry(source, slug, None, None, problems=(error(source, "this file is not UTF-8 text.", "Save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)."),))
+    except OSError as exc:
+        return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).", "Check that it exists and that you may read it."),))
+    split = split_front_matter(text)
+    if split is None:
+        return Entry(source, slug, None, None, problems=(error(
+            source, "this file has no front matter.",
+            "Start it with a line `---`, then lines such as `title: ...`, `type: sar` and `published: 2026-11-22`, then another `---`.", line=1),))
+    yaml_text, body, _ = split
+    try:
+        doc = yamlfile.load(yaml_text, first_line=2)
+    except yamlfile.YamlError as exc:
+        return Entry(source, slug, None, None, problems=(error(
+            source, f"the front matter is not valid YAML: {exc.message}.",
+            "Check this line and the one before it: each line is `name: value`; put text containing a colon in quotes.", line=exc.line),))
+    return validate_entry(source, slug, doc, body, config)
+
+
+def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str, config: SiteConfig) -> Entry:
+    fields = front_matter_fields(config)
+    checked = validate(doc.data, fields, file=source, doc=doc)
+    problems = list(checked.problems)
+    for key_path, line in doc.duplicates:
+        problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))
+    v = checked.values
+    etype = v["type"] if "type" not in checked.invalid else None
+    rtype = config.types.get(etype) if etype else None
+
+    if rtype is not None:
+        if "published" not in checked.invalid and v["published"] is None:
+            problems.append(error(source, "`published` is missing.", "Add a line such as `published: 2026-11-22`: the day the report goes on the site.", field="published"))
+        for name in rtype.requires:
+            if name not in checked.invalid and (v.get(name) is None or v.get(name) in ("", (), [])):
+                problems.append(error(source, f"`{name}` is missing: a {rtype.singular} needs it before it can be published.",
+                                      f"Add a line `{name}: ...`." + (" For a DHR, write the date the Home Office quality assurance panel approved it, e.g. approved: 2026-04-01." if name == "approved" else ""),
+                                      field=name))
+        if rtype.broken:
+            problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.", "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
+        if v["summary"] is None and "summary" not in checked.invalid:
+            problems.append(warning(source, "there is no `summary`.", "Add `summary:` with one plain-English paragraph; listings show it.", field="summary"))
+    if v["published"] and v["expires"] and v["expires"] <= v["published"]:
+        problems.append(error(source, f"expires: {v['expires'].isoformat()} is not after published ({v['published'].isoformat()}).",
+                              "Write a date after the published date, or remove `expires` to use the usual window.", line=doc.line_of("expires"), field="expires"))
+
+    documents = tuple(_documents(v["documents"], source, doc, config, problems)) if "documents" not in checked.invalid else ()
+
+    hidden = None
+    if rtype is not None and v["published"]:
+        hidden = hidden_from(v["published"], rtype.window, v["expires"])
+    entry = Entry(
+        source=source, slug=v["slug"] or slug, type=etype, title=v["title"],
+        published=v["published"] if rtype is not None else None, expires=v["expires"], hidden_from=hidden,
+        draft=bool(v["draft"]), summary=v["summary"], subject=v["subject"], themes=v["themes"],
+        documents=documents, national_library=v["national_library"], related=v["related"],
+        on_expiry=v["on_expiry"], approved=v["approved"], body=body, problems=tuple(problems),
+    )
+    return entry
+
+
+def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteConfig, problems: list[Problem]):
+    if raw is None:
+        return
+    if not isinstance(raw, list):
+        problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.", line=doc.line_of("documents"), field="documents"))
+        return
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        where = ("documents", index)
+        if isinstance(item, str):
+            item = {"file": item}
+        sub = validate(item, DOCUMENT_FIELDS, file=source, doc=doc, path=where, what="document")
+        problems += sub.problems
+        if "file" in sub.invalid:
+            continue
+        file = sub.values["file"]
+        line = doc.line_of(*where, "file")
+        path = resolve_report(file, config, source, line, problems)
+        title = sub.values["title"]
+        if title is None:
+            title = PurePosixPath(file).stem.replace("-", " ").replace("_", " ").capitalize()
+            problems.append(warning(source, f"the document {file} has no title, so it is called \"{title}\".", "Add `title: ...` under its `file:` line, for example `title: Overview report`.", line=line, field=f"documents.{index}.title"))
+        ref = DocumentRef(file=file, title=title, path=path, line=line)
+        if path is not None:
+            if ref.name.lower() in seen:
+                problems.append(error(source, f"two documents are called {ref.name}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
+            seen[ref.name.lower()] = index
+        yield ref
+
+
+def resolve_report(file: str, config: SiteConfig, source: str, line: int | None, problems: list[Problem]) -> Path | None:
+    """The real path of a document, only if it lies inside the site's reports/ folder."""
+    field_name = "documents.file"
+    posix = PurePosixPath(file.replace("\\", "/"))
+    advice = f"Put the file in the reports/ folder and write `file: reports/{posix.name}`."
+    if posix.is_absolute() or re.match(r"^[A-Za-z]:", file) or ".." in posix.parts:
+        problems.append(error(source, f"documents: {file} is outside the site's reports/ folder.", advice, line=line, field=field_name))
+        return None
+    if not posix.parts or posix.parts[0] != "reports":
+        if (config.reports_dir / posix).is_file():
+            problems.append(error(source, f"documents: {file} should start with reports/.", f"Write `file: reports/{posix.as_posix()}`.", line=line, field=field_name))
+        else:
+            problems.append(error(source, f"documents: {file} is not in the reports/ folder.", advice, line=line, field=field_name))
+        return None
+    path = config.root / posix
+    try:
+        real = path.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError, OSError):
+        problems.append(error(source, f"documents: {file} does not exist.", f"Check the spelling, or add the file to the reports/ folder.", line=line, field=field_name))
+        return None
+    reports_real = config.reports_dir.resolve()
+    if reports_real not in real.parents:
+        problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.", "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
+        return None
+    if not real.is_file():
+        problems.append(error(source, f"documents: {file} is a folder, not a file.", advice, line=line, field=field_name))
+        return None
+    return real
+
+
+def check_addresses(entries: list[Entry], config: SiteConfig) -> list[Entry]:
+    """Two entries may not share an address, and a page may not take one the site uses."""
+    by_url: dict[str, list[int]] = {}
+    for index, entry in enumerate(entries):
+        if entry.type is None or entry.draft:
+            continue
+        by_url.setdefault(entry.url, []).append(index)
+    result = list(entries)
+    reserved = RESERVED_SLUGS | set(config.types)
+    for url, indexes in by_url.items():
+        if len(indexes) > 1:
+            names = ", ".join(entries[i].source for i in indexes)
+            for i in indexes:
+                result[i] = result[i].with_problems(error(
+                    entries[i].source, f"{names} would all be published at {url}.",
+                    "Give one of them another file name, or a `slug:` of its own.", field="slug"))
+    for index, entry in enumerate(result):
+        if entry.is_page and entry.slug in reserved and not (entry.slug == "index" and entry.source == "content/index.md"):
+            result[index] = entry.with_problems(error(
+                entry.source, f"a page cannot be published at /{entry.slug}/: the site uses that address.",
+                "Rename the file or add `slug:` with another name.", field="slug"))
+    return result

@@ -1,0 +1,166 @@
+"""Write outputs: downloads, feed, sitemap, robots.txt and theme assets,
+then put the whole site in place at once.
+
+The site is written into a temporary folder beside the output folder and
+swapped in only when complete, so a failed build leaves the previous output as
+it was and nothing stale survives a rebuild. A folder that is neither empty nor
+an earlier sitegen output is never replaced.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sitegen.render import OutputFile, theme_assets
+from sitegen.site import Site
+
+MARKER = ".sitegen-output"
+MARKER_TEXT = b"This folder is written by `sitegen build` and replaced whole on every build.\n"
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+class OutputRefused(Exception):
+    """The output folder holds something sitegen did not write."""
+
+
+def downloads(site: Site) -> list[OutputFile]:
+    """The documents of live entries, and only those."""
+    files = []
+    for placed in site.placed:
+        if placed.state.value != "live":
+            continue
+        for download in placed.downloads:
+            files.append(OutputFile(download.url.lstrip("/"), source=download.ref.path))
+    return files
+
+
+def assets(site: Site) -> list[OutputFile]:
+    files = [OutputFile(f"assets/{name}", source=path) for name, path in theme_assets(site.config.root).items()]
+    logo = site.config.logo
+    if logo:
+        path = site.config.root / logo
+        if path.is_file():
+            files.append(OutputFile(f"assets/{Path(logo).name}", source=path))
+    return files
+
+
+def _timestamp(day: date, zone: str) -> str:
+    return datetime.combine(day, time(0, 0), ZoneInfo(zone)).isoformat()
+
+
+def feed(site: Site) -> OutputFile:
+    """An Atom feed of live reviews and briefings, newest first."""
+    ET.register_namespace("", ATOM)
+    config = site.config
+    root = ET.Element(f"{{{ATOM}}}feed")
+    root.set("{http://www.w3.org/XML/1998/namespace}lang", config.language)
+    ET.SubElement(root, f"{{{ATOM}}}title").text = f"{config.name}: Learning from Practice"
+    ET.SubElement(root, f"{{{ATOM}}}id").text = config.url("/")
+    ET.SubElement(root, f"{{{ATOM}}}link", href=config.url("/"))
+    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=config.url("/feed.xml"))
+    author = ET.SubElement(root, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = config.name
+    live = site.live_reviews
+    newest = max((p.entry.published for p in live), default=site.as_of)
+    ET.SubElement(root, f"{{{ATOM}}}updated").text = _timestamp(newest, config.timezone)
+    for placed in live:
+        entry = placed.entry
+        item = ET.SubElement(root, f"{{{ATOM}}}entry")
+        ET.SubElement(item, f"{{{ATOM}}}title").text = entry.title
+        ET.SubElement(item, f"{{{ATOM}}}id").text = config.url(entry.url)
+        ET.SubElement(item, f"{{{ATOM}}}link", href=config.url(entry.url))
+        stamp = _timestamp(entry.published, config.timezone)
+        ET.SubElement(item, f"{{{ATOM}}}published").text = stamp
+        ET.SubElement(item, f"{{{ATOM}}}updated").text = stamp
+        rtype = site.type_of(entry)
+        if rtype:
+            ET.SubElement(item, f"{{{ATOM}}}category", term=rtype.key, label=rtype.singular)
+        if entry.summary:
+            ET.SubElement(item, f"{{{ATOM}}}summary").text = entry.summary
+    ET.indent(root)
+    return OutputFile("feed.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def sitemap(site: Site, page_paths: list[str]) -> OutputFile:
+    """Every public page except notices of expired entries and the 404 page."""
+    ET.register_namespace("", SITEMAP)
+    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    published = {p.entry.url: p.entry.published for p in site.live_reviews}
+    for path in sorted(page_paths):
+        item = ET.SubElement(root, f"{{{SITEMAP}}}url")
+        ET.SubElement(item, f"{{{SITEMAP}}}loc").text = site.config.url(path)
+        if published.get(path):
+            ET.SubElement(item, f"{{{SITEMAP}}}lastmod").text = published[path].isoformat()
+    ET.indent(root)
+    return OutputFile("sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def robots(site: Site) -> OutputFile:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.url('/sitemap.xml')}\n"
+    return OutputFile("robots.txt", text.encode("utf-8"))
+
+
+def page_path(file: str) -> str:
+    """sar/adult-a/index.html -> /sar/adult-a/"""
+    return "/" + file[: -len("index.html")] if file.endswith("index.html") else "/" + file
+
+
+# --- putting the site in place -------------------------------------------------
+
+def check_output_folder(output: Path) -> None:
+    """Raise OutputRefused unless `output` is absent, empty, or an earlier sitegen output."""
+    if output.is_symlink() or (output.exists() and not output.is_dir()):
+        raise OutputRefused(f"{output} is not a folder.")
+    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+        raise OutputRefused(
+            f"{output} already holds files that sitegen did not write, so it will not be replaced.")
+
+
+def write_site(files: list[OutputFile], output: Path) -> None:
+    """Write every file into a temporary folder, then swap it in for `output`."""
+    output = Path(output).absolute()
+    check_output_folder(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    try:
+        seen: set[str] = set()
+        for item in sorted(files, key=lambda f: f.path):
+            if item.path in seen:
+                raise ValueError(f"two outputs at {item.path}")
+            seen.add(item.path)
+            target = temp / item.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if item.data is not None:
+                target.write_bytes(item.data)
+            else:
+                shutil.copyfile(item.source, target)
+        (temp / MARKER).write_bytes(MARKER_TEXT)
+        for folder in [temp, *(p for p in temp.rglob("*") if p.is_dir())]:
+            os.chmod(folder, 0o755)
+        swap_in(temp, output)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def swap_in(new: Path, output: Path) -> None:
+    """Replace `output` with `new`; the old output is removed only after the swap."""
+    if not output.exists():
+        os.replace(new, output)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
+    old.rmdir()
+    os.replace(output, old)
+    try:
+        os.replace(new, output)
+    except BaseException:
+        os.replace(old, output)  # put the previous site back
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,69 @@
+"""Problems are values: each names the file, the line, the field and what to do.
+
+Nothing in the build raises for bad content. Steps return problems; the build
+collects them into a report and carries on with everything that is sound.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str  # path relative to the site folder, with forward slashes
+    line: int | None
+    field: str | None
+    message: str
+    advice: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_warning(self) -> "Problem":
+        return Problem(self.file, self.line, self.field, self.message, self.advice, Severity.WARNING)
+
+    def format(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        text = f"{where}: {self.severity.value}: {self.message}"
+        if self.advice:
+            text += f" {self.advice}"
+        return text
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "severity": self.severity.value,
+            "message": self.message,
+            "advice": self.advice,
+        }
+
+
+def error(file: str, message: str, advice: str = "", *, line: int | None = None, field: str | None = None) -> Problem:
+    return Problem(file, line, field, message, advice, Severity.ERROR)
+
+
+def warning(file: str, message: str, advice: str = "", *, line: int | None = None, field: str | None = None) -> Problem:
+    return Problem(file, line, field, message, advice, Severity.WARNING)
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' Did you mean sar?' or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"Did you mean {close[0]}?" if close else ""

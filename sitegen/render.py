@@ -1,0 +1,154 @@
+"""Render pages with the theme: Jinja2 templates from the site's `themes/`
+folder first, then sitegen's default theme, file by file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import jinja2
+
+from sitegen.markup import split_sections, to_html
+from sitegen.site import Placed, Site
+from sitegen.visibility import State
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the output: `data` to write, or a `source` file to copy."""
+
+    path: str  # relative, forward slashes: sar/adult-a/index.html
+    data: bytes | None = None
+    source: Path | None = None
+
+
+def default_theme_dir() -> Path:
+    """The default theme, installed with the package or beside it in a checkout."""
+    try:
+        from importlib.resources import files
+
+        installed = Path(str(files("sitegen.themes") / "default"))
+        if (installed / "templates").is_dir():
+            return installed
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def theme_dirs(site_root: Path) -> list[Path]:
+    """Where to look for a theme file, first match wins."""
+    return [site_root / "themes", default_theme_dir()]
+
+
+def uk_date(value: date | None) -> str:
+    """14 March 2026."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B} {value.year}"
+
+
+def make_environment(site_root: Path) -> jinja2.Environment:
+    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root)]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["ukdate"] = uk_date
+    env.filters["markdown"] = lambda text: jinja2.filters.Markup(to_html(text))
+    return env
+
+
+def theme_assets(site_root: Path) -> dict[str, Path]:
+    """Asset files by their path under assets/, the site's own winning."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme_dirs(site_root)):
+        assets = folder / "assets"
+        if not assets.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(assets):
+            dirnames.sort()
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                path = Path(dirpath) / name
+                found[path.relative_to(assets).as_posix()] = path
+    return found
+
+
+class Renderer:
+    def __init__(self, site: Site, *, banner: str | None = None):
+        self.site = site
+        self.env = make_environment(site.config.root)
+        prefix = urlparse(site.config.base_url).path.rstrip("/")
+        self.prefix = prefix
+        self.banner = banner
+        self.env.globals.update(
+            site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
+            State=State, banner=banner, logo_url=self.logo_url(),
+        )
+
+    def url(self, path: str) -> str:
+        return self.prefix + path
+
+    def abs_url(self, path: str) -> str:
+        return self.site.config.base_url + path
+
+    def logo_url(self) -> str | None:
+        logo = self.site.config.logo
+        return self.url("/assets/" + Path(logo).name) if logo else None
+
+    def page(self, template: str, path: str, **context) -> OutputFile:
+        """Render a template into `path` (a site path such as /sar/ or /404.html)."""
+        html = self.env.get_template(template).render(page_path=path, **context)
+        file = path.lstrip("/")
+        if file == "" or file.endswith("/"):
+            file += "index.html"
+        return OutputFile(file, html.encode("utf-8"))
+
+    def entry_context(self, placed: Placed) -> dict:
+        entry = placed.entry
+        intro, sections = split_sections(entry.body)
+        return {
+            "placed": placed,
+            "entry": entry,
+            "rtype": self.site.type_of(entry),
+            "body_html": jinja2.filters.Markup(to_html(entry.body)),
+            "intro_html": jinja2.filters.Markup(intro),
+            "sections": [(s.heading, jinja2.filters.Markup(s.html)) for s in sections],
+            "related": self.site.related(placed),
+            "library": self.site.library_for(entry),
+        }
+
+    def render_all(self) -> list[OutputFile]:
+        site = self.site
+        files = [self.page("home.html", "/", home=site.home,
+                           home_html=jinja2.filters.Markup(to_html(site.home.entry.body)) if site.home else "")]
+        for rtype in site.types:
+            entries = site.live_of_type(rtype.key)
+            years: dict[int, list[Placed]] = {}
+            for placed in entries:
+                years.setdefault(placed.entry.published.year, []).append(placed)
+            files.append(self.page("listing.html", f"/{rtype.key}/", rtype=rtype, entries=entries,
+                                   years=sorted(years.items(), reverse=True),
+                                   library=site.config.libraries.get(rtype.library or "")))
+        for placed in site.live_reviews:
+            files.append(self.page("entry.html", placed.entry.url, **self.entry_context(placed)))
+        for placed in site.pages:
+            files.append(self.page("page.html", placed.entry.url, **self.entry_context(placed)))
+        for placed in site.notices:
+            files.append(self.page("notice.html", placed.entry.url, placed=placed, entry=placed.entry,
+                                   rtype=site.type_of(placed.entry), library=site.library_for(placed.entry)))
+        files.append(self.page("themes.html", "/themes/", themes=site.themes))
+        for theme in site.themes:
+            files.append(self.page("theme.html", theme.url, theme=theme))
+        files.append(self.page("accessibility.html", "/accessibility/"))
+        files.append(self.page("404.html", "/404.html"))
+        return files

@@ -1,0 +1,244 @@
+"""A small declarative schema for sitegen.yaml and for front matter.
+
+Each setting is a `Field` with a `Kind` that turns the YAML value into a
+Python value or explains, in plain English, what to write instead. As in
+MkDocs' typed config options, the schema is data: the same description drives
+validation, defaults and did-you-mean suggestions for misspelt keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable, Sequence
+from urllib.parse import urlparse
+
+from sitegen.problems import Problem, did_you_mean, error, warning
+from sitegen.yamlfile import YamlDocument
+
+
+class Invalid(Exception):
+    """Raised by a Kind when a value cannot be used; caught by `validate`."""
+
+    def __init__(self, message: str, advice: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.advice = advice
+
+
+def show(value: Any) -> str:
+    """A value as the author wrote it, for messages."""
+    if isinstance(value, str):
+        return f'"{value}"'
+    if value is None:
+        return "nothing"
+    return str(value)
+
+
+class Kind:
+    description = "a value"
+
+    def parse(self, value: Any) -> Any:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class Text(Kind):
+    description = "some text"
+
+    def __init__(self, allow_empty: bool = False):
+        self.allow_empty = allow_empty
+
+    def parse(self, value):
+        if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
+            raise Invalid(f"should be text, not {show(value)}.", "Write the text after the colon, in quotes if it contains a colon.")
+        text = str(value).strip()
+        if not text and not self.allow_empty:
+            raise Invalid("is empty.", "Write some text after the colon, or remove the line.")
+        return text
+
+
+class Flag(Kind):
+    description = "true or false"
+
+    def parse(self, value):
+        if isinstance(value, bool):
+            return value
+        raise Invalid(f"should be true or false, not {show(value)}.", "Write true or false.")
+
+
+_UK_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+_LOOSE_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+
+
+def _guess_date(text: str) -> date | None:
+    """The date a person probably meant by a non-ISO string, for advice only."""
+    for pattern, order in ((_UK_DATE, (3, 2, 1)), (_LOOSE_ISO, (1, 2, 3))):
+        m = pattern.match(text)
+        if m:
+            try:
+                return date(int(m.group(order[0])), int(m.group(order[1])), int(m.group(order[2])))
+            except ValueError:
+                return None
+    words = re.findall(r"[A-Za-z]+|\d+", text)
+    numbers = [int(w) for w in words if w.isdigit()]
+    months = [i + 1 for i, name in enumerate(_MONTHS) for w in words if len(w) >= 3 and name.startswith(w.lower())]
+    if len(numbers) == 2 and len(months) == 1:
+        day, year = sorted(numbers)
+        try:
+            return date(year, months[0], day)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_iso_date(value: Any) -> date:
+    """A date written as YYYY-MM-DD, or Invalid with a suggestion."""
+    if isinstance(value, datetime):
+        raise Invalid(f"{value} has a time; only the day is needed.", f"Write {value.date().isoformat()}.")
+    if isinstance(value, date):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        raise Invalid("is empty.", "Write a date as year-month-day, for example 2026-11-22.")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise Invalid(f"{text} is not a real date.", "Check the day and month, and write it as year-month-day, for example 2026-11-22.") from None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].*", text):
+        raise Invalid(f"{text} has a time; only the day is needed.", f"Write {text[:10]}.")
+    guess = _guess_date(text)
+    if guess:
+        return_advice = f"write {guess.isoformat()} (year-month-day)."
+    else:
+        return_advice = "write it as year-month-day, for example 2026-11-22."
+    raise Invalid(f"{text} is not a date;", return_advice)
+
+
+class Date(Kind):
+    description = "a date (year-month-day)"
+
+    def parse(self, value):
+        return parse_iso_date(value)
+
+
+class TextList(Kind):
+    description = "a list of words or phrases"
+
+    def parse(self, value):
+        if isinstance(value, str):
+            value = [part for part in value.split(",")]
+        if not isinstance(value, list):
+            raise Invalid(f"should be a list, not {show(value)}.", "Write a list in square brackets, for example [self-neglect, hoarding].")
+        items = []
+        for item in value:
+            if isinstance(item, (dict, list, bool)) or item is None:
+                raise Invalid(f"has an item that is not text: {show(item)}.", "Write each item as plain words, for example [self-neglect, hoarding].")
+            text = str(item).strip()
+            if text and text not in items:
+                items.append(text)
+        return tuple(items)
+
+
+class Url(Kind):
+    description = "a web address starting with https://"
+
+    def __init__(self, allow_mailto: bool = False):
+        self.allow_mailto = allow_mailto
+
+    def parse(self, value):
+        text = Text().parse(value)
+        parts = urlparse(text)
+        if parts.scheme in ("http", "https") and parts.netloc and " " not in text:
+            return text
+        if self.allow_mailto and parts.scheme == "mailto":
+            return text
+        raise Invalid(f"{show(text)} is not a web address.", "Write the full address, starting with https://")
+
+
+class Choice(Kind):
+    def __init__(self, *choices: str):
+        self.choices = choices
+        self.description = " or ".join(choices)
+
+    def parse(self, value):
+        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text in self.choices:
+            return text
+        hint = did_you_mean(str(value), self.choices)
+        raise Invalid(f"{show(value)} is not one of {', '.join(self.choices)}.", hint or f"Write {self.description}.")
+
+
+class Custom(Kind):
+    """A kind defined by a function that raises Invalid."""
+
+    def __init__(self, func: Callable[[Any], Any], description: str):
+        self.func = func
+        self.description = description
+
+    def parse(self, value):
+        return self.func(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    required: bool = False
+    default: Any = None
+    help: str = ""
+
+
+@dataclass
+class Validated:
+    values: dict[str, Any]
+    problems: list[Problem] = field(default_factory=list)
+    invalid: set[str] = field(default_factory=set)  # fields that were present but unusable
+
+
+def validate(
+    data: Any,
+    fields: Sequence[Field],
+    *,
+    file: str,
+    doc: YamlDocument | None,
+    path: tuple = (),
+    what: str = "front matter",
+    required_advice: Callable[[Field], str] | None = None,
+) -> Validated:
+    """Check a YAML mapping against `fields`; never raises for bad content."""
+    result = Validated(values={f.name: f.default for f in fields})
+    line_of = (lambda *p: doc.line_of(*p)) if doc else (lambda *p: None)
+    dotted = lambda name: ".".join(str(p) for p in path + (name,))
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        result.problems.append(error(file, f"the {what} should be a list of `name: value` lines, not {show(data)}.", line=line_of(*path), field=".".join(map(str, path)) or None))
+        result.invalid.update(f.name for f in fields)
+        return result
+    known = {f.name: f for f in fields}
+    for key in data:
+        if str(key) not in known:
+            hint = did_you_mean(str(key), known)
+            result.problems.append(warning(
+                file, f"`{dotted(key)}` is not a setting sitegen knows, so it is ignored.",
+                hint or f"Known settings here: {', '.join(known)}.",
+                line=line_of(*path, key), field=dotted(key)))
+    for f in fields:
+        if f.name not in data or data[f.name] is None and f.required:
+            if f.required:
+                advice = required_advice(f) if required_advice else f"Add a line `{f.name}: ...` with {f.kind.description}."
+                result.problems.append(error(file, f"`{dotted(f.name)}` is missing.", advice, line=line_of(*path) if path else None, field=dotted(f.name)))
+                result.invalid.add(f.name)
+            continue
+        raw = data[f.name]
+        if raw is None:
+            continue  # `key:` with nothing after it means "not given"
+        try:
+            result.values[f.name] = f.kind.parse(raw)
+        except Invalid as bad:
+            result.invalid.add(f.name)
+            result.problems.append(error(file, f"{dotted(f.name)}: {bad.message}", bad.advice, line=line_of(*path, f.name), field=dotted(f.name)))
+    return result
