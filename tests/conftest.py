@@ -1,0 +1,97 @@
+"""Shared test helpers: build small sites in temporary folders."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).parent))
+from pdfmaker import make_pdf  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL_PDFS = ROOT.parent / "shared" / "corpus" / "real-pdfs"
+
+
+def real_pdfs() -> list[dict]:
+    """expected.json of the shared corpus of real-world PDFs."""
+    return json.loads((REAL_PDFS / "expected.json").read_text())
+
+
+def read_output(folder: Path) -> dict[str, bytes]:
+    """Every file of an output folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def occurrences(files: dict[str, bytes], needle: str) -> list[str]:
+    """Files whose bytes contain `needle` (case-insensitive), in UTF-8 or as HTML/XML escaped."""
+    import html
+
+    forms = {needle, html.escape(needle), html.escape(needle, quote=False)}
+    found = []
+    for path, data in files.items():
+        low = data.lower()
+        if any(form.lower().encode("utf-8") in low for form in forms):
+            found.append(path)
+    return found
+
+
+@dataclass
+class SiteMaker:
+    """Write a site (settings, entries, documents) into a folder."""
+
+    root: Path
+    settings: dict = field(default_factory=lambda: {"name": "Testshire Safeguarding Partnership",
+                                                   "base_url": "https://learning.testshire.example",
+                                                   "contact": {"email": "learning@testshire.example"}})
+
+    def __post_init__(self):
+        (self.root / "content").mkdir(parents=True, exist_ok=True)
+        (self.root / "reports").mkdir(parents=True, exist_ok=True)
+        self.write_settings()
+
+    def write_settings(self, **extra) -> None:
+        self.settings.update(extra)
+        (self.root / "sitegen.yaml").write_text(yaml.safe_dump(self.settings, sort_keys=False))
+
+    def pdf(self, name: str, pages: int | list[str] = 1, **meta) -> str:
+        texts = pages if isinstance(pages, list) else [f"Page {i + 1} of {name}." for i in range(pages)]
+        make_pdf(self.root / "reports" / name, texts, **meta)
+        return f"reports/{name}"
+
+    def raw(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def entry(self, slug: str, body: str = "Body text.", folder: str = "content", **front) -> Path:
+        """An entry; dates may be given as date objects. `documents` may be a list of file names."""
+        front.setdefault("title", f"Review {slug}")
+        front.setdefault("type", "sar")
+        front.setdefault("summary", f"Summary of {slug}.")
+        docs = front.get("documents")
+        if docs:
+            front["documents"] = [
+                d if isinstance(d, dict) else {"file": d if d.startswith("reports/") else self.pdf(d), "title": f"Document {d}"}
+                for d in docs]
+        text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True) + "---\n" + body + "\n"
+        return self.raw(f"{folder}/{slug}.md", text)
+
+    def build(self, as_of: str | date, output: Path | None = None, **kwargs):
+        from sitegen.build import build
+
+        day = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
+        out = output or self.root / "build"
+        result = build(self.root, day, out, **kwargs)
+        return result, out
+
+
+@pytest.fixture
+def site(tmp_path) -> SiteMaker:
+    return SiteMaker(tmp_path / "site")

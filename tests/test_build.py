@@ -1,0 +1,273 @@
+"""End-to-end: build whole sites and read every output file."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL_PDFS, SiteMaker, occurrences, read_output, real_pdfs
+from sitegen import outputs
+from sitegen.visibility import State
+
+# Each entry carries its own marker words; the test knows, by hand, when each is live.
+ENTRIES = {
+    # slug: (front matter, first live day, first day hidden)
+    "alpha": (dict(type="sar", published="2026-03-14"), date(2026, 3, 14), date(2027, 3, 14)),
+    "bravo": (dict(type="cspr", published="2024-02-29"), date(2024, 2, 29), date(2025, 3, 1)),
+    "charlie": (dict(type="dhr", published="2026-06-01", expires="2026-09-01"), date(2026, 6, 1), date(2026, 9, 1)),
+    "delta": (dict(type="briefing", published="2027-01-15"), date(2027, 1, 15), date(2028, 1, 15)),
+    "echo": (dict(type="sar", published="2025-01-01", draft=True), None, None),
+    "foxtrot": (dict(type="sarr", published="2025-01-01"), None, None),  # withheld: unknown type
+    "golf": (dict(type="scr", published="2025-11-30", on_expiry="remove"), date(2025, 11, 30), date(2026, 11, 30)),
+}
+SWEEP = [date(2024, 2, 28), date(2024, 2, 29), date(2025, 2, 28), date(2025, 3, 1), date(2025, 11, 29),
+         date(2025, 11, 30), date(2026, 3, 13), date(2026, 3, 14), date(2026, 8, 31), date(2026, 9, 1),
+         date(2026, 11, 29), date(2026, 11, 30), date(2027, 1, 14), date(2027, 1, 15), date(2027, 3, 13),
+         date(2027, 3, 14), date(2028, 6, 1)]
+
+
+def markers(slug: str) -> dict[str, str]:
+    return {part: f"{slug.capitalize()}{part.capitalize()}Marker" for part in ("title", "summary", "body", "subject", "theme", "pdf")}
+
+
+def make_sweep_site(site: SiteMaker) -> None:
+    for slug, (front, _, _) in ENTRIES.items():
+        m = markers(slug)
+        site.pdf(f"{slug}.pdf", [f"Report text {m['pdf']}", "Second page"])
+        site.entry(slug, body=f"The body says {m['body']}.", title=f"Review {m['title']}", summary=f"About {m['summary']}.",
+                   subject=m["subject"], themes=[m["theme"]], documents=[{"file": f"reports/{slug}.pdf", "title": "Overview"}],
+                   **front)
+
+
+def expected_state(slug: str, day: date) -> State:
+    front, first, hidden = ENTRIES[slug]
+    if front.get("draft"):
+        return State.DRAFT
+    if first is None:
+        return State.WITHHELD
+    return State.SCHEDULED if day < first else State.LIVE if day < hidden else State.EXPIRED
+
+
+@pytest.mark.parametrize("day", SWEEP, ids=str)
+def test_every_output_file_shows_only_what_the_rules_allow(site, day):
+    make_sweep_site(site)
+    result, out = site.build(day)
+    assert not result.failed
+    files = read_output(out)
+    states = {p.entry.slug: p.state for p in result.site.placed}
+    for slug in ENTRIES:
+        state = expected_state(slug, day)
+        assert states[slug] is state, slug
+        m = markers(slug)
+        pdf_name = f"{slug}.pdf"
+        if state is State.LIVE:
+            page = f"{ENTRIES[slug][0]['type']}/{slug}/index.html"
+            for part in ("title", "summary", "body", "subject", "theme"):
+                assert page in occurrences(files, m[part]), (slug, part)
+            assert f"{ENTRIES[slug][0]['type']}/{slug}/{pdf_name}" in files
+            assert slug in files["feed.xml"].decode() and slug in files["sitemap.xml"].decode()
+            continue
+        # not live: no summary, body, subject, theme or document anywhere
+        for part in ("summary", "body", "subject", "theme", "pdf"):
+            assert occurrences(files, m[part]) == [], (slug, part, day)
+        assert not any(path.endswith(pdf_name) for path in files)
+        where_title = occurrences(files, m["title"])
+        where_slug = [path for path, data in files.items() if f"/{slug}/".encode() in data or path.startswith(f"{ENTRIES[slug][0]['type']}/{slug}/")]
+        if state is State.EXPIRED and ENTRIES[slug][0].get("on_expiry") != "remove":
+            notice = f"{ENTRIES[slug][0]['type']}/{slug}/index.html"
+            assert where_title == [notice]
+            assert where_slug == [notice]
+            text = files[notice].decode()
+            assert "taken down on" in text and "noindex" in text
+        else:
+            assert where_title == [], (slug, state, day)
+            assert where_slug == [], (slug, state, day)
+
+
+def test_same_content_and_day_give_identical_bytes(site, tmp_path):
+    make_sweep_site(site)
+    site.build("2026-11-22", tmp_path / "one")
+    site.build("2026-11-22", tmp_path / "two", use_cache=False)
+    assert read_output(tmp_path / "one") == read_output(tmp_path / "two")
+
+
+def test_a_rebuild_leaves_nothing_stale(site):
+    make_sweep_site(site)
+    _, out = site.build("2026-08-01")
+    assert (out / "dhr" / "charlie" / "charlie.pdf").exists()
+    (out / ".sitegen-output").exists()
+    site.build("2026-11-22")
+    assert not (out / "dhr" / "charlie" / "charlie.pdf").exists()
+    assert not (out / "dhr" / "charlie" / "index.html").read_text().count("CharlieBodyMarker")
+
+
+def test_a_failed_build_leaves_the_previous_output(site, monkeypatch):
+    make_sweep_site(site)
+    _, out = site.build("2026-08-01")
+    before = read_output(out)
+
+    real_copy = outputs.shutil.copyfile
+    calls = []
+
+    def failing_copy(src, dst):
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_copy(src, dst)
+
+    monkeypatch.setattr(outputs.shutil, "copyfile", failing_copy)
+    result, _ = site.build("2026-11-22")
+    assert result.failed
+    assert any("could not be written" in p.message for p in result.problems)
+    assert read_output(out) == before
+    assert not [p for p in out.parent.iterdir() if p.name.startswith(".build-")]
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(site, tmp_path):
+    make_sweep_site(site)
+    mine = tmp_path / "my-documents"
+    mine.mkdir()
+    (mine / "precious.txt").write_text("keep me")
+    result, _ = site.build("2026-11-22", mine)
+    assert result.failed
+    assert (mine / "precious.txt").read_text() == "keep me"
+    assert "did not write" in result.problems[-1].message
+
+
+@pytest.mark.parametrize("target", [".", "content", "reports", "content/out"])
+def test_refuses_to_write_into_the_site_itself(site, target):
+    make_sweep_site(site)
+    before = read_output(site.root)
+    result, _ = site.build("2026-11-22", site.root / target)
+    assert result.failed
+    assert read_output(site.root) == before
+
+
+def test_an_empty_folder_may_be_used(site, tmp_path):
+    make_sweep_site(site)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result, _ = site.build("2026-11-22", empty)
+    assert not result.failed and (empty / "index.html").exists()
+
+
+def test_only_live_documents_reach_the_output(site):
+    make_sweep_site(site)
+    site.pdf("unlisted.pdf", ["UnlistedMarker"])
+    _, out = site.build("2026-11-22")
+    files = read_output(out)
+    assert occurrences(files, "UnlistedMarker") == []
+    pdfs = sorted(p for p in files if p.endswith(".pdf"))
+    assert pdfs == ["sar/alpha/alpha.pdf", "scr/golf/golf.pdf"]
+
+
+def test_front_matter_text_is_escaped(site):
+    site.entry("x", published="2026-01-01", title='<script>alert("t")</script>', summary="<b>bold</b> & <i>co</i>",
+               subject="<img src=x onerror=alert(1)>", themes=["<svg onload=x>"])
+    _, out = site.build("2026-02-01")
+    for path, data in read_output(out).items():
+        text = data.decode("utf-8", "replace")
+        assert "<script>alert" not in text and "<img src=x" not in text and "<b>bold" not in text and "<svg onload" not in text, path
+    assert "&lt;script&gt;alert" in (out / "sar" / "x" / "index.html").read_text()
+
+
+def test_entry_page_shows_documents_and_uk_dates(site):
+    site.pdf("overview.pdf", 34)
+    site.pdf("summary.pdf", 1)
+    site.entry("adult-a", published="2026-03-14", documents=[{"file": "reports/overview.pdf", "title": "Overview report"},
+                                                            {"file": "reports/summary.pdf", "title": "Executive summary"}])
+    _, out = site.build("2026-11-22")
+    html = (out / "sar" / "adult-a" / "index.html").read_text()
+    assert "14 March 2026" in html and "13 March 2027" in html
+    assert "34 pages" in html and ", 1 page<" in html or ", 1 page)" in html
+    assert "Overview report" in html and 'href="/sar/adult-a/overview.pdf"' in html
+    assert "PDF, " in html
+
+
+def test_one_broken_entry_does_not_stop_the_others(site):
+    make_sweep_site(site)
+    site.raw("content/broken.md", "---\ntitle: [unclosed\n---\n")
+    site.raw("content/bad-date.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\n---\n")
+    result, out = site.build("2026-11-22")
+    assert not result.failed
+    assert (out / "sar" / "alpha" / "index.html").exists()
+    files = {p.file for p in result.errors}
+    assert {"content/broken.md", "content/bad-date.md", "content/foxtrot.md"} <= files
+
+
+def test_expired_entry_may_lose_its_pdf(site):
+    site.entry("old", published="2024-01-01", documents=["old.pdf"])
+    (site.root / "reports" / "old.pdf").unlink()
+    result, out = site.build("2026-11-22")
+    assert result.errors == []
+    assert (out / "sar" / "old" / "index.html").exists()
+
+
+def test_site_wide_full_removal(site):
+    site.write_settings(on_expiry="remove")
+    site.entry("old", published="2024-01-01", title="OldTitleMarker")
+    _, out = site.build("2026-11-22")
+    assert occurrences(read_output(out), "OldTitleMarker") == []
+
+
+def test_base_url_with_a_path_prefixes_links(site):
+    site.write_settings(base_url="https://example.org/learning")
+    site.entry("x", published="2026-01-01")
+    _, out = site.build("2026-02-01")
+    home = (out / "index.html").read_text()
+    assert 'href="/learning/sar/x/"' in home
+    assert "https://example.org/learning/sar/x/" in (out / "sitemap.xml").read_text()
+
+
+def test_site_own_theme_overrides_one_template(site):
+    site.raw("themes/templates/404.html", "{% extends 'base.html' %}{% block title %}Lost{% endblock %}{% block content %}<h1>CustomLostMarker</h1>{% endblock %}")
+    site.raw("themes/assets/site.css", "body{color:#000}/*CustomCssMarker*/")
+    _, out = site.build("2026-02-01")
+    assert "CustomLostMarker" in (out / "404.html").read_text()
+    assert "CustomCssMarker" in (out / "assets" / "site.css").read_text()
+    assert "Learning from Practice" in (out / "index.html").read_text()  # the rest is the default theme
+
+
+def test_broken_template_is_reported_not_raised(site):
+    site.raw("themes/templates/404.html", "{% extends 'base.html' %}{% block content %}{{ nonsense( }}{% endblock %}")
+    result, out = site.build("2026-02-01")
+    assert result.failed
+    assert result.problems[-1].file.endswith("404.html") and result.problems[-1].line == 1
+
+
+def test_feed_and_sitemap_are_valid_xml(site):
+    import xml.etree.ElementTree as ET
+
+    make_sweep_site(site)
+    _, out = site.build("2026-11-22")
+    feed = ET.parse(out / "feed.xml").getroot()
+    titles = [e.text for e in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert "Review AlphaTitleMarker" in titles
+    urls = [e.text for e in ET.parse(out / "sitemap.xml").getroot().iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://learning.testshire.example/sar/alpha/" in urls
+    assert "https://learning.testshire.example/404.html" not in urls
+    assert (out / "robots.txt").read_text().endswith("Sitemap: https://learning.testshire.example/sitemap.xml\n")
+
+
+def test_every_real_world_pdf_is_published_or_withheld_with_a_message(site):
+    for item in real_pdfs():
+        name = item["file"]
+        (site.root / "reports" / name).symlink_to(REAL_PDFS / name) if False else (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
+        slug = Path(name).stem.lower().replace("_", "-")
+        site.entry(slug, published="2026-01-01", title=f"Entry for {name}", documents=[{"file": f"reports/{name}", "title": "Report"}])
+    result, out = site.build("2026-02-01")
+    placed = {p.entry.documents[0].name: p for p in result.site.placed}
+    for item in real_pdfs():
+        p = placed[item["file"]]
+        if p.state is State.LIVE:
+            html = (out / p.entry.url.strip("/") / "index.html").read_text()
+            pages = item["pages"]
+            assert f"{pages} page{'s' if pages != 1 else ''}" in html, item["file"]
+            assert (out / p.entry.url.strip("/") / item["file"]).read_bytes() == (REAL_PDFS / item["file"]).read_bytes()
+        else:
+            assert p.state is State.WITHHELD
+            [problem] = [q for q in p.entry.problems if q.is_error]
+            assert item["file"] in problem.message and problem.advice
+            assert not (out / p.entry.url.strip("/")).exists()
+    assert placed["libreoffice-writer-password.pdf"].state is State.WITHHELD
+    assert sum(p.state is State.LIVE for p in placed.values()) >= 14

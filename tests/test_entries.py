@@ -1,0 +1,152 @@
+"""Reading entries: every kind of bad input gets a message naming file, line, field and fix."""
+
+from datetime import date
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.entries import read_entries
+
+
+def entries_of(site):
+    return {e.source: e for e in read_entries(load_config(site.root).config)}
+
+
+def only_entry(site):
+    [entry] = read_entries(load_config(site.root).config)
+    return entry
+
+
+def errors(entry):
+    return [p for p in entry.problems if p.is_error]
+
+
+def test_a_good_entry(site):
+    site.entry("adult-a", published="2026-03-14", themes=["self-neglect", "hoarding"], documents=["a.pdf"],
+               subject="Adult A", national_library="https://example.org/a")
+    entry = only_entry(site)
+    assert entry.problems == ()
+    assert entry.published == date(2026, 3, 14)
+    assert entry.hidden_from == date(2027, 3, 14)
+    assert entry.themes == ("self-neglect", "hoarding")
+    assert entry.url == "/sar/adult-a/"
+    assert entry.document_url(entry.documents[0]) == "/sar/adult-a/a.pdf"
+
+
+def test_non_iso_date_is_explained(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 22/11/2026\n---\nBody\n")
+    [problem] = errors(only_entry(site))
+    assert problem.file == "content/x.md"
+    assert problem.line == 4
+    assert problem.field == "published"
+    assert problem.format() == "content/x.md:4: error: published: 22/11/2026 is not a date; write 2026-11-22 (year-month-day)."
+
+
+def test_impossible_date(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-02-30\n---\n")
+    [problem] = errors(only_entry(site))
+    assert "2026-02-30 is not a real date" in problem.message
+
+
+def test_unknown_type_suggests(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sarr\npublished: 2026-01-01\n---\n")
+    [problem] = errors(only_entry(site))
+    assert problem.line == 3 and problem.field == "type"
+    assert '"sarr"' in problem.message and problem.advice == "Did you mean sar?"
+
+
+def test_broken_yaml(site):
+    site.raw("content/x.md", "---\ntitle: X: Y\ntype: sar\n---\n")
+    [problem] = errors(only_entry(site))
+    assert "not valid YAML" in problem.message
+    assert problem.line == 2
+
+
+def test_missing_front_matter(site):
+    site.raw("content/x.md", "Just text\n")
+    [problem] = errors(only_entry(site))
+    assert "no front matter" in problem.message
+
+
+@pytest.mark.parametrize("missing", ["title", "type", "published"])
+def test_missing_required_field(site, missing):
+    front = {"title": "X", "type": "sar", "published": "2026-01-01"}
+    del front[missing]
+    site.raw("content/x.md", "---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n")
+    problems = errors(only_entry(site))
+    assert any(p.field == missing and "missing" in p.message for p in problems)
+
+
+def test_unknown_key_is_a_warning_with_suggestion(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsumary: Hello\n---\n")
+    entry = only_entry(site)
+    assert not entry.has_errors
+    [warning] = [p for p in entry.problems if "sumary" in p.message]
+    assert warning.line == 5 and "Did you mean summary?" in warning.advice
+
+
+def test_expires_before_published(site):
+    site.entry("x", published="2026-05-01", expires="2026-04-01")
+    assert any(p.field == "expires" for p in errors(only_entry(site)))
+
+
+@pytest.mark.parametrize("path, words", [
+    ("../secret.pdf", "outside"),
+    ("/etc/passwd", "outside"),
+    ("reports/../sitegen.yaml", "outside"),
+    ("reports/nope.pdf", "does not exist"),
+    ("content/x.md", "not in the reports/ folder"),
+])
+def test_document_paths_must_stay_in_reports(site, path, words):
+    site.entry("x", published="2026-01-01", documents=[{"file": path, "title": "Doc"}])
+    [problem] = errors(only_entry(site))
+    assert words in problem.message and problem.field == "documents.file"
+    assert problem.line is not None
+
+
+def test_document_symlink_out_of_reports(site, tmp_path):
+    secret = tmp_path / "secret.pdf"
+    secret.write_bytes(b"%PDF-1.4 secret")
+    (site.root / "reports" / "link.pdf").symlink_to(secret)
+    site.entry("x", published="2026-01-01", documents=[{"file": "reports/link.pdf", "title": "Doc"}])
+    [problem] = errors(only_entry(site))
+    assert "outside the reports/ folder" in problem.message
+
+
+def test_document_without_reports_prefix_gets_exact_advice(site):
+    site.pdf("a.pdf")
+    site.entry("x", published="2026-01-01", documents=[{"file": "a.pdf", "title": "Doc"}])
+    [problem] = errors(only_entry(site))
+    assert "Write `file: reports/a.pdf`" in problem.advice
+
+
+def test_same_address_twice_withholds_both(site):
+    site.entry("adult-a", folder="content/2025", published="2025-01-01")
+    site.entry("adult-a", folder="content/2026", published="2026-01-01")
+    entries = entries_of(site)
+    assert all(e.has_errors for e in entries.values())
+    assert all("/sar/adult-a/" in errors(e)[0].message for e in entries.values())
+
+
+def test_page_cannot_take_a_site_address(site):
+    site.entry("assets", type="page")
+    site.entry("sar", type="page")
+    assert all(e.has_errors for e in entries_of(site).values())
+
+
+def test_required_field_of_a_type(site):
+    site.write_settings(types={"dhr": {"requires": ["approved"]}})
+    site.entry("ms-g", type="dhr", published="2026-05-05")
+    [problem] = errors(only_entry(site))
+    assert problem.field == "approved" and "Home Office" in problem.advice
+
+
+def test_not_utf8(site):
+    (site.root / "content" / "x.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    [problem] = errors(only_entry(site))
+    assert "UTF-8" in problem.message
+
+
+def test_title_is_kept_as_text(site):
+    site.entry("x", published="2026-01-01", title="<script>alert(1)</script> & co")
+    assert only_entry(site).title == "<script>alert(1)</script> & co"
