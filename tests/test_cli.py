@@ -1,0 +1,132 @@
+"""The command line, run as a comms officer or CI would run it."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, occurrences, read_output
+
+
+def sitegen(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+
+
+def test_version():
+    result = sitegen("--version")
+    assert result.returncode == 0 and result.stdout.startswith("sitegen ")
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"]])
+def test_help_has_examples(command):
+    result = sitegen(*command, "--help")
+    assert result.returncode == 0
+    assert "Examples:" in result.stdout
+
+
+def test_build_in_site_folder_and_with_site_option(site):
+    site.entry("adult-a", published="2026-03-14")
+    inside = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
+    assert inside.returncode == 0, inside.stderr
+    assert "Built the site as on 22 November 2026" in inside.stdout
+    assert (site.root / "build" / "sar" / "adult-a" / "index.html").exists()
+    out = site.root.parent / "public"
+    outside = sitegen("-h")  # noqa: F841 - group help works anywhere
+    result = sitegen("build", "--site", str(site.root), "--as-of", "2026-11-22", "--output", str(out))
+    assert result.returncode == 0 and (out / "index.html").exists()
+
+
+def test_as_of_datetime_is_converted_to_london(site):
+    site.entry("july", published="2026-07-01", title="JulyMarker")
+    before = sitegen("build", "--as-of", "2026-06-30T22:30:00+00:00", cwd=site.root)  # 23:30 BST, 30 June
+    assert before.returncode == 0
+    assert occurrences(read_output(site.root / "build"), "JulyMarker") == []
+    after = sitegen("build", "--as-of", "2026-06-30T23:30:00+00:00", cwd=site.root)  # 00:30 BST, 1 July
+    assert after.returncode == 0 and "1 July 2026" in after.stdout
+    assert occurrences(read_output(site.root / "build"), "JulyMarker")
+
+
+def test_bad_as_of_is_explained(site):
+    result = sitegen("build", "--as-of", "22/11/2026", cwd=site.root)
+    assert result.returncode == 2
+    assert "is not a date" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_broken_entry_build_exits_0_strict_and_check_exit_1(site):
+    site.entry("good", published="2026-01-01")
+    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\n---\n")
+    build = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
+    assert build.returncode == 0
+    assert "content/bad.md:4: error: published: 22/11/2026 is not a date; write 2026-11-22" in build.stderr
+    assert "1 entry was left out" in build.stderr
+    assert (site.root / "build" / "sar" / "good" / "index.html").exists()
+    strict = sitegen("build", "--as-of", "2026-11-22", "--strict", cwd=site.root)
+    assert strict.returncode == 1 and (site.root / "build" / "sar" / "good" / "index.html").exists()
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root)
+    assert check.returncode == 1 and "1 error" in check.stderr
+
+
+def test_check_finds_problems_in_scheduled_documents(site):
+    (site.root / "reports" / "future.pdf").write_bytes(b"not a pdf at all")
+    site.entry("future", published="2027-06-01", documents=[{"file": "reports/future.pdf", "title": "Report"}])
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root)
+    assert check.returncode == 1
+    assert "reports/future.pdf is not a PDF" in check.stderr
+
+
+def test_clean_site_check_exits_0(site):
+    site.entry("good", published="2026-01-01")
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root)
+    assert check.returncode == 0 and "no errors" in check.stdout
+
+
+def test_no_config_is_a_message_not_a_traceback(tmp_path):
+    result = sitegen("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "no sitegen.yaml" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_refusal_is_explained(site, tmp_path):
+    site.entry("good", published="2026-01-01")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine")
+    result = sitegen("build", "--as-of", "2026-11-22", "--output", str(mine), cwd=site.root)
+    assert result.returncode == 1
+    assert "did not write" in result.stderr and (mine / "notes.txt").exists()
+
+
+GARBAGE = [
+    b"", b"---\n", b"---\n---\n", b"---\n- a\n- b\n---\n", b"---\ntitle: [\n---\n", b"\xff\xfe\x00garbage",
+    b"---\ntitle: 5\ntype: [sar]\npublished: {a: 1}\n---\n", b"---\ntitle: X\ntype: sar\npublished: 2026-01-01\ndocuments: {a: 1}\n---\n",
+    b"---\ntitle: X\ntype: sar\npublished: 2026-01-01\ndocuments:\n  - 42\n  - {title: only}\n  - file: [x]\n---\n",
+    b"---\ntitle: X\ntype: sar\npublished: 2026-01-01T10:00:00\nthemes: {a: b}\nrelated: 3\ndraft: perhaps\n---\n",
+    b"---\n!!python/object/apply:os.system ['echo pwned']\n---\n",
+]
+
+
+def test_no_traceback_for_any_bad_content(site):
+    site.entry("good", published="2026-01-01")
+    for index, data in enumerate(GARBAGE):
+        (site.root / "content" / f"bad-{index}.md").write_bytes(data)
+    for command in (["build", "--as-of", "2026-11-22"], ["check", "--as-of", "2026-11-22"]):
+        result = sitegen(*command, cwd=site.root)
+        assert "Traceback" not in result.stderr, result.stderr
+        for index in range(len(GARBAGE)):
+            assert f"content/bad-{index}.md" in result.stderr
+    assert (site.root / "build" / "sar" / "good" / "index.html").exists()
+    assert not (Path("/tmp") / "pwned").exists()
+
+
+def test_sample_site_builds_with_nothing_embargoed(tmp_path):
+    out = tmp_path / "sample"
+    result = sitegen("build", "--site", str(ROOT), "--as-of", "2026-11-22", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    files = read_output(out)
+    assert occurrences(files, "Kestrelbrook") == []  # scheduled CSPR
+    assert occurrences(files, "Quillmere") == []  # draft SAR
+    assert occurrences(files, "Marshwillow") == ["sar/sar-adult-a/sar-adult-a-overview.pdf"]  # only inside the live PDF
+    check = sitegen("check", "--site", str(ROOT), "--as-of", "2026-11-22")
+    assert check.returncode == 0, check.stderr
