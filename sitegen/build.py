@@ -100,10 +100,11 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
 def render_site(site: Site, banner: str | None = None) -> list[OutputFile]:
     """Every output file of the site, in memory (documents as paths to copy)."""
     pages = Renderer(site, banner=banner).render_all()
-    public = [outputs.page_path(f.path) for f in pages
-              if f.path.endswith("index.html") and outputs.page_path(f.path) not in {p.entry.url for p in site.notices}]
-    return [*pages, *outputs.downloads(site), *outputs.assets(site), outputs.feed(site),
-            outputs.sitemap(site, public), outputs.robots(site)]
+    files = [*pages, *outputs.downloads(site), *outputs.assets(site)]
+    files.append(outputs.feed(site))
+    files.append(outputs.sitemap(site, outputs.public_pages(site, pages)))
+    files.append(outputs.robots(site))
+    return files
 
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,

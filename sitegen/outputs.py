@@ -102,6 +102,13 @@ def sitemap(site: Site, page_paths: list[str]) -> OutputFile:
     return OutputFile("sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
 
 
+def public_pages(site: Site, pages: list[OutputFile]) -> list[str]:
+    """Site paths of the pages that belong in the sitemap: not notices, not the 404 page."""
+    notices = {p.entry.url for p in site.notices}
+    paths = [page_path(f.path) for f in pages if f.path.endswith("index.html")]
+    return [path for path in paths if path not in notices]
+
+
 def robots(site: Site) -> OutputFile:
     text = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.url('/sitemap.xml')}\n"
     return OutputFile("robots.txt", text.encode("utf-8"))
