@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from dataclasses import dataclass, field
@@ -24,8 +25,16 @@ def real_pdfs() -> list[dict]:
 
 
 def read_output(folder: Path) -> dict[str, bytes]:
-    """Every file of an output folder, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file of an output folder, by relative path; gzip-compressed files (such as
+    a search index's) are read decompressed, so that a scan sees what they hold."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            if data[:2] == b"\x1f\x8b":
+                data = gzip.decompress(data)
+            files[path.relative_to(folder).as_posix()] = data
+    return files
 
 
 def occurrences(files: dict[str, bytes], needle: str) -> list[str]:
