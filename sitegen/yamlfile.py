@@ -13,8 +13,12 @@ from typing import Any
 import yaml
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings."""
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _TextDatesLoader(_SafeBase):
+    """Safe loader that leaves timestamps as strings."""
 
 
 _TextDatesLoader.add_constructor(
