@@ -104,16 +104,28 @@ class Site:
     def theme_url(self, name: str) -> str:
         return f"/themes/{slugify(name)}/"
 
+    @cached_property
+    def _live_by_slug(self) -> dict[str, list[Placed]]:
+        index: dict[str, list[Placed]] = {}
+        for placed in self.live_reviews:
+            index.setdefault(placed.entry.slug, []).append(placed)
+        return index
+
+    @cached_property
+    def _live_pointing_at(self) -> dict[str, list[Placed]]:
+        index: dict[str, list[Placed]] = {}
+        for placed in self.live_reviews:
+            for slug in placed.entry.related:
+                index.setdefault(slug, []).append(placed)
+        return index
+
     def related(self, placed: Placed) -> list[Placed]:
         """Live entries linked either way by `related:`; never a non-live one."""
         me = placed.entry
-        found = []
-        for other in self.live_reviews:
-            if other is placed:
-                continue
-            if other.entry.slug in me.related or me.slug in other.entry.related:
-                found.append(other)
-        return found
+        found = [other for slug in me.related for other in self._live_by_slug.get(slug, [])]
+        found += self._live_pointing_at.get(me.slug, [])
+        unique = {id(p): p for p in found if p is not placed}
+        return _newest_first(unique.values())
 
     def library_for(self, entry: Entry) -> Library | None:
         rtype = self.config.types.get(entry.type or "")
