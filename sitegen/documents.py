@@ -147,7 +147,7 @@ def inspect_pdf(path: Path, key: str, size: int) -> DocumentInfo:
                 if not opened:
                     return bad("is password-protected, so readers could not open it.",
                                "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
-            pages = len(reader.pages)
+            pages = _page_count(reader)
             title = _metadata_title(reader)
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
         return bad("is damaged and could not be read.",
@@ -155,6 +155,18 @@ def inspect_pdf(path: Path, key: str, size: int) -> DocumentInfo:
     if pages == 0:
         return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
     return DocumentInfo(key, size, "PDF", pages=pages, title=title)
+
+
+def _page_count(reader: PdfReader) -> int:
+    """The page tree's own /Count when it is sound (one object read); else count the pages
+    one by one, which reads every page object (several times slower on long reports)."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+        if isinstance(count, int) and 0 < count < 100_000:
+            return int(count)
+    except (KeyError, TypeError, AttributeError, PdfReadError, PyPdfError):
+        pass
+    return len(reader.pages)
 
 
 def _metadata_title(reader: PdfReader) -> str | None:
