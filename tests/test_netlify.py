@@ -1,12 +1,21 @@
 """Netlify's `_headers` and `_redirects` as every build writes them, read back with
 small parsers and asked what Netlify would answer for one address."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import SiteMaker, occurrences, read_output
 from netlifyfiles import headers_for, parse_headers, parse_redirects, redirect_for
+from sitegen import netlify
+from sitegen.config import DEFAULT_TYPES, SiteConfig
+from sitegen.documents import DocumentInfo
+from sitegen.entries import DocumentRef, Entry
+from sitegen.site import Download, Placed, Site
+from sitegen.visibility import State
 
 
 def build(site: SiteMaker, day: str, output=None):
@@ -151,3 +160,39 @@ def test_the_files_are_the_same_for_the_same_content_and_day(mixed, tmp_path):
     one, _, _ = build(mixed, "2027-06-15", tmp_path / "one")
     two, _, _ = build(mixed, "2027-06-15", tmp_path / "two")
     assert one["_headers"] == two["_headers"] and one["_redirects"] == two["_redirects"]
+
+
+# --- for every day and every state: a property ------------------------------------------
+
+CONFIG = SiteConfig(root=Path("."), name="Testshire", base_url="https://learning.testshire.example", types=DEFAULT_TYPES)
+
+
+def one_entry_site(state: State, published: date, hidden: date | None, on_expiry: str) -> Site:
+    ref = DocumentRef("reports/x.pdf", "Overview", None, None)
+    entry = Entry("content/x.md", "x", "sar", "Review x", published=published, hidden_from=hidden,
+                  documents=(ref,), on_expiry=on_expiry)
+    downloads = (Download(ref, DocumentInfo("0" * 64, 10, "PDF", 1), entry.document_url(ref)),) if state is State.LIVE else ()
+    return Site(CONFIG, published, (Placed(entry, state, downloads),))
+
+
+@settings(max_examples=300, deadline=None)
+@given(published=st.dates(date(2020, 1, 1), date(2040, 12, 31)), days=st.integers(1, 1200),
+       state=st.sampled_from(list(State)), on_expiry=st.sampled_from(["notice", "remove"]))
+def test_each_state_gets_exactly_its_rules(published, days, state, on_expiry):
+    hidden = published + timedelta(days=days)
+    site = one_entry_site(state, published, hidden, on_expiry)
+    header_rules, gone_rules = netlify.header_rules(site), netlify.gone_rules(site)
+    if state is State.LIVE:
+        assert {rule.path for rule in header_rules} == {"/sar/x/", "/sar/x/index.html", "/sar/x/x.pdf"}
+        for rule in header_rules:
+            moment = datetime.fromisoformat(rule.value.removeprefix("unavailable_after: ")).astimezone(ZoneInfo("Europe/London"))
+            assert (moment.date(), moment.hour, moment.minute, moment.second) == (hidden, 0, 0, 0)
+        assert gone_rules == []
+    elif state is State.EXPIRED:
+        assert all(rule.value == "noindex" for rule in header_rules)
+        expected = {"/sar/x/x.pdf"} | ({"/sar/x/", "/sar/x/index.html"} if on_expiry == "remove" else set())
+        assert {rule.path for rule in gone_rules} == expected
+        assert bool(header_rules) == (on_expiry == "notice")
+    else:
+        assert header_rules == [] and gone_rules == []
+        assert "/x/" not in netlify.headers(site).data.decode() + netlify.redirects(site).data.decode()
