@@ -45,11 +45,6 @@ class HeaderRule:
     value: str
 
 
-@dataclass(frozen=True)
-class GoneRule:
-    path: str
-
-
 def page_paths(url: str) -> list[str]:
     """The addresses Netlify serves a page at: /sar/x/ (which also covers /sar/x) and /sar/x/index.html."""
     return [url, url + "index.html"]
@@ -74,7 +69,8 @@ def header_rules(site: Site) -> list[HeaderRule]:
     return sorted(rules, key=lambda rule: rule.path)
 
 
-def gone_rules(site: Site) -> list[GoneRule]:
+def gone_paths(site: Site) -> list[str]:
+    """The old addresses of expired reports that answer 410 Gone."""
     noticed = {placed.entry.url for placed in site.notices}
     paths: set[str] = set()
     for placed in site.in_state(State.EXPIRED):
@@ -82,7 +78,7 @@ def gone_rules(site: Site) -> list[GoneRule]:
         paths.update(entry.document_url(ref) for ref in entry.documents)
         if entry.url not in noticed:
             paths.update(page_paths(entry.url))
-    return [GoneRule(path) for path in sorted(paths)]
+    return sorted(paths)
 
 
 def headers(site: Site) -> OutputFile:
@@ -92,7 +88,7 @@ def headers(site: Site) -> OutputFile:
 
 def redirects(site: Site) -> OutputFile:
     # 410! : a forced rule, so the old address is gone even if a file were ever left there.
-    text = REDIRECT_NOTE + "".join(f"{_path(rule.path)}  {GONE_PAGE}  410!\n" for rule in gone_rules(site))
+    text = REDIRECT_NOTE + "".join(f"{_path(path)}  {GONE_PAGE}  410!\n" for path in gone_paths(site))
     return OutputFile("_redirects", text.encode("utf-8"))
 
 
