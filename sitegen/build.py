@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import outputs
+from sitegen import netlify, outputs
 from sitegen.config import LoadedConfig, SiteConfig, load_config
 from sitegen.documents import DocumentCache, inspect
 from sitegen.entries import Entry, read_entries
@@ -99,11 +99,15 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
 
 def render_site(site: Site, banner: str | None = None) -> list[OutputFile]:
     """Every output file of the site, in memory (documents as paths to copy)."""
-    pages = Renderer(site, banner=banner).render_all()
+    renderer = Renderer(site, banner=banner)
+    pages = renderer.render_all()
     files = [*pages, *outputs.downloads(site), *outputs.assets(site)]
     files.append(outputs.feed(site))
     files.append(outputs.sitemap(site, outputs.public_pages(site, pages)))
     files.append(outputs.robots(site))
+    files.append(netlify.headers(site))
+    files.append(netlify.redirects(site))
+    files.append(netlify.gone_page(renderer))
     return files
 
 

@@ -13,12 +13,12 @@ import os
 import shutil
 import tempfile
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sitegen.render import OutputFile, theme_assets
 from sitegen.site import Site
+from sitegen.visibility import start_of_day
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = b"This folder is written by `sitegen build` and replaced whole on every build.\n"
@@ -52,7 +52,7 @@ def assets(site: Site) -> list[OutputFile]:
 
 
 def _timestamp(day: date, zone: str) -> str:
-    return datetime.combine(day, time(0, 0), ZoneInfo(zone)).isoformat()
+    return start_of_day(day, zone).isoformat()
 
 
 def feed(site: Site) -> OutputFile:

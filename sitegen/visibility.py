@@ -19,7 +19,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
@@ -116,6 +116,11 @@ def decide(day: date, published: date | None, hidden: date | None, *, draft: boo
 def last_day_shown(hidden: date | None) -> date | None:
     """The last day on the site ('on this site until ...')."""
     return None if hidden is None else hidden - timedelta(days=1)
+
+
+def start_of_day(day: date, timezone: str) -> datetime:
+    """The moment a site day begins: midnight in the site's time zone (GMT or BST in London)."""
+    return datetime.combine(day, time(0, 0), ZoneInfo(timezone))
 
 
 def as_of_day(when: str | datetime | date | None, timezone: str, now: datetime | None = None) -> date:

@@ -76,9 +76,14 @@ def test_every_output_file_shows_only_what_the_rules_allow(site, day):
         if state is State.EXPIRED and ENTRIES[slug][0].get("on_expiry") != "remove":
             notice = f"{ENTRIES[slug][0]['type']}/{slug}/index.html"
             assert where_title == [notice]
-            assert where_slug == [notice]
+            # Netlify's files name its notice (noindex) and its document's old address (410 Gone).
+            assert sorted(where_slug) == sorted([notice, "_headers", "_redirects"])
             text = files[notice].decode()
             assert "taken down on" in text and "noindex" in text
+        elif state is State.EXPIRED:
+            # Taken down without a notice: its old addresses answer 410 Gone, and that is all.
+            assert where_title == [], (slug, state, day)
+            assert where_slug == ["_redirects"], (slug, state, day)
         else:
             assert where_title == [], (slug, state, day)
             assert where_slug == [], (slug, state, day)

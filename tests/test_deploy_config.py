@@ -1,0 +1,165 @@
+"""netlify.toml and the GitHub workflows: what Netlify builds and serves, and when
+the site is rebuilt."""
+
+import re
+import tomllib
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(scope="module")
+def netlify() -> dict:
+    return tomllib.loads((ROOT / "netlify.toml").read_text())
+
+
+def workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / ".github" / "workflows" / name).read_text())
+
+
+def triggers(flow: dict) -> dict:
+    return flow[True]  # YAML 1.1 reads the key `on` as True
+
+
+def steps(flow: dict) -> list[dict]:
+    [job] = flow["jobs"].values()
+    return job["steps"]
+
+
+def all_steps(flow: dict) -> list[dict]:
+    return [step for job in flow["jobs"].values() for step in job["steps"]]
+
+
+def runs(flow: dict) -> str:
+    return "\n".join(step.get("run", "") for step in all_steps(flow))
+
+
+# --- netlify.toml ------------------------------------------------------------------
+
+def test_netlify_builds_today_s_site_into_build(netlify):
+    build = netlify["build"]
+    assert build["publish"] == "build"
+    command = build["command"]
+    assert re.search(r"pip install [^&]*\.(\s|$)", command), "the command installs sitegen from this repository"
+    assert command.rstrip().endswith("sitegen build")
+    assert "--as-of" not in command  # the nightly build must use today's date
+    assert "--strict" not in command  # one broken entry must not stop the deploy
+
+
+def test_python_version_is_pinned_to_one_sitegen_supports(netlify):
+    pinned = netlify["build"]["environment"]["PYTHON_VERSION"]
+    assert re.fullmatch(r"3\.\d+", pinned)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    minimum = project["requires-python"].removeprefix(">=")
+    assert tuple(map(int, pinned.split("."))) >= tuple(map(int, minimum.split(".")))
+    for flow in ("ci.yml", "nightly.yml"):
+        versions = {step["with"]["python-version"] for step in all_steps(workflow(flow)) if "setup-python" in step.get("uses", "")}
+        assert versions == {pinned}, flow
+
+
+def every_path_headers(netlify) -> dict[str, str]:
+    [rule] = [rule for rule in netlify["headers"] if rule["for"] == "/*"]
+    return {name.lower(): value for name, value in rule["values"].items()}
+
+
+def csp(netlify) -> dict[str, list[str]]:
+    policy = every_path_headers(netlify)["content-security-policy"]
+    directives = {}
+    for part in policy.split(";"):
+        name, *sources = part.split()
+        assert name not in directives, f"{name} is written twice"
+        directives[name] = sources
+    return directives
+
+
+def test_csp_allows_only_the_site_itself(netlify):
+    policy = csp(netlify)
+    assert policy["default-src"] == ["'self'"]
+    allowed = {"'self'", "'none'", "'wasm-unsafe-eval'", "blob:", "data:"}
+    for name, sources in policy.items():
+        assert set(sources) <= allowed, f"{name} allows {set(sources) - allowed}: no outside hosts, nothing inline"
+    assert policy["script-src"] == ["'self'", "'wasm-unsafe-eval'"]  # Pagefind's WebAssembly, no eval(), nothing inline
+    assert policy["style-src"] == ["'self'"]
+    assert "data:" not in policy["script-src"] + policy.get("worker-src", []) + policy["style-src"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["base-uri"] in (["'self'"], ["'none'"])
+    assert policy["form-action"] == ["'self'"]
+
+
+def test_other_security_headers(netlify):
+    headers = every_path_headers(netlify)
+    hsts = headers["strict-transport-security"]
+    assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 365 * 24 * 3600
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] in ("no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin")
+    permissions = dict(item.strip().split("=") for item in headers["permissions-policy"].split(","))
+    for feature in ("camera", "microphone", "geolocation"):
+        assert permissions[feature] == "()"
+    assert "x-robots-tag" not in headers  # that is per report, in each build's _headers
+
+
+# --- the workflows -------------------------------------------------------------------
+
+def test_every_push_and_pull_request_is_checked_and_tested():
+    flow = workflow("ci.yml")
+    assert {"push", "pull_request"} <= set(triggers(flow))
+    commands = runs(flow)
+    assert "sitegen check" in commands
+    assert "bash scripts/test-all" in commands  # the README's test command
+    assert "pip install" in commands  # sitegen itself, for `sitegen check`
+
+
+def cron_times(flow: dict) -> list[time]:
+    found = []
+    for entry in triggers(flow)["schedule"]:
+        minute, hour, *rest = entry["cron"].split()
+        assert rest == ["*", "*", "*"], entry["cron"]
+        found.append(time(int(hour), int(minute)))
+    return found
+
+
+def test_nightly_schedule_starts_each_london_day_within_minutes_of_midnight():
+    """Cron is UTC; on every London day of a year with both clock changes, whether GMT or BST,
+    a run starts in the first quarter of an hour of that day."""
+    runs_utc = cron_times(workflow("nightly.yml"))
+    starts = [datetime.combine(date(2027, 12, 30) + timedelta(days=n), at, timezone.utc).astimezone(LONDON)
+              for n in range(370) for at in runs_utc]
+    day = date(2028, 1, 1)
+    while day <= date(2028, 12, 31):
+        just_after_midnight = [m for m in starts if m.date() == day and m.time() < time(0, 15)]
+        assert just_after_midnight, f"no run just after midnight in London on {day}"
+        day += timedelta(days=1)
+
+
+def test_nightly_calls_the_build_hook_first_then_fails_loudly_on_errors():
+    flow = workflow("nightly.yml")
+    assert "schedule" in triggers(flow)
+    order = steps(flow)
+    hook = next(i for i, step in enumerate(order) if "NETLIFY_BUILD_HOOK" in str(step.get("env", {})))
+    assert order[hook]["env"]["NETLIFY_BUILD_HOOK"] == "${{ secrets.NETLIFY_BUILD_HOOK }}"
+    assert "curl" in order[hook]["run"] and "-X POST" in order[hook]["run"]
+    assert "--fail" in order[hook]["run"]
+    check = next(i for i, step in enumerate(order) if "sitegen check" in step.get("run", ""))
+    assert hook < check, "the site is rebuilt even when an entry has an error"
+    for step in order[hook + 1:]:
+        assert step.get("if") == "always()", f"{step.get('name') or step.get('uses')} must run even if the hook failed"
+        assert not step.get("continue-on-error"), "a failed check must fail the run"
+
+
+def test_nightly_never_deploys_a_preview_or_another_day():
+    flow = workflow("nightly.yml")
+    text = (ROOT / ".github" / "workflows" / "nightly.yml").read_text()
+    commands = runs(flow)
+    assert "--as-of" not in commands and "netlify deploy" not in commands and "netlify-cli" not in commands
+    assert "trigger_branch" not in text  # the hook builds the production branch it was made for
+    for line in commands.splitlines():
+        if "sitegen build" in line:
+            assert "--output" in line and "RUNNER_TEMP" in line, "a build here is only a check, never deployed"
+    assert "secrets.NETLIFY_BUILD_HOOK" in text
