@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import REAL_PDFS, real_pdfs
+from conftest import REAL_PDFS, needs_corpus, real_pdfs
 from pdfmaker import make_pdf
 from sitegen.documents import DocumentCache, human_size, inspect
 
@@ -11,7 +11,8 @@ from sitegen.documents import DocumentCache, human_size, inspect
 UNREADABLE = {"unreadablemetadata.pdf"}
 
 
-@pytest.mark.parametrize("expected", real_pdfs(), ids=lambda e: e["file"])
+@needs_corpus
+@pytest.mark.parametrize("expected", real_pdfs() or [{}], ids=lambda e: e.get("file", "corpus"))
 def test_real_world_pdfs(expected):
     info = inspect(REAL_PDFS / expected["file"], DocumentCache(None))
     if expected["encrypted"]:
