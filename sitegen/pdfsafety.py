@@ -101,7 +101,7 @@ def audit(reader: PdfReader, title: str | None) -> PdfSafety:
         comments=comments,
         attachments=attachments + len(_embedded_files(reader)),
         form_fields=len(reader.get_fields() or {}),
-        tagged=bool(mark.get("/Marked", False) is True),
+        tagged=mark.get("/Marked", False) == True,  # noqa: E712 - a pypdf BooleanObject is always truthy
         language=bool(_text(root.get("/Lang"))),
         title=bool(title or xmp.title),
     )
