@@ -15,7 +15,7 @@ ENTRIES = {
     # slug: (front matter, first live day, first day hidden)
     "alpha": (dict(type="sar", published="2026-03-14"), date(2026, 3, 14), date(2027, 3, 14)),
     "bravo": (dict(type="cspr", published="2024-02-29"), date(2024, 2, 29), date(2025, 3, 1)),
-    "charlie": (dict(type="dhr", published="2026-06-01", expires="2026-09-01"), date(2026, 6, 1), date(2026, 9, 1)),
+    "charlie": (dict(type="dhr", published="2026-06-01", expires="2026-09-01", approved="2026-05-01"), date(2026, 6, 1), date(2026, 9, 1)),
     "delta": (dict(type="briefing", published="2027-01-15"), date(2027, 1, 15), date(2028, 1, 15)),
     "echo": (dict(type="sar", published="2025-01-01", draft=True), None, None),
     "foxtrot": (dict(type="sarr", published="2025-01-01"), None, None),  # withheld: unknown type
