@@ -270,7 +270,7 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
         click.echo(f"No live entries come down in the next {within} day{'s' if within != 1 else ''} (as on {uk_date(day)}).")
         return
     colours = {State.LIVE: "green", State.SCHEDULED: "blue", State.EXPIRED: None, State.DRAFT: "magenta", State.WITHHELD: "red"}
-    for line in status.table(rows, lambda text, state: click.style(text, fg=colours[state], bold=state is State.WITHHELD)):
+    for line in status.table(rows, lambda text, state: click.style(text, fg=colours[state], bold=(state is State.WITHHELD) or None)):
         click.echo(line)
     click.echo("")
     click.echo(status.summary(rows, day))
