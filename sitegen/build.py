@@ -18,7 +18,7 @@ import jinja2
 from sitegen import outputs
 from sitegen.config import LoadedConfig, SiteConfig, load_config
 from sitegen.documents import DocumentCache, inspect, published_copy
-from sitegen.pdfsafety import safety_problems
+from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.entries import Entry, read_entries
 from sitegen.problems import Problem, Severity, error, has_errors
 from sitegen.render import OutputFile, Renderer
@@ -93,6 +93,8 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
                                           line=ref.line, field="documents.file"))
                 elif info.safety is not None:
                     problems += safety_problems(entry.source, ref.file, info.safety, ref.line)
+                else:
+                    problems += office_problems(entry.source, ref.file, info.personal, ref.line)
                 downloads.append(Download(ref, info, entry.document_url(ref), content))
             if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):
                 state = State.WITHHELD

@@ -46,6 +46,7 @@ class DocumentInfo:
     problem: str | None = None  # why it cannot be published, in plain English
     advice: str | None = None
     safety: PdfSafety | None = None  # PDFs only: what it carries besides its pages
+    personal: tuple[str, ...] = ()  # Word, Excel and PowerPoint files: properties that can name people
     published_size: int | None = None  # PDFs only: the size of the copy that is published
 
     @property
@@ -105,6 +106,7 @@ class DocumentCache:
                 return None
             if data.get("safety") is not None:
                 data["safety"] = PdfSafety.from_dict(data["safety"])
+            data["personal"] = tuple(data.get("personal", ()))
             info = DocumentInfo(**data)
         except (OSError, ValueError, TypeError):
             return None  # a missing or damaged cache entry is just a miss
@@ -150,6 +152,8 @@ def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
     size = path.stat().st_size
     if path.suffix.lower() == ".pdf":
         info = inspect_pdf(path, key, size, cache)
+    elif path.suffix.lower() in (".docx", ".xlsx", ".pptx"):
+        info = DocumentInfo(key, size, file_format(path.name), personal=pdfsafety.office_personal(path))
     else:
         info = DocumentInfo(key, size, file_format(path.name))
     cache.put(key, info)
