@@ -222,3 +222,18 @@ def test_prompts_in_a_terminal(site):
     front = front_matter(site.root / "content" / "sar" / "sar-adult-k.md")
     assert front["title"] == "Safeguarding Adults Review: Adult K" and str(front["published"]) == "2026-05-01"
     assert "It will be on the site from 1 May 2026 until 30 April 2027." in output
+
+
+def test_a_dhr_requires_approved_by_default_and_a_site_can_say_otherwise(site):
+    from sitegen.config import load_config
+    from sitegen.entries import read_entries
+
+    site.entry("ms-g", type="dhr", published="2026-05-05")
+    site.entry("mr-j", type="dhr", published="2026-05-05", approved="2026-04-01")
+    entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
+    [missing] = [p for p in entries["ms-g"].problems if p.is_error]
+    assert missing.field == "approved" and "Home Office quality assurance panel" in missing.advice
+    assert not entries["mr-j"].has_errors
+    site.write_settings(types={"dhr": {"requires": []}})
+    entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
+    assert not entries["ms-g"].has_errors

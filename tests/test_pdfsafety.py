@@ -7,12 +7,14 @@ import hashlib
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
 from conftest import REAL_PDFS, read_output, real_pdfs
 from sitegen.documents import DocumentCache, inspect, published_copy
 from sitegen.pdfmaker import make_pdf_bytes
-from sitegen.pdfsafety import PdfSafety, audit, safety_problems
+from sitegen.pdfsafety import PdfSafety, clean, safety_problems
 from test_cli import sitegen
 
 PUBLISHABLE = [e["file"] for e in real_pdfs() if not e["encrypted"] and e["file"] != "unreadablemetadata.pdf"]
@@ -282,3 +284,39 @@ def test_word_files_with_personal_properties_are_warned_about(site):
     assert ("content/how-to-refer.md:4: warning: documents: reports/form.docx has details in its file properties that can "
             "identify people (Author, Last modified by), and it is published as it is.") in line
     assert "Inspect Document" in line and "Jane Smith" not in result.stderr
+
+
+SECRET = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,'-", min_size=1, max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@given(title=st.one_of(st.none(), SECRET), author=SECRET, subject=SECRET, keywords=SECRET, creator=SECRET)
+def test_no_personal_property_survives_whatever_it_says(title, author, subject, keywords, creator):
+    source = make_pdf_bytes(["Page text"], title=title, author=f"Qz1{author}", subject=f"Qz2{subject}",
+                            keywords=f"Qz3{keywords}", creator=f"Qz4{creator}", producer="Qz5 producer")
+    reader = PdfReader(io.BytesIO(source))
+    copy = clean(reader, hashlib.sha256(source).hexdigest(), reader.metadata.title)
+    assert b"Qz" not in every_byte(copy)
+    published_reader = PdfReader(io.BytesIO(copy))
+    expected = {"/Title": " ".join(title.split())} if title and title.strip() else {}
+    assert {k: " ".join(str(v).split()) for k, v in (published_reader.metadata or {}).items()} == expected
+    assert published_reader.pages[0].extract_text() == "Page text"
+
+
+def test_xmp_title_with_markup_characters_stays_well_formed(tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf_bytes(["x"], title="Adult A & B <review>"))))
+    writer.xmp_metadata = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq>'
+        b'<rdf:li>Qz Reviewer</rdf:li></rdf:Seq></dc:creator></rdf:Description>'
+        b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+        b'</rdf:RDF></x:xmpmeta>')
+    path = tmp_path / "x.pdf"
+    writer.write(path)
+    info = inspect(path, DocumentCache(None))
+    assert info.safety.personal == ("XMP dc:creator",)
+    copy = published_copy(path, info, DocumentCache(None))
+    reader = PdfReader(io.BytesIO(copy))
+    assert reader.xmp_metadata.dc_title == {"x-default": "Adult A & B <review>"}
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"Qz" not in every_byte(copy)
