@@ -158,8 +158,11 @@ def fail(problem: Problem) -> None:
     sys.exit(1)
 
 
-def interactive() -> bool:
-    return sys.stdin.isatty()
+def answer(given, question: str, default, **prompt):
+    """An option's value: as given; else asked for in a terminal (never otherwise); else the default."""
+    if given is not None:
+        return given
+    return click.prompt(question, default=default, **prompt) if sys.stdin.isatty() else default
 
 
 @main.command("new")
@@ -192,11 +195,8 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
     loaded = load_site(site)
     config = loaded.config
     today = today_in(loaded)
-    ask = interactive()
-    if type_key is None and ask:
-        type_key = click.prompt("Type of review", type=click.Choice(list(config.types)))
-    if pdf is None and ask:
-        pdf = click.prompt("File in reports/")
+    type_key = answer(type_key, "Type of review", None, type=click.Choice(list(config.types)))
+    pdf = answer(pdf, "File in reports/", None)
     if type_key is None or pdf is None:
         raise click.UsageError("Give the type and the file, for example: sitegen new sar reports/sar-adult-b.pdf")
     rtype = newentry.review_type(config, type_key)
@@ -215,9 +215,9 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
         except Invalid as bad:
             raise click.BadParameter(f"{bad.message} {bad.advice}", param_hint="--published") from None
 
-    title = title or (click.prompt("Title", default=newentry.suggested_title(report, info)) if ask else newentry.suggested_title(report, info))
-    day = as_date(published) if published else (click.prompt("Published (year-month-day)", default=today.isoformat(), value_proc=as_date) if ask else today)
-    slug = slug or (click.prompt("Web address ends with", default=newentry.default_slug(report)) if ask else newentry.default_slug(report))
+    title = answer(title, "Title", newentry.suggested_title(report, info))
+    day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
+    slug = answer(slug, "Web address ends with", newentry.default_slug(report))
     new, problems, notes = newentry.plan(config, rtype, report, info, read_entries(config), title=title, published=day, slug=slug)
     if new is None:
         report_problems(problems)

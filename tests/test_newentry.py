@@ -237,3 +237,14 @@ def test_a_dhr_requires_approved_by_default_and_a_site_can_say_otherwise(site):
     site.write_settings(types={"dhr": {"requires": []}})
     entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
     assert not entries["ms-g"].has_errors
+
+
+def test_asks_for_the_type_and_file_in_a_terminal(site):
+    site.pdf("briefing-x.pdf", ["x"], title="Seven minutes on neglect")
+    code, output = run_in_terminal(["new"], site.root, [
+        ("Type of review", "briefing"), ("File in reports/", "briefing-x.pdf"), ("Title", ""),
+        ("Published", "not a date"), ("Published", "2026-05-01"), ("Web address ends with", "neglect")])
+    assert code == 0, output
+    assert "not a date is not a date" in output  # asked again
+    front = front_matter(site.root / "content" / "briefing" / "neglect.md")
+    assert front["title"] == "Seven minutes on neglect" and str(front["published"]) == "2026-05-01"
