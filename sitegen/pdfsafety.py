@@ -112,7 +112,7 @@ def audit(reader: PdfReader, title: str | None) -> PdfSafety:
 def clean(reader: PdfReader, sha256: str, title: str | None) -> bytes:
     """The bytes of the copy to publish (see the module's description). Deterministic."""
     xmp = _read_xmp(reader) if "/Metadata" in reader.trailer["/Root"] else None
-    title = title or (xmp.title if xmp else None)
+    title = (title or "").strip() or (xmp.title if xmp else None)
     writer = PdfWriter(clone_from=reader, keep_initial_header=True)
     writer.metadata = None
     if title:

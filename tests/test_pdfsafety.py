@@ -5,9 +5,11 @@ Every published PDF is read back with pypdf. The original in reports/ never chan
 
 import hashlib
 import io
+import logging
+import warnings
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
@@ -26,13 +28,16 @@ def sha(path) -> str:
 
 def every_byte(data: bytes) -> bytes:
     """The file's bytes and every stream in it decompressed, so a scan sees what compressed streams hold."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # free object numbers are expected here
     reader = PdfReader(io.BytesIO(data))
     chunks = [data]
     for number in range(1, int(reader.trailer["/Size"])):
-        try:
-            obj = reader.get_object(number)
-        except Exception:  # noqa: BLE001 - free or broken object numbers
-            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                obj = reader.get_object(number)
+            except Exception:  # noqa: BLE001 - free or broken object numbers
+                continue
         if hasattr(obj, "get_data"):
             chunks.append(obj.get_data())
     return b"\n".join(chunks)
@@ -290,6 +295,7 @@ SECRET = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ
 
 
 @settings(max_examples=40, deadline=None)
+@example(title=" ", author="0", subject="0", keywords="0", creator="0")  # a blank title is no title
 @given(title=st.one_of(st.none(), SECRET), author=SECRET, subject=SECRET, keywords=SECRET, creator=SECRET)
 def test_no_personal_property_survives_whatever_it_says(title, author, subject, keywords, creator):
     source = make_pdf_bytes(["Page text"], title=title, author=f"Qz1{author}", subject=f"Qz2{subject}",
