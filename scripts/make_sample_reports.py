@@ -17,9 +17,9 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
-from pdfmaker import filler_pages, make_pdf  # noqa: E402
+from sitegen.pdfmaker import filler_pages, make_pdf  # noqa: E402
 
 REPORTS = ROOT / "reports"
 PARTNERSHIP = "Northshire Safeguarding Partnership"
@@ -52,7 +52,8 @@ def short(title, kind, date, topic, n_pages, intro) -> list[str]:
     return pages + filler_pages(max(n_pages - len(pages), 0), topic)
 
 
-# name -> (pages, extra metadata); every PDF gets a /Title.
+# name -> (pages, extra metadata); every PDF gets a /Title, tags for screen readers and a language.
+# Adult B's overview also names its author, as real files often do: the published copy does not.
 DOCS: dict[str, tuple[str, list[str], dict]] = {}
 
 
@@ -236,7 +237,7 @@ def make_docx(path: Path, paragraphs: list[str]) -> None:
 def main() -> None:
     REPORTS.mkdir(exist_ok=True)
     for name, (title, pages, meta) in DOCS.items():
-        make_pdf(REPORTS / name, pages, title=title, **meta)
+        make_pdf(REPORTS / name, pages, title=title, tagged=True, lang="en-GB", **meta)
         print(f"reports/{name}: {len(pages)} pages")
     make_docx(REPORTS / "sar-referral-form.docx", REFERRAL_FORM)
     print("reports/sar-referral-form.docx")

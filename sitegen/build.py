@@ -17,7 +17,8 @@ import jinja2
 
 from sitegen import netlify, outputs
 from sitegen.config import LoadedConfig, SiteConfig, load_config
-from sitegen.documents import DocumentCache, inspect
+from sitegen.documents import DocumentCache, inspect, published_copy
+from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.entries import Entry, read_entries
 from sitegen.problems import Problem, Severity, error, has_errors
 from sitegen.render import OutputFile, Renderer
@@ -45,17 +46,28 @@ class BuildResult:
 
 
 def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
-                  inspect_all: bool = False) -> list[Placed]:
+                  inspect_all: bool = False, show_drafts: bool = False) -> list[Placed]:
     """Decide each entry's state and inspect the documents that will be published.
 
-    Documents are inspected for live entries (they are copied) and scheduled ones
+    Documents are inspected for live entries (they are published) and scheduled ones
     (so errors show before publication day); `inspect_all` also covers drafts
-    and expired entries, for `sitegen check`.
+    and expired entries, for `sitegen check`. A PDF is published as its cleaned
+    copy; if that cannot be made, the entry is withheld.
+
+    `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
+    placed as if they were not drafts, and stay marked as drafts. `build` refuses
+    it unless the output is a preview.
     """
     placed = []
+    taken = {e.url for e in entries if e.type is not None and not e.draft}
     for entry in entries:
+        if show_drafts and entry.draft and entry.type is not None:
+            if entry.url in taken:
+                entry = entry.with_problems(error(entry.source, f"this draft would be published at {entry.url}, which another entry uses.",
+                                                  "Give it another file name, or a `slug:` of its own.", field="slug"))
+            taken.add(entry.url)
         published = day if entry.is_page else entry.published
-        state = decide(day, published, entry.hidden_from, draft=entry.draft,
+        state = decide(day, published, entry.hidden_from, draft=entry.draft and not show_drafts,
                        has_errors=has_errors(p for p in entry.problems if not _about_documents(p)))
         if state is State.EXPIRED:
             # An expired entry's documents are never published, so a PDF since
@@ -70,14 +82,23 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
                 if ref.path is None:
                     continue
                 info = inspect(ref.path, cache)
+                content = None
+                if info.ok and state is State.LIVE:
+                    content = published_copy(ref.path, info, cache)
+                    if content is None:
+                        info = replace(info, problem="could not be copied for publishing.",
+                                       advice="Run the build again; if this message stays, export the PDF again and replace the file in reports/.")
                 if not info.ok:
                     problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
                                           line=ref.line, field="documents.file"))
-                downloads.append(Download(ref, info, entry.document_url(ref)))
-            if problems:
-                entry = entry.with_problems(*problems)
-                if state in (State.LIVE, State.SCHEDULED):
-                    state = State.WITHHELD
+                elif info.safety is not None:
+                    problems += safety_problems(entry.source, ref.file, info.safety, ref.line)
+                else:
+                    problems += office_problems(entry.source, ref.file, info.personal, ref.line)
+                downloads.append(Download(ref, info, entry.document_url(ref), content))
+            if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):
+                state = State.WITHHELD
+            entry = entry.with_problems(*problems)
         if state is State.DRAFT:
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
@@ -89,10 +110,12 @@ def _about_documents(problem: Problem) -> bool:
     return (problem.field or "").startswith("documents")
 
 
-def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: bool = False) -> tuple[Site, list[Problem]]:
-    """Everything up to rendering: the site as it stands on `day`, with all problems."""
+def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: bool = False,
+             show_drafts: bool = False) -> tuple[Site, list[Problem]]:
+    """Everything up to rendering: the site as it stands on `day`, with all problems.
+    `show_drafts` is for previews only (see `place_entries`)."""
     entries = read_entries(config)
-    placed = place_entries(config, entries, day, cache, inspect_all=inspect_all)
+    placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts)
     problems = [p for item in placed for p in item.entry.problems]
     return Site(config, day, tuple(placed)), problems
 
@@ -112,22 +135,33 @@ def render_site(site: Site, banner: str | None = None) -> list[OutputFile]:
 
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
-          write: bool = True, banner: str | None = None) -> BuildResult:
-    """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/)."""
+          write: bool = True, banner: str | None = None, show_drafts: bool = False) -> BuildResult:
+    """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
+
+    `banner` marks every page as a preview. `show_drafts` places drafts as if they
+    were not drafts; it is refused unless this is a preview (a banner) written
+    somewhere other than the site's build/ folder.
+    """
     loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site))
     result = BuildResult(problems=list(loaded.problems))
     if loaded.config is None:
         result.failed = True
         return result
     config = loaded.config
-    output = Path(output) if output is not None else config.root / "build"
+    default_output = config.root / "build"
+    if show_drafts and (not banner or output is None or Path(output).absolute().resolve() == default_output.absolute().resolve()):
+        result.problems.append(error(str(output or default_output), "drafts are only ever shown in a preview, never in the site's build folder.",
+                                     "Use `sitegen serve --drafts` to preview drafts."))
+        result.failed = True
+        return result
+    output = Path(output) if output is not None else default_output
     refusal = unsafe_output(config, output)
     if refusal:
         result.problems.append(refusal)
         result.failed = True
         return result
     cache = DocumentCache(config.cache_dir if use_cache else None)
-    site, problems = assemble(config, day, cache)
+    site, problems = assemble(config, day, cache, show_drafts=show_drafts)
     result.site = site
     result.problems += problems
     try:

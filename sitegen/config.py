@@ -122,7 +122,7 @@ DEFAULT_TYPES = {
         "dhr", "Domestic Homicide Reviews", "Domestic Homicide Review", "DHR",
         "A Domestic Homicide Review (now also called a Domestic Abuse Related Death Review) looks at "
         "how agencies responded when a person died through domestic abuse.",
-        library="dhr-library"),
+        library="dhr-library", requires=("approved",)),
     "briefing": ReviewType(
         "briefing", "7-minute briefings", "7-minute briefing", "Briefing",
         "A 7-minute briefing is a short learning sheet that practitioners can read and discuss in "

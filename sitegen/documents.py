@@ -1,14 +1,17 @@
-"""Inspect documents: size, format, page count and title, cached by content hash.
+"""Inspect documents: size, format, page count, title and safety, cached by content hash.
 
 A PDF that is not really a PDF, is password-protected or is damaged cannot be
 published: the entry that lists it is withheld with a message saying so.
-What a PDF tells us depends only on its bytes, so results are cached under the
-SHA-256 of the file, in a folder outside the output.
+Inspecting a PDF also makes the copy that is published, without the personal
+details in its properties (see `sitegen.pdfsafety`).
+What a PDF tells us, and its published copy, depend only on its bytes, so both
+are cached under the SHA-256 of the file, in a folder outside the output.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import warnings
@@ -18,7 +21,13 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-CACHE_VERSION = 1
+from sitegen import pdfsafety
+from sitegen.pdfsafety import PdfSafety
+
+# Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
+CACHE_VERSION = 2
+CLEAN_VERSION = 1
+VERSION = f"{CACHE_VERSION}.{CLEAN_VERSION}"
 FORMATS = {
     ".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
     ".xlsx": "Excel spreadsheet", ".xls": "Excel spreadsheet", ".ods": "OpenDocument spreadsheet",
@@ -36,6 +45,9 @@ class DocumentInfo:
     title: str | None = None  # from the PDF's own metadata
     problem: str | None = None  # why it cannot be published, in plain English
     advice: str | None = None
+    safety: PdfSafety | None = None  # PDFs only: what it carries besides its pages
+    personal: tuple[str, ...] = ()  # Word, Excel and PowerPoint files: properties that can name people
+    published_size: int | None = None  # PDFs only: the size of the copy that is published
 
     @property
     def ok(self) -> bool:
@@ -43,7 +55,7 @@ class DocumentInfo:
 
     def describe(self) -> str:
         """'PDF, 1.2 MB, 34 pages'."""
-        parts = [self.format, human_size(self.size)]
+        parts = [self.format, human_size(self.published_size or self.size)]
         if self.pages is not None:
             parts.append(f"{self.pages} page" + ("" if self.pages == 1 else "s"))
         return ", ".join(parts)
@@ -75,9 +87,13 @@ class DocumentCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self._memory: dict[str, DocumentInfo] = {}
+        self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
 
     def _file(self, key: str) -> Path:
         return self.folder / "documents" / f"{key}.json"
+
+    def _copy_file(self, key: str) -> Path:
+        return self.folder / "documents" / f"{key}.published-{CLEAN_VERSION}.pdf"
 
     def get(self, key: str) -> DocumentInfo | None:
         if key in self._memory:
@@ -86,8 +102,11 @@ class DocumentCache:
             return None
         try:
             data = json.loads(self._file(key).read_text(encoding="utf-8"))
-            if data.pop("version", None) != CACHE_VERSION:
+            if data.pop("version", None) != VERSION:
                 return None
+            if data.get("safety") is not None:
+                data["safety"] = PdfSafety.from_dict(data["safety"])
+            data["personal"] = tuple(data.get("personal", ()))
             info = DocumentInfo(**data)
         except (OSError, ValueError, TypeError):
             return None  # a missing or damaged cache entry is just a miss
@@ -98,14 +117,30 @@ class DocumentCache:
         self._memory[key] = info
         if self.folder is None:
             return
-        target = self._file(key)
+        text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
+        self._write(self._file(key), text.encode("utf-8"))
+
+    def get_copy(self, key: str) -> Path | bytes | None:
+        """The published copy of a PDF: its file in the cache, or its bytes when there is no cache folder."""
+        if key in self._copies:
+            return self._copies[key]
+        if self.folder is not None and self._copy_file(key).is_file():
+            return self._copy_file(key)
+        return None
+
+    def put_copy(self, key: str, data: bytes) -> None:
+        if self.folder is None or not self._write(self._copy_file(key), data):
+            self._copies[key] = data
+
+    def _write(self, target: Path, data: bytes) -> bool:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_suffix(".tmp")
-            temp.write_text(json.dumps({"version": CACHE_VERSION, **asdict(info)}, sort_keys=True), encoding="utf-8")
+            temp = target.with_name(target.name + ".tmp")
+            temp.write_bytes(data)
             temp.replace(target)
+            return True
         except OSError:
-            pass  # the cache only saves time; a read-only folder still builds
+            return False  # the cache only saves time; a read-only folder still builds
 
 
 def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
@@ -116,14 +151,27 @@ def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
         return cached
     size = path.stat().st_size
     if path.suffix.lower() == ".pdf":
-        info = inspect_pdf(path, key, size)
+        info = inspect_pdf(path, key, size, cache)
+    elif path.suffix.lower() in (".docx", ".xlsx", ".pptx"):
+        info = DocumentInfo(key, size, file_format(path.name), personal=pdfsafety.office_personal(path))
     else:
         info = DocumentInfo(key, size, file_format(path.name))
     cache.put(key, info)
     return info
 
 
-def inspect_pdf(path: Path, key: str, size: int) -> DocumentInfo:
+def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:
+    """What is published for a document: the cleaned copy of a PDF (None if it cannot be made), else the file itself."""
+    if info.format != "PDF":
+        return path
+    found = cache.get_copy(info.sha256)
+    if found is None and sha256_of(path) == info.sha256:  # the cache was emptied since it was inspected
+        inspect_pdf(path, info.sha256, info.size, cache)
+        found = cache.get_copy(info.sha256)
+    return found
+
+
+def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> DocumentInfo:
     def bad(problem: str, advice: str) -> DocumentInfo:
         return DocumentInfo(key, size, "PDF", problem=problem, advice=advice)
 
@@ -149,12 +197,32 @@ def inspect_pdf(path: Path, key: str, size: int) -> DocumentInfo:
                                "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
             pages = _page_count(reader)
             title = _metadata_title(reader)
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
+    except READ_ERRORS:
         return bad("is damaged and could not be read.",
                    "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
     if pages == 0:
         return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
-    return DocumentInfo(key, size, "PDF", pages=pages, title=title)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            safety = pdfsafety.audit(reader, title)
+    except Exception:  # noqa: BLE001 - odd structures: say what cannot be vouched for
+        safety = PdfSafety(personal=("properties that could not be read",))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            copy = pdfsafety.clean(reader, key, title)
+            if len(PdfReader(io.BytesIO(copy)).pages) != pages:
+                raise ValueError("the copy lost pages")
+    except Exception:  # noqa: BLE001 - any failure means no safe copy: the entry is withheld
+        return bad("could not be copied without the personal details in its file properties, so it is not published.",
+                   "Export it as PDF again (or print it to PDF) and replace the file in reports/.")
+    cache.put_copy(key, copy)
+    return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
+
+
+READ_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+               OSError, AssertionError, ZeroDivisionError)
 
 
 def _page_count(reader: PdfReader) -> int:

@@ -213,7 +213,7 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
             if name not in checked.invalid and (v.get(name) is None or v.get(name) in ("", (), [])):
                 problems.append(error(source, f"`{name}` is missing: a {rtype.singular} needs it before it can be published.",
                                       f"Add a line `{name}: ...`." + (" For a DHR, write the date the Home Office quality assurance panel approved it, e.g. approved: 2026-04-01." if name == "approved" else ""),
-                                      field=name))
+                                      line=doc.line_of(name), field=name))
         if rtype.broken:
             problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.", "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
         if v["summary"] is None and "summary" not in checked.invalid:

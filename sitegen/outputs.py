@@ -31,13 +31,17 @@ class OutputRefused(Exception):
 
 
 def downloads(site: Site) -> list[OutputFile]:
-    """The documents of live entries, and only those."""
+    """The documents of live entries, and only those: PDFs as their cleaned copies."""
     files = []
     for placed in site.placed:
         if placed.state.value != "live":
             continue
         for download in placed.downloads:
-            files.append(OutputFile(download.url.lstrip("/"), source=download.ref.path))
+            content = download.content
+            if isinstance(content, bytes):
+                files.append(OutputFile(download.url.lstrip("/"), data=content))
+            elif content is not None:
+                files.append(OutputFile(download.url.lstrip("/"), source=content))
     return files
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from pathlib import Path
 
 from sitegen.config import Library, ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
@@ -22,6 +23,7 @@ class Download:
     ref: DocumentRef
     info: DocumentInfo
     url: str  # site path: /sar/adult-a/overview.pdf
+    content: Path | bytes | None = None  # what is published: a PDF's cleaned copy, else the file itself
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class Placed:
     @property
     def last_day(self) -> date | None:
         return last_day_shown(self.entry.hidden_from)
+
+    @property
+    def is_draft_preview(self) -> bool:
+        """A draft shown by `sitegen serve --drafts`: only a preview ever places a draft as live."""
+        return self.entry.draft and self.state is State.LIVE
 
 
 @dataclass(frozen=True)

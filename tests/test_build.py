@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from conftest import REAL_PDFS, SiteMaker, needs_corpus, occurrences, read_output, real_pdfs
 from sitegen import outputs
@@ -14,7 +15,7 @@ ENTRIES = {
     # slug: (front matter, first live day, first day hidden)
     "alpha": (dict(type="sar", published="2026-03-14"), date(2026, 3, 14), date(2027, 3, 14)),
     "bravo": (dict(type="cspr", published="2024-02-29"), date(2024, 2, 29), date(2025, 3, 1)),
-    "charlie": (dict(type="dhr", published="2026-06-01", expires="2026-09-01"), date(2026, 6, 1), date(2026, 9, 1)),
+    "charlie": (dict(type="dhr", published="2026-06-01", expires="2026-09-01", approved="2026-05-01"), date(2026, 6, 1), date(2026, 9, 1)),
     "delta": (dict(type="briefing", published="2027-01-15"), date(2027, 1, 15), date(2028, 1, 15)),
     "echo": (dict(type="sar", published="2025-01-01", draft=True), None, None),
     "foxtrot": (dict(type="sarr", published="2025-01-01"), None, None),  # withheld: unknown type
@@ -269,7 +270,9 @@ def test_every_real_world_pdf_is_published_or_withheld_with_a_message(site):
             html = (out / p.entry.url.strip("/") / "index.html").read_text()
             pages = item["pages"]
             assert f"{pages} page{'s' if pages != 1 else ''}" in html, item["file"]
-            assert (out / p.entry.url.strip("/") / item["file"]).read_bytes() == (REAL_PDFS / item["file"]).read_bytes()
+            published = PdfReader(out / p.entry.url.strip("/") / item["file"])  # the cleaned copy (see test_pdfsafety)
+            assert len(published.pages) == pages and published.pdf_header == PdfReader(REAL_PDFS / item["file"]).pdf_header
+            assert (site.root / "reports" / item["file"]).read_bytes() == (REAL_PDFS / item["file"]).read_bytes()
         else:
             assert p.state is State.WITHHELD
             [problem] = [q for q in p.entry.problems if q.is_error]

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import REAL_PDFS, needs_corpus, real_pdfs
-from pdfmaker import make_pdf
+from sitegen.pdfmaker import make_pdf
 from sitegen.documents import DocumentCache, human_size, inspect
 
 # pypdf cannot find the page tree of this file (its cross-reference table is broken),

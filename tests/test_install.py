@@ -37,3 +37,12 @@ def test_installed_package_builds_a_site_without_a_theme_folder(tmp_path):
     page = (site.root / "build" / "sar" / "adult-a" / "index.html").read_text()
     assert "Review adult-a" in page and "Skip to main content" in page
     assert (site.root / "build" / "assets" / "site.css").exists()
+
+    # `sitegen init` finds its starter files in the installed package
+    new = subprocess.run([str(env_dir / "bin" / "sitegen"), "init", "fresh"], cwd=tmp_path, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert new.returncode == 0, new.stderr
+    assert (tmp_path / "fresh" / "GUIDE.md").is_file() and (tmp_path / "fresh" / "content" / "sar" / "example-adult-a.md").is_file()
+    built = subprocess.run([str(env_dir / "bin" / "sitegen"), "build", "--as-of", "2999-01-01"], cwd=tmp_path / "fresh",
+                           capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    assert built.returncode == 0, built.stderr

@@ -37,7 +37,7 @@ ENTRIES = {
     "removed-scr": (dict(type="scr", published="2026-12-15", on_expiry="remove"), date(2026, 12, 15), date(2027, 12, 15),
                     "unavailable_after: 2027-12-15T00:00:00+00:00"),
     # `expires:` instead of the type's window.
-    "expires-dhr": (dict(type="dhr", published="2027-06-01", expires="2028-01-10"), date(2027, 6, 1), date(2028, 1, 10),
+    "expires-dhr": (dict(type="dhr", published="2027-06-01", expires="2028-01-10", approved="2027-05-01"), date(2027, 6, 1), date(2028, 1, 10),
                     "unavailable_after: 2028-01-10T00:00:00+00:00"),
     # Comes down the day after 29 February.
     "march-sar": (dict(type="sar", published="2027-03-01"), date(2027, 3, 1), date(2028, 3, 1),

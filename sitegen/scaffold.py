@@ -1,0 +1,53 @@
+"""`sitegen init`: a new partnership's site, ready to build and check.
+
+It holds a commented `sitegen.yaml`, the pages every site needs (home page
+introduction, how to refer, guidance for families, contact), one example review
+with a small accessible example PDF, and GUIDE.md for comms officers. The
+starter files live in `sitegen/starter/`; `$name` and `$published` in them are
+filled in. A folder that already holds anything is never written into.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from string import Template
+
+from sitegen.pdfmaker import make_pdf
+from sitegen.problems import Problem, error
+
+STARTER = Path(__file__).resolve().parent / "starter"
+DEFAULT_NAME = "Exampleshire Safeguarding Partnership"
+EXAMPLE_PDF = "reports/example-sar-adult-a.pdf"
+EXAMPLE_PAGES = [
+    "Example: Safeguarding Adults Review, Adult A\n\nOverview report\n\nThis is an example report. Adult A is a "
+    "made-up person. Replace this file with your own reports.",
+    "1. Introduction\n\nA real overview report explains who the review is about (by pseudonym only), what "
+    "happened, how agencies worked together and what the partnership will do differently.",
+]
+
+
+def init_site(folder: Path, today: date, name: str | None = None) -> tuple[list[Path], Problem | None]:
+    """Write a new site into `folder` (absent or empty). Returns the files written, or why nothing was."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        return [], error(str(folder), "already holds files, so sitegen init will not write into it.",
+                         "Choose a new folder name, such as `sitegen init northshire-learning`.")
+    name = " ".join((name or DEFAULT_NAME).split())
+    values = {"name": name, "name_yaml": json.dumps(name, ensure_ascii=False), "published": today.isoformat()}
+    written = []
+    try:
+        for source in sorted(STARTER.rglob("*")):
+            if source.is_dir() or source.name.startswith(".") or "__pycache__" in source.parts:
+                continue
+            target = folder / source.relative_to(STARTER)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(Template(source.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
+            written.append(target)
+        written.append(make_pdf(folder / EXAMPLE_PDF, EXAMPLE_PAGES, title="Example: Safeguarding Adults Review, Adult A",
+                                tagged=True, lang="en-GB"))
+    except OSError as exc:
+        return written, error(str(folder), f"the new site could not be written ({exc.strerror or exc}).",
+                              "Check that you may write there and that there is free disk space.")
+    return written, None

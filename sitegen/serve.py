@@ -1,0 +1,95 @@
+"""`sitegen serve`: a live preview on this computer only.
+
+The site is built into a temporary folder (never build/, so a preview can
+never be deployed by mistake), served on 127.0.0.1 with livereload, and built
+again whenever content/, reports/, sitegen.yaml or themes/ change. Every page
+carries a banner saying it is a preview. The temporary folder is removed when
+the preview stops (Ctrl+C, or a termination signal).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+
+from sitegen.build import BuildResult, build
+from sitegen.config import CONFIG_FILE, load_config
+from sitegen.problems import Problem
+from sitegen.render import uk_date
+
+HOST = "127.0.0.1"
+
+
+def banner(day: date, drafts: bool) -> str:
+    text = f"Preview of the site as it will be on {uk_date(day)} — not the live site"
+    return text + (". Drafts are shown, marked as drafts." if drafts else "")
+
+
+@dataclass
+class Preview:
+    site_dir: Path
+    day: date
+    drafts: bool
+    output: Path  # inside the temporary folder that is served
+    report: Callable[[list[Problem]], None]
+    echo: Callable[[str], None]
+    built: bool = False
+
+    def rebuild(self) -> BuildResult:
+        result = build(self.site_dir, self.day, self.output, banner=banner(self.day, self.drafts), show_drafts=self.drafts)
+        self.report(result.problems)
+        if result.failed:
+            self.echo("The preview was not updated: fix the problem above and save again.")
+        elif self.built:
+            self.echo("Preview updated.")
+        self.built = self.built or not result.failed
+        return result
+
+    def watched(self) -> list[str]:
+        root = self.site_dir.absolute()
+        return [str(root / CONFIG_FILE), *(str(root / folder / "**" / "*") for folder in ("content", "reports", "themes"))]
+
+
+def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callable[[list[Problem]], None],
+          echo: Callable[[str], None]) -> int:
+    """Serve the preview until stopped; returns the exit status."""
+    from livereload import Server
+
+    folder = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        # The site goes below the served folder by its base address's path, so its links work.
+        loaded = load_config(Path(site_dir))
+        prefix = urlparse(loaded.config.base_url).path.strip("/") if loaded.config else ""
+        root = folder / "site"
+        preview = Preview(Path(site_dir), day, drafts, root / prefix if prefix else root, report, echo)
+        if preview.rebuild().failed:
+            return 1
+        address = f"http://{HOST}:{port}/" + (f"{prefix}/" if prefix else "")
+        echo(f"Previewing the site as on {uk_date(day)} at {address}")
+        echo(f"(built in {folder}; build/ is not touched). Press Ctrl+C to stop.")
+        logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
+        server = Server()
+        for path in preview.watched():
+            server.watch(path, preview.rebuild)
+        try:
+            server.serve(port=port, host=HOST, root=str(root), open_url_delay=None, restart_delay=0)
+        except OSError as exc:
+            echo(f"The preview could not start on port {port} ({exc.strerror or exc}). Try another one with --port, such as --port {port + 1}.")
+            return 1
+        echo("Preview stopped.")
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt

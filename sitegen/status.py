@@ -1,0 +1,96 @@
+"""`sitegen status`: every entry's state on one day, as a table or JSON.
+
+The state comes from the build's own rule (`build.assemble`): status shows
+exactly what a build on that day would publish.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from sitegen.render import uk_date
+from sitegen.site import Site
+from sitegen.visibility import State
+
+ORDER = [State.WITHHELD, State.LIVE, State.SCHEDULED, State.DRAFT, State.EXPIRED]  # what needs attention first
+LABELS = {"state": "State", "published": "Published", "comes_down": "Comes down", "left": "Days left",
+          "type": "Type", "title": "Title", "file": "File"}
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    file: str
+    slug: str
+    title: str | None
+    type: str | None
+    state: State
+    published: date | None
+    hidden_from: date | None  # the first day it is not shown
+    days_left: int | None  # live entries: days until it comes down
+    errors: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {"file": self.file, "slug": self.slug, "title": self.title, "type": self.type,
+                "state": self.state.value,
+                "published": self.published.isoformat() if self.published else None,
+                "hidden_from": self.hidden_from.isoformat() if self.hidden_from else None,
+                "errors": list(self.errors)}
+
+
+def status_rows(site: Site) -> list[StatusRow]:
+    rows = []
+    for placed in site.placed:
+        entry = placed.entry
+        left = None
+        if placed.state is State.LIVE and entry.hidden_from is not None:
+            left = (entry.hidden_from - site.as_of).days
+        rows.append(StatusRow(entry.source, entry.slug, entry.title, entry.type, placed.state, entry.published,
+                              entry.hidden_from, left, tuple(p.format() for p in entry.problems if p.is_error)))
+
+    def order(row: StatusRow):
+        when = row.published if row.state is State.SCHEDULED else row.hidden_from
+        ordinal = when.toordinal() if when else 10**7
+        return ORDER.index(row.state), -ordinal if row.state is State.EXPIRED else ordinal, row.file
+
+    return sorted(rows, key=order)
+
+
+def expiring(rows: list[StatusRow], within: int) -> list[StatusRow]:
+    """Live entries that come down within `within` days."""
+    return [r for r in rows if r.state is State.LIVE and r.days_left is not None and r.days_left <= within]
+
+
+def to_json(rows: list[StatusRow]) -> str:
+    return json.dumps([r.as_json() for r in rows], indent=2, ensure_ascii=False)
+
+
+def short_date(value: date | None) -> str:
+    return f"{value.day} {value:%b} {value.year}" if value else "-"
+
+
+def table(rows: list[StatusRow], paint: Callable[[str, State], str] = lambda text, state: text) -> list[str]:
+    """Aligned lines; `paint` may colour a row's state (the CLI colours it in a terminal)."""
+    cells = [{
+        "state": r.state.value, "published": short_date(r.published), "comes_down": short_date(r.hidden_from),
+        "left": "-" if r.days_left is None else str(r.days_left), "type": r.type or "-",
+        "title": r.title or "(no title)", "file": r.file,
+    } for r in rows]
+    widths = {key: max([len(label)] + [len(c[key]) for c in cells]) for key, label in LABELS.items()}
+
+    def line(values: dict) -> str:
+        parts = [values[k].rjust(widths[k]) if k == "left" else values[k].ljust(widths[k]) for k in LABELS]
+        return "  ".join(parts).rstrip()
+
+    lines = [line(LABELS)]
+    for row, values in zip(rows, cells):
+        text = line(values)
+        lines.append(paint(text[:widths["state"]], row.state) + text[widths["state"]:])
+    return lines
+
+
+def summary(rows: list[StatusRow], day: date) -> str:
+    counts = ", ".join(f"{sum(r.state is s for r in rows)} {s.value}" for s in ORDER)
+    return f"On {uk_date(day)}: {counts}."

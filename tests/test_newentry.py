@@ -1,0 +1,250 @@
+"""`sitegen new`, run as a comms officer would: on the real-world PDFs, in and out of a terminal."""
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import REAL_PDFS, ROOT, real_pdfs
+from sitegen.newentry import title_from_file_name
+from test_cli import sitegen
+
+DAMAGED = {"unreadablemetadata.pdf"}
+
+
+def front_matter(path):
+    return yaml.safe_load(path.read_text().split("---\n")[1])
+
+
+def fill_in(path, **values):
+    text = path.read_text()
+    for name, value in values.items():
+        old = 'summary: ""' if name == "summary" else f"{name}:\n"
+        new = f'summary: "{value}"' if name == "summary" else f"{name}: {value}\n"
+        assert old in text, name
+        text = text.replace(old, new, 1)
+    path.write_text(text)
+
+
+def test_new_on_every_real_world_pdf_then_check(site):
+    written = {}
+    for index, item in enumerate(real_pdfs()):
+        name = item["file"]
+        (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
+        given = name if index % 2 else f"reports/{name}"  # both spellings are accepted
+        result = sitegen("new", "sar", given, "--published", "2026-03-14", cwd=site.root)
+        if item["encrypted"]:
+            assert result.returncode == 1
+            assert "password-protected" in result.stderr and "Save a copy without a password" in result.stderr
+            continue
+        if name in DAMAGED:
+            assert result.returncode == 1 and "damaged" in result.stderr
+            continue
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+        slug = name[:-4].lower().replace("_", "-")
+        path = site.root / "content" / "sar" / f"{slug}.md"
+        assert f"Wrote content/sar/{slug}.md for reports/{name}." in result.stdout
+        assert "Still to fill in:\n  - summary" in result.stdout
+        assert "It will be on the site from 14 March 2026 until 13 March 2027." in result.stdout
+        front = front_matter(path)
+        pdf_title = PdfReader(REAL_PDFS / name).metadata.title
+        assert front["title"] == (pdf_title or title_from_file_name(name))
+        assert front["type"] == "sar" and str(front["published"]) == "2026-03-14"
+        assert front["documents"] == [{"file": f"reports/{name}", "title": front["title"]}]
+        assert front["summary"] == "" and front["themes"] == []
+        written[name] = path
+    assert not list((site.root / "content").rglob("libreoffice-writer-password*"))
+    assert len(written) >= 14
+
+    # As written, each entry is held back until its summary is filled in ...
+    check = sitegen("check", "--as-of", "2026-03-14", cwd=site.root)
+    assert check.returncode == 1
+    errors = [line for line in check.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == len(written) and all("summary: is empty" in line for line in errors)
+    # ... and once it is, every one passes `check` (the PDFs' warnings remain warnings).
+    for path in written.values():
+        fill_in(path, summary="Adult Z was an older man who lived alone; the review asks how services worked together.")
+    check = sitegen("check", "--as-of", "2026-03-14", cwd=site.root)
+    assert check.returncode == 0, check.stderr
+    build = sitegen("build", "--as-of", "2026-03-14", cwd=site.root)
+    assert build.returncode == 0 and f"{len(written)} live" in build.stdout
+
+
+def test_titles_from_file_names_and_word_titles(site):
+    assert title_from_file_name("reports/sar-adult-c_overview.pdf") == "SAR Adult C Overview"
+    assert title_from_file_name("reports/7-minute-briefing.pdf") == "7 Minute Briefing"
+    site.pdf("draft.pdf", ["x"], title="Microsoft Word - SAR Adult C final.docx")
+    result = sitegen("new", "sar", "draft.pdf", "--published", "2026-03-14", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert front_matter(site.root / "content" / "sar" / "draft.md")["title"] == "SAR Adult C final"
+
+
+def test_options_are_used(site):
+    site.pdf("overview.pdf", ["x"], title="Overview report")
+    result = sitegen("new", "cspr", "overview.pdf", "--title", 'Child D: "neglect" review', "--published", "2026-01-20",
+                     "--slug", "child-d", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    front = front_matter(site.root / "content" / "cspr" / "child-d.md")
+    assert front["title"] == 'Child D: "neglect" review'
+    assert front["documents"] == [{"file": "reports/overview.pdf", "title": "Overview report"}]
+    assert "until 19 January 2027" in result.stdout
+
+
+def test_never_overwrites(site):
+    site.pdf("a.pdf", ["x"])
+    first = sitegen("new", "sar", "a.pdf", "--published", "2026-03-14", cwd=site.root)
+    assert first.returncode == 0
+    path = site.root / "content" / "sar" / "a.md"
+    path.write_text(path.read_text().replace('summary: ""', 'summary: "My own words."'))
+    again = sitegen("new", "sar", "a.pdf", "--published", "2026-04-01", "--title", "Other", cwd=site.root)
+    assert again.returncode == 1
+    assert "content/sar/a.md: error: already exists, so sitegen new will not overwrite it." in again.stderr
+    assert "My own words." in path.read_text() and "Other" not in path.read_text()
+
+
+def test_refuses_an_address_another_entry_has(site):
+    site.pdf("a.pdf", ["x"])
+    site.entry("adult-a", published="2026-01-01", folder="content/reviews")
+    result = sitegen("new", "sar", "a.pdf", "--slug", "adult-a", "--published", "2026-03-14", cwd=site.root)
+    assert result.returncode == 1
+    assert "content/reviews/adult-a.md is already at the address /sar/adult-a/" in result.stderr
+    assert not (site.root / "content" / "sar" / "adult-a.md").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sar", "missing.pdf"], "reports/missing.pdf: error: there is no such file in the reports/ folder"),
+    (["sar", "reprt.pdf"], "Did you mean report.pdf?"),
+    (["sar", "/etc/hostname"], "/etc/hostname: error: is not in the site's reports/ folder."),
+    (["sra", "report.pdf"], '"sra" is not a review type this site knows. Did you mean scr?'),
+    (["sar", "report.pdf", "--slug", "Adult A"], 'error: "Adult A" cannot be used in a web address. Use lower-case letters, digits and hyphens, for example --slug adult-a.'),
+    (["sar", "report.pdf", "--published", "14/03/2026"], "14/03/2026 is not a date; write 2026-03-14 (year-month-day)."),
+])
+def test_bad_answers_are_explained(site, args, message):
+    site.pdf("report.pdf", ["x"])
+    result = sitegen("new", *args, cwd=site.root)
+    assert result.returncode in (1, 2)
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert not (site.root / "content" / "sar").exists()
+
+
+def test_never_prompts_without_a_terminal(site):
+    site.pdf("report.pdf", ["x"])
+    started = time.monotonic()
+    result = sitegen("new", cwd=site.root)  # stdin is not a terminal
+    assert result.returncode == 2 and "Give the type and the file" in result.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_a_dhr_needs_its_approval_date(site):
+    site.pdf("dhr-mr-j.pdf", ["x"], title="Domestic Homicide Review: Mr J")
+    result = sitegen("new", "dhr", "dhr-mr-j.pdf", "--published", "2026-06-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert "approved: the date the Home Office quality assurance panel approved it" in result.stdout
+    path = site.root / "content" / "dhr" / "dhr-mr-j.md"
+    fill_in(path, summary="Mr J was killed by his partner.")
+    check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
+    assert check.returncode == 1
+    assert ("content/dhr/dhr-mr-j.md:13: error: `approved` is missing: a Domestic Homicide Review needs it before it can be "
+            "published. Add a line `approved: ...`. For a DHR, write the date the Home Office quality assurance panel "
+            "approved it, e.g. approved: 2026-04-01.") in check.stderr
+    fill_in(path, approved="2026-05-02")
+    check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
+    assert check.returncode == 0, check.stderr
+
+
+def test_when_it_comes_down(site):
+    site.write_settings(types={"briefing": {"window": "never"}})
+    site.pdf("old.pdf", ["x"])
+    site.pdf("brief.pdf", ["x"])
+    old = sitegen("new", "sar", "old.pdf", "--published", "2020-01-01", cwd=site.root)
+    assert "With this published date it came down on 1 January 2021, so it will not be on the site." in old.stdout
+    forever = sitegen("new", "briefing", "brief.pdf", "--published", "2026-01-01", cwd=site.root)
+    assert "It will be on the site from 1 January 2026, with no end date." in forever.stdout
+
+
+def test_default_published_is_today_in_the_site(site):
+    site.pdf("a.pdf", ["x"])
+    result = sitegen("new", "sar", "a.pdf", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    published = front_matter(site.root / "content" / "sar" / "a.md")["published"]
+    from sitegen.render import uk_date
+    assert f"It will be on the site from {uk_date(published)} until" in result.stdout
+
+
+def run_in_terminal(args, cwd, answers, timeout=30):
+    """Run sitegen with a pseudo-terminal as its input and output; answer each prompt in turn."""
+    master, slave = pty.openpty()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8", "TERM": "dumb"}
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    output = b""
+    pending = list(answers)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                output += chunk
+            last = output.decode(errors="replace").rsplit("\n", 1)[-1]
+            if pending and last.startswith(pending[0][0]) and last.rstrip().endswith(":"):
+                os.write(master, pending.pop(0)[1].encode() + b"\n")
+                output += b"\n"  # wait for the next prompt
+            if proc.poll() is not None and not ready:
+                break
+    finally:
+        os.close(master)
+        proc.wait(timeout=10)
+    return proc.returncode, output.decode(errors="replace")
+
+
+def test_prompts_in_a_terminal(site):
+    site.pdf("sar-adult-k.pdf", ["x"])
+    code, output = run_in_terminal(["new", "sar", "sar-adult-k.pdf"], site.root, [
+        ("Title", "Safeguarding Adults Review: Adult K"),
+        ("Published", "2026-05-01"),
+        ("Web address ends with", ""),  # accept the suggestion
+    ])
+    assert code == 0, output
+    assert "Title [SAR Adult K]:" in output
+    front = front_matter(site.root / "content" / "sar" / "sar-adult-k.md")
+    assert front["title"] == "Safeguarding Adults Review: Adult K" and str(front["published"]) == "2026-05-01"
+    assert "It will be on the site from 1 May 2026 until 30 April 2027." in output
+
+
+def test_a_dhr_requires_approved_by_default_and_a_site_can_say_otherwise(site):
+    from sitegen.config import load_config
+    from sitegen.entries import read_entries
+
+    site.entry("ms-g", type="dhr", published="2026-05-05")
+    site.entry("mr-j", type="dhr", published="2026-05-05", approved="2026-04-01")
+    entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
+    [missing] = [p for p in entries["ms-g"].problems if p.is_error]
+    assert missing.field == "approved" and "Home Office quality assurance panel" in missing.advice
+    assert not entries["mr-j"].has_errors
+    site.write_settings(types={"dhr": {"requires": []}})
+    entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
+    assert not entries["ms-g"].has_errors
+
+
+def test_asks_for_the_type_and_file_in_a_terminal(site):
+    site.pdf("briefing-x.pdf", ["x"], title="Seven minutes on neglect")
+    code, output = run_in_terminal(["new"], site.root, [
+        ("Type of review", "briefing"), ("File in reports/", "briefing-x.pdf"), ("Title", ""),
+        ("Published", "not a date"), ("Published", "2026-05-01"), ("Web address ends with", "neglect")])
+    assert code == 0, output
+    assert "not a date is not a date" in output  # asked again
+    front = front_matter(site.root / "content" / "briefing" / "neglect.md")
+    assert front["title"] == "Seven minutes on neglect" and str(front["published"]) == "2026-05-01"

@@ -1,0 +1,328 @@
+"""Safe PDFs: check warns about what a PDF carries; the published copy carries no personal metadata.
+
+Every published PDF is read back with pypdf. The original in reports/ never changes.
+"""
+
+import hashlib
+import io
+import logging
+import warnings
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
+
+from conftest import REAL_PDFS, read_output, real_pdfs
+from sitegen.documents import DocumentCache, inspect, published_copy
+from sitegen.pdfmaker import make_pdf_bytes
+from sitegen.pdfsafety import PdfSafety, clean, safety_problems
+from test_cli import sitegen
+
+PUBLISHABLE = [e["file"] for e in real_pdfs() if not e["encrypted"] and e["file"] != "unreadablemetadata.pdf"]
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def every_byte(data: bytes) -> bytes:
+    """The file's bytes and every stream in it decompressed, so a scan sees what compressed streams hold."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # free object numbers are expected here
+    reader = PdfReader(io.BytesIO(data))
+    chunks = [data]
+    for number in range(1, int(reader.trailer["/Size"])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                obj = reader.get_object(number)
+            except Exception:  # noqa: BLE001 - free or broken object numbers
+                continue
+        if hasattr(obj, "get_data"):
+            chunks.append(obj.get_data())
+    return b"\n".join(chunks)
+
+
+def published(site, name: str) -> tuple[bytes, PdfReader]:
+    """Build a site that lists one report, and read back the published copy."""
+    site.entry("review", published="2026-01-01", documents=[{"file": f"reports/{name}", "title": "Report"}])
+    result, out = site.build("2026-02-01")
+    assert not result.failed and result.site.placed[0].state.value == "live", result.problems
+    data = (out / "sar" / "review" / name).read_bytes()
+    return data, PdfReader(io.BytesIO(data))
+
+
+def test_personal_metadata_is_not_published_and_the_original_is_unchanged(site):
+    site.pdf("a.pdf", ["Overview page one", "page two"], title="SAR Adult B: Overview", author="J. Smith (Social Worker)",
+             subject="Adult B, 14 Elm Road", keywords="Bob Jones", creator="Jane's laptop", producer="Word 2019")
+    before = sha(site.root / "reports" / "a.pdf")
+    data, reader = published(site, "a.pdf")
+    assert sha(site.root / "reports" / "a.pdf") == before
+    assert dict(reader.metadata) == {"/Title": "SAR Adult B: Overview"}
+    everything = every_byte(data)
+    for secret in (b"J. Smith", b"Elm Road", b"Bob Jones", b"Jane's laptop", b"Word 2019", b"pypdf"):
+        assert secret not in everything
+    assert len(reader.pages) == 2 and reader.pages[0].extract_text().startswith("Overview page one")
+
+
+def test_tags_structure_language_and_links_are_untouched(site):
+    (site.root / "reports" / "tagged.pdf").write_bytes(make_pdf_bytes(["One", "Two"], title="T", author="Ann Other",
+                                                                       tagged=True, lang="en-GB"))
+    _, reader = published(site, "tagged.pdf")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 - a pypdf BooleanObject
+    assert root["/Lang"] == "en-GB"
+    tree = root["/StructTreeRoot"]
+    document = tree["/K"][0].get_object()
+    assert document["/S"] == "/Document" and len(document["/K"]) == 2
+    assert reader.pages[1]["/StructParents"] == 1
+
+
+@pytest.mark.parametrize("name", PUBLISHABLE)
+def test_real_world_pdfs_are_published_without_personal_metadata(site, name):
+    source = site.root / "reports" / name
+    source.write_bytes((REAL_PDFS / name).read_bytes())
+    before = sha(source)
+    original = PdfReader(REAL_PDFS / name)
+    data, reader = published(site, name)
+    assert sha(source) == before
+    assert len(reader.pages) == len(original.pages)
+    info = dict(reader.metadata or {})
+    assert set(info) <= {"/Title"}
+    if original.metadata and original.metadata.title:
+        assert info["/Title"] == original.metadata.title
+    # links, form fields, attachments and outlines are as they were
+    def links(r):
+        return sum(1 for page in r.pages for a in page.get("/Annots", []) if a.get_object().get("/Subtype") == "/Link")
+    assert links(reader) == links(original)
+    assert len(reader.get_fields() or {}) == len(original.get_fields() or {})
+    assert list(reader.attachments) == list(original.attachments)
+    assert len(reader.outline) == len(original.outline)
+    ids = [part if isinstance(part, bytes) else part.original_bytes for part in reader.trailer["/ID"]]
+    assert ids == [bytes.fromhex(before)[:16]] * 2  # from the original's hash: no link to the author's computer
+    assert reader.pdf_header == original.pdf_header
+
+
+def test_xmp_keeps_only_the_title_and_pdfa_identification(site):
+    for name in ("output_with_metadata_pymupdf.pdf", "crazyones-pdfa.pdf"):
+        (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
+    data, reader = published(site, "output_with_metadata_pymupdf.pdf")
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"Sample PDF with XMP Metadata" in xmp and reader.metadata.title == "Sample PDF with XMP Metadata"
+    for secret in (b"John Doe", b"Martin Thoma", b"FooBarStyle", b"This is a text", b"1990-04-28"):
+        assert secret not in every_byte(data)
+    assert reader.xmp_metadata.dc_title == {"x-default": "Sample PDF with XMP Metadata"}
+    assert reader.xmp_metadata.dc_creator == []
+
+    site.entry("pdfa", published="2026-01-01", documents=[{"file": "reports/crazyones-pdfa.pdf", "title": "Report"}])
+    _, out = site.build("2026-02-01")
+    pdfa = PdfReader(out / "sar" / "pdfa" / "crazyones-pdfa.pdf")
+    xmp = pdfa.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"<pdfaid:part>1</pdfaid:part>" in xmp and b"<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert b"uuid:" not in xmp and b"Ghostscript" not in xmp and "/OutputIntents" in pdfa.trailer["/Root"]
+
+
+def test_comment_authors_are_removed_but_comments_kept(site):
+    (site.root / "reports" / "annotated_pdf.pdf").write_bytes((REAL_PDFS / "annotated_pdf.pdf").read_bytes())
+    data, reader = published(site, "annotated_pdf.pdf")
+    annots = [a.get_object() for a in reader.pages[0]["/Annots"]]
+    assert [a["/Subtype"] for a in annots] == ["/Text", "/Highlight", "/Ink"]
+    assert all("/T" not in a for a in annots)
+    assert b"Lucas" not in every_byte(data) and b"created by Martin Thoma" not in every_byte(data)
+    assert annots[2]["/Contents"] == "Hello world!"
+
+
+def test_form_field_names_are_kept(site):
+    (site.root / "reports" / "pdflatex-forms.pdf").write_bytes((REAL_PDFS / "pdflatex-forms.pdf").read_bytes())
+    _, reader = published(site, "pdflatex-forms.pdf")
+    assert sorted(reader.get_fields()) == sorted(PdfReader(REAL_PDFS / "pdflatex-forms.pdf").get_fields())
+
+
+def test_a_pdf_encrypted_with_an_empty_password_is_published_readable(site):
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf_bytes(["Secret-free page"], author="Ann Other"))))
+    writer.encrypt("", "owner-password", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    (site.root / "reports" / "locked.pdf").write_bytes(buffer.getvalue())
+    data, reader = published(site, "locked.pdf")
+    assert not reader.is_encrypted and reader.pages[0].extract_text() == "Secret-free page"
+    assert b"Ann Other" not in every_byte(data)
+
+
+def test_published_copy_is_deterministic_and_cached_by_content(site, tmp_path):
+    site.pdf("a.pdf", ["one"], author="Ann Other")
+    site.entry("review", published="2026-01-01", documents=["reports/a.pdf"])
+    site.build("2026-02-01", tmp_path / "first")
+    cached = list((site.root / ".sitegen-cache" / "documents").glob("*.pdf"))
+    assert [p.name for p in cached] == [f"{sha(site.root / 'reports' / 'a.pdf')}.published-1.pdf"]
+    site.build("2026-02-01", tmp_path / "second", use_cache=False)
+    first, second = (tmp_path / "first" / "sar" / "review" / "a.pdf"), (tmp_path / "second" / "sar" / "review" / "a.pdf")
+    assert first.read_bytes() == second.read_bytes() == cached[0].read_bytes()
+
+
+def test_rebuilds_use_the_cached_copy(site, tmp_path, monkeypatch):
+    from sitegen import pdfsafety
+
+    site.pdf("a.pdf", ["one"], author="Ann Other")
+    site.entry("review", published="2026-01-01", documents=["reports/a.pdf"])
+    site.build("2026-02-01", tmp_path / "first")
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("cleaned again")
+
+    monkeypatch.setattr(pdfsafety, "clean", must_not_run)
+    result, out = site.build("2026-02-01", tmp_path / "second")
+    assert not result.failed and (out / "sar" / "review" / "a.pdf").exists()
+
+
+def test_a_pdf_that_cannot_be_cleaned_is_withheld(site, monkeypatch):
+    from sitegen import pdfsafety
+
+    def broken(*args, **kwargs):
+        raise ValueError("writer failed")
+
+    monkeypatch.setattr(pdfsafety, "clean", broken)
+    site.pdf("a.pdf", ["one"], author="Ann Other")
+    site.entry("review", published="2026-01-01", documents=["reports/a.pdf"])
+    result, out = site.build("2026-02-01", use_cache=False)
+    assert result.site.placed[0].state.value == "withheld"
+    assert "could not be copied without the personal details" in result.errors[0].message
+    assert not [path for path in read_output(out) if path.endswith(".pdf")]
+
+
+def test_the_size_shown_is_the_published_copy(site):
+    site.pdf("a.pdf", ["one"], author="A" * 3000)
+    site.entry("review", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview"}])
+    _, out = site.build("2026-02-01")
+    size = (out / "sar" / "review" / "a.pdf").stat().st_size
+    assert size < 1000 < (site.root / "reports" / "a.pdf").stat().st_size
+    assert f"PDF, {size} bytes, 1 page" in (out / "sar" / "review" / "index.html").read_text()
+
+
+def audit_of(path) -> PdfSafety:
+    return inspect(path, DocumentCache(None)).safety
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("GeoTopo-komprimiert.pdf", dict(personal=("Author", "Creator", "Keywords"), title=True)),
+    ("output_with_metadata_pymupdf.pdf", dict(title=True)),
+    ("annotated_pdf.pdf", dict(personal=("Creator",), comments=3, title=True)),
+    ("with-attachment.pdf", dict(attachments=1)),
+    ("pdflatex-forms.pdf", dict(personal=("Creator",), form_fields=3)),
+    ("pdflatex-outline.pdf", dict(personal=("Creator",))),  # links are not comments
+    ("002-trivial-libre-office-writer.pdf", dict(personal=("Creator",), language=True)),
+    ("crazyones-pdfa.pdf", dict()),  # its XMP creator and description are empty
+])
+def test_audit_of_real_world_pdfs(name, expected):
+    safety = audit_of(REAL_PDFS / name)
+    if name == "output_with_metadata_pymupdf.pdf":
+        assert {"XMP dc:creator", "XMP dc:description", "XMP dc:source"} <= set(safety.personal)
+        expected = {**expected, "personal": safety.personal}
+    assert safety == PdfSafety(**expected)
+
+
+def test_audit_of_a_tagged_pdf(tmp_path):
+    path = tmp_path / "good.pdf"
+    path.write_bytes(make_pdf_bytes(["One"], title="Good", tagged=True, lang="en-GB"))
+    assert audit_of(path) == PdfSafety(tagged=True, language=True, title=True)
+    assert safety_problems("content/x.md", "reports/good.pdf", audit_of(path), 7) == []
+
+
+def test_check_warns_per_pdf_naming_the_file_and_what_to_do(site):
+    for name in ("GeoTopo-komprimiert.pdf", "annotated_pdf.pdf", "with-attachment.pdf", "pdflatex-forms.pdf"):
+        (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
+    site.entry("review", published="2026-01-01", documents=[
+        {"file": f"reports/{name}", "title": name} for name in
+        ("GeoTopo-komprimiert.pdf", "annotated_pdf.pdf", "with-attachment.pdf", "pdflatex-forms.pdf")])
+    result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+
+    def warning_about(file, text):
+        found = [line for line in lines if f"warning: documents: reports/{file}" in line and text in line]
+        assert len(found) == 1, (file, text, lines)
+        assert found[0].startswith("content/review.md:")
+        return found[0]
+
+    assert "remove them there too" in warning_about("GeoTopo-komprimiert.pdf", "can identify people (Author, Creator, Keywords)")
+    assert "Martin Thoma" not in result.stderr  # values are never printed: CI logs may be public
+    assert "delete them" in warning_about("annotated_pdf.pdf", "has 3 comments")
+    assert "Remove the attachments" in warning_about("with-attachment.pdf", "has 1 file attached inside it")
+    assert "check the fields are empty" in warning_about("pdflatex-forms.pdf", "has 3 form fields")
+    line = warning_about("pdflatex-forms.pdf", "is not tagged for screen readers, does not say what language it is in and has no title.")
+    assert "Document structure tags for accessibility" in line
+    warning_about("GeoTopo-komprimiert.pdf", "is not tagged for screen readers and does not say what language it is in.")
+
+
+def test_the_sample_site_publishes_adult_b_without_its_author(tmp_path):
+    from conftest import ROOT
+
+    out = tmp_path / "sample"
+    result = sitegen("build", "--site", str(ROOT), "--as-of", "2026-11-22", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert b"J. Smith" in (ROOT / "reports" / "sar-adult-b-overview.pdf").read_bytes()
+    files = read_output(out)
+    assert not [path for path, data in files.items() if b"J. Smith" in data]
+    for path, data in files.items():
+        if path.endswith(".pdf"):
+            reader = PdfReader(io.BytesIO(data))
+            assert set(reader.metadata or {}) <= {"/Title"}, path
+
+
+def test_word_files_with_personal_properties_are_warned_about(site):
+    import zipfile
+
+    core = ('<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties '
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Referral form</dc:title>'
+            '<dc:creator>Jane Smith</dc:creator><cp:lastModifiedBy>Bob Jones</cp:lastModifiedBy></cp:coreProperties>')
+    with zipfile.ZipFile(site.root / "reports" / "form.docx", "w") as archive:
+        archive.writestr("docProps/core.xml", core)
+        archive.writestr("word/document.xml", "<w:document/>")
+    with zipfile.ZipFile(site.root / "reports" / "clean.docx", "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    site.entry("how-to-refer", type="page", documents=[{"file": "reports/form.docx", "title": "Form"},
+                                                      {"file": "reports/clean.docx", "title": "Clean form"}])
+    result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
+    assert result.returncode == 0
+    [line] = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert ("content/how-to-refer.md:4: warning: documents: reports/form.docx has details in its file properties that can "
+            "identify people (Author, Last modified by), and it is published as it is.") in line
+    assert "Inspect Document" in line and "Jane Smith" not in result.stderr
+
+
+SECRET = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,'-", min_size=1, max_size=40)
+
+
+@settings(max_examples=40, deadline=None)
+@example(title=" ", author="0", subject="0", keywords="0", creator="0")  # a blank title is no title
+@given(title=st.one_of(st.none(), SECRET), author=SECRET, subject=SECRET, keywords=SECRET, creator=SECRET)
+def test_no_personal_property_survives_whatever_it_says(title, author, subject, keywords, creator):
+    source = make_pdf_bytes(["Page text"], title=title, author=f"Qz1{author}", subject=f"Qz2{subject}",
+                            keywords=f"Qz3{keywords}", creator=f"Qz4{creator}", producer="Qz5 producer")
+    reader = PdfReader(io.BytesIO(source))
+    copy = clean(reader, hashlib.sha256(source).hexdigest(), reader.metadata.title)
+    assert b"Qz" not in every_byte(copy)
+    published_reader = PdfReader(io.BytesIO(copy))
+    expected = {"/Title": " ".join(title.split())} if title and title.strip() else {}
+    assert {k: " ".join(str(v).split()) for k, v in (published_reader.metadata or {}).items()} == expected
+    assert published_reader.pages[0].extract_text() == "Page text"
+
+
+def test_xmp_title_with_markup_characters_stays_well_formed(tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf_bytes(["x"], title="Adult A & B <review>"))))
+    writer.xmp_metadata = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq>'
+        b'<rdf:li>Qz Reviewer</rdf:li></rdf:Seq></dc:creator></rdf:Description>'
+        b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+        b'</rdf:RDF></x:xmpmeta>')
+    path = tmp_path / "x.pdf"
+    writer.write(path)
+    info = inspect(path, DocumentCache(None))
+    assert info.safety.personal == ("XMP dc:creator",)
+    copy = published_copy(path, info, DocumentCache(None))
+    reader = PdfReader(io.BytesIO(copy))
+    assert reader.xmp_metadata.dc_title == {"x-default": "Adult A & B <review>"}
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"Qz" not in every_byte(copy)

@@ -1,0 +1,52 @@
+"""`sitegen init`: a new partnership's site builds and checks clean; a folder with anything in it is never touched."""
+
+from pypdf import PdfReader
+
+from conftest import read_output
+from test_cli import sitegen
+
+
+def test_a_new_site_checks_clean_and_builds(tmp_path):
+    folder = tmp_path / "northshire"
+    result = sitegen("init", str(folder), "--name", "Northshire: Safeguarding Partnership")
+    assert result.returncode == 0, result.stderr
+    assert f"Started a new site in {folder}" in result.stdout
+    for path in ("sitegen.yaml", "GUIDE.md", "content/index.md", "content/pages/how-to-refer.md",
+                 "content/pages/guidance-for-families.md", "content/pages/contact.md", "content/sar/example-adult-a.md",
+                 "reports/example-sar-adult-a.pdf"):
+        assert (folder / path).is_file(), path
+    settings = (folder / "sitegen.yaml").read_text()
+    assert 'name: "Northshire: Safeguarding Partnership"' in settings and settings.count("\n#") > 10
+    assert "$" not in "".join(p.read_text() for p in folder.rglob("*.md"))
+
+    # The example is live from today, so check and build on a day after it.
+    published = next(line for line in (folder / "content/sar/example-adult-a.md").read_text().splitlines()
+                     if line.startswith("published:")).split()[1]
+    check = sitegen("check", "--as-of", published, cwd=folder)
+    assert check.returncode == 0 and "no errors, 0 warnings" in check.stdout, check.stderr
+    build = sitegen("build", "--as-of", published, cwd=folder)
+    assert build.returncode == 0, build.stderr
+    files = read_output(folder / "build")
+    for page in ("index.html", "how-to-refer/index.html", "guidance-for-families/index.html", "contact/index.html",
+                 "sar/example-adult-a/index.html", "sar/example-adult-a/example-sar-adult-a.pdf"):
+        assert page in files, page
+    assert "Northshire: Safeguarding Partnership" in files["index.html"].decode()
+    pdf = PdfReader(folder / "reports" / "example-sar-adult-a.pdf")
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB" and pdf.metadata.title
+
+
+def test_refuses_a_folder_that_holds_anything(tmp_path):
+    folder = tmp_path / "existing"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    result = sitegen("init", str(folder))
+    assert result.returncode == 1
+    assert "already holds files, so sitegen init will not write into it." in result.stderr
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
+def test_an_empty_folder_is_fine(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = sitegen("init", str(tmp_path / "empty"))
+    assert result.returncode == 0, result.stderr
+    assert "Exampleshire Safeguarding Partnership" in (tmp_path / "empty" / "sitegen.yaml").read_text()

@@ -1,0 +1,152 @@
+"""`sitegen serve`: start it, fetch pages, change a file, see the rebuild, stop it. Only 127.0.0.1 is contacted."""
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sitegen.build import build
+
+TIMEOUT = 45  # seconds: generous for a busy 2-core machine
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str) -> tuple[int, str]:
+    assert url.startswith("http://127.0.0.1:")
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def wait_for(url: str, predicate, timeout: float = TIMEOUT) -> str:
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            status, text = fetch(url)
+            last = (status, text[:200])
+            if predicate(status, text):
+                return text
+        except (urllib.error.URLError, ConnectionError, socket.timeout) as exc:
+            last = exc
+        time.sleep(0.3)
+    raise AssertionError(f"{url} never matched; last: {last}")
+
+
+@contextmanager
+def serving(site_root: Path, *args):
+    port = free_port()
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
+    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port), *args], cwd=site_root,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    result = {}
+    try:
+        yield f"http://127.0.0.1:{port}", result
+    finally:
+        proc.terminate()
+        try:
+            result["stdout"], result["stderr"] = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            result["stdout"], result["stderr"] = proc.communicate()
+        result["code"] = proc.returncode
+
+
+def test_serve_previews_rebuilds_and_stops_cleanly(site):
+    site.pdf("a.pdf", ["Report text"], author="Ann Other")
+    entry = site.entry("adult-a", published="2026-03-14", title="First title", documents=["reports/a.pdf"])
+    site.entry("child-e", published="2026-12-01", title="Scheduled for December", type="cspr")
+    with serving(site.root, "--as-of", "2027-01-01") as (base, result):
+        home = wait_for(base + "/", lambda status, text: status == 200)
+        assert "Preview of the site as it will be on 1 January 2027 — not the live site" in home
+        assert "livereload.js" in home
+        assert "Scheduled for December" in home  # live on the day previewed
+        page = wait_for(base + "/sar/adult-a/", lambda status, text: status == 200)
+        assert "First title" in page
+        status, pdf = fetch(base + "/sar/adult-a/a.pdf")
+        assert status == 200 and "Ann Other" not in pdf  # the cleaned copy, as in a real build
+        entry.write_text(entry.read_text().replace("First title", "Second title"))
+        wait_for(base + "/sar/adult-a/", lambda status, text: "Second title" in text)
+        (site.root / "content" / "new-one.md").write_text("---\ntitle: Added later\ntype: sar\npublished: 2026-06-01\nsummary: S.\n---\n")
+        wait_for(base + "/sar/", lambda status, text: "Added later" in text)
+    assert result["code"] == 0, result["stderr"]
+    assert "Preview stopped." in result["stdout"]
+    assert "Traceback" not in result["stderr"]
+    [folder] = re.findall(r"built in (\S+);", result["stdout"])
+    assert not Path(folder).exists()  # the temporary folder is removed
+    assert not (site.root / "build").exists()  # a preview is never written where it could be deployed
+
+
+def test_drafts_are_shown_only_when_asked_and_marked(site):
+    site.entry("adult-h", published="2026-10-01", title="Draft review Quillmere", draft=True)
+    site.entry("adult-a", published="2026-03-14", title="Live review")
+    with serving(site.root, "--as-of", "2026-11-22") as (base, _):
+        wait_for(base + "/", lambda status, text: status == 200)
+        assert fetch(base + "/sar/adult-h/")[0] == 404
+        assert "Quillmere" not in fetch(base + "/sar/")[1]
+    with serving(site.root, "--as-of", "2026-11-22", "--drafts") as (base, _):
+        home = wait_for(base + "/", lambda status, text: status == 200)
+        assert "Drafts are shown, marked as drafts." in home
+        page = wait_for(base + "/sar/adult-h/", lambda status, text: status == 200)
+        assert "Draft review Quillmere" in page and "Draft: not published" in page
+        listing = fetch(base + "/sar/")[1]
+        assert listing.count("Draft: not published") == 1
+    assert not (site.root / "build").exists()
+
+
+def test_a_site_below_a_path_is_served_there(site):
+    site.write_settings(base_url="https://council.example/learning")
+    site.entry("adult-a", published="2026-03-14", title="Under a path")
+    with serving(site.root, "--as-of", "2026-11-22") as (base, result):
+        page = wait_for(base + "/learning/sar/adult-a/", lambda status, text: status == 200)
+        assert 'href="/learning/assets/site.css"' in page
+    assert "at http://127.0.0.1:" in result["stdout"] and "/learning/" in result["stdout"]
+
+
+def test_a_busy_port_is_explained(site):
+    site.entry("adult-a", published="2026-03-14")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
+        result = subprocess.run([sys.executable, "-m", "sitegen", "serve", "--port", str(port)], cwd=site.root,
+                                capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert f"could not start on port {port}" in result.stdout and "--port" in result.stdout
+
+
+def test_a_normal_build_never_shows_drafts(site, tmp_path):
+    site.entry("wip", published="2026-01-01", draft=True, title="Quillmere")
+    refused = build(site.root, date(2026, 11, 22), show_drafts=True)
+    assert refused.failed and "only ever shown in a preview" in refused.problems[-1].message
+    refused = build(site.root, date(2026, 11, 22), site.root / "build", banner="Preview", show_drafts=True)
+    assert refused.failed and not (site.root / "build").exists()
+    refused = build(site.root, date(2026, 11, 22), tmp_path / "out", show_drafts=True)
+    assert refused.failed  # no banner: not a preview
+    shown = build(site.root, date(2026, 11, 22), tmp_path / "out", banner="Preview", show_drafts=True)
+    assert not shown.failed and "Quillmere" in (tmp_path / "out" / "sar" / "wip" / "index.html").read_text()
+
+
+@pytest.mark.parametrize("command", [["serve"], ["new"], ["status"], ["init"], ["report"]])
+def test_help_has_examples(command):
+    from test_cli import sitegen
+
+    result = sitegen(*command, "--help")
+    assert result.returncode == 0 and "Examples:" in result.stdout
