@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import outputs
+from sitegen import outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, load_config
 from sitegen.documents import DocumentCache, inspect
 from sitegen.entries import Entry, read_entries
@@ -97,13 +97,20 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
     return Site(config, day, tuple(placed)), problems
 
 
-def render_site(site: Site, banner: str | None = None) -> list[OutputFile]:
-    """Every output file of the site, in memory (documents as paths to copy)."""
+def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
+                problems: list[Problem] | None = None) -> list[OutputFile]:
+    """Every output file of the site, in memory (documents as paths to copy).
+
+    A step that can fall short without stopping the build (search) adds its warning to `problems`.
+    """
+    cache = cache or DocumentCache(None)
+    problems = problems if problems is not None else []
     pages = Renderer(site, banner=banner).render_all()
     files = [*pages, *outputs.downloads(site), *outputs.assets(site)]
     files.append(outputs.feed(site))
     files.append(outputs.sitemap(site, outputs.public_pages(site, pages)))
     files.append(outputs.robots(site))
+    files += search.build_index(site, pages, cache, site.config.prefix).collect(problems)
     return files
 
 
@@ -127,7 +134,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     result.site = site
     result.problems += problems
     try:
-        result.files = render_site(site, banner=banner)
+        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, config))
         result.failed = True

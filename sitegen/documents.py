@@ -3,7 +3,8 @@
 A PDF that is not really a PDF, is password-protected or is damaged cannot be
 published: the entry that lists it is withheld with a message saying so.
 What a PDF tells us depends only on its bytes, so results are cached under the
-SHA-256 of the file, in a folder outside the output.
+SHA-256 of the file, in a folder outside the output. A PDF's text (for the
+search index) is extracted only when asked for, and cached beside its details.
 """
 
 from __future__ import annotations
@@ -11,14 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
 CACHE_VERSION = 1
+TEXT_HEADER = "sitegen document text 1\n"  # first line of a cached text file
 FORMATS = {
     ".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
     ".xlsx": "Excel spreadsheet", ".xls": "Excel spreadsheet", ".ods": "OpenDocument spreadsheet",
@@ -76,8 +81,8 @@ class DocumentCache:
         self.folder = folder
         self._memory: dict[str, DocumentInfo] = {}
 
-    def _file(self, key: str) -> Path:
-        return self.folder / "documents" / f"{key}.json"
+    def _file(self, key: str, suffix: str = ".json") -> Path:
+        return self.folder / "documents" / f"{key}{suffix}"
 
     def get(self, key: str) -> DocumentInfo | None:
         if key in self._memory:
@@ -96,13 +101,29 @@ class DocumentCache:
 
     def put(self, key: str, info: DocumentInfo) -> None:
         self._memory[key] = info
+        self._write(key, ".json", json.dumps({"version": CACHE_VERSION, **asdict(info)}, sort_keys=True))
+
+    def get_text(self, key: str) -> str | None:
+        """A document's cached text (not kept in memory: it can be long)."""
+        if self.folder is None:
+            return None
+        try:
+            text = self._file(key, ".txt").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
+
+    def put_text(self, key: str, text: str) -> None:
+        self._write(key, ".txt", TEXT_HEADER + text)
+
+    def _write(self, key: str, suffix: str, text: str) -> None:
         if self.folder is None:
             return
-        target = self._file(key)
+        target = self._file(key, suffix)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_suffix(".tmp")
-            temp.write_text(json.dumps({"version": CACHE_VERSION, **asdict(info)}, sort_keys=True), encoding="utf-8")
+            temp = target.with_name(target.name + ".tmp")
+            temp.write_text(text, encoding="utf-8")
             temp.replace(target)
         except OSError:
             pass  # the cache only saves time; a read-only folder still builds
@@ -132,29 +153,70 @@ def inspect_pdf(path: Path, key: str, size: int) -> DocumentInfo:
     if b"%PDF-" not in head:
         return bad("is not a PDF, although its name ends in .pdf.",
                    "Export or save the report as PDF again, and replace the file in reports/.")
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(str(path), strict=False)
-            if reader.is_encrypted:
-                # Some PDFs are encrypted with an empty password (only to set permissions):
-                # anyone can open them, so they can be published.
-                try:
-                    opened = reader.decrypt("")
-                except Exception:  # noqa: BLE001 - pypdf raises many kinds for odd encryption
-                    opened = 0
-                if not opened:
-                    return bad("is password-protected, so readers could not open it.",
-                               "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
+        with open_pdf(path) as reader:
+            if reader is None:
+                return bad("is password-protected, so readers could not open it.",
+                           "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
             pages = len(reader.pages)
             title = _metadata_title(reader)
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
+    except PDF_ERRORS:
         return bad("is damaged and could not be read.",
                    "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
     if pages == 0:
         return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
     return DocumentInfo(key, size, "PDF", pages=pages, title=title)
+
+
+# What pypdf raises for damaged files, besides its own errors.
+PDF_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+              RecursionError, OSError, AssertionError, ZeroDivisionError)
+
+
+@contextmanager
+def open_pdf(path: Path) -> Iterator[PdfReader | None]:
+    """A quiet PdfReader, None when a password is needed; raises one of PDF_ERRORS when damaged."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            # Some PDFs are encrypted with an empty password (only to set permissions):
+            # anyone can open them, so they can be published.
+            try:
+                opened = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises many kinds for odd encryption
+                opened = 0
+            if not opened:
+                reader = None
+        yield reader
+
+
+def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
+    """The text of a PDF, for the search index: extracted once per content, then cached.
+
+    A page whose text cannot be extracted is skipped; a document without text gives "".
+    """
+    cached = cache.get_text(sha256)
+    if cached is not None:
+        return cached
+    text = extract_pdf_text(path) if path.suffix.lower() == ".pdf" else ""
+    cache.put_text(sha256, text)
+    return text
+
+
+def extract_pdf_text(path: Path) -> str:
+    pages = []
+    try:
+        with open_pdf(path) as reader:
+            for page in reader.pages if reader is not None else ():
+                try:
+                    pages.append(page.extract_text() or "")
+                except PDF_ERRORS:
+                    continue
+    except PDF_ERRORS:
+        pass
+    return "\n\n".join(re.sub(r"[ \t]+", " ", text).strip() for text in pages if text.strip())
 
 
 def _metadata_title(reader: PdfReader) -> str | None:

@@ -8,7 +8,6 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 import jinja2
 
@@ -87,8 +86,7 @@ class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None):
         self.site = site
         self.env = make_environment(site.config.root)
-        prefix = urlparse(site.config.base_url).path.rstrip("/")
-        self.prefix = prefix
+        self.prefix = site.config.prefix
         self.banner = banner
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,

@@ -1,0 +1,113 @@
+"""Search: a Pagefind index of the live site, written into /pagefind/.
+
+What goes in is chosen from `Site`, never by scanning the output: the pages of
+live reviews and briefings, static pages and the accessibility statement, plus
+one record per live PDF holding its text and pointing at its entry's page.
+Notices of expired entries, listings, theme pages and the 404 page stay out.
+
+The search itself runs in the reader's browser (Pagefind's JavaScript and
+WebAssembly); every page is still reachable without it. When Pagefind cannot
+run, the site is built without an index and a warning says so: no index is
+better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sitegen.documents import DocumentCache, document_text
+from sitegen.problems import Problem, warning
+from sitegen.render import OutputFile
+from sitegen.site import Placed, Site
+
+BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
+LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
+TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    url: str  # as linked from the site: with the base address's path
+    html: str
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    url: str  # the entry's page, where the document is listed
+    title: str
+    text: str
+    filters: dict[str, list[str]]
+
+
+@dataclass
+class SearchIndex:
+    files: list[OutputFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def collect(self, problems: list[Problem]) -> list[OutputFile]:
+        """The files, after adding any problem to `problems`."""
+        problems += self.problems
+        return self.files
+
+
+def filters(site: Site, placed: Placed) -> dict[str, list[str]]:
+    """The same filters the entry page declares with data-pagefind-filter."""
+    entry = placed.entry
+    rtype = site.type_of(entry)
+    found = {"type": [rtype.singular] if rtype else [], "year": [str(entry.published.year)] if entry.published else [],
+             "theme": list(entry.themes)}
+    return {key: values for key, values in found.items() if values}
+
+
+def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
+    """What the index holds: only live pages and the text of live entries' PDFs."""
+    rendered = {"/" + f.path.removesuffix("index.html"): f for f in pages if f.data is not None}
+    wanted = [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
+    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8")) for url in wanted if url in rendered]
+    documents = []
+    for placed in site.live_reviews:
+        for download in placed.downloads:
+            if not download.ref.is_pdf or download.ref.path is None:
+                continue
+            text = document_text(download.ref.path, download.info.sha256, cache)
+            if text:
+                documents.append(DocumentRecord(
+                    prefix + placed.entry.url, f"{download.ref.title} ({placed.entry.title})", text,
+                    filters(site, placed)))
+    return page_records, documents
+
+
+async def _pagefind(page_records: list[PageRecord], documents: list[DocumentRecord], folder: Path) -> None:
+    from pagefind.index import PagefindIndex  # imported here: a missing Pagefind is a warning, not a crash
+
+    # Leaving the context writes the index into output_path (and only when nothing failed).
+    # Records go in a fixed order: Pagefind numbers pages in the order they are added.
+    async with PagefindIndex(config={"force_language": LANGUAGE, "output_path": str(folder)}) as index:
+        for page in page_records:
+            await index.add_html_file(content=page.html, url=page.url)
+        for doc in documents:
+            await index.add_custom_record(url=doc.url, content=doc.text, language=LANGUAGE,
+                                          meta={"title": doc.title}, filters=doc.filters)
+
+
+def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
+    """The search bundle as output files, or none and a warning when Pagefind cannot run."""
+    page_records, documents = records(site, pages, cache, prefix)
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
+        folder = Path(temp) / BUNDLE
+        try:
+            asyncio.run(asyncio.wait_for(_pagefind(page_records, documents, folder), TIME_LIMIT))
+            files = [OutputFile(f"{BUNDLE}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+                     for path in sorted(folder.rglob("*")) if path.is_file()]
+            if not any(f.path == f"{BUNDLE}/pagefind.js" for f in files):
+                raise RuntimeError("Pagefind wrote no pagefind.js")
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
+            reason = str(exc).strip() or type(exc).__name__
+            return SearchIndex(problems=[warning(
+                BUNDLE, f"the search index could not be built ({reason}), so this build has no search. "
+                "Everything else was built as usual.",
+                "Install Pagefind with: pip install 'pagefind[bin]' and build again.")])
+    return SearchIndex(files)
