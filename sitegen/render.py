@@ -5,6 +5,7 @@ folder first, then sitegen's default theme, file by file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,15 @@ class OutputFile:
     path: str  # relative, forward slashes: sar/adult-a/index.html
     data: bytes | None = None
     source: Path | None = None
+
+
+BRIEFING_PANELS = 7  # a 7-minute briefing with exactly this many `##` sections is shown as panels
+
+
+def _unnumbered(heading: str, number: int) -> str:
+    """'3. Information' -> 'Information' when 3 is the panel's own number (the theme shows it)."""
+    match = re.match(r"\s*(\d+)\s*[.):]\s*(.+)", heading)
+    return match.group(2) if match and int(match.group(1)) == number else heading
 
 
 def default_theme_dir() -> Path:
@@ -114,13 +124,16 @@ class Renderer:
     def entry_context(self, placed: Placed) -> dict:
         entry = placed.entry
         intro, sections = split_sections(entry.body)
+        panels = []
+        if entry.type == "briefing" and len(sections) == BRIEFING_PANELS:
+            panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
         return {
             "placed": placed,
             "entry": entry,
             "rtype": self.site.type_of(entry),
             "body_html": jinja2.filters.Markup(to_html(entry.body)),
             "intro_html": jinja2.filters.Markup(intro),
-            "sections": [(s.heading, jinja2.filters.Markup(s.html)) for s in sections],
+            "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
             "related": self.site.related(placed),
             "library": self.site.library_for(entry),
         }
@@ -148,5 +161,6 @@ class Renderer:
         for theme in site.themes:
             files.append(self.page("theme.html", theme.url, theme=theme))
         files.append(self.page("accessibility.html", "/accessibility/"))
+        files.append(self.page("search.html", "/search/"))
         files.append(self.page("404.html", "/404.html"))
         return files

@@ -37,7 +37,8 @@ class PageRecord:
 @dataclass(frozen=True)
 class DocumentRecord:
     url: str  # the entry's page, where the document is listed
-    title: str
+    entry_title: str
+    document_title: str
     text: str
     filters: dict[str, list[str]]
 
@@ -74,9 +75,8 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
                 continue
             text = document_text(download.ref.path, download.info.sha256, cache)
             if text:
-                documents.append(DocumentRecord(
-                    prefix + placed.entry.url, f"{download.ref.title} ({placed.entry.title})", text,
-                    filters(site, placed)))
+                documents.append(DocumentRecord(prefix + placed.entry.url, placed.entry.title,
+                                                f"{download.ref.title} ({download.info.format})", text, filters(site, placed)))
     return page_records, documents
 
 
@@ -90,7 +90,8 @@ async def _pagefind(page_records: list[PageRecord], documents: list[DocumentReco
             await index.add_html_file(content=page.html, url=page.url)
         for doc in documents:
             await index.add_custom_record(url=doc.url, content=doc.text, language=LANGUAGE,
-                                          meta={"title": doc.title}, filters=doc.filters)
+                                          meta={"title": doc.entry_title, "entry": doc.entry_title, "document": doc.document_title},
+                                          filters=doc.filters)
 
 
 def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:

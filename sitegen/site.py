@@ -68,9 +68,11 @@ class Site:
 
     @cached_property
     def pages(self) -> list[Placed]:
-        """Static pages (not the home page's introduction)."""
+        """Static pages (not the home page's introduction), by `order:` and then by title."""
         found = [p for p in self.placed if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
-        return sorted(found, key=lambda p: (p.entry.title.lower(), p.entry.source))
+        unordered = max((p.entry.order for p in found if p.entry.order is not None), default=0) + 1
+        return sorted(found, key=lambda p: (p.entry.order if p.entry.order is not None else unordered,
+                                            p.entry.title.lower(), p.entry.source))
 
     @cached_property
     def home(self) -> Placed | None:
