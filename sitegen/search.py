@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.documents import DocumentCache, document_text
 from sitegen.problems import Problem, warning
 from sitegen.render import OutputFile
-from sitegen.site import Placed, Site
+from sitegen.site import Placed, Site, document_anchor
 
 BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
 LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
@@ -36,7 +37,7 @@ class PageRecord:
 
 @dataclass(frozen=True)
 class DocumentRecord:
-    url: str  # the entry's page, where the document is listed
+    url: str  # the document's block on its entry's page: /sar/adult-a/#document-overview-pdf
     entry_title: str
     document_title: str
     text: str
@@ -75,7 +76,8 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
                 continue
             text = document_text(download.ref.path, download.info.sha256, cache)
             if text:
-                documents.append(DocumentRecord(prefix + placed.entry.url, placed.entry.title,
+                # Its own address (Pagefind keeps one record per address), on the entry's page.
+                documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
                                                 f"{download.ref.title} ({download.info.format})", text, filters(site, placed)))
     return page_records, documents
 
@@ -94,13 +96,20 @@ async def _pagefind(page_records: list[PageRecord], documents: list[DocumentReco
                                           filters=doc.filters)
 
 
+async def _limited(job):
+    return await asyncio.wait_for(job, TIME_LIMIT)
+
+
 def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
     """The search bundle as output files, or none and a warning when Pagefind cannot run."""
     page_records, documents = records(site, pages, cache, prefix)
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
         folder = Path(temp) / BUNDLE
         try:
-            asyncio.run(asyncio.wait_for(_pagefind(page_records, documents, folder), TIME_LIMIT))
+            # In a thread of its own, so that a caller already running an event loop
+            # (a development server, a browser test) can build too.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(asyncio.run, _limited(_pagefind(page_records, documents, folder))).result()
             files = [OutputFile(f"{BUNDLE}/{path.relative_to(folder).as_posix()}", path.read_bytes())
                      for path in sorted(folder.rglob("*")) if path.is_file()]
             if not any(f.path == f"{BUNDLE}/pagefind.js" for f in files):

@@ -17,11 +17,20 @@ from sitegen.entries import DocumentRef, Entry, slugify
 from sitegen.visibility import State, last_day_shown
 
 
+def document_anchor(name: str) -> str:
+    """The id of a document's block on its entry's page: overview.pdf -> document-overview-pdf."""
+    return "document-" + slugify(name)
+
+
 @dataclass(frozen=True)
 class Download:
     ref: DocumentRef
     info: DocumentInfo
     url: str  # site path: /sar/adult-a/overview.pdf
+
+    @property
+    def anchor(self) -> str:
+        return document_anchor(self.ref.name)
 
 
 @dataclass(frozen=True)

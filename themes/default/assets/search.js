@@ -64,11 +64,12 @@ function chosenFilters() {
   return chosen;
 }
 
-// One item per page: a page and the documents listed on it share an address.
+// One item per page: a document's address is its block on the page that lists it.
 function group(results) {
   const items = new Map();
   for (const data of results) {
-    const item = items.get(data.url) || { url: data.url, title: "", type: "", excerpt: "", documents: [] };
+    const url = data.url.split("#")[0];
+    const item = items.get(url) || { url, title: "", type: "", excerpt: "", documents: [] };
     const meta = data.meta || {};
     if (meta.document) {
       item.documents.push(meta.document);
@@ -78,7 +79,7 @@ function group(results) {
     }
     item.type = item.type || ((data.filters || {}).type || [])[0] || "";
     item.excerpt = item.excerpt || data.excerpt;
-    items.set(data.url, item);
+    items.set(url, item);
   }
   return [...items.values()];
 }
