@@ -14,10 +14,15 @@ better than a wrong one.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import hashlib
+import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import cbor2
 
 from sitegen.documents import DocumentCache, document_text
 from sitegen.problems import Problem, warning
@@ -110,10 +115,11 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
             # (a development server, a browser test) can build too.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 pool.submit(asyncio.run, _limited(_pagefind(page_records, documents, folder))).result()
-            files = [OutputFile(f"{BUNDLE}/{path.relative_to(folder).as_posix()}", path.read_bytes())
-                     for path in sorted(folder.rglob("*")) if path.is_file()]
-            if not any(f.path == f"{BUNDLE}/pagefind.js" for f in files):
+            written = {path.relative_to(folder).as_posix(): path.read_bytes()
+                       for path in sorted(folder.rglob("*")) if path.is_file()}
+            if "pagefind.js" not in written:
                 raise RuntimeError("Pagefind wrote no pagefind.js")
+            files = [OutputFile(f"{BUNDLE}/{name}", data) for name, data in sorted(settle(written).items())]
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
             reason = str(exc).strip() or type(exc).__name__
             return SearchIndex(problems=[warning(
@@ -121,3 +127,57 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
                 "Everything else was built as usual.",
                 "Install Pagefind with: pip install 'pagefind[bin]' and build again.")])
     return SearchIndex(files)
+
+
+# --- making Pagefind's output the same for the same site -----------------------
+#
+# Pagefind writes the values of each filter, and the list of filters, in the order of
+# a Rust hash map, which is seeded at random in each run. So the filter files, the
+# metadata file that names them and pagefind-entry.json that names the metadata file
+# change from build to build of the same site (the pages' fragments and the word index
+# do not). `settle` sorts both lists and names the files it rewrote by their content.
+# It checks the layout it expects (Pagefind 1.x) and raises otherwise: no index
+# rather than one that might not load.
+
+SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once gunzipped
+
+
+def _read(data: bytes):
+    plain = gzip.decompress(data)
+    if not plain.startswith(SIGNATURE):
+        raise ValueError("a Pagefind data file without its signature")
+    return cbor2.loads(plain[len(SIGNATURE):])
+
+
+def _write(value) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _name(language: str, data: bytes, length: int) -> str:
+    return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
+
+
+def settle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's files with filters in a fixed order; the rest as written."""
+    files = dict(files)
+    entry_json = files["pagefind-entry.json"]
+    for language, details in json.loads(entry_json)["languages"].items():
+        meta_path = f"pagefind.{details['hash']}.pf_meta"
+        meta = _read(files.pop(meta_path))
+        filters = meta[3]  # [[filter name, file hash], ...]
+        if not (isinstance(filters, list) and all(isinstance(f, list) and len(f) == 2 for f in filters)):
+            raise ValueError("Pagefind's metadata is not laid out as expected")
+        settled = []
+        for name, old in sorted(filters):
+            key, values = _read(files.pop(f"filter/{old}.pf_filter"))
+            data = _write([key, sorted(values, key=lambda pair: pair[0])])
+            new = _name(language, data, 7)
+            files[f"filter/{new}.pf_filter"] = data
+            settled.append([name, new])
+        meta[3] = settled
+        data = _write(meta)
+        new_meta = _name(language, data, 10)
+        files[f"pagefind.{new_meta}.pf_meta"] = data
+        entry_json = entry_json.replace(f'"{details["hash"]}"'.encode(), f'"{new_meta}"'.encode())
+    files["pagefind-entry.json"] = entry_json
+    return files
