@@ -7,13 +7,12 @@ in CI (the CI environment variable is set), where a missing browser is a failure
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from browser.siteserver import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -27,21 +26,11 @@ def unavailable(message: str):
     pytest.skip(message)
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="session")
 def server(sample_build):
-    """The built sample site over http on 127.0.0.1; yields its base address."""
-    handler = functools.partial(QuietHandler, directory=str(sample_build.output))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    """The built sample site, served."""
+    with serve(sample_build.output) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from browser.siteserver import serve
+
 
 # One page of every kind the theme makes, on 22 November 2026.
 PAGES = {
@@ -225,3 +227,24 @@ def test_no_request_to_another_host_and_no_cookies(context, server):
     assert any("/pagefind/" in url for url in context.requests), "the search ran"
     assert context.cookies() == []
     assert page.evaluate("document.cookie") == ""
+
+
+def test_search_shows_text_that_looks_like_markup_as_text(browser, site):
+    site.pdf("x.pdf", ["The report says <img src=x onerror=alert(2)> Zanzibarish"])
+    site.entry("x", body="Zanzibarish <img src=y onerror=alert(3)>", published="2026-01-01",
+               title="<img src=z onerror=alert(1)> Zanzibarish", documents=["x.pdf"])
+    result, out = site.build("2026-02-01")
+    assert not result.failed
+    with serve(out) as address:
+        ctx = browser.new_context(base_url=address)
+        try:
+            page = ctx.new_page()
+            dialogs = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+            page.goto("/search/?q=Zanzibarish")
+            page.wait_for_selector("#search-results li")
+            assert page.locator("#search-results img").count() == 0
+            assert "<img src=z onerror=alert(1)>" in page.locator("#search-results").inner_text()
+            assert dialogs == []
+        finally:
+            ctx.close()

@@ -84,6 +84,18 @@ function group(results) {
   return [...items.values()];
 }
 
+// Pagefind marks the words found with <mark>; everything else in an excerpt is text,
+// even if it looks like markup, so it is added as text and never parsed as HTML.
+function highlighted(excerpt) {
+  const paragraph = element("p", { class: "card-summary" });
+  let marked = false;
+  for (const part of (excerpt || "").split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>" || part === "</mark>") marked = part === "<mark>";
+    else if (part) paragraph.append(marked ? element("mark", {}, part) : document.createTextNode(part));
+  }
+  return paragraph;
+}
+
 function show(items) {
   list.replaceChildren(...items.map((item) => {
     const li = element("li", { class: "card" });
@@ -91,9 +103,7 @@ function show(items) {
     const heading = element("h2", { class: "card-title" });
     heading.append(element("a", { href: item.url }, item.title));
     li.append(heading);
-    const excerpt = element("p", { class: "card-summary" });
-    excerpt.innerHTML = item.excerpt; // Pagefind escapes the text; only <mark> is markup
-    li.append(excerpt);
+    li.append(highlighted(item.excerpt));
     if (item.documents.length) {
       li.append(element("p", { class: "meta" }, "Found in: " + item.documents.join(", ")));
     }
