@@ -9,7 +9,20 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 
+# A Content-Security-Policy as strict as a public site should send (see netlify.toml):
+# nothing inline, nothing from another host. Pagefind compiles its WebAssembly, which
+# needs 'wasm-unsafe-eval' (not 'unsafe-eval': scripts still cannot eval).
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files with the strict policy above, without logging each request."""
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
 
