@@ -15,7 +15,7 @@ from pathlib import Path
 
 import jinja2
 
-from sitegen import netlify, outputs
+from sitegen import netlify, outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, load_config
 from sitegen.documents import DocumentCache, inspect, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
@@ -120,8 +120,14 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
     return Site(config, day, tuple(placed)), problems
 
 
-def render_site(site: Site, banner: str | None = None) -> list[OutputFile]:
-    """Every output file of the site, in memory (documents as paths to copy)."""
+def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
+                problems: list[Problem] | None = None) -> list[OutputFile]:
+    """Every output file of the site, in memory (documents as paths to copy).
+
+    A step that can fall short without stopping the build (search) adds its warning to `problems`.
+    """
+    cache = cache or DocumentCache(None)
+    problems = problems if problems is not None else []
     renderer = Renderer(site, banner=banner)
     pages = renderer.render_all()
     files = [*pages, *outputs.downloads(site), *outputs.assets(site)]
@@ -131,6 +137,7 @@ def render_site(site: Site, banner: str | None = None) -> list[OutputFile]:
     files.append(netlify.headers(site))
     files.append(netlify.redirects(site))
     files.append(netlify.gone_page(renderer))
+    files += search.build_index(site, pages, cache, site.config.prefix).collect(problems)
     return files
 
 
@@ -165,7 +172,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     result.site = site
     result.problems += problems
     try:
-        result.files = render_site(site, banner=banner)
+        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, config))
         result.failed = True

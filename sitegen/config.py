@@ -7,13 +7,16 @@ can relabel the built-in review types, change their windows and add its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import yamlfile
-from sitegen.problems import Problem, error
-from sitegen.schema import Choice, Custom, Field, Invalid, Text, TextList, Url, validate
+from sitegen.colour import AA_TEXT, contrast, darkest_needed
+from sitegen.problems import Problem, error, warning
+from sitegen.schema import Choice, Custom, Date, Field, Invalid, Text, TextList, Url, validate
 from sitegen.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
@@ -48,6 +51,27 @@ class Contact:
     url: str | None = None
 
 
+COMPLIANCE = {"full": "fully compliant", "partial": "partially compliant", "not": "not compliant"}
+DEFAULT_KNOWN_ISSUES = (
+    "Some reports are PDF documents that may not work well with screen reader software. "
+    "You can ask for any document in another format.",
+)
+
+
+@dataclass(frozen=True)
+class AccessibilityStatement:
+    """What the accessibility statement page says; public sector sites must publish one."""
+
+    status: str = "partial"  # a key of COMPLIANCE
+    known_issues: tuple[str, ...] = DEFAULT_KNOWN_ISSUES
+    prepared: date | None = None  # when the statement was first written
+    reviewed: date | None = None  # when it was last reviewed
+
+    @property
+    def compliance(self) -> str:
+        return COMPLIANCE[self.status]
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     root: Path
@@ -59,8 +83,9 @@ class SiteConfig:
     types: dict[str, ReviewType] = field(default_factory=dict)
     libraries: dict[str, Library] = field(default_factory=dict)
     on_expiry: str = "notice"  # or "remove"
-    logo: str | None = None
-    accent_colour: str | None = None
+    logo: str | None = None  # path in the site folder; published as /assets/<file name>
+    accent_colour: str | None = None  # only a colour that passes WCAG AA on white
+    accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement)
 
     @property
     def content_dir(self) -> Path:
@@ -81,6 +106,11 @@ class SiteConfig:
     def url(self, path: str) -> str:
         """Absolute address of a site path such as '/sar/adult-a/'."""
         return self.base_url + path
+
+    @property
+    def prefix(self) -> str:
+        """The path part of base_url ('/learning' for https://example.org/learning), or ''."""
+        return urlparse(self.base_url).path.rstrip("/")
 
 
 DEFAULT_LIBRARIES = {
@@ -175,6 +205,11 @@ def _slug_key(value: Any) -> str:
 CONTACT_FIELDS = [
     Field("email", Text()), Field("phone", Text()), Field("address", Text()), Field("url", Url()),
 ]
+ACCESSIBILITY_FIELDS = [
+    Field("status", Choice(*COMPLIANCE)), Field("known_issues", TextList()),
+    Field("prepared", Date()), Field("reviewed", Date()),
+]
+LOGO_FORMATS = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 LIBRARY_FIELDS = [Field("title", Text(), required=True), Field("url", Url(), required=True), Field("description", Text())]
 TYPE_FIELDS = [
     Field("label", Text()), Field("singular", Text()), Field("short", Text()), Field("description", Text()),
@@ -192,6 +227,7 @@ SITE_FIELDS = [
     Field("on_expiry", Choice("notice", "remove"), default="notice"),
     Field("logo", Text()),
     Field("accent_colour", Custom(_colour, 'a hex colour such as "#1d70b8"')),
+    Field("accessibility", Custom(lambda v: v, "accessibility statement details"), default=None),
 ]
 
 
@@ -232,6 +268,12 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
         sub = validate(v["contact"], CONTACT_FIELDS, file=file, doc=doc, path=("contact",), what="contact section")
         problems += sub.problems
         contact = Contact(**{k: sub.values[k] for k in ("email", "phone", "address", "url")})
+
+    statement = AccessibilityStatement()
+    if v["accessibility"] is not None:
+        sub = validate(v["accessibility"], ACCESSIBILITY_FIELDS, file=file, doc=doc, path=("accessibility",), what="accessibility section")
+        problems += sub.problems
+        statement = replace(statement, **{k: val for k, val in sub.values.items() if val is not None})
 
     libraries = dict(DEFAULT_LIBRARIES)
     if v["national_libraries"] is not None:
@@ -286,6 +328,44 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
     config = SiteConfig(
         root=root, name=v["name"], base_url=v["base_url"], timezone=v["timezone"], language=v["language"],
         contact=contact, types=types, libraries=libraries, on_expiry=v["on_expiry"],
-        logo=v["logo"], accent_colour=v["accent_colour"],
+        logo=_logo(root, v["logo"], doc, problems), accent_colour=_accent(v["accent_colour"], doc, problems),
+        accessibility=statement,
     )
     return LoadedConfig(config, problems)
+
+
+def _accent(colour: str | None, doc: yamlfile.YamlDocument, problems: list[Problem]) -> str | None:
+    """The accent colour, or None (the theme's own) when text in it would be hard to read."""
+    if colour is None:
+        return None
+    ratio = contrast(colour)
+    if ratio >= AA_TEXT:
+        return colour
+    problems.append(warning(
+        CONFIG_FILE,
+        f'accent_colour: "{colour}" has a contrast of only {ratio:.1f} to 1 against white, so links in it and '
+        f"white text on it would be hard to read (the law asks for at least {AA_TEXT} to 1). "
+        "The site uses its own blue instead.",
+        f'Choose a darker colour, for example "{darkest_needed(colour)}" (your colour made darker).',
+        line=doc.line_of("accent_colour"), field="accent_colour"))
+    return None
+
+
+def _logo(root: Path, logo: str | None, doc: yamlfile.YamlDocument, problems: list[Problem]) -> str | None:
+    """The logo's path in the site folder, or None (no logo) when it cannot be used."""
+    if logo is None:
+        return None
+    line = doc.line_of("logo")
+    path = (root / logo).resolve()
+    if root.resolve() not in path.parents:
+        problems.append(warning(CONFIG_FILE, f"logo: {logo} is outside the site folder, so the site has no logo.",
+                                "Copy the logo into the site folder and write its path from there, for example logo: logo.svg.", line=line, field="logo"))
+    elif not path.is_file():
+        problems.append(warning(CONFIG_FILE, f"logo: {logo} does not exist, so the site has no logo.",
+                                "Check the spelling, or put the file in the site folder.", line=line, field="logo"))
+    elif path.suffix.lower() not in LOGO_FORMATS:
+        problems.append(warning(CONFIG_FILE, f"logo: {logo} is not a picture a browser can show, so the site has no logo.",
+                                "Use an SVG, PNG, JPEG, GIF or WebP file.", line=line, field="logo"))
+    else:
+        return logo
+    return None

@@ -5,7 +5,9 @@ published: the entry that lists it is withheld with a message saying so.
 Inspecting a PDF also makes the copy that is published, without the personal
 details in its properties (see `sitegen.pdfsafety`).
 What a PDF tells us, and its published copy, depend only on its bytes, so both
-are cached under the SHA-256 of the file, in a folder outside the output.
+are cached under the SHA-256 of the file, in a folder outside the output. A
+PDF's text (for the search index) is extracted only when asked for, and cached
+beside its details.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ import hashlib
 import io
 import json
 import logging
+import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Iterator
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
@@ -28,6 +33,7 @@ from sitegen.pdfsafety import PdfSafety
 CACHE_VERSION = 2
 CLEAN_VERSION = 1
 VERSION = f"{CACHE_VERSION}.{CLEAN_VERSION}"
+TEXT_HEADER = "sitegen document text 1\n"  # first line of a cached text file
 FORMATS = {
     ".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
     ".xlsx": "Excel spreadsheet", ".xls": "Excel spreadsheet", ".ods": "OpenDocument spreadsheet",
@@ -89,8 +95,8 @@ class DocumentCache:
         self._memory: dict[str, DocumentInfo] = {}
         self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
 
-    def _file(self, key: str) -> Path:
-        return self.folder / "documents" / f"{key}.json"
+    def _file(self, key: str, suffix: str = ".json") -> Path:
+        return self.folder / "documents" / f"{key}{suffix}"
 
     def _copy_file(self, key: str) -> Path:
         return self.folder / "documents" / f"{key}.published-{CLEAN_VERSION}.pdf"
@@ -119,6 +125,20 @@ class DocumentCache:
             return
         text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
         self._write(self._file(key), text.encode("utf-8"))
+
+    def get_text(self, key: str) -> str | None:
+        """A document's cached text (not kept in memory: it can be long)."""
+        if self.folder is None:
+            return None
+        try:
+            text = self._file(key, ".txt").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
+
+    def put_text(self, key: str, text: str) -> None:
+        if self.folder is not None:
+            self._write(self._file(key, ".txt"), (TEXT_HEADER + text).encode("utf-8"))
 
     def get_copy(self, key: str) -> Path | bytes | None:
         """The published copy of a PDF: its file in the cache, or its bytes when there is no cache folder."""
@@ -180,21 +200,11 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
     if b"%PDF-" not in head:
         return bad("is not a PDF, although its name ends in .pdf.",
                    "Export or save the report as PDF again, and replace the file in reports/.")
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            reader = PdfReader(str(path), strict=False)
-            if reader.is_encrypted:
-                # Some PDFs are encrypted with an empty password (only to set permissions):
-                # anyone can open them, so they can be published.
-                try:
-                    opened = reader.decrypt("")
-                except Exception:  # noqa: BLE001 - pypdf raises many kinds for odd encryption
-                    opened = 0
-                if not opened:
-                    return bad("is password-protected, so readers could not open it.",
-                               "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
+        with open_pdf(path) as reader:
+            if reader is None:
+                return bad("is password-protected, so readers could not open it.",
+                           "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
             pages = _page_count(reader)
             title = _metadata_title(reader)
     except READ_ERRORS:
@@ -221,8 +231,55 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
     return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
 
 
+# What pypdf raises for damaged files, besides its own errors.
 READ_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
                OSError, AssertionError, ZeroDivisionError)
+
+
+@contextmanager
+def open_pdf(path: Path) -> Iterator[PdfReader | None]:
+    """A quiet PdfReader, None when a password is needed; raises one of READ_ERRORS when damaged."""
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reader = PdfReader(str(path), strict=False)
+        if reader.is_encrypted:
+            # Some PDFs are encrypted with an empty password (only to set permissions):
+            # anyone can open them, so they can be published.
+            try:
+                opened = reader.decrypt("")
+            except Exception:  # noqa: BLE001 - pypdf raises many kinds for odd encryption
+                opened = 0
+            if not opened:
+                reader = None
+        yield reader
+
+
+def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
+    """The text of a PDF, for the search index: extracted once per content, then cached.
+
+    A page whose text cannot be extracted is skipped; a document without text gives "".
+    """
+    cached = cache.get_text(sha256)
+    if cached is not None:
+        return cached
+    text = extract_pdf_text(path) if path.suffix.lower() == ".pdf" else ""
+    cache.put_text(sha256, text)
+    return text
+
+
+def extract_pdf_text(path: Path) -> str:
+    pages = []
+    try:
+        with open_pdf(path) as reader:
+            for page in reader.pages if reader is not None else ():
+                try:
+                    pages.append(page.extract_text() or "")
+                except READ_ERRORS:
+                    continue
+    except READ_ERRORS:
+        pass
+    return "\n\n".join(re.sub(r"[ \t]+", " ", text).strip() for text in pages if text.strip())
 
 
 def _page_count(reader: PdfReader) -> int:

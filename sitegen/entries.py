@@ -59,6 +59,7 @@ class Entry:
     related: tuple[str, ...] = ()
     on_expiry: str | None = None
     approved: date | None = None
+    order: int | None = None  # static pages: lower numbers come first in menus
     body: str = ""
     problems: tuple[Problem, ...] = ()
 
@@ -101,6 +102,12 @@ def _slug(value: Any) -> str:
     return text
 
 
+def _order(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise Invalid(f"should be a whole number, not {show(value)}.", "Write a number such as 1; pages with lower numbers come first.")
+
+
 def front_matter_fields(config: SiteConfig) -> list[Field]:
     type_names = [*config.types, PAGE_TYPE]
 
@@ -127,6 +134,7 @@ def front_matter_fields(config: SiteConfig) -> list[Field]:
         Field("slug", Custom(_slug, "a short address such as adult-a")),
         Field("on_expiry", Choice("notice", "remove")),
         Field("approved", Date()),
+        Field("order", Custom(_order, "a whole number")),
     ]
     known = {f.name for f in fields}
     for rtype in config.types.values():
@@ -232,7 +240,7 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
         published=v["published"] if rtype is not None else None, expires=v["expires"], hidden_from=hidden,
         draft=bool(v["draft"]), summary=v["summary"], subject=v["subject"], themes=v["themes"],
         documents=documents, national_library=v["national_library"], related=v["related"],
-        on_expiry=v["on_expiry"], approved=v["approved"], body=body, problems=tuple(problems),
+        on_expiry=v["on_expiry"], approved=v["approved"], order=v["order"], body=body, problems=tuple(problems),
     )
     return entry
 

@@ -16,6 +16,7 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
+from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
 from sitegen.site import Site
 from sitegen.visibility import start_of_day
@@ -46,13 +47,25 @@ def downloads(site: Site) -> list[OutputFile]:
 
 
 def assets(site: Site) -> list[OutputFile]:
-    files = [OutputFile(f"assets/{name}", source=path) for name, path in theme_assets(site.config.root).items()]
+    """Theme assets (the site's own first), the logo, and the accent colour's stylesheet.
+
+    A theme file of the same name wins over the logo or the generated accent.css.
+    """
+    found = {f"assets/{name}": OutputFile(f"assets/{name}", source=path)
+             for name, path in theme_assets(site.config.root).items()}
     logo = site.config.logo
-    if logo:
-        path = site.config.root / logo
-        if path.is_file():
-            files.append(OutputFile(f"assets/{Path(logo).name}", source=path))
-    return files
+    if logo and (site.config.root / logo).is_file():
+        found.setdefault(f"assets/{Path(logo).name}", OutputFile(f"assets/{Path(logo).name}", source=site.config.root / logo))
+    if site.config.accent_colour:
+        found.setdefault("assets/accent.css", accent_stylesheet(site.config.accent_colour))
+    return list(found.values())
+
+
+def accent_stylesheet(colour: str) -> OutputFile:
+    """The site's accent colour as a stylesheet file (a Content-Security-Policy forbids inline styles)."""
+    text = (f"/* The accent colour from sitegen.yaml; made by sitegen build. */\n"
+            f":root {{ --accent: {colour}; --accent-dark: {darken(colour, 0.3)}; }}\n")
+    return OutputFile("assets/accent.css", text.encode("utf-8"))
 
 
 def _timestamp(day: date, zone: str) -> str:

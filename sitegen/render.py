@@ -5,10 +5,10 @@ folder first, then sitegen's default theme, file by file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlparse
 
 import jinja2
 
@@ -24,6 +24,15 @@ class OutputFile:
     path: str  # relative, forward slashes: sar/adult-a/index.html
     data: bytes | None = None
     source: Path | None = None
+
+
+BRIEFING_PANELS = 7  # a 7-minute briefing with exactly this many `##` sections is shown as panels
+
+
+def _unnumbered(heading: str, number: int) -> str:
+    """'3. Information' -> 'Information' when 3 is the panel's own number (the theme shows it)."""
+    match = re.match(r"\s*(\d+)\s*[.):]\s*(.+)", heading)
+    return match.group(2) if match and int(match.group(1)) == number else heading
 
 
 def default_theme_dir() -> Path:
@@ -87,8 +96,7 @@ class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None):
         self.site = site
         self.env = make_environment(site.config.root)
-        prefix = urlparse(site.config.base_url).path.rstrip("/")
-        self.prefix = prefix
+        self.prefix = site.config.prefix
         self.banner = banner
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
@@ -116,13 +124,16 @@ class Renderer:
     def entry_context(self, placed: Placed) -> dict:
         entry = placed.entry
         intro, sections = split_sections(entry.body)
+        panels = []
+        if entry.type == "briefing" and len(sections) == BRIEFING_PANELS:
+            panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
         return {
             "placed": placed,
             "entry": entry,
             "rtype": self.site.type_of(entry),
             "body_html": jinja2.filters.Markup(to_html(entry.body)),
             "intro_html": jinja2.filters.Markup(intro),
-            "sections": [(s.heading, jinja2.filters.Markup(s.html)) for s in sections],
+            "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
             "related": self.site.related(placed),
             "library": self.site.library_for(entry),
         }
@@ -150,5 +161,6 @@ class Renderer:
         for theme in site.themes:
             files.append(self.page("theme.html", theme.url, theme=theme))
         files.append(self.page("accessibility.html", "/accessibility/"))
+        files.append(self.page("search.html", "/search/"))
         files.append(self.page("404.html", "/404.html"))
         return files

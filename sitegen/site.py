@@ -18,12 +18,21 @@ from sitegen.entries import DocumentRef, Entry, slugify
 from sitegen.visibility import State, last_day_shown
 
 
+def document_anchor(name: str) -> str:
+    """The id of a document's block on its entry's page: overview.pdf -> document-overview-pdf."""
+    return "document-" + slugify(name)
+
+
 @dataclass(frozen=True)
 class Download:
     ref: DocumentRef
     info: DocumentInfo
     url: str  # site path: /sar/adult-a/overview.pdf
     content: Path | bytes | None = None  # what is published: a PDF's cleaned copy, else the file itself
+
+    @property
+    def anchor(self) -> str:
+        return document_anchor(self.ref.name)
 
 
 @dataclass(frozen=True)
@@ -75,9 +84,11 @@ class Site:
 
     @cached_property
     def pages(self) -> list[Placed]:
-        """Static pages (not the home page's introduction)."""
+        """Static pages (not the home page's introduction), by `order:` and then by title."""
         found = [p for p in self.placed if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
-        return sorted(found, key=lambda p: (p.entry.title.lower(), p.entry.source))
+        unordered = max((p.entry.order for p in found if p.entry.order is not None), default=0) + 1
+        return sorted(found, key=lambda p: (p.entry.order if p.entry.order is not None else unordered,
+                                            p.entry.title.lower(), p.entry.source))
 
     @cached_property
     def home(self) -> Placed | None:

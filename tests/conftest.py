@@ -109,3 +109,24 @@ class SiteMaker:
 @pytest.fixture
 def site(tmp_path) -> SiteMaker:
     return SiteMaker(tmp_path / "site")
+
+
+SAMPLE_DAY = date(2026, 11, 22)  # the day the README describes
+
+
+@dataclass(frozen=True)
+class SampleBuild:
+    output: Path
+    result: object  # sitegen.build.BuildResult
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> SampleBuild:
+    """The repository's sample site, built once as it stands on 22 November 2026."""
+    from sitegen.build import build
+
+    output = tmp_path_factory.mktemp("sample") / "build"
+    result = build(ROOT, SAMPLE_DAY, output)
+    assert not result.failed, [p.format() for p in result.problems]
+    assert [p.format() for p in result.problems if p.file == "pagefind"] == []
+    return SampleBuild(output, result)

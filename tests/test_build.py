@@ -172,6 +172,8 @@ def test_front_matter_text_is_escaped(site):
                subject="<img src=x onerror=alert(1)>", themes=["<svg onload=x>"])
     _, out = site.build("2026-02-01")
     for path, data in read_output(out).items():
+        if path.startswith("pagefind/") and not path.endswith(".js"):
+            continue  # the search index holds text, not HTML: search.js shows it as text (tests/browser)
         text = data.decode("utf-8", "replace")
         assert "<script>alert" not in text and "<img src=x" not in text and "<b>bold" not in text and "<svg onload" not in text, path
     assert "&lt;script&gt;alert" in (out / "sar" / "x" / "index.html").read_text()

@@ -86,3 +86,81 @@ def test_a_bad_window_breaks_only_that_type(tmp_path):
     assert not loaded.config.types["cspr"].broken
     [problem] = loaded.problems
     assert problem.is_error and problem.line == 5 and "a while" in problem.message
+
+
+# --- branding and the accessibility statement ---------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from sitegen.colour import contrast, darkest_needed, relative_luminance  # noqa: E402
+from sitegen.config import AccessibilityStatement, DEFAULT_KNOWN_ISSUES  # noqa: E402
+
+
+def test_contrast_matches_wcag_examples():
+    assert round(contrast("#000000"), 2) == 21.0
+    assert contrast("#ffffff") == 1.0
+    assert round(contrast("#767676"), 2) == 4.54  # the lightest grey that passes AA on white
+    assert contrast("#777777") < 4.5
+    assert relative_luminance("#fff") == relative_luminance("#ffffff") == 1.0
+
+
+hex_colours = st.from_regex(r"#[0-9a-f]{6}", fullmatch=True)
+
+
+@given(hex_colours, hex_colours)
+def test_contrast_is_symmetric_and_between_1_and_21(first, second):
+    assert contrast(first, second) == contrast(second, first)
+    assert 1.0 <= contrast(first, second) <= 21.0 + 1e-9
+
+
+@given(hex_colours)
+def test_the_suggested_darker_colour_always_passes(colour):
+    assert contrast(darkest_needed(colour)) >= 4.5
+
+
+def test_an_accent_colour_that_passes_is_used(tmp_path):
+    loaded = load_config(write(tmp_path, 'name: N\nbase_url: https://x.example\naccent_colour: "#00625E"\n'))
+    assert loaded.problems == [] and loaded.config.accent_colour == "#00625e"
+
+
+def test_a_light_accent_colour_is_a_warning_naming_the_file_and_field(tmp_path):
+    loaded = load_config(write(tmp_path, 'name: N\nbase_url: https://x.example\naccent_colour: "#f0c000"\n'))
+    [problem] = loaded.problems
+    assert not problem.is_error
+    assert (problem.file, problem.line, problem.field) == ("sitegen.yaml", 3, "accent_colour")
+    assert "#f0c000" in problem.message and "4.5 to 1" in problem.message and "1.7 to 1" in problem.message
+    assert f'"{darkest_needed("#f0c000")}"' in problem.advice
+    assert loaded.config.accent_colour is None  # the theme's own colour keeps the site readable
+
+
+def test_logo_is_checked(tmp_path):
+    (tmp_path / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (tmp_path / "notes.txt").write_text("x")
+    ok = load_config(write(tmp_path, "name: N\nbase_url: https://x.example\nlogo: logo.svg\n"))
+    assert ok.problems == [] and ok.config.logo == "logo.svg"
+    for logo, words in [("missing.png", "does not exist"), ("notes.txt", "not a picture"), ("../x.svg", "outside the site folder")]:
+        loaded = load_config(write(tmp_path, f"name: N\nbase_url: https://x.example\nlogo: {logo}\n"))
+        [problem] = loaded.problems
+        assert words in problem.message and problem.field == "logo" and problem.line == 3 and not problem.is_error
+        assert loaded.config.logo is None
+
+
+def test_accessibility_statement_settings(tmp_path):
+    default = load_config(write(tmp_path, "name: N\nbase_url: https://x.example\n")).config.accessibility
+    assert default == AccessibilityStatement() and default.compliance == "partially compliant"
+    assert default.known_issues == DEFAULT_KNOWN_ISSUES
+    loaded = load_config(write(tmp_path, """name: N
+base_url: https://x.example
+accessibility:
+  status: full
+  known_issues: []
+  prepared: 2026-01-12
+  reviewed: 2026-10-01
+"""))
+    assert loaded.problems == []
+    statement = loaded.config.accessibility
+    assert statement.compliance == "fully compliant" and statement.known_issues == ()
+    assert str(statement.prepared) == "2026-01-12" and str(statement.reviewed) == "2026-10-01"
+    bad = load_config(write(tmp_path, "name: N\nbase_url: https://x.example\naccessibility:\n  status: mostly\n"))
+    [problem] = bad.problems
+    assert problem.field == "accessibility.status" and problem.line == 4 and "full, partial, not" in problem.message

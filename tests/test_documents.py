@@ -71,3 +71,34 @@ def test_damaged_cache_is_a_miss(tmp_path):
     for file in (cache_dir / "documents").glob("*.json"):
         file.write_text("{not json")
     assert inspect(pdf, DocumentCache(cache_dir)) == info
+
+
+def test_text_is_extracted_once_and_cached_beside_the_details(tmp_path, monkeypatch):
+    from sitegen import documents
+
+    pdf = tmp_path / "report.pdf"
+    make_pdf(pdf, ["First page", "Only here: Zebrafinch"])
+    cache = DocumentCache(tmp_path / "cache")
+    info = inspect(pdf, cache)
+    assert not (tmp_path / "cache" / "documents" / f"{info.sha256}.txt").exists()  # only when asked for
+    text = documents.document_text(pdf, info.sha256, cache)
+    assert "First page" in text and "Zebrafinch" in text
+    assert (tmp_path / "cache" / "documents" / f"{info.sha256}.txt").is_file()
+    assert (tmp_path / "cache" / "documents" / f"{info.sha256}.json").is_file()
+
+    def no_extraction(path):
+        raise AssertionError("extracted again")
+
+    monkeypatch.setattr(documents, "extract_pdf_text", no_extraction)
+    assert documents.document_text(pdf, info.sha256, DocumentCache(tmp_path / "cache")) == text
+
+
+def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
+    from sitegen.documents import document_text
+
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(b"%PDF-1.4\n garbage")
+    assert document_text(damaged, "x", DocumentCache(None)) == ""
+    protected = [e for e in real_pdfs() if e["encrypted"]]
+    for item in protected:
+        assert document_text(REAL_PDFS / item["file"], item["file"], DocumentCache(None)) == ""

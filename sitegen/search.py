@@ -1,0 +1,183 @@
+"""Search: a Pagefind index of the live site, written into /pagefind/.
+
+What goes in is chosen from `Site`, never by scanning the output: the pages of
+live reviews and briefings, static pages and the accessibility statement, plus
+one record per live PDF holding its text and pointing at its entry's page.
+Notices of expired entries, listings, theme pages and the 404 page stay out.
+
+The search itself runs in the reader's browser (Pagefind's JavaScript and
+WebAssembly); every page is still reachable without it. When Pagefind cannot
+run, the site is built without an index and a warning says so: no index is
+better than a wrong one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import json
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cbor2
+
+from sitegen.documents import DocumentCache, document_text
+from sitegen.problems import Problem, warning
+from sitegen.render import OutputFile
+from sitegen.site import Placed, Site, document_anchor
+
+BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
+LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
+TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    url: str  # as linked from the site: with the base address's path
+    html: str
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    url: str  # the document's block on its entry's page: /sar/adult-a/#document-overview-pdf
+    entry_title: str
+    document_title: str
+    text: str
+    filters: dict[str, list[str]]
+
+
+@dataclass
+class SearchIndex:
+    files: list[OutputFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def collect(self, problems: list[Problem]) -> list[OutputFile]:
+        """The files, after adding any problem to `problems`."""
+        problems += self.problems
+        return self.files
+
+
+def filters(site: Site, placed: Placed) -> dict[str, list[str]]:
+    """The same filters the entry page declares with data-pagefind-filter."""
+    entry = placed.entry
+    rtype = site.type_of(entry)
+    found = {"type": [rtype.singular] if rtype else [], "year": [str(entry.published.year)] if entry.published else [],
+             "theme": list(entry.themes)}
+    return {key: values for key, values in found.items() if values}
+
+
+def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
+    """What the index holds: only live pages and the text of live entries' PDFs."""
+    rendered = {"/" + f.path.removesuffix("index.html"): f for f in pages if f.data is not None}
+    wanted = [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
+    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8")) for url in wanted if url in rendered]
+    documents = []
+    for placed in site.live_reviews:
+        for download in placed.downloads:
+            if not download.ref.is_pdf or download.ref.path is None:
+                continue
+            text = document_text(download.ref.path, download.info.sha256, cache)
+            if text:
+                # Its own address (Pagefind keeps one record per address), on the entry's page.
+                documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
+                                                f"{download.ref.title} ({download.info.format})", text, filters(site, placed)))
+    return page_records, documents
+
+
+async def _pagefind(page_records: list[PageRecord], documents: list[DocumentRecord], folder: Path) -> None:
+    from pagefind.index import PagefindIndex  # imported here: a missing Pagefind is a warning, not a crash
+
+    # Leaving the context writes the index into output_path (and only when nothing failed).
+    # Records go in a fixed order: Pagefind numbers pages in the order they are added.
+    async with PagefindIndex(config={"force_language": LANGUAGE, "output_path": str(folder)}) as index:
+        for page in page_records:
+            await index.add_html_file(content=page.html, url=page.url)
+        for doc in documents:
+            await index.add_custom_record(url=doc.url, content=doc.text, language=LANGUAGE,
+                                          meta={"title": doc.entry_title, "entry": doc.entry_title, "document": doc.document_title},
+                                          filters=doc.filters)
+
+
+async def _limited(job):
+    return await asyncio.wait_for(job, TIME_LIMIT)
+
+
+def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
+    """The search bundle as output files, or none and a warning when Pagefind cannot run."""
+    page_records, documents = records(site, pages, cache, prefix)
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
+        folder = Path(temp) / BUNDLE
+        try:
+            # In a thread of its own, so that a caller already running an event loop
+            # (a development server, a browser test) can build too.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(asyncio.run, _limited(_pagefind(page_records, documents, folder))).result()
+            written = {path.relative_to(folder).as_posix(): path.read_bytes()
+                       for path in sorted(folder.rglob("*")) if path.is_file()}
+            if "pagefind.js" not in written:
+                raise RuntimeError("Pagefind wrote no pagefind.js")
+            files = [OutputFile(f"{BUNDLE}/{name}", data) for name, data in sorted(settle(written).items())]
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
+            reason = str(exc).strip() or type(exc).__name__
+            return SearchIndex(problems=[warning(
+                BUNDLE, f"the search index could not be built ({reason}), so this build has no search. "
+                "Everything else was built as usual.",
+                "Install Pagefind with: pip install 'pagefind[bin]' and build again.")])
+    return SearchIndex(files)
+
+
+# --- making Pagefind's output the same for the same site -----------------------
+#
+# Pagefind writes the values of each filter, and the list of filters, in the order of
+# a Rust hash map, which is seeded at random in each run. So the filter files, the
+# metadata file that names them and pagefind-entry.json that names the metadata file
+# change from build to build of the same site (the pages' fragments and the word index
+# do not). `settle` sorts both lists and names the files it rewrote by their content.
+# It checks the layout it expects (Pagefind 1.x) and raises otherwise: no index
+# rather than one that might not load.
+
+SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once gunzipped
+
+
+def _read(data: bytes):
+    plain = gzip.decompress(data)
+    if not plain.startswith(SIGNATURE):
+        raise ValueError("a Pagefind data file without its signature")
+    return cbor2.loads(plain[len(SIGNATURE):])
+
+
+def _write(value) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
+
+
+def _name(language: str, data: bytes, length: int) -> str:
+    return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
+
+
+def settle(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's files with filters in a fixed order; the rest as written."""
+    files = dict(files)
+    entry_json = files["pagefind-entry.json"]
+    for language, details in json.loads(entry_json)["languages"].items():
+        meta_path = f"pagefind.{details['hash']}.pf_meta"
+        meta = _read(files.pop(meta_path))
+        filters = meta[3]  # [[filter name, file hash], ...]
+        if not (isinstance(filters, list) and all(isinstance(f, list) and len(f) == 2 for f in filters)):
+            raise ValueError("Pagefind's metadata is not laid out as expected")
+        settled = []
+        for name, old in sorted(filters):
+            key, values = _read(files.pop(f"filter/{old}.pf_filter"))
+            data = _write([key, sorted(values, key=lambda pair: pair[0])])
+            new = _name(language, data, 7)
+            files[f"filter/{new}.pf_filter"] = data
+            settled.append([name, new])
+        meta[3] = settled
+        data = _write(meta)
+        new_meta = _name(language, data, 10)
+        files[f"pagefind.{new_meta}.pf_meta"] = data
+        entry_json = entry_json.replace(f'"{details["hash"]}"'.encode(), f'"{new_meta}"'.encode())
+    files["pagefind-entry.json"] = entry_json
+    return files

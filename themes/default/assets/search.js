@@ -1,0 +1,151 @@
+// Site search with Pagefind, as progressive enhancement.
+// Without JavaScript the search page explains itself and links every listing;
+// with it, this script searches the index in /pagefind/ (pages and the text of
+// the reports) and shows the results on the same page.
+
+const form = document.querySelector(".search-form");
+const input = document.getElementById("search-q");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const filterBox = document.getElementById("search-filters");
+const FILTERS = [["type", "Type"], ["year", "Year published"], ["theme", "Theme"]];
+const SHOWN = 20;
+
+document.getElementById("search-nojs").hidden = true;
+let pagefind = null;
+
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import(form.dataset.bundle + "pagefind.js");
+    await pagefind.options({ baseUrl: "/" }); // addresses in the index are complete already
+    await addFilters(await pagefind.filters());
+  }
+  return pagefind;
+}
+
+function element(name, attributes = {}, text = "") {
+  const node = document.createElement(name);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+async function addFilters(available) {
+  const fieldset = element("fieldset");
+  fieldset.append(element("legend", {}, "Narrow the results"));
+  for (const [key, label] of FILTERS) {
+    const values = Object.keys(available[key] || {}).sort();
+    if (key === "year") values.reverse();
+    if (!values.length) continue;
+    const id = "search-filter-" + key;
+    const select = element("select", { id, name: key });
+    select.append(element("option", { value: "" }, "Any"));
+    for (const value of values) select.append(element("option", { value }, value));
+    select.addEventListener("change", () => run(input.value));
+    const wrapper = element("div", { class: "search-filter" });
+    wrapper.append(element("label", { for: id }, label), select);
+    fieldset.append(wrapper);
+  }
+  filterBox.replaceChildren(fieldset);
+  filterBox.hidden = false;
+  const params = new URLSearchParams(window.location.search);
+  for (const [key] of FILTERS) {
+    const select = document.getElementById("search-filter-" + key);
+    if (select && params.get(key)) select.value = params.get(key);
+  }
+}
+
+function chosenFilters() {
+  const chosen = {};
+  for (const [key] of FILTERS) {
+    const select = document.getElementById("search-filter-" + key);
+    if (select && select.value) chosen[key] = select.value;
+  }
+  return chosen;
+}
+
+// One item per page: a document's address is its block on the page that lists it.
+function group(results) {
+  const items = new Map();
+  for (const data of results) {
+    const url = data.url.split("#")[0];
+    const item = items.get(url) || { url, title: "", type: "", excerpt: "", documents: [] };
+    const meta = data.meta || {};
+    if (meta.document) {
+      item.documents.push(meta.document);
+      item.title = item.title || meta.entry || data.url;
+    } else {
+      item.title = meta.title || item.title || data.url;
+    }
+    item.type = item.type || ((data.filters || {}).type || [])[0] || "";
+    item.excerpt = item.excerpt || data.excerpt;
+    items.set(url, item);
+  }
+  return [...items.values()];
+}
+
+// Pagefind marks the words found with <mark>; everything else in an excerpt is text,
+// even if it looks like markup, so it is added as text and never parsed as HTML.
+function highlighted(excerpt) {
+  const paragraph = element("p", { class: "card-summary" });
+  let marked = false;
+  for (const part of (excerpt || "").split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>" || part === "</mark>") marked = part === "<mark>";
+    else if (part) paragraph.append(marked ? element("mark", {}, part) : document.createTextNode(part));
+  }
+  return paragraph;
+}
+
+function show(items) {
+  list.replaceChildren(...items.map((item) => {
+    const li = element("li", { class: "card" });
+    if (item.type) li.append(element("p", { class: "card-type" }, item.type));
+    const heading = element("h2", { class: "card-title" });
+    heading.append(element("a", { href: item.url }, item.title));
+    li.append(heading);
+    li.append(highlighted(item.excerpt));
+    if (item.documents.length) {
+      li.append(element("p", { class: "meta" }, "Found in: " + item.documents.join(", ")));
+    }
+    return li;
+  }));
+}
+
+async function run(query) {
+  query = query.trim();
+  const filters = chosenFilters();
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const [key, value] of Object.entries(filters)) params.set(key, value);
+  window.history.replaceState(null, "", params.toString() ? "?" + params : window.location.pathname);
+  if (!query && !Object.keys(filters).length) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
+  status.textContent = "Searching…";
+  try {
+    const search = await (await engine()).search(query || null, { filters });
+    const results = await Promise.all(search.results.slice(0, 3 * SHOWN).map((r) => r.data()));
+    const items = group(results).slice(0, SHOWN);
+    show(items);
+    const about = query ? ` for “${query}”` : "";
+    status.textContent = items.length
+      ? `${items.length === SHOWN ? "The first " + SHOWN : items.length} page${items.length === 1 ? "" : "s"} found${about}.`
+      : `Nothing found${about}. Try another word, or browse the lists below.`;
+  } catch (error) {
+    list.replaceChildren();
+    status.textContent = "The search is not working at the moment. You can browse every review and briefing below.";
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run(input.value);
+});
+
+const initial = new URLSearchParams(window.location.search);
+if (initial.get("q") || FILTERS.some(([key]) => initial.get(key))) {
+  input.value = initial.get("q") || "";
+  engine().then(() => run(input.value), () => run(input.value));
+}
