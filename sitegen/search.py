@@ -87,8 +87,28 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
     return page_records, documents
 
 
+class _PromptPolling:
+    """`asyncio` as Pagefind's service module sees it, with no pause before reading a reply.
+
+    Pagefind's Python API (1.x) sleeps 0.1 s before reading each reply from its indexer,
+    although the read itself waits for the reply: so every page and record added cost a
+    tenth of a second (minutes for a large site, and for a year of nightly builds in the
+    tests). Its poll loop is the only caller of `asyncio.sleep` in that module.
+    """
+
+    def __getattr__(self, name):
+        return getattr(asyncio, name)
+
+    @staticmethod
+    async def sleep(delay, result=None):
+        return await asyncio.sleep(0, result)
+
+
 async def _pagefind(page_records: list[PageRecord], documents: list[DocumentRecord], folder: Path) -> None:
-    from pagefind.index import PagefindIndex  # imported here: a missing Pagefind is a warning, not a crash
+    import pagefind.service  # imported here: a missing Pagefind is a warning, not a crash
+    from pagefind.index import PagefindIndex
+
+    pagefind.service.asyncio = _PromptPolling()
 
     # Leaving the context writes the index into output_path (and only when nothing failed).
     # Records go in a fixed order: Pagefind numbers pages in the order they are added.

@@ -100,3 +100,22 @@ def test_settle_gives_the_same_bytes_whatever_order_pagefind_wrote(site, tmp_pat
     assert search.settle(settled) == settled
     for seed in range(5):
         assert search.settle(shuffled(written, seed)) == settled
+
+
+def test_indexing_never_waits_on_a_timer(site, monkeypatch):
+    """Pagefind's API paused 0.1 s per page added; the index is built without any such pause."""
+    import asyncio
+
+    delays = []
+    real_sleep = asyncio.sleep
+
+    async def recording_sleep(delay, result=None):
+        delays.append(delay)
+        return await real_sleep(0, result)
+
+    monkeypatch.setattr(asyncio, "sleep", recording_sleep)
+    for index in range(5):
+        site.entry(f"review-{index}", published="2026-01-01", documents=[f"review-{index}.pdf"])
+    result, out = site.build("2026-02-01")
+    assert (out / "pagefind" / "pagefind.js").exists()
+    assert [d for d in delays if d] == []
