@@ -110,15 +110,62 @@ async def _pagefind(page_records: list[PageRecord], documents: list[DocumentReco
 
     pagefind.service.asyncio = _PromptPolling()
 
-    # Leaving the context writes the index into output_path (and only when nothing failed).
     # Records go in a fixed order: Pagefind numbers pages in the order they are added.
-    async with PagefindIndex(config={"force_language": LANGUAGE, "output_path": str(folder)}) as index:
-        for page in page_records:
-            await index.add_html_file(content=page.html, url=page.url)
-        for doc in documents:
-            await index.add_custom_record(url=doc.url, content=doc.text, language=LANGUAGE,
-                                          meta={"title": doc.entry_title, "entry": doc.entry_title, "document": doc.document_title},
-                                          filters=doc.filters)
+    try:
+        async with PagefindIndex(config={"force_language": LANGUAGE, "output_path": str(folder)}) as index:
+            for page in page_records:
+                await index.add_html_file(content=page.html, url=page.url)
+            for doc in documents:
+                await index.add_custom_record(url=doc.url, content=doc.text, language=LANGUAGE,
+                                              meta={"title": doc.entry_title, "entry": doc.entry_title, "document": doc.document_title},
+                                              filters=doc.filters)
+            await index.write_files()
+            await _until_written(folder)
+            # Leaving the context normally would write the files again and stop the
+            # indexer at once, possibly in the middle of that second write.
+            raise _Written
+    except _Written:
+        pass
+
+
+class _Written(Exception):
+    """Leaves Pagefind's context once the index is written and complete."""
+
+
+SETTLE_POLL = 0.02  # seconds between two looks at the index folder
+SETTLE_LIMIT = 30  # seconds
+
+
+async def _until_written(folder: Path) -> None:
+    """Wait until Pagefind has finished writing: it can answer before its last file is complete
+    (seen on a busy machine: a cut-off WebAssembly file). Done is: nothing changed between two
+    looks, and every compressed file and the entry file read back whole."""
+    def look() -> dict[str, int]:
+        return {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+    before = look()
+    for _ in range(int(SETTLE_LIMIT / SETTLE_POLL)):
+        await asyncio.sleep(SETTLE_POLL)
+        now = look()
+        if now == before and _whole(folder):
+            return
+        before = now
+    raise RuntimeError("Pagefind did not finish writing the index")
+
+
+def _whole(folder: Path) -> bool:
+    try:
+        json.loads((folder / "pagefind-entry.json").read_bytes())
+        if not (folder / "pagefind.js").stat().st_size:
+            return False
+        for path in folder.rglob("*"):
+            if path.is_file():
+                data = path.read_bytes()
+                if data[:2] == b"\x1f\x8b":
+                    gzip.decompress(data)
+    except (OSError, ValueError, EOFError, gzip.BadGzipFile):
+        return False
+    return True
 
 
 async def _limited(job):
