@@ -17,7 +17,7 @@ import jinja2
 
 from sitegen import netlify, outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, load_config
-from sitegen.documents import DocumentCache, inspect, published_copy
+from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.entries import Entry, read_entries
 from sitegen.problems import Problem, Severity, error, has_errors
@@ -58,6 +58,7 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
     placed as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview.
     """
+    _prepare_documents(entries, day, cache, inspect_all, show_drafts)
     placed = []
     taken = {e.url for e in entries if e.type is not None and not e.draft}
     for entry in entries:
@@ -106,6 +107,23 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
     return placed
 
 
+def _prepare_documents(entries: list[Entry], day: date, cache: DocumentCache, inspect_all: bool, show_drafts: bool) -> None:
+    """Inspect, in parallel, the documents `place_entries` is about to need (the text of live
+    ones too, for search); only a first build of a large site has many to do."""
+    paths, text_for = [], set()
+    for entry in entries:
+        if entry.type is None or entry.is_page and not entry.documents:
+            continue
+        published = day if entry.is_page else entry.published
+        state = decide(day, published, entry.hidden_from, draft=entry.draft and not show_drafts, has_errors=False)
+        if state in (State.LIVE, State.SCHEDULED) or inspect_all and state is not State.EXPIRED:
+            found = [ref.path for ref in entry.documents if ref.path is not None]
+            paths += found
+            if state is State.LIVE:
+                text_for.update(p for p in found if p.suffix.lower() == ".pdf")
+    prepare(paths, text_for, cache)
+
+
 def _about_documents(problem: Problem) -> bool:
     return (problem.field or "").startswith("documents")
 
@@ -116,6 +134,7 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
     `show_drafts` is for previews only (see `place_entries`)."""
     entries = read_entries(config)
     placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts)
+    cache.save()
     problems = [p for item in placed for p in item.entry.problems]
     return Site(config, day, tuple(placed)), problems
 

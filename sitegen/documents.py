@@ -16,9 +16,12 @@ import hashlib
 import io
 import json
 import logging
+import multiprocessing
+import os
 import re
 import warnings
 from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
@@ -94,6 +97,44 @@ class DocumentCache:
         self.folder = folder
         self._memory: dict[str, DocumentInfo] = {}
         self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
+        self._hashes: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
+        self._hashes_changed = False
+
+    # --- content hashes, remembered by file status (as git's index does) ---------
+
+    def key_of(self, path: Path) -> str:
+        """The SHA-256 of a file, read again only when its size, time or inode changed."""
+        status = path.stat()
+        stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+        hashes = self._load_hashes()
+        name = str(path)
+        known = hashes.get(name)
+        if known is not None and tuple(known[0]) == stamp:
+            return known[1]
+        key = sha256_of(path)
+        hashes[name] = (stamp, key)
+        self._hashes_changed = True
+        return key
+
+    def _load_hashes(self) -> dict:
+        if self._hashes is None:
+            self._hashes = {}
+            if self.folder is not None:
+                try:
+                    data = json.loads((self.folder / "hashes.json").read_text(encoding="utf-8"))
+                    if data.get("version") == 1:
+                        self._hashes = {k: (tuple(v[0]), v[1]) for k, v in data["files"].items()}
+                except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+                    self._hashes = {}  # a damaged index only costs hashing again
+        return self._hashes
+
+    def save(self) -> None:
+        """Keep the remembered hashes for the next build."""
+        if self.folder is None or not self._hashes_changed:
+            return
+        data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._hashes.items())}}
+        self._write(self.folder / "hashes.json", json.dumps(data).encode("utf-8"))
+        self._hashes_changed = False
 
     def _file(self, key: str, suffix: str = ".json") -> Path:
         return self.folder / "documents" / f"{key}{suffix}"
@@ -125,6 +166,12 @@ class DocumentCache:
             return
         text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
         self._write(self._file(key), text.encode("utf-8"))
+
+    def remember(self, key: str, info: DocumentInfo, copy: bytes | None) -> None:
+        """What another process found out (it has already written the cache folder)."""
+        self._memory[key] = info
+        if copy is not None:
+            self._copies[key] = copy
 
     def get_text(self, key: str) -> str | None:
         """A document's cached text (not kept in memory: it can be long)."""
@@ -165,7 +212,11 @@ class DocumentCache:
 
 def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
     """What a document is; never raises for bad content."""
-    key = sha256_of(path)
+    return inspect_as(path, cache.key_of(path), cache)
+
+
+def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
+    """`inspect` for a file whose content hash is known."""
     cached = cache.get(key)
     if cached is not None:
         return cached
@@ -178,6 +229,45 @@ def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
         info = DocumentInfo(key, size, file_format(path.name))
     cache.put(key, info)
     return info
+
+
+def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None) -> None:
+    """Inspect, in parallel processes, the documents the cache does not know yet (and extract
+    the text of those in `text_for`), so that a cold build of a large site uses every core.
+
+    Results are the same as inspecting them one by one: each depends only on the file's bytes.
+    """
+    workers = workers or os.cpu_count() or 1
+    todo, seen = [], set()
+    for path in paths:
+        key = cache.key_of(path)
+        if key in seen:
+            continue
+        seen.add(key)
+        need_text = path in text_for and cache.folder is not None and cache.get_text(key) is None
+        if cache.get(key) is None or need_text:
+            todo.append((str(path), key, need_text))
+    if workers < 2 or len(todo) < PARALLEL_FROM:
+        return  # not worth starting processes: the build inspects them as it goes
+    folder = str(cache.folder) if cache.folder is not None else None
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+        jobs = [pool.submit(_prepare_one, path, key, need_text, folder) for path, key, need_text in todo]
+        for job in jobs:
+            key, info, copy = job.result()
+            cache.remember(key, info, copy)
+
+
+PARALLEL_FROM = 16  # documents to inspect before it pays to start processes
+
+
+def _prepare_one(path: str, key: str, need_text: bool, folder: str | None):
+    """In a worker process: inspect one document, writing to the shared cache folder."""
+    cache = DocumentCache(Path(folder) if folder else None)
+    info = inspect_as(Path(path), key, cache)
+    if need_text and info.ok:
+        document_text(Path(path), key, cache)
+    return key, info, cache._copies.get(key)
 
 
 def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:
