@@ -140,23 +140,29 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
 
 
 def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
-                problems: list[Problem] | None = None) -> list[OutputFile]:
+                problems: list[Problem] | None = None, renderer: Renderer | None = None) -> list[OutputFile]:
     """Every output file of the site, in memory (documents as paths to copy).
 
     A step that can fall short without stopping the build (search) adds its warning to `problems`.
     """
     cache = cache or DocumentCache(None)
     problems = problems if problems is not None else []
-    renderer = Renderer(site, banner=banner)
+    renderer = renderer or Renderer(site, banner=banner)
     pages = renderer.render_all()
-    files = [*pages, *outputs.downloads(site), *outputs.assets(site)]
+    files = [*pages, *site_files(site, renderer, pages)]
+    files += search.build_index(site, pages, cache, site.config.prefix).collect(problems)
+    return files
+
+
+def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
+    """Everything but the pages and the search index: downloads, assets, feed, sitemap and Netlify's files."""
+    files = [*outputs.downloads(site), *outputs.assets(site)]
     files.append(outputs.feed(site))
     files.append(outputs.sitemap(site, outputs.public_pages(site, pages)))
     files.append(outputs.robots(site))
     files.append(netlify.headers(site))
     files.append(netlify.redirects(site))
     files.append(netlify.gone_page(renderer))
-    files += search.build_index(site, pages, cache, site.config.prefix).collect(problems)
     return files
 
 

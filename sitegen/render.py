@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import partial
+from typing import Callable
 from datetime import date
 from pathlib import Path
 
@@ -93,9 +95,9 @@ def theme_assets(site_root: Path) -> dict[str, Path]:
 
 
 class Renderer:
-    def __init__(self, site: Site, *, banner: str | None = None):
+    def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None):
         self.site = site
-        self.env = make_environment(site.config.root)
+        self.env = env or make_environment(site.config.root)  # a preview reuses its compiled templates
         self.prefix = site.config.prefix
         self.banner = banner
         self.env.globals.update(
@@ -138,29 +140,38 @@ class Renderer:
             "library": self.site.library_for(entry),
         }
 
-    def render_all(self) -> list[OutputFile]:
+    def page_jobs(self) -> dict[str, Callable[[], OutputFile]]:
+        """Every page of the site by its address, each rendered only when called."""
         site = self.site
-        files = [self.page("home.html", "/", home=site.home,
-                           home_html=jinja2.filters.Markup(to_html(site.home.entry.body)) if site.home else "")]
+        jobs: dict[str, Callable[[], OutputFile]] = {}
+        home_html = jinja2.filters.Markup(to_html(site.home.entry.body)) if site.home else ""
+        jobs["/"] = lambda: self.page("home.html", "/", home=site.home, home_html=home_html)
         for rtype in site.types:
-            entries = site.live_of_type(rtype.key)
-            years: dict[int, list[Placed]] = {}
-            for placed in entries:
-                years.setdefault(placed.entry.published.year, []).append(placed)
-            files.append(self.page("listing.html", f"/{rtype.key}/", rtype=rtype, entries=entries,
-                                   years=sorted(years.items(), reverse=True),
-                                   library=site.config.libraries.get(rtype.library or "")))
+            jobs[f"/{rtype.key}/"] = partial(self._listing, rtype)
         for placed in site.live_reviews:
-            files.append(self.page("entry.html", placed.entry.url, **self.entry_context(placed)))
+            jobs[placed.entry.url] = partial(lambda p: self.page("entry.html", p.entry.url, **self.entry_context(p)), placed)
         for placed in site.pages:
-            files.append(self.page("page.html", placed.entry.url, **self.entry_context(placed)))
+            jobs[placed.entry.url] = partial(lambda p: self.page("page.html", p.entry.url, **self.entry_context(p)), placed)
         for placed in site.notices:
-            files.append(self.page("notice.html", placed.entry.url, placed=placed, entry=placed.entry,
-                                   rtype=site.type_of(placed.entry), library=site.library_for(placed.entry)))
-        files.append(self.page("themes.html", "/themes/", themes=site.themes))
+            jobs[placed.entry.url] = partial(
+                lambda p: self.page("notice.html", p.entry.url, placed=p, entry=p.entry,
+                                    rtype=site.type_of(p.entry), library=site.library_for(p.entry)), placed)
+        jobs["/themes/"] = lambda: self.page("themes.html", "/themes/", themes=site.themes)
         for theme in site.themes:
-            files.append(self.page("theme.html", theme.url, theme=theme))
-        files.append(self.page("accessibility.html", "/accessibility/"))
-        files.append(self.page("search.html", "/search/"))
-        files.append(self.page("404.html", "/404.html"))
-        return files
+            jobs[theme.url] = partial(lambda t: self.page("theme.html", t.url, theme=t), theme)
+        jobs["/accessibility/"] = lambda: self.page("accessibility.html", "/accessibility/")
+        jobs["/search/"] = lambda: self.page("search.html", "/search/")
+        jobs["/404.html"] = lambda: self.page("404.html", "/404.html")
+        return jobs
+
+    def _listing(self, rtype) -> OutputFile:
+        entries = self.site.live_of_type(rtype.key)
+        years: dict[int, list[Placed]] = {}
+        for placed in entries:
+            years.setdefault(placed.entry.published.year, []).append(placed)
+        return self.page("listing.html", f"/{rtype.key}/", rtype=rtype, entries=entries,
+                         years=sorted(years.items(), reverse=True),
+                         library=self.site.config.libraries.get(rtype.library or ""))
+
+    def render_all(self) -> list[OutputFile]:
+        return [job() for job in self.page_jobs().values()]

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 
-from sitegen.build import BuildResult, build
+from sitegen.build import BuildResult
+from sitegen.incremental import LivePreview
 from sitegen.config import CONFIG_FILE, load_config
 from sitegen.problems import Problem
 from sitegen.render import uk_date
@@ -41,9 +42,12 @@ class Preview:
     report: Callable[[list[Problem]], None]
     echo: Callable[[str], None]
     built: bool = False
+    live: LivePreview | None = None
 
-    def rebuild(self) -> BuildResult:
-        result = build(self.site_dir, self.day, self.output, banner=banner(self.day, self.drafts), show_drafts=self.drafts)
+    def rebuild(self, *_ignored) -> BuildResult:
+        if self.live is None:
+            self.live = LivePreview(self.site_dir, self.day, self.output, banner(self.day, self.drafts), self.drafts)
+        result = self.live.rebuild()
         self.report(result.problems)
         if result.failed:
             self.echo("The preview was not updated: fix the problem above and save again.")
