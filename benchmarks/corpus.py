@@ -41,7 +41,7 @@ def plan(n: int, as_of: date, seed: int = 2026):
 def write_corpus(root: Path, n: int, as_of: date) -> tuple[Path, Path]:
     """Write <root>/sitegen and <root>/hugo for n entries; reuse them when already there."""
     site, hugo = root / "sitegen", root / "hugo"
-    done = root / f".complete-{n}-{as_of.isoformat()}"
+    done = root / f".complete-v2-{n}-{as_of.isoformat()}"
     if done.exists():
         return site, hugo
     for folder in (site / "content", site / "reports", hugo / "content", hugo / "layouts" / "_default"):
@@ -55,12 +55,15 @@ def write_corpus(root: Path, n: int, as_of: date) -> tuple[Path, Path]:
         texts = [f"{slug}: the overview report of review {slug}."] + shared_pages[pages][1:]
         pdf = make_pdf_bytes(texts, title=f"Overview report {slug}")
         (site / "reports" / f"{slug}.pdf").write_bytes(pdf)
-        hidden = date(published.year + 1, published.month, min(published.day, 28))
+        # sitegen's one-year window: the same day next year (29 February: 1 March)
+        hidden = (date(published.year + 1, 3, 1) if (published.month, published.day) == (2, 29)
+                  else published.replace(year=published.year + 1))
         body = (f"This review looked at how agencies worked together ({slug}).\n\n"
                 "## What we learned\n\n- Share information early.\n- Ask curious questions.\n")
         summary = f"A {rtype} published on {published.isoformat()} about {', '.join(themes)}."
         (site / "content" / f"{slug}.md").write_text(
             f"---\ntitle: \"Review {slug}\"\ntype: {rtype}\npublished: {published.isoformat()}\n"
+            + (f"approved: {(published - timedelta(days=30)).isoformat()}\n" if rtype == "dhr" else "") +
             f"summary: \"{summary}\"\nthemes: [{', '.join(themes)}]\n"
             f"documents:\n  - file: reports/{slug}.pdf\n    title: Overview report\n---\n{body}")
         bundle = hugo / "content" / rtype / slug

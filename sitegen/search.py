@@ -20,6 +20,8 @@ import json
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable
 from pathlib import Path
 
 import cbor2
@@ -45,8 +47,12 @@ class DocumentRecord:
     url: str  # the document's block on its entry's page: /sar/adult-a/#document-overview-pdf
     entry_title: str
     document_title: str
-    text: str
+    load: Callable[[], str]  # the document's text, read only when it is sent to the index
     filters: dict[str, list[str]]
+
+    @property
+    def text(self) -> str:
+        return self.load()
 
 
 @dataclass
@@ -79,11 +85,10 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
         for download in placed.downloads:
             if not download.ref.is_pdf or download.ref.path is None:
                 continue
-            text = document_text(download.ref.path, download.info.sha256, cache)
-            if text:
-                # Its own address (Pagefind keeps one record per address), on the entry's page.
-                documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
-                                                f"{download.ref.title} ({download.info.format})", text, filters(site, placed)))
+            # Its own address (Pagefind keeps one record per address), on the entry's page.
+            load = partial(document_text, download.ref.path, download.info.sha256, cache)
+            documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
+                                            f"{download.ref.title} ({download.info.format})", load, filters(site, placed)))
     return page_records, documents
 
 
@@ -116,7 +121,10 @@ async def _pagefind(page_records: list[PageRecord], documents: list[DocumentReco
             for page in page_records:
                 await index.add_html_file(content=page.html, url=page.url)
             for doc in documents:
-                await index.add_custom_record(url=doc.url, content=doc.text, language=LANGUAGE,
+                text = doc.text  # one document's text in memory at a time
+                if not text:
+                    continue
+                await index.add_custom_record(url=doc.url, content=text, language=LANGUAGE,
                                               meta={"title": doc.entry_title, "entry": doc.entry_title, "document": doc.document_title},
                                               filters=doc.filters)
             await index.write_files()
