@@ -121,3 +121,23 @@ def test_indexing_never_waits_on_a_timer(site, monkeypatch):
     # the only pauses are the short looks at the finished index, however many records there are
     assert set(d for d in delays if d) <= {search.SETTLE_POLL}
     assert len([d for d in delays if d]) < 5 * 10
+
+
+def test_searchable_text_keeps_every_word_once_after_the_opening():
+    opening = "The review found that agencies shared information late. " * 10
+    tail = "Agencies met monthly. Marshwillow appeared once. agencies AGENCIES Kestrel-brook, 2026."
+    text = search.searchable_text(opening + tail, verbatim=200)
+    assert text.startswith(opening[:150])
+    words = set(text.lower().split())
+    assert all(word.lower() in words for word in (opening + tail).split())
+    assert text.count("Marshwillow") == 1
+    assert search.searchable_text("short text") == "short text"
+
+
+def test_a_word_deep_in_a_long_report_is_still_found(site, monkeypatch):
+    monkeypatch.setattr(search, "VERBATIM", 100)
+    pages = [f"Page {n} talks about supervision and caseloads in the service." for n in range(30)] + ["Deepword Zephyrine here."]
+    site.pdf("long.pdf", pages)
+    site.entry("long", published="2026-01-01", documents=[{"file": "reports/long.pdf", "title": "Overview"}])
+    _, out = site.build("2026-02-01")
+    assert occurrences(read_output(out), "Zephyrine")
