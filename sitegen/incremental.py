@@ -31,18 +31,27 @@ from sitegen.site import Placed, Site
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
 
 
-def _stamps(folder: Path, pattern: str = "*") -> dict[str, Stamp]:
-    found = {}
-    if folder.is_dir():
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                path = Path(dirpath) / name
+def _stamps(folder: Path) -> dict[str, Stamp]:
+    """Size and time of every file below `folder` (plain strings: this runs on every save)."""
+    found: dict[str, Stamp] = {}
+    todo = [str(folder)]
+    while todo:
+        try:
+            scan = os.scandir(todo.pop())
+        except OSError:
+            continue
+        with scan:
+            for item in scan:
+                if item.name.startswith("."):
+                    continue
                 try:
-                    status = path.stat()
+                    if item.is_dir(follow_symlinks=False):
+                        todo.append(item.path)
+                    else:
+                        status = item.stat()
+                        found[item.path] = (status.st_size, status.st_mtime_ns)
                 except OSError:
                     continue
-                found[str(path)] = (status.st_size, status.st_mtime_ns)
     return found
 
 
@@ -76,8 +85,12 @@ class LivePreview:
         return stamps
 
     def _content(self) -> dict[str, Stamp]:
-        return {path: stamp for path, stamp in _stamps(self.site_dir / "content").items()
-                if path.lower().endswith(".md") and not Path(path).name.startswith((".", "_"))}
+        content = self.site_dir / "content"
+        skip = len(str(content)) + 1
+        # the files read_entries reads: no part of the path below content/ starts with "." or "_"
+        return {path: stamp for path, stamp in _stamps(content).items()
+                if path.lower().endswith(".md")
+                and not any(part.startswith((".", "_")) for part in path[skip:].split(os.sep))}
 
     def rebuild(self) -> BuildResult:
         """Bring the preview up to date: only what changed when it can, else everything."""
@@ -141,6 +154,16 @@ class LivePreview:
         site = Site(config, self.day, tuple(placed))
         renderer = Renderer(site, banner=self.banner, env=self.env)
         jobs = renderer.page_jobs()
+        old_by_source = {source: self.placed.get(source) for source in moved}
+        new_by_source = {p.entry.source: p for p in placed if p.entry.source in moved}
+        if all(s in new_by_source and _outline(old_by_source[s]) == _outline(new_by_source[s]) for s in moved):
+            # Only bodies changed: nothing but the entries' own pages shows them.
+            own = {new_by_source[s].entry.url for s in moved}
+            pages = {path: (jobs[path]() if path in own or path not in self.pages else self.pages[path]) for path in jobs}
+            files = dict(self.files)
+            files.update({_file_of(path): pages[path] for path in own if path in pages})
+            self._write(files)
+            return self._keep(site, pages, entries, placed, list(files.values()))
         affected = {"/", "/themes/"}
         for source in moved:
             for the_site in (old_site, site):
@@ -154,6 +177,9 @@ class LivePreview:
         search_files = [f for f in self.files.values() if f.path.startswith("pagefind/")]
         files = [*pages.values(), *site_files(site, renderer, list(pages.values())), *search_files]
         self._write({f.path: f for f in files})
+        return self._keep(site, pages, entries, placed, files)
+
+    def _keep(self, site, pages, entries, placed, files) -> BuildResult:
         self.site, self.pages = site, pages
         self.checked = {e.source: e for e in entries}
         self.placed = {p.entry.source: p for p in placed}
@@ -175,6 +201,16 @@ class LivePreview:
         for path in self.files.keys() - files.keys():
             (self.output / path).unlink(missing_ok=True)
         self.files = files
+
+
+def _outline(placed: Placed | None) -> tuple | None:
+    """All that pages other than an entry's own, and the site-wide files, show of it: all but its body."""
+    if placed is None:
+        return None
+    e = placed.entry
+    return (placed.state, placed.is_draft_preview, e.url, e.type, e.title, e.summary, e.subject, e.published,
+            e.expires, e.hidden_from, e.themes, e.related, e.on_expiry, e.national_library, e.documents,
+            tuple((d.url, d.info.sha256) for d in placed.downloads))
 
 
 def _file_of(path: str) -> str:

@@ -91,3 +91,31 @@ def test_an_edit_renders_only_the_pages_it_touches(site, preview, monkeypatch):
     pages = set(rendered)
     assert "/cspr/child-b/" in pages and "/cspr/" in pages and "/" in pages
     assert "/sar/adult-a/" not in pages and "/sar/" not in pages
+
+
+def test_files_the_build_ignores_are_ignored_by_the_preview_too(site, preview, tmp_path):
+    site.entry("hidden-note", folder="content/_notes", published="2026-01-01", title="UnderscoreFolderMarker")
+    site.entry("_partial", published="2026-01-01", title="UnderscoreFileMarker")
+    for path in (site.root / "content").rglob("*.md"):
+        touch(path)
+    preview.rebuild()
+    assert_same_as_whole_build(site, preview, tmp_path, "ignored")
+
+
+def test_a_body_edit_renders_only_its_own_page(site, preview, tmp_path, monkeypatch):
+    from sitegen import render
+
+    rendered = []
+    real_page = render.Renderer.page
+
+    def counting(self, template, path, **context):
+        rendered.append(path)
+        return real_page(self, template, path, **context)
+
+    monkeypatch.setattr(render.Renderer, "page", counting)
+    site.entry("child-b", body="A new paragraph BodyEditMarker.", type="cspr", published="2026-01-01", themes=["neglect"])
+    touch(site.root / "content" / "child-b.md")
+    preview.rebuild()
+    assert rendered == ["/cspr/child-b/"]
+    assert "BodyEditMarker" in (preview.output / "cspr" / "child-b" / "index.html").read_text()
+    assert_same_as_whole_build(site, preview, tmp_path, "body")
