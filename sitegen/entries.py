@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -293,7 +293,7 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     try:
         real = path.resolve(strict=True)
     except (FileNotFoundError, RuntimeError, OSError):
-        problems.append(error(source, f"documents: {file} does not exist.", f"Check the spelling, or add the file to the reports/ folder.", line=line, field=field_name))
+        problems.append(error(source, f"documents: {file} does not exist.", "Check the spelling, or add the file to the reports/ folder.", line=line, field=field_name))
         return None
     reports_real = config.reports_dir.resolve()
     if reports_real not in real.parents:

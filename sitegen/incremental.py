@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sitegen import outputs
 from sitegen.build import BuildResult, build, place_entries, site_files
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache

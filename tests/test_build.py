@@ -1,6 +1,6 @@
 """End-to-end: build whole sites and read every output file."""
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
