@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import jinja2
+
 from sitegen.build import BuildResult, build, place_entries, site_files
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
@@ -91,9 +93,14 @@ class LivePreview:
                 if path.lower().endswith(".md")
                 and not any(part.startswith((".", "_")) for part in path[skip:].split(os.sep))}
 
-    def rebuild(self) -> BuildResult:
-        """Bring the preview up to date: only what changed when it can, else everything."""
-        content, other = self._content(), self._other()
+    def rebuild(self, content_only: bool = False) -> BuildResult:
+        """Bring the preview up to date: only what changed when it can, else everything.
+
+        `content_only`: the watcher saw a change below content/ only, so the settings,
+        reports and theme need not be looked at again (they have watchers of their own).
+        """
+        content = self._content()
+        other = self.other_stamps if content_only and self.site is not None else self._other()
         if self.site is None or self.drafts or other != self.other_stamps:
             return self.full(content, other)
         changed = {p for p in content.keys() | self.content_stamps.keys() if content.get(p) != self.content_stamps.get(p)}
@@ -113,6 +120,11 @@ class LivePreview:
         config = self.loaded.config
         self.cache = DocumentCache(config.cache_dir)
         self.env = make_environment(config.root)
+        for name in self.env.list_templates(extensions=["html"]):
+            try:
+                self.env.get_template(name)  # compiled now, not on the first edit
+            except jinja2.TemplateError:
+                pass  # a template no page uses; one in use would have stopped the build above
         self.site = result.site
         self.placed = {p.entry.source: p for p in result.site.placed}
         # The entries as read and after the address checks, so that an update can tell

@@ -44,10 +44,10 @@ class Preview:
     built: bool = False
     live: LivePreview | None = None
 
-    def rebuild(self, *_ignored) -> BuildResult:
+    def rebuild(self, *_ignored, content_only: bool = False) -> BuildResult:
         if self.live is None:
             self.live = LivePreview(self.site_dir, self.day, self.output, banner(self.day, self.drafts), self.drafts)
-        result = self.live.rebuild()
+        result = self.live.rebuild(content_only=content_only)
         self.report(result.problems)
         if result.failed:
             self.echo("The preview was not updated: fix the problem above and save again.")
@@ -56,9 +56,11 @@ class Preview:
         self.built = self.built or not result.failed
         return result
 
-    def watched(self) -> list[str]:
+    def watched(self) -> list[tuple[str, Callable[[], BuildResult]]]:
+        """What to watch, and what to do on a change there: content alone can often be rebuilt in part."""
         root = self.site_dir.absolute()
-        return [str(root / CONFIG_FILE), *(str(root / folder / "**" / "*") for folder in ("content", "reports", "themes"))]
+        return [(str(root / "content" / "**" / "*"), lambda: self.rebuild(content_only=True)),
+                *((str(root / name), self.rebuild) for name in (CONFIG_FILE, "reports/**/*", "themes/**/*"))]
 
 
 def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callable[[list[Problem]], None],
@@ -81,8 +83,8 @@ def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callabl
         echo(f"(built in {folder}; build/ is not touched). Press Ctrl+C to stop.")
         logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
         server = Server()
-        for path in preview.watched():
-            server.watch(path, preview.rebuild)
+        for path, action in preview.watched():
+            server.watch(path, action)
         try:
             server.serve(port=port, host=HOST, root=str(root), open_url_delay=None, restart_delay=0)
         except OSError as exc:

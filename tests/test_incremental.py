@@ -119,3 +119,11 @@ def test_a_body_edit_renders_only_its_own_page(site, preview, tmp_path, monkeypa
     assert rendered == ["/cspr/child-b/"]
     assert "BodyEditMarker" in (preview.output / "cspr" / "child-b" / "index.html").read_text()
     assert_same_as_whole_build(site, preview, tmp_path, "body")
+
+
+def test_a_content_only_rebuild_still_sees_other_changes_on_the_next_full_look(site, preview, tmp_path):
+    site.pdf("a.pdf", ["A replaced report with ReplacedPdfMarker"])
+    touch(site.root / "reports" / "a.pdf")
+    preview.rebuild(content_only=True)  # the content watcher: reports are not looked at
+    preview.rebuild()  # the reports watcher
+    assert_same_as_whole_build(site, preview, tmp_path, "reports")
