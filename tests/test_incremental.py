@@ -74,17 +74,23 @@ def test_a_run_of_edits(site, preview, tmp_path):
         assert_same_as_whole_build(site, preview, tmp_path, str(index))
 
 
-def test_an_edit_renders_only_the_pages_it_touches(site, preview, monkeypatch):
+@pytest.fixture
+def rendered(monkeypatch):
+    """The addresses of the pages rendered while the test runs."""
     from sitegen import render
 
-    rendered = []
+    paths = []
     real_page = render.Renderer.page
 
     def counting(self, template, path, **context):
-        rendered.append(path)
+        paths.append(path)
         return real_page(self, template, path, **context)
 
     monkeypatch.setattr(render.Renderer, "page", counting)
+    return paths
+
+
+def test_an_edit_renders_only_the_pages_it_touches(site, preview, rendered):
     site.entry("child-b", type="cspr", published="2026-01-01", themes=["neglect"], title="Child B (revised)")
     touch(site.root / "content" / "child-b.md")
     preview.rebuild()
@@ -102,17 +108,7 @@ def test_files_the_build_ignores_are_ignored_by_the_preview_too(site, preview, t
     assert_same_as_whole_build(site, preview, tmp_path, "ignored")
 
 
-def test_a_body_edit_renders_only_its_own_page(site, preview, tmp_path, monkeypatch):
-    from sitegen import render
-
-    rendered = []
-    real_page = render.Renderer.page
-
-    def counting(self, template, path, **context):
-        rendered.append(path)
-        return real_page(self, template, path, **context)
-
-    monkeypatch.setattr(render.Renderer, "page", counting)
+def test_a_body_edit_renders_only_its_own_page(site, preview, tmp_path, rendered):
     site.entry("child-b", body="A new paragraph BodyEditMarker.", type="cspr", published="2026-01-01", themes=["neglect"])
     touch(site.root / "content" / "child-b.md")
     preview.rebuild()
