@@ -16,6 +16,7 @@ swaps the result in at once.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -208,7 +209,7 @@ class LivePreview:
             if item.data is not None:
                 target.write_bytes(item.data)
             else:
-                target.write_bytes(Path(item.source).read_bytes())
+                shutil.copyfile(item.source, target)
         for path in self.files.keys() - files.keys():
             (self.output / path).unlink(missing_ok=True)
         self.files = files
