@@ -9,6 +9,13 @@ The search itself runs in the reader's browser (Pagefind's JavaScript and
 WebAssembly); every page is still reachable without it. When Pagefind cannot
 run, the site is built without an index and a warning says so: no index is
 better than a wrong one.
+
+A large site's index is split into parts (see `plan`): Pagefind holds everything
+it indexes in memory, so one index of thousands of long reports would need
+gigabytes. Each part is indexed by its own Pagefind process and cached under a
+key made of everything that went into it, so a rebuild re-indexes only the
+parts whose pages or documents changed. The reader's browser searches them all
+as one (Pagefind's `mergeIndex`), with the part list in /pagefind/parts.json.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import asyncio
 import gzip
 import hashlib
 import json
+import math
+import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +35,7 @@ from pathlib import Path
 
 import cbor2
 
-from sitegen.documents import DocumentCache, document_text
+from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
 from sitegen.problems import Problem, warning
 from sitegen.render import OutputFile
 from sitegen.site import Placed, Site, document_anchor
@@ -34,12 +43,17 @@ from sitegen.site import Placed, Site, document_anchor
 BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
 LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
 TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
+PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
+PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
+PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
+FORMAT = 1  # bump when what goes into a part, or how it is written, changes
 
 
 @dataclass(frozen=True)
 class PageRecord:
     url: str  # as linked from the site: with the base address's path
     html: str
+    group: str = ""  # the entry it belongs to ("" for the site's own pages): a group stays in one part
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,13 @@ class DocumentRecord:
     document_title: str
     load: Callable[[], str]  # the document's text, read only when it is sent to the index
     filters: dict[str, list[str]]
+    group: str = ""  # the address of its entry's page
+    source: str = ""  # the PDF's content hash: with the extractor's version, it fixes the text
+    weight: int = 1  # pages, as a measure of the text the indexer holds
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return {"title": self.entry_title, "entry": self.entry_title, "document": self.document_title}
 
     @property
     def text(self) -> str:
@@ -79,7 +100,9 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
     """What the index holds: only live pages and the text of live entries' PDFs."""
     rendered = {"/" + f.path.removesuffix("index.html"): f for f in pages if f.data is not None}
     wanted = [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
-    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8")) for url in wanted if url in rendered]
+    reviews = {p.entry.url for p in site.live_reviews}
+    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "")
+                    for url in wanted if url in rendered]
     documents = []
     for placed in site.live_reviews:
         for download in placed.downloads:
@@ -88,8 +111,67 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
             # Its own address (Pagefind keeps one record per address), on the entry's page.
             load = partial(_searchable_text, download.ref.path, download.info.sha256, cache)
             documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
-                                            f"{download.ref.title} ({download.info.format})", load, filters(site, placed)))
+                                            f"{download.ref.title} ({download.info.format})", load, filters(site, placed),
+                                            group=prefix + placed.entry.url, source=download.info.sha256,
+                                            weight=max(1, download.info.pages or 1)))
     return page_records, documents
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Pagefind index: the main bundle (`pagefind`) or one of its parts (`pagefind/part-2`)."""
+    folder: str
+    pages: tuple[PageRecord, ...]
+    documents: tuple[DocumentRecord, ...]
+
+    def key(self) -> str:
+        """Everything that decides this part's files, without reading any document's text."""
+        digest = hashlib.sha256()
+        for value in (FORMAT, _pagefind_version(), LANGUAGE, TEXT_HEADER, VERBATIM, self.folder):
+            digest.update(f"{value}\n".encode("utf-8"))
+        for page in self.pages:
+            digest.update(f"page {page.url}\n{hashlib.sha256(page.html.encode('utf-8')).hexdigest()}\n".encode("utf-8"))
+        for doc in self.documents:
+            described = json.dumps([doc.url, doc.meta, doc.filters, doc.source], sort_keys=True)
+            digest.update(f"document {described}\n".encode("utf-8"))
+        return digest.hexdigest()
+
+
+def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None) -> list[Part]:
+    """How the index is split: one index unless the site is large (more than `PART_WEIGHT`
+    pages, counting each PDF's pages), then the site's own pages in the main bundle and
+    each entry, with its documents, in one of as many parts as its size needs.
+
+    An entry's part depends only on its address and the number of parts, so an edit or a
+    report coming down changes one part, and the others are taken from the cache.
+    """
+    weight = weight or PART_WEIGHT
+    total = len(page_records) + sum(doc.weight for doc in documents)
+    if total <= weight:
+        return [Part(BUNDLE, tuple(page_records), tuple(documents))]
+    count = math.ceil(total / weight)
+
+    def part_of(group: str) -> int:
+        return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % count
+
+    parts = [Part(BUNDLE, tuple(p for p in page_records if not p.group), ())]
+    for number in range(count):
+        pages = tuple(p for p in page_records if p.group and part_of(p.group) == number)
+        docs = tuple(d for d in documents if part_of(d.group) == number)
+        if pages or docs:
+            parts.append(Part(f"{BUNDLE}/part-{number + 1}", pages, docs))
+    return parts
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    for name in ("pagefind-bin", "pagefind"):
+        try:
+            return f"{name} {version(name)}"
+        except PackageNotFoundError:
+            continue
+    return "unknown"
 
 
 class _PromptPolling:
@@ -139,7 +221,8 @@ def _searchable_text(path: Path, sha256: str, cache: DocumentCache) -> str:
     return searchable_text(document_text(path, sha256, cache))
 
 
-async def _pagefind(page_records: list[PageRecord], documents: list[DocumentRecord], folder: Path) -> None:
+async def _pagefind(page_records, documents, folder: Path) -> None:
+    """Index one part into `folder` with a Pagefind process of its own."""
     import pagefind.service  # imported here: a missing Pagefind is a warning, not a crash
     from pagefind.index import PagefindIndex
 
@@ -151,12 +234,12 @@ async def _pagefind(page_records: list[PageRecord], documents: list[DocumentReco
             for page in page_records:
                 await index.add_html_file(content=page.html, url=page.url)
             for doc in documents:
-                text = doc.text  # one document's text in memory at a time
+                # one document's text in memory at a time, read in a thread so that
+                # the other part's indexer is fed meanwhile
+                text = await asyncio.to_thread(lambda: doc.text)
                 if not text:
                     continue
-                await index.add_custom_record(url=doc.url, content=text, language=LANGUAGE,
-                                              meta={"title": doc.entry_title, "entry": doc.entry_title, "document": doc.document_title},
-                                              filters=doc.filters)
+                await index.add_custom_record(url=doc.url, content=text, language=LANGUAGE, meta=doc.meta, filters=doc.filters)
             await index.write_files()
             await _until_written(folder)
             # Leaving the context normally would write the files again and stop the
@@ -181,11 +264,11 @@ async def _until_written(folder: Path) -> None:
     def look() -> dict[str, int]:
         return {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
 
-    before = look()
+    before = await asyncio.to_thread(look)
     for _ in range(int(SETTLE_LIMIT / SETTLE_POLL)):
         await asyncio.sleep(SETTLE_POLL)
-        now = look()
-        if now == before and _whole(folder):
+        now = await asyncio.to_thread(look)
+        if now == before and await asyncio.to_thread(_whole, folder):
             return
         before = now
     raise RuntimeError("Pagefind did not finish writing the index")
@@ -206,32 +289,112 @@ def _whole(folder: Path) -> bool:
     return True
 
 
-async def _limited(job):
-    return await asyncio.wait_for(job, TIME_LIMIT)
-
-
 def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
     """The search bundle as output files, or none and a warning when Pagefind cannot run."""
-    page_records, documents = records(site, pages, cache, prefix)
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
-        folder = Path(temp) / BUNDLE
-        try:
+    parts = plan(*records(site, pages, cache, prefix))
+    store = _PartCache(cache.folder / "search" if cache.folder is not None else None)
+    try:
+        found = {part.folder: store.get(part.key()) for part in parts}
+        todo = [part for part in parts if found[part.folder] is None]
+        if todo:
             # In a thread of its own, so that a caller already running an event loop
             # (a development server, a browser test) can build too.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(asyncio.run, _limited(_pagefind(page_records, documents, folder))).result()
-            written = {path.relative_to(folder).as_posix(): path.read_bytes()
-                       for path in sorted(folder.rglob("*")) if path.is_file()}
-            if "pagefind.js" not in written:
-                raise RuntimeError("Pagefind wrote no pagefind.js")
-            files = [OutputFile(f"{BUNDLE}/{name}", data) for name, data in sorted(settle(written).items())]
-        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
-            reason = str(exc).strip() or type(exc).__name__
-            return SearchIndex(problems=[warning(
-                BUNDLE, f"the search index could not be built ({reason}), so this build has no search. "
-                "Everything else was built as usual.",
-                "Install Pagefind with: pip install 'pagefind[bin]' and build again.")])
-    return SearchIndex(files)
+                made = pool.submit(asyncio.run, _index_parts(todo)).result()
+            for part in todo:
+                found[part.folder] = made[part.folder]
+                store.put(part.key(), made[part.folder])
+        store.keep({part.key() for part in parts})
+    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
+        while isinstance(exc, ExceptionGroup):  # from the parts indexed together: the first says why
+            exc = exc.exceptions[0]
+        reason = str(exc).strip() or type(exc).__name__
+        return SearchIndex(problems=[warning(
+            BUNDLE, f"the search index could not be built ({reason}), so this build has no search. "
+            "Everything else was built as usual.",
+            "Install Pagefind with: pip install 'pagefind[bin]' and build again.")])
+    listed = [part.folder.removeprefix(BUNDLE + "/") + "/" for part in parts if part.folder != BUNDLE]
+    files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8"))]
+    for part in parts:
+        files += [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
+    return SearchIndex(sorted(files, key=lambda f: f.path))
+
+
+async def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
+    """Each part's settled files, indexed `PARALLEL` at a time."""
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one(part: Part, temp: Path) -> dict[str, bytes]:
+        async with gate:
+            folder = temp / "bundle"
+            await asyncio.wait_for(_pagefind(part.pages, part.documents, folder), TIME_LIMIT)
+            written = await asyncio.to_thread(_read_bundle, folder)
+        if "pagefind.js" not in written:
+            raise RuntimeError("Pagefind wrote no pagefind.js")
+        settled = settle(written)
+        if part.folder != BUNDLE:  # a part is searched with the main bundle's scripts
+            settled = {name: data for name, data in settled.items() if _is_data(name)}
+        return settled
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
+        folders = [Path(temp) / str(number) for number in range(len(parts))]
+        # A task group: if one part fails, the others are stopped before the folder goes.
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one(part, folder)) for part, folder in zip(parts, folders)]
+    return {part.folder: task.result() for part, task in zip(parts, tasks)}
+
+
+def _read_bundle(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def _is_data(name: str) -> bool:
+    """The files of an index itself, as opposed to Pagefind's scripts and styles."""
+    return name == "pagefind-entry.json" or name.endswith(".pf_meta") or name.split("/")[0] in ("index", "fragment", "filter")
+
+
+class _PartCache:
+    """Each part's settled files, kept under its key (one file each) between builds."""
+
+    KEEP_OTHERS = 32  # parts not used by this build kept anyway (a preview's, the day before's)
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get(self, key: str) -> dict[str, bytes] | None:
+        if self.folder is None:
+            return None
+        try:
+            files = cbor2.loads((self.folder / f"{key}.cbor").read_bytes())
+            if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, bytes) for k, v in files.items())):
+                return None
+            os.utime(self.folder / f"{key}.cbor")  # recently used: kept longest
+            return files
+        except (OSError, ValueError, EOFError, cbor2.CBORDecodeError):
+            return None  # a missing or damaged entry only costs indexing again
+
+    def put(self, key: str, files: dict[str, bytes]) -> None:
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temp = self.folder / f"{key}.cbor.tmp"
+            temp.write_bytes(cbor2.dumps(files))
+            temp.replace(self.folder / f"{key}.cbor")
+        except OSError:
+            pass  # the cache only saves time
+
+    def keep(self, used: set[str]) -> None:
+        """Remove all but the parts in use and the most recently used others."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        try:
+            others = [p for p in self.folder.glob("*.cbor") if p.stem not in used]
+            others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for path in others[self.KEEP_OTHERS:]:
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # --- making Pagefind's output the same for the same site -----------------------

@@ -4,6 +4,7 @@ and a clear warning (and no index) when Pagefind cannot run."""
 from __future__ import annotations
 
 import gzip
+import json
 import random
 
 import cbor2
@@ -141,3 +142,131 @@ def test_a_word_deep_in_a_long_report_is_still_found(site, monkeypatch):
     site.entry("long", published="2026-01-01", documents=[{"file": "reports/long.pdf", "title": "Overview"}])
     _, out = site.build("2026-02-01")
     assert occurrences(read_output(out), "Zephyrine")
+
+
+# --- a large site's index in parts ------------------------------------------------
+
+def records_of(site, day="2026-11-22"):
+    result, _ = site.build(day, write=False)
+    return search.records(result.site, Renderer(result.site).render_all(), DocumentCache(None))
+
+
+def make_reviews(site, count=8):
+    for number in range(count):
+        site.pdf(f"review-{number}.pdf", ["Front page", f"Inside: PartWord{number}"])
+        site.entry(f"review-{number}", published="2026-03-14", body=f"BodyWord{number}",
+                   documents=[{"file": f"reports/review-{number}.pdf", "title": "Overview report"}])
+    site.entry("contact", type="page", title="Contact us", body="ContactBodyWord")
+
+
+def test_a_site_of_ordinary_size_has_one_index(site):
+    make_site(site)
+    [part] = search.plan(*records_of(site))
+    assert part.folder == "pagefind" and len(part.pages) == 3 and len(part.documents) == 1
+
+
+def test_a_large_site_is_split_by_entry_with_its_documents(site):
+    make_reviews(site)
+    pages, documents = records_of(site)
+    parts = search.plan(pages, documents, weight=4)
+    main, *others = parts
+    assert main.folder == "pagefind" and [p.url for p in main.pages] == ["/contact/", "/accessibility/"] and main.documents == ()
+    assert len(others) > 1 and all(p.folder.startswith("pagefind/part-") for p in others)
+    for number in range(8):
+        url = f"/sar/review-{number}/"
+        [holder] = [p for p in others if any(page.url == url for page in p.pages)]
+        assert [d.url.split("#")[0] for d in holder.documents].count(url) == 1, "a document stays with its page"
+    assert sorted(u for p in parts for u in [*(x.url for x in p.pages), *(d.url for d in p.documents)]) == \
+        sorted([*(p.url for p in pages), *(d.url for d in documents)])
+    # an entry's part depends on its address alone: removing another leaves the rest in place
+    fewer = search.plan([p for p in pages if p.url != "/sar/review-0/"], [d for d in documents if d.group != "/sar/review-0/"], weight=4)
+    if len(fewer) == len(parts):
+        where = {page.url: part.folder for part in parts for page in part.pages}
+        assert all(where[page.url] == part.folder for part in fewer for page in part.pages)
+
+
+def test_a_part_key_changes_with_what_it_holds_and_nothing_else(site):
+    make_reviews(site, 2)
+    pages, documents = records_of(site)
+    [part] = search.plan(pages, documents)
+    assert part.key() == search.plan(pages, documents)[0].key()
+    edited = [search.PageRecord(p.url, p.html.replace("BodyWord0", "BodyWordZero"), p.group) for p in pages]
+    assert search.plan(edited, documents)[0].key() != part.key()
+    other_pdf = [search.DocumentRecord(d.url, d.entry_title, d.document_title, d.load, d.filters, d.group, "0" * 64, d.weight)
+                 for d in documents]
+    assert search.plan(pages, other_pdf)[0].key() != part.key()
+
+
+def test_parts_are_searched_together_and_hold_only_live_words(site, monkeypatch):
+    monkeypatch.setattr(search, "PART_WEIGHT", 1)  # every entry in a part of its own
+    make_site(site)
+    make_reviews(site, 3)
+    result, out = site.build("2026-11-22")
+    assert [p for p in result.problems if p.file == "pagefind"] == []
+    files = read_output(out)
+    listed = json.loads(files["pagefind/parts.json"])
+    assert len(listed) >= 2 and all((out / "pagefind" / name / "pagefind-entry.json").is_file() for name in listed)
+    on_disk = {p.parent.relative_to(out).as_posix() + "/" for p in out.glob("pagefind/part-*/pagefind-entry.json")}
+    assert on_disk == {"pagefind/" + name for name in listed}
+    for name in listed:  # a part is data only: the main bundle's scripts search it
+        assert not list((out / "pagefind" / name).glob("*.js")) and not list((out / "pagefind" / name).glob("wasm.*"))
+    index = {path: data for path, data in files.items() if path.startswith("pagefind/")}
+    for word in ("LivePdfWord", "LiveBodyWord", "ContactBodyWord", "PartWord0", "PartWord2", "BodyWord1"):
+        assert occurrences(index, word), word
+    for slug in ("Scheduled", "Expired", "Draft"):
+        assert occurrences(files, f"{slug}PdfWord") == []
+        assert occurrences(index, f"{slug}BodyWord") == []
+
+
+def test_a_small_site_lists_no_parts(site):
+    make_site(site)
+    _, out = site.build("2026-11-22")
+    assert json.loads((out / "pagefind" / "parts.json").read_text()) == []
+
+
+def counting_indexer(monkeypatch):
+    indexed = []
+    real = search._pagefind
+
+    async def counting(pages, documents, folder):
+        indexed.append(sorted([*(p.url for p in pages), *(d.url for d in documents)]))
+        return await real(pages, documents, folder)
+
+    monkeypatch.setattr(search, "_pagefind", counting)
+    return indexed
+
+
+def test_a_rebuild_indexes_only_the_parts_that_changed(site, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_WEIGHT", 4)
+    make_reviews(site, 8)
+    indexed = counting_indexer(monkeypatch)
+    _, out = site.build("2026-11-22")
+    parts = len(indexed)
+    assert parts > 2
+    first = read_output(out)
+    indexed.clear()
+    _, out = site.build("2026-11-22")
+    assert indexed == [], "nothing changed: every part comes from the cache"
+    assert read_output(out) == first
+    site.entry("review-3", published="2026-03-14", body="BodyWordEdited",
+               documents=[{"file": "reports/review-3.pdf", "title": "Overview report"}])
+    _, out = site.build("2026-11-22")
+    [changed] = indexed
+    assert "/sar/review-3/" in changed and "/contact/" not in changed
+    edited = read_output(out)
+    assert occurrences(edited, "BodyWordEdited") and not occurrences(edited, "BodyWord3")
+    # the same bytes as a build without any cache
+    _, fresh = site.build("2026-11-22", output=tmp_path / "fresh", use_cache=False)
+    assert read_output(fresh) == edited
+
+
+def test_a_damaged_cached_part_is_indexed_again(site, monkeypatch):
+    make_site(site)
+    indexed = counting_indexer(monkeypatch)
+    _, out = site.build("2026-11-22")
+    first = read_output(out)
+    for cached in (site.root / ".sitegen-cache" / "search").glob("*.cbor"):
+        cached.write_bytes(b"\x00not cbor")
+    indexed.clear()
+    _, out = site.build("2026-11-22")
+    assert len(indexed) == 1 and read_output(out) == first

@@ -1,7 +1,8 @@
 // Site search with Pagefind, as progressive enhancement.
 // Without JavaScript the search page explains itself and links every listing;
 // with it, this script searches the index in /pagefind/ (pages and the text of
-// the reports) and shows the results on the same page.
+// the reports) and shows the results on the same page. A large site's index is
+// in parts, listed in /pagefind/parts.json: they are searched together as one.
 
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-q");
@@ -16,9 +17,18 @@ let pagefind = null;
 
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(form.dataset.bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: "/" }); // addresses in the index are complete already
-    await addFilters(await pagefind.filters());
+    const bundle = form.dataset.bundle;
+    const [engine, parts] = await Promise.all([
+      import(bundle + "pagefind.js"),
+      fetch(bundle + "parts.json").then((response) => {
+        if (!response.ok) throw new Error("no list of the index's parts");
+        return response.json();
+      }),
+    ]);
+    await engine.options({ baseUrl: "/" }); // addresses in the index are complete already
+    await Promise.all(parts.map((part) => engine.mergeIndex(bundle + part, { baseUrl: "/" })));
+    await addFilters(await engine.filters());
+    pagefind = engine;
   }
   return pagefind;
 }

@@ -1,0 +1,70 @@
+"""A large site's search index comes in parts (see sitegen.search.plan); in the browser
+they are searched as one. The sample site is built with every entry in a part of its own."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from browser.siteserver import serve
+from conftest import ROOT, SAMPLE_DAY
+
+
+@pytest.fixture(scope="module")
+def parts_server(tmp_path_factory):
+    from sitegen import search
+    from sitegen.build import build
+
+    output = tmp_path_factory.mktemp("parts") / "build"
+    weight = search.PART_WEIGHT
+    search.PART_WEIGHT = 1
+    try:
+        result = build(ROOT, SAMPLE_DAY, output, use_cache=False)
+    finally:
+        search.PART_WEIGHT = weight
+    assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
+    assert len(json.loads((output / "pagefind" / "parts.json").read_text())) > 5
+    with serve(output) as address:
+        yield address
+
+
+@pytest.fixture
+def parts_page(browser, parts_server):
+    context = browser.new_context(base_url=parts_server)
+    context.requests = []
+    context.on("request", lambda request: context.requests.append(request.url))
+    page = context.new_page()
+    page.complaints = []
+    page.on("console", lambda message: page.complaints.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: page.complaints.append(str(error)))
+    yield page
+    context.close()
+
+
+def test_a_word_inside_a_report_is_found_in_its_part(parts_page):
+    page = parts_page
+    page.goto("/search/")
+    page.fill("#search-q", "Marshwillow")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li")
+    links = page.locator("#search-results a")
+    assert links.count() == 1 and links.first.get_attribute("href") == "/sar/sar-adult-a/"
+    assert "Overview report" in page.locator("#search-results").inner_text()
+    assert any("/pagefind/part-" in url for url in page.context.requests), "the parts were searched"
+    assert page.complaints == []
+
+
+def test_results_and_filters_come_from_every_part(parts_page):
+    from playwright.sync_api import expect
+
+    page = parts_page
+    page.goto("/search/?q=hoarding")
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results a").count() >= 2  # from different entries, so from different parts
+    types = page.locator("#search-filter-type option").all_inner_texts()
+    assert "7-minute briefing" in types and "Safeguarding Adults Review" in types
+    page.select_option("#search-filter-type", "7-minute briefing")
+    expect(page.locator("#search-results li")).to_have_count(1)
+    assert page.locator("#search-results a").first.get_attribute("href") == "/briefing/7-minute-briefing-adult-a/"
+    assert page.complaints == []
