@@ -183,6 +183,16 @@ class DocumentCache:
             return None
         return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
 
+    def has_text(self, key: str) -> bool:
+        """Whether a document's text is cached (without reading it)."""
+        if self.folder is None:
+            return False
+        try:
+            with self._file(key, ".txt").open("rb") as handle:
+                return handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
+        except OSError:
+            return False
+
     def put_text(self, key: str, text: str) -> None:
         if self.folder is not None:
             self._write(self._file(key, ".txt"), (TEXT_HEADER + text).encode("utf-8"))
@@ -244,7 +254,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         if key in seen:
             continue
         seen.add(key)
-        need_text = path in text_for and cache.folder is not None and cache.get_text(key) is None
+        need_text = path in text_for and cache.folder is not None and not cache.has_text(key)
         if cache.get(key) is None or need_text:
             todo.append((str(path), key, need_text))
     if workers < 2 or len(todo) < PARALLEL_FROM:

@@ -42,7 +42,9 @@ def downloads(site: Site) -> list[OutputFile]:
             if isinstance(content, bytes):
                 files.append(OutputFile(download.url.lstrip("/"), data=content))
             elif content is not None:
-                files.append(OutputFile(download.url.lstrip("/"), source=content))
+                # a PDF's published copy is the cache's file (written once, never changed):
+                # linked, not copied; any other document is the site's own file, copied
+                files.append(OutputFile(download.url.lstrip("/"), source=content, link=content != download.ref.path))
     return files
 
 
@@ -163,7 +165,7 @@ def write_site(files: list[OutputFile], output: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             if item.data is not None:
                 target.write_bytes(item.data)
-            else:
+            elif not (item.link and _linked(item.source, target)):
                 shutil.copyfile(item.source, target)
         (temp / MARKER).write_bytes(MARKER_TEXT)
         for folder in [temp, *(p for p in temp.rglob("*") if p.is_dir())]:
@@ -172,6 +174,15 @@ def write_site(files: list[OutputFile], output: Path) -> None:
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _linked(source: Path, target: Path) -> bool:
+    """A hard link to `source` at `target`, where the file system allows one."""
+    try:
+        os.link(source, target)
+        return True
+    except OSError:  # another disk, or a file system without links: copy instead
+        return False
 
 
 def swap_in(new: Path, output: Path) -> None:

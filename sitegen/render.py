@@ -26,6 +26,7 @@ class OutputFile:
     path: str  # relative, forward slashes: sar/adult-a/index.html
     data: bytes | None = None
     source: Path | None = None
+    link: bool = False  # `source` is sitegen's own, never changed in place (a cached copy): link it, not copy it
 
 
 BRIEFING_PANELS = 7  # a 7-minute briefing with exactly this many `##` sections is shown as panels

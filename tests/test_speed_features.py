@@ -55,3 +55,35 @@ def test_remembered_hashes_survive_a_damaged_index(tmp_path):
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "hashes.json").write_text("{broken")
     assert DocumentCache(tmp_path / "cache").key_of(path) == documents.sha256_of(path)
+
+
+def test_published_pdfs_are_linked_from_the_cache_and_the_site_files_never_are(site):
+    site.pdf("overview.pdf", ["Overview", "Findings"])
+    (site.root / "reports" / "action-plan.docx").write_bytes(b"PK\x03\x04 not really a Word file")
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"},
+                                                               {"file": "reports/action-plan.docx", "title": "Action plan"}])
+    _, out = site.build("2026-11-22")
+    [pdf] = out.glob("sar/adult-a/*.pdf")
+    [docx] = out.glob("sar/adult-a/*.docx")
+    cached = {p.stat().st_ino for p in (site.root / ".sitegen-cache" / "documents").glob("*.pdf")}
+    assert pdf.stat().st_ino in cached, "the cleaned copy is linked, not copied again"
+    assert docx.stat().st_ino != (site.root / "reports" / "action-plan.docx").stat().st_ino
+    # a rebuild replaces the output: the cached copy and the site's own files are untouched
+    before = (site.root / "reports" / "overview.pdf").read_bytes(), pdf.read_bytes()
+    site.build("2026-11-22")
+    assert (site.root / "reports" / "overview.pdf").read_bytes() == before[0]
+    assert (out / pdf.relative_to(out)).read_bytes() == before[1]
+
+
+def test_a_cached_copy_on_another_disk_is_copied(site, monkeypatch):
+    from sitegen import outputs
+
+    def no_links(source, target):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(outputs.os, "link", no_links)
+    site.pdf("overview.pdf", ["Overview", "Findings"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
+    _, out = site.build("2026-11-22")
+    [pdf] = out.glob("sar/adult-a/*.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_nlink == 1
