@@ -9,6 +9,7 @@ Nothing here reads the clock: the day is passed in.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -204,7 +205,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         return result
     if write:
         try:
-            outputs.write_site(result.files, output)
+            outputs.write_site(result.files, output, spare=spare_folder(config, output) if use_cache else None)
         except outputs.OutputRefused as exc:
             result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
             result.failed = True
@@ -214,11 +215,18 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     return result
 
 
+def spare_folder(config: SiteConfig, output: Path) -> Path:
+    """Where the output replaced by this build is kept, to be made into the next one
+    (see `outputs.write_site`): in the cache, one for each output folder."""
+    name = hashlib.sha256(str(output.absolute().resolve()).encode("utf-8")).hexdigest()[:16]
+    return config.cache_dir / "previous-output" / name
+
+
 def unsafe_output(config: SiteConfig, output: Path) -> Problem | None:
     """An output folder that would overwrite the site's own files."""
     out = output.absolute().resolve()
     root = config.root.absolute().resolve()
-    for keep in (root, config.content_dir.resolve(), config.reports_dir.resolve(), config.theme_dir.resolve()):
+    for keep in (root, config.content_dir.resolve(), config.reports_dir.resolve(), config.theme_dir.resolve(), config.cache_dir.resolve()):
         if out == keep or keep in out.parents and keep != root or out in keep.parents:
             return error(str(output), "this folder holds or is part of your site's own files, so sitegen will not write its output there.",
                          "Choose another folder with --output, such as build.")

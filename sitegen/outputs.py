@@ -149,31 +149,93 @@ def check_output_folder(output: Path) -> None:
             f"{output} already holds files that sitegen did not write, so it will not be replaced.")
 
 
-def write_site(files: list[OutputFile], output: Path) -> None:
-    """Write every file into a temporary folder, then swap it in for `output`."""
+def write_site(files: list[OutputFile], output: Path, spare: Path | None = None) -> None:
+    """Write every file into a temporary folder, then swap it in for `output`.
+
+    `spare` (a folder in the cache) keeps the replaced output, to be made into the
+    next one: removing thousands of folders costs seconds on some disks, so the
+    next build deletes only what it does not write again, and rewrites every file.
+    What is swapped in is exactly `files` either way. The spare is never beside
+    the output, where a web server could serve it: it holds the previous site.
+    """
     output = Path(output).absolute()
     check_output_folder(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    wanted: dict[str, OutputFile] = {}
+    for item in files:
+        if item.path in wanted:
+            raise ValueError(f"two outputs at {item.path}")
+        wanted[item.path] = item
+    spare = _usable_spare(spare, output)
+    temp = _claim(spare, output, wanted) if spare is not None else None
+    temp = temp or Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
-        seen: set[str] = set()
-        for item in sorted(files, key=lambda f: f.path):
-            if item.path in seen:
-                raise ValueError(f"two outputs at {item.path}")
-            seen.add(item.path)
-            target = temp / item.path
-            target.parent.mkdir(parents=True, exist_ok=True)
+        folders = {str(temp)}
+        for path in sorted(wanted):
+            item = wanted[path]
+            target = os.path.join(temp, path)
+            parent = os.path.dirname(target)
+            if parent not in folders:
+                os.makedirs(parent, exist_ok=True)
+                while parent not in folders:
+                    folders.add(parent)
+                    parent = os.path.dirname(parent)
+            try:
+                os.unlink(target)  # never written through: it may be a link to a cached copy
+            except FileNotFoundError:
+                pass
             if item.data is not None:
-                target.write_bytes(item.data)
+                with open(target, "wb") as handle:
+                    handle.write(item.data)
             elif not (item.link and _linked(item.source, target)):
                 shutil.copyfile(item.source, target)
         (temp / MARKER).write_bytes(MARKER_TEXT)
-        for folder in [temp, *(p for p in temp.rglob("*") if p.is_dir())]:
+        for folder in folders:
             os.chmod(folder, 0o755)
-        swap_in(temp, output)
+        swap_in(temp, output, spare)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _usable_spare(spare: Path | None, output: Path) -> Path | None:
+    """`spare`, if it can be swapped with `output` (the same disk), else None."""
+    if spare is None:
+        return None
+    try:
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        if spare.parent.stat().st_dev != output.parent.stat().st_dev:
+            return None
+    except OSError:
+        return None
+    return spare.absolute()
+
+
+def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | None:
+    """The spare, moved aside (so no other build uses it) and emptied of everything not in
+    `wanted`; None when there is no spare sitegen made."""
+    if spare.is_symlink() or not spare.is_dir() or not (spare / MARKER).is_file():
+        return None
+    claimed = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    try:
+        os.replace(spare, claimed)  # an empty folder is replaced by the spare
+    except OSError:
+        claimed.rmdir()
+        return None
+    folders = {str(Path(path).parent) for path in wanted}
+    folders = {str(parent) for folder in folders for parent in (Path(folder), *Path(folder).parents)}
+    for root, dirs, names, root_fd in os.fwalk(claimed, topdown=False):
+        here = Path(root).relative_to(claimed)
+        for name in names:
+            if (here / name).as_posix() not in wanted or name == MARKER and here == Path("."):
+                os.unlink(name, dir_fd=root_fd)
+        for name in dirs:
+            rel = (here / name)
+            if os.path.islink(os.path.join(root, name)):
+                os.unlink(name, dir_fd=root_fd)
+            elif str(rel) not in folders:
+                shutil.rmtree(os.path.join(root, name))
+    return claimed
 
 
 def _linked(source: Path, target: Path) -> bool:
@@ -185,8 +247,8 @@ def _linked(source: Path, target: Path) -> bool:
         return False
 
 
-def swap_in(new: Path, output: Path) -> None:
-    """Replace `output` with `new`; the old output is removed only after the swap."""
+def swap_in(new: Path, output: Path, spare: Path | None = None) -> None:
+    """Replace `output` with `new`; the old output is then kept as `spare`, or removed."""
     if not output.exists():
         os.replace(new, output)
         return
@@ -198,4 +260,10 @@ def swap_in(new: Path, output: Path) -> None:
     except BaseException:
         os.replace(old, output)  # put the previous site back
         raise
+    if spare is not None and not spare.exists():
+        try:
+            os.replace(old, spare)
+            return
+        except OSError:
+            pass
     shutil.rmtree(old, ignore_errors=True)

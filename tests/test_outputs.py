@@ -1,0 +1,81 @@
+"""Writing the output: exactly the files of the build, swapped in whole, whatever the
+previous output held (the replaced output is kept in the cache and made into the next one)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from conftest import read_output
+from sitegen import outputs
+from sitegen.render import OutputFile
+
+# Paths that clash across builds: a file in one build is a folder in another.
+PATHS = ["index.html", "sar/index.html", "sar/a/index.html", "sar/a/report.pdf", "sar/a", "sar/b/index.html",
+         "feed.xml", "pagefind/part-1/index/x.pf_index", "pagefind/part-1", "assets/site.css"]
+
+
+def consistent(paths: set[str]) -> set[str]:
+    """Drop paths that would be a file and a folder in the same build."""
+    chosen = set()
+    for path in sorted(paths):
+        parents = {p.as_posix() for p in Path(path).parents}
+        if not parents & chosen and not any(other.startswith(path + "/") for other in chosen):
+            chosen.add(path)
+    return chosen
+
+
+def tree(folder: Path) -> tuple[dict[str, bytes], set[str]]:
+    files, folders = {}, set()
+    for root, dirs, names in os.walk(folder):
+        for name in names:
+            files[Path(root, name).relative_to(folder).as_posix()] = Path(root, name).read_bytes()
+        folders |= {Path(root, name).relative_to(folder).as_posix() for name in dirs}
+    return files, folders
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.sampled_from(PATHS)), st.integers(0, 3)), min_size=1, max_size=5))
+def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, builds):
+    base = tmp_path_factory.mktemp("out")
+    output, spare = base / "site" / "build", base / "site" / ".sitegen-cache" / "previous-output" / "x"
+    cached = base / "cached.pdf"
+    cached.write_bytes(b"%PDF cached copy")
+    for number, (paths, version) in enumerate(builds):
+        assert spare.is_dir() == (number >= 2), "the output replaced is kept in the cache"
+        paths = consistent(paths)
+        files = [OutputFile(p, source=cached, link=True) if p.endswith(".pdf") else OutputFile(p, f"{p} v{version}".encode())
+                 for p in paths]
+        outputs.write_site(files, output, spare=spare)
+        written, folders = tree(output)
+        assert written == {outputs.MARKER: outputs.MARKER_TEXT,
+                           **{f.path: f.data if f.data is not None else b"%PDF cached copy" for f in files}}
+        needed = {parent.as_posix() for p in paths for parent in Path(p).parents if parent != Path(".")}
+        assert folders == needed
+        assert sorted(p.name for p in output.parent.iterdir()) == [".sitegen-cache", "build"], "nothing left beside the output"
+    assert cached.read_bytes() == b"%PDF cached copy", "a linked file is never written through"
+
+
+def test_a_spare_that_sitegen_did_not_make_is_left_alone(tmp_path):
+    output, spare = tmp_path / "build", tmp_path / "cache" / "previous"
+    spare.mkdir(parents=True)
+    (spare / "notes.txt").write_text("mine")
+    outputs.write_site([OutputFile("index.html", b"home")], output, spare=spare)
+    outputs.write_site([OutputFile("index.html", b"home 2")], output, spare=spare)
+    assert (spare / "notes.txt").read_text() == "mine"
+    assert read_output(output)["index.html"] == b"home 2"
+
+
+def test_an_entry_that_comes_down_leaves_no_trace_in_a_recycled_output(site, tmp_path):
+    site.pdf("adult-a.pdf", ["Overview", "Findings about Windlecombe"])
+    site.entry("adult-a", published="2025-11-20", body="Windlecombe", documents=[{"file": "reports/adult-a.pdf", "title": "Overview"}])
+    site.entry("adult-b", published="2026-06-01", on_expiry="remove")
+    _, out = site.build("2026-11-19")
+    assert (out / "sar" / "adult-a" / "adult-a.pdf").exists()
+    _, out = site.build("2026-11-20")  # the day adult-a's year ends
+    _, fresh = site.build("2026-11-20", output=tmp_path / "fresh", use_cache=False)
+    assert read_output(out) == read_output(fresh)
+    assert tree(out)[1] == tree(fresh)[1]
+    assert not list(out.rglob("*.pdf"))
