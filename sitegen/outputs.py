@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -180,6 +181,8 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
                 while parent not in folders:
                     folders.add(parent)
                     parent = os.path.dirname(parent)
+            if _already(target, item):
+                continue  # kept from the previous output: the same bytes
             try:
                 os.unlink(target)  # never written through: it may be a link to a cached copy
             except FileNotFoundError:
@@ -236,6 +239,32 @@ def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | N
             elif str(rel) not in folders:
                 shutil.rmtree(os.path.join(root, name))
     return claimed
+
+
+def _already(target: str, item: OutputFile) -> bool:
+    """Whether `target` (in a recycled output) is already exactly what `item` writes: a
+    file of its own with the same bytes, or the same link. Unlinking a file costs more
+    than reading it on some disks, and most files are the same from one day to the next."""
+    try:
+        status = os.lstat(target)
+    except FileNotFoundError:
+        return False
+    if not stat.S_ISREG(status.st_mode):
+        return False
+    if item.link:
+        source = os.stat(item.source)
+        return (status.st_ino, status.st_dev) == (source.st_ino, source.st_dev)
+    if status.st_nlink != 1:
+        return False
+    if item.data is not None:
+        if status.st_size != len(item.data):
+            return False
+        with open(target, "rb") as handle:
+            return handle.read() == item.data
+    if status.st_size != os.stat(item.source).st_size:
+        return False
+    with open(target, "rb") as mine, open(item.source, "rb") as source:
+        return mine.read() == source.read()
 
 
 def _linked(source: Path, target: Path) -> bool:
