@@ -6,6 +6,7 @@ can relabel the built-in review types, change their windows and add its own.
 
 from __future__ import annotations
 
+from functools import cached_property
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -94,6 +95,11 @@ class SiteConfig:
     @property
     def reports_dir(self) -> Path:
         return self.root / "reports"
+
+    @cached_property
+    def reports_real(self) -> Path:
+        """reports/ with links resolved: a document must lie inside it."""
+        return self.reports_dir.resolve()
 
     @property
     def theme_dir(self) -> Path:

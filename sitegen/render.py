@@ -63,6 +63,20 @@ def uk_date(value: date | None) -> str:
     return f"{value.day} {value:%B} {value.year}"
 
 
+class _Deferred:
+    """HTML made when a template first uses it."""
+
+    def __init__(self, make: Callable[[], str]):
+        self._make, self._html = make, None
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._make()
+        return self._html
+
+    __str__ = __html__
+
+
 def make_environment(site_root: Path) -> jinja2.Environment:
     loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root)]
     env = jinja2.Environment(
@@ -72,6 +86,7 @@ def make_environment(site_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # templates do not change during a build; a preview makes a new environment when they do
     )
     env.filters["ukdate"] = uk_date
     env.filters["markdown"] = lambda text: jinja2.filters.Markup(to_html(text))
@@ -126,16 +141,18 @@ class Renderer:
 
     def entry_context(self, placed: Placed) -> dict:
         entry = placed.entry
-        intro, sections = split_sections(entry.body)
-        panels = []
-        if entry.type == "briefing" and len(sections) == BRIEFING_PANELS:
-            panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
+        panels, intro = [], None
+        if entry.type == "briefing":  # only a briefing can be shown as panels
+            intro, sections = split_sections(entry.body)
+            if len(sections) == BRIEFING_PANELS:
+                panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
         return {
             "placed": placed,
             "entry": entry,
             "rtype": self.site.type_of(entry),
             "body_html": jinja2.filters.Markup(to_html(entry.body)),
-            "intro_html": jinja2.filters.Markup(intro),
+            # the body before its first `##` heading, made only if a template asks for it
+            "intro_html": jinja2.filters.Markup(intro) if intro is not None else _Deferred(lambda: split_sections(entry.body)[0]),
             "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
             "related": self.site.related(placed),
             "library": self.site.library_for(entry),
