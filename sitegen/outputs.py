@@ -225,20 +225,30 @@ def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | N
     except OSError:
         claimed.rmdir()
         return None
-    folders = {str(Path(path).parent) for path in wanted}
-    folders = {str(parent) for folder in folders for parent in (Path(folder), *Path(folder).parents)}
-    for root, dirs, names, root_fd in os.fwalk(claimed, topdown=False):
-        here = Path(root).relative_to(claimed)
-        for name in names:
-            if (here / name).as_posix() not in wanted or name == MARKER and here == Path("."):
-                os.unlink(name, dir_fd=root_fd)
-        for name in dirs:
-            rel = (here / name)
-            if os.path.islink(os.path.join(root, name)):
-                os.unlink(name, dir_fd=root_fd)
-            elif str(rel) not in folders:
-                shutil.rmtree(os.path.join(root, name))
+    folders = {""}
+    for path in wanted:
+        folder = path.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    _prune(str(claimed), "", wanted, folders)
     return claimed
+
+
+def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]) -> None:
+    """Remove below `root` every file not in `wanted` and every folder not in `folders`
+    (paths relative to the output, with forward slashes). Links are removed, never followed."""
+    with os.scandir(os.path.join(root, rel) if rel else root) as found:
+        items = list(found)
+    for item in items:
+        path = f"{rel}/{item.name}" if rel else item.name
+        if item.is_dir(follow_symlinks=False):
+            if path in folders:
+                _prune(root, path, wanted, folders)
+            else:
+                shutil.rmtree(item.path)
+        elif path not in wanted or path == MARKER:
+            os.unlink(item.path)
 
 
 def _already(target: str, item: OutputFile) -> bool:
