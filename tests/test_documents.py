@@ -102,3 +102,154 @@ def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
     protected = [e for e in real_pdfs() if e["encrypted"]]
     for item in protected:
         assert document_text(REAL_PDFS / item["file"], item["file"], DocumentCache(None)) == ""
+
+
+# --- text for the search index (PDFium, with pypdf when PDFium cannot read a file) ---
+
+def _pypdf_calls(monkeypatch):
+    """Record the files that text extraction hands to pypdf (the fallback)."""
+    from sitegen import documents
+
+    calls = []
+    real = documents._pypdf_page_texts
+
+    def spy(path):
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(documents, "_pypdf_page_texts", spy)
+    return calls
+
+
+def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path, monkeypatch):
+    from sitegen.documents import extract_pdf_text
+
+    fallback = _pypdf_calls(monkeypatch)
+    pdf = make_pdf(tmp_path / "report.pdf", ["Page one\nsecond  line", "", "   ", "Third page: Zebrafinch"])
+    # pages stripped and joined by a blank line, empty pages dropped, runs of spaces collapsed
+    assert extract_pdf_text(pdf) == "Page one\nsecond line\n\nThird page: Zebrafinch"
+    assert fallback == []  # PDFium read it
+
+
+def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path, monkeypatch):
+    from pypdf import PdfReader, PdfWriter
+
+    from sitegen.documents import extract_pdf_text
+
+    plain = make_pdf(tmp_path / "plain.pdf", ["Anyone can open this", "Only here: Kingfisher"])
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    encrypted = tmp_path / "encrypted.pdf"
+    with encrypted.open("wb") as handle:
+        writer.write(handle)
+    assert PdfReader(encrypted).is_encrypted
+    fallback = _pypdf_calls(monkeypatch)
+    assert extract_pdf_text(encrypted) == "Anyone can open this\n\nOnly here: Kingfisher"
+    assert fallback == []
+
+
+def test_pypdf_reads_what_pdfium_cannot_open(tmp_path, monkeypatch):
+    import pypdfium2
+
+    from sitegen.documents import extract_pdf_text
+
+    pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Only here: Zebrafinch"])
+    expected = extract_pdf_text(pdf)
+
+    def cannot_open(*args, **kwargs):
+        raise pypdfium2.PdfiumError("Failed to load document (PDFium: Data format error).")
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", cannot_open)
+    fallback = _pypdf_calls(monkeypatch)
+    assert extract_pdf_text(pdf) == expected == "First page\n\nOnly here: Zebrafinch"
+    assert fallback == [pdf]
+
+
+def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
+    import pypdfium2
+
+    from sitegen.documents import extract_pdf_text
+
+    pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Second page", "Third page"])
+    real = pypdfium2.PdfPage.get_textpage
+    opened = []
+
+    def second_fails(page):
+        opened.append(page)
+        if len(opened) == 2:
+            raise pypdfium2.PdfiumError("Failed to load text page.")
+        return real(page)
+
+    monkeypatch.setattr(pypdfium2.PdfPage, "get_textpage", second_fails)
+    fallback = _pypdf_calls(monkeypatch)
+    assert extract_pdf_text(pdf) == "First page\n\nThird page"
+    assert fallback == []
+    assert all(page.raw is None for page in opened)  # every page was closed, the failed one too
+
+    # when PDFium can read none of the pages, pypdf reads the file
+    monkeypatch.setattr(pypdfium2.PdfPage, "get_textpage", lambda page: 1 / 0)
+    assert extract_pdf_text(pdf) == "First page\n\nSecond page\n\nThird page"
+    assert fallback == [pdf]
+
+
+def test_text_holds_clean_words():
+    from sitegen.documents import _clean_text
+
+    # PDFium's line ends, its mark of a hyphen that split a word at a line's end, control
+    # characters of fonts without a map to letters, and a symbol font's private-use glyphs
+    raw = " Learning\r\nfrom prac\ufffetice\x02s\r\x0c\tchild\ue000ren \U000f0388 safe  guarding\r\n "
+    assert _clean_text(raw) == "Learning\nfrom practices\n child ren safe guarding"
+
+
+@needs_corpus
+@pytest.mark.parametrize("expected", real_pdfs() or [{}], ids=lambda e: e.get("file", "corpus"))
+def test_text_of_real_world_pdfs(expected):
+    import re
+
+    from sitegen.documents import extract_pdf_text
+
+    text = extract_pdf_text(REAL_PDFS / expected["file"])
+    assert isinstance(text, str)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ue000-\uf8ff]", text)
+    assert "\r" not in text and text == text.strip()
+    if expected["encrypted"] or expected["file"] in UNREADABLE:
+        assert text == ""
+    else:
+        assert len(text.split()) >= 2
+
+
+@needs_corpus
+def test_real_world_text_has_whole_words():
+    from sitegen.documents import extract_pdf_text
+
+    # ligatures as letters: "misfits", not "misﬁts"
+    assert "misfits." in extract_pdf_text(REAL_PDFS / "crazyones-pdfa.pdf").split()
+    # a word hyphenated at a line's end is found whole
+    words = extract_pdf_text(REAL_PDFS / "multicolumn.pdf").split()
+    assert "Pellentesque" in words and "Pellen-" not in words
+
+
+def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
+    from sitegen import documents
+
+    pdf = make_pdf(tmp_path / "report.pdf", ["Only here: Zebrafinch"])
+    cache = DocumentCache(tmp_path / "cache")
+    info = inspect(pdf, cache)
+    old = tmp_path / "cache" / "documents" / f"{info.sha256}.txt"
+    old.write_text("sitegen document text 1\nwhat pypdf made of it")
+    assert documents.document_text(pdf, info.sha256, cache) == "Only here: Zebrafinch"
+    assert old.read_text() == documents.TEXT_HEADER + "Only here: Zebrafinch"
+
+
+def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeypatch):
+    """prepare() forks worker processes: a parent that has already loaded PDFium (an earlier
+    build of `sitegen serve`) gives them the same text as extracting one by one."""
+    from sitegen import documents
+
+    paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}", f"Unique word Quartz{index}"]) for index in range(4)]
+    serial = [documents.extract_pdf_text(path) for path in paths]  # PDFium loaded in this process
+    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    cache = DocumentCache(tmp_path / "cache")
+    documents.prepare(paths, set(paths), cache, workers=2)
+    cached = [cache.get_text(cache.key_of(path)) for path in paths]
+    assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
