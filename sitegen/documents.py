@@ -22,12 +22,13 @@ import re
 import warnings
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a warm cache never needs it
+    from pypdf import PdfReader
 
 from sitegen import pdfsafety
 from sitegen.pdfsafety import PdfSafety
@@ -99,6 +100,7 @@ class DocumentCache:
         self.folder = folder
         self._memory: dict[str, DocumentInfo] = {}
         self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
+        self._texts: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
         self._hashes: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
         self._hashes_changed = False
 
@@ -175,8 +177,14 @@ class DocumentCache:
         if copy is not None:
             self._copies[key] = copy
 
+    def remember_text(self, key: str, text: str) -> None:
+        """A text a worker extracted, when there is no cache folder to hold it."""
+        self._texts[key] = text
+
     def get_text(self, key: str) -> str | None:
-        """A document's cached text (not kept in memory: it can be long)."""
+        """A document's cached text (read from the folder each time: it can be long)."""
+        if key in self._texts:
+            return self._texts[key]
         if self.folder is None:
             return None
         try:
@@ -187,6 +195,8 @@ class DocumentCache:
 
     def has_text(self, key: str) -> bool:
         """Whether a document's text is cached (without reading it)."""
+        if key in self._texts:
+            return True
         if self.folder is None:
             return False
         try:
@@ -244,9 +254,12 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
 
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None) -> None:
-    """Inspect, in parallel processes, the documents the cache does not know yet (and extract
-    the text of those in `text_for`), so that a cold build of a large site uses every core.
+    """Inspect, in parallel processes, the documents the cache does not know yet, and extract
+    the text of those in `text_for`, so that a cold build of a large site uses every core.
 
+    Text is always extracted in a worker process: PDFium is native code, and a PDF that
+    crashed it would otherwise end the whole build. If a worker dies, its documents are
+    inspected by the build as it goes, and their text read with pypdf (`document_text`).
     Results are the same as inspecting them one by one: each depends only on the file's bytes.
     """
     workers = workers or os.cpu_count() or 1
@@ -256,30 +269,40 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         if key in seen:
             continue
         seen.add(key)
-        need_text = path in text_for and cache.folder is not None and not cache.has_text(key)
+        need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.has_text(key)
         if cache.get(key) is None or need_text:
             todo.append((str(path), key, need_text))
-    if workers < 2 or len(todo) < PARALLEL_FROM:
+    if not any(need_text for *_, need_text in todo) and (workers < 2 or len(todo) < PARALLEL_FROM):
         return  # not worth starting processes: the build inspects them as it goes
     folder = str(cache.folder) if cache.folder is not None else None
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:
         jobs = [pool.submit(_prepare_one, path, key, need_text, folder) for path, key, need_text in todo]
         for job in jobs:
-            key, info, copy = job.result()
+            try:
+                key, info, copy, text = job.result()
+            except BrokenProcessPool:
+                continue  # a worker died (a crash in native code): see above
             cache.remember(key, info, copy)
+            if text is not None:
+                cache.remember_text(key, text)
 
 
 PARALLEL_FROM = 16  # documents to inspect before it pays to start processes
 
 
 def _prepare_one(path: str, key: str, need_text: bool, folder: str | None):
-    """In a worker process: inspect one document, writing to the shared cache folder."""
+    """In a worker process: inspect one document, writing to the shared cache folder
+    (or, without one, returning the published copy and the text)."""
     cache = DocumentCache(Path(folder) if folder else None)
     info = inspect_as(Path(path), key, cache)
+    text = None
     if need_text and info.ok:
-        document_text(Path(path), key, cache)
-    return key, info, cache._copies.get(key)
+        text = cache.get_text(key)
+        if text is None:
+            text = extract_pdf_text(Path(path))
+            cache.put_text(key, text)
+    return key, info, cache._copies.get(key), text if folder is None else None
 
 
 def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:
@@ -309,7 +332,7 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
                            "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
             pages = _page_count(reader)
             title = _metadata_title(reader)
-    except READ_ERRORS:
+    except read_errors():
         return bad("is damaged and could not be read.",
                    "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
     if pages == 0:
@@ -324,6 +347,8 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             copy = pdfsafety.clean(reader, key, title)
+            from pypdf import PdfReader
+
             if len(PdfReader(io.BytesIO(copy)).pages) != pages:
                 raise ValueError("the copy lost pages")
     except Exception:  # noqa: BLE001 - any failure means no safe copy: the entry is withheld
@@ -333,14 +358,19 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
     return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
 
 
-# What pypdf raises for damaged files, besides its own errors.
-READ_ERRORS = (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-               OSError, AssertionError, ZeroDivisionError)
+def read_errors() -> tuple[type[BaseException], ...]:
+    """What pypdf raises for damaged files, besides its own errors."""
+    from pypdf.errors import PdfReadError, PyPdfError
+
+    return (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OSError, AssertionError, ZeroDivisionError)
 
 
 @contextmanager
 def open_pdf(path: Path) -> Iterator[PdfReader | None]:
-    """A quiet PdfReader, None when a password is needed; raises one of READ_ERRORS when damaged."""
+    """A quiet PdfReader, None when a password is needed; raises one of `read_errors()` when damaged."""
+    from pypdf import PdfReader
+
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -360,12 +390,14 @@ def open_pdf(path: Path) -> Iterator[PdfReader | None]:
 def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
     """The text of a PDF, for the search index: extracted once per content, then cached.
 
+    `prepare` extracts it, with PDFium, in a worker process. Read here only if that
+    worker died, it is read with pypdf, which cannot crash this process.
     A page whose text cannot be extracted is skipped; a document without text gives "".
     """
     cached = cache.get_text(sha256)
     if cached is not None:
         return cached
-    text = extract_pdf_text(path) if path.suffix.lower() == ".pdf" else ""
+    text = _join_pages(_pypdf_page_texts(path)) if path.suffix.lower() == ".pdf" else ""
     cache.put_text(sha256, text)
     return text
 
@@ -381,6 +413,10 @@ def extract_pdf_text(path: Path) -> str:
         pages = _pdfium_page_texts(path)
     except Exception:  # noqa: BLE001 - whatever PDFium makes of a damaged file, pypdf gets a try
         pages = _pypdf_page_texts(path)
+    return _join_pages(pages)
+
+
+def _join_pages(pages: list[str]) -> str:
     texts = (_clean_text(text) for text in pages)
     return "\n\n".join(text for text in texts if text)
 
@@ -429,9 +465,9 @@ def _pypdf_page_texts(path: Path) -> list[str]:
             for page in reader.pages if reader is not None else ():
                 try:
                     pages.append(page.extract_text() or "")
-                except READ_ERRORS:
+                except read_errors():
                     continue
-    except READ_ERRORS:
+    except read_errors():
         pass
     return pages
 
@@ -461,7 +497,7 @@ def _page_count(reader: PdfReader) -> int:
         count = reader.trailer["/Root"]["/Pages"]["/Count"]
         if isinstance(count, int) and 0 < count < 100_000:
             return int(count)
-    except (KeyError, TypeError, AttributeError, PdfReadError, PyPdfError):
+    except read_errors():
         pass
     return len(reader.pages)
 

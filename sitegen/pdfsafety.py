@@ -28,8 +28,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a warm cache never needs it
+    from pypdf import PdfReader, PdfWriter
 
 from sitegen.problems import Problem, warning
 
@@ -111,6 +113,9 @@ def audit(reader: PdfReader, title: str | None) -> PdfSafety:
 
 def clean(reader: PdfReader, sha256: str, title: str | None) -> bytes:
     """The bytes of the copy to publish (see the module's description). Deterministic."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, StreamObject
+
     xmp = _read_xmp(reader) if "/Metadata" in reader.trailer["/Root"] else None
     title = (title or "").strip() or (xmp.title if xmp else None)
     writer = PdfWriter(clone_from=reader, keep_initial_header=True)

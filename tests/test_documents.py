@@ -1,10 +1,14 @@
 """Documents: every real-world PDF is published with its page count or withheld with a clear message."""
 
+import os
+
 import pytest
 
 from conftest import REAL_PDFS, needs_corpus, real_pdfs
 from sitegen.pdfmaker import make_pdf
+from sitegen import documents
 from sitegen.documents import DocumentCache, human_size, inspect
+from sitegen.visibility import State
 
 # pypdf cannot find the page tree of this file (its cross-reference table is broken),
 # so it is withheld as damaged rather than published with a guessed page count.
@@ -253,3 +257,23 @@ def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeyp
     documents.prepare(paths, set(paths), cache, workers=2)
     cached = [cache.get_text(cache.key_of(path)) for path in paths]
     assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
+
+
+def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, monkeypatch):
+    """PDFium is native code: a crash kills the process it runs in. It runs only in worker
+    processes, so the build goes on, and reads that PDF's text with pypdf instead."""
+    import signal
+
+    from conftest import occurrences, read_output
+
+    def crash(path):
+        os.kill(os.getpid(), signal.SIGSEGV)
+
+    monkeypatch.setattr(documents, "_pdfium_page_texts", crash)
+    site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
+    site.entry("adult-b", published="2026-02-01")
+    result, out = site.build("2026-11-22")
+    assert not result.failed and result.count(State.LIVE) == 2
+    assert (out / "sar" / "adult-a" / "overview.pdf").exists()
+    assert occurrences({k: v for k, v in read_output(out).items() if k.startswith("pagefind/")}, "Quillwort")
