@@ -356,7 +356,7 @@ def _is_data(name: str) -> bool:
 class _PartCache:
     """Each part's settled files, kept under its key (one file each) between builds."""
 
-    KEEP_OTHERS = 32  # parts not used by this build kept anyway (a preview's, the day before's)
+    KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -391,7 +391,7 @@ class _PartCache:
         try:
             others = [p for p in self.folder.glob("*.cbor") if p.stem not in used]
             others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for path in others[self.KEEP_OTHERS:]:
+            for path in others[max(self.KEEP_OTHERS, len(used)):]:
                 path.unlink(missing_ok=True)
         except OSError:
             pass
