@@ -27,6 +27,8 @@ EXAMPLE_PAGES = [
     "happened, how agencies worked together and what the partnership will do differently.",
 ]
 
+GITIGNORE = "# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"
+
 
 def init_site(folder: Path, today: date, name: str | None = None) -> tuple[list[Path], Problem | None]:
     """Write a new site into `folder` (absent or empty). Returns the files written, or why nothing was."""
@@ -45,6 +47,9 @@ def init_site(folder: Path, today: date, name: str | None = None) -> tuple[list[
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(Template(source.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
             written.append(target)
+        # The output and the cache hold reports that have come down: never commit them.
+        (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+        written.append(folder / ".gitignore")
         written.append(make_pdf(folder / EXAMPLE_PDF, EXAMPLE_PAGES, title="Example: Safeguarding Adults Review, Adult A",
                                 tagged=True, lang="en-GB"))
     except OSError as exc:

@@ -50,3 +50,14 @@ def test_an_empty_folder_is_fine(tmp_path):
     result = sitegen("init", str(tmp_path / "empty"))
     assert result.returncode == 0, result.stderr
     assert "Exampleshire Safeguarding Partnership" in (tmp_path / "empty" / "sitegen.yaml").read_text()
+
+
+def test_a_new_site_keeps_the_output_and_cache_out_of_git(tmp_path):
+    from datetime import date
+
+    from sitegen.scaffold import init_site
+
+    written, problem = init_site(tmp_path / "site", date(2026, 11, 22))
+    assert problem is None and tmp_path / "site" / ".gitignore" in written
+    lines = (tmp_path / "site" / ".gitignore").read_text().splitlines()
+    assert "build/" in lines and ".sitegen-cache/" in lines
