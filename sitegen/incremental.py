@@ -89,6 +89,7 @@ class LivePreview:
     pruned_at: int = 0  # how many pieces were kept after they were last pruned
     search_files: list[OutputFile] = field(default_factory=list)  # the search index, made by whole builds only
     problems: dict[str, tuple] = field(default_factory=dict)  # those of the entries that have any, by source
+    problem_list: list | None = None  # all of them in the order of the entries (None: to be made again)
     parts: dict[str, list[OutputFile]] = field(default_factory=dict)  # the site-wide files, by part (see site_file_parts)
 
     def _other(self) -> dict[str, Stamp]:
@@ -184,6 +185,7 @@ class LivePreview:
         self.site = result.site
         self.placed = {p.entry.source: p for p in result.site.placed}
         self.problems = {s: p.entry.problems for s, p in self.placed.items() if p.entry.problems}
+        self.problem_list = None
         # The entries as read and after the address checks, so that an update can tell
         # which entries did not change (the same object both times).
         self.raw = {e.source: e for e in (read_entry(Path(path), config) for path in sorted(content))}
@@ -242,13 +244,15 @@ class LivePreview:
         new_placed = {s: place_entries(config, [self.checked[s]], self.day, self.cache)[0] for s in moved if s in self.checked}
         added = new_placed.keys() - self.placed.keys()
         for source in moved:
-            self.problems.pop(source, None)
+            had = self.problems.pop(source, ())
             if source in new_placed:
                 self.placed[source] = new_placed[source]
                 if new_placed[source].entry.problems:
                     self.problems[source] = new_placed[source].entry.problems
             else:
                 del self.placed[source]
+            if self.problems.get(source, ()) != had:
+                self.problem_list = None
         if added:
             self.placed = dict(sorted(self.placed.items(), key=lambda item: _order(item[0])))
         if not added and all(old_placed[s] is not None and s in new_placed and _outline(old_placed[s]) == _outline(new_placed[s])
@@ -302,8 +306,10 @@ class LivePreview:
         return BuildResult(site=site, problems=self._problems(), files=files)
 
     def _problems(self) -> list:
-        """The settings' problems and the entries', in the order of their files."""
-        return list(self.loaded.problems) + [p for source in sorted(self.problems, key=_order) for p in self.problems[source]]
+        """The settings' problems and the entries', in the order of the entries."""
+        if self.problem_list is None:
+            self.problem_list = [p for source in self.placed if source in self.problems for p in self.problems[source]]
+        return list(self.loaded.problems) + self.problem_list
 
     def _write(self, files: dict[str, OutputFile], whole: bool = False) -> None:
         """Write the files whose content changed (in place: a preview). `whole`: `files` is every
