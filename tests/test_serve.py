@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_async
 from sitegen.build import build
 
 TIMEOUT = 45  # seconds: generous for a busy 2-core machine
@@ -125,7 +125,7 @@ def test_each_save_reloads_the_open_page_once_rebuilt(site):
             assert fetch(base + "/sar/adult-b/")[0] == 404 and "Title 3" not in fetch(base + "/sar/")[1]
             browser.close()
 
-        asyncio.run(steps())
+        run_async(steps())
     assert result["code"] == 0, result["stderr"]
     assert "Traceback" not in result["stderr"]
 

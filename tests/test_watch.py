@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_async
 from sitegen.watch import NotifyWatcher, _inotify
 
 needs_inotify = pytest.mark.skipif(_inotify() is None, reason="inotify is Linux's (and inotify_simple must be installed)")
@@ -51,7 +52,7 @@ class Watching:
 
 
 def run(coroutine) -> None:
-    asyncio.run(coroutine)
+    run_async(coroutine)
 
 
 @needs_inotify
