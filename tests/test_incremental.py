@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import read_output
+from conftest import ROOT, read_output
 from sitegen.build import build
 from sitegen.incremental import LivePreview
 
@@ -118,6 +118,42 @@ def test_an_edit_renders_only_the_pages_it_touches(site, preview, rendered):
     pages = set(rendered)
     assert "/cspr/child-b/" in pages and "/cspr/" in pages and "/" in pages
     assert "/sar/adult-a/" not in pages and "/sar/" not in pages
+
+
+def test_a_title_edit_makes_the_feed_again_but_not_what_does_not_show_titles(site, preview, monkeypatch, tmp_path):
+    from sitegen import netlify, outputs
+
+    made = []
+    for module, name in [(outputs, "feed"), (outputs, "sitemap"), (outputs, "downloads"), (netlify, "headers"), (netlify, "redirects")]:
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, _real=real, _name=name, **kwargs: made.append(_name) or _real(*args, **kwargs))
+    path = site.entry("adult-a", published="2026-03-14", themes=["hoarding"], documents=["a.pdf"], title="Adult A (revised)")
+    touch(path)
+    preview.rebuild(content_only=True, changed=[str(path)])
+    assert made == ["feed"]
+    assert_same_as_whole_build(site, preview, tmp_path, "title")
+    made.clear()
+    path = site.entry("adult-a", published="2026-03-14", themes=["hoarding"], documents=["a.pdf"], title="Adult A (revised)",
+                      expires="2026-12-01")
+    touch(path)
+    preview.rebuild(content_only=True, changed=[str(path)])
+    assert "headers" in made  # it comes down on another day
+    assert_same_as_whole_build(site, preview, tmp_path, "expires")
+
+
+def test_a_sites_own_card_is_made_for_each_page_it_is_on(site, preview, tmp_path):
+    """Cards of sitegen's own card macro are kept between updates; a site's own card may show
+    anything, such as the page it is on, so it is always made again."""
+    site.raw("themes/templates/partials/entry_card.html", (ROOT / "themes/default/templates/partials/entry_card.html").read_text()
+             .replace('<li class="card">', '<li class="card" data-on="{{ page_path }}">'))
+    site.entry("two-themes", published="2026-04-01", themes=["hoarding", "neglect"])
+    assert not preview.rebuild().failed  # the theme changed: a whole build
+    for title in ("First", "Second"):
+        path = site.entry("adult-a", published="2026-03-14", themes=["hoarding", "neglect"], documents=["a.pdf"], title=title)
+        touch(path)
+        preview.rebuild(content_only=True, changed=[str(path)])
+        assert_same_as_whole_build(site, preview, tmp_path, title)
+    assert 'data-on="/themes/neglect/"' in (preview.output / "themes" / "neglect" / "index.html").read_text()
 
 
 def test_files_the_build_ignores_are_ignored_by_the_preview_too(site, preview, tmp_path):
