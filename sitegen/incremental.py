@@ -41,10 +41,13 @@ from sitegen.site import Placed, Site
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
 
 
-def _stamps(folder: Path) -> dict[str, Stamp]:
-    """Size and time of every file below `folder` (plain strings: this runs on every save)."""
+def _stamps(folder: Path, entries_only: bool = False) -> dict[str, Stamp]:
+    """Size and time of every file below `folder` (plain strings: this runs on every save).
+    `entries_only`: only the files read_entries reads (Markdown files, no part of whose path
+    below `folder` starts with "." or "_")."""
     found: dict[str, Stamp] = {}
     todo = [str(folder)]
+    skip = (".", "_") if entries_only else "."
     while todo:
         try:
             scan = os.scandir(todo.pop())
@@ -52,12 +55,12 @@ def _stamps(folder: Path) -> dict[str, Stamp]:
             continue
         with scan:
             for item in scan:
-                if item.name.startswith("."):
+                if item.name.startswith(skip):
                     continue
                 try:
                     if item.is_dir(follow_symlinks=False):
                         todo.append(item.path)
-                    else:
+                    elif not entries_only or item.name.lower().endswith(".md"):
                         status = item.stat()
                         found[item.path] = (status.st_size, status.st_mtime_ns)
                 except OSError:
@@ -102,8 +105,7 @@ class LivePreview:
         return stamps
 
     def _content(self) -> dict[str, Stamp]:
-        content = str(self.site_dir / "content")
-        return {path: stamp for path, stamp in _stamps(Path(content)).items() if _is_entry_file(path, content)}
+        return _stamps(self.site_dir / "content", entries_only=True)
 
     def _look_at(self, changed: Iterable[str]) -> dict[str, Stamp | None] | None:
         """The stamps of the entry files among `changed` (None: no longer there), keyed as
