@@ -18,6 +18,7 @@ edited and put back).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -106,6 +107,7 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5) -> dict[str, list
     import asyncio
     import tempfile
 
+    from sitegen.cli import report_problems
     from sitegen.serve import Preview
     from tornado.ioloop import PeriodicCallback
 
@@ -147,12 +149,14 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5) -> dict[str, list
 
     async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
-            preview = Preview(site, as_of, False, Path(folder) / "site", report=lambda problems: None, echo=lambda text: None)
+            # Problems are reported as serve reports them, to nowhere.
+            preview = Preview(site, as_of, False, Path(folder) / "site", report=report_problems, echo=lambda text: None)
             assert not preview.rebuild().failed
             await measure(preview)
 
     try:
-        asyncio.run(main())
+        with open(os.devnull, "w") as nowhere, contextlib.redirect_stderr(nowhere):
+            asyncio.run(main())
     finally:
         target.write_text(original)
     return {kind: sorted(values) for kind, values in times.items()}

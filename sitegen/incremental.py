@@ -210,7 +210,7 @@ class LivePreview:
     def update(self, changed: set[str]) -> BuildResult:
         config = self.loaded.config
         if not changed:
-            return BuildResult(site=self.site, files=list(self.files.values()))
+            return BuildResult(site=self.site, problems=self._problems(), files=list(self.files.values()))
         sources = {Path(path).relative_to(config.root).as_posix(): Path(path) for path in changed}
         before = {s: self.raw.get(s) for s in sources}
         after = {s: read_entry(path, config) if path.exists() else None for s, path in sources.items()}

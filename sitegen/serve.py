@@ -15,7 +15,7 @@ import logging
 import shutil
 import signal
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -47,12 +47,13 @@ class Preview:
     echo: Callable[[str], None]
     built: bool = False
     live: LivePreview | None = None
+    shown: dict[int, Problem] = field(default_factory=dict)  # the problems last reported, by id (kept, so no id is reused)
 
     def rebuild(self, *_ignored, content_only: bool = False, changed: list[str] | None = None) -> BuildResult:
         if self.live is None:
             self.live = LivePreview(self.site_dir, self.day, self.output, banner(self.day, self.drafts), self.drafts)
         result = self.live.rebuild(content_only=content_only, changed=changed)
-        self.report(result.problems)
+        self._report(result)
         if result.failed:
             self.echo("The preview was not updated: fix the problem above and save again.")
         elif self.built:
@@ -60,12 +61,21 @@ class Preview:
         self.built = self.built or not result.failed
         return result
 
+    def _report(self, result: BuildResult) -> None:
+        """Report the problems not reported last time: after an edit, those of the entries read
+        again (and any others it brought), rather than every warning of the site on every save.
+        When the preview was not updated, all of them."""
+        shown = self.shown
+        self.report(result.problems if result.failed else [p for p in result.problems if shown.get(id(p)) is not p])
+        self.shown = {id(p): p for p in result.problems}
+
     def catch_up(self) -> None:
         """Look for changes made while the first build ran, before the watchers started."""
         result = self.live.rebuild() if self.live is not None else None
-        if result is not None and result.failed:
-            self.report(result.problems)
-            self.echo("The preview was not updated: fix the problem above and save again.")
+        if result is not None:
+            self._report(result)
+            if result.failed:
+                self.echo("The preview was not updated: fix the problem above and save again.")
 
     def watcher(self) -> NotifyWatcher:
         """What to watch, and what to do on a change there: content alone can often be rebuilt in part,

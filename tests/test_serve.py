@@ -130,6 +130,30 @@ def test_each_save_reloads_the_open_page_once_rebuilt(site):
     assert "Traceback" not in result["stderr"]
 
 
+def test_a_save_reports_the_problems_of_what_changed_not_every_warning_again(site, tmp_path):
+    from sitegen.serve import Preview
+
+    for slug in ("adult-a", "adult-b"):
+        site.entry(slug, published="2026-03-14", colour="red")  # a warning each
+    reported: list[list[str]] = []
+    preview = Preview(site.root, date(2026, 11, 22), False, tmp_path / "preview",
+                      report=lambda problems: reported.append([p.file for p in problems]), echo=lambda text: None)
+    assert not preview.rebuild().failed
+    assert reported == [["content/adult-a.md", "content/adult-b.md"]]
+    path = site.entry("adult-a", published="2026-03-14", colour="blue", title="Edited")
+    preview.rebuild(content_only=True, changed=[str(path)])
+    assert reported[-1] == ["content/adult-a.md"]  # the entry saved, whose warning still stands
+    preview.rebuild(content_only=True, changed=[])
+    assert reported[-1] == []
+    site.raw("sitegen.yaml", "name: [broken\n")
+    assert preview.rebuild().failed
+    site.write_settings()
+    assert not preview.rebuild().failed  # a whole build again: everything is reported again
+    assert reported[-1] == ["content/adult-a.md", "content/adult-b.md"]
+    preview.rebuild()
+    assert reported[-1] == []
+
+
 def test_drafts_are_shown_only_when_asked_and_marked(site):
     site.entry("adult-h", published="2026-10-01", title="Draft review Quillmere", draft=True)
     site.entry("adult-a", published="2026-03-14", title="Live review")
