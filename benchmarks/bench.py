@@ -3,17 +3,25 @@
     python benchmarks/bench.py 100 1000 2000 10000
 
 For each size it measures, as separate processes: a cold full build (no cache,
-no output), a warm rebuild (cache kept), the rebuild `sitegen serve` does after
-one entry is edited, and peak memory (resident set of the whole process tree);
+no output), a warm rebuild (cache kept), the time from saving an edited entry to
+its page rewritten in `sitegen serve` (an edit of its body, and one of its title),
+and peak memory (resident set of the whole process tree);
 then Hugo's build of the same corpus, and prints sitegen's times as ratios of
 Hugo's. Corpora are kept in benchmarks/.work/ between runs.
+
+    python benchmarks/bench.py --edit-only SITE --as-of 2026-11-22
+
+times only the edits in serve, on an existing site (a copy: its first entry is
+edited and put back).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -22,11 +30,12 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from corpus import write_corpus
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".work"
+sys.path.insert(0, str(ROOT))  # this checkout's sitegen, whatever else is installed
+
+from corpus import write_corpus  # noqa: E402
 
 
 def tree_rss(pid: int) -> int:
@@ -83,25 +92,74 @@ def sitegen(site: Path, out: Path, as_of: date, *extra: str) -> list[str]:
             "--as-of", as_of.isoformat(), *extra]
 
 
-def edit_rebuild_ms(site: Path, as_of: date) -> float:
-    """Time from an edited entry to its page rewritten, as `sitegen serve` rebuilds (in process)."""
+EDITS = {  # kind of edit: (the edit of the entry's file, what its page shows once rebuilt)
+    "body": (lambda text: text.replace("Share information early.", "Share information early and often."), "early and often"),
+    "title": (lambda text: text.replace('title: "Review ', 'title: "Edited review ', 1), "Edited review"),
+}
+
+
+def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5) -> dict[str, list[float]]:
+    """From saving an edited entry to its preview page rewritten, as `sitegen serve` runs (in process,
+    without the web server): serve's watcher on tornado's loop finds the change (inotify where there is
+    one, else livereload's polling every 0.8 s) and the preview rebuilds. The milliseconds of
+    `repeats` saves each, for an edit of an entry's body and one of its title (which lists and the
+    feed show too)."""
+    import asyncio
     import tempfile
 
-    sys.path.insert(0, str(ROOT))
-    from sitegen.incremental import LivePreview
+    from sitegen.cli import report_problems
+    from sitegen.serve import Preview
+    from tornado.ioloop import PeriodicCallback
 
-    with tempfile.TemporaryDirectory() as folder:
-        preview = LivePreview(site, as_of, Path(folder) / "site", "Preview")
-        preview.rebuild()
-        target = sorted((site / "content").glob("*.md"))[0]
-        original = target.read_text()
-        try:
-            target.write_text(original.replace("Share information early.", "Share information early and often."))
-            start = time.perf_counter()
-            preview.rebuild(content_only=True)  # as serve's watcher of content/ calls it
-            return (time.perf_counter() - start) * 1000
-        finally:
-            target.write_text(original)
+    target = sorted((site / "content").glob("*.md"))[0]
+    original = target.read_text()
+    times: dict[str, list[float]] = {kind: [] for kind in EDITS}
+
+    async def measure(preview: Preview) -> None:
+        ended = asyncio.Event()
+        real = preview.rebuild
+
+        def rebuild(*args, **kwargs):
+            result = real(*args, **kwargs)
+            ended.set()
+            return result
+
+        preview.rebuild = rebuild
+        watcher = preview.watcher()
+        if not watcher.start(watcher.examine):  # as livereload starts it
+            PeriodicCallback(watcher.examine, 800).start()
+        await asyncio.sleep(1)  # the watcher's first look
+        [page] = preview.output.glob(f"*/{target.stem}/index.html")  # the corpus's first entry is live
+        for _ in range(repeats):
+            for kind, (edit, marker) in EDITS.items():
+                edited = edit(original)
+                assert edited != original
+                ended.clear()
+                start = time.perf_counter()
+                target.write_text(edited)
+                while True:
+                    await ended.wait()
+                    ended.clear()
+                    if marker in page.read_text():
+                        break
+                times[kind].append((time.perf_counter() - start) * 1000)
+                target.write_text(original)
+                await ended.wait()
+                await asyncio.sleep(0.3)
+
+    async def main() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            # Problems are reported as serve reports them, to nowhere.
+            preview = Preview(site, as_of, False, Path(folder) / "site", report=report_problems, echo=lambda text: None)
+            assert not preview.rebuild().failed
+            await measure(preview)
+
+    try:
+        with open(os.devnull, "w") as nowhere, contextlib.redirect_stderr(nowhere):
+            asyncio.run(main())
+    finally:
+        target.write_text(original)
+    return {kind: sorted(values) for kind, values in times.items()}
 
 
 def bench(n: int, as_of: date, repeats: int) -> dict:
@@ -132,7 +190,7 @@ def bench(n: int, as_of: date, repeats: int) -> dict:
     live = sum(b"noindex" not in page.read_bytes() for page in out.glob("*/review-*/index.html"))
     hugo_live = len(list(hugo_out.glob("*/review-*/index.html")))
     result.update(pages=live, hugo_pages=hugo_live)
-    edit = f"{result['edit_ms']:.0f} ms"
+    edit = edit_text(result["edit_ms"])
     print(f"sitegen cold {result['cold']:.2f} s ({result['cold'] / result['hugo']:.1f}x Hugo), "
           f"warm {result['warm']:.2f} s ({result['warm'] / result['hugo']:.1f}x Hugo), "
           f"peak {result['peak_mb']:.0f} MB; Hugo {result['hugo']:.2f} s; "
@@ -141,20 +199,32 @@ def bench(n: int, as_of: date, repeats: int) -> dict:
     return result
 
 
+def edit_text(edit_ms: dict[str, list[float]]) -> str:
+    """The median (and range) of each kind of edit."""
+    return ", ".join(f"{kind} {statistics.median(ms):,.0f} ms ({min(ms):,.0f}-{max(ms):,.0f})" for kind, ms in edit_ms.items())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 2000, 10000])
     parser.add_argument("--repeats", type=int, default=1, help="runs of each build; the best is reported")
+    parser.add_argument("--edit-only", metavar="SITE", type=Path,
+                        help="only time edits in serve, on the site in SITE (its first entry is edited, then put back)")
+    parser.add_argument("--as-of", type=date.fromisoformat, help="with --edit-only: the day previewed (default today)")
     args = parser.parse_args()
+    if args.edit_only:
+        as_of = args.as_of or datetime.now(ZoneInfo("Europe/London")).date()
+        print(f"edit in serve: {edit_text(edit_rebuild_ms(args.edit_only, as_of))}")
+        return
     if not shutil.which("hugo"):
         raise SystemExit("Hugo is needed: apt-get install --no-install-recommends hugo")
     # Hugo decides publishDate/expiryDate against the real clock, so both tools use today here.
     as_of = datetime.now(ZoneInfo("Europe/London")).date()
     results = [bench(n, as_of, args.repeats) for n in args.sizes]
-    print("\n| entries | sitegen cold | sitegen warm | Hugo | cold / Hugo | warm / Hugo | edit in serve | peak memory |")
+    print("\n| entries | sitegen cold | sitegen warm | Hugo | cold / Hugo | warm / Hugo | edit in serve (body, title) | peak memory |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        edit = f"{r['edit_ms']:.0f} ms"
+        edit = f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
         print(f"| {r['n']:,} | {r['cold']:.2f} s | {r['warm']:.2f} s | {r['hugo']:.2f} s | {r['cold'] / r['hugo']:.1f}x "
               f"| {r['warm'] / r['hugo']:.1f}x | {edit} | {r['peak_mb']:.0f} MB |")
 

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -20,6 +21,7 @@ from sitegen import netlify, outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
+from sitegen.pieces import Pieces
 from sitegen.entries import Entry, read_entries
 from sitegen.problems import Problem, Severity, error, has_errors
 from sitegen.render import OutputFile, Renderer
@@ -157,23 +159,50 @@ def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache |
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
     """Everything but the pages and the search index: downloads, assets, feed, sitemap and Netlify's files."""
-    files = [*outputs.downloads(site), *outputs.assets(site)]
-    files.append(outputs.feed(site))
-    files.append(outputs.sitemap(site, outputs.public_pages(site, pages)))
-    files.append(outputs.robots(site))
-    files.append(netlify.headers(site))
-    files.append(netlify.redirects(site))
-    files.append(netlify.gone_page(renderer))
-    return files
+    return [file for part in site_file_parts(site, renderer, pages).values() for file in part]
+
+
+def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
+                    kept: dict[str, list[OutputFile]] | None = None) -> dict[str, list[OutputFile]]:
+    """`site_files`, by part. A preview's renderer has `pieces`, which keep each entry's piece of them
+    from one update to the next, and the preview passes the parts it knows are as they were (`kept`)."""
+    pieces = renderer.pieces
+    makers = {
+        "downloads": lambda: outputs.downloads(site, pieces),
+        "assets": lambda: outputs.assets(site),
+        "feed": lambda: [outputs.feed(site, pieces)],
+        "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), pieces)],
+        "robots": lambda: [outputs.robots(site)],
+        "headers": lambda: [netlify.headers(site, pieces)],
+        "redirects": lambda: [netlify.redirects(site, pieces)],
+        "gone": lambda: [netlify.gone_page(renderer)],
+    }
+    kept = kept or {}
+    return {name: kept[name] if name in kept else make() for name, make in makers.items()}
+
+
+# For the parts made from the entries: all of one entry that the part uses, as a value to compare.
+# When an edit leaves every edited entry's share of a part as it was (and, for the sitemap, the pages'
+# addresses too), the part is as it was. The other parts come from the settings and the theme only.
+SHARES: dict[str, Callable[[Site, Placed], object]] = {
+    "downloads": outputs.downloads_share,
+    "feed": outputs.feed_share,
+    "sitemap": outputs.sitemap_share,
+    "headers": netlify.headers_share,
+    "redirects": netlify.redirects_share,
+}
+FROM_SETTINGS = ("assets", "robots", "gone")
 
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
-          write: bool = True, banner: str | None = None, show_drafts: bool = False) -> BuildResult:
+          write: bool = True, banner: str | None = None, show_drafts: bool = False,
+          env: jinja2.Environment | None = None, pieces: Pieces | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
     `banner` marks every page as a preview. `show_drafts` places drafts as if they
     were not drafts; it is refused unless this is a preview (a banner) written
-    somewhere other than the site's build/ folder.
+    somewhere other than the site's build/ folder. A preview also passes the template
+    environment and the pieces it keeps for its updates (see `sitegen.pieces`).
     """
     loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site))
     result = BuildResult(problems=list(loaded.problems))
@@ -198,7 +227,8 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     result.site = site
     result.problems += problems
     try:
-        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems)
+        renderer = Renderer(site, banner=banner, env=env, pieces=pieces)
+        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, config))
         result.failed = True

@@ -120,6 +120,10 @@ class DocumentCache:
         self._hashes_changed = True
         return key
 
+    def load_hashes(self) -> None:
+        """Read the remembered hashes now rather than when first needed (a preview, after its build)."""
+        self._load_hashes()
+
     def _load_hashes(self) -> dict:
         if self._hashes is None:
             self._hashes = {}

@@ -11,6 +11,7 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -71,7 +72,7 @@ class Entry:
     def has_errors(self) -> bool:
         return has_errors(self.problems)
 
-    @property
+    @cached_property  # an entry never changes: worked out once, as it is asked for often
     def url(self) -> str:
         """Site path of the entry's page: /sar/adult-a/ or /how-to-refer/."""
         if self.is_page:

@@ -1,13 +1,17 @@
 """A preview that rebuilds only what an edit touches (`sitegen serve`).
 
 The preview keeps the site it last built in memory. When the only change is to
-Markdown files of reviews and briefings in content/, it reads just those files,
-places just the entries that differ, renders the pages they appear on (their
-own page, their type's listing, the home page, the theme pages and the pages of
-related entries), makes the site-wide files again (feed, sitemap, Netlify's
-files, downloads) and writes only the files whose bytes changed. Any other
-change (settings, theme, reports, a static page) builds the whole preview again.
-The search index is made on whole builds only.
+Markdown files of reviews and briefings in content/, it reads just those files
+(those the watcher names, or those whose size or time changed), places just the
+entries that differ, renders the pages they appear on (their own page, their
+type's listing, the home page, the theme pages and the pages of related
+entries), makes again the site-wide files whose share of those entries changed
+(feed, sitemap, Netlify's files, downloads) and writes only the files whose
+bytes changed. An edit of an entry's body renders its own page only. Cards in
+lists, feed items and the like of entries that did not change are kept from one
+update to the next (`sitegen.pieces`). Any other change (settings, theme,
+reports, a static page) builds the whole preview again. The search index is made
+on whole builds only.
 
 This is for the preview only: `sitegen build` always builds everything and
 swaps the result in at once.
@@ -15,28 +19,35 @@ swaps the result in at once.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
+from typing import Iterable
 
 import jinja2
 
-from sitegen.build import BuildResult, build, place_entries, site_files
+from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, place_entries, site_file_parts
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, read_entry
+from sitegen.pieces import Pieces
 from sitegen.render import OutputFile, Renderer, make_environment
 from sitegen.site import Placed, Site
 
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
 
 
-def _stamps(folder: Path) -> dict[str, Stamp]:
-    """Size and time of every file below `folder` (plain strings: this runs on every save)."""
+def _stamps(folder: Path, entries_only: bool = False) -> dict[str, Stamp]:
+    """Size and time of every file below `folder` (plain strings: this runs on every save).
+    `entries_only`: only the files read_entries reads (Markdown files, no part of whose path
+    below `folder` starts with "." or "_")."""
     found: dict[str, Stamp] = {}
     todo = [str(folder)]
+    skip = (".", "_") if entries_only else "."
     while todo:
         try:
             scan = os.scandir(todo.pop())
@@ -44,12 +55,12 @@ def _stamps(folder: Path) -> dict[str, Stamp]:
             continue
         with scan:
             for item in scan:
-                if item.name.startswith("."):
+                if item.name.startswith(skip):
                     continue
                 try:
                     if item.is_dir(follow_symlinks=False):
                         todo.append(item.path)
-                    else:
+                    elif not entries_only or item.name.lower().endswith(".md"):
                         status = item.stat()
                         found[item.path] = (status.st_size, status.st_mtime_ns)
                 except OSError:
@@ -68,7 +79,7 @@ class LivePreview:
     loaded: LoadedConfig | None = None
     raw: dict[str, Entry] = field(default_factory=dict)  # by source, as read (before address checks)
     checked: dict[str, Entry] = field(default_factory=dict)  # by source, after address checks
-    placed: dict[str, Placed] = field(default_factory=dict)
+    placed: dict[str, Placed] = field(default_factory=dict)  # by source, in the order a whole build places them
     site: Site | None = None
     files: dict[str, OutputFile] = field(default_factory=dict)  # by output path
     pages: dict[str, OutputFile] = field(default_factory=dict)  # by site address
@@ -76,6 +87,13 @@ class LivePreview:
     other_stamps: dict[str, Stamp] = field(default_factory=dict)
     cache: DocumentCache | None = None
     env: object = None
+    by_url: dict[str, set[str]] = field(default_factory=dict)  # sources of the entries read, by address (as check_addresses groups them)
+    pieces: Pieces = field(default_factory=Pieces)  # cards, feed items... of entries that did not change
+    pruned_at: int = 0  # how many pieces were kept after they were last pruned
+    search_files: list[OutputFile] = field(default_factory=list)  # the search index, made by whole builds only
+    problems: dict[str, tuple] = field(default_factory=dict)  # those of the entries that have any, by source
+    problem_list: list | None = None  # all of them in the order of the entries (None: to be made again)
+    parts: dict[str, list[OutputFile]] = field(default_factory=dict)  # the site-wide files, by part (see site_file_parts)
 
     def _other(self) -> dict[str, Stamp]:
         root = self.site_dir
@@ -87,40 +105,80 @@ class LivePreview:
         return stamps
 
     def _content(self) -> dict[str, Stamp]:
-        content = self.site_dir / "content"
-        skip = len(str(content)) + 1
-        # the files read_entries reads: no part of the path below content/ starts with "." or "_"
-        return {path: stamp for path, stamp in _stamps(content).items()
-                if path.lower().endswith(".md")
-                and not any(part.startswith((".", "_")) for part in path[skip:].split(os.sep))}
+        return _stamps(self.site_dir / "content", entries_only=True)
 
-    def rebuild(self, content_only: bool = False) -> BuildResult:
+    def _look_at(self, changed: Iterable[str]) -> dict[str, Stamp | None] | None:
+        """The stamps of the entry files among `changed` (None: no longer there), keyed as
+        `_content` keys them; None when one of the paths is a folder (a folder moved in or out)."""
+        content = str(self.site_dir / "content")
+        absolute = os.path.abspath(content)
+        looked: dict[str, Stamp | None] = {}
+        for path in changed:
+            path = os.path.abspath(path)
+            if not path.startswith(absolute + os.sep):
+                continue  # not below content/
+            key = content + path[len(absolute):]
+            if not _is_entry_file(key, content):
+                continue
+            try:
+                status = os.stat(key)
+            except OSError:
+                looked[key] = None
+                continue
+            if stat.S_ISDIR(status.st_mode):
+                return None
+            looked[key] = (status.st_size, status.st_mtime_ns)
+        return looked
+
+    def rebuild(self, content_only: bool = False, changed: Iterable[str] | None = None) -> BuildResult:
         """Bring the preview up to date: only what changed when it can, else everything.
 
         `content_only`: the watcher saw a change below content/ only, so the settings,
         reports and theme need not be looked at again (they have watchers of their own).
+        `changed` (with `content_only`): the paths below content/ the watcher saw created,
+        written, moved or removed, when it can tell; only those are looked at then. Without
+        it, the size and time of every file below content/ are compared with the last look.
         """
+        if content_only and changed is not None and self.site is not None and not self.drafts:
+            looked = self._look_at(changed)
+            if looked is not None:
+                stamps = self.content_stamps
+                result = self.update({path for path, stamp in looked.items() if stamp != stamps.get(path)})
+                if self.content_stamps is stamps:  # not a whole build, which looked at every file
+                    for path, stamp in looked.items():
+                        if stamp is None:
+                            stamps.pop(path, None)
+                        else:
+                            stamps[path] = stamp
+                return result
         content = self._content()
         other = self.other_stamps if content_only and self.site is not None else self._other()
         if self.site is None or self.drafts or other != self.other_stamps:
             return self.full(content, other)
         changed = {p for p in content.keys() | self.content_stamps.keys() if content.get(p) != self.content_stamps.get(p)}
+        stamps = self.content_stamps
         result = self.update(changed)
-        self.content_stamps = content
+        if self.content_stamps is stamps:
+            self.content_stamps = content
         return result
 
     def full(self, content=None, other=None) -> BuildResult:
         content = content if content is not None else self._content()
         other = other if other is not None else self._other()
-        result = build(self.site_dir, self.day, self.output, banner=self.banner, show_drafts=self.drafts)
+        gc.unfreeze()  # what the last whole build left can be collected again
+        self.site = None
+        loaded = load_config(self.site_dir)
+        # The build renders with the preview's templates and fills its pieces (cards, feed items...)
+        env = make_environment(loaded.config.root) if loaded.config is not None else None
+        pieces = Pieces()
+        result = build(loaded, self.day, self.output, banner=self.banner, show_drafts=self.drafts, env=env, pieces=pieces)
         self.content_stamps, self.other_stamps = content, other
         if result.failed or result.site is None:
-            self.site = None
             return result
-        self.loaded = load_config(self.site_dir)
-        config = self.loaded.config
+        self.loaded, self.env, self.pieces, self.pruned_at = loaded, env, pieces, len(pieces)
+        config = loaded.config
         self.cache = DocumentCache(config.cache_dir)
-        self.env = make_environment(config.root)
+        self.cache.load_hashes()  # now, not on the first edit
         for name in self.env.list_templates(extensions=["html"]):
             try:
                 self.env.get_template(name)  # compiled now, not on the first edit
@@ -128,81 +186,140 @@ class LivePreview:
                 pass  # a template no page uses; one in use would have stopped the build above
         self.site = result.site
         self.placed = {p.entry.source: p for p in result.site.placed}
+        self.problems = {s: p.entry.problems for s, p in self.placed.items() if p.entry.problems}
+        self.problem_list = None
         # The entries as read and after the address checks, so that an update can tell
         # which entries did not change (the same object both times).
         self.raw = {e.source: e for e in (read_entry(Path(path), config) for path in sorted(content))}
-        self.checked = {e.source: e for e in check_addresses(sorted(self.raw.values(), key=lambda e: e.source), config)}
+        self.checked = {e.source: e for e in check_addresses(sorted(self.raw.values(), key=_order), config)}
+        self.by_url = {}
+        for entry in self.raw.values():
+            if _has_address(entry):
+                self.by_url.setdefault(entry.url, set()).add(entry.source)
         self.files = {f.path: f for f in result.files}
-        renderer = Renderer(result.site, banner=self.banner, env=self.env)
-        self.pages = {path: self.files[_file_of(path)] for path in renderer.page_jobs() if _file_of(path) in self.files}
+        self.search_files = [f for f in result.files if f.path.startswith("pagefind/")]
+        renderer = Renderer(result.site, banner=self.banner, env=self.env, pieces=self.pieces)
+        self.pages = {path: self.files[_file_of(path)] for path in renderer.page_jobs(select=lambda path: False) if _file_of(path) in self.files}
+        self.parts = site_file_parts(result.site, renderer, list(self.pages.values()))  # as the build made them
+        # The preview keeps all this for as long as it runs: the garbage collector need not go
+        # through it again and again (at 10,000 entries a full collection takes about 0.3 s).
+        gc.collect()
+        gc.freeze()
         return result
 
     def update(self, changed: set[str]) -> BuildResult:
         config = self.loaded.config
-        result = BuildResult(site=self.site, files=list(self.files.values()))
         if not changed:
-            return result
+            return BuildResult(site=self.site, problems=self._problems(), files=list(self.files.values()))
         sources = {Path(path).relative_to(config.root).as_posix(): Path(path) for path in changed}
         before = {s: self.raw.get(s) for s in sources}
-        for source, path in sources.items():
-            if path.exists():
-                self.raw[source] = read_entry(path, config)
+        after = {s: read_entry(path, config) if path.exists() else None for s, path in sources.items()}
+        if any(e is not None and (e.is_page or e.type is None) for e in [*before.values(), *after.values()]):
+            return self.full()  # a static page shows in every page's footer: build it all
+        # The address checks, for the entries read again and those sharing an address with them.
+        addresses = set()
+        for source in sources:
+            old, new = before[source], after[source]
+            if old is not None and _has_address(old):
+                self.by_url.get(old.url, set()).discard(source)
+                addresses.add(old.url)
+            if new is not None:
+                self.raw[source] = new
+                if _has_address(new):
+                    self.by_url.setdefault(new.url, set()).add(source)
+                    addresses.add(new.url)
             else:
                 self.raw.pop(source, None)
-        touched = [e for e in [*before.values(), *(self.raw.get(s) for s in sources)] if e is not None]
-        if any(e.is_page or e.type is None for e in touched):
-            return self.full()  # a static page shows in every page's footer: build it all
-        entries = check_addresses(sorted(self.raw.values(), key=lambda e: e.source), config)
-        old_site = self.site
-        placed, moved = [], set()
-        for entry in entries:
-            previous = self.checked.get(entry.source)
-            if previous is entry and entry.source in self.placed:
-                placed.append(self.placed[entry.source])
-            else:
-                placed.append(place_entries(config, [entry], self.day, self.cache)[0])
+        again = {s for url in addresses for s in self.by_url.get(url, ())} | {s for s in sources if s in self.raw}
+        for url in addresses:
+            if not self.by_url.get(url):
+                self.by_url.pop(url, None)
+        moved = {s for s in sources if s not in self.raw and s in self.checked}
+        for entry in check_addresses(sorted((self.raw[s] for s in again), key=_order), config):
+            if self.checked.get(entry.source) is not entry:
+                self.checked[entry.source] = entry
                 moved.add(entry.source)
-        moved |= set(self.checked) - {e.source for e in entries}
-        site = Site(config, self.day, tuple(placed))
-        renderer = Renderer(site, banner=self.banner, env=self.env)
-        jobs = renderer.page_jobs()
-        old_by_source = {source: self.placed.get(source) for source in moved}
-        new_by_source = {p.entry.source: p for p in placed if p.entry.source in moved}
-        if all(s in new_by_source and _outline(old_by_source[s]) == _outline(new_by_source[s]) for s in moved):
-            # Only bodies changed: nothing but the entries' own pages shows them.
-            own = {new_by_source[s].entry.url for s in moved}
-            pages = {path: (jobs[path]() if path in own or path not in self.pages else self.pages[path]) for path in jobs}
-            files = dict(self.files)
-            files.update({_file_of(path): pages[path] for path in own if path in pages})
-            self._write(files)
-            return self._keep(site, pages, entries, placed, list(files.values()))
-        affected = {"/", "/themes/"}
+        for source in moved - self.raw.keys():
+            del self.checked[source]
+        # Place again only the entries that differ.
+        old_placed = {s: self.placed.get(s) for s in moved}
+        new_placed = {s: place_entries(config, [self.checked[s]], self.day, self.cache)[0] for s in moved if s in self.checked}
+        added = new_placed.keys() - self.placed.keys()
         for source in moved:
-            for the_site in (old_site, site):
-                found = next((p for p in the_site.placed if p.entry.source == source), None)
-                if found is None:
-                    continue
-                affected |= {found.entry.url, f"/{found.entry.type}/"}
-                affected |= {the_site.theme_url(name) for name in found.entry.themes}
-                affected |= {other.entry.url for other in the_site.related(found)}
-        pages = {path: (jobs[path]() if path in affected or path not in self.pages else self.pages[path]) for path in jobs}
-        search_files = [f for f in self.files.values() if f.path.startswith("pagefind/")]
-        files = [*pages.values(), *site_files(site, renderer, list(pages.values())), *search_files]
-        self._write({f.path: f for f in files})
-        return self._keep(site, pages, entries, placed, files)
+            had = self.problems.pop(source, ())
+            if source in new_placed:
+                self.placed[source] = new_placed[source]
+                if new_placed[source].entry.problems:
+                    self.problems[source] = new_placed[source].entry.problems
+            else:
+                del self.placed[source]
+            if self.problems.get(source, ()) != had:
+                self.problem_list = None
+        if added:
+            self.placed = dict(sorted(self.placed.items(), key=lambda item: _order(item[0])))
+        if not added and all(old_placed[s] is not None and s in new_placed and _outline(old_placed[s]) == _outline(new_placed[s])
+                             for s in moved):
+            return self._bodies(old_placed, new_placed)
+        return self._outlines(old_placed, new_placed)
 
-    def _keep(self, site, pages, entries, placed, files) -> BuildResult:
+    def _bodies(self, old_placed: dict[str, Placed], new_placed: dict[str, Placed]) -> BuildResult:
+        """Only bodies changed: nothing but the entries' own pages shows them."""
+        site = self.site.updated(tuple(self.placed.values()), list(old_placed.values()), list(new_placed.values()))
+        renderer = Renderer(site, banner=self.banner, env=self.env, pieces=self.pieces)
+        own = {p.entry.url for p in new_placed.values()}
+        made = {path: job() for path, job in renderer.page_jobs(select=own.__contains__).items() if job is not None}
+        self.site = site
+        self.pages.update(made)
+        self._write({_file_of(path): page for path, page in made.items()})
+        return BuildResult(site=site, problems=self._problems(), files=list(self.files.values()))
+
+    def _outlines(self, old_placed: dict[str, Placed | None], new_placed: dict[str, Placed]) -> BuildResult:
+        """What other pages show of an entry changed (or entries came or went): render the pages
+        that show them, and make the site-wide files again."""
+        old_site = self.site
+        site = old_site.updated(tuple(self.placed.values()), [p for p in old_placed.values() if p is not None],
+                                list(new_placed.values()))
+        renderer = Renderer(site, banner=self.banner, env=self.env, pieces=self.pieces)
+        affected = {"/", "/themes/", "/search/"}  # these list or count live entries
+        for the_site, placed in [(old_site, p) for p in old_placed.values()] + [(site, p) for p in new_placed.values()]:
+            if placed is None:
+                continue
+            affected |= {placed.entry.url, f"/{placed.entry.type}/"}
+            affected |= {the_site.theme_url(name) for name in placed.entry.themes}
+            affected |= {other.entry.url for other in the_site.related(placed)}
+        old_pages = self.pages
+        jobs = renderer.page_jobs(select=lambda path: path in affected or path not in old_pages)
+        pages = {path: old_pages[path] if job is None else job() for path, job in jobs.items()}
+        # The site-wide files an edit leaves as they were are not made again (see SHARES).
+        pairs = [(old_placed[s], new_placed.get(s)) for s in old_placed]
+        kept = {name: self.parts[name] for name in FROM_SETTINGS if name in self.parts}
+        for name, share in SHARES.items():
+            if name in self.parts and all((o and share(old_site, o)) == (n and share(site, n)) for o, n in pairs):
+                kept[name] = self.parts[name]
+        if pages.keys() != old_pages.keys():
+            kept.pop("sitemap", None)
+        self.parts = site_file_parts(site, renderer, list(pages.values()), kept)
+        files = [*pages.values(), *(f for part in self.parts.values() for f in part), *self.search_files]
         self.site, self.pages = site, pages
-        self.checked = {e.source: e for e in entries}
-        self.placed = {p.entry.source: p for p in placed}
-        problems = [p for item in placed for p in item.entry.problems]
-        return BuildResult(site=site, problems=list(self.loaded.problems) + problems, files=files)
+        self._write({f.path: f for f in files}, whole=True)
+        if len(self.pieces) > 2 * self.pruned_at + 1000:
+            self.pieces.keep_only(site.placed)
+            self.pruned_at = len(self.pieces)
+        return BuildResult(site=site, problems=self._problems(), files=files)
 
-    def _write(self, files: dict[str, OutputFile]) -> None:
-        """Write the files whose content changed and remove the ones no longer made (in place: a preview)."""
+    def _problems(self) -> list:
+        """The settings' problems and the entries', in the order of the entries."""
+        if self.problem_list is None:
+            self.problem_list = [p for source in self.placed if source in self.problems for p in self.problems[source]]
+        return list(self.loaded.problems) + self.problem_list
+
+    def _write(self, files: dict[str, OutputFile], whole: bool = False) -> None:
+        """Write the files whose content changed (in place: a preview). `whole`: `files` is every
+        file of the site now, and the ones no longer made are removed; else they are only those
+        made again."""
         for path, item in files.items():
             old = self.files.get(path)
-            if old is not None and old.data == item.data and old.source == item.source:
+            if old is item or old is not None and old.data == item.data and old.source == item.source:
                 continue
             target = self.output / path
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -210,9 +327,12 @@ class LivePreview:
                 target.write_bytes(item.data)
             else:
                 shutil.copyfile(item.source, target)
-        for path in self.files.keys() - files.keys():
-            (self.output / path).unlink(missing_ok=True)
-        self.files = files
+        if whole:
+            for path in self.files.keys() - files.keys():
+                (self.output / path).unlink(missing_ok=True)
+            self.files = files
+        else:
+            self.files.update(files)
 
 
 def _outline(placed: Placed | None) -> tuple | None:
@@ -223,6 +343,22 @@ def _outline(placed: Placed | None) -> tuple | None:
     return (placed.state, placed.is_draft_preview, e.url, e.type, e.title, e.summary, e.subject, e.published,
             e.expires, e.hidden_from, e.themes, e.related, e.on_expiry, e.national_library, e.documents,
             tuple((d.url, d.info.sha256) for d in placed.downloads))
+
+
+def _is_entry_file(path: str, content: str) -> bool:
+    """Whether read_entries reads the file at `path` (below the folder `content`): a Markdown file
+    no part of whose path below content/ starts with "." or "_"."""
+    return path.lower().endswith(".md") and not any(part.startswith((".", "_")) for part in path[len(content) + 1:].split(os.sep))
+
+
+def _has_address(entry: Entry) -> bool:
+    """Whether check_addresses counts the entry as taking its address."""
+    return entry.type is not None and not entry.draft
+
+
+def _order(item: Entry | str) -> PurePath:
+    """The order a whole build reads entries in: by path."""
+    return PurePath(item.source if isinstance(item, Entry) else item)
 
 
 def _file_of(path: str) -> str:

@@ -25,10 +25,13 @@ of its domain.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 from urllib.parse import quote
 
 from sitegen.render import OutputFile, Renderer
-from sitegen.site import Site
+from sitegen.pieces import Pieces, pieces_of
+from sitegen.site import Placed, Site
 from sitegen.visibility import State, start_of_day
 
 GONE_PAGE = "/410.html"
@@ -56,17 +59,22 @@ def _path(path: str) -> str:
 
 
 def header_rules(site: Site) -> list[HeaderRule]:
-    rules = []
-    for placed in site.live_reviews:
-        hidden = placed.entry.hidden_from
-        if hidden is None:  # shown for good: nothing to announce
-            continue
-        value = f"unavailable_after: {start_of_day(hidden, site.config.timezone).isoformat()}"
-        paths = page_paths(placed.entry.url) + [download.url for download in placed.downloads]
-        rules += [HeaderRule(path, "X-Robots-Tag", value) for path in paths]
-    for placed in site.notices:
-        rules += [HeaderRule(path, "X-Robots-Tag", "noindex") for path in page_paths(placed.entry.url)]
+    rules = [rule for placed in site.live_reviews for rule in _live_rules(site, placed)]
+    rules += [rule for placed in site.notices for rule in _notice_rules(placed)]
     return sorted(rules, key=lambda rule: rule.path)
+
+
+def _live_rules(site: Site, placed: Placed) -> list[HeaderRule]:
+    hidden = placed.entry.hidden_from
+    if hidden is None:  # shown for good: nothing to announce
+        return []
+    value = f"unavailable_after: {start_of_day(hidden, site.config.timezone).isoformat()}"
+    paths = page_paths(placed.entry.url) + [download.url for download in placed.downloads]
+    return [HeaderRule(path, "X-Robots-Tag", value) for path in paths]
+
+
+def _notice_rules(placed: Placed) -> list[HeaderRule]:
+    return [HeaderRule(path, "X-Robots-Tag", "noindex") for path in page_paths(placed.entry.url)]
 
 
 def gone_paths(site: Site) -> list[str]:
@@ -74,22 +82,60 @@ def gone_paths(site: Site) -> list[str]:
     noticed = {placed.entry.url for placed in site.notices}
     paths: set[str] = set()
     for placed in site.in_state(State.EXPIRED):
-        entry = placed.entry
-        paths.update(entry.document_url(ref) for ref in entry.documents)
-        if entry.url not in noticed:
-            paths.update(page_paths(entry.url))
+        paths.update(_gone_of(placed, placed.entry.url in noticed))
     return sorted(paths)
 
 
-def headers(site: Site) -> OutputFile:
-    text = HEADER_NOTE + "".join(f"{_path(rule.path)}\n  {rule.name}: {rule.value}\n" for rule in header_rules(site))
-    return OutputFile("_headers", text.encode("utf-8"))
+def _gone_of(placed: Placed, has_notice: bool) -> list[str]:
+    entry = placed.entry
+    paths = [entry.document_url(ref) for ref in entry.documents]
+    return paths if has_notice else paths + page_paths(entry.url)
 
 
-def redirects(site: Site) -> OutputFile:
-    # 410! : a forced rule, so the old address is gone even if a file were ever left there.
-    text = REDIRECT_NOTE + "".join(f"{_path(path)}  {GONE_PAGE}  410!\n" for path in gone_paths(site))
-    return OutputFile("_redirects", text.encode("utf-8"))
+def _header_lines(rules: list[HeaderRule]) -> list[tuple[str, str]]:
+    return [(rule.path, f"{_path(rule.path)}\n  {rule.name}: {rule.value}\n") for rule in rules]
+
+
+def headers_share(site: Site, placed: Placed) -> list[tuple[str, str]]:
+    """All of an entry that `headers` uses (see `sitegen.build.SHARES`): its lines. The file is
+    the same whatever the order of the entries: two lines for the same address are the same line
+    (entries at the same address are withheld, but for notices, whose lines are all alike)."""
+    if site.is_live_review(placed):
+        return _header_lines(_live_rules(site, placed))
+    return _header_lines(_notice_rules(placed)) if site.is_notice(placed) else []
+
+
+def redirects_share(site: Site, placed: Placed) -> tuple | None:
+    """All of an entry that `redirects` uses (see `sitegen.build.SHARES`): whether it has a notice
+    (other expired entries at its address then keep their page's address), its address and its
+    documents' while it is expired."""
+    if placed.state is not State.EXPIRED:
+        return None
+    entry = placed.entry
+    return site.is_notice(placed), entry.url, tuple(entry.document_url(ref) for ref in entry.documents)
+
+
+def headers(site: Site, pieces: Pieces | None = None) -> OutputFile:
+    """`_headers`; `pieces` (the preview's) keeps each entry's lines between updates."""
+    live = partial(_live_rules, site)
+    made = pieces_of(pieces, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
+    made += pieces_of(pieces, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
+    lines = [line for lines in made for line in lines]
+    lines.sort(key=itemgetter(0))  # as header_rules sorts them (stable)
+    return OutputFile("_headers", (HEADER_NOTE + "".join(map(itemgetter(1), lines))).encode("utf-8"))
+
+
+def redirects(site: Site, pieces: Pieces | None = None) -> OutputFile:
+    """`_redirects`; `pieces` (the preview's) keeps each entry's lines between updates."""
+    noticed = {placed.entry.url for placed in site.notices}
+    expired = site.in_state(State.EXPIRED)
+    lines: dict[str, str] = {}
+    for has_notice in (True, False):
+        # 410! : a forced rule, so the old address is gone even if a file were ever left there.
+        for made in pieces_of(pieces, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
+                              lambda p: [(path, f"{_path(path)}  {GONE_PAGE}  410!\n") for path in _gone_of(p, has_notice)]):
+            lines.update(made)
+    return OutputFile("_redirects", (REDIRECT_NOTE + "".join(lines[path] for path in sorted(lines))).encode("utf-8"))
 
 
 def gone_page(renderer: Renderer) -> OutputFile:

@@ -13,13 +13,14 @@ import os
 import shutil
 import stat
 import tempfile
-import xml.etree.ElementTree as ET
 from datetime import date
+from functools import lru_cache, partial
 from pathlib import Path
 
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
-from sitegen.site import Site
+from sitegen.pieces import Pieces, pieces_of
+from sitegen.site import Placed, Site
 from sitegen.visibility import start_of_day
 
 MARKER = ".sitegen-output"
@@ -32,21 +33,28 @@ class OutputRefused(Exception):
     """The output folder holds something sitegen did not write."""
 
 
-def downloads(site: Site) -> list[OutputFile]:
+def downloads(site: Site, pieces: Pieces | None = None) -> list[OutputFile]:
     """The documents of live entries, and only those: PDFs as their cleaned copies."""
+    live = [placed for placed in site.placed if placed.state.value == "live" and placed.downloads]
+    return [file for files in pieces_of(pieces, "downloads", live, _downloads_of) for file in files]
+
+
+def downloads_share(site: Site, placed: Placed) -> tuple[OutputFile, ...]:
+    """All of an entry that `downloads` uses (see `sitegen.build.SHARES`)."""
+    return _downloads_of(placed) if placed.state.value == "live" else ()
+
+
+def _downloads_of(placed: Placed) -> tuple[OutputFile, ...]:
     files = []
-    for placed in site.placed:
-        if placed.state.value != "live":
-            continue
-        for download in placed.downloads:
-            content = download.content
-            if isinstance(content, bytes):
-                files.append(OutputFile(download.url.lstrip("/"), data=content))
-            elif content is not None:
-                # a PDF's published copy is the cache's file (written once, never changed):
-                # linked, not copied; any other document is the site's own file, copied
-                files.append(OutputFile(download.url.lstrip("/"), source=content, link=content != download.ref.path))
-    return files
+    for download in placed.downloads:
+        content = download.content
+        if isinstance(content, bytes):
+            files.append(OutputFile(download.url.lstrip("/"), data=content))
+        elif content is not None:
+            # a PDF's published copy is the cache's file (written once, never changed):
+            # linked, not copied; any other document is the site's own file, copied
+            files.append(OutputFile(download.url.lstrip("/"), source=content, link=content != download.ref.path))
+    return tuple(files)
 
 
 def assets(site: Site) -> list[OutputFile]:
@@ -71,61 +79,130 @@ def accent_stylesheet(colour: str) -> OutputFile:
     return OutputFile("assets/accent.css", text.encode("utf-8"))
 
 
+@lru_cache(maxsize=4096)
 def _timestamp(day: date, zone: str) -> str:
     return start_of_day(day, zone).isoformat()
 
 
-def feed(site: Site) -> OutputFile:
+# The feed and the sitemap are written as ElementTree writes them (indented, UTF-8, its
+# escaping), but as text: made entry by entry, so that the preview keeps each entry's part.
+
+def _text(text: str) -> str:
+    """Element text, escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _attribute(text: str) -> str:
+    """An attribute's value, escaped as ElementTree escapes it."""
+    text = _text(text)
+    if '"' in text:
+        text = text.replace('"', "&quot;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    if "\n" in text:
+        text = text.replace("\n", "&#10;")
+    if "\t" in text:
+        text = text.replace("\t", "&#09;")
+    return text
+
+
+def _element(indent: str, tag: str, text: str | None = None, **attributes: str) -> str:
+    """One element with no children on a line of its own, as ElementTree.indent lays it out."""
+    attrs = "".join(f' {name}="{_attribute(value)}"' for name, value in attributes.items())
+    if not text:
+        return f"{indent}<{tag}{attrs} />\n"
+    return f"{indent}<{tag}{attrs}>{_text(text)}</{tag}>\n"
+
+
+XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
+def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
     """An Atom feed of live reviews and briefings, newest first."""
-    ET.register_namespace("", ATOM)
     config = site.config
-    root = ET.Element(f"{{{ATOM}}}feed")
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", config.language)
-    ET.SubElement(root, f"{{{ATOM}}}title").text = f"{config.name}: Learning from Practice"
-    ET.SubElement(root, f"{{{ATOM}}}id").text = config.url("/")
-    ET.SubElement(root, f"{{{ATOM}}}link", href=config.url("/"))
-    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=config.url("/feed.xml"))
-    author = ET.SubElement(root, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = config.name
     live = site.live_reviews
     newest = max((p.entry.published for p in live), default=site.as_of)
-    ET.SubElement(root, f"{{{ATOM}}}updated").text = _timestamp(newest, config.timezone)
-    for placed in live:
-        entry = placed.entry
-        item = ET.SubElement(root, f"{{{ATOM}}}entry")
-        ET.SubElement(item, f"{{{ATOM}}}title").text = entry.title
-        ET.SubElement(item, f"{{{ATOM}}}id").text = config.url(entry.url)
-        ET.SubElement(item, f"{{{ATOM}}}link", href=config.url(entry.url))
-        stamp = _timestamp(entry.published, config.timezone)
-        ET.SubElement(item, f"{{{ATOM}}}published").text = stamp
-        ET.SubElement(item, f"{{{ATOM}}}updated").text = stamp
-        rtype = site.type_of(entry)
-        if rtype:
-            ET.SubElement(item, f"{{{ATOM}}}category", term=rtype.key, label=rtype.singular)
-        if entry.summary:
-            ET.SubElement(item, f"{{{ATOM}}}summary").text = entry.summary
-    ET.indent(root)
-    return OutputFile("feed.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    parts = [
+        XML_DECLARATION,
+        f'<feed xmlns="{ATOM}" xml:lang="{_attribute(config.language)}">\n',
+        _element("  ", "title", f"{config.name}: Learning from Practice"),
+        _element("  ", "id", config.url("/")),
+        _element("  ", "link", href=config.url("/")),
+        _element("  ", "link", rel="self", href=config.url("/feed.xml")),
+        "  <author>\n", _element("    ", "name", config.name), "  </author>\n",
+        _element("  ", "updated", _timestamp(newest, config.timezone)),
+    ]
+    parts += pieces_of(pieces, "feed", live, partial(_feed_entry, site))
+    parts.append("</feed>")
+    return OutputFile("feed.xml", "".join(parts).encode("utf-8", "xmlcharrefreplace") + b"\n")
 
 
-def sitemap(site: Site, page_paths: list[str]) -> OutputFile:
+def feed_share(site: Site, placed: Placed) -> tuple | None:
+    """All of an entry that `feed` uses, its place in the feed too (see `sitegen.build.SHARES`)."""
+    if not site.is_live_review(placed):
+        return None
+    entry = placed.entry
+    return entry.title, entry.url, entry.published, entry.type, entry.summary, entry.source
+
+
+def _feed_entry(site: Site, placed: Placed) -> str:
+    """One entry of the feed: made from the entry and the settings only."""
+    config = site.config
+    entry = placed.entry
+    stamp = _timestamp(entry.published, config.timezone)
+    parts = ["  <entry>\n",
+             _element("    ", "title", entry.title),
+             _element("    ", "id", config.url(entry.url)),
+             _element("    ", "link", href=config.url(entry.url)),
+             _element("    ", "published", stamp),
+             _element("    ", "updated", stamp)]
+    rtype = site.type_of(entry)
+    if rtype:
+        parts.append(_element("    ", "category", term=rtype.key, label=rtype.singular))
+    if entry.summary:
+        parts.append(_element("    ", "summary", entry.summary))
+    parts.append("  </entry>\n")
+    return "".join(parts)
+
+
+def sitemap_share(site: Site, placed: Placed) -> tuple | None:
+    """All of an entry that `sitemap` uses besides the pages' addresses (see `sitegen.build.SHARES`):
+    the day of a live review, and the address of a notice (left out)."""
+    if site.is_live_review(placed):
+        return "live", placed.entry.url, placed.entry.published
+    return ("notice", placed.entry.url) if site.is_notice(placed) else None
+
+
+def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> OutputFile:
     """Every public page except notices of expired entries and the 404 page."""
-    ET.register_namespace("", SITEMAP)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
     published = {p.entry.url: p.entry.published for p in site.live_reviews}
-    for path in sorted(page_paths):
-        item = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(item, f"{{{SITEMAP}}}loc").text = site.config.url(path)
-        if published.get(path):
-            ET.SubElement(item, f"{{{SITEMAP}}}lastmod").text = published[path].isoformat()
-    ET.indent(root)
-    return OutputFile("sitemap.xml", ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+    if not page_paths:
+        text = f'{XML_DECLARATION}<urlset xmlns="{SITEMAP}" />'
+    else:
+        url = site.config.url
+
+        def line(path: str, day: date | None) -> str:
+            lastmod = f"    <lastmod>{day.isoformat()}</lastmod>\n" if day else ""
+            return f"  <url>\n{_element('    ', 'loc', url(path))}{lastmod}  </url>\n"
+
+        if pieces is None:
+            lines = [line(path, published.get(path)) for path in sorted(page_paths)]
+        else:
+            lines = [pieces.by_value(("sitemap", path, published.get(path)), line) for path in sorted(page_paths)]
+        text = "".join([XML_DECLARATION, f'<urlset xmlns="{SITEMAP}">\n', *lines, "</urlset>"])
+    return OutputFile("sitemap.xml", text.encode("utf-8", "xmlcharrefreplace") + b"\n")
 
 
 def public_pages(site: Site, pages: list[OutputFile]) -> list[str]:
     """Site paths of the pages that belong in the sitemap: not notices, not the 404 page."""
     notices = {p.entry.url for p in site.notices}
-    paths = [page_path(f.path) for f in pages if f.path.endswith("index.html")]
+    paths = ["/" + f.path[: -len("index.html")] for f in pages if f.path.endswith("index.html")]  # as page_path does
     return [path for path in paths if path not in notices]
 
 

@@ -7,14 +7,16 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from functools import partial
-from typing import Callable
+from functools import lru_cache, partial
+from typing import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from sitegen.markup import split_sections, to_html
+from sitegen.pieces import Pieces
 from sitegen.site import Placed, Site
 from sitegen.visibility import State
 
@@ -93,6 +95,17 @@ def make_environment(site_root: Path) -> jinja2.Environment:
     return env
 
 
+def _is_default_card(macro) -> bool:
+    """Whether `macro` is the `card` macro of sitegen's default theme (not one of the site's own)."""
+    code = getattr(getattr(macro, "_func", None), "__code__", None)
+    return getattr(macro, "name", None) == "card" and code is not None and code.co_filename == _default_card_file()
+
+
+@lru_cache(maxsize=1)
+def _default_card_file() -> str:
+    return os.path.normpath(default_theme_dir() / "templates" / DEFAULT_CARD)
+
+
 def theme_assets(site_root: Path) -> dict[str, Path]:
     """Asset files by their path under assets/, the site's own winning."""
     found: dict[str, Path] = {}
@@ -110,16 +123,32 @@ def theme_assets(site_root: Path) -> dict[str, Path]:
     return found
 
 
+DEFAULT_CARD = "partials/entry_card.html"
+
+
 class Renderer:
-    def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None):
+    def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None,
+                 pieces: Pieces | None = None):
         self.site = site
         self.env = env or make_environment(site.config.root)  # a preview reuses its compiled templates
         self.prefix = site.config.prefix
         self.banner = banner
+        self.pieces = pieces  # a preview's: cards kept from one update to the next
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
-            State=State, banner=banner, logo_url=self.logo_url(),
+            State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
         )
+
+    def cards(self, card, items, *args) -> list[Markup]:
+        """`card(item, *args)` for each item: how the theme lists entries.
+
+        A preview keeps the cards that sitegen's own card macro made, each by the entry it was
+        made from (a `Placed`, which an edit replaces): that macro shows only the entry and the
+        site's settings. A card macro of the site's own theme is always called.
+        """
+        if self.pieces is None or not _is_default_card(card):
+            return [card(item, *args) for item in items]
+        return self.pieces.get_all(("card", *args), items, lambda item: card(item, *args))
 
     def url(self, path: str) -> str:
         return self.prefix + path
@@ -158,29 +187,58 @@ class Renderer:
             "library": self.site.library_for(entry),
         }
 
-    def page_jobs(self) -> dict[str, Callable[[], OutputFile]]:
-        """Every page of the site by its address, each rendered only when called."""
-        site = self.site
-        jobs: dict[str, Callable[[], OutputFile]] = {}
-        home_html = jinja2.filters.Markup(to_html(site.home.entry.body)) if site.home else ""
-        jobs["/"] = lambda: self.page("home.html", "/", home=site.home, home_html=home_html)
-        for rtype in site.types:
-            jobs[f"/{rtype.key}/"] = partial(self._listing, rtype)
-        for placed in site.live_reviews:
-            jobs[placed.entry.url] = partial(lambda p: self.page("entry.html", p.entry.url, **self.entry_context(p)), placed)
-        for placed in site.pages:
-            jobs[placed.entry.url] = partial(lambda p: self.page("page.html", p.entry.url, **self.entry_context(p)), placed)
-        for placed in site.notices:
-            jobs[placed.entry.url] = partial(
-                lambda p: self.page("notice.html", p.entry.url, placed=p, entry=p.entry,
-                                    rtype=site.type_of(p.entry), library=site.library_for(p.entry)), placed)
-        jobs["/themes/"] = lambda: self.page("themes.html", "/themes/", themes=site.themes)
-        for theme in site.themes:
-            jobs[theme.url] = partial(lambda t: self.page("theme.html", t.url, theme=t), theme)
-        jobs["/accessibility/"] = lambda: self.page("accessibility.html", "/accessibility/")
-        jobs["/search/"] = lambda: self.page("search.html", "/search/")
-        jobs["/404.html"] = lambda: self.page("404.html", "/404.html")
+    def page_jobs(self, select: Callable[[str], bool] | None = None) -> dict[str, Callable[[], OutputFile] | None]:
+        """Every page of the site by its address, each rendered only when called. With `select`,
+        only the pages at the addresses it is true for get a job, the others None (a preview renders
+        only the pages an edit touches, but needs to know every address)."""
+        jobs: dict[str, Callable[[], OutputFile] | None] = {}
+        for path, make, what in self._pages():  # a later page at the same address wins (keeping the first one's place)
+            jobs[path] = partial(make, what) if select is None or select(path) else None
         return jobs
+
+    def _pages(self) -> Iterator[tuple[str, Callable[[object], OutputFile], object]]:
+        """(address, what makes the page, what it is made from) of every page, in order."""
+        site = self.site
+        yield "/", self._home, None
+        for rtype in site.types:
+            yield f"/{rtype.key}/", self._listing, rtype
+        for placed in site.live_reviews:
+            yield placed.entry.url, self._entry_page, placed
+        for placed in site.pages:
+            yield placed.entry.url, self._static_page, placed
+        for placed in site.notices:
+            yield placed.entry.url, self._notice_page, placed
+        yield "/themes/", self._themes_page, None
+        for theme in site.themes:
+            yield theme.url, self._theme_page, theme
+        for path, template in (("/accessibility/", "accessibility.html"), ("/search/", "search.html"), ("/404.html", "404.html")):
+            yield path, self._plain_page, (template, path)
+
+    def _home(self, _=None) -> OutputFile:
+        home = self.site.home
+        home_html = jinja2.filters.Markup(to_html(home.entry.body)) if home else ""
+        return self.page("home.html", "/", home=home, home_html=home_html)
+
+    def _themes_page(self, _=None) -> OutputFile:
+        return self.page("themes.html", "/themes/", themes=self.site.themes)
+
+    def _plain_page(self, which: tuple[str, str]) -> OutputFile:
+        template, path = which
+        return self.page(template, path)
+
+    def _entry_page(self, placed: Placed) -> OutputFile:
+        return self.page("entry.html", placed.entry.url, **self.entry_context(placed))
+
+    def _static_page(self, placed: Placed) -> OutputFile:
+        return self.page("page.html", placed.entry.url, **self.entry_context(placed))
+
+    def _notice_page(self, placed: Placed) -> OutputFile:
+        entry = placed.entry
+        return self.page("notice.html", entry.url, placed=placed, entry=entry,
+                         rtype=self.site.type_of(entry), library=self.site.library_for(entry))
+
+    def _theme_page(self, theme) -> OutputFile:
+        return self.page("theme.html", theme.url, theme=theme)
 
     def _listing(self, rtype) -> OutputFile:
         entries = self.site.live_of_type(rtype.key)

@@ -2,9 +2,11 @@
 
 The site is built into a temporary folder (never build/, so a preview can
 never be deployed by mistake), served on 127.0.0.1 with livereload, and built
-again whenever content/, reports/, sitegen.yaml or themes/ change. Every page
-carries a banner saying it is a preview. The temporary folder is removed when
-the preview stops (Ctrl+C, or a termination signal).
+again whenever content/, reports/, sitegen.yaml or themes/ change (told by
+inotify on Linux, see `sitegen.watch`; an edit of entries rebuilds only what
+shows them, see `sitegen.incremental`). Every page carries a banner saying it
+is a preview. The temporary folder is removed when the preview stops (Ctrl+C,
+or a termination signal).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import logging
 import shutil
 import signal
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -21,11 +23,13 @@ from urllib.parse import urlparse
 
 from sitegen.build import BuildResult
 from sitegen.incremental import LivePreview
+from sitegen.watch import NotifyWatcher
 from sitegen.config import CONFIG_FILE, load_config
 from sitegen.problems import Problem
 from sitegen.render import uk_date
 
 HOST = "127.0.0.1"
+WHOLE_SETTLE = 0.1  # seconds: how long a change to reports, the theme or the settings waits for more
 
 
 def banner(day: date, drafts: bool) -> str:
@@ -43,12 +47,13 @@ class Preview:
     echo: Callable[[str], None]
     built: bool = False
     live: LivePreview | None = None
+    shown: dict[int, Problem] = field(default_factory=dict)  # the problems last reported, by id (kept, so no id is reused)
 
-    def rebuild(self, *_ignored, content_only: bool = False) -> BuildResult:
+    def rebuild(self, *_ignored, content_only: bool = False, changed: list[str] | None = None) -> BuildResult:
         if self.live is None:
             self.live = LivePreview(self.site_dir, self.day, self.output, banner(self.day, self.drafts), self.drafts)
-        result = self.live.rebuild(content_only=content_only)
-        self.report(result.problems)
+        result = self.live.rebuild(content_only=content_only, changed=changed)
+        self._report(result)
         if result.failed:
             self.echo("The preview was not updated: fix the problem above and save again.")
         elif self.built:
@@ -56,17 +61,39 @@ class Preview:
         self.built = self.built or not result.failed
         return result
 
-    def watched(self) -> list[tuple[str, Callable[[], BuildResult]]]:
-        """What to watch, and what to do on a change there: content alone can often be rebuilt in part."""
-        root = self.site_dir.absolute()
-        return [(str(root / "content" / "**" / "*"), lambda: self.rebuild(content_only=True)),
-                *((str(root / name), self.rebuild) for name in (CONFIG_FILE, "reports/**/*", "themes/**/*"))]
+    def _report(self, result: BuildResult) -> None:
+        """Report the problems not reported last time: after an edit, those of the entries read
+        again (and any others it brought), rather than every warning of the site on every save.
+        When the preview was not updated, all of them."""
+        shown = self.shown
+        self.report(result.problems if result.failed else [p for p in result.problems if shown.get(id(p)) is not p])
+        self.shown = {id(p): p for p in result.problems}
+
+    def catch_up(self) -> None:
+        """Look for changes made while the first build ran, before the watchers started."""
+        result = self.live.rebuild() if self.live is not None else None
+        if result is not None:
+            self._report(result)
+            if result.failed:
+                self.echo("The preview was not updated: fix the problem above and save again.")
+
+    def watcher(self) -> NotifyWatcher:
+        """What to watch, and what to do on a change there: content alone can often be rebuilt in part,
+        and inotify (on Linux) says which files changed."""
+        watcher = NotifyWatcher(self.site_dir, catch_up=self.catch_up)
+        watcher.watch_folder("content", lambda paths: self.rebuild(content_only=True, changed=paths),
+                             wanted=lambda path: path.lower().endswith(".md"))
+        for name in ("reports", "themes"):  # a whole build: wait a little longer for the rest of a copy
+            watcher.watch_folder(name, lambda paths: self.rebuild(), settle=WHOLE_SETTLE)
+        watcher.watch_file(CONFIG_FILE, self.rebuild, settle=WHOLE_SETTLE)
+        return watcher
 
 
 def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callable[[list[Problem]], None],
           echo: Callable[[str], None]) -> int:
     """Serve the preview until stopped; returns the exit status."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
 
     folder = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
     previous = signal.signal(signal.SIGTERM, _stop)
@@ -82,9 +109,11 @@ def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callabl
         echo(f"Previewing the site as on {uk_date(day)} at {address}")
         echo(f"(built in {folder}; build/ is not touched). Press Ctrl+C to stop.")
         logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
-        server = Server()
-        for path, action in preview.watched():
-            server.watch(path, action)
+        # Every rebuild reloads the open pages: the watcher already waits for a save's events to
+        # settle, and livereload's default (no reload within 3 s of the last) would leave a page
+        # stale after a second save soon after the first.
+        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+        server = Server(watcher=preview.watcher())
         try:
             server.serve(port=port, host=HOST, root=str(root), open_url_delay=None, restart_delay=0)
         except OSError as exc:

@@ -7,10 +7,12 @@ what `Site` exposes can reach the output, so its accessors are where the
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Callable
 
 from sitegen.config import Library, ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
@@ -64,8 +66,17 @@ class Theme:
         return f"/themes/{self.slug}/"
 
 
+def _newest(p: Placed) -> tuple:
+    """Newest first, then by title and file."""
+    return -(p.entry.published.toordinal()), p.entry.title.lower(), p.entry.source
+
+
 def _newest_first(items):
-    return sorted(items, key=lambda p: (-(p.entry.published.toordinal()), p.entry.title.lower(), p.entry.source))
+    return sorted(items, key=_newest)
+
+
+def _is_live_review(p: Placed) -> bool:
+    return p.state is State.LIVE and not p.entry.is_page
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ class Site:
     @cached_property
     def live_reviews(self) -> list[Placed]:
         """Live reviews and briefings, newest first."""
-        return _newest_first(p for p in self.placed if p.state is State.LIVE and not p.entry.is_page)
+        return _newest_first(p for p in self.placed if _is_live_review(p))
 
     @cached_property
     def pages(self) -> list[Placed]:
@@ -97,11 +108,28 @@ class Site:
     @cached_property
     def notices(self) -> list[Placed]:
         """Expired entries that keep a short notice page at their old address."""
-        return [p for p in self.placed if p.state is State.EXPIRED
-                and (p.entry.on_expiry or self.config.on_expiry) == "notice"]
+        return [p for p in self.placed if self._is_notice(p)]
+
+    def is_live_review(self, p: Placed) -> bool:
+        """Whether an entry of this site is among its live reviews (without going through them)."""
+        return _is_live_review(p)
+
+    def is_notice(self, p: Placed) -> bool:
+        """Whether an entry of this site is among its notices."""
+        return self._is_notice(p)
+
+    def _is_notice(self, p: Placed) -> bool:
+        return p.state is State.EXPIRED and (p.entry.on_expiry or self.config.on_expiry) == "notice"
 
     def live_of_type(self, key: str) -> list[Placed]:
-        return [p for p in self.live_reviews if p.entry.type == key]
+        return list(self._live_by_type.get(key, ()))
+
+    @cached_property
+    def _live_by_type(self) -> dict[str, list[Placed]]:
+        index: dict[str, list[Placed]] = {}
+        for placed in self.live_reviews:
+            index.setdefault(placed.entry.type, []).append(placed)
+        return index
 
     @property
     def types(self) -> list[ReviewType]:
@@ -109,15 +137,23 @@ class Site:
 
     @cached_property
     def themes(self) -> list[Theme]:
-        """Themes of live entries only: a theme named only by an embargoed entry must not appear."""
+        """Themes of live entries only: a theme named only by an embargoed entry must not appear.
+        Each is named as the newest entry that has it spells it."""
+        themes = []
+        for slug in sorted(self._themed):
+            entries = self._themed[slug]
+            name = next(name for name in entries[0].entry.themes if slugify(name) == slug)
+            themes.append(Theme(name, slug, tuple(entries)))
+        return themes
+
+    @cached_property
+    def _themed(self) -> dict[str, list[Placed]]:
+        """Live entries by their themes' slugs, newest first (an entry once for each of its themes with that slug)."""
         groups: dict[str, list[Placed]] = {}
-        names: dict[str, str] = {}
         for placed in self.live_reviews:
             for name in placed.entry.themes:
-                slug = slugify(name)
-                groups.setdefault(slug, []).append(placed)
-                names.setdefault(slug, name)
-        return [Theme(names[s], s, tuple(groups[s])) for s in sorted(groups)]
+                groups.setdefault(slugify(name), []).append(placed)
+        return groups
 
     def theme_url(self, name: str) -> str:
         return f"/themes/{slugify(name)}/"
@@ -144,6 +180,54 @@ class Site:
         found += self._live_pointing_at.get(me.slug, [])
         unique = {id(p): p for p in found if p is not placed}
         return _newest_first(unique.values())
+
+    def updated(self, placed: tuple[Placed, ...], gone: list[Placed], came: list[Placed]) -> "Site":
+        """The site with `placed` as its entries: this site's, less the entries `gone` and with those
+        that `came` (for the preview, after an edit). The lists and groups worked out for this site
+        are carried over with just those entries taken out and put in, in their places; any not
+        worked out yet are worked out from scratch when first asked for. Each is the same as worked
+        out from scratch (tested)."""
+        site = Site(self.config, self.as_of, placed)
+        done = self.__dict__
+        out = {id(p) for p in gone}
+        live_out = [p for p in gone if _is_live_review(p)]
+        live_in = [p for p in came if _is_live_review(p)]
+
+        def changed(items: list[Placed], entering: list[Placed]) -> list[Placed]:
+            """`items` (newest first) without the entries gone, and with `entering` in their places."""
+            items = [p for p in items if id(p) not in out]
+            for p in entering:
+                bisect.insort(items, p, key=_newest)
+            return items
+
+        def regrouped(groups: dict[str, list[Placed]], keys_of: Callable[[Placed], list[str]]) -> dict[str, list[Placed]]:
+            """Groups (each newest first) of live entries by the keys `keys_of` gives, with the changes:
+            only the groups of keys an entry gone or come has are made again."""
+            groups = dict(groups)
+            for key in {k for p in live_out + live_in for k in keys_of(p)}:
+                entering = [p for p in live_in for k in keys_of(p) if k == key]  # an entry once for each time it has the key
+                group = changed(groups.get(key, []), entering)
+                if group:
+                    groups[key] = group
+                else:
+                    groups.pop(key, None)
+            return groups
+
+        if "live_reviews" in done:
+            site.__dict__["live_reviews"] = changed(done["live_reviews"], live_in) if live_out or live_in else done["live_reviews"]
+        if not any(p.entry.is_page for p in gone + came):  # static pages as they were
+            for name in ("pages", "home"):
+                if name in done:
+                    site.__dict__[name] = done[name]
+        if "notices" in done and not any(self._is_notice(p) for p in gone + came):
+            site.__dict__["notices"] = done["notices"]
+        for name, keys_of in (("_live_by_type", lambda p: [p.entry.type]),
+                              ("_live_by_slug", lambda p: [p.entry.slug]),
+                              ("_live_pointing_at", lambda p: list(p.entry.related)),
+                              ("_themed", lambda p: [slugify(name) for name in p.entry.themes])):
+            if name in done:
+                site.__dict__[name] = regrouped(done[name], keys_of)
+        return site
 
     def library_for(self, entry: Entry) -> Library | None:
         rtype = self.config.types.get(entry.type or "")

@@ -106,6 +106,27 @@ class SiteMaker:
         return result, out
 
 
+def run_async(coroutine) -> None:
+    """Run a coroutine to its end on an event loop of its own, in a thread of its own: the browser
+    tests' Playwright keeps an event loop running in the main thread."""
+    import asyncio
+    import threading
+
+    failed: list[BaseException] = []
+
+    def main() -> None:
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # handed to the test's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=main)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
 @pytest.fixture
 def site(tmp_path) -> SiteMaker:
     return SiteMaker(tmp_path / "site")

@@ -1,11 +1,14 @@
 """The preview's quick rebuild gives exactly the site a whole build gives (but for search)."""
 
 import os
+import random
 from datetime import date
+from pathlib import Path
 
 import pytest
+import yaml
 
-from conftest import read_output
+from conftest import ROOT, read_output
 from sitegen.build import build
 from sitegen.incremental import LivePreview
 
@@ -56,21 +59,39 @@ EDITS = {
 }
 
 
+def contents(site) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in (site.root / "content").rglob("*") if path.is_file()}
+
+
+def edited(site, edit) -> list[str]:
+    """Make the edit; the paths of the files it wrote or removed (as a watcher would tell them),
+    the ones it wrote touched so that their time surely changes."""
+    before = contents(site)
+    edit(site)
+    after = contents(site)
+    changed = [path for path in before.keys() | after.keys() if before.get(path) != after.get(path)]
+    for path in changed:
+        if path.exists():
+            touch(path)
+    return [str(path) for path in changed]
+
+
+def rebuild(preview, changed: list[str], how: str):
+    """As serve's content watcher does: told which files changed, or looking at them all."""
+    return preview.rebuild(content_only=True, changed=changed if how == "told" else None)
+
+
+@pytest.mark.parametrize("how", ["told", "looked"])
 @pytest.mark.parametrize("name", EDITS)
-def test_each_kind_of_edit(site, preview, tmp_path, name):
-    EDITS[name](site)
-    for path in (site.root / "content").rglob("*.md"):
-        touch(path)
-    assert not preview.rebuild().failed
+def test_each_kind_of_edit(site, preview, tmp_path, name, how):
+    assert not rebuild(preview, edited(site, EDITS[name]), how).failed
     assert_same_as_whole_build(site, preview, tmp_path, name)
 
 
-def test_a_run_of_edits(site, preview, tmp_path):
+@pytest.mark.parametrize("how", ["told", "looked"])
+def test_a_run_of_edits(site, preview, tmp_path, how):
     for index, edit in enumerate(EDITS.values()):
-        edit(site)
-        for path in (site.root / "content").rglob("*.md"):
-            touch(path)
-        preview.rebuild()
+        rebuild(preview, edited(site, edit), how)
         assert_same_as_whole_build(site, preview, tmp_path, str(index))
 
 
@@ -99,6 +120,42 @@ def test_an_edit_renders_only_the_pages_it_touches(site, preview, rendered):
     assert "/sar/adult-a/" not in pages and "/sar/" not in pages
 
 
+def test_a_title_edit_makes_the_feed_again_but_not_what_does_not_show_titles(site, preview, monkeypatch, tmp_path):
+    from sitegen import netlify, outputs
+
+    made = []
+    for module, name in [(outputs, "feed"), (outputs, "sitemap"), (outputs, "downloads"), (netlify, "headers"), (netlify, "redirects")]:
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *args, _real=real, _name=name, **kwargs: made.append(_name) or _real(*args, **kwargs))
+    path = site.entry("adult-a", published="2026-03-14", themes=["hoarding"], documents=["a.pdf"], title="Adult A (revised)")
+    touch(path)
+    preview.rebuild(content_only=True, changed=[str(path)])
+    assert made == ["feed"]
+    assert_same_as_whole_build(site, preview, tmp_path, "title")
+    made.clear()
+    path = site.entry("adult-a", published="2026-03-14", themes=["hoarding"], documents=["a.pdf"], title="Adult A (revised)",
+                      expires="2026-12-01")
+    touch(path)
+    preview.rebuild(content_only=True, changed=[str(path)])
+    assert "headers" in made  # it comes down on another day
+    assert_same_as_whole_build(site, preview, tmp_path, "expires")
+
+
+def test_a_sites_own_card_is_made_for_each_page_it_is_on(site, preview, tmp_path):
+    """Cards of sitegen's own card macro are kept between updates; a site's own card may show
+    anything, such as the page it is on, so it is always made again."""
+    site.raw("themes/templates/partials/entry_card.html", (ROOT / "themes/default/templates/partials/entry_card.html").read_text()
+             .replace('<li class="card">', '<li class="card" data-on="{{ page_path }}">'))
+    site.entry("two-themes", published="2026-04-01", themes=["hoarding", "neglect"])
+    assert not preview.rebuild().failed  # the theme changed: a whole build
+    for title in ("First", "Second"):
+        path = site.entry("adult-a", published="2026-03-14", themes=["hoarding", "neglect"], documents=["a.pdf"], title=title)
+        touch(path)
+        preview.rebuild(content_only=True, changed=[str(path)])
+        assert_same_as_whole_build(site, preview, tmp_path, title)
+    assert 'data-on="/themes/neglect/"' in (preview.output / "themes" / "neglect" / "index.html").read_text()
+
+
 def test_files_the_build_ignores_are_ignored_by_the_preview_too(site, preview, tmp_path):
     site.entry("hidden-note", folder="content/_notes", published="2026-01-01", title="UnderscoreFolderMarker")
     site.entry("_partial", published="2026-01-01", title="UnderscoreFileMarker")
@@ -123,3 +180,69 @@ def test_a_content_only_rebuild_still_sees_other_changes_on_the_next_full_look(s
     preview.rebuild(content_only=True)  # the content watcher: reports are not looked at
     preview.rebuild()  # the reports watcher
     assert_same_as_whole_build(site, preview, tmp_path, "reports")
+
+
+def whole(site) -> dict[str, bytes]:
+    """What a whole build makes of the site as it stands (but for search), in memory."""
+    from sitegen.build import assemble, site_files
+    from sitegen.config import load_config
+    from sitegen.documents import DocumentCache
+    from sitegen.render import Renderer
+
+    config = load_config(site.root).config
+    made, _ = assemble(config, DAY, DocumentCache(config.cache_dir))
+    renderer = Renderer(made, banner=BANNER)
+    pages = renderer.render_all()
+    return {f.path: f.data if f.data is not None else f.source.read_bytes() for f in pages + site_files(made, renderer, pages)}
+
+
+def random_edit(rng: random.Random, documents: list[str], fronts: dict[str, dict]):
+    """One edit of one of a few entries, of any kind: only its body, only its title, or any of what
+    lists show of it, its state, its address, its documents; or it goes, or its front matter breaks.
+    `fronts`: the front matter each entry has now."""
+    slug = rng.choice([f"e{n}" for n in range(8)])
+    kind = rng.random()
+    if kind < 0.08:
+        fronts.pop(slug, None)
+        return lambda site: (site.root / "content" / f"{slug}.md").unlink(missing_ok=True)
+    if kind < 0.12:
+        fronts.pop(slug, None)
+        return lambda site: site.raw(f"content/{slug}.md", "---\ntitle: [broken\n---\n")
+    if kind < 0.4 and slug in fronts:
+        front = dict(fronts[slug])  # the body only
+    elif kind < 0.55 and slug in fronts:
+        front = dict(fronts[slug], title=rng.choice(["Alpha", "alpha", "Beta", "Gamma & <co>"]))
+    else:
+        front = {
+            "type": rng.choice(["sar", "sar", "cspr", "briefing"]),
+            "title": rng.choice(["Alpha", "alpha", "Beta", f"Review {slug}"]),
+            "summary": rng.choice(["One.", "Two & <three>.", None]),
+            "published": rng.choice(["2026-03-14", "2026-03-14", "2025-06-01", "2027-01-01", "2020-01-01"]),
+            "themes": rng.sample(["Neglect", "neglect", "Hoarding", "Self-neglect", "Exploitation"], rng.randint(0, 3)),
+            "related": rng.sample([f"e{n}" for n in range(8)], rng.randint(0, 2)),
+            "on_expiry": rng.choice([None, None, "notice", "remove"]),
+            "documents": [{"file": file, "title": f"Document {file}"} for file in rng.sample(documents, rng.randint(0, 2))],
+            "slug": rng.choice([None, None, None, None, "e0"]),  # now and then at another entry's address
+            "draft": rng.random() < 0.1,
+        }
+        front = {key: value for key, value in front.items() if value not in (None, False, [])}
+    fronts[slug] = front
+    body = rng.choice(["Body text.", "Another body with RandomBodyMarker.", "## Part\n\nText.", f"Body {rng.random()}."])
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False) + "---\n" + body + "\n"
+    return lambda site: site.raw(f"content/{slug}.md", text)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_long_run_of_random_edits_gives_what_a_whole_build_gives(site, tmp_path, seed):
+    rng = random.Random(seed)
+    documents = [site.pdf(name) for name in ("a.pdf", "b.pdf", "c.pdf")]
+    for n in range(8):
+        site.entry(f"e{n}", published="2026-03-14", themes=["Neglect"], related=["e1"])
+    site.entry("contact", type="page", title="Contact us")
+    preview = LivePreview(site.root, DAY, tmp_path / "preview", BANNER)
+    assert not preview.rebuild().failed
+    fronts: dict[str, dict] = {}
+    for step in range(40):
+        changed = edited(site, random_edit(rng, documents, fronts))
+        rebuild(preview, changed, "told" if step % 3 else "looked")
+        assert without_search(read_output(preview.output)) == whole(site), f"step {step}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_async
 from sitegen.build import build
 
 TIMEOUT = 45  # seconds: generous for a busy 2-core machine
@@ -91,6 +91,67 @@ def test_serve_previews_rebuilds_and_stops_cleanly(site):
     [folder] = re.findall(r"built in (\S+);", result["stdout"])
     assert not Path(folder).exists()  # the temporary folder is removed
     assert not (site.root / "build").exists()  # a preview is never written where it could be deployed
+
+
+def test_each_save_reloads_the_open_page_once_rebuilt(site):
+    """Saves soon after one another each reload the page (livereload alone skips a reload within 3 s
+    of the last), and moved or removed entries go from the preview."""
+    import asyncio
+    import json
+
+    from tornado.websocket import websocket_connect
+
+    entry = site.entry("adult-a", published="2026-03-14", title="Title 0")
+    with serving(site.root, "--as-of", "2026-11-22") as (base, result):
+        wait_for(base + "/sar/adult-a/", lambda status, text: status == 200)
+
+        async def steps():
+            browser = await websocket_connect(base.replace("http://", "ws://") + "/livereload")
+            await browser.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            assert json.loads(await browser.read_message())["command"] == "hello"
+            await browser.write_message(json.dumps({"command": "info", "url": base + "/sar/adult-a/"}))
+            await asyncio.sleep(0.5)  # the page is open
+            for n in (1, 2, 3):
+                entry.write_text(entry.read_text().replace(f"Title {n - 1}", f"Title {n}"))
+                message = json.loads(await asyncio.wait_for(browser.read_message(), TIMEOUT))
+                assert message["command"] == "reload"
+                assert f"Title {n}" in fetch(base + "/sar/adult-a/")[1]
+                await asyncio.sleep(0.3)
+            entry.rename(entry.with_name("adult-b.md"))
+            assert json.loads(await asyncio.wait_for(browser.read_message(), TIMEOUT))["command"] == "reload"
+            assert fetch(base + "/sar/adult-a/")[0] == 404 and "Title 3" in fetch(base + "/sar/adult-b/")[1]
+            entry.with_name("adult-b.md").unlink()
+            assert json.loads(await asyncio.wait_for(browser.read_message(), TIMEOUT))["command"] == "reload"
+            assert fetch(base + "/sar/adult-b/")[0] == 404 and "Title 3" not in fetch(base + "/sar/")[1]
+            browser.close()
+
+        run_async(steps())
+    assert result["code"] == 0, result["stderr"]
+    assert "Traceback" not in result["stderr"]
+
+
+def test_a_save_reports_the_problems_of_what_changed_not_every_warning_again(site, tmp_path):
+    from sitegen.serve import Preview
+
+    for slug in ("adult-a", "adult-b"):
+        site.entry(slug, published="2026-03-14", colour="red")  # a warning each
+    reported: list[list[str]] = []
+    preview = Preview(site.root, date(2026, 11, 22), False, tmp_path / "preview",
+                      report=lambda problems: reported.append([p.file for p in problems]), echo=lambda text: None)
+    assert not preview.rebuild().failed
+    assert reported == [["content/adult-a.md", "content/adult-b.md"]]
+    path = site.entry("adult-a", published="2026-03-14", colour="blue", title="Edited")
+    preview.rebuild(content_only=True, changed=[str(path)])
+    assert reported[-1] == ["content/adult-a.md"]  # the entry saved, whose warning still stands
+    preview.rebuild(content_only=True, changed=[])
+    assert reported[-1] == []
+    site.raw("sitegen.yaml", "name: [broken\n")
+    assert preview.rebuild().failed
+    site.write_settings()
+    assert not preview.rebuild().failed  # a whole build again: everything is reported again
+    assert reported[-1] == ["content/adult-a.md", "content/adult-b.md"]
+    preview.rebuild()
+    assert reported[-1] == []
 
 
 def test_drafts_are_shown_only_when_asked_and_marked(site):
