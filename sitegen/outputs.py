@@ -16,6 +16,7 @@ import tempfile
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
 
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
@@ -89,27 +90,15 @@ def _timestamp(day: date, zone: str) -> str:
 
 def _text(text: str) -> str:
     """Element text, escaped as ElementTree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return xml_escape(text)
 
 
 def _attribute(text: str) -> str:
     """An attribute's value, escaped as ElementTree escapes it."""
-    text = _text(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return xml_escape(text, ATTRIBUTE_ENTITIES)
+
+
+ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
 def _element(indent: str, tag: str, text: str | None = None, **attributes: str) -> str:
