@@ -294,7 +294,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     parts = plan(*records(site, pages, cache, prefix))
     store = _PartCache(cache.folder / "search" if cache.folder is not None else None)
     try:
-        found = {part.folder: store.get(part.key()) for part in parts}
+        keys = {part.folder: part.key() for part in parts}  # hashing every page: once
+        found = {part.folder: store.get(keys[part.folder]) for part in parts}
         todo = [part for part in parts if found[part.folder] is None]
         if todo:
             # In a thread of its own, so that a caller already running an event loop
@@ -303,8 +304,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
                 made = pool.submit(asyncio.run, _index_parts(todo)).result()
             for part in todo:
                 found[part.folder] = made[part.folder]
-                store.put(part.key(), made[part.folder])
-        store.keep({part.key() for part in parts})
+                store.put(keys[part.folder], made[part.folder])
+        store.keep(set(keys.values()))
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
         while isinstance(exc, ExceptionGroup):  # from the parts indexed together: the first says why
             exc = exc.exceptions[0]
