@@ -132,10 +132,10 @@ def _about_documents(problem: Problem) -> bool:
 
 
 def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: bool = False,
-             show_drafts: bool = False) -> tuple[Site, list[Problem]]:
+             show_drafts: bool = False, workers: int | None = None) -> tuple[Site, list[Problem]]:
     """Everything up to rendering: the site as it stands on `day`, with all problems.
-    `show_drafts` is for previews only (see `place_entries`)."""
-    entries = read_entries(config)
+    `show_drafts` is for previews only (see `place_entries`); `workers` share reading the entries."""
+    entries = read_entries(config, workers=workers)
     placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts)
     cache.save()
     problems = [p for item in placed for p in item.entry.problems]
@@ -143,15 +143,17 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
 
 
 def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
-                problems: list[Problem] | None = None, renderer: Renderer | None = None) -> list[OutputFile]:
+                problems: list[Problem] | None = None, renderer: Renderer | None = None,
+                workers: int | None = None) -> list[OutputFile]:
     """Every output file of the site, in memory (documents as paths to copy).
 
     A step that can fall short without stopping the build (search) adds its warning to `problems`.
+    `workers` share rendering the pages (default: one per core; see `sitegen.parallel`).
     """
     cache = cache or DocumentCache(None)
     problems = problems if problems is not None else []
     renderer = renderer or Renderer(site, banner=banner)
-    pages = renderer.render_all()
+    pages = renderer.render_all(workers=workers)
     files = [*pages, *site_files(site, renderer, pages)]
     files += search.build_index(site, pages, cache, site.config.prefix).collect(problems)
     return files
@@ -196,13 +198,16 @@ FROM_SETTINGS = ("assets", "robots", "gone")
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
           write: bool = True, banner: str | None = None, show_drafts: bool = False,
-          env: jinja2.Environment | None = None, pieces: Pieces | None = None) -> BuildResult:
+          env: jinja2.Environment | None = None, pieces: Pieces | None = None,
+          workers: int | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
     `banner` marks every page as a preview. `show_drafts` places drafts as if they
     were not drafts; it is refused unless this is a preview (a banner) written
     somewhere other than the site's build/ folder. A preview also passes the template
     environment and the pieces it keeps for its updates (see `sitegen.pieces`).
+    `workers` is how many processes share reading entries and rendering pages on a large
+    site (default: one per core); the output is the same bytes whatever it is.
     """
     loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site))
     result = BuildResult(problems=list(loaded.problems))
@@ -223,12 +228,12 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         result.failed = True
         return result
     cache = DocumentCache(config.cache_dir if use_cache else None)
-    site, problems = assemble(config, day, cache, show_drafts=show_drafts)
+    site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers)
     result.site = site
     result.problems += problems
     try:
         renderer = Renderer(site, banner=banner, env=env, pieces=pieces)
-        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer)
+        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, config))
         result.failed = True

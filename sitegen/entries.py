@@ -11,12 +11,13 @@ import os
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from sitegen import yamlfile
 from sitegen.config import PAGE_TYPE, SiteConfig
+from sitegen.parallel import fork_map
 from sitegen.problems import Problem, did_you_mean, error, has_errors, warning
 from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Text, TextList, Url, show, validate
 from sitegen.visibility import hidden_from
@@ -160,8 +161,9 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def read_entries(config: SiteConfig) -> list[Entry]:
-    """Every entry under content/, sorted by file path (so builds are deterministic)."""
+def read_entries(config: SiteConfig, workers: int | None = None) -> list[Entry]:
+    """Every entry under content/, sorted by file path (so builds are deterministic).
+    A large site's files are read by `workers` processes (default: one per core)."""
     content = config.content_dir
     if not content.is_dir():
         return []
@@ -170,7 +172,7 @@ def read_entries(config: SiteConfig) -> list[Entry]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         files += [Path(dirpath) / name for name in filenames
                   if name.lower().endswith(".md") and not name.startswith((".", "_"))]
-    entries = [read_entry(path, config) for path in sorted(files)]
+    entries = fork_map(partial(read_entry, config=config), sorted(files), workers=workers)
     return check_addresses(entries, config)
 
 

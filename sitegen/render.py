@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen.markup import split_sections, to_html
+from sitegen.parallel import fork_map
 from sitegen.pieces import Pieces
 from sitegen.site import Placed, Site
 from sitegen.visibility import State
@@ -249,5 +250,14 @@ class Renderer:
                          years=sorted(years.items(), reverse=True),
                          library=self.site.config.libraries.get(rtype.library or ""))
 
-    def render_all(self) -> list[OutputFile]:
-        return [job() for job in self.page_jobs().values()]
+    def render_all(self, workers: int | None = None) -> list[OutputFile]:
+        """Every page. A large site's pages are rendered by `workers` processes (default: one per
+        core), except in a preview, whose renderer keeps pieces from one update to the next."""
+        jobs = list(self.page_jobs().values())
+        if self.pieces is not None:
+            return [job() for job in jobs]
+        return fork_map(_call, jobs, workers=workers)
+
+
+def _call(job: Callable[[], OutputFile]) -> OutputFile:
+    return job()

@@ -1,0 +1,108 @@
+"""Sharing a build's pure steps between forked processes changes nothing but the time taken."""
+
+import os
+import signal
+import threading
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from conftest import read_output
+from sitegen import parallel
+from sitegen.parallel import fork_map
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="forking is used only on Linux, with no other thread running")
+
+
+def children() -> set[int]:
+    """This process's child processes (a browser test's browser may be one: compare before and after)."""
+    found = set()
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as handle:
+            found.update(int(pid) for pid in handle.read().split())
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_copy_is_left_behind():
+    before = children()
+    yield
+    assert children() <= before, "every forked copy has ended and been waited for"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(), max_size=30), st.integers(min_value=1, max_value=4))
+def test_the_results_are_those_of_a_plain_loop_in_order(items, workers):
+    assert fork_map(lambda x: (x * 7, str(x)), items, workers=workers, least=0) == [(x * 7, str(x)) for x in items]
+
+
+def test_the_work_is_shared_between_processes():
+    pids = fork_map(lambda _: os.getpid(), range(10), workers=2, least=0)
+    assert pids[0::2] == [os.getpid()] * 5  # this process does every other item
+    assert len(set(pids[1::2])) == 1 and pids[1] != os.getpid()
+
+
+def test_few_items_are_done_here():
+    assert set(fork_map(lambda _: os.getpid(), range(10), workers=2, least=11)) == {os.getpid()}
+
+
+def test_with_another_thread_running_nothing_is_forked():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert set(fork_map(lambda _: os.getpid(), range(10), workers=2, least=0)) == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("failure", ["exception", "crash", "killed", "unpicklable"])
+def test_a_failing_copy_costs_time_not_results(failure):
+    here = os.getpid()
+
+    def work(x):
+        if os.getpid() != here:
+            if failure == "exception":
+                raise ValueError("only in the copy")
+            if failure == "crash":
+                os._exit(3)
+            if failure == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            if failure == "unpicklable":
+                return lambda: x
+        return x + 1
+
+    assert fork_map(work, range(9), workers=3, least=0) == list(range(1, 10))
+
+
+def test_an_error_is_raised_here_as_without_processes_and_no_copy_is_left():
+    def work(x):
+        if x == 5:
+            raise KeyError("item 5")
+        return x
+
+    with pytest.raises(KeyError, match="item 5"):  # item 5 is a copy's: the build does it again itself
+        fork_map(work, range(10), workers=2, least=0)
+    with pytest.raises(KeyError, match="item 5"):  # item 5 is this process's own
+        fork_map(work, range(10), workers=5, least=0)
+
+
+def make_many(site, n):
+    site.pdf("shared.pdf", ["Overview", "Findings"])
+    for index in range(n):
+        site.entry(f"r{index:03}", title=f"Review {index}", published="2026-01-01" if index % 4 else "2025-01-01",
+                   themes=["neglect"] if index % 2 else ["self-neglect"],
+                   body=f"## Learning\n\nShare information early, case {index}.\n",
+                   documents=[{"file": "reports/shared.pdf", "title": "Overview"}] if index % 5 == 0 else [])
+    site.entry("r-broken", published="not a date")
+
+
+def test_a_whole_build_is_the_same_bytes_whatever_the_number_of_processes(site, tmp_path, monkeypatch):
+    make_many(site, 60)
+    monkeypatch.setattr(parallel, "FORK_FROM", 1)  # a test-sized site is shared too
+    shared, _ = site.build("2026-11-22", tmp_path / "shared", workers=2)
+    alone, _ = site.build("2026-11-22", tmp_path / "alone", workers=1)
+    assert read_output(tmp_path / "shared") == read_output(tmp_path / "alone")
+    assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
+    assert any("r-broken" in str(p) for p in shared.problems)
