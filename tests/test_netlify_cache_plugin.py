@@ -23,10 +23,10 @@ CACHE_UTILS = ROOT / "node_modules" / "@netlify" / "cache-utils" / "package.json
 DAY = "2026-11-22"
 
 NODE = shutil.which("node")
-needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed (scripts/test-all installs it)")
+needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed: run bash scripts/test-all as root, or apt-get install npm")
 needs_cache_utils = pytest.mark.skipif(
     not CACHE_UTILS.is_file(),
-    reason="the npm package @netlify/cache-utils is not installed: run scripts/test-all (or npm ci)")
+    reason="the npm package @netlify/cache-utils is not installed: run bash scripts/test-all (or npm ci)")
 
 
 def run_plugin(event: str, cwd: Path, kind: str = "real", cache: Path | None = None) -> str:
