@@ -313,11 +313,23 @@ def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path
     """What is published for a document: the cleaned copy of a PDF (None if it cannot be made), else the file itself."""
     if info.format != "PDF":
         return path
-    found = cache.get_copy(info.sha256)
-    if found is None and sha256_of(path) == info.sha256:  # the cache was emptied since it was inspected
+    found = _whole(cache.get_copy(info.sha256), info)
+    if found is None and sha256_of(path) == info.sha256:  # the cache was emptied (or damaged) since it was inspected
         inspect_pdf(path, info.sha256, info.size, cache)
-        found = cache.get_copy(info.sha256)
+        found = _whole(cache.get_copy(info.sha256), info)
     return found
+
+
+def _whole(copy: Path | bytes | None, info: DocumentInfo) -> Path | bytes | None:
+    """A cached copy, unless it is not the size it was made: sitegen writes each one whole, but a
+    copy of the cache folder cut short (a CI cache restored halfway) must never be published."""
+    if isinstance(copy, Path) and info.published_size is not None:
+        try:
+            if copy.stat().st_size != info.published_size:
+                return None
+        except OSError:
+            return None
+    return copy
 
 
 def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> DocumentInfo:

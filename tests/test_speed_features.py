@@ -87,3 +87,18 @@ def test_a_cached_copy_on_another_disk_is_copied(site, monkeypatch):
     _, out = site.build("2026-11-22")
     [pdf] = out.glob("sar/adult-a/*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_nlink == 1
+
+
+def test_a_cached_copy_cut_short_is_made_again_not_published(site, tmp_path):
+    site.pdf("overview.pdf", ["Overview", "Findings"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
+    _, out = site.build("2026-11-22")
+    [pdf] = out.glob("sar/adult-a/*.pdf")
+    whole = pdf.read_bytes()
+    [cached] = (site.root / ".sitegen-cache" / "documents").glob("*.pdf")
+    cached.unlink()  # as a cache restored halfway (by a CI cache step) would leave it
+    cached.write_bytes(whole[: len(whole) // 2])
+    site.build("2026-11-22", tmp_path / "again")
+    [again] = (tmp_path / "again").glob("sar/adult-a/*.pdf")
+    assert again.read_bytes() == whole
+    assert cached.read_bytes() == whole, "the cache holds the whole copy again"
