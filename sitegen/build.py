@@ -9,7 +9,8 @@ Nothing here reads the clock: the day is passed in.
 
 from __future__ import annotations
 
-import hashlib
+import os
+import shutil
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -247,14 +248,33 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         except OSError as exc:
             result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
             result.failed = True
+        if use_cache and not result.failed and banner is None:  # a whole build, not a preview
+            tidy_cache(config, cache)
     return result
 
 
 def spare_folder(config: SiteConfig, output: Path) -> Path:
     """Where the output replaced by this build is kept, to be made into the next one
-    (see `outputs.write_site`): in the cache, one for each output folder."""
-    name = hashlib.sha256(str(output.absolute().resolve()).encode("utf-8")).hexdigest()[:16]
-    return config.cache_dir / "previous-output" / name
+    (see `outputs.write_site`): one place in the cache, whatever the output folder, so that
+    the previews of many `sitegen serve` sessions do not each leave a copy of the site behind.
+    Any output can be made from any spare: only the files that are the same are kept."""
+    return config.cache_dir / SPARES / "site"
+
+
+SPARES = "previous-output"
+
+
+def tidy_cache(config: SiteConfig, cache: DocumentCache) -> None:
+    """After a whole build: the cache forgets documents no longer in reports/, and spares kept by
+    earlier versions of sitegen (one for each output folder) are removed."""
+    cache.prune()
+    try:
+        spares = list(os.scandir(config.cache_dir / SPARES))
+    except OSError:
+        return
+    for item in spares:
+        if item.name != "site" and item.is_dir(follow_symlinks=False):
+            shutil.rmtree(item.path, ignore_errors=True)
 
 
 def unsafe_output(config: SiteConfig, output: Path) -> Problem | None:

@@ -144,6 +144,40 @@ class DocumentCache:
         self._write(self.folder / "hashes.json", json.dumps(data).encode("utf-8"))
         self._hashes_changed = False
 
+    def prune(self) -> int:
+        """Forget documents that are no longer in reports/: after a whole build, the cache keeps
+        only what it holds for files still there as they were hashed (any state: a report that came
+        down but is still in reports/ keeps its entry), so it grows with reports/, not with every
+        version of every PDF ever built. A removed entry only costs reading that file again.
+        Returns the number of files removed."""
+        if self.folder is None:
+            return 0
+        hashes = self._load_hashes()
+        for name, (stamp, _) in list(hashes.items()):
+            try:
+                status = os.stat(name)
+            except OSError:
+                status = None
+            if status is None or (status.st_size, status.st_mtime_ns, status.st_ino) != tuple(stamp):
+                del hashes[name]  # gone, or changed since: its old content is no longer anywhere
+                self._hashes_changed = True
+        self.save()
+        kept_names = {f"{key}{suffix}" for _, key in hashes.values()
+                      for suffix in (".json", ".txt", f".published-{CLEAN_VERSION}.pdf")}
+        removed = 0
+        try:
+            found = list(os.scandir(self.folder / "documents"))
+        except OSError:
+            return 0
+        for item in found:
+            if item.name not in kept_names and item.is_file(follow_symlinks=False):
+                try:
+                    os.unlink(item.path)
+                    removed += 1
+                except OSError:
+                    pass  # removed by another build, or not ours to remove: left as it is
+        return removed
+
     def _file(self, key: str, suffix: str = ".json") -> Path:
         return self.folder / "documents" / f"{key}{suffix}"
 

@@ -1,0 +1,80 @@
+"""The cache grows with reports/, not with every version of every PDF ever built, and the
+output a build replaces is kept once, not once for each output folder or preview."""
+
+import os
+
+from conftest import read_output
+from sitegen.documents import sha256_of
+
+
+def cached(site) -> set[str]:
+    """The content hashes the document cache holds anything for."""
+    folder = site.root / ".sitegen-cache" / "documents"
+    return {name.split(".")[0] for name in os.listdir(folder)} if folder.is_dir() else set()
+
+
+def two_reports(site):
+    site.pdf("a.pdf", ["Report A", "Findings A"])
+    site.pdf("b.pdf", ["Report B", "Findings B"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview"}])
+    site.entry("adult-b", published="2026-02-01", documents=[{"file": "reports/b.pdf", "title": "Overview"}])
+    return sha256_of(site.root / "reports" / "a.pdf"), sha256_of(site.root / "reports" / "b.pdf")
+
+
+def test_a_report_removed_from_reports_is_forgotten(site):
+    a, b = two_reports(site)
+    site.build("2026-11-22")
+    assert cached(site) == {a, b}
+    (site.root / "reports" / "b.pdf").unlink()
+    (site.root / "content" / "adult-b.md").unlink()
+    site.build("2026-11-22")
+    assert cached(site) == {a}
+    assert str(site.root / "reports" / "b.pdf") not in (site.root / ".sitegen-cache" / "hashes.json").read_text()
+
+
+def test_the_old_version_of_a_replaced_pdf_is_forgotten(site):
+    a, b = two_reports(site)
+    _, out = site.build("2026-11-22")
+    [published] = out.glob("sar/adult-b/*.pdf")
+    before = published.read_bytes()
+    site.pdf("b.pdf", ["Report B, corrected", "Findings B"])
+    new_b = sha256_of(site.root / "reports" / "b.pdf")
+    site.build("2026-11-22")
+    assert cached(site) == {a, new_b}
+    assert published.read_bytes() != before, "the corrected version is published"
+
+
+def test_a_report_that_came_down_but_is_still_in_reports_stays_cached(site):
+    a, b = two_reports(site)
+    site.build("2026-11-22")
+    site.build("2027-01-15")  # adult-a's year is over; its PDF is still in reports/
+    assert cached(site) == {a, b}
+
+
+def test_the_output_is_the_same_with_a_tidied_cache(site, tmp_path):
+    two_reports(site)
+    site.build("2026-11-22")
+    (site.root / "reports" / "b.pdf").unlink()
+    (site.root / "content" / "adult-b.md").unlink()
+    site.build("2026-11-22")
+    site.build("2026-11-22", tmp_path / "uncached", use_cache=False)
+    assert read_output(site.root / "build") == read_output(tmp_path / "uncached")
+
+
+def test_a_preview_does_not_tidy_the_cache(site, tmp_path):
+    a, b = two_reports(site)
+    site.build("2026-11-22")
+    (site.root / "reports" / "b.pdf").unlink()
+    site.build("2026-11-22", tmp_path / "preview", banner="Preview")
+    assert cached(site) == {a, b}
+
+
+def test_one_spare_is_kept_whatever_the_output_folders(site, tmp_path):
+    two_reports(site)
+    spares = site.root / ".sitegen-cache" / "previous-output"
+    (spares / "0123456789abcdef" / "sar").mkdir(parents=True)  # left by an earlier sitegen
+    for name in ("one", "two", "three"):  # as serve's previews, each in a folder of its own
+        site.build("2026-11-22", tmp_path / name)
+        site.build("2026-11-22", tmp_path / name)
+    assert sorted(os.listdir(spares)) == ["site"]
+    assert read_output(tmp_path / "one") == read_output(tmp_path / "three")
