@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, partial
@@ -292,6 +293,13 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
         else:
             problems.append(error(source, f"documents: {file} is not in the reports/ folder.", advice, line=line, field=field_name))
         return None
+    if len(posix.parts) == 2:  # reports/NAME, the usual case: one look at the file itself
+        direct = config.reports_real / posix.parts[1]
+        try:
+            if stat.S_ISREG(os.lstat(direct).st_mode):  # a file, not a link: it is its own real path
+                return direct
+        except OSError:
+            pass  # missing, or not readable: the checks below say which
     path = config.root / posix
     try:
         real = path.resolve(strict=True)
