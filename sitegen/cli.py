@@ -104,7 +104,7 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
     """
     loaded = load_site(site)
     day = resolve_day(when, loaded)
-    result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache)
+    result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, announce=announce_reading)
     report_problems(result.problems)
     if result.failed:
         click.echo("The build stopped; the previous output was left as it was.", err=True)
@@ -116,6 +116,17 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
         click.echo(f"{withheld} entr{'y was' if withheld == 1 else 'ies were'} left out because of the errors above.", err=True)
     if strict and result.errors:
         sys.exit(1)
+
+
+def announce_reading(count: int) -> None:
+    """Say why a first build of a large site takes a while (nothing is said for a few documents)."""
+    if count >= ANNOUNCE_FROM:
+        click.echo(f"Reading {count:,} documents that sitegen has not seen before: each PDF is checked, copied without "
+                   "its personal details and its text read for search. This takes a while the first time; later "
+                   "builds reuse it from .sitegen-cache/.", err=True)
+
+
+ANNOUNCE_FROM = 50
 
 
 @main.command("check")
@@ -136,7 +147,8 @@ def check_command(site: str | None, when: str | None) -> None:
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
-    site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True)
+    site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
+                                    announce=announce_reading)
     problems = loaded.problems + problems
     report_problems(problems)
     errors = sum(p.is_error for p in problems)

@@ -25,7 +25,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a warm cache never needs it
     from pypdf import PdfReader
@@ -291,7 +291,8 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
     return info
 
 
-def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None) -> None:
+def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
+            announce: Callable[[int], None] | None = None) -> None:
     """Inspect, in parallel processes, the documents the cache does not know yet, and extract
     the text of those in `text_for`, so that a cold build of a large site uses every core.
 
@@ -299,6 +300,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     crashed it would otherwise end the whole build. If a worker dies, its documents are
     inspected by the build as it goes, and their text read with pypdf (`document_text`).
     Results are the same as inspecting them one by one: each depends only on the file's bytes.
+    `announce` is told how many documents are about to be read, so a long first build can say so.
     """
     workers = workers or os.cpu_count() or 1
     todo, seen = [], set()
@@ -312,6 +314,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
             todo.append((str(path), key, need_text))
     if not any(need_text for *_, need_text in todo) and (workers < 2 or len(todo) < PARALLEL_FROM):
         return  # not worth starting processes: the build inspects them as it goes
+    if announce is not None:
+        announce(len(todo))
     folder = str(cache.folder) if cache.folder is not None else None
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:

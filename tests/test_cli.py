@@ -132,3 +132,21 @@ def test_sample_site_builds_with_nothing_embargoed(tmp_path):
     assert any(path.startswith("pagefind/fragment/") for path in occurrences(files, "Marshwillow"))
     check = sitegen("check", "--site", str(ROOT), "--as-of", "2026-11-22")
     assert check.returncode == 0, check.stderr
+
+
+def test_a_first_build_of_a_large_site_says_why_it_takes_a_while(site):
+    for index in range(50):
+        site.pdf(f"r{index}.pdf", [f"Report {index}", "Findings"])
+        site.entry(f"r{index}", published="2026-01-01", documents=[{"file": f"reports/r{index}.pdf", "title": "Overview"}])
+    first = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
+    assert first.returncode == 0, first.stderr
+    assert "Reading 50 documents that sitegen has not seen before" in first.stderr
+    again = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
+    assert again.returncode == 0 and "Reading" not in again.stderr, "a warm build has nothing to say about it"
+
+
+def test_a_first_build_of_a_small_site_says_nothing_of_it(site):
+    site.pdf("a.pdf", ["Report A", "Findings"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview"}])
+    first = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
+    assert first.returncode == 0 and "Reading" not in first.stderr
