@@ -2,16 +2,17 @@
 
 import os
 import signal
+import sys
 import threading
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import read_output
 from sitegen import parallel
 from sitegen.parallel import fork_map
 
-pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="forking is used only on Linux, with no other thread running")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sitegen forks only on Linux")
 
 
 def children() -> set[int]:
@@ -30,19 +31,26 @@ def no_copy_is_left_behind():
     assert children() <= before, "every forked copy has ended and been waited for"
 
 
-@settings(max_examples=40, deadline=None)
+@pytest.fixture
+def may_fork(monkeypatch):
+    """Earlier tests in this process (the browser tests' Playwright) may leave threads running, and
+    sitegen rightly never forks then; these tests are about what happens when it does."""
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.integers(), max_size=30), st.integers(min_value=1, max_value=4))
-def test_the_results_are_those_of_a_plain_loop_in_order(items, workers):
+def test_the_results_are_those_of_a_plain_loop_in_order(may_fork, items, workers):
     assert fork_map(lambda x: (x * 7, str(x)), items, workers=workers, least=0) == [(x * 7, str(x)) for x in items]
 
 
-def test_the_work_is_shared_between_processes():
+def test_the_work_is_shared_between_processes(may_fork):
     pids = fork_map(lambda _: os.getpid(), range(10), workers=2, least=0)
     assert pids[0::2] == [os.getpid()] * 5  # this process does every other item
     assert len(set(pids[1::2])) == 1 and pids[1] != os.getpid()
 
 
-def test_few_items_are_done_here():
+def test_few_items_are_done_here(may_fork):
     assert set(fork_map(lambda _: os.getpid(), range(10), workers=2, least=11)) == {os.getpid()}
 
 
@@ -58,7 +66,7 @@ def test_with_another_thread_running_nothing_is_forked():
 
 
 @pytest.mark.parametrize("failure", ["exception", "crash", "killed", "unpicklable"])
-def test_a_failing_copy_costs_time_not_results(failure):
+def test_a_failing_copy_costs_time_not_results(may_fork, failure):
     here = os.getpid()
 
     def work(x):
@@ -76,7 +84,7 @@ def test_a_failing_copy_costs_time_not_results(failure):
     assert fork_map(work, range(9), workers=3, least=0) == list(range(1, 10))
 
 
-def test_an_error_is_raised_here_as_without_processes_and_no_copy_is_left():
+def test_an_error_is_raised_here_as_without_processes_and_no_copy_is_left(may_fork):
     def work(x):
         if x == 5:
             raise KeyError("item 5")
@@ -98,10 +106,20 @@ def make_many(site, n):
     site.entry("r-broken", published="not a date")
 
 
-def test_a_whole_build_is_the_same_bytes_whatever_the_number_of_processes(site, tmp_path, monkeypatch):
+def test_a_whole_build_is_the_same_bytes_whatever_the_number_of_processes(may_fork, site, tmp_path, monkeypatch):
     make_many(site, 60)
     monkeypatch.setattr(parallel, "FORK_FROM", 1)  # a test-sized site is shared too
+    shares = []
+    real_collect = parallel._collect
+
+    def collect(pid, read_end):
+        shares.append(real_collect(pid, read_end))
+        return shares[-1]
+
+    monkeypatch.setattr(parallel, "_collect", collect)
     shared, _ = site.build("2026-11-22", tmp_path / "shared", workers=2)
+    assert len(shares) == 2 and all(isinstance(share, list) and share for share in shares), \
+        "reading and rendering were each shared with a copy, which sent its results back"
     alone, _ = site.build("2026-11-22", tmp_path / "alone", workers=1)
     assert read_output(tmp_path / "shared") == read_output(tmp_path / "alone")
     assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
