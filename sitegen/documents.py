@@ -103,6 +103,12 @@ class DocumentCache:
         self._texts: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
         self._hashes: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
         self._hashes_changed = False
+        # What the folder's per-document files say, gathered in one file (INDEX) so that a warm
+        # build reads one file instead of two for each document. Entries never go stale: each is
+        # filed under its document's content hash and the cache's versions.
+        self._index: dict[str, dict] | None = None  # sha256 -> DocumentInfo as stored
+        self._with_text: set[str] = set()  # sha256s whose text is in the folder
+        self._index_changed = False
 
     # --- content hashes, remembered by file status (as git's index does) ---------
 
@@ -137,12 +143,33 @@ class DocumentCache:
         return self._hashes
 
     def save(self) -> None:
-        """Keep the remembered hashes for the next build."""
-        if self.folder is None or not self._hashes_changed:
+        """Keep the remembered hashes, and the index of what documents told us, for the next build."""
+        if self.folder is None:
             return
-        data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._hashes.items())}}
-        self._write(self.folder / "hashes.json", json.dumps(data).encode("utf-8"))
-        self._hashes_changed = False
+        if self._hashes_changed:
+            data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._hashes.items())}}
+            self._write(self.folder / "hashes.json", json.dumps(data).encode("utf-8"))
+            self._hashes_changed = False
+        if self._index_changed:
+            index = self._load_index()
+            index.update((key, asdict(info)) for key, info in self._memory.items())
+            data = {"version": VERSION, "text": TEXT_HEADER, "documents": dict(sorted(index.items())),
+                    "texts": sorted(self._with_text)}
+            self._write(self.folder / INDEX, json.dumps(data).encode("utf-8"))
+            self._index_changed = False
+
+    def _load_index(self) -> dict[str, dict]:
+        if self._index is None:
+            self._index = {}
+            if self.folder is not None:
+                try:
+                    data = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
+                    if data.get("version") == VERSION and data.get("text") == TEXT_HEADER:
+                        self._index = dict(data["documents"])
+                        self._with_text |= set(data["texts"])
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    self._index = {}  # a damaged index only costs reading each document's file
+        return self._index
 
     def prune(self) -> int:
         """Forget documents that are no longer in reports/: after a whole build, the cache keeps
@@ -161,9 +188,17 @@ class DocumentCache:
             if status is None or (status.st_size, status.st_mtime_ns, status.st_ino) != tuple(stamp):
                 del hashes[name]  # gone, or changed since: its old content is no longer anywhere
                 self._hashes_changed = True
+        kept = {key for _, key in hashes.values()}
+        index = self._load_index()
+        for key in index.keys() - kept:
+            del index[key]
+            self._index_changed = True
+        if self._with_text - kept:
+            self._with_text &= kept
+            self._index_changed = True
+        self._memory = {key: info for key, info in self._memory.items() if key in kept}
         self.save()
-        kept_names = {f"{key}{suffix}" for _, key in hashes.values()
-                      for suffix in (".json", ".txt", f".published-{CLEAN_VERSION}.pdf")}
+        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", f".published-{CLEAN_VERSION}.pdf")}
         removed = 0
         try:
             found = list(os.scandir(self.folder / "documents"))
@@ -189,16 +224,18 @@ class DocumentCache:
             return self._memory[key]
         if self.folder is None:
             return None
-        try:
-            data = json.loads(self._file(key).read_text(encoding="utf-8"))
-            if data.pop("version", None) != VERSION:
+        info = _info_from(self._load_index().get(key))
+        if info is None:
+            try:
+                data = json.loads(self._file(key).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None  # a missing or damaged cache entry is just a miss
+            if not isinstance(data, dict) or data.pop("version", None) != VERSION:
                 return None
-            if data.get("safety") is not None:
-                data["safety"] = PdfSafety.from_dict(data["safety"])
-            data["personal"] = tuple(data.get("personal", ()))
-            info = DocumentInfo(**data)
-        except (OSError, ValueError, TypeError):
-            return None  # a missing or damaged cache entry is just a miss
+            info = _info_from(data)
+            if info is None:
+                return None
+            self._index_changed = True  # the next index has it
         self._memory[key] = info
         return info
 
@@ -206,12 +243,14 @@ class DocumentCache:
         self._memory[key] = info
         if self.folder is None:
             return
+        self._index_changed = True
         text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
         self._write(self._file(key), text.encode("utf-8"))
 
     def remember(self, key: str, info: DocumentInfo, copy: bytes | None) -> None:
         """What another process found out (it has already written the cache folder)."""
         self._memory[key] = info
+        self._index_changed = True
         if copy is not None:
             self._copies[key] = copy
 
@@ -237,15 +276,28 @@ class DocumentCache:
             return True
         if self.folder is None:
             return False
+        self._load_index()
+        if key in self._with_text:
+            return True
         try:
             with self._file(key, ".txt").open("rb") as handle:
-                return handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
+                found = handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
         except OSError:
             return False
+        if found:
+            self.text_kept(key)
+        return found
+
+    def text_kept(self, key: str) -> None:
+        """A document's text is in the folder (written by this process or a worker)."""
+        self._load_index()
+        if key not in self._with_text:
+            self._with_text.add(key)
+            self._index_changed = True
 
     def put_text(self, key: str, text: str) -> None:
-        if self.folder is not None:
-            self._write(self._file(key, ".txt"), (TEXT_HEADER + text).encode("utf-8"))
+        if self.folder is not None and self._write(self._file(key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
+            self.text_kept(key)
 
     def get_copy(self, key: str) -> Path | bytes | None:
         """The published copy of a PDF: its file in the cache, or its bytes when there is no cache folder."""
@@ -268,6 +320,23 @@ class DocumentCache:
             return True
         except OSError:
             return False  # the cache only saves time; a read-only folder still builds
+
+
+INDEX = "documents.json"  # in the cache folder, beside documents/ (which `prune` empties of all else)
+
+
+def _info_from(data: dict | None) -> DocumentInfo | None:
+    """A DocumentInfo as the cache stores it (without its version), or None if it is not one."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        data = dict(data)
+        if data.get("safety") is not None:
+            data["safety"] = PdfSafety.from_dict(data["safety"])
+        data["personal"] = tuple(data.get("personal", ()))
+        return DocumentInfo(**data)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None
 
 
 def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
@@ -322,12 +391,14 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         jobs = [pool.submit(_prepare_one, path, key, need_text, folder) for path, key, need_text in todo]
         for job in jobs:
             try:
-                key, info, copy, text = job.result()
+                key, info, copy, text, kept = job.result()
             except BrokenProcessPool:
                 continue  # a worker died (a crash in native code): see above
             cache.remember(key, info, copy)
             if text is not None:
                 cache.remember_text(key, text)
+            if kept:
+                cache.text_kept(key)
 
 
 PARALLEL_FROM = 16  # documents to inspect before it pays to start processes
@@ -344,7 +415,8 @@ def _prepare_one(path: str, key: str, need_text: bool, folder: str | None):
         if text is None:
             text = extract_pdf_text(Path(path))
             cache.put_text(key, text)
-    return key, info, cache._copies.get(key), text if folder is None else None
+    kept = folder is not None and key in cache._with_text
+    return key, info, cache._copies.get(key), text if folder is None else None, kept
 
 
 def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:

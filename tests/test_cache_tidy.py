@@ -30,6 +30,8 @@ def test_a_report_removed_from_reports_is_forgotten(site):
     site.build("2026-11-22")
     assert cached(site) == {a}
     assert str(site.root / "reports" / "b.pdf") not in (site.root / ".sitegen-cache" / "hashes.json").read_text()
+    index = (site.root / ".sitegen-cache" / "documents.json").read_text()
+    assert a in index and b not in index
 
 
 def test_the_old_version_of_a_replaced_pdf_is_forgotten(site):

@@ -102,3 +102,23 @@ def test_a_cached_copy_cut_short_is_made_again_not_published(site, tmp_path):
     [again] = (tmp_path / "again").glob("sar/adult-a/*.pdf")
     assert again.read_bytes() == whole
     assert cached.read_bytes() == whole, "the cache holds the whole copy again"
+
+
+def test_a_warm_build_reads_what_documents_told_it_from_one_index(site, tmp_path):
+    make_many(site, 5)
+    site.build("2026-11-22", tmp_path / "first")
+    cache = site.root / ".sitegen-cache"
+    assert (cache / "documents.json").is_file()
+    for info in (cache / "documents").glob("*.json"):
+        info.unlink()  # the index alone is enough
+    site.build("2026-11-22", tmp_path / "second")
+    assert read_output(tmp_path / "second") == read_output(tmp_path / "first")
+    assert not list((cache / "documents").glob("*.json")), "nothing was inspected again"
+
+
+def test_a_damaged_index_costs_time_not_output(site, tmp_path):
+    make_many(site, 5)
+    site.build("2026-11-22", tmp_path / "first")
+    (site.root / ".sitegen-cache" / "documents.json").write_text('{"version": "not this one"')
+    site.build("2026-11-22", tmp_path / "second")
+    assert read_output(tmp_path / "second") == read_output(tmp_path / "first")
