@@ -126,10 +126,16 @@ class Site:
 
     @cached_property
     def _live_by_type(self) -> dict[str, list[Placed]]:
-        index: dict[str, list[Placed]] = {}
+        return self._grouped(GROUPINGS["_live_by_type"])
+
+    def _grouped(self, keys_of: Callable[[Placed], list[str]]) -> dict[str, list[Placed]]:
+        """Live entries by the keys `keys_of` gives each, newest first in each group (an entry
+        once for each time it has the key)."""
+        groups: dict[str, list[Placed]] = {}
         for placed in self.live_reviews:
-            index.setdefault(placed.entry.type, []).append(placed)
-        return index
+            for key in keys_of(placed):
+                groups.setdefault(key, []).append(placed)
+        return groups
 
     @property
     def types(self) -> list[ReviewType]:
@@ -149,29 +155,19 @@ class Site:
     @cached_property
     def _themed(self) -> dict[str, list[Placed]]:
         """Live entries by their themes' slugs, newest first (an entry once for each of its themes with that slug)."""
-        groups: dict[str, list[Placed]] = {}
-        for placed in self.live_reviews:
-            for name in placed.entry.themes:
-                groups.setdefault(slugify(name), []).append(placed)
-        return groups
+        return self._grouped(GROUPINGS["_themed"])
 
     def theme_url(self, name: str) -> str:
         return f"/themes/{slugify(name)}/"
 
     @cached_property
     def _live_by_slug(self) -> dict[str, list[Placed]]:
-        index: dict[str, list[Placed]] = {}
-        for placed in self.live_reviews:
-            index.setdefault(placed.entry.slug, []).append(placed)
-        return index
+        return self._grouped(GROUPINGS["_live_by_slug"])
 
     @cached_property
     def _live_pointing_at(self) -> dict[str, list[Placed]]:
-        index: dict[str, list[Placed]] = {}
-        for placed in self.live_reviews:
-            for slug in placed.entry.related:
-                index.setdefault(slug, []).append(placed)
-        return index
+        """Live entries by the slugs they name in `related:`."""
+        return self._grouped(GROUPINGS["_live_pointing_at"])
 
     def related(self, placed: Placed) -> list[Placed]:
         """Live entries linked either way by `related:`; never a non-live one."""
@@ -221,10 +217,7 @@ class Site:
                     site.__dict__[name] = done[name]
         if "notices" in done and not any(self._is_notice(p) for p in gone + came):
             site.__dict__["notices"] = done["notices"]
-        for name, keys_of in (("_live_by_type", lambda p: [p.entry.type]),
-                              ("_live_by_slug", lambda p: [p.entry.slug]),
-                              ("_live_pointing_at", lambda p: list(p.entry.related)),
-                              ("_themed", lambda p: [slugify(name) for name in p.entry.themes])):
+        for name, keys_of in GROUPINGS.items():
             if name in done:
                 site.__dict__[name] = regrouped(done[name], keys_of)
         return site
@@ -235,3 +228,13 @@ class Site:
 
     def type_of(self, entry: Entry) -> ReviewType | None:
         return self.config.types.get(entry.type or "")
+
+
+# The groups of live entries a site works out (each a cached property of `Site`), by what
+# each entry is grouped under.
+GROUPINGS: dict[str, Callable[[Placed], list[str]]] = {
+    "_live_by_type": lambda p: [p.entry.type],
+    "_live_by_slug": lambda p: [p.entry.slug],
+    "_live_pointing_at": lambda p: list(p.entry.related),
+    "_themed": lambda p: [slugify(name) for name in p.entry.themes],
+}
