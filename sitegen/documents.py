@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a 
     from pypdf import PdfReader
 
 from sitegen import pdfsafety
+from sitegen.parallel import cpus
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
@@ -96,8 +97,9 @@ def sha256_of(path: Path) -> str:
 class DocumentCache:
     """What documents tell us, keyed by content hash; None folder = no cache."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, use_index: bool = True):
         self.folder = folder
+        self.use_index = use_index  # a worker process is given only documents the index does not know
         self._memory: dict[str, DocumentInfo] = {}
         self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
         self._texts: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
@@ -161,7 +163,7 @@ class DocumentCache:
     def _load_index(self) -> dict[str, dict]:
         if self._index is None:
             self._index = {}
-            if self.folder is not None:
+            if self.folder is not None and self.use_index:
                 try:
                     data = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
                     if data.get("version") == VERSION and data.get("text") == TEXT_HEADER:
@@ -371,7 +373,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     Results are the same as inspecting them one by one: each depends only on the file's bytes.
     `announce` is told how many documents are about to be read, so a long first build can say so.
     """
-    workers = workers or os.cpu_count() or 1
+    workers = workers or cpus()
     todo, seen = [], set()
     for path in paths:
         key = cache.key_of(path)
@@ -407,7 +409,7 @@ PARALLEL_FROM = 16  # documents to inspect before it pays to start processes
 def _prepare_one(path: str, key: str, need_text: bool, folder: str | None):
     """In a worker process: inspect one document, writing to the shared cache folder
     (or, without one, returning the published copy and the text)."""
-    cache = DocumentCache(Path(folder) if folder else None)
+    cache = DocumentCache(Path(folder) if folder else None, use_index=False)
     info = inspect_as(Path(path), key, cache)
     text = None
     if need_text and info.ok:
@@ -415,7 +417,7 @@ def _prepare_one(path: str, key: str, need_text: bool, folder: str | None):
         if text is None:
             text = extract_pdf_text(Path(path))
             cache.put_text(key, text)
-    kept = folder is not None and key in cache._with_text
+    kept = folder is not None and need_text and cache.has_text(key)
     return key, info, cache._copies.get(key), text if folder is None else None, kept
 
 

@@ -4,6 +4,7 @@ folder first, then sitegen's default theme, file by file.
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from dataclasses import dataclass
@@ -256,8 +257,4 @@ class Renderer:
         jobs = list(self.page_jobs().values())
         if self.pieces is not None:
             return [job() for job in jobs]
-        return fork_map(_call, jobs, workers=workers)
-
-
-def _call(job: Callable[[], OutputFile]) -> OutputFile:
-    return job()
+        return fork_map(operator.call, jobs, workers=workers)

@@ -100,6 +100,14 @@ def test_package_json_pins_cache_utils_exactly():
 
 # --- the cache kept and brought back -------------------------------------------------------
 
+def built_and_kept(site, tmp_path):
+    """The site built once and its cache kept in Netlify's cache: (site folder, Netlify's cache)."""
+    root, netlify_cache = site.root, tmp_path / "netlify-cache"
+    sitegen_build(root)
+    run_plugin("onPostBuild", root, cache=netlify_cache)
+    return root, netlify_cache
+
+
 @needs_node
 @needs_cache_utils
 def test_cache_kept_on_one_machine_is_used_on_the_next(small_site, tmp_path):
@@ -147,9 +155,7 @@ def test_cache_kept_on_one_machine_is_used_on_the_next(small_site, tmp_path):
 @needs_node
 @needs_cache_utils
 def test_a_report_changed_since_the_cache_was_kept_is_read_again(small_site, tmp_path):
-    root, netlify_cache = small_site.root, tmp_path / "netlify-cache"
-    sitegen_build(root)
-    run_plugin("onPostBuild", root, cache=netlify_cache)
+    root, netlify_cache = built_and_kept(small_site, tmp_path)
     shutil.rmtree(root / ".sitegen-cache")
     shutil.rmtree(root / "build")
     # The partnership replaced a report with a new version, at the same path.
@@ -163,9 +169,7 @@ def test_a_report_changed_since_the_cache_was_kept_is_read_again(small_site, tmp
 @needs_node
 @needs_cache_utils
 def test_a_cache_already_here_is_never_replaced(small_site, tmp_path):
-    root, netlify_cache = small_site.root, tmp_path / "netlify-cache"
-    sitegen_build(root)
-    run_plugin("onPostBuild", root, cache=netlify_cache)
+    root, netlify_cache = built_and_kept(small_site, tmp_path)
     (root / ".sitegen-cache" / "mine.txt").write_text("made on this computer")
     log = run_plugin("onPreBuild", root, cache=netlify_cache)
     assert "already here" in log
