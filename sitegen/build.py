@@ -24,8 +24,9 @@ from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.pieces import Pieces
 from sitegen.entries import Entry, read_entries
+from sitegen.memo import Memo
 from sitegen.problems import Problem, Severity, error, has_errors
-from sitegen.render import OutputFile, Renderer
+from sitegen.render import OutputFile, Renderer, make_environment
 from sitegen.site import Download, Placed, Site
 from sitegen.visibility import State, decide
 
@@ -137,10 +138,11 @@ def _about_documents(problem: Problem) -> bool:
 
 def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: bool = False,
              show_drafts: bool = False, workers: int | None = None,
-             announce: Callable[[int], None] | None = None) -> tuple[Site, list[Problem]]:
+             announce: Callable[[int], None] | None = None, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
     """Everything up to rendering: the site as it stands on `day`, with all problems.
-    `show_drafts` is for previews only (see `place_entries`); `workers` share reading the entries."""
-    entries = read_entries(config, workers=workers)
+    `show_drafts` is for previews only (see `place_entries`); `workers` share reading the entries;
+    `memo` holds front matter read by earlier builds."""
+    entries = read_entries(config, workers=workers, memo=memo)
     placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, announce=announce)
     cache.save()
     problems = [p for item in placed for p in item.entry.problems]
@@ -235,11 +237,14 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         result.failed = True
         return result
     cache = DocumentCache(config.cache_dir if use_cache else None)
-    site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, announce=announce)
+    memo = Memo(config.cache_dir / MEMO if use_cache else None)
+    site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, announce=announce, memo=memo)
     result.site = site
     result.problems += problems
     try:
-        renderer = Renderer(site, banner=banner, env=env, pieces=pieces)
+        if env is None:
+            env = make_environment(config.root, config.cache_dir / TEMPLATES if use_cache else None)
+        renderer = Renderer(site, banner=banner, env=env, pieces=pieces, memo=memo)
         result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
     except jinja2.TemplateError as exc:
         result.problems.append(template_problem(exc, config))
@@ -256,6 +261,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
             result.failed = True
         if use_cache and not result.failed and banner is None:  # a whole build, not a preview
             tidy_cache(config, cache)
+            memo.save()
     return result
 
 
@@ -268,6 +274,8 @@ def spare_folder(config: SiteConfig, output: Path) -> Path:
 
 
 SPARES = "previous-output"
+MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.memo`)
+TEMPLATES = "templates"  # the theme's templates, compiled
 
 
 def tidy_cache(config: SiteConfig, cache: DocumentCache) -> None:

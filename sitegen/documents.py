@@ -16,13 +16,10 @@ import hashlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import re
 import warnings
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
@@ -387,6 +384,10 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         return  # not worth starting processes: the build inspects them as it goes
     if announce is not None:
         announce(len(todo))
+    import multiprocessing  # here: only a build with documents to read needs processes
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     folder = str(cache.folder) if cache.folder is not None else None
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:

@@ -18,6 +18,7 @@ from typing import Any
 
 from sitegen import yamlfile
 from sitegen.config import PAGE_TYPE, SiteConfig
+from sitegen.memo import Memo
 from sitegen.parallel import fork_map
 from sitegen.problems import Problem, did_you_mean, error, has_errors, warning
 from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Text, TextList, Url, show, validate
@@ -162,9 +163,10 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def read_entries(config: SiteConfig, workers: int | None = None) -> list[Entry]:
+def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | None = None) -> list[Entry]:
     """Every entry under content/, sorted by file path (so builds are deterministic).
-    A large site's files are read by `workers` processes (default: one per core)."""
+    A large site's files are read by `workers` processes (default: one per core). Front matter
+    read by an earlier build is taken from `memo` (see `sitegen.memo`)."""
     content = config.content_dir
     if not content.is_dir():
         return []
@@ -173,7 +175,16 @@ def read_entries(config: SiteConfig, workers: int | None = None) -> list[Entry]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
         files += [Path(dirpath) / name for name in filenames
                   if name.lower().endswith(".md") and not name.startswith((".", "_"))]
-    entries = fork_map(partial(read_entry, config=config), sorted(files), workers=workers)
+    fields = front_matter_fields(config)
+
+    def read(path: Path) -> tuple[Entry, object]:
+        return read_entry(path, config, fields, memo), memo.learnt() if memo is not None else None
+
+    entries = []
+    for entry, learnt in fork_map(read, sorted(files), workers=workers):
+        entries.append(entry)
+        if memo is not None:
+            memo.learn(learnt)
     return check_addresses(entries, config)
 
 
@@ -184,7 +195,8 @@ def relative(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_entry(path: Path, config: SiteConfig) -> Entry:
+def read_entry(path: Path, config: SiteConfig, fields: list[Field] | None = None, memo: Memo | None = None) -> Entry:
+    """One entry. `fields`: the settings' `front_matter_fields`, when the caller has them already."""
     source = relative(path, config.root)
     slug = slugify(path.stem)
     try:
@@ -200,17 +212,24 @@ def read_entry(path: Path, config: SiteConfig) -> Entry:
             "Start it with a line `---`, then lines such as `title: ...`, `type: sar` and `published: 2026-11-22`, then another `---`.", line=1),))
     yaml_text, body, _ = split
     try:
-        doc = yamlfile.load(yaml_text, first_line=2)
+        doc = _front_matter(yaml_text, memo)
     except yamlfile.YamlError as exc:
         return Entry(source, slug, None, None, problems=(error(
             source, f"the front matter is not valid YAML: {exc.message}.",
             "Check this line and the one before it: each line is `name: value`; put text containing a colon in quotes.", line=exc.line),))
-    return validate_entry(source, slug, doc, body, config)
+    return validate_entry(source, slug, doc, body, config, fields)
 
 
-def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str, config: SiteConfig) -> Entry:
-    fields = front_matter_fields(config)
-    checked = validate(doc.data, fields, file=source, doc=doc)
+def _front_matter(text: str, memo: Memo | None) -> yamlfile.YamlDocument:
+    """The front matter's YAML (it starts on the file's second line), from `memo` if it was read before."""
+    if memo is None:
+        return yamlfile.load(text, first_line=2)
+    return yamlfile.YamlDocument.from_record(memo.get("front matter", text, lambda t: yamlfile.load(t, first_line=2).record()))
+
+
+def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str, config: SiteConfig,
+                   fields: list[Field] | None = None) -> Entry:
+    checked = validate(doc.data, fields if fields is not None else front_matter_fields(config), file=source, doc=doc)
     problems = list(checked.problems)
     for key_path, line in doc.duplicates:
         problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
 
 
 def _demote_headings(state) -> None:
@@ -21,7 +19,11 @@ def _demote_headings(state) -> None:
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def _parser():
+    # imported here: a build whose bodies are all in its memo (see `sitegen.memo`) never needs them
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.anchors import anchors_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.core.ruler.push("demote_headings", _demote_headings)

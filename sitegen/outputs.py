@@ -16,8 +16,8 @@ import tempfile
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
 
+from sitegen.xmltext import xml_text
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
 from sitegen.pieces import Pieces, pieces_of
@@ -90,12 +90,12 @@ def _timestamp(day: date, zone: str) -> str:
 
 def _text(text: str) -> str:
     """Element text, escaped as ElementTree escapes it."""
-    return xml_escape(text)
+    return xml_text(text)
 
 
 def _attribute(text: str) -> str:
     """An attribute's value, escaped as ElementTree escapes it."""
-    return xml_escape(text, ATTRIBUTE_ENTITIES)
+    return xml_text(text, ATTRIBUTE_ENTITIES)
 
 
 ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}

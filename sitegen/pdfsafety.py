@@ -22,17 +22,16 @@ each); `clean` makes the copy that is published:
 from __future__ import annotations
 
 import io
-import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a warm cache never needs it
     from pypdf import PdfReader, PdfWriter
 
+from sitegen.xmltext import xml_text
 from sitegen.problems import Problem, warning
 
 # Information dictionary keys that say nothing about people.
@@ -193,6 +192,7 @@ def _embedded_files(reader: PdfReader) -> list[str]:
 
 def _read_xmp(reader: PdfReader) -> _Xmp:
     """The personal properties, title and identification in a PDF's XMP metadata."""
+    import xml.etree.ElementTree as ET  # here: a warm build reads no PDF
     try:
         stream = reader.trailer["/Root"].get("/Metadata")
         data = stream.get_object().get_data() if stream is not None else None
@@ -232,11 +232,11 @@ def _xmp_packet(title: str | None, ids: dict[str, dict[str, str]]) -> bytes | No
     parts = ['<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
              "<dc:format>application/pdf</dc:format>"]
     if title:
-        parts.append(f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>')
+        parts.append(f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{xml_text(title)}</rdf:li></rdf:Alt></dc:title>')
     parts.append("</rdf:Description>")
     namespaces = {prefix: ns for ns, prefix in XMP_PREFIXES.items()}
     for prefix in sorted(ids):
-        values = "".join(f"<{prefix}:{key}>{escape(value)}</{prefix}:{key}>" for key, value in sorted(ids[prefix].items()))
+        values = "".join(f"<{prefix}:{key}>{xml_text(value)}</{prefix}:{key}>" for key, value in sorted(ids[prefix].items()))
         parts.append(f'<rdf:Description rdf:about="" xmlns:{prefix}="{namespaces[prefix]}">{values}</rdf:Description>')
     body = "".join(parts)
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
@@ -250,6 +250,7 @@ OFFICE_PROPERTIES = {  # docProps/core.xml and app.xml elements that can name pe
 
 def office_personal(path: Path) -> tuple[str, ...]:
     """The properties of a Word, Excel or PowerPoint file that can name people (the file is published as it is)."""
+    import xml.etree.ElementTree as ET  # here: a warm build reads no document
     found: list[str] = []
     try:
         with zipfile.ZipFile(path) as archive:

@@ -20,7 +20,6 @@ as one (Pagefind's `mergeIndex`), with the part list in /pagefind/parts.json.
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import hashlib
 import json
@@ -184,10 +183,12 @@ class _PromptPolling:
     """
 
     def __getattr__(self, name):
+        import asyncio
         return getattr(asyncio, name)
 
     @staticmethod
     async def sleep(delay, result=None):
+        import asyncio
         return await asyncio.sleep(0, result)
 
 
@@ -223,6 +224,8 @@ def _searchable_text(path: Path, sha256: str, cache: DocumentCache) -> str:
 
 async def _pagefind(page_records, documents, folder: Path) -> None:
     """Index one part into `folder` with a Pagefind process of its own."""
+    import asyncio
+
     import pagefind.service  # imported here: a missing Pagefind is a warning, not a crash
     from pagefind.index import PagefindIndex
 
@@ -261,6 +264,8 @@ async def _until_written(folder: Path) -> None:
     """Wait until Pagefind has finished writing: it can answer before its last file is complete
     (seen on a busy machine: a cut-off WebAssembly file). Done is: nothing changed between two
     looks, and every compressed file and the entry file read back whole."""
+    import asyncio
+
     def look() -> dict[str, int]:
         return {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
 
@@ -300,6 +305,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
         if todo:
             # In a thread of its own, so that a caller already running an event loop
             # (a development server, a browser test) can build too.
+            import asyncio  # here: a build that finds every part cached never needs it
+
             with ThreadPoolExecutor(max_workers=1) as pool:
                 made = pool.submit(asyncio.run, _index_parts(todo)).result()
             for part in todo:
@@ -323,6 +330,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
 
 async def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
     """Each part's settled files, indexed `PARALLEL` at a time."""
+    import asyncio
+
     gate = asyncio.Semaphore(PARALLEL)
 
     async def one(part: Part, temp: Path) -> dict[str, bytes]:

@@ -35,6 +35,15 @@ class YamlDocument:
     duplicates: list[tuple[Path, int]] = field(default_factory=list)
     first_line: int = 1  # line of the file where the YAML text starts
 
+    def record(self) -> tuple:
+        """The document as plain data, for `sitegen.memo` to keep."""
+        return (self.data, list(self.lines.items()), self.duplicates, self.first_line)
+
+    @classmethod
+    def from_record(cls, record: tuple) -> "YamlDocument":
+        data, lines, duplicates, first_line = record
+        return cls(data, dict(lines), duplicates, first_line)
+
     def line_of(self, *path) -> int | None:
         """The file line of a key or list item, or of its nearest parent."""
         path = tuple(path)

@@ -124,3 +124,24 @@ def test_a_whole_build_is_the_same_bytes_whatever_the_number_of_processes(may_fo
     assert read_output(tmp_path / "shared") == read_output(tmp_path / "alone")
     assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
     assert any("r-broken" in str(p) for p in shared.problems)
+
+
+def test_what_the_copies_read_and_converted_is_kept_for_the_next_build(may_fork, site, tmp_path, monkeypatch):
+    from sitegen import render, yamlfile
+
+    make_many(site, 60)
+    monkeypatch.setattr(parallel, "FORK_FROM", 1)
+    first, _ = site.build("2026-11-22", tmp_path / "first", workers=2)
+    real_load = yamlfile.load
+
+    def load(text, first_line=1):  # front matter starts on line 2; sitegen.yaml is read as ever
+        assert first_line != 2, "front matter read again, although a copy had read it"
+        return real_load(text, first_line)
+
+    def to_html(text):
+        raise AssertionError("Markdown converted again, although a copy had converted it")
+
+    monkeypatch.setattr(yamlfile, "load", load)
+    monkeypatch.setattr(render, "to_html", to_html)
+    second, _ = site.build("2026-11-22", tmp_path / "second", workers=2)
+    assert read_output(tmp_path / "second") == read_output(tmp_path / "first")

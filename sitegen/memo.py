@@ -1,0 +1,140 @@
+"""What sitegen made from each piece of text, kept from one build to the next.
+
+Reading an entry's front matter and turning its Markdown body into HTML depend on
+nothing but the text, and they were most of a warm build's work on a large site (about
+1 s of 3 s at 2,000 entries, see docs/performance.md). A `Memo` keeps each result under a
+hash of the text, of what kind of result it is, and of the code and libraries that made it,
+so a build makes again only what changed. What it keeps is the same value a fresh run
+would make: the output is the same bytes with or without it (tested).
+
+Values are stored with `marshal` (plain data only: text, numbers, lists, dicts; never code
+or objects), each on its own, so every call gets a fresh copy nobody else holds. The file
+carries a checksum: a damaged or cut-short file is ignored, which costs time, not output.
+The file keeps only what the last whole build used, so it follows the site's content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+MAGIC = b"sitegen memo 1\n"
+
+
+class Memo:
+    """Results of pure functions of text. `path` None: nothing is read or kept (`--no-cache`)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._stamp = code_stamp()
+        self._known: dict[bytes, bytes] = _load(path, self._stamp) if path is not None else {}
+        self._loaded = set(self._known)
+        self._fresh: dict[bytes, bytes] = {}  # made by this process since `learnt` last took them
+        self._used: set[bytes] = set()
+
+    def get(self, kind: str, text: str, make: Callable[[str], T]) -> T:
+        """`make(text)`, or what it returned for the same text before. `make` must be a pure
+        function of `text` whose value `marshal` can keep; an exception it raises is not kept."""
+        key = hashlib.blake2b(f"{kind}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16,
+                              key=self._stamp).digest()
+        self._used.add(key)
+        blob = self._known.get(key)
+        if blob is not None:
+            try:
+                return marshal.loads(blob)
+            except (EOFError, ValueError, TypeError):
+                pass  # made again below
+        value = make(text)
+        try:
+            blob = marshal.dumps(value)
+        except ValueError:  # something marshal cannot keep: made again each time
+            return value
+        self._known[key] = self._fresh[key] = blob
+        return value
+
+    def learnt(self) -> tuple[dict[bytes, bytes], set[bytes]]:
+        """What this process made and used since it was last asked: a forked worker sends it back
+        with its results (see `sitegen.parallel`), and the build gives it to `learn`."""
+        found = (self._fresh, self._used)
+        self._fresh, self._used = {}, set()
+        return found
+
+    def learn(self, learnt: tuple[dict[bytes, bytes], set[bytes]] | None) -> None:
+        if learnt is None:
+            return
+        fresh, used = learnt
+        self._known.update(fresh)
+        self._fresh.update(fresh)
+        self._used |= used
+
+    def save(self) -> None:
+        """Keep what this build used, and only that, for the next build (after a whole build only:
+        a preview's update uses a few entries, not all). Written only when it changed."""
+        if self.path is None or not self._fresh and self._used == self._loaded:
+            return
+        kept = {key: self._known[key] for key in sorted(self._used) if key in self._known}
+        payload = marshal.dumps(kept)
+        data = MAGIC + self._stamp + hashlib.blake2b(payload, digest_size=16).digest() + payload
+        temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_bytes(data)
+            temp.replace(self.path)
+        except OSError:  # the memo only saves time; a read-only cache folder still builds
+            try:
+                temp.unlink()
+            except OSError:
+                pass
+            return
+        self._loaded, self._fresh = set(kept), {}
+
+
+def _load(path: Path, stamp: bytes) -> dict[bytes, bytes]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    head = len(MAGIC)
+    if data[:head] != MAGIC or data[head:head + 16] != stamp:
+        return {}  # another version of sitegen or of its libraries: everything is made again
+    digest, payload = data[head + 16:head + 32], data[head + 32:]
+    if hashlib.blake2b(payload, digest_size=16).digest() != digest:
+        return {}  # damaged or cut short
+    try:
+        known = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(known, dict):
+        return {}
+    return {k: v for k, v in known.items() if isinstance(k, bytes) and isinstance(v, bytes)}
+
+
+@lru_cache(maxsize=1)  # the same for the life of the process
+def code_stamp() -> bytes:
+    """A hash of everything a kept value depends on besides its text: the source of the modules
+    that make values (so an edited sitegen never uses an old value), the libraries' versions, and
+    Python's (marshal's format)."""
+    import yaml
+
+    here = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=16)
+    for name in ("memo.py", "markup.py", "yamlfile.py"):
+        digest.update((here / name).read_bytes())
+    for library in ("markdown_it", "mdit_py_plugins", "yaml"):
+        # the library's own __init__.py, which names its version (found, not imported: a warm
+        # build need not import markdown-it at all)
+        spec = find_spec(library)
+        try:
+            digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"?")
+        except OSError:
+            digest.update(b"?")
+    digest.update(f"\0libyaml {getattr(yaml, '__with_libyaml__', False)}\0{sys.version}\0{marshal.version}".encode())
+    return digest.digest()
