@@ -36,7 +36,7 @@ class DocumentRef:
     path: Path | None  # the file on disk, None when the path is unusable
     line: int | None
 
-    @property
+    @cached_property  # asked for several times for each document of each build
     def name(self) -> str:
         return PurePosixPath(self.file).name
 

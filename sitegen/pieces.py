@@ -7,7 +7,8 @@ right while that object is in the site, as long as everything else the piece is 
 stays as it was: the settings, the day and the theme. The preview starts a new `Pieces` on
 every whole build, which is what any change to those brings.
 
-Whole builds keep no pieces: each piece is made once there anyway.
+A whole build keeps only cards, for its own pages (the home page, a listing and theme pages show
+the same card); every other piece is made once there anyway.
 """
 
 from __future__ import annotations

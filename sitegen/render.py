@@ -171,6 +171,7 @@ class Renderer:
         self.prefix = site.config.prefix
         self.banner = banner
         self.pieces = pieces  # a preview's: cards kept from one update to the next
+        self._cards = pieces if pieces is not None else Pieces()  # a whole build's: for its own pages
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
             State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
@@ -179,13 +180,15 @@ class Renderer:
     def cards(self, card, items, *args) -> list[Markup]:
         """`card(item, *args)` for each item: how the theme lists entries.
 
-        A preview keeps the cards that sitegen's own card macro made, each by the entry it was
-        made from (a `Placed`, which an edit replaces): that macro shows only the entry and the
-        site's settings. A card macro of the site's own theme is always called.
+        The cards that sitegen's own card macro made are kept, each by the entry it was made
+        from (a `Placed`, which an edit replaces): that macro shows only the entry and the site's
+        settings. A whole build makes each entry's card once for the home page, its listing and its
+        themes' pages; a preview keeps them from one update to the next. A card macro of the site's
+        own theme is always called.
         """
-        if self.pieces is None or not _is_default_card(card):
+        if not _is_default_card(card):
             return [card(item, *args) for item in items]
-        return self.pieces.get_all(("card", *args), items, lambda item: card(item, *args))
+        return self._cards.get_all(("card", *args), items, lambda item: card(item, *args))
 
     def url(self, path: str) -> str:
         return self.prefix + path

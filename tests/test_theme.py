@@ -162,3 +162,27 @@ def test_a_site_may_supply_its_own_accent_stylesheet(site):
     result, out = site.build("2026-11-22")
     assert not result.failed
     assert "#123456" in (out / "assets" / "accent.css").read_text()
+
+
+def test_a_card_made_once_for_all_the_pages_that_show_it_is_the_card_each_would_make(site, tmp_path, monkeypatch):
+    """A whole build makes each entry's card (sitegen's own card macro) once, for the home page,
+    its listing and its themes' pages: the pages are those of making it for each page."""
+    from sitegen import render
+
+    for index in range(6):
+        site.entry(f"r{index}", published=f"2026-0{index + 1}-01", themes=["Neglect", "Hoarding"][: index % 3],
+                   type=["sar", "cspr", "briefing"][index % 3], body=SEVEN if index % 3 == 2 else "Body.")
+    made = []
+    real = render.Pieces.get_all
+
+    def counting(self, kind, items, make):
+        items = list(items)
+        made.extend(id(item) for item in items)
+        return real(self, kind, items, make)
+
+    monkeypatch.setattr(render.Pieces, "get_all", counting)
+    site.build("2026-11-22", tmp_path / "kept", workers=1)
+    assert len(made) > len(set(made)), "the same entry's card is on several pages"
+    monkeypatch.setattr(render, "_is_default_card", lambda card: False)  # every card made for its page
+    site.build("2026-11-22", tmp_path / "each", workers=1)
+    assert read_output(tmp_path / "kept") == read_output(tmp_path / "each")
