@@ -163,3 +163,19 @@ def test_nightly_never_deploys_a_preview_or_another_day():
         if "sitegen build" in line:
             assert "--output" in line and "RUNNER_TEMP" in line, "a build here is only a check, never deployed"
     assert "secrets.NETLIFY_BUILD_HOOK" in text
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "nightly.yml"])
+def test_runs_that_check_or_build_keep_sitegens_cache_but_never_a_previous_site(name):
+    """Without its cache every run reads every PDF again; the replaced output kept in the cache is
+    only of use on the machine that built it, so it is not carried between runs."""
+    for job in workflow(name)["jobs"].values():
+        order = job["steps"]
+        uses_sitegen = [i for i, step in enumerate(order) if re.search(r"sitegen (check|build)", step.get("run", ""))]
+        if not uses_sitegen:
+            continue
+        [cache] = [i for i, step in enumerate(order) if step.get("uses", "").startswith("actions/cache@")]
+        assert cache < min(uses_sitegen), "the cache is restored before sitegen runs"
+        paths = order[cache]["with"]["path"].split()
+        assert ".sitegen-cache" in paths and "!.sitegen-cache/previous-output" in paths
+        assert "reports/**" in order[cache]["with"]["key"] and order[cache]["with"]["restore-keys"]
