@@ -150,3 +150,56 @@ def test_not_utf8(site):
 def test_title_is_kept_as_text(site):
     site.entry("x", published="2026-01-01", title="<script>alert(1)</script> & co")
     assert only_entry(site).title == "<script>alert(1)</script> & co"
+
+
+# --- reading without making a path of everything (the same answers as pathlib's) ----------------
+
+from pathlib import Path, PurePosixPath  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from sitegen import entries  # noqa: E402
+
+path_part = st.text(st.sampled_from("ab-_.Z0 é"), min_size=1, max_size=5).filter(lambda p: p not in (".", ".."))
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(path_part, min_size=1, max_size=4), min_size=2, max_size=12))
+def test_files_are_read_in_the_order_of_their_paths(parts_lists):
+    files = ["/site/content/" + "/".join(parts) for parts in parts_lists]
+    assert sorted(files, key=entries.path_order) == [str(p) for p in sorted(Path(f) for f in files)]
+
+
+@settings(max_examples=300)
+@given(st.text(st.sampled_from("ab./\\:é "), max_size=12))
+def test_a_documents_name_is_its_paths_name(file):
+    ref = entries.DocumentRef(file=file, title="t", path=None, line=None)
+    assert ref.name == PurePosixPath(file).name
+
+
+@pytest.mark.parametrize("root", ["/srv/site", "site", "/"])
+def test_an_entrys_source_is_its_path_in_the_site(root):
+    for path in (f"{root}/content/sar/adult-a.md", "/elsewhere/content/x.md"):
+        assert entries.relative(path, Path(root)) == entries.relative(Path(path), Path(root))
+
+
+@pytest.mark.parametrize("file", ["reports/a.pdf", "reports/a b.pdf", "reports//a.pdf", "reports/./a.pdf",
+                                  "reports/sub/a.pdf", "reports/link.pdf", "reports/missing.pdf",
+                                  "reports/sub", "reports/..", "reports/a:b.pdf", "reports\\a.pdf"])
+def test_a_document_is_found_as_before_whatever_its_spelling(site, file, monkeypatch):
+    """The quick look at reports/NAME gives what resolving the whole path gives."""
+    from types import SimpleNamespace
+
+    for name in ("a.pdf", "a b.pdf", "a:b.pdf"):
+        site.pdf(name)
+    (site.root / "reports" / "sub").mkdir()
+    (site.root / "reports" / "sub" / "a.pdf").write_bytes((site.root / "reports" / "a.pdf").read_bytes())
+    (site.root / "reports" / "link.pdf").symlink_to(site.root / "reports" / "a.pdf")
+    config = load_config(site.root).config
+    quick, slow = [], []
+    found = entries.resolve_report(file, config, "content/x.md", 3, quick)
+    monkeypatch.setattr(entries, "stat", SimpleNamespace(S_ISREG=lambda mode: False))  # no quick look
+    expected = entries.resolve_report(file, config, "content/x.md", 3, slow)
+    assert found == expected and [str(p) for p in quick] == [str(p) for p in slow]
+    assert (found is None) == (file in ("reports/missing.pdf", "reports/sub", "reports/.."))
