@@ -9,6 +9,8 @@ an earlier sitegen output is never replaced.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 import os
 import shutil
 import stat
@@ -234,10 +236,12 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
             raise ValueError(f"two outputs at {item.path}")
         wanted[item.path] = item
     spare = _usable_spare(spare, output)
-    temp = _claim(spare, output, wanted) if spare is not None else None
-    temp = temp or Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    claimed = _claim(spare, output, wanted) if spare is not None else None
+    known = _load_written(spare, claimed[1]) if claimed is not None else {}
+    temp = claimed[0] if claimed is not None else Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
         folders = {str(temp)}
+        written: dict[str, tuple[tuple[int, ...], bytes]] = {}  # what this build wrote, for the build after next
         for path in sorted(wanted):
             item = wanted[path]
             target = os.path.join(temp, path)
@@ -247,20 +251,28 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
                 while parent not in folders:
                     folders.add(parent)
                     parent = os.path.dirname(parent)
-            if _already(target, item):
-                continue  # kept from the previous output: the same bytes
-            try:
-                os.unlink(target)  # never written through: it may be a link to a cached copy
-            except FileNotFoundError:
-                pass
-            if item.data is not None:
-                with open(target, "wb") as handle:
-                    handle.write(item.data)
-            elif not (item.link and _linked(item.source, target)):
-                shutil.copyfile(item.source, target)
+            digest = _digest(item.data) if item.data is not None else None
+            status = _already(target, item, known.get(path), digest)
+            if status is None:
+                try:
+                    os.unlink(target)  # never written through: it may be a link to a cached copy
+                except FileNotFoundError:
+                    pass
+                if item.data is not None:
+                    with open(target, "wb") as handle:
+                        handle.write(item.data)
+                        handle.flush()
+                        status = os.fstat(handle.fileno())
+                elif not (item.link and _linked(item.source, target)):
+                    shutil.copyfile(item.source, target)
+            # else: kept from the previous output, the same bytes
+            if digest is not None:
+                written[path] = (_signature(status), digest)
         (temp / MARKER).write_bytes(MARKER_TEXT)
         for folder in folders:
             os.chmod(folder, 0o755)
+        if spare is not None:
+            _save_written(spare, _signature(os.lstat(temp / MARKER)), written)
         swap_in(temp, output, spare)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -280,9 +292,10 @@ def _usable_spare(spare: Path | None, output: Path) -> Path | None:
     return spare.absolute()
 
 
-def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | None:
+def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> tuple[Path, tuple[int, ...]] | None:
     """The spare, moved aside (so no other build uses it) and emptied of everything not in
-    `wanted`; None when there is no spare sitegen made."""
+    `wanted`, and the status of its marker (which names what its build wrote, see `_load_written`);
+    None when there is no spare sitegen made."""
     if spare.is_symlink() or not spare.is_dir() or not (spare / MARKER).is_file():
         return None
     claimed = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
@@ -291,6 +304,10 @@ def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | N
     except OSError:
         claimed.rmdir()
         return None
+    try:
+        marker = _signature(os.lstat(claimed / MARKER))
+    except OSError:
+        marker = ()  # matches no record: every file is read
     folders = {""}
     for path in wanted:
         folder = path.rpartition("/")[0]
@@ -298,7 +315,7 @@ def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | N
             folders.add(folder)
             folder = folder.rpartition("/")[0]
     _prune(str(claimed), "", wanted, folders)
-    return claimed
+    return claimed, marker
 
 
 def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]) -> None:
@@ -317,30 +334,99 @@ def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]
             os.unlink(item.path)
 
 
-def _already(target: str, item: OutputFile) -> bool:
-    """Whether `target` (in a recycled output) is already exactly what `item` writes: a
-    file of its own with the same bytes, or the same link. Unlinking a file costs more
-    than reading it on some disks, and most files are the same from one day to the next."""
+def _already(target: str, item: OutputFile, known: object = None, digest: bytes | None = None) -> os.stat_result | None:
+    """The status of `target` (in a recycled output) if it is already exactly what `item` writes:
+    a file of its own with the same bytes, or the same link; else None. Unlinking a file costs
+    more than reading it on some disks, and most files are the same from one day to the next.
+
+    `known` is what the build that wrote the file recorded of it (`_load_written`): while the file's
+    status is as that build left it, its digest says whether its bytes are `item`'s (`digest`)
+    without reading it, which on this project's disk saved most of the time of writing a large site."""
     try:
         status = os.lstat(target)
     except FileNotFoundError:
-        return False
+        return None
     if not stat.S_ISREG(status.st_mode):
-        return False
+        return None
     if item.link:
         source = os.stat(item.source)
-        return (status.st_ino, status.st_dev) == (source.st_ino, source.st_dev)
+        return status if (status.st_ino, status.st_dev) == (source.st_ino, source.st_dev) else None
     if status.st_nlink != 1:
-        return False
+        return None
     if item.data is not None:
         if status.st_size != len(item.data):
-            return False
+            return None
+        try:
+            recorded_status, recorded_digest = known  # type: ignore[misc]
+            if digest is not None and tuple(recorded_status) == _signature(status):
+                return status if recorded_digest == digest else None
+        except (TypeError, ValueError):
+            pass  # not recorded, or not readable: the file itself is read
         with open(target, "rb") as handle:
-            return handle.read() == item.data
+            return status if handle.read() == item.data else None
     if status.st_size != os.stat(item.source).st_size:
-        return False
+        return None
     with open(target, "rb") as mine, open(item.source, "rb") as source:
-        return mine.read() == source.read()
+        return status if mine.read() == source.read() else None
+
+
+# --- what each build wrote ------------------------------------------------------
+# The spare a build is given is the output of the build before last. For each file with bytes
+# of its own, that build recorded the file's status and a digest of its bytes. A file whose
+# status is still exactly as recorded (the same inode, size, and times of its last change,
+# which any write, even one that puts the old time back, moves on) still holds those bytes,
+# as git trusts its index. The records are filed under the status of the output's marker,
+# written afresh by every build, so a record is only ever used for the folder it describes.
+
+WRITTEN_KEPT = 4  # records of recent outputs kept (builds and previews share the spare)
+
+
+def _signature(status: os.stat_result) -> tuple[int, int, int, int]:
+    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _record_file(spare: Path, marker: tuple[int, ...]) -> Path:
+    """Where the record of the output whose marker has this status is kept, beside the spare."""
+    name = hashlib.blake2b(repr(tuple(marker)).encode(), digest_size=8).hexdigest()
+    return spare.with_name(f"{spare.name}.written-{name}")
+
+
+def _load_written(spare: Path | None, marker: tuple[int, ...]) -> dict:
+    """What the build that wrote the output now given back as `spare` recorded of its files."""
+    if spare is None:
+        return {}
+    try:
+        signature, files = marshal.loads(_record_file(spare, marker).read_bytes())
+        if tuple(signature) == tuple(marker) and isinstance(files, dict):
+            return files
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # none, or damaged: every file is read
+    return {}
+
+
+def _save_written(spare: Path, marker: tuple[int, ...], written: dict) -> None:
+    """Record what this build wrote (see above), keeping the `WRITTEN_KEPT` newest records; a record
+    that cannot be kept only costs reading."""
+    target = _record_file(spare, marker)
+    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    try:
+        temp.write_bytes(marshal.dumps((marker, written)))
+        temp.replace(target)
+        prefix = f"{spare.name}.written-"
+        with os.scandir(spare.parent) as found:
+            records = sorted((item.stat().st_mtime_ns, item.path) for item in found
+                             if item.name.startswith(prefix) and item.is_file(follow_symlinks=False))
+        for _, path in records[:-WRITTEN_KEPT]:
+            os.unlink(path)
+    except (OSError, ValueError):
+        try:
+            temp.unlink()
+        except OSError:
+            pass
 
 
 def _linked(source: Path, target: Path) -> bool:

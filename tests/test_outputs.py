@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import read_output
@@ -79,3 +80,56 @@ def test_an_entry_that_comes_down_leaves_no_trace_in_a_recycled_output(site, tmp
     assert read_output(out) == read_output(fresh)
     assert tree(out)[1] == tree(fresh)[1]
     assert not list(out.rglob("*.pdf"))
+
+
+# --- what each build wrote: files known unchanged by their status, not read again ---------------
+
+def build_three_times(tmp_path, versions):
+    output, spare = tmp_path / "build", tmp_path / "cache" / "previous-output" / "site"
+    for version in versions:
+        files = [OutputFile(f"page-{n}/index.html", f"page {n} {version}".encode()) for n in range(5)]
+        outputs.write_site(files, output, spare=spare)
+    return output, spare
+
+
+def test_files_known_unchanged_are_not_read_again(tmp_path, monkeypatch):
+    output, spare = build_three_times(tmp_path, ["v1", "v2"])
+    read = []
+    real_open = open
+
+    def watching_open(path, mode="r", *args, **kwargs):
+        if "r" in mode:
+            read.append(path)
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(outputs, "open", watching_open, raising=False)
+    files = [OutputFile(f"page-{n}/index.html", f"page {n} {'v1' if n < 3 else 'v3'}".encode()) for n in range(5)]
+    outputs.write_site(files, output, spare=spare)  # given back the first build's files
+    assert read == [], "the record of what the first build wrote says which files are the same"
+    assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in files}}
+
+
+def test_a_file_changed_after_it_was_written_is_written_again_even_with_its_old_time(tmp_path):
+    output, spare = build_three_times(tmp_path, ["v1", "v2"])
+    changed = spare / "page-1" / "index.html"
+    status = changed.stat()
+    changed.write_bytes(b"page 1 XX")  # the same size, in place (the same inode)
+    os.utime(changed, ns=(status.st_atime_ns, status.st_mtime_ns))  # and its old time put back
+    files = [OutputFile(f"page-{n}/index.html", f"page {n} v1".encode()) for n in range(5)]
+    outputs.write_site(files, output, spare=spare)
+    assert read_output(output)["page-1/index.html"] == b"page 1 v1"
+
+
+@pytest.mark.parametrize("damage", [b"", b"not marshal", None])
+def test_a_damaged_or_missing_record_only_costs_reading(tmp_path, damage):
+    output, spare = build_three_times(tmp_path, ["v1", "v2"])
+    records = list(spare.parent.glob(spare.name + ".written-*"))
+    assert records
+    for record in records:
+        if damage is None:
+            record.unlink()
+        else:
+            record.write_bytes(damage)
+    files = [OutputFile(f"page-{n}/index.html", f"page {n} v{n % 2 + 1}".encode()) for n in range(5)]
+    outputs.write_site(files, output, spare=spare)
+    assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in files}}
