@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 

@@ -37,8 +37,9 @@ class Memo:
         self._stamp = code_stamp()
         self._known: dict[bytes, bytes] = _load(path, self._stamp) if path is not None else {}
         self._loaded = set(self._known)
-        self._fresh: dict[bytes, bytes] = {}  # made by this process since `learnt` last took them
-        self._used: set[bytes] = set()
+        self._fresh: dict[bytes, bytes] = {}  # made in this build (here, or by a worker), to be kept
+        self._used: set[bytes] = set()  # used in this build (here, or by a worker)
+        self._outbox: tuple[dict[bytes, bytes], set[bytes]] = ({}, set())  # what `learnt` sends next
 
     def get(self, kind: str, text: str, make: Callable[[str], T]) -> T:
         """`make(text)`, or what it returned for the same text before. `make` must be a pure
@@ -46,6 +47,7 @@ class Memo:
         key = hashlib.blake2b(f"{kind}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16,
                               key=self._stamp).digest()
         self._used.add(key)
+        self._outbox[1].add(key)
         blob = self._known.get(key)
         if blob is not None:
             try:
@@ -57,17 +59,18 @@ class Memo:
             blob = marshal.dumps(value)
         except ValueError:  # something marshal cannot keep: made again each time
             return value
-        self._known[key] = self._fresh[key] = blob
+        self._known[key] = self._fresh[key] = self._outbox[0][key] = blob
         return value
 
     def learnt(self) -> tuple[dict[bytes, bytes], set[bytes]]:
-        """What this process made and used since it was last asked: a forked worker sends it back
-        with its results (see `sitegen.parallel`), and the build gives it to `learn`."""
-        found = (self._fresh, self._used)
-        self._fresh, self._used = {}, set()
+        """What this process made and used since it was last asked (only that: each item's share
+        is small): a forked worker sends it back with its results (see `sitegen.parallel`), and
+        the build gives it to `learn`."""
+        found, self._outbox = self._outbox, ({}, set())
         return found
 
     def learn(self, learnt: tuple[dict[bytes, bytes], set[bytes]] | None) -> None:
+        """Take in what a worker made and used (what this process sent itself is already here)."""
         if learnt is None:
             return
         fresh, used = learnt

@@ -274,3 +274,21 @@ def test_damaged_compiled_templates_are_compiled_again(site, tmp_path):
     result, _ = site.build("2026-11-22", tmp_path / "second")
     assert not result.failed
     assert read_output(tmp_path / "second") == read_output(tmp_path / "first")
+
+
+def test_what_this_process_sent_itself_is_not_sent_again(tmp_path):
+    """A build's own share goes through `learnt` and `learn` item by item, as a worker's does:
+    each item's share is only what that item made and used, however many came before."""
+    memo = Memo(tmp_path / "memo")
+    sizes = []
+    for index in range(50):
+        memo.get("upper", f"text {index}", str.upper)
+        learnt = memo.learnt()
+        sizes.append((len(learnt[0]), len(learnt[1])))
+        memo.learn(learnt)
+    assert set(sizes) == {(1, 1)}
+    memo.save()
+    make, calls = counting(str.upper)
+    later = Memo(tmp_path / "memo")
+    assert [later.get("upper", f"text {index}", make) for index in range(50)] == [f"TEXT {index}" for index in range(50)]
+    assert calls == []
