@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import time
 import warnings
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -97,6 +98,9 @@ class DocumentCache:
     def __init__(self, folder: Path | None, use_index: bool = True):
         self.folder = folder
         self.use_index = use_index  # a worker process is given only documents the index does not know
+        # Files another process (a preview) adds to the folder after this build began are not this
+        # build's to judge: `prune` leaves every file written since.
+        self._began_ns = time.time_ns()
         self._memory: dict[str, DocumentInfo] = {}
         self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
         self._texts: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
@@ -175,7 +179,8 @@ class DocumentCache:
         only what it holds for files still there as they were hashed (any state: a report that came
         down but is still in reports/ keeps its entry), so it grows with reports/, not with every
         version of every PDF ever built. A removed entry only costs reading that file again.
-        Returns the number of files removed."""
+        Files written since this cache was opened are left alone: `sitegen serve` may have just
+        read a report added to reports/ after this build looked. Returns the number of files removed."""
         if self.folder is None:
             return 0
         hashes = self._load_hashes()
@@ -206,8 +211,9 @@ class DocumentCache:
         for item in found:
             if item.name not in kept_names and item.is_file(follow_symlinks=False):
                 try:
-                    os.unlink(item.path)
-                    removed += 1
+                    if item.stat(follow_symlinks=False).st_mtime_ns < self._began_ns:
+                        os.unlink(item.path)
+                        removed += 1
                 except OSError:
                     pass  # removed by another build, or not ours to remove: left as it is
         return removed

@@ -83,3 +83,24 @@ def test_one_spare_is_kept_whatever_the_output_folders(site, tmp_path):
     assert kept[0] == "site" and all(name.startswith("site.written-") for name in kept[1:])  # the spare, and records of outputs
     assert len(kept) <= 1 + outputs.WRITTEN_KEPT
     assert read_output(tmp_path / "one") == read_output(tmp_path / "three")
+
+
+def test_what_a_preview_adds_while_a_build_runs_is_left_for_the_next_build(site):
+    """`sitegen serve` may read a report added to reports/ after a running build looked: that
+    build's tidying leaves the preview's new files alone (the next build decides)."""
+    from sitegen.documents import DocumentCache
+
+    a, b = two_reports(site)
+    site.build("2026-11-22")
+    folder = site.root / ".sitegen-cache"
+    running = DocumentCache(folder)  # a build begins, then (below) a preview adds a report
+    site.pdf("c.pdf", ["Report C", "Findings C"])
+    preview = DocumentCache(folder)
+    c = preview.key_of(site.root / "reports" / "c.pdf")
+    preview.put_text(c, "text of c")
+    later = running._began_ns + 1_000_000_000
+    for path in (folder / "documents").glob(f"{c}*"):
+        os.utime(path, ns=(later, later))  # written after the build began, whatever the clock's grain
+    (site.root / "reports" / "b.pdf").unlink()  # and b's files were the build's own to forget
+    running.prune()
+    assert cached(site) == {a, c}
