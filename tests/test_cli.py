@@ -150,3 +150,30 @@ def test_a_first_build_of_a_small_site_says_nothing_of_it(site):
     site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview"}])
     first = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
     assert first.returncode == 0 and "Reading" not in first.stderr
+
+
+def test_check_and_status_use_what_the_last_build_read_and_never_write_it(site, monkeypatch):
+    from click.testing import CliRunner
+
+    from sitegen import cli, yamlfile
+    from sitegen.build import MEMO
+
+    site.entry("good", published="2026-01-01")
+    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\n---\n")
+    assert sitegen("build", "--as-of", "2026-11-22", cwd=site.root).returncode == 0
+    memo = site.root / ".sitegen-cache" / MEMO
+    kept = memo.read_bytes()
+    commands = [["check", "--site", str(site.root), "--as-of", "2026-11-22"],
+                ["status", "--site", str(site.root), "--as-of", "2026-11-22"]]
+    fresh = [CliRunner().invoke(cli.main, args) for args in commands]
+    real_load = yamlfile.load
+
+    def load(text, first_line=1):  # front matter starts on line 2; sitegen.yaml is read as ever
+        assert first_line != 2, "front matter read again, although the last build had read it"
+        return real_load(text, first_line)
+
+    monkeypatch.setattr(yamlfile, "load", load)
+    again = [CliRunner().invoke(cli.main, args) for args in commands]
+    assert [(r.exit_code, r.output) for r in again] == [(r.exit_code, r.output) for r in fresh]
+    assert fresh[0].exit_code == 1 and "22/11/2026 is not a date" in fresh[0].output
+    assert memo.read_bytes() == kept
