@@ -237,7 +237,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         result.failed = True
         return result
     cache = DocumentCache(config.cache_dir if use_cache else None)
-    memo = Memo(config.cache_dir / MEMO if use_cache else None)
+    memo = memo_of(config, use_cache)
     site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, announce=announce, memo=memo)
     result.site = site
     result.problems += problems
@@ -270,12 +270,19 @@ def spare_folder(config: SiteConfig, output: Path) -> Path:
     (see `outputs.write_site`): one place in the cache, whatever the output folder, so that
     the previews of many `sitegen serve` sessions do not each leave a copy of the site behind.
     Any output can be made from any spare: only the files that are the same are kept."""
-    return config.cache_dir / SPARES / "site"
+    return config.cache_dir / SPARES / SPARE
 
 
 SPARES = "previous-output"
+SPARE = "site"
 MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.memo`)
 TEMPLATES = "templates"  # the theme's templates, compiled
+
+
+def memo_of(config: SiteConfig, use_cache: bool = True) -> Memo:
+    """What earlier builds made from each entry's text (see `sitegen.memo`). Only a whole build
+    writes it; `sitegen check`, `status` and `report` read it too."""
+    return Memo(config.cache_dir / MEMO if use_cache else None)
 
 
 def tidy_cache(config: SiteConfig, cache: DocumentCache) -> None:
@@ -287,7 +294,7 @@ def tidy_cache(config: SiteConfig, cache: DocumentCache) -> None:
     except OSError:
         return
     for item in spares:
-        if item.name != "site" and item.is_dir(follow_symlinks=False):
+        if item.name != SPARE and item.is_dir(follow_symlinks=False):
             shutil.rmtree(item.path, ignore_errors=True)
 
 

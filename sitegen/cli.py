@@ -9,9 +9,8 @@ from pathlib import Path
 import click
 
 from sitegen import __version__
-from sitegen.build import MEMO, BuildResult, build
-from sitegen.config import LoadedConfig, SiteConfig, load_config
-from sitegen.memo import Memo
+from sitegen.build import BuildResult, build, memo_of
+from sitegen.config import LoadedConfig, load_config
 from sitegen.problems import Problem
 from sitegen.render import uk_date
 from sitegen.visibility import State, as_of_day
@@ -32,12 +31,6 @@ def report_problems(problems: list[Problem]) -> None:
         if problem.advice:
             text += f" {problem.advice}"
         click.echo(text, err=True)
-
-
-def earlier_builds_memo(config: SiteConfig) -> Memo:
-    """The front matter the last whole build read (see `sitegen.memo`), for a command that reads
-    every entry but builds nothing; only a whole build writes it."""
-    return Memo(config.cache_dir / MEMO)
 
 
 def load_site(site: str | None) -> LoadedConfig:
@@ -155,7 +148,7 @@ def check_command(site: str | None, when: str | None) -> None:
     loaded = load_site(site)
     day = resolve_day(when, loaded)
     site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
-                                    announce=announce_reading, memo=earlier_builds_memo(loaded.config))
+                                    announce=announce_reading, memo=memo_of(loaded.config))
     problems = loaded.problems + problems
     report_problems(problems)
     errors = sum(p.is_error for p in problems)
@@ -278,7 +271,7 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
-    site_model, _ = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), memo=earlier_builds_memo(loaded.config))
+    site_model, _ = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), memo=memo_of(loaded.config))
     rows = status.status_rows(site_model)
     if within is not None:
         rows = status.expiring(rows, within)
@@ -386,7 +379,7 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         refusal = publication.unsafe_destination(config, target)
         if refusal:
             fail(refusal)
-    site_model, _ = assemble(config, today_in(loaded), DocumentCache(config.cache_dir), memo=earlier_builds_memo(config))
+    site_model, _ = assemble(config, today_in(loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
     rec = publication.record(site_model, first, last)
     text = publication.to_csv(rec) if as_csv else publication.to_text(rec, config.name)
     if target is None:

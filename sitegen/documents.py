@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a 
     from pypdf import PdfReader
 
 from sitegen import pdfsafety
+from sitegen.cachefile import write_whole
 from sitegen.parallel import cpus
 from sitegen.pdfsafety import PdfSafety
 
@@ -317,14 +318,7 @@ class DocumentCache:
             self._copies[key] = data
 
     def _write(self, target: Path, data: bytes) -> bool:
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temp = target.with_name(target.name + ".tmp")
-            temp.write_bytes(data)
-            temp.replace(target)
-            return True
-        except OSError:
-            return False  # the cache only saves time; a read-only folder still builds
+        return write_whole(target, data)  # the cache only saves time; a read-only folder still builds
 
 
 INDEX = "documents.json"  # in the cache folder, beside documents/ (which `prune` empties of all else)

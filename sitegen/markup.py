@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-
 def _demote_headings(state) -> None:
     for token in state.tokens:
         if token.type in ("heading_open", "heading_close") and token.tag == "h1":

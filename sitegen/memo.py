@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import sys
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable, TypeVar
+
+from sitegen.cachefile import write_whole
 
 T = TypeVar("T")
 
@@ -86,17 +87,8 @@ class Memo:
         kept = {key: self._known[key] for key in sorted(self._used) if key in self._known}
         payload = marshal.dumps(kept)
         data = MAGIC + self._stamp + hashlib.blake2b(payload, digest_size=16).digest() + payload
-        temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_bytes(data)
-            temp.replace(self.path)
-        except OSError:  # the memo only saves time; a read-only cache folder still builds
-            try:
-                temp.unlink()
-            except OSError:
-                pass
-            return
+        if not write_whole(self.path, data):
+            return  # the memo only saves time; a read-only cache folder still builds
         self._loaded, self._fresh = set(kept), {}
 
 

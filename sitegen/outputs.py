@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
 
+from sitegen.cachefile import write_whole
 from sitegen.xmltext import xml_text
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
@@ -251,7 +252,8 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
                 while parent not in folders:
                     folders.add(parent)
                     parent = os.path.dirname(parent)
-            digest = _digest(item.data) if item.data is not None else None
+            # a digest only where there is a spare to record it beside (see `_save_written`)
+            digest = _digest(item.data) if item.data is not None and spare is not None else None
             status = _already(target, item, known.get(path), digest)
             if status is None:
                 try:
@@ -411,22 +413,17 @@ def _load_written(spare: Path | None, marker: tuple[int, ...]) -> dict:
 def _save_written(spare: Path, marker: tuple[int, ...], written: dict) -> None:
     """Record what this build wrote (see above), keeping the `WRITTEN_KEPT` newest records; a record
     that cannot be kept only costs reading."""
-    target = _record_file(spare, marker)
-    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
-        temp.write_bytes(marshal.dumps((marker, written)))
-        temp.replace(target)
+        if not write_whole(_record_file(spare, marker), marshal.dumps((marker, written))):
+            return
         prefix = f"{spare.name}.written-"
         with os.scandir(spare.parent) as found:
             records = sorted((item.stat().st_mtime_ns, item.path) for item in found
                              if item.name.startswith(prefix) and item.is_file(follow_symlinks=False))
         for _, path in records[:-WRITTEN_KEPT]:
             os.unlink(path)
-    except (OSError, ValueError):
-        try:
-            temp.unlink()
-        except OSError:
-            pass
+    except OSError:
+        pass
 
 
 def _linked(source: Path, target: Path) -> bool:

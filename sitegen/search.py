@@ -34,6 +34,7 @@ from pathlib import Path
 
 import cbor2
 
+from sitegen.cachefile import write_whole
 from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
 from sitegen.problems import Problem, warning
 from sitegen.render import OutputFile
@@ -386,13 +387,7 @@ class _PartCache:
     def put(self, key: str, files: dict[str, bytes]) -> None:
         if self.folder is None:
             return
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temp = self.folder / f"{key}.cbor.tmp"
-            temp.write_bytes(cbor2.dumps(files))
-            temp.replace(self.folder / f"{key}.cbor")
-        except OSError:
-            pass  # the cache only saves time
+        write_whole(self.folder / f"{key}.cbor", cbor2.dumps(files))  # the cache only saves time
 
     def keep(self, used: set[str]) -> None:
         """Remove all but the parts in use and the most recently used others."""
