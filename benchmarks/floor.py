@@ -1,0 +1,120 @@
+"""The least work any cold build of a corpus must do to meet sitegen's search requirement,
+timed against Hugo. Run on demand, after `bench.py` has made the corpus:
+
+    python benchmarks/floor.py [2000] [--as-of 2026-12-02] [--repeats 3]
+
+Issue 3 asks for the full text of every live PDF in the search index ("a search for a word
+that appears only inside a live report finds that report"). So, with no cache, a build must
+at least read the text of every live report and index it. This script times only that, with
+the same libraries and the same number of processes a build uses:
+
+1. **text**: PDFium's text of each live report (sitegen's `extract_pdf_text`), one process
+   per core, nothing else (no check that it opens, no audit, no cleaned copy);
+2. **index**: Pagefind indexing that text as sitegen does (`search.plan` and its parts,
+   two indexers at once), without any HTML page.
+
+It prints both against Hugo's build of the same corpus into a new folder (best of
+`--repeats` runs each). When text + index alone take longer than twice Hugo's time, no
+cold build that meets the search requirement can meet issue 6's cold target on this machine.
+It reads the corpus and writes only under benchmarks/.work/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from sitegen import search  # noqa: E402
+from sitegen.config import load_config  # noqa: E402
+from sitegen.documents import _join_pages, _pdfium_page_texts  # noqa: E402
+from sitegen.entries import read_entries  # noqa: E402
+from sitegen.visibility import State, decide  # noqa: E402
+
+WORK = HERE / ".work"
+
+
+def live_reports(site: Path, day: date) -> list[Path]:
+    """The PDFs of the entries live on `day`, in build order."""
+    config = load_config(site).config
+    found = []
+    for entry in read_entries(config):
+        if entry.type is None or entry.is_page:
+            continue
+        if decide(day, entry.published, entry.hidden_from, draft=entry.draft, has_errors=False) is State.LIVE:
+            found += [ref.path for ref in entry.documents if ref.path is not None and ref.path.suffix.lower() == ".pdf"]
+    return found
+
+
+def text_of(path: Path) -> tuple[int, str]:
+    """A report's pages and its text, as `documents.extract_pdf_text` reads it with PDFium."""
+    pages = _pdfium_page_texts(path)
+    return len(pages), _join_pages(pages)
+
+
+def read_texts(paths: list[Path]) -> tuple[float, list[tuple[int, str]]]:
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        texts = list(pool.map(text_of, paths, chunksize=4))
+    return time.perf_counter() - start, texts
+
+
+def index_texts(texts: list[tuple[int, str]]) -> float:
+    documents = [search.DocumentRecord(f"/review-{number}/#document", f"Review {number}", "Report (PDF)",
+                                       (lambda text=text: search.searchable_text(text)), {},
+                                       group=f"/review-{number}/", weight=max(1, pages))
+                 for number, (pages, text) in enumerate(texts)]
+    parts = search.plan([], documents)
+    start = time.perf_counter()
+    asyncio.run(search._index_parts(parts))
+    return time.perf_counter() - start
+
+
+def hugo_seconds(root: Path) -> float:
+    out = root / "floor-hugo-out"
+    shutil.rmtree(out, ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(["hugo", "--quiet", "--source", str(root / "hugo"), "--destination", str(out)], check=True)
+    seconds = time.perf_counter() - start
+    shutil.rmtree(out, ignore_errors=True)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("size", nargs="?", type=int, default=2000)
+    parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 12, 2),
+                        help="the day the corpus was made for (bench.py makes it for its run's day)")
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    root = WORK / f"n{args.size}"
+    if not (root / "sitegen").is_dir():
+        sys.exit(f"No corpus in {root}: run python benchmarks/bench.py {args.size} first.")
+    paths = live_reports(root / "sitegen", args.as_of)
+    hugo = min(hugo_seconds(root) for _ in range(args.repeats))
+    reads = [read_texts(paths) for _ in range(args.repeats)]
+    text_seconds, texts = min(reads, key=lambda pair: pair[0])
+    pages = sum(count for count, _ in texts)
+    index_seconds = min(index_texts(texts) for _ in range(args.repeats))
+    floor = text_seconds + index_seconds
+    print(f"{args.size} entries, {len(paths)} live reports, about {pages:,} pages of text, {os.cpu_count()} cores")
+    print(f"Hugo (into a new folder):        {hugo:6.2f} s   target for a cold build: {2 * hugo:.2f} s")
+    print(f"text of the live reports only:   {text_seconds:6.2f} s   ({text_seconds / hugo:.1f}x Hugo)")
+    print(f"indexing that text only:         {index_seconds:6.2f} s   ({index_seconds / hugo:.1f}x Hugo)")
+    print(f"floor (text + index):            {floor:6.2f} s   ({floor / hugo:.1f}x Hugo)")
+    verdict = "above" if floor > 2 * hugo else "within"
+    print(f"The floor alone is {verdict} the cold target of 2x Hugo.")
+
+
+if __name__ == "__main__":
+    main()
