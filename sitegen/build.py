@@ -19,7 +19,7 @@ from typing import Callable
 import jinja2
 
 from sitegen import netlify, outputs, search
-from sitegen.config import LoadedConfig, SiteConfig, load_config
+from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.pieces import Pieces
@@ -218,7 +218,8 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     told how many documents are about to be read for the first time (the command line says so
     when there are many).
     """
-    loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site))
+    whole = use_cache and banner is None  # a whole build, not a preview
+    loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site), stand_in=whole)
     result = BuildResult(problems=list(loaded.problems))
     if loaded.config is None:
         result.failed = True
@@ -259,9 +260,10 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         except OSError as exc:
             result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
             result.failed = True
-        if use_cache and not result.failed and banner is None:  # a whole build, not a preview
+        if whole and not result.failed:
             tidy_cache(config, cache)
             memo.save()
+            keep_settings(loaded)
     return result
 
 

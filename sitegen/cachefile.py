@@ -1,7 +1,8 @@
 """Writing a file of sitegen's cache: whole, or not at all.
 
-Every file in `.sitegen-cache/` only saves time, so a file that cannot be written (a read-only
-folder, a full disk) is no error: the next build makes its contents again. A file is written
+Every file in `.sitegen-cache/` only saves time (or, for the settings of the last build, stands in
+for a sitegen.yaml that cannot be read), so a file that cannot be written (a read-only folder, a
+full disk) is no error: the next build makes its contents again. A file is written
 under a temporary name of this process's own and then renamed, so another build or a preview
 reading it at the same moment sees the old file or the new one, never half of one.
 """

@@ -33,8 +33,8 @@ def report_problems(problems: list[Problem]) -> None:
         click.echo(text, err=True)
 
 
-def load_site(site: str | None) -> LoadedConfig:
-    loaded = load_config(Path(site or "."))
+def load_site(site: str | None, stand_in: bool = False) -> LoadedConfig:
+    loaded = load_config(Path(site or "."), stand_in=stand_in)
     if loaded.config is None:
         report_problems(loaded.problems)
         click.echo("Nothing was built: fix the settings above first.", err=True)
@@ -102,7 +102,7 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
       sitegen build --as-of 2026-11-22 --output public
       sitegen build --site ../northshire --strict
     """
-    loaded = load_site(site)
+    loaded = load_site(site, stand_in=not no_cache)  # a mistake in sitegen.yaml must not stop the nightly build
     day = resolve_day(when, loaded)
     result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, announce=announce_reading)
     report_problems(result.problems)

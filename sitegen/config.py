@@ -15,12 +15,17 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import yamlfile
+from sitegen.cachefile import write_whole
 from sitegen.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.problems import Problem, error, warning
 from sitegen.schema import Choice, Custom, Date, Field, Invalid, Text, TextList, Url, validate
 from sitegen.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
+CACHE_DIR = ".sitegen-cache"
+# In the cache: the settings of the last whole build, standing in for a sitegen.yaml that
+# cannot be used, so that a mistake in it never stops the nightly build (see `load_config`).
+LAST_BUILT = "last-built-settings.yaml"
 
 
 @dataclass(frozen=True)
@@ -107,7 +112,7 @@ class SiteConfig:
 
     @property
     def cache_dir(self) -> Path:
-        return self.root / ".sitegen-cache"
+        return self.root / CACHE_DIR
 
     def url(self, path: str) -> str:
         """Absolute address of a site path such as '/sar/adult-a/'."""
@@ -241,11 +246,26 @@ SITE_FIELDS = [
 class LoadedConfig:
     config: SiteConfig | None
     problems: list[Problem]
+    text: str | None = None  # sitegen.yaml as read, when it gave settings
+    stand_in: bool = False  # the settings are the last whole build's: sitegen.yaml could not be used
 
 
-def load_config(root: Path) -> LoadedConfig:
-    """Read `sitegen.yaml` in `root`. `config` is None when the site cannot be built."""
+def load_config(root: Path, *, stand_in: bool = False) -> LoadedConfig:
+    """Read `sitegen.yaml` in `root`. `config` is None when the site cannot be built.
+
+    With `stand_in` (a whole build), a `sitegen.yaml` that cannot be used is replaced by the
+    settings of the last whole build, kept in the cache by `keep_settings`, and an error says
+    so. The nightly build is what takes reports down on their day: a mistake in the settings
+    must not leave yesterday's site online. `sitegen check` never stands in, so it still fails.
+    """
     root = Path(root)
+    loaded = _read_config(root)
+    if loaded.config is None and stand_in and (root / CONFIG_FILE).is_file():
+        return _last_built(root, loaded)
+    return loaded
+
+
+def _read_config(root: Path) -> LoadedConfig:
     path = root / CONFIG_FILE
     if not path.is_file():
         return LoadedConfig(None, [error(
@@ -260,7 +280,41 @@ def load_config(root: Path) -> LoadedConfig:
     except yamlfile.YamlError as exc:
         return LoadedConfig(None, [error(CONFIG_FILE, f"the settings are not valid YAML: {exc.message}.",
                                          "Check the indentation and colons on this line and the one before.", line=exc.line)])
-    return parse_config(root, doc)
+    loaded = parse_config(root, doc)
+    return replace(loaded, text=text if loaded.config is not None else None)
+
+
+def _last_built(root: Path, loaded: LoadedConfig) -> LoadedConfig:
+    """The last whole build's settings in place of a sitegen.yaml that cannot be used (`loaded`),
+    or `loaded` as it is when there are none (a first build, or the cache was cleared)."""
+    kept_at = f"{CACHE_DIR}/{LAST_BUILT}"
+    try:
+        kept = parse_config(root, yamlfile.load((root / kept_at).read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, yamlfile.YamlError):
+        return loaded
+    if kept.config is None:
+        return loaded
+    note = error(CONFIG_FILE, "this file cannot be used, so this build used the settings of the last build that could "
+                 f"use it (kept in {kept_at}). Reports still go up and come down on their day, but nothing "
+                 "changed in sitegen.yaml since that build is used.",
+                 "Fix the errors listed for sitegen.yaml, then build again.")
+    # What the kept settings say of themselves is filed under their own name: their lines are theirs.
+    own = [replace(problem, file=kept_at) for problem in kept.problems]
+    return LoadedConfig(kept.config, loaded.problems + [note] + own, stand_in=True)
+
+
+def keep_settings(loaded: LoadedConfig) -> None:
+    """After a whole build: keep the sitegen.yaml it used, to stand in for one that later cannot
+    be used (see `load_config`). Not kept: settings that were themselves standing in."""
+    if loaded.config is None or loaded.text is None or loaded.stand_in:
+        return
+    target = loaded.config.cache_dir / LAST_BUILT
+    try:
+        if target.read_text(encoding="utf-8") == loaded.text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_whole(target, loaded.text.encode("utf-8"))
 
 
 def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:

@@ -129,6 +129,37 @@ def test_a_failed_build_leaves_the_previous_output(site, monkeypatch):
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".build-")]
 
 
+def test_a_mistake_in_the_settings_does_not_keep_an_expired_report_online(site, tmp_path):
+    """The nightly build after someone broke sitegen.yaml still takes down what is due,
+    with the settings of the last whole build, and says so."""
+    make_sweep_site(site)
+    site.build("2026-08-31")
+    (site.root / "sitegen.yaml").write_text("name: Testshire Safeguarding Partnership\nbase_url: [https://oops\n")
+    result, out = site.build("2026-09-01")
+    assert not result.failed
+    assert {p.entry.slug: p.state for p in result.site.placed}["charlie"] is State.EXPIRED
+    files = read_output(out)
+    for part in ("summary", "body", "subject", "theme", "pdf"):
+        assert occurrences(files, markers("charlie")[part]) == [], part
+    assert "Testshire Safeguarding Partnership" in files["index.html"].decode()
+    settings = [p for p in result.errors if p.file == "sitegen.yaml"]
+    assert any("not valid YAML" in p.message and p.line for p in settings)
+    assert any("settings of the last build" in p.message for p in settings)
+    # Same bytes as a build with the settings as they were: nothing of today's broken edit is used.
+    (site.root / "sitegen.yaml").unlink()
+    site.write_settings()
+    site.build("2026-09-01", tmp_path / "with-good-settings", use_cache=False)
+    assert read_output(tmp_path / "with-good-settings") == files
+
+
+def test_settings_never_stand_in_for_a_preview_or_a_build_without_the_cache(site, tmp_path):
+    make_sweep_site(site)
+    site.build("2026-08-31")
+    (site.root / "sitegen.yaml").write_text("name: [\n")
+    assert site.build("2026-09-01", tmp_path / "no-cache", use_cache=False)[0].failed
+    assert site.build("2026-09-01", tmp_path / "preview", banner="Preview")[0].failed
+
+
 def test_refuses_to_replace_a_folder_it_did_not_write(site, tmp_path):
     make_sweep_site(site)
     mine = tmp_path / "my-documents"

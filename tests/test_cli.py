@@ -68,6 +68,23 @@ def test_broken_entry_build_exits_0_strict_and_check_exit_1(site):
     assert check.returncode == 1 and "1 error" in check.stderr
 
 
+def test_broken_settings_build_with_the_last_ones_but_check_fails(site):
+    site.entry("good", published="2025-06-01")
+    assert sitegen("build", "--as-of", "2026-05-31", cwd=site.root).returncode == 0
+    (site.root / "sitegen.yaml").write_text("name: Testshire\nbase_url: https://learning.testshire.example\n  contact: x\n")
+    build = sitegen("build", "--as-of", "2026-06-01", cwd=site.root)
+    assert build.returncode == 0 and "Traceback" not in build.stderr
+    assert "sitegen.yaml: error: this file cannot be used, so this build used the settings of the last build" in build.stderr
+    assert "sitegen.yaml:3: error: the settings are not valid YAML" in build.stderr
+    assert "Built the site as on 1 June 2026" in build.stdout
+    assert not (site.root / "build" / "sar" / "good" / "index.html").read_text().count("Summary of good")
+    strict = sitegen("build", "--as-of", "2026-06-01", "--strict", cwd=site.root)
+    assert strict.returncode == 1
+    for command in (["check"], ["build", "--no-cache"]):
+        stopped = sitegen(*command, "--as-of", "2026-06-01", cwd=site.root)
+        assert stopped.returncode == 1 and "Nothing was built: fix the settings above first." in stopped.stderr
+
+
 def test_check_finds_problems_in_scheduled_documents(site):
     (site.root / "reports" / "future.pdf").write_bytes(b"not a pdf at all")
     site.entry("future", published="2027-06-01", documents=[{"file": "reports/future.pdf", "title": "Report"}])

@@ -164,3 +164,86 @@ accessibility:
     bad = load_config(write(tmp_path, "name: N\nbase_url: https://x.example\naccessibility:\n  status: mostly\n"))
     [problem] = bad.problems
     assert problem.field == "accessibility.status" and problem.line == 4 and "full, partial, not" in problem.message
+
+
+# --- the last whole build's settings stand in for a sitegen.yaml that cannot be used -----
+
+from sitegen.config import CACHE_DIR, LAST_BUILT, keep_settings  # noqa: E402
+
+GOOD = "name: Northshire\nbase_url: https://x.example/\ntypes:\n  sar:\n    window: 6 months\n"
+
+
+def kept_build(tmp_path: Path, text: str = GOOD) -> Path:
+    """A site whose last whole build used `text`."""
+    root = write(tmp_path, text)
+    keep_settings(load_config(root))
+    return root
+
+
+def test_a_whole_build_keeps_the_settings_it_used(tmp_path):
+    root = kept_build(tmp_path)
+    assert (root / CACHE_DIR / LAST_BUILT).read_text() == GOOD
+
+
+def test_broken_settings_are_replaced_by_the_last_built_ones_and_said_so(tmp_path):
+    root = kept_build(tmp_path)
+    (root / "sitegen.yaml").write_text("name: Northshire\nbase_url: https://x.example/\ntypes:\n  sar\n    window: 1 year\n")
+    loaded = load_config(root, stand_in=True)
+    assert loaded.stand_in and loaded.config.name == "Northshire"
+    assert loaded.config.types["sar"].window == Window(months=6)  # the kept settings, not today's edit
+    yaml_error, note = sorted(loaded.problems, key=lambda p: p.line or 0)[::-1]
+    assert yaml_error.file == "sitegen.yaml" and yaml_error.line and yaml_error.is_error
+    assert note.file == "sitegen.yaml" and note.is_error
+    assert "used the settings of the last build" in note.message and f"{CACHE_DIR}/{LAST_BUILT}" in note.message
+    assert "Fix the errors listed for sitegen.yaml" in note.advice
+
+
+def test_missing_required_settings_are_replaced_too(tmp_path):
+    root = kept_build(tmp_path)
+    (root / "sitegen.yaml").write_text("name: Northshire\nbase_url: x.example\n")
+    loaded = load_config(root, stand_in=True)
+    assert loaded.stand_in and loaded.config.base_url == "https://x.example"
+    assert any(p.field == "base_url" and p.line == 2 for p in loaded.problems)
+
+
+def test_without_stand_in_broken_settings_still_stop(tmp_path):
+    root = kept_build(tmp_path)
+    (root / "sitegen.yaml").write_text("name: [\n")
+    assert load_config(root).config is None
+
+
+def test_no_kept_settings_or_damaged_ones_still_stop(tmp_path):
+    root = write(tmp_path, "name: [\n")
+    assert load_config(root, stand_in=True).config is None
+    (root / CACHE_DIR).mkdir()
+    for damaged in (b"name: [\n", b"\xff\xfe\x00", b"base_url: https://x.example\n"):
+        (root / CACHE_DIR / LAST_BUILT).write_bytes(damaged)
+        loaded = load_config(root, stand_in=True)
+        assert loaded.config is None and not loaded.stand_in
+        assert [p.file for p in loaded.problems] == ["sitegen.yaml"]
+
+
+def test_a_missing_settings_file_is_never_stood_in_for(tmp_path):
+    root = kept_build(tmp_path)
+    (root / "sitegen.yaml").unlink()
+    loaded = load_config(root, stand_in=True)
+    assert loaded.config is None and "there is no sitegen.yaml" in loaded.problems[0].message
+
+
+def test_stood_in_settings_are_not_kept_again_and_good_ones_replace_them(tmp_path):
+    root = kept_build(tmp_path)
+    (root / "sitegen.yaml").write_text("name: [\n")
+    keep_settings(load_config(root, stand_in=True))
+    assert (root / CACHE_DIR / LAST_BUILT).read_text() == GOOD
+    fixed = GOOD.replace("6 months", "2 years")
+    (root / "sitegen.yaml").write_text(fixed)
+    keep_settings(load_config(root, stand_in=True))
+    assert (root / CACHE_DIR / LAST_BUILT).read_text() == fixed
+
+
+def test_problems_of_the_kept_settings_are_filed_under_their_own_name(tmp_path):
+    root = kept_build(tmp_path, GOOD + "logo: gone.svg\n")
+    (root / "sitegen.yaml").write_text("name: [\n")
+    loaded = load_config(root, stand_in=True)
+    logo = [p for p in loaded.problems if p.field == "logo"]
+    assert [(p.file, p.line) for p in logo] == [(f"{CACHE_DIR}/{LAST_BUILT}", 6)]

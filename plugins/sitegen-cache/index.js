@@ -1,13 +1,14 @@
 // Keeps sitegen's document cache (.sitegen-cache/) from one Netlify build to the next, so
 // a nightly build reads only the PDFs that changed instead of every one (see README.md,
 // "Deploying with Netlify"). Netlify starts each build on a fresh machine, so without this
-// every build is a cold one.
+// every build is a cold one. It also carries the settings of the last build
+// (last-built-settings.yaml), which stand in if a later sitegen.yaml cannot be read.
 //
 // CommonJS, so that this folder needs no package.json of its own; it uses only Node's
 // own modules and the `utils.cache` that Netlify hands to every plugin.
 //
-// The cache only ever saves time: every failure here is logged and the build goes on.
-// sitegen then reads every PDF again and builds the same site.
+// Every failure here is logged and the build goes on: sitegen then reads every PDF again
+// and builds the same site (only a broken sitegen.yaml then has no settings to stand in).
 
 'use strict'
 
