@@ -25,8 +25,8 @@ from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.pieces import Pieces
 from sitegen.entries import Entry, read_entries
 from sitegen.memo import Memo
-from sitegen.problems import Problem, Severity, error, has_errors
-from sitegen.render import OutputFile, Renderer, make_environment
+from sitegen.problems import Problem, error, has_errors
+from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.site import Download, Placed, Site
 from sitegen.visibility import State, decide
 
@@ -242,15 +242,36 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, announce=announce, memo=memo)
     result.site = site
     result.problems += problems
+    compiled = config.cache_dir / TEMPLATES if use_cache else None
     try:
-        if env is None:
-            env = make_environment(config.root, config.cache_dir / TEMPLATES if use_cache else None)
-        renderer = Renderer(site, banner=banner, env=env, pieces=pieces, memo=memo)
+        renderer = Renderer(site, banner=banner, env=env or make_environment(config.root, compiled), pieces=pieces, memo=memo)
         result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
-    except jinja2.TemplateError as exc:
-        result.problems.append(template_problem(exc, config))
-        result.failed = True
-        return result
+    except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
+        problem = template_failure(exc, config.root)
+        if problem is None:
+            raise
+        result.problems.append(problem)
+        # A whole build must not stop for the site's own theme: the nightly build is what takes
+        # reports down on their day. It is built again with sitegen's default theme alone.
+        if not (whole and env is None and has_own_theme(config)):
+            result.failed = True
+            return result
+        config = replace(config, own_theme=False)
+        site = result.site = replace(site, config=config)
+        result.problems.append(error(
+            "themes/", f"because of the error in {problem.file}, this build used sitegen's default theme instead of "
+            "your own, so that reports still go up and come down on their day.",
+            "Fix that template and build again (preview it first with sitegen serve)."))
+        try:
+            renderer = Renderer(site, banner=banner, env=make_environment(config.root, compiled, own_theme=False), memo=memo)
+            result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
+        except Exception as again:  # noqa: BLE001
+            problem = template_failure(again, config.root)
+            if problem is None:
+                raise
+            result.problems.append(problem)
+            result.failed = True
+            return result
     if write:
         try:
             outputs.write_site(result.files, output, spare=spare_folder(config, output) if use_cache else None)
@@ -311,8 +332,6 @@ def unsafe_output(config: SiteConfig, output: Path) -> Problem | None:
     return None
 
 
-def template_problem(exc: jinja2.TemplateError, config: SiteConfig) -> Problem:
-    name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "theme"
-    line = getattr(exc, "lineno", None)
-    return Problem(str(name), line, None, f"the theme could not be used: {exc.message or exc}.",
-                   "Check this template; or remove it from your themes/ folder to use the default one.", Severity.ERROR)
+def has_own_theme(config: SiteConfig) -> bool:
+    """Whether the site has theme files of its own (templates or assets)."""
+    return config.own_theme and any(path.is_file() for path in config.theme_dir.rglob("*"))

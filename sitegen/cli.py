@@ -87,7 +87,7 @@ def main() -> None:
 @site_option
 @as_of_option
 @click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False), help="Where to write the site. Default: build/ in the site folder.")
-@click.option("--strict", is_flag=True, help="Exit with an error when any entry has an error (it is still left out and the rest is built).")
+@click.option("--strict", is_flag=True, help="Exit with an error when there is any error (in an entry, the settings or the theme); what can be built is still built.")
 @click.option("--no-cache", is_flag=True, help="Inspect every document again instead of using .sitegen-cache/.")
 def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool) -> None:
     """Build the site as it stands on one day.

@@ -92,6 +92,7 @@ class SiteConfig:
     logo: str | None = None  # path in the site folder; published as /assets/<file name>
     accent_colour: str | None = None  # only a colour that passes WCAG AA on white
     accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement)
+    own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
 
     @property
     def content_dir(self) -> Path:

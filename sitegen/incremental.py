@@ -35,7 +35,7 @@ from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, read_entry
 from sitegen.pieces import Pieces
-from sitegen.render import OutputFile, Renderer, make_environment
+from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.site import Placed, Site
 
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
@@ -208,6 +208,17 @@ class LivePreview:
         return result
 
     def update(self, changed: set[str]) -> BuildResult:
+        """Render again what the entries at `changed` touch. A template that fails on an edited
+        entry leaves the update half done: the whole preview is built again instead, which
+        reports the template's problem (see `render.template_failure`)."""
+        try:
+            return self._update(changed)
+        except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
+            if template_failure(exc, self.loaded.config.root) is None:
+                raise
+            return self.full()
+
+    def _update(self, changed: set[str]) -> BuildResult:
         config = self.loaded.config
         if not changed:
             return BuildResult(site=self.site, problems=self._problems(), files=list(self.files.values()))

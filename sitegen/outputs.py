@@ -67,7 +67,7 @@ def assets(site: Site) -> list[OutputFile]:
     A theme file of the same name wins over the logo or the generated accent.css.
     """
     found = {f"assets/{name}": OutputFile(f"assets/{name}", source=path)
-             for name, path in theme_assets(site.config.root).items()}
+             for name, path in theme_assets(site.config.root, site.config.own_theme).items()}
     logo = site.config.logo
     if logo and (site.config.root / logo).is_file():
         found.setdefault(f"assets/{Path(logo).name}", OutputFile(f"assets/{Path(logo).name}", source=site.config.root / logo))

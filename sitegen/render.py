@@ -20,6 +20,7 @@ from sitegen.markup import Section, split_sections, to_html
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
 from sitegen.pieces import Pieces
+from sitegen.problems import Problem, Severity
 from sitegen.site import Placed, Site
 from sitegen.visibility import State
 
@@ -56,9 +57,48 @@ def default_theme_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "themes" / "default"
 
 
-def theme_dirs(site_root: Path) -> list[Path]:
-    """Where to look for a theme file, first match wins."""
-    return [site_root / "themes", default_theme_dir()]
+def theme_dirs(site_root: Path, own: bool = True) -> list[Path]:
+    """Where to look for a theme file, first match wins. `own=False`: sitegen's default theme only."""
+    return [site_root / "themes", default_theme_dir()] if own else [default_theme_dir()]
+
+
+def template_failure(exc: BaseException, site_root: Path) -> Problem | None:
+    """The template and line at which rendering failed, as a problem; None when `exc` did not
+    come from a template (a fault in sitegen itself, left to show as one).
+
+    Jinja2 gives a syntax error its file and line, and rewrites the traceback of an error
+    raised while a template runs (an undefined name, `1 + 'a'`) so that its frames name the
+    template's file and line: the innermost such frame is where the template went wrong.
+    """
+    root = Path(os.path.abspath(site_root))
+    folders = [Path(os.path.abspath(folder / "templates")) for folder in theme_dirs(site_root)]
+
+    def template_file(name: str | None) -> Path | None:
+        path = Path(os.path.abspath(name)) if name else None
+        return path if path is not None and any(folder in path.parents for folder in folders) else None
+
+    file = line = None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = template_file(exc.filename), exc.lineno
+    tb = exc.__traceback__ if file is None else None
+    while tb is not None:
+        found = template_file(tb.tb_frame.f_code.co_filename)
+        if found is not None:  # the innermost such frame wins
+            file, line = found, tb.tb_lineno
+        tb = tb.tb_next
+    if file is None and not isinstance(exc, jinja2.TemplateError):
+        return None
+    own = file is not None and folders[0] in file.parents
+    if file is None:
+        where = "theme"
+    elif own:
+        where = file.relative_to(root).as_posix()
+    else:
+        where = f"sitegen's default theme: {file.relative_to(folders[-1].parent).as_posix()}"
+    reason = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+    advice = ("Check this template; or remove it from your themes/ folder to use the default one." if own or file is None
+              else "This is a fault in sitegen or in what your own templates give it: report it, with this message.")
+    return Problem(where, line, None, f"the theme could not be used: {reason}.", advice, Severity.ERROR)
 
 
 def _plain_sections(split: tuple[str, list[Section]]) -> tuple[str, list[tuple[str, str]]]:
@@ -106,9 +146,10 @@ class _TemplateCache(jinja2.FileSystemBytecodeCache):
             pass  # a read-only cache folder only costs compiling again
 
 
-def make_environment(site_root: Path, compiled: Path | None = None) -> jinja2.Environment:
-    """The theme's templates. `compiled`: a folder in which to keep them compiled between builds."""
-    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root)]
+def make_environment(site_root: Path, compiled: Path | None = None, own_theme: bool = True) -> jinja2.Environment:
+    """The theme's templates. `compiled`: a folder in which to keep them compiled between builds.
+    `own_theme=False`: sitegen's default templates only, without the site's own."""
+    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in theme_dirs(site_root, own_theme)]
     bytecode = None
     if compiled is not None:
         try:
@@ -142,10 +183,10 @@ def _default_card_file() -> str:
     return os.path.normpath(default_theme_dir() / "templates" / DEFAULT_CARD)
 
 
-def theme_assets(site_root: Path) -> dict[str, Path]:
-    """Asset files by their path under assets/, the site's own winning."""
+def theme_assets(site_root: Path, own: bool = True) -> dict[str, Path]:
+    """Asset files by their path under assets/, the site's own winning (`own=False`: the default theme's only)."""
     found: dict[str, Path] = {}
-    for folder in reversed(theme_dirs(site_root)):
+    for folder in reversed(theme_dirs(site_root, own)):
         assets = folder / "assets"
         if not assets.is_dir():
             continue

@@ -267,11 +267,75 @@ def test_site_own_theme_overrides_one_template(site):
     assert "Learning from Practice" in (out / "index.html").read_text()  # the rest is the default theme
 
 
-def test_broken_template_is_reported_not_raised(site):
-    site.raw("themes/templates/404.html", "{% extends 'base.html' %}{% block content %}{{ nonsense( }}{% endblock %}")
-    result, out = site.build("2026-02-01")
+BROKEN_TEMPLATES = {
+    "syntax": ("{% extends 'base.html' %}{% block content %}{{ nonsense( }}{% endblock %}", "unexpected"),
+    "undefined": ("{% extends 'base.html' %}\n{% block content %}\n{{ nope.x }}{% endblock %}", "'nope' is undefined"),
+    "type": ("{% extends 'base.html' %}\n{% block content %}\n{{ 1 + 'a' }}{% endblock %}", "TypeError: unsupported operand"),
+}
+
+
+@pytest.mark.parametrize("kind", BROKEN_TEMPLATES)
+def test_a_broken_template_of_the_sites_own_is_named_and_a_preview_stops(site, tmp_path, kind):
+    text, reason = BROKEN_TEMPLATES[kind]
+    site.raw("themes/templates/404.html", text)
+    result, _ = site.build("2026-02-01", tmp_path / "preview", banner="Preview")
     assert result.failed
-    assert result.problems[-1].file.endswith("404.html") and result.problems[-1].line == 1
+    [problem] = [p for p in result.problems if p.file == "themes/templates/404.html"]
+    assert problem.line == (1 if kind == "syntax" else 3) and reason in problem.message and problem.is_error
+    assert "remove it from your themes/ folder" in problem.advice
+
+
+def test_a_whole_build_falls_back_to_the_default_theme_and_says_so(site):
+    """A mistake in the site's own theme must not stop the nightly build that takes reports down."""
+    make_sweep_site(site)
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}\n{% block content %}{{ entry.title + 1 }}{% endblock %}")
+    site.raw("themes/assets/own.css", "body { color: OwnStyleMarker; }")
+    site.build("2026-08-31")
+    result, out = site.build("2026-09-01")
+    assert not result.failed
+    files = read_output(out)
+    for part in ("summary", "body", "subject", "theme", "pdf"):
+        assert occurrences(files, markers("charlie")[part]) == [], part
+    assert "AlphaBodyMarker" in files["sar/alpha/index.html"].decode()  # live reports are still there, in the default theme
+    assert occurrences(files, "OwnStyleMarker") == []  # the site's own assets go with its templates
+    [problem] = [p for p in result.problems if p.file == "themes/templates/entry.html"]
+    assert problem.line == 2 and "TypeError" in problem.message
+    note = [p for p in result.problems if p.file == "themes/"]
+    assert note and "themes/templates/entry.html" in note[0].message and "default theme" in note[0].message
+    # the next build, with the template fixed, uses the site's own theme again
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}{% block content %}OwnEntryMarker{% endblock %}")
+    result, out = site.build("2026-09-01")
+    assert not result.problems or all(p.file != "themes/" for p in result.problems)
+    assert "OwnEntryMarker" in (out / "sar" / "alpha" / "index.html").read_text()
+
+
+def test_a_fault_in_the_default_theme_is_a_problem_not_a_traceback(site, monkeypatch):
+    from sitegen import render
+
+    site.entry("good", published="2026-01-01")
+
+    def broken_filter(value):
+        raise ValueError("a fault")
+
+    monkeypatch.setattr(render, "uk_date", broken_filter)
+    result, _ = site.build("2026-02-01")
+    assert result.failed
+    [problem] = [p for p in result.problems if "the theme could not be used" in p.message]
+    assert problem.file.startswith("sitegen's default theme: templates/") and problem.line
+    assert "ValueError: a fault" in problem.message and "report it" in problem.advice
+
+
+def test_a_fault_outside_the_templates_is_still_raised(site, monkeypatch):
+    from sitegen import build as build_module
+
+    site.entry("good", published="2026-01-01")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a fault in sitegen")
+
+    monkeypatch.setattr(build_module, "site_files", broken)
+    with pytest.raises(RuntimeError):
+        site.build("2026-02-01")
 
 
 def test_feed_and_sitemap_are_valid_xml(site):

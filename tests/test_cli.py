@@ -85,6 +85,16 @@ def test_broken_settings_build_with_the_last_ones_but_check_fails(site):
         assert stopped.returncode == 1 and "Nothing was built: fix the settings above first." in stopped.stderr
 
 
+def test_a_template_that_fails_as_it_runs_is_a_message_and_the_site_is_still_built(site):
+    site.entry("good", published="2026-01-01")
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}\n{% block content %}{{ 1 + 'a' }}{% endblock %}")
+    build = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
+    assert build.returncode == 0 and "Traceback" not in build.stderr
+    assert "themes/templates/entry.html:2: error: the theme could not be used: TypeError" in build.stderr
+    assert "this build used sitegen's default theme instead of your own" in build.stderr
+    assert (site.root / "build" / "sar" / "good" / "index.html").exists()
+
+
 def test_check_finds_problems_in_scheduled_documents(site):
     (site.root / "reports" / "future.pdf").write_bytes(b"not a pdf at all")
     site.entry("future", published="2027-06-01", documents=[{"file": "reports/future.pdf", "title": "Report"}])

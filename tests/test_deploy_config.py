@@ -162,6 +162,7 @@ def test_nightly_never_deploys_a_preview_or_another_day():
     for line in commands.splitlines():
         if "sitegen build" in line:
             assert "--output" in line and "RUNNER_TEMP" in line, "a build here is only a check, never deployed"
+            assert "--strict" in line, "a theme that made the build fall back to the default one must fail the run"
     assert "secrets.NETLIFY_BUILD_HOOK" in text
 
 

@@ -246,3 +246,19 @@ def test_a_long_run_of_random_edits_gives_what_a_whole_build_gives(site, tmp_pat
         changed = edited(site, random_edit(rng, documents, fronts))
         rebuild(preview, changed, "told" if step % 3 else "looked")
         assert without_search(read_output(preview.output)) == whole(site), f"step {step}"
+
+
+def test_an_edit_that_breaks_the_sites_own_template_is_reported_and_the_next_fix_shows(site, preview, tmp_path):
+    """A template of the site's own that fails on one edited entry: a problem, not a traceback."""
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}{% block content %}{{ entry.title }}"
+                                            "{% if entry.subject %}{{ entry.subject + 1 }}{% endif %}{% endblock %}")
+    assert not preview.rebuild().failed
+    path = site.entry("child-b", type="cspr", published="2026-01-01", themes=["neglect"], subject="Child B")
+    result = preview.rebuild(content_only=True, changed=[str(path)])
+    assert result.failed
+    assert [p.line for p in result.problems if p.file == "themes/templates/entry.html"] == [1]
+    site.entry("child-b", type="cspr", published="2026-01-01", themes=["neglect"], title="Child B fixed")
+    result = preview.rebuild(content_only=True, changed=[str(path)])
+    assert not result.failed
+    assert "Child B fixed" in (preview.output / "cspr" / "child-b" / "index.html").read_text()
+    assert_same_as_whole_build(site, preview, tmp_path, "after-template-fault")
