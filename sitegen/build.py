@@ -52,7 +52,7 @@ class BuildResult:
 
 def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
                   inspect_all: bool = False, show_drafts: bool = False,
-                  announce: Callable[[int], None] | None = None) -> list[Placed]:
+                  progress: Callable[[int, int], None] | None = None) -> list[Placed]:
     """Decide each entry's state and inspect the documents that will be published.
 
     Documents are inspected for live entries (they are published) and scheduled ones
@@ -62,10 +62,10 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
 
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
     placed as if they were not drafts, and stay marked as drafts. `build` refuses
-    it unless the output is a preview. `announce` is told how many documents are read for
-    the first time, before they are (see `documents.prepare`).
+    it unless the output is a preview. `progress` is told how many of the documents read for
+    the first time have been read (see `documents.prepare`).
     """
-    _prepare_documents(entries, day, cache, inspect_all, show_drafts, announce)
+    _prepare_documents(entries, day, cache, inspect_all, show_drafts, progress)
     placed = []
     taken = {e.url for e in entries if e.type is not None and not e.draft}
     for entry in entries:
@@ -115,7 +115,7 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
 
 
 def _prepare_documents(entries: list[Entry], day: date, cache: DocumentCache, inspect_all: bool, show_drafts: bool,
-                       announce: Callable[[int], None] | None = None) -> None:
+                       progress: Callable[[int, int], None] | None = None) -> None:
     """Inspect, in parallel, the documents `place_entries` is about to need (the text of live
     ones too, for search); only a first build of a large site has many to do."""
     paths, text_for = [], set()
@@ -129,7 +129,7 @@ def _prepare_documents(entries: list[Entry], day: date, cache: DocumentCache, in
             paths += found
             if state is State.LIVE:
                 text_for.update(p for p in found if p.suffix.lower() == ".pdf")
-    prepare(paths, text_for, cache, announce=announce)
+    prepare(paths, text_for, cache, progress=progress)
 
 
 def _about_documents(problem: Problem) -> bool:
@@ -138,12 +138,12 @@ def _about_documents(problem: Problem) -> bool:
 
 def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: bool = False,
              show_drafts: bool = False, workers: int | None = None,
-             announce: Callable[[int], None] | None = None, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
+             progress: Callable[[int, int], None] | None = None, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
     """Everything up to rendering: the site as it stands on `day`, with all problems.
     `show_drafts` is for previews only (see `place_entries`); `workers` share reading the entries;
     `memo` holds front matter read by earlier builds."""
     entries = read_entries(config, workers=workers, memo=memo)
-    placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, announce=announce)
+    placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress)
     cache.save()
     problems = [p for item in placed for p in item.entry.problems]
     return Site(config, day, tuple(placed)), problems
@@ -206,7 +206,7 @@ FROM_SETTINGS = ("assets", "robots", "gone")
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
           write: bool = True, banner: str | None = None, show_drafts: bool = False,
           env: jinja2.Environment | None = None, pieces: Pieces | None = None,
-          workers: int | None = None, announce: Callable[[int], None] | None = None) -> BuildResult:
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
     `banner` marks every page as a preview. `show_drafts` places drafts as if they
@@ -214,9 +214,9 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     somewhere other than the site's build/ folder. A preview also passes the template
     environment and the pieces it keeps for its updates (see `sitegen.pieces`).
     `workers` is how many processes share reading entries and rendering pages on a large
-    site (default: one per core); the output is the same bytes whatever it is. `announce` is
-    told how many documents are about to be read for the first time (the command line says so
-    when there are many).
+    site (default: one per core); the output is the same bytes whatever it is. `progress` is
+    told how many of the documents read for the first time have been read (the command line
+    says so when there are many).
     """
     whole = use_cache and banner is None  # a whole build, not a preview
     loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site), stand_in=whole)
@@ -239,7 +239,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         return result
     cache = DocumentCache(config.cache_dir if use_cache else None)
     memo = memo_of(config, use_cache)
-    site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, announce=announce, memo=memo)
+    site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, progress=progress, memo=memo)
     result.site = site
     result.problems += problems
     compiled = config.cache_dir / TEMPLATES if use_cache else None

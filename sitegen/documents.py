@@ -360,7 +360,7 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
 
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
-            announce: Callable[[int], None] | None = None) -> None:
+            progress: Callable[[int, int], None] | None = None) -> None:
     """Inspect, in parallel processes, the documents the cache does not know yet, and extract
     the text of those in `text_for`, so that a cold build of a large site uses every core.
 
@@ -368,7 +368,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     crashed it would otherwise end the whole build. If a worker dies, its documents are
     inspected by the build as it goes, and their text read with pypdf (`document_text`).
     Results are the same as inspecting them one by one: each depends only on the file's bytes.
-    `announce` is told how many documents are about to be read, so a long first build can say so.
+    `progress` is told (0, how many) before they are read and (how many done, how many) after
+    each, so that a long first build can say what it is doing.
     """
     workers = workers or cpus()
     todo, seen = [], set()
@@ -382,8 +383,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
             todo.append((str(path), key, need_text))
     if not any(need_text for *_, need_text in todo) and (workers < 2 or len(todo) < PARALLEL_FROM):
         return  # not worth starting processes: the build inspects them as it goes
-    if announce is not None:
-        announce(len(todo))
+    if progress is not None:
+        progress(0, len(todo))
     import multiprocessing  # here: only a build with documents to read needs processes
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -392,11 +393,14 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:
         jobs = [pool.submit(_prepare_one, path, key, need_text, folder) for path, key, need_text in todo]
-        for job in jobs:
+        for done, job in enumerate(jobs, 1):
             try:
                 key, info, copy, text, kept = job.result()
             except BrokenProcessPool:
                 continue  # a worker died (a crash in native code): see above
+            finally:
+                if progress is not None:
+                    progress(done, len(jobs))
             cache.remember(key, info, copy)
             if text is not None:
                 cache.remember_text(key, text)

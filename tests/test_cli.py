@@ -168,6 +168,8 @@ def test_a_first_build_of_a_large_site_says_why_it_takes_a_while(site):
     first = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
     assert first.returncode == 0, first.stderr
     assert "Reading 50 documents that sitegen has not seen before" in first.stderr
+    read = [line for line in first.stderr.splitlines() if line.startswith("Read ")]
+    assert read == [f"Read {done} of 50 documents." for done in range(5, 51, 5)]
     again = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
     assert again.returncode == 0 and "Reading" not in again.stderr, "a warm build has nothing to say about it"
 
