@@ -95,7 +95,14 @@ def template_failure(exc: BaseException, site_root: Path) -> Problem | None:
         where = file.relative_to(root).as_posix()
     else:
         where = f"sitegen's default theme: {file.relative_to(folders[-1].parent).as_posix()}"
-    reason = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, jinja2.TemplatesNotFound):
+        reason = f"none of the templates {', '.join(map(str, exc.templates))} exists"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        reason = f"there is no template called {exc.name}"
+    elif isinstance(exc, jinja2.TemplateError) and exc.message:
+        reason = exc.message
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
     advice = ("Check this template; or remove it from your themes/ folder to use the default one." if own or file is None
               else "This is a fault in sitegen or in what your own templates give it: report it, with this message.")
     return Problem(where, line, None, f"the theme could not be used: {reason}.", advice, Severity.ERROR)

@@ -271,6 +271,8 @@ BROKEN_TEMPLATES = {
     "syntax": ("{% extends 'base.html' %}{% block content %}{{ nonsense( }}{% endblock %}", "unexpected"),
     "undefined": ("{% extends 'base.html' %}\n{% block content %}\n{{ nope.x }}{% endblock %}", "'nope' is undefined"),
     "type": ("{% extends 'base.html' %}\n{% block content %}\n{{ 1 + 'a' }}{% endblock %}", "TypeError: unsupported operand"),
+    "missing": ("{% extends 'base.html' %}\n{% block content %}\n{% include 'nothere.html' %}{% endblock %}",
+                "there is no template called nothere.html"),
 }
 
 
