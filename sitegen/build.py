@@ -166,6 +166,20 @@ def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache |
     return files
 
 
+def theme_problems(site: Site, memo: Memo | None = None) -> list[Problem]:
+    """What goes wrong when the theme renders every page and file of the site (for `sitegen check`,
+    which otherwise never renders): the template and line that failed. Nothing is written."""
+    try:
+        renderer = Renderer(site, env=make_environment(site.config.root), memo=memo)
+        site_files(site, renderer, renderer.render_all())
+    except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
+        problem = template_failure(exc, site.config.root)
+        if problem is None:
+            raise
+        return [problem]
+    return []
+
+
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
     """Everything but the pages and the search index: downloads, assets, feed, sitemap and Netlify's files."""
     return [file for part in site_file_parts(site, renderer, pages).values() for file in part]

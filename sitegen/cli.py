@@ -140,7 +140,7 @@ ANNOUNCE_FROM = 50
 @site_option
 @as_of_option
 def check_command(site: str | None, when: str | None) -> None:
-    """Check the settings, every entry and every document, without building.
+    """Check the settings, every entry, every document and the theme, without building.
 
     Exits with status 1 when there is any error, so it can guard CI.
 
@@ -149,14 +149,15 @@ def check_command(site: str | None, when: str | None) -> None:
       sitegen check
       sitegen check --as-of 2027-01-15
     """
-    from sitegen.build import assemble
+    from sitegen.build import assemble, theme_problems
     from sitegen.documents import DocumentCache
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
+    memo = memo_of(loaded.config)
     site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
-                                    progress=ReadingProgress(), memo=memo_of(loaded.config))
-    problems = loaded.problems + problems
+                                    progress=ReadingProgress(), memo=memo)
+    problems = loaded.problems + problems + theme_problems(site_model, memo)
     report_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

@@ -93,6 +93,21 @@ def test_a_template_that_fails_as_it_runs_is_a_message_and_the_site_is_still_bui
     assert "themes/templates/entry.html:2: error: the theme could not be used: TypeError" in build.stderr
     assert "this build used sitegen's default theme instead of your own" in build.stderr
     assert (site.root / "build" / "sar" / "good" / "index.html").exists()
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert "themes/templates/entry.html:2: error: the theme could not be used: TypeError" in check.stderr
+
+
+def test_check_finds_a_template_that_fails_only_on_one_entry_and_writes_nothing(site):
+    site.entry("good", published="2026-01-01")
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}\n{% block content %}\n"
+                                            "{% if entry.subject %}{{ entry.subject + 1 }}{% endif %}{% endblock %}")
+    assert sitegen("check", "--as-of", "2026-11-22", cwd=site.root).returncode == 0
+    site.entry("named", published="2026-01-01", subject="Adult N")
+    before = sorted(p.relative_to(site.root) for p in site.root.rglob("*") if ".sitegen-cache" not in p.parts)
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root)
+    assert check.returncode == 1 and "themes/templates/entry.html:3: error" in check.stderr
+    assert sorted(p.relative_to(site.root) for p in site.root.rglob("*") if ".sitegen-cache" not in p.parts) == before
 
 
 def test_check_finds_problems_in_scheduled_documents(site):
