@@ -1,6 +1,7 @@
 """netlify.toml and the GitHub workflows: what Netlify builds and serves, and when
 the site is rebuilt."""
 
+import json
 import re
 import tomllib
 from datetime import date, datetime, time, timedelta, timezone
@@ -50,6 +51,13 @@ def test_netlify_builds_today_s_site_into_build(netlify):
     assert command.rstrip().endswith("sitegen build")
     assert "--as-of" not in command  # the nightly build must use today's date
     assert "--strict" not in command  # one broken entry must not stop the deploy
+
+
+def test_netlify_installs_none_of_the_test_tools(netlify):
+    """package.json lists only tools for sitegen's own tests; Netlify would install them on every deploy."""
+    package = json.loads((ROOT / "package.json").read_text())
+    assert set(package) - {"name", "private", "description", "devDependencies"} == set(), "a build needs no npm package"
+    assert netlify["build"]["environment"]["NPM_FLAGS"] == "--omit=dev"
 
 
 def test_python_version_is_pinned_to_one_sitegen_supports(netlify):
