@@ -10,8 +10,9 @@ entries), makes again the site-wide files whose share of those entries changed
 bytes changed. An edit of an entry's body renders its own page only. Cards in
 lists, feed items and the like of entries that did not change are kept from one
 update to the next (`sitegen.pieces`). Any other change (settings, theme,
-reports, a static page) builds the whole preview again. The search index is made
-on whole builds only.
+reports, a static page) builds the whole preview again. After an update, the
+search index is made again apart from it (`search_job`, `apply_search`): `sitegen
+serve` runs that in another thread once edits settle, so saving stays quick.
 
 This is for the preview only: `sitegen build` always builds everything and
 swaps the result in at once.
@@ -26,7 +27,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePath
-from typing import Iterable
+from typing import Callable, Iterable
 
 import jinja2
 
@@ -36,6 +37,7 @@ from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, read_entry
 from sitegen.pieces import Pieces
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
+from sitegen.search import SearchIndex, build_index
 from sitegen.site import Placed, Site
 
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
@@ -90,7 +92,9 @@ class LivePreview:
     by_url: dict[str, set[str]] = field(default_factory=dict)  # sources of the entries read, by address (as check_addresses groups them)
     pieces: Pieces = field(default_factory=Pieces)  # cards, feed items... of entries that did not change
     pruned_at: int = 0  # how many pieces were kept after they were last pruned
-    search_files: list[OutputFile] = field(default_factory=list)  # the search index, made by whole builds only
+    search_files: list[OutputFile] = field(default_factory=list)  # the search index as written
+    search_stale: bool = False  # an update changed pages since the index was made
+    generation: int = 0  # counts the changes to the preview, so that an index made for an earlier one is not written
     problems: dict[str, tuple] = field(default_factory=dict)  # those of the entries that have any, by source
     problem_list: list | None = None  # all of them in the order of the entries (None: to be made again)
     parts: dict[str, list[OutputFile]] = field(default_factory=dict)  # the site-wide files, by part (see site_file_parts)
@@ -165,6 +169,8 @@ class LivePreview:
     def full(self, content=None, other=None) -> BuildResult:
         content = content if content is not None else self._content()
         other = other if other is not None else self._other()
+        self.generation += 1
+        self.search_stale = False  # a whole build makes the index
         gc.unfreeze()  # what the last whole build left can be collected again
         self.site = None
         loaded = load_config(self.site_dir)
@@ -211,12 +217,44 @@ class LivePreview:
         """Render again what the entries at `changed` touch. A template that fails on an edited
         entry leaves the update half done: the whole preview is built again instead, which
         reports the template's problem (see `render.template_failure`)."""
+        if changed:
+            self.generation += 1
         try:
-            return self._update(changed)
+            result = self._update(changed)
         except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
             if template_failure(exc, self.loaded.config.root) is None:
                 raise
             return self.full()
+        if changed and self.site is not None:
+            self.search_stale = True
+        return result
+
+    def search_job(self) -> Callable[[], tuple[int, SearchIndex]] | None:
+        """A job that makes the search index of the preview as it is now, or None when the index
+        is up to date. The job only reads what it is given (and the cache folder), so it may run
+        in another thread while the preview goes on; its result is for `apply_search`."""
+        if not self.search_stale or self.site is None or self.cache is None:
+            return None
+        generation, site, pages, folder = self.generation, self.site, list(self.pages.values()), self.cache.folder
+
+        def job() -> tuple[int, SearchIndex]:
+            return generation, build_index(site, pages, DocumentCache(folder), site.config.prefix)
+        return job
+
+    def apply_search(self, generation: int, index: SearchIndex) -> bool:
+        """Write an index made by a `search_job`, unless the preview changed since it was asked for
+        (or Pagefind could not run: the index written before stays). Whether it was written."""
+        if generation != self.generation or self.site is None or not index.files:
+            return False
+        files = {f.path: f for f in index.files}
+        for old in self.search_files:
+            if old.path not in files:
+                (self.output / old.path).unlink(missing_ok=True)
+                self.files.pop(old.path, None)
+        self._write(files)
+        self.search_files = index.files
+        self.search_stale = False
+        return True
 
     def _update(self, changed: set[str]) -> BuildResult:
         config = self.loaded.config

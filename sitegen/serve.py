@@ -4,17 +4,19 @@ The site is built into a temporary folder (never build/, so a preview can
 never be deployed by mistake), served on 127.0.0.1 with livereload, and built
 again whenever content/, reports/, sitegen.yaml or themes/ change (told by
 inotify on Linux, see `sitegen.watch`; an edit of entries rebuilds only what
-shows them, see `sitegen.incremental`). Every page carries a banner saying it
-is a preview. The temporary folder is removed when the preview stops (Ctrl+C,
+shows them at once, see `sitegen.incremental`, and the search index a moment
+later). Every page carries a banner saying it is a preview. The temporary folder is removed when the preview stops (Ctrl+C,
 or a termination signal).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import signal
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -30,6 +32,7 @@ from sitegen.render import uk_date
 
 HOST = "127.0.0.1"
 WHOLE_SETTLE = 0.1  # seconds: how long a change to reports, the theme or the settings waits for more
+SEARCH_SETTLE = 1.0  # seconds after the last update before the search index is made again
 
 
 def banner(day: date, drafts: bool) -> str:
@@ -48,6 +51,9 @@ class Preview:
     built: bool = False
     live: LivePreview | None = None
     shown: dict[int, Problem] = field(default_factory=dict)  # the problems last reported, by id (kept, so no id is reused)
+    search_timer: asyncio.TimerHandle | None = None
+    searching: asyncio.Future | None = None  # the search index being made in another thread
+    search_again: bool = False  # an update came while it was being made
 
     def rebuild(self, *_ignored, content_only: bool = False, changed: list[str] | None = None) -> BuildResult:
         if self.live is None:
@@ -59,7 +65,46 @@ class Preview:
         elif self.built:
             self.echo("Preview updated.")
         self.built = self.built or not result.failed
+        self.search_later()
         return result
+
+    def search_later(self) -> None:
+        """Once updates have settled, make the search index again in another thread, so that a
+        save shows at once and the preview's search catches up a moment later (serving only)."""
+        if self.live is None or self.live.search_job() is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # not serving: nothing would run it
+        if self.search_timer is not None:
+            self.search_timer.cancel()
+        self.search_timer = loop.call_later(SEARCH_SETTLE, self.search_now)
+
+    def search_now(self) -> None:
+        self.search_timer = None
+        if self.searching is not None:  # one at a time: again when it is done
+            self.search_again = True
+            return
+        job = self.live.search_job() if self.live is not None else None
+        if job is None:
+            return
+        loop = asyncio.get_running_loop()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-search")
+        self.searching = loop.run_in_executor(pool, job)
+        pool.shutdown(wait=False)  # its thread ends with the job
+        self.searching.add_done_callback(self.searched)
+
+    def searched(self, future: asyncio.Future) -> None:
+        self.searching = None
+        try:
+            generation, index = future.result()
+        except Exception:  # noqa: BLE001 - the next whole build makes the index
+            return
+        self.live.apply_search(generation, index)
+        if self.search_again:
+            self.search_again = False
+            self.search_later()
 
     def _report(self, result: BuildResult) -> None:
         """Report the problems not reported last time: after an edit, those of the entries read
@@ -76,6 +121,7 @@ class Preview:
             self._report(result)
             if result.failed:
                 self.echo("The preview was not updated: fix the problem above and save again.")
+            self.search_later()
 
     def watcher(self) -> NotifyWatcher:
         """What to watch, and what to do on a change there: content alone can often be rebuilt in part,

@@ -262,3 +262,48 @@ def test_an_edit_that_breaks_the_sites_own_template_is_reported_and_the_next_fix
     assert not result.failed
     assert "Child B fixed" in (preview.output / "cspr" / "child-b" / "index.html").read_text()
     assert_same_as_whole_build(site, preview, tmp_path, "after-template-fault")
+
+
+def without_marker(files):
+    return {path: data for path, data in files.items() if path != ".sitegen-output"}
+
+
+def test_after_updates_the_search_index_is_made_again_as_a_whole_build_makes_it(site, preview, tmp_path):
+    assert preview.search_job() is None  # the first build made it
+    EDITS["retitle"](site)
+    assert not preview.rebuild().failed
+    EDITS["expires"](site)  # child-b comes down: its words must leave the index
+    assert not preview.rebuild().failed
+    job = preview.search_job()
+    assert job is not None
+    assert preview.apply_search(*job())
+    assert preview.search_job() is None
+    whole = tmp_path / "whole"
+    assert not build(site.root, DAY, whole, banner=BANNER).failed
+    assert without_marker(read_output(preview.output)) == without_marker(read_output(whole))
+
+
+def test_an_index_made_for_an_earlier_state_of_the_preview_is_not_written(site, preview, tmp_path):
+    EDITS["new theme"](site)
+    preview.rebuild()
+    early = preview.search_job()
+    EDITS["new entry"](site)
+    preview.rebuild()
+    before = read_output(preview.output)
+    assert not preview.apply_search(*early())
+    assert read_output(preview.output) == before
+    assert preview.apply_search(*preview.search_job()())
+    whole = tmp_path / "whole"
+    build(site.root, DAY, whole, banner=BANNER)
+    assert without_marker(read_output(preview.output)) == without_marker(read_output(whole))
+
+
+def test_an_index_pagefind_could_not_make_leaves_the_one_written(site, preview):
+    from sitegen.search import SearchIndex
+
+    EDITS["new theme"](site)
+    preview.rebuild()
+    generation, _ = preview.search_job()()
+    before = read_output(preview.output)
+    assert not preview.apply_search(generation, SearchIndex())
+    assert read_output(preview.output) == before and preview.search_job() is not None

@@ -154,6 +154,55 @@ def test_a_save_reports_the_problems_of_what_changed_not_every_warning_again(sit
     assert reported[-1] == []
 
 
+def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_path, monkeypatch):
+    """A save updates the pages at once; the search index follows in another thread, made once
+    for a run of saves, and is then what a whole build of the preview would write."""
+    import asyncio
+
+    from conftest import read_output
+    from sitegen import serve
+    from sitegen.serve import Preview
+
+    monkeypatch.setattr(serve, "SEARCH_SETTLE", 0.05)
+    day = date(2026, 11, 22)
+    site.entry("adult-a", published="2026-03-14", body="Nothing to find yet.")
+    site.entry("adult-b", published="2026-03-14")
+    preview = Preview(site.root, day, False, tmp_path / "preview", report=lambda problems: None, echo=lambda text: None)
+    made = []
+
+    async def steps():
+        assert not preview.rebuild().failed
+        real = preview.live.search_job
+
+        def counted():
+            job = real()
+            if job is None:
+                return None
+
+            def run():
+                made.append(1)
+                return job()
+            return run
+        preview.live.search_job = counted
+        for word in ("Quillwort", "Marshwort", "Bladderwort"):
+            path = site.entry("adult-a", published="2026-03-14", body=f"The review found {word}.")
+            assert not preview.rebuild(content_only=True, changed=[str(path)]).failed
+            assert word in (preview.output / "sar" / "adult-a" / "index.html").read_text()  # at once
+        for _ in range(400):
+            await asyncio.sleep(0.05)
+            if preview.searching is None and preview.search_timer is None and not preview.live.search_stale:
+                break
+        assert not preview.live.search_stale
+
+    run_async(steps())
+    assert made == [1]  # one index for the three saves
+    whole = tmp_path / "whole"
+    assert not build(site.root, day, whole, banner=preview.live.banner).failed
+    marker = ".sitegen-output"
+    assert {k: v for k, v in read_output(preview.output).items() if k != marker} == \
+           {k: v for k, v in read_output(whole).items() if k != marker}
+
+
 def test_drafts_are_shown_only_when_asked_and_marked(site):
     site.entry("adult-h", published="2026-10-01", title="Draft review Quillmere", draft=True)
     site.entry("adult-a", published="2026-03-14", title="Live review")
