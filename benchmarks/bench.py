@@ -99,12 +99,13 @@ EDITS = {  # kind of edit: (the edit of the entry's file, what its page shows on
 }
 
 
-def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5) -> dict[str, list[float]]:
+def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3) -> dict[str, list[float]]:
     """From saving an edited entry to its preview page rewritten, as `sitegen serve` runs (in process,
     without the web server): serve's watcher on tornado's loop finds the change (inotify where there is
     one, else livereload's polling every 0.8 s) and the preview rebuilds. The milliseconds of
     `repeats` saves each, for an edit of an entry's body and one of its title (which lists and the
-    feed show too)."""
+    feed show too). `gap`: seconds between two saves; from `serve.SEARCH_SETTLE` on, each save
+    comes while the preview's search index is being made again after the last one."""
     import asyncio
     import tempfile
 
@@ -146,7 +147,7 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5) -> dict[str, list
                 times[kind].append((time.perf_counter() - start) * 1000)
                 target.write_text(original)
                 await ended.wait()
-                await asyncio.sleep(0.3)
+                await asyncio.sleep(gap)
 
     async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
@@ -228,10 +229,12 @@ def main() -> None:
     parser.add_argument("--edit-only", metavar="SITE", type=Path,
                         help="only time edits in serve, on the site in SITE (its first entry is edited, then put back)")
     parser.add_argument("--as-of", type=date.fromisoformat, help="with --edit-only: the day previewed (default today)")
+    parser.add_argument("--edit-gap", type=float, default=0.3,
+                        help="with --edit-only: seconds between saves (1.5: each save meets the search index being made)")
     args = parser.parse_args()
     if args.edit_only:
         as_of = args.as_of or datetime.now(ZoneInfo("Europe/London")).date()
-        print(f"edit in serve: {edit_text(edit_rebuild_ms(args.edit_only, as_of))}")
+        print(f"edit in serve: {edit_text(edit_rebuild_ms(args.edit_only, as_of, gap=args.edit_gap))}")
         return
     if not shutil.which("hugo"):
         raise SystemExit("Hugo is needed: apt-get install --no-install-recommends hugo")

@@ -11,8 +11,11 @@ bytes changed. An edit of an entry's body renders its own page only. Cards in
 lists, feed items and the like of entries that did not change are kept from one
 update to the next (`sitegen.pieces`). Any other change (settings, theme,
 reports, a static page) builds the whole preview again. After an update, the
-search index is made again apart from it (`search_job`, `apply_search`): `sitegen
-serve` runs that in another thread once edits settle, so saving stays quick.
+search index of a site of up to `SEARCH_FOLLOWS_UP_TO` pages is made again apart
+from it (`search_job`, `apply_search`): `sitegen serve` runs that in another
+thread once edits settle, so saving stays quick. A larger site's index, which
+takes seconds to make and would slow the saves made meanwhile, is made again on
+whole rebuilds only.
 
 This is for the preview only: `sitegen build` always builds everything and
 swaps the result in at once.
@@ -37,10 +40,14 @@ from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, read_entry
 from sitegen.pieces import Pieces
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
-from sitegen.search import SearchIndex, build_index
+from sitegen.search import SearchIndex, build_index, index_weight
 from sitegen.site import Placed, Site
 
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
+# Pages (counting each live PDF's pages) up to which a preview's search index is made again
+# after updates: a partnership's site of a few hundred reports. Making a larger index takes
+# seconds, and saves made meanwhile would take twice as long (measured at 10,000 entries).
+SEARCH_FOLLOWS_UP_TO = 10_000
 
 
 def _stamps(folder: Path, entries_only: bool = False) -> dict[str, Stamp]:
@@ -93,6 +100,7 @@ class LivePreview:
     pieces: Pieces = field(default_factory=Pieces)  # cards, feed items... of entries that did not change
     pruned_at: int = 0  # how many pieces were kept after they were last pruned
     search_files: list[OutputFile] = field(default_factory=list)  # the search index as written
+    search_follows: bool = False  # the index is small enough to be made again after updates (see SEARCH_FOLLOWS_UP_TO)
     search_stale: bool = False  # an update changed pages since the index was made
     generation: int = 0  # counts the changes to the preview, so that an index made for an earlier one is not written
     problems: dict[str, tuple] = field(default_factory=dict)  # those of the entries that have any, by source
@@ -191,6 +199,7 @@ class LivePreview:
             except jinja2.TemplateError:
                 pass  # a template no page uses; one in use would have stopped the build above
         self.site = result.site
+        self.search_follows = index_weight(result.site) <= SEARCH_FOLLOWS_UP_TO
         self.placed = {p.entry.source: p for p in result.site.placed}
         self.problems = {s: p.entry.problems for s, p in self.placed.items() if p.entry.problems}
         self.problem_list = None
@@ -225,7 +234,7 @@ class LivePreview:
             if template_failure(exc, self.loaded.config.root) is None:
                 raise
             return self.full()
-        if changed and self.site is not None:
+        if changed and self.site is not None and self.search_follows:
             self.search_stale = True
         return result
 

@@ -137,6 +137,14 @@ class Part:
         return digest.hexdigest()
 
 
+def index_weight(site: Site) -> int:
+    """What `plan` weighs the site's index at (pages, counting each live PDF's pages), from the
+    site alone: without rendering a page or reading a document."""
+    documents = sum(max(1, download.info.pages or 1) for placed in site.live_reviews for download in placed.downloads
+                    if download.ref.is_pdf and download.ref.path is not None)
+    return len(site.live_reviews) + len(site.pages) + 1 + documents  # 1: the accessibility statement
+
+
 def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None) -> list[Part]:
     """How the index is split: one index unless the site is large (more than `PART_WEIGHT`
     pages, counting each PDF's pages), then the site's own pages in the main bundle and

@@ -71,7 +71,7 @@ class Preview:
     def search_later(self) -> None:
         """Once updates have settled, make the search index again in another thread, so that a
         save shows at once and the preview's search catches up a moment later (serving only)."""
-        if self.live is None or self.live.search_job() is None:
+        if self.live is None or not self.live.search_stale:
             return
         try:
             loop = asyncio.get_running_loop()

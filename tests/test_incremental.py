@@ -307,3 +307,16 @@ def test_an_index_pagefind_could_not_make_leaves_the_one_written(site, preview):
     before = read_output(preview.output)
     assert not preview.apply_search(generation, SearchIndex())
     assert read_output(preview.output) == before and preview.search_job() is not None
+
+
+def test_a_large_sites_preview_search_waits_for_a_whole_rebuild(site, tmp_path, monkeypatch):
+    """Making a large index takes seconds, and would slow the saves made meanwhile."""
+    from sitegen import incremental
+
+    monkeypatch.setattr(incremental, "SEARCH_FOLLOWS_UP_TO", 3)
+    site.entry("adult-a", published="2026-03-14", documents=["a.pdf"])
+    live = LivePreview(site.root, DAY, tmp_path / "preview", BANNER)
+    assert not live.rebuild().failed and not live.search_follows
+    path = site.entry("adult-a", published="2026-03-14", documents=[{"file": "reports/a.pdf", "title": "Edited"}])
+    assert not live.rebuild(content_only=True, changed=[str(path)]).failed
+    assert live.search_job() is None

@@ -40,6 +40,15 @@ def test_records_hold_live_pages_and_live_pdfs_only(site):
     assert doc.filters == {"type": ["Safeguarding Adults Review"], "year": ["2026"], "theme": ["hoarding"]}
 
 
+def test_the_weight_of_an_index_is_known_without_rendering(site):
+    make_site(site)
+    site.pdf("long.pdf", 7)
+    site.entry("long", published="2026-02-01", documents=["reports/long.pdf", "long2.pdf"])
+    result, _ = site.build("2026-11-22", write=False)
+    page_records, documents = search.records(result.site, Renderer(result.site).render_all(), DocumentCache(None))
+    assert search.index_weight(result.site) == len(page_records) + sum(doc.weight for doc in documents) == 4 + 2 + 7 + 1
+
+
 def test_built_index_finds_live_words_and_nothing_else(site):
     make_site(site)
     result, out = site.build("2026-11-22")
