@@ -313,7 +313,7 @@ def test_a_large_sites_preview_search_waits_for_a_whole_rebuild(site, tmp_path, 
     """Making a large index takes seconds, and would slow the saves made meanwhile."""
     from sitegen import incremental
 
-    monkeypatch.setattr(incremental, "SEARCH_FOLLOWS_UP_TO", 3)
+    monkeypatch.setattr(incremental, "SEARCH_FOLLOWS_UP_TO", 2)
     site.entry("adult-a", published="2026-03-14", documents=["a.pdf"])
     live = LivePreview(site.root, DAY, tmp_path / "preview", BANNER)
     assert not live.rebuild().failed and not live.search_follows
