@@ -12,8 +12,8 @@ lists, feed items and the like of entries that did not change are kept from one
 update to the next (`sitegen.pieces`). Any other change (settings, theme,
 reports, a static page) builds the whole preview again. After an update, the
 search index of a site of up to `SEARCH_FOLLOWS_UP_TO` pages is made again apart
-from it (`search_job`, `apply_search`): `sitegen serve` runs that in another
-thread once edits settle, so saving stays quick. A larger site's index, which
+from it (`search_job`, `apply_search`): `sitegen serve` runs that in a forked
+copy of itself once edits settle, so saving stays quick. A larger site's index, which
 takes seconds to make and would slow the saves made meanwhile, is made again on
 whole rebuilds only.
 
@@ -241,7 +241,7 @@ class LivePreview:
     def search_job(self) -> Callable[[], tuple[int, SearchIndex]] | None:
         """A job that makes the search index of the preview as it is now, or None when the index
         is up to date. The job only reads what it is given (and the cache folder), so it may run
-        in another thread while the preview goes on; its result is for `apply_search`."""
+        apart (in a forked copy, or a thread) while the preview goes on; its result is for `apply_search`."""
         if not self.search_stale or self.site is None or self.cache is None:
             return None
         generation, site, pages, folder = self.generation, self.site, list(self.pages.values()), self.cache.folder

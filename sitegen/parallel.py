@@ -97,6 +97,11 @@ def _collect(pid: int, read_end: int) -> object:
     """What a copy sent back, or None if it failed."""
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
+    return _sent(pid, data)
+
+
+def _sent(pid: int, data: bytes) -> object:
+    """What a copy that has written `data` and closed its pipe sent back (once it has ended), or None if it failed."""
     _, status = os.waitpid(pid, 0)
     if status != 0:
         return None
@@ -104,3 +109,26 @@ def _collect(pid: int, read_end: int) -> object:
         return pickle.loads(data)
     except Exception:  # noqa: BLE001
         return None
+
+
+def fork_call(func: Callable[[], R]) -> tuple[int, int] | None:
+    """Start `func()` in a forked copy of this process, which goes on meanwhile: the copy's pid and
+    the pipe to read what it sends back (for `result_of`, once the pipe is at its end). None when
+    forking is not safe here (see `can_fork`)."""
+    if not can_fork():
+        return None
+    sys.stdout.flush()
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        _child(lambda _: func(), [None], write_end)
+    os.close(write_end)
+    return pid, read_end
+
+
+def result_of(pid: int, data: bytes) -> object:
+    """What `func()` returned in the copy `fork_call` started, from all it sent; None if it failed."""
+    sent = _sent(pid, data)
+    return sent[0] if isinstance(sent, list) and len(sent) == 1 else None

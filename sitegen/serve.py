@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import shutil
 import signal
 import tempfile
@@ -25,6 +26,8 @@ from urllib.parse import urlparse
 
 from sitegen.build import BuildResult
 from sitegen.incremental import LivePreview
+from sitegen.parallel import fork_call, result_of
+from sitegen.search import SearchIndex
 from sitegen.watch import NotifyWatcher
 from sitegen.config import CONFIG_FILE, load_config
 from sitegen.problems import Problem
@@ -52,7 +55,7 @@ class Preview:
     live: LivePreview | None = None
     shown: dict[int, Problem] = field(default_factory=dict)  # the problems last reported, by id (kept, so no id is reused)
     search_timer: asyncio.TimerHandle | None = None
-    searching: asyncio.Future | None = None  # the search index being made in another thread
+    searching: bool = False  # the search index is being made apart from the preview
     search_again: bool = False  # an update came while it was being made
 
     def rebuild(self, *_ignored, content_only: bool = False, changed: list[str] | None = None) -> BuildResult:
@@ -69,8 +72,8 @@ class Preview:
         return result
 
     def search_later(self) -> None:
-        """Once updates have settled, make the search index again in another thread, so that a
-        save shows at once and the preview's search catches up a moment later (serving only)."""
+        """Once updates have settled, make the search index again apart from the preview, so that
+        a save shows at once and the preview's search catches up a moment later (serving only)."""
         if self.live is None or not self.live.search_stale:
             return
         try:
@@ -82,26 +85,49 @@ class Preview:
         self.search_timer = loop.call_later(SEARCH_SETTLE, self.search_now)
 
     def search_now(self) -> None:
+        """Make the index in a forked copy of the preview (it holds the site already, and shares no
+        lock with this process's saves); in a thread where forking is not safe."""
         self.search_timer = None
-        if self.searching is not None:  # one at a time: again when it is done
+        if self.searching:  # one at a time: again when it is done
             self.search_again = True
             return
         job = self.live.search_job() if self.live is not None else None
         if job is None:
             return
+        self.searching = True
         loop = asyncio.get_running_loop()
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-search")
-        self.searching = loop.run_in_executor(pool, job)
-        pool.shutdown(wait=False)  # its thread ends with the job
-        self.searching.add_done_callback(self.searched)
-
-    def searched(self, future: asyncio.Future) -> None:
-        self.searching = None
-        try:
-            generation, index = future.result()
-        except Exception:  # noqa: BLE001 - the next whole build makes the index
+        started = fork_call(job)
+        if started is None:
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sitegen-search")
+            future = loop.run_in_executor(pool, job)
+            pool.shutdown(wait=False)  # its thread ends with the job
+            future.add_done_callback(lambda done: self.searched(None if done.exception() else done.result()))
             return
-        self.live.apply_search(generation, index)
+        pid, pipe = started
+        os.set_blocking(pipe, False)
+        chunks: list[bytes] = []
+
+        def readable() -> None:
+            try:
+                data = os.read(pipe, 1 << 20)
+            except BlockingIOError:
+                return
+            except OSError:
+                data = b""
+            if data:
+                chunks.append(data)
+                return
+            loop.remove_reader(pipe)
+            os.close(pipe)
+            self.searched(result_of(pid, b"".join(chunks)))
+        loop.add_reader(pipe, readable)
+
+    def searched(self, outcome: tuple[int, SearchIndex] | None) -> None:
+        """Write the index made (unless the preview changed meanwhile); None: it could not be made,
+        and the next whole build makes it."""
+        self.searching = False
+        if outcome is not None:
+            self.live.apply_search(*outcome)
         if self.search_again:
             self.search_again = False
             self.search_later()

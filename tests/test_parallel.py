@@ -145,3 +145,35 @@ def test_what_the_copies_read_and_converted_is_kept_for_the_next_build(may_fork,
     monkeypatch.setattr(render, "to_html", to_html)
     second, _ = site.build("2026-11-22", tmp_path / "second", workers=2)
     assert read_output(tmp_path / "second") == read_output(tmp_path / "first")
+
+
+def read_all(pipe: int) -> bytes:
+    with os.fdopen(pipe, "rb") as handle:
+        return handle.read()
+
+
+def test_a_call_in_a_forked_copy_sends_back_what_it_returns(may_fork):
+    pid, pipe = parallel.fork_call(lambda: ("made in", os.getpid()))
+    made, where = parallel.result_of(pid, read_all(pipe))
+    assert made == "made in" and where == pid != os.getpid()
+
+
+@pytest.mark.parametrize("failure", ["exception", "crash"])
+def test_a_call_that_fails_in_its_copy_gives_none(may_fork, failure):
+    def fail():
+        if failure == "crash":
+            os.kill(os.getpid(), signal.SIGKILL)
+        raise ValueError("no")
+    pid, pipe = parallel.fork_call(fail)
+    assert parallel.result_of(pid, read_all(pipe)) is None
+
+
+def test_with_another_thread_running_no_call_is_forked():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.fork_call(lambda: None) is None
+    finally:
+        stop.set()
+        thread.join()

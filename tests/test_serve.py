@@ -93,6 +93,18 @@ def test_serve_previews_rebuilds_and_stops_cleanly(site):
     assert not (site.root / "build").exists()  # a preview is never written where it could be deployed
 
 
+def test_a_running_preview_makes_its_search_index_again_after_a_save(site):
+    """In `sitegen serve` itself (a process of its own, so the index is made in a forked copy)."""
+    entry = site.entry("adult-a", published="2026-03-14", body="Before the edit.")
+    with serving(site.root, "--as-of", "2026-11-22") as (base, result):
+        wait_for(base + "/sar/adult-a/", lambda status, text: status == 200)
+        _, before = fetch(base + "/pagefind/pagefind-entry.json")
+        entry.write_text(entry.read_text().replace("Before the edit.", "After the edit: Quillwort."))
+        wait_for(base + "/sar/adult-a/", lambda status, text: "Quillwort" in text)
+        wait_for(base + "/pagefind/pagefind-entry.json", lambda status, text: status == 200 and text != before)
+    assert result["code"] == 0 and "Traceback" not in result["stderr"], result["stderr"]
+
+
 def test_each_save_reloads_the_open_page_once_rebuilt(site):
     """Saves soon after one another each reload the page (livereload alone skips a reload within 3 s
     of the last), and moved or removed entries go from the preview."""
@@ -154,16 +166,22 @@ def test_a_save_reports_the_problems_of_what_changed_not_every_warning_again(sit
     assert reported[-1] == []
 
 
-def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_path, monkeypatch):
-    """A save updates the pages at once; the search index follows in another thread, made once
-    for a run of saves, and is then what a whole build of the preview would write."""
+@pytest.mark.parametrize("apart", ["forked copy", "thread"])
+def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_path, monkeypatch, apart):
+    """A save updates the pages at once; the search index follows apart from the preview (in a
+    forked copy of it, or in a thread where forking is not safe), made once for a run of saves,
+    and is then what a whole build of the preview would write."""
     import asyncio
 
     from conftest import read_output
-    from sitegen import serve
+    from sitegen import parallel, serve
     from sitegen.serve import Preview
 
     monkeypatch.setattr(serve, "SEARCH_SETTLE", 0.05)
+    # Earlier tests (the browser tests' Playwright) may leave threads running: say how many there are.
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1 if apart == "forked copy" else 2)
+    forks = []
+    monkeypatch.setattr(serve, "fork_call", lambda job: forks.append(1) or parallel.fork_call(job))
     day = date(2026, 11, 22)
     site.entry("adult-a", published="2026-03-14", body="Nothing to find yet.")
     site.entry("adult-b", published="2026-03-14")
@@ -190,12 +208,13 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
             assert word in (preview.output / "sar" / "adult-a" / "index.html").read_text()  # at once
         for _ in range(400):
             await asyncio.sleep(0.05)
-            if preview.searching is None and preview.search_timer is None and not preview.live.search_stale:
+            if not preview.searching and preview.search_timer is None and not preview.live.search_stale:
                 break
         assert not preview.live.search_stale
 
     run_async(steps())
-    assert made == [1]  # one index for the three saves
+    assert forks == [1]  # one index for the three saves
+    assert made == ([] if apart == "forked copy" else [1])  # made in the copy, or here in a thread
     whole = tmp_path / "whole"
     assert not build(site.root, day, whole, banner=preview.live.banner).failed
     marker = ".sitegen-output"
