@@ -37,7 +37,7 @@ def load_site(site: str | None, stand_in: bool = False) -> LoadedConfig:
     loaded = load_config(Path(site or "."), stand_in=stand_in)
     if loaded.config is None:
         report_problems(loaded.problems)
-        click.echo("Nothing was built: fix the settings above first.", err=True)
+        click.echo("Nothing was done: fix the settings above first.", err=True)
         sys.exit(1)
     return loaded
 

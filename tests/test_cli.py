@@ -82,7 +82,7 @@ def test_broken_settings_build_with_the_last_ones_but_check_fails(site):
     assert strict.returncode == 1
     for command in (["check"], ["build", "--no-cache"]):
         stopped = sitegen(*command, "--as-of", "2026-06-01", cwd=site.root)
-        assert stopped.returncode == 1 and "Nothing was built: fix the settings above first." in stopped.stderr
+        assert stopped.returncode == 1 and "Nothing was done: fix the settings above first." in stopped.stderr
 
 
 def test_a_template_that_fails_as_it_runs_is_a_message_and_the_site_is_still_built(site):
