@@ -257,35 +257,30 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     result.site = site
     result.problems += problems
     compiled = config.cache_dir / TEMPLATES if use_cache else None
-    try:
-        renderer = Renderer(site, banner=banner, env=env or make_environment(config.root, compiled), pieces=pieces, memo=memo)
-        result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
-    except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
-        problem = template_failure(exc, config.root)
-        if problem is None:
-            raise
-        result.problems.append(problem)
+    theme = env or make_environment(config.root, compiled)
+    while True:
+        try:
+            renderer = Renderer(site, banner=banner, env=theme, pieces=pieces, memo=memo)
+            result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
+            break
+        except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
+            problem = template_failure(exc, config.root)
+            if problem is None:
+                raise
+            result.problems.append(problem)
         # A whole build must not stop for the site's own theme: the nightly build is what takes
-        # reports down on their day. It is built again with sitegen's default theme alone.
+        # reports down on their day. It is built again with sitegen's default theme alone (once:
+        # `has_own_theme` is false then).
         if not (whole and env is None and has_own_theme(config)):
             result.failed = True
             return result
         config = replace(config, own_theme=False)
         site = result.site = replace(site, config=config)
+        theme = make_environment(config.root, compiled, own_theme=False)
         result.problems.append(error(
             "themes/", f"because of the error in {problem.file}, this build used sitegen's default theme instead of "
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
-        try:
-            renderer = Renderer(site, banner=banner, env=make_environment(config.root, compiled, own_theme=False), memo=memo)
-            result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
-        except Exception as again:  # noqa: BLE001
-            problem = template_failure(again, config.root)
-            if problem is None:
-                raise
-            result.problems.append(problem)
-            result.failed = True
-            return result
     if write:
         try:
             outputs.write_site(result.files, output, spare=spare_folder(config, output) if use_cache else None)

@@ -104,7 +104,7 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
     """
     loaded = load_site(site, stand_in=not no_cache)  # a mistake in sitegen.yaml must not stop the nightly build
     day = resolve_day(when, loaded)
-    result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=ReadingProgress())
+    result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=reading_progress)
     report_problems(result.problems)
     if result.failed:
         click.echo("The build stopped; the previous output was left as it was.", err=True)
@@ -118,19 +118,17 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
         sys.exit(1)
 
 
-class ReadingProgress:
-    """Says why a first build of a large site takes a while, and how far it has got: a line as
+def reading_progress(done: int, total: int) -> None:
+    """Say why a first build of a large site takes a while, and how far it has got: a line as
     it starts and one at each tenth (nothing at all for a few documents)."""
-
-    def __call__(self, done: int, total: int) -> None:
-        if total < ANNOUNCE_FROM:
-            return
-        if done == 0:
-            click.echo(f"Reading {total:,} documents that sitegen has not seen before: each PDF is checked, copied without "
-                       "its personal details and its text read for search. This takes a while the first time; later "
-                       "builds reuse it from .sitegen-cache/.", err=True)
-        elif done * 10 // total > (done - 1) * 10 // total:
-            click.echo(f"Read {done:,} of {total:,} documents.", err=True)
+    if total < ANNOUNCE_FROM:
+        return
+    if done == 0:
+        click.echo(f"Reading {total:,} documents that sitegen has not seen before: each PDF is checked, copied without "
+                   "its personal details and its text read for search. This takes a while the first time; later "
+                   "builds reuse it from .sitegen-cache/.", err=True)
+    elif done * 10 // total > (done - 1) * 10 // total:
+        click.echo(f"Read {done:,} of {total:,} documents.", err=True)
 
 
 ANNOUNCE_FROM = 50
@@ -156,7 +154,7 @@ def check_command(site: str | None, when: str | None) -> None:
     day = resolve_day(when, loaded)
     memo = memo_of(loaded.config)
     site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
-                                    progress=ReadingProgress(), memo=memo)
+                                    progress=reading_progress, memo=memo)
     problems = loaded.problems + problems + theme_problems(site_model, memo)
     report_problems(problems)
     errors = sum(p.is_error for p in problems)

@@ -29,7 +29,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Callable
+from typing import Callable, Iterator
 from pathlib import Path
 
 import cbor2
@@ -38,7 +38,7 @@ from sitegen.cachefile import write_whole
 from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
 from sitegen.problems import Problem, warning
 from sitegen.render import OutputFile
-from sitegen.site import Placed, Site, document_anchor
+from sitegen.site import Download, Placed, Site, document_anchor
 
 BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
 LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
@@ -96,25 +96,39 @@ def filters(site: Site, placed: Placed) -> dict[str, list[str]]:
     return {key: values for key, values in found.items() if values}
 
 
+def _indexed_pages(site: Site) -> list[str]:
+    """The addresses of the pages the index holds: only live ones."""
+    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
+
+
+def _indexed_documents(site: Site) -> Iterator[tuple[Placed, Download]]:
+    """The documents whose text the index holds: live entries' PDFs."""
+    for placed in site.live_reviews:
+        for download in placed.downloads:
+            if download.ref.is_pdf and download.ref.path is not None:
+                yield placed, download
+
+
 def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
     """What the index holds: only live pages and the text of live entries' PDFs."""
     rendered = {"/" + f.path.removesuffix("index.html"): f for f in pages if f.data is not None}
-    wanted = [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
     reviews = {p.entry.url for p in site.live_reviews}
     page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "")
-                    for url in wanted if url in rendered]
+                    for url in _indexed_pages(site) if url in rendered]
     documents = []
-    for placed in site.live_reviews:
-        for download in placed.downloads:
-            if not download.ref.is_pdf or download.ref.path is None:
-                continue
-            # Its own address (Pagefind keeps one record per address), on the entry's page.
-            load = partial(_searchable_text, download.ref.path, download.info.sha256, cache)
-            documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
-                                            f"{download.ref.title} ({download.info.format})", load, filters(site, placed),
-                                            group=prefix + placed.entry.url, source=download.info.sha256,
-                                            weight=max(1, download.info.pages or 1)))
+    for placed, download in _indexed_documents(site):
+        # Its own address (Pagefind keeps one record per address), on the entry's page.
+        load = partial(_searchable_text, download.ref.path, download.info.sha256, cache)
+        documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
+                                        f"{download.ref.title} ({download.info.format})", load, filters(site, placed),
+                                        group=prefix + placed.entry.url, source=download.info.sha256,
+                                        weight=_weight(download)))
     return page_records, documents
+
+
+def _weight(download: Download) -> int:
+    """A document's weight in the index: its pages."""
+    return max(1, download.info.pages or 1)
 
 
 @dataclass(frozen=True)
@@ -140,9 +154,7 @@ class Part:
 def index_weight(site: Site) -> int:
     """What `plan` weighs the site's index at (pages, counting each live PDF's pages), from the
     site alone: without rendering a page or reading a document."""
-    documents = sum(max(1, download.info.pages or 1) for placed in site.live_reviews for download in placed.downloads
-                    if download.ref.is_pdf and download.ref.path is not None)
-    return len(site.live_reviews) + len(site.pages) + 1 + documents  # 1: the accessibility statement
+    return len(_indexed_pages(site)) + sum(_weight(download) for _, download in _indexed_documents(site))
 
 
 def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None) -> list[Part]:
