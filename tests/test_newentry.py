@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import REAL_PDFS, ROOT, real_pdfs
+from conftest import REAL_PDFS, ROOT, needs_corpus, real_pdfs
 from sitegen.newentry import title_from_file_name
 from test_cli import sitegen
 
@@ -32,6 +32,7 @@ def fill_in(path, **values):
     path.write_text(text)
 
 
+@needs_corpus
 def test_new_on_every_real_world_pdf_then_check(site):
     written = {}
     for index, item in enumerate(real_pdfs()):

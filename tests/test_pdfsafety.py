@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader, PdfWriter
 
-from conftest import REAL_PDFS, read_output, real_pdfs
+from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from sitegen.documents import DocumentCache, inspect, published_copy
 from sitegen.pdfmaker import make_pdf_bytes
 from sitegen.pdfsafety import PdfSafety, clean, safety_problems
@@ -103,6 +103,7 @@ def test_real_world_pdfs_are_published_without_personal_metadata(site, name):
     assert reader.pdf_header == original.pdf_header
 
 
+@needs_corpus
 def test_xmp_keeps_only_the_title_and_pdfa_identification(site):
     for name in ("output_with_metadata_pymupdf.pdf", "crazyones-pdfa.pdf"):
         (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
@@ -122,6 +123,7 @@ def test_xmp_keeps_only_the_title_and_pdfa_identification(site):
     assert b"uuid:" not in xmp and b"Ghostscript" not in xmp and "/OutputIntents" in pdfa.trailer["/Root"]
 
 
+@needs_corpus
 def test_comment_authors_are_removed_but_comments_kept(site):
     (site.root / "reports" / "annotated_pdf.pdf").write_bytes((REAL_PDFS / "annotated_pdf.pdf").read_bytes())
     data, reader = published(site, "annotated_pdf.pdf")
@@ -132,6 +134,7 @@ def test_comment_authors_are_removed_but_comments_kept(site):
     assert annots[2]["/Contents"] == "Hello world!"
 
 
+@needs_corpus
 def test_form_field_names_are_kept(site):
     (site.root / "reports" / "pdflatex-forms.pdf").write_bytes((REAL_PDFS / "pdflatex-forms.pdf").read_bytes())
     _, reader = published(site, "pdflatex-forms.pdf")
@@ -203,6 +206,7 @@ def audit_of(path) -> PdfSafety:
     return inspect(path, DocumentCache(None)).safety
 
 
+@needs_corpus
 @pytest.mark.parametrize("name, expected", [
     ("GeoTopo-komprimiert.pdf", dict(personal=("Author", "Creator", "Keywords"), title=True)),
     ("output_with_metadata_pymupdf.pdf", dict(title=True)),
@@ -228,6 +232,7 @@ def test_audit_of_a_tagged_pdf(tmp_path):
     assert safety_problems("content/x.md", "reports/good.pdf", audit_of(path), 7) == []
 
 
+@needs_corpus
 def test_check_warns_per_pdf_naming_the_file_and_what_to_do(site):
     for name in ("GeoTopo-komprimiert.pdf", "annotated_pdf.pdf", "with-attachment.pdf", "pdflatex-forms.pdf"):
         (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
