@@ -45,16 +45,8 @@ def _unnumbered(heading: str, number: int) -> str:
 
 
 def default_theme_dir() -> Path:
-    """The default theme, installed with the package or beside it in a checkout."""
-    try:
-        from importlib.resources import files
-
-        installed = Path(str(files("sitegen.themes") / "default"))
-        if (installed / "templates").is_dir():
-            return installed
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return Path(__file__).resolve().parent.parent / "themes" / "default"
+    """sitegen's default theme, inside the package (a checkout and an install alike)."""
+    return Path(__file__).resolve().parent / "themes" / "default"
 
 
 def theme_dirs(site_root: Path, own: bool = True) -> list[Path]:

@@ -144,7 +144,7 @@ def test_a_title_edit_makes_the_feed_again_but_not_what_does_not_show_titles(sit
 def test_a_sites_own_card_is_made_for_each_page_it_is_on(site, preview, tmp_path):
     """Cards of sitegen's own card macro are kept between updates; a site's own card may show
     anything, such as the page it is on, so it is always made again."""
-    site.raw("themes/templates/partials/entry_card.html", (ROOT / "themes/default/templates/partials/entry_card.html").read_text()
+    site.raw("themes/templates/partials/entry_card.html", (ROOT / "sitegen/themes/default/templates/partials/entry_card.html").read_text()
              .replace('<li class="card">', '<li class="card" data-on="{{ page_path }}">'))
     site.entry("two-themes", published="2026-04-01", themes=["hoarding", "neglect"])
     assert not preview.rebuild().failed  # the theme changed: a whole build
