@@ -18,7 +18,7 @@ from typing import Callable
 
 import jinja2
 
-from sitegen import netlify, outputs, search
+from sitegen import deployment, netlify, outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
@@ -181,7 +181,8 @@ def theme_problems(site: Site, memo: Memo | None = None) -> list[Problem]:
 
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
-    """Everything but the pages and the search index: downloads, assets, feed, sitemap and Netlify's files."""
+    """Everything but the pages and the search index: downloads, assets, feed, sitemap, Netlify's files
+    and the build marker (`sitegen.deployment`)."""
     return [file for part in site_file_parts(site, renderer, pages).values() for file in part]
 
 
@@ -199,6 +200,7 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
         "headers": lambda: [netlify.headers(site, pieces)],
         "redirects": lambda: [netlify.redirects(site, pieces)],
         "gone": lambda: [netlify.gone_page(renderer)],
+        "marker": lambda: [deployment.marker_file(site)],
     }
     kept = kept or {}
     return {name: kept[name] if name in kept else make() for name, make in makers.items()}

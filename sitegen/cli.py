@@ -80,6 +80,7 @@ def main() -> None:
       sitegen new sar reports/x.pdf      start a content file for a report in reports/
       sitegen serve                      preview the site as you edit it
       sitegen status                     what is live, and when each report comes down
+      sitegen verify                     check the deployed site shows today's build
     """
 
 
@@ -298,6 +299,55 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
         for row in withheld:
             for text in row.errors:
                 click.echo(f"  {text}")
+
+
+@main.command("verify")
+@site_option
+@click.argument("url", metavar="URL", required=False)
+@click.option("--as-of", "when", metavar="WHEN", help="Check the site as it should stand on this day (a date such as 2026-11-22). Default: today.")
+@click.option("--wait", "wait", metavar="MINUTES", type=click.IntRange(min=0), default=0,
+              help="First wait up to this many minutes for the site to show the build for the day (after a deploy was started).")
+def verify_command(site: str | None, url: str | None, when: str | None, wait: int) -> None:
+    """Check that the deployed site shows what today's build decides.
+
+    Run it in the site's folder after a deploy. It works out, from the
+    content, what each report's addresses must answer today and asks the
+    site at URL (default: base_url in sitegen.yaml): live reports and their
+    documents are there with the date they come down; reports taken down show
+    their notice and their documents answer 410 Gone; nothing scheduled, draft
+    or withheld answers; every answer has the security headers of
+    netlify.toml; and /sitegen.json says the site was built for today.
+    Each difference is listed, and the exit status is 1 if there is any.
+
+    \b
+    Examples:
+      sitegen verify
+      sitegen verify https://learning.northshire.example --wait 30
+    """
+    from sitegen import verify
+    from sitegen.build import assemble
+    from sitegen.documents import DocumentCache
+
+    loaded = load_site(site)
+    config = loaded.config
+    day = resolve_day(when, loaded)
+    base = url or config.base_url
+    if not base.startswith(("http://", "https://")):
+        raise click.BadParameter(f'"{base}" is not a web address. Write it in full, such as https://learning.northshire.example.', param_hint="URL")
+    if wait:
+        seen = verify.wait_for_build(base, day, wait * 60, say=lambda line: click.echo(line, err=True))
+        if seen is not None and seen.built_for == day.isoformat():
+            click.echo(f"{base} shows the build for {uk_date(day)}.", err=True)
+    site_model, _ = assemble(config, day, DocumentCache(config.cache_dir), memo=memo_of(config))
+    result = verify.verify(site_model, base, verify.security_headers(config.root))
+    for finding in verify.summarised(result.findings):
+        click.echo(f"{click.style('difference', fg='red', bold=True)}: {finding}", err=True)
+    if result.findings:
+        count = len(result.findings)
+        click.echo(f"Checked {result.checked} addresses at {base} as on {uk_date(day)}: {count} difference{'s' if count != 1 else ''} "
+                   "from what the content decides.", err=True)
+        sys.exit(1)
+    click.echo(f"Checked {result.checked} addresses at {base} as on {uk_date(day)}: the site shows what the content decides.")
 
 
 @main.command("serve")

@@ -29,6 +29,7 @@ from functools import partial
 from operator import itemgetter
 from urllib.parse import quote
 
+from sitegen.entries import Entry
 from sitegen.render import OutputFile, Renderer
 from sitegen.pieces import Pieces, pieces_of
 from sitegen.site import Placed, Site
@@ -64,11 +65,18 @@ def header_rules(site: Site) -> list[HeaderRule]:
     return sorted(rules, key=lambda rule: rule.path)
 
 
+def unavailable_after(site: Site, entry: Entry) -> str | None:
+    """The X-Robots-Tag value of a live entry's page and documents: the moment it comes down
+    (None when it is shown for good, so that there is nothing to announce)."""
+    if entry.hidden_from is None:
+        return None
+    return f"unavailable_after: {start_of_day(entry.hidden_from, site.config.timezone).isoformat()}"
+
+
 def _live_rules(site: Site, placed: Placed) -> list[HeaderRule]:
-    hidden = placed.entry.hidden_from
-    if hidden is None:  # shown for good: nothing to announce
+    value = unavailable_after(site, placed.entry)
+    if value is None:
         return []
-    value = f"unavailable_after: {start_of_day(hidden, site.config.timezone).isoformat()}"
     paths = page_paths(placed.entry.url) + [download.url for download in placed.downloads]
     return [HeaderRule(path, "X-Robots-Tag", value) for path in paths]
 
