@@ -80,3 +80,47 @@ def headers_for(rules: list[HeaderRule], request: str) -> list[tuple[str, str]]:
 
 def redirect_for(redirects: list[Redirect], request: str) -> Redirect | None:
     return next((r for r in redirects if path_matches(r.source, request)), None)
+
+
+class ServedFolder:
+    """A built site answered the way Netlify answers it, in memory, for `sitegen verify`'s tests:
+    a file (a folder's index.html), its headers from `_headers` and from netlify.toml's rules for
+    every path (`security`), forced `_redirects` rules (410 with their target's page), and 404
+    with /404.html for anything else. `fetch` has the signature of `sitegen.verify.http_fetch`.
+    The real Netlify CLI is used by tests/test_fresh_clone.py."""
+
+    def __init__(self, folder, security: dict[str, str] | None = None):
+        self.folder = folder
+        self.security = dict(security or {})
+        self.asked: list[str] = []
+
+    def _file(self, path: str):
+        target = self.folder / path.lstrip("/")
+        if path.endswith("/"):
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+    def fetch(self, url: str, body: bool):
+        from email.message import Message
+        from urllib.parse import urlsplit
+
+        from sitegen.verify import Response
+
+        path = urlsplit(url).path or "/"
+        self.asked.append(path)
+        headers_file = self.folder / "_headers"
+        redirects_file = self.folder / "_redirects"
+        header_rules = parse_headers(headers_file.read_text()) if headers_file.is_file() else []
+        redirects = parse_redirects(redirects_file.read_text()) if redirects_file.is_file() else []
+        rule = redirect_for(redirects, path)
+        found = self._file(path)
+        if rule is not None and (rule.force or found is None):
+            status, found = rule.status, self._file(rule.target)
+        elif found is not None:
+            status = 200
+        else:
+            status, found = 404, self._file("/404.html")
+        message = Message()
+        for name, value in [*headers_for(header_rules, path), *self.security.items()]:
+            message[name] = value
+        return Response(status, message, found.read_bytes() if (found is not None and body) else b"")
