@@ -188,3 +188,107 @@ def test_runs_that_check_or_build_keep_sitegens_cache_but_never_a_previous_site(
         paths = order[cache]["with"]["path"].split()
         assert ".sitegen-cache" in paths and "!.sitegen-cache/previous-output" in paths
         assert "reports/**" in order[cache]["with"]["key"] and order[cache]["with"]["restore-keys"]
+
+
+# --- what runs unattended installs from the lock files -------------------------------
+
+def locked(name: str) -> dict[str, str]:
+    """Package -> version, as a lock file in requirements/ pins it."""
+    text = (ROOT / "requirements" / name).read_text()
+    return {re.sub(r"[-_.]+", "-", found.lower()): version for found, version in re.findall(r"^([A-Za-z0-9][\w.-]*)==(\S+) \\$", text, re.M)}
+
+
+@pytest.mark.parametrize("name", ["deploy.txt", "test.txt", "tools.txt"])
+def test_every_locked_package_is_pinned_with_hashes(name):
+    text = (ROOT / "requirements" / name).read_text()
+    requirements = [block for block in re.split(r"\n(?=\S)", text) if block.strip() and not block.startswith("#")]
+    assert requirements
+    for block in requirements:
+        assert re.match(r"^[A-Za-z0-9][\w.-]*==\S+ \\\n", block), f"{name}: not pinned: {block.splitlines()[0]}"
+        assert "--hash=sha256:" in block, f"{name}: no hash for {block.splitlines()[0]}"
+
+
+@pytest.mark.parametrize("name", ["deploy.txt", "test.txt"])
+def test_the_lock_files_agree_with_pyproject(name):
+    """Every dependency pyproject.toml names is locked, at a version it allows (run scripts/lock
+    after changing pyproject.toml)."""
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = list(project["project"]["dependencies"]) + list(project["build-system"]["requires"])
+    if name == "test.txt":
+        wanted += project["project"]["optional-dependencies"]["test"]
+    pins = locked(name)
+    for line in wanted:
+        requirement = Requirement(line)
+        if requirement.marker is not None and not requirement.marker.evaluate({"sys_platform": "linux", "python_version": "3.11"}):
+            continue
+        key = re.sub(r"[-_.]+", "-", requirement.name.lower())
+        assert key in pins, f"{requirement.name} is not in requirements/{name}: run bash scripts/lock"
+        assert requirement.specifier.contains(pins[key], prereleases=True), f"requirements/{name} pins {key} {pins[key]}, outside {line}"
+
+
+def install_commands() -> list[str]:
+    commands = [netlify_toml()["build"]["command"]]
+    for flow in ("ci.yml", "nightly.yml"):
+        commands += [line for line in runs(workflow(flow)).splitlines() if "pip install" in line]
+    return commands
+
+
+def netlify_toml() -> dict:
+    return tomllib.loads((ROOT / "netlify.toml").read_text())
+
+
+def test_netlify_and_the_workflows_install_only_locked_packages():
+    for command in install_commands():
+        for part in command.split("&&"):
+            if "pip install" not in part:
+                continue
+            if "-r requirements/" in part:
+                assert "--require-hashes" in part, part
+            else:
+                assert "--no-deps" in part and "--no-build-isolation" in part, f"installs something not locked: {part}"
+
+
+# --- the workflows are current and lint clean ----------------------------------------------
+
+# The first major version of each action that runs on Node 24 (Node 20 is deprecated on GitHub's runners).
+NODE_24 = {"actions/checkout": 5, "actions/setup-python": 6, "actions/cache": 5}
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "nightly.yml"])
+def test_actions_run_on_a_current_node(name):
+    for step in all_steps(workflow(name)):
+        uses = step.get("uses", "")
+        if not uses or uses.startswith("docker://"):
+            continue
+        action, _, version = uses.partition("@")
+        assert action in NODE_24, f"{uses}: an action this test does not know; add its first Node 24 version"
+        assert int(version.lstrip("v").split(".")[0]) >= NODE_24[action], f"{uses} runs on Node 20"
+
+
+def test_ci_lints_the_workflows_and_tests_the_lowest_allowed_versions():
+    jobs = workflow("ci.yml")["jobs"]
+    lint = [step.get("uses", "") for step in jobs["lint"]["steps"]]
+    assert any(uses.startswith("docker://rhysd/actionlint:") for uses in lint)
+    lowest = runs({"jobs": {"lowest": jobs["lowest"]}})
+    assert "--resolution lowest-direct" in lowest and "bash scripts/test-all" in lowest
+    assert jobs["lowest"]["steps"][-1]["env"]["SITEGEN_REQUIREMENTS"].endswith("lowest.txt")
+
+
+def test_dependabot_proposes_updates_for_every_locked_kind():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
+    kinds = {update["package-ecosystem"] for update in config["updates"]}
+    assert {"pip", "github-actions", "npm"} <= kinds
+
+
+def test_the_nightly_run_waits_for_todays_deploy_and_verifies_it():
+    order = steps(workflow("nightly.yml"))
+    hook = next(i for i, step in enumerate(order) if "NETLIFY_BUILD_HOOK" in str(step.get("env", {})))
+    verify = next(i for i, step in enumerate(order) if "sitegen verify" in step.get("run", ""))
+    cache = next(i for i, step in enumerate(order) if step.get("uses", "").startswith("actions/cache@"))
+    assert hook < cache < verify
+    command = order[verify]["run"]
+    assert "--wait" in command and "--as-of" not in command
+    assert "set -o pipefail" in command and "exit 1" in command
+    assert order[verify].get("if") == "always()" and not order[verify].get("continue-on-error")
