@@ -1,10 +1,12 @@
 """Documents: every real-world PDF is published with its page count or withheld with a clear message."""
 
+import io
 import os
+import sys
 
 import pytest
 
-from conftest import REAL_PDFS, needs_corpus, real_pdfs
+from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
 from sitegen import documents
 from sitegen.documents import DocumentCache, human_size, inspect
@@ -266,3 +268,92 @@ def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, monkey
     index = {k: v for k, v in read_output(out).items() if k.startswith("pagefind/")}
     assert occurrences(index, "Marigold") and not occurrences(index, "Quillwort")
     assert "Fatal Python error" not in capfd.readouterr().err
+
+
+# --- bounds: one PDF must never stop or exhaust the build ---
+
+def flate_bomb_pdf(unpacked: int) -> bytes:
+    """A one-page PDF of a few kilobytes whose content stream (Flate inside Flate) unpacks to
+    `unpacked` bytes of spaces. Made without ever holding them: a 16 MB block compressed once,
+    after which the compressor forgets what it saw, is repeated (each copy unpacks alike)."""
+    import zlib
+
+    import pikepdf
+
+    deflate = zlib.compressobj(9)
+    first = deflate.compress(b" " * (1 << 24)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    inner = first[:2] + first[2:] * (unpacked >> 24)  # the zlib header, then the blocks; no end: readers read to it
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        content = pikepdf.Stream(pdf, zlib.compress(inner, 9))
+        content.Filter = pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.FlateDecode])
+        pdf.pages[0].obj.Contents = content
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A PDF whose page tree lists one page `pages` times (6 bytes each): a reader that counts
+    each listing as a page of its own, as qpdf does, makes a copy of the page for each."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b"3 0 R " * pages + b"] /Count %d >>" % pages,
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def test_the_bombs_are_small_and_read_as_they_claim():
+    import zlib
+
+    import pikepdf
+
+    bomb = flate_bomb_pdf(64 << 20)
+    assert len(bomb) < 10_000
+    with pikepdf.open(io.BytesIO(bomb)) as pdf:  # no limits set in this process: it unpacks whole
+        inner = pdf.pages[0].obj.Contents.read_raw_bytes()
+        assert len(zlib.decompressobj().decompress(zlib.decompress(inner))) == 64 << 20
+    with pikepdf.open(io.BytesIO(many_pages_pdf(1000))) as pdf:
+        assert len(pdf.pages) == 1000
+
+
+GIGABYTE = 1 << 30
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory limit (RLIMIT_AS) is Linux's")
+@pytest.mark.parametrize("bomb, message", [
+    (lambda: flate_bomb_pdf(3 * GIGABYTE), "holds more than 500 MB of content once uncompressed, the most sitegen reads"),
+    (lambda: many_pages_pdf(1_000_000), "has more than 10,000 pages, the most sitegen reads in one report"),
+], ids=["3-GB-of-content-in-5-KB", "a-million-pages-in-6-MB"])
+def test_a_pdf_that_would_exhaust_the_build_is_withheld_and_the_build_goes_on(site, bomb, message):
+    import resource
+    import subprocess
+
+    from conftest import ROOT
+
+    (site.root / "reports" / "bomb.pdf").write_bytes(bomb())
+    site.pdf("good.pdf", ["A good report", "Only here: Hawthorn"])
+    site.entry("bomb", published="2026-01-01", documents=[{"file": "reports/bomb.pdf", "title": "Overview"}])
+    site.entry("good", published="2026-01-01", documents=[{"file": "reports/good.pdf", "title": "Overview"}])
+
+    def two_gigabytes():
+        resource.setrlimit(resource.RLIMIT_AS, (2 * GIGABYTE, 2 * GIGABYTE))
+
+    result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--as-of", "2026-02-01"], cwd=site.root,
+                            capture_output=True, text=True, preexec_fn=two_gigabytes, timeout=300,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "reports/bomb.pdf" in line]
+    assert line.startswith("content/bomb.md:") and "error: documents: reports/bomb.pdf " + message in line
+    assert "Export the report as PDF again and replace the file in reports/." in line
+    out = site.root / "build"
+    assert (out / "sar" / "good" / "good.pdf").is_file() and (out / "sar" / "good" / "index.html").is_file()
+    assert not (out / "sar" / "bomb").exists()
+    assert not [path for path in read_output(out) if path.endswith("bomb.pdf")]

@@ -370,3 +370,119 @@ def test_xmp_title_with_markup_characters_stays_well_formed(tmp_path):
     assert reader.open_metadata()["dc:title"] == "Adult A & B <review>"
     assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.Root.Metadata.read_bytes()
     assert b"Qz" not in every_byte(copy)
+
+
+# --- what the audit cannot read, it cannot vouch for ---
+
+def with_broken_attachments(path, tree):
+    """A PDF whose name tree of attached files is `tree` (made by `tree(pdf)`)."""
+    with pikepdf.open(io.BytesIO(make_pdf_bytes(["Report"], title="Report", tagged=True, lang="en-GB"))) as pdf:
+        pdf.Root.Names = pikepdf.Dictionary(EmbeddedFiles=tree(pdf))
+        pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("tree", [
+    lambda pdf: pikepdf.Dictionary(Kids=pikepdf.Array([5])),  # a child that is not a node
+    lambda pdf: pikepdf.Dictionary(Names=pikepdf.String("attachment.docx")),  # not a list of names and files
+    lambda pdf: pikepdf.Dictionary(Names=pikepdf.Array([pikepdf.String("attachment.docx")])),  # a name without its file
+    lambda pdf: pikepdf.Dictionary(),  # neither
+], ids=["child-not-a-node", "names-not-a-list", "name-without-file", "empty-node"])
+def test_an_attachment_list_that_cannot_be_read_is_not_reported_as_none(site, tree):
+    with_broken_attachments(site.root / "reports" / "report.pdf", tree)
+    safety = audit_of(site.root / "reports" / "report.pdf")
+    assert safety.attachments == 0 and safety.unreadable == ("attached files",)
+    site.entry("review", published="2026-01-01", documents=[{"file": "reports/report.pdf", "title": "Report"}])
+    result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "reports/report.pdf" in line]
+    assert ("content/review.md:4: warning: documents: reports/report.pdf could not be checked for attached files: "
+            "sitegen could not read that part of it, so it cannot say whether there are any") in line
+    assert "export it as PDF again" in line
+
+
+def test_an_audit_that_fails_as_a_whole_vouches_for_nothing(site, monkeypatch):
+    from sitegen import pdfsafety
+
+    def broken(*args, **kwargs):
+        raise RecursionError("a structure too deep to follow")
+
+    monkeypatch.setattr(pdfsafety, "audit", broken)
+    site.pdf("a.pdf", ["one"], title="Report", tagged=True, lang="en-GB")
+    site.entry("review", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Report"}])
+    result, out = site.build("2026-02-01", use_cache=False)
+    [problem] = [p for p in result.problems if "could not be checked" in p.message]
+    assert problem.message == ("documents: reports/a.pdf could not be checked for comments, attached files or form "
+                               "fields: sitegen could not read that part of it, so it cannot say whether there are any, "
+                               "and any there would be published with it.")
+    assert (out / "sar" / "review" / "a.pdf").is_file()  # its properties are still left out of the copy
+    assert b"Report" in (out / "sar" / "review" / "a.pdf").read_bytes()
+
+
+# --- no trace of personal properties anywhere in the published bytes ---
+
+def with_history(source: bytes) -> bytes:
+    """`source` as an author's tool leaves it after edits: an incremental update that gives the
+    document new properties (the old ones stay in the file) and leaves an object that held a
+    name, compressed in an object stream, with nothing referring to it any more."""
+    with pikepdf.open(io.BytesIO(source)) as pdf:
+        pdf.Root.Orphan = pdf.make_indirect(pikepdf.Dictionary(Author=pikepdf.String("Qz Orphan Author")))
+        first = io.BytesIO()
+        pdf.save(first, object_stream_mode=pikepdf.ObjectStreamMode.generate, preserve_pdfa=False)
+    data = first.getvalue()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        size = int(pdf.trailer.Size)
+        root = pdf.Root.objgen[0]
+        info = pdf.trailer.Info.objgen[0]
+        startxref = int(data[data.rindex(b"startxref") + 9:].split()[0])
+    # the update: a new catalog without /Orphan (so its dictionary is left behind) and new properties
+    update = bytearray()
+    catalog_at = len(data) + len(update)
+    update += b"%d 0 obj\n<< /Type /Catalog /Pages %s >>\nendobj\n" % (root, _pages_reference(data))
+    info_at = len(data) + len(update)
+    update += b"%d 0 obj\n<< /Title (Overview) /Author (Qz New Author) >>\nendobj\n" % info
+    xref_at = len(data) + len(update)
+    update += b"xref\n%d 1\n%010d 00000 n \n%d 1\n%010d 00000 n \n" % (root, catalog_at, info, info_at)
+    update += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        size, root, info, startxref, xref_at)
+    return data + bytes(update)
+
+
+def _pages_reference(data: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return b"%d %d R" % pdf.Root.get_raw("/Pages").objgen
+
+
+def test_no_trace_of_the_author_survives_edits_orphans_or_compression(site):
+    source = with_history(make_pdf_bytes(["Overview page"], title="Overview", author="Qz Old Author",
+                                         creator="Qz Tool", producer="Qz Producer"))
+    everything = every_byte(source)
+    for secret in (b"Qz Old Author", b"Qz Orphan Author", b"Qz New Author", b"Qz Tool"):
+        assert secret in everything  # the original holds them all, some only in compressed objects
+    with pikepdf.open(io.BytesIO(source)) as pdf:
+        assert str(pdf.docinfo.Author) == "Qz New Author" and "/Orphan" not in pdf.Root  # the update is read
+    (site.root / "reports" / "edited.pdf").write_bytes(source)
+    data, reader = published(site, "edited.pdf")
+    assert info_of(reader) == {"/Title": "Overview"} and extract_pdf_text(data) == "Overview page"
+    assert b"Qz" not in every_byte(data)
+    assert data.count(b"%%EOF") == 1 and b"/Prev" not in data  # one revision: nothing of the earlier ones
+
+
+def test_the_copy_is_the_same_bytes_in_every_process(tmp_path):
+    """qpdf makes the second part of the /ID from the copy's own bytes: never the time, the
+    file name or anything else that differs between builds."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    source = tmp_path / "report.pdf"
+    source.write_bytes(make_pdf_bytes(["One", "Two"], title="Report", author="Ann Other"))
+    program = ("import sys; from pathlib import Path; from sitegen.documents import DocumentCache, inspect, published_copy\n"
+               "path = Path(sys.argv[1]); info = inspect(path, DocumentCache(None))\n"
+               "sys.stdout.buffer.write(published_copy(path, info, DocumentCache(None)))")
+    copies = [subprocess.run([sys.executable, "-c", program, str(source)], capture_output=True, check=True,
+                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout for _ in range(2)]
+    assert copies[0] == copies[1] and copies[0].startswith(b"%PDF-1.4")
+    ids = [bytes(part) for part in open_copy(copies[0]).trailer.ID]
+    assert ids[0] == bytes.fromhex(sha(source))[:16] and ids[1] != ids[0]
