@@ -378,7 +378,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     a PDF that crashed it would otherwise end the whole build. Such a PDF is published with no
     text in the search index. Results are the same as inspecting them one by one: each depends
     only on the file's bytes. `progress` is told (0, how many) before they are read and (how many
-    done, how many) after each batch, so that a long first build can say what it is doing.
+    done, how many) after each tenth, so that a long first build can say what it is doing.
     """
     todo, seen = [], set()
     for path in paths:
@@ -395,9 +395,11 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         progress(0, len(todo))
     folder = str(cache.folder) if cache.folder is not None else None
     one = partial(_prepare_one, folder=folder)
-    for start in range(0, len(todo), BATCH):
-        batch = todo[start:start + BATCH]
-        for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=PARALLEL_FROM):
+    size = -(-len(todo) // PROGRESS_STEPS)
+    least = 1 if len(todo) >= PARALLEL_FROM else size + 1  # shared between copies, or all done here
+    for start in range(0, len(todo), size):
+        batch = todo[start:start + size]
+        for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least):
             cache.remember(key, info, copy)
             if text is not None:
                 cache.remember_text(key, text)
@@ -408,7 +410,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
 
 
 PARALLEL_FROM = 16  # documents to inspect before it pays to fork copies of the build
-BATCH = 128  # documents shared out at once (progress is told after each batch)
+PROGRESS_STEPS = 10  # the documents are shared out in this many batches; progress is told after each
 
 
 def _prepare_one(item: tuple[str, str, bool], folder: str | None):
@@ -618,7 +620,7 @@ def read_errors() -> tuple[type[BaseException], ...]:
     import pikepdf
 
     return (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            OSError, AssertionError, ZeroDivisionError, RuntimeError, NotImplementedError)
+            OSError, AssertionError, ZeroDivisionError, RuntimeError, NotImplementedError, MemoryError)
 
 
 @contextmanager
