@@ -374,7 +374,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     `text_for`, sharing them between forked copies of the build (`parallel.fork_map`) so that a
     cold build of a large site uses every core.
 
-    Text is always extracted in a process of its own (`_isolated`): PDFium is native code, and
+    Text is always extracted in a process of its own (`_isolated_text`): PDFium is native code, and
     a PDF that crashed it would otherwise end the whole build. Such a PDF is published with no
     text in the search index. Results are the same as inspecting them one by one: each depends
     only on the file's bytes. `progress` is told (0, how many) before they are read and (how many
