@@ -1,12 +1,13 @@
-"""Time PDF text extraction for the search index: pypdf (the extractor before) against
-PDFium (sitegen's `extract_pdf_text`), in milliseconds per page. Run on demand:
+"""Time PDF text extraction for the search index (sitegen's `extract_pdf_text`, PDFium), in
+milliseconds per page. Run on demand:
 
     python benchmarks/text_speed.py [folder of PDFs] [--files 40]
 
 By default it reads the first 40 reports of the 2,000-entry benchmark corpus
 (benchmarks/.work/n2000/sitegen/reports/, made by benchmarks/bench.py); it only reads them.
-Each extractor is run over all the files, best of three runs, in this one process;
-both wall-clock and CPU time are shown.
+The extractor is run over all the files, best of three runs, in this one process;
+both wall-clock and CPU time are shown. (pypdf, the extractor before PDFium, took about
+four times as long: see docs/performance.md.)
 """
 
 from __future__ import annotations
@@ -19,11 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sitegen.documents import _clean_text, _pypdf_page_texts, extract_pdf_text, open_pdf  # noqa: E402
-
-
-def pypdf_text(path: Path) -> str:
-    return "\n\n".join(text for text in map(_clean_text, _pypdf_page_texts(path)) if text)
+from sitegen.documents import _pdfium_page_texts, extract_pdf_text  # noqa: E402
 
 
 def best_of(runs: int, extract, files: list[Path]) -> tuple[float, float]:
@@ -48,18 +45,11 @@ def main() -> None:
     files = sorted(args.folder.glob("*.pdf"))[: args.files]
     if not files:
         sys.exit(f"no PDFs in {args.folder} (python benchmarks/bench.py 2000 makes them)")
-    pages = 0
-    for path in files:
-        with open_pdf(path) as reader:
-            pages += len(reader.pages) if reader is not None else 0
+    pages = sum(len(_pdfium_page_texts(path)) for path in files)  # also loads PDFium before timing it
     print(f"{len(files)} PDFs, {pages} pages, best of {args.runs} runs")
-    extract_pdf_text(files[0])  # load PDFium before timing it
-    for name, extract in (("pypdf", pypdf_text), ("PDFium", extract_pdf_text)):
-        wall, cpu = best_of(args.runs, extract, files)
-        print(f"{name:7} {wall * 1000 / pages:6.3f} ms/page wall clock, {cpu * 1000 / pages:6.3f} ms/page CPU")
-    words_before = sum(len(pypdf_text(path).split()) for path in files)
-    words_after = sum(len(extract_pdf_text(path).split()) for path in files)
-    print(f"words: pypdf {words_before}, PDFium {words_after}")
+    wall, cpu = best_of(args.runs, extract_pdf_text, files)
+    print(f"PDFium {wall * 1000 / pages:6.3f} ms/page wall clock, {cpu * 1000 / pages:6.3f} ms/page CPU")
+    print(f"words: {sum(len(extract_pdf_text(path).split()) for path in files)}")
 
 
 if __name__ == "__main__":

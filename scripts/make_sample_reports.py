@@ -17,9 +17,9 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the PDF writer lives with the tests: it is not part of sitegen
 
-from sitegen.pdfmaker import filler_pages, make_pdf  # noqa: E402
+from pdfmaker import filler_pages, make_pdf  # noqa: E402
 
 REPORTS = ROOT / "reports"
 PARTNERSHIP = "Northshire Safeguarding Partnership"

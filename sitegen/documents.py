@@ -1,9 +1,12 @@
 """Inspect documents: size, format, page count, title and safety, cached by content hash.
 
-A PDF that is not really a PDF, is password-protected or is damaged cannot be
-published: the entry that lists it is withheld with a message saying so.
+A PDF that is not really a PDF, is password-protected, is damaged or is beyond
+what one report can sanely cost (more than MAX_PAGES pages, or more than
+MAX_UNPACKED bytes of content once uncompressed) cannot be published: the entry
+that lists it is withheld with a message saying so, and the build goes on.
 Inspecting a PDF also makes the copy that is published, without the personal
-details in its properties (see `sitegen.pdfsafety`).
+details in its properties (see `sitegen.pdfsafety`). qpdf (through pikepdf) does
+all of this; PDFium (pypdfium2) reads the published copy's text for search.
 What a PDF tells us, and its published copy, depend only on its bytes, so both
 are cached under the SHA-256 of the file, in a folder outside the output. A
 PDF's text (for the search index) is extracted only when asked for, and cached
@@ -15,27 +18,33 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import os
 import re
 import time
-import warnings
+import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-if TYPE_CHECKING:  # pypdf is imported when a PDF is first read: a build with a warm cache never needs it
-    from pypdf import PdfReader
+if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with a warm cache never needs it
+    import pikepdf
 
 from sitegen import pdfsafety
 from sitegen.cachefile import write_whole
-from sitegen.parallel import cpus
+from sitegen.parallel import fork_call, fork_map, result_of
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
-CACHE_VERSION = 2
-CLEAN_VERSION = 1
+# 3: the audit says which parts it could not read; PDFs over the limits are withheld.
+# 2 (copy): made with qpdf instead of pypdf.
+CACHE_VERSION = 3
+CLEAN_VERSION = 2
+# What one PDF may cost to read. Reports run to hundreds of pages and tens of megabytes of
+# content; a file past these is damaged or made to exhaust whatever reads it.
+MAX_PAGES = 10_000
+MAX_UNPACKED = 500_000_000  # bytes of content, fonts and other non-image data once uncompressed
 VERSION = f"{CACHE_VERSION}.{CLEAN_VERSION}"
 # First line of a cached text file. Bump it when the extracted text changes: older files are then misses.
 # 2: PDFium (pypdfium2) extracts the text instead of pypdf.
@@ -361,17 +370,16 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None) -> None:
-    """Inspect, in parallel processes, the documents the cache does not know yet, and extract
-    the text of those in `text_for`, so that a cold build of a large site uses every core.
+    """Inspect the documents the cache does not know yet, and extract the text of those in
+    `text_for`, sharing them between forked copies of the build (`parallel.fork_map`) so that a
+    cold build of a large site uses every core.
 
-    Text is always extracted in a worker process: PDFium is native code, and a PDF that
-    crashed it would otherwise end the whole build. If a worker dies, its documents are
-    inspected by the build as it goes, and their text read with pypdf (`document_text`).
-    Results are the same as inspecting them one by one: each depends only on the file's bytes.
-    `progress` is told (0, how many) before they are read and (how many done, how many) after
-    each, so that a long first build can say what it is doing.
+    Text is always extracted in a process of its own (`_isolated_text`): PDFium is native code, and
+    a PDF that crashed it would otherwise end the whole build. Such a PDF is published with no
+    text in the search index. Results are the same as inspecting them one by one: each depends
+    only on the file's bytes. `progress` is told (0, how many) before they are read and (how many
+    done, how many) after each tenth, so that a long first build can say what it is doing.
     """
-    workers = workers or cpus()
     todo, seen = [], set()
     for path in paths:
         key = cache.key_of(path)
@@ -381,47 +389,43 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.has_text(key)
         if cache.get(key) is None or need_text:
             todo.append((str(path), key, need_text))
-    if not any(need_text for *_, need_text in todo) and (workers < 2 or len(todo) < PARALLEL_FROM):
-        return  # not worth starting processes: the build inspects them as it goes
+    if not any(need_text for *_, need_text in todo) and len(todo) < PARALLEL_FROM:
+        return  # the build inspects them as it goes
     if progress is not None:
         progress(0, len(todo))
-    import multiprocessing  # here: only a build with documents to read needs processes
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     folder = str(cache.folder) if cache.folder is not None else None
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo))), mp_context=context) as pool:
-        jobs = [pool.submit(_prepare_one, path, key, need_text, folder) for path, key, need_text in todo]
-        for done, job in enumerate(jobs, 1):
-            try:
-                key, info, copy, text, kept = job.result()
-            except BrokenProcessPool:
-                continue  # a worker died (a crash in native code): see above
-            finally:
-                if progress is not None:
-                    progress(done, len(jobs))
+    one = partial(_prepare_one, folder=folder)
+    size = -(-len(todo) // PROGRESS_STEPS)
+    least = 1 if len(todo) >= PARALLEL_FROM else size + 1  # shared between copies, or all done here
+    for start in range(0, len(todo), size):
+        batch = todo[start:start + size]
+        for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least):
             cache.remember(key, info, copy)
             if text is not None:
                 cache.remember_text(key, text)
             if kept:
                 cache.text_kept(key)
+        if progress is not None:
+            progress(start + len(batch), len(todo))
 
 
-PARALLEL_FROM = 16  # documents to inspect before it pays to start processes
+PARALLEL_FROM = 16  # documents to inspect before it pays to fork copies of the build
+PROGRESS_STEPS = 10  # the documents are shared out in this many batches; progress is told after each
 
 
-def _prepare_one(path: str, key: str, need_text: bool, folder: str | None):
-    """In a worker process: inspect one document, writing to the shared cache folder
-    (or, without one, returning the published copy and the text)."""
+def _prepare_one(item: tuple[str, str, bool], folder: str | None):
+    """Inspect one document, writing to the shared cache folder (or, without one, returning the
+    published copy and the text)."""
+    path, key, need_text = item
     cache = DocumentCache(Path(folder) if folder else None, use_index=False)
     info = inspect_as(Path(path), key, cache)
     text = None
     if need_text and info.ok:
         text = cache.get_text(key)
         if text is None:
-            text = extract_pdf_text(Path(path))
-            cache.put_text(key, text)
+            text = _isolated_text(cache.get_copy(key) or Path(path), or_here=True)
+            if text is not None:
+                cache.put_text(key, text)
     kept = folder is not None and need_text and cache.has_text(key)
     return key, info, cache._copies.get(key), text if folder is None else None, kept
 
@@ -459,93 +463,243 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
         return bad("is not a PDF, although its name ends in .pdf.",
                    "Export or save the report as PDF again, and replace the file in reports/.")
     try:
-        with open_pdf(path) as reader:
-            if reader is None:
+        with open_pdf(path) as pdf:
+            if pdf is None:
                 return bad("is password-protected, so readers could not open it.",
                            "Save a copy without a password (in most PDF tools: File, Properties, Security: No security) and replace the file in reports/.")
-            pages = _page_count(reader)
-            title = _metadata_title(reader)
+            over = _over_limits(pdf)
+            if over is not None:
+                return bad(over, "A real report is far smaller: this file is damaged, or made to overload whatever "
+                                 "reads it. Export the report as PDF again and replace the file in reports/.")
+            pages = len(pdf.pages)
+            if pages == 0:
+                return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
+            title = _metadata_title(pdf)
+            safety = _audit(pdf, title)
+            copy = _clean_copy(pdf, key, title, pages)
     except read_errors():
         return bad("is damaged and could not be read.",
                    "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
-    if pages == 0:
-        return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            safety = pdfsafety.audit(reader, title)
-    except Exception:  # noqa: BLE001 - odd structures: say what cannot be vouched for
-        safety = PdfSafety(personal=("properties that could not be read",))
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            copy = pdfsafety.clean(reader, key, title)
-            from pypdf import PdfReader
-
-            if len(PdfReader(io.BytesIO(copy)).pages) != pages:
-                raise ValueError("the copy lost pages")
-    except Exception:  # noqa: BLE001 - any failure means no safe copy: the entry is withheld
+    if copy is None:
         return bad("could not be copied without the personal details in its file properties, so it is not published.",
                    "Export it as PDF again (or print it to PDF) and replace the file in reports/.")
     cache.put_copy(key, copy)
     return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
 
 
-def read_errors() -> tuple[type[BaseException], ...]:
-    """What pypdf raises for damaged files, besides its own errors."""
-    from pypdf.errors import PdfReadError, PyPdfError
+def _audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
+    try:
+        return pdfsafety.audit(pdf, title)
+    except Exception:  # noqa: BLE001 - odd structures: say that nothing could be vouched for
+        return PdfSafety.not_read()
 
-    return (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            OSError, AssertionError, ZeroDivisionError)
+
+def _clean_copy(pdf: pikepdf.Pdf, key: str, title: str | None, pages: int) -> bytes | None:
+    """The copy to publish, once read back whole; None when it cannot be made (the entry is withheld)."""
+    import pikepdf
+
+    try:
+        copy = pdfsafety.clean(pdf, key, title)
+        with pikepdf.open(io.BytesIO(copy), inherit_page_attributes=False) as back:
+            if len(back.pages) != pages:
+                return None  # the copy lost pages
+    except Exception:  # noqa: BLE001 - any failure means no safe copy
+        return None
+    return copy
+
+
+def _over_limits(pdf: pikepdf.Pdf) -> str | None:
+    """Why reading this PDF would cost more than one report may (see MAX_PAGES, MAX_UNPACKED), or None.
+    Neither is read whole to find out: counting stops once past the limit."""
+    if _page_references(pdf, MAX_PAGES) > MAX_PAGES:
+        return f"has more than {MAX_PAGES:,} pages, the most sitegen reads in one report, so it is not published."
+    if _unpacked_size(pdf, MAX_UNPACKED) > MAX_UNPACKED:
+        return (f"holds more than {MAX_UNPACKED // 1_000_000:,} MB of content once uncompressed, the most sitegen "
+                "reads in one report, so it is not published.")
+    return None
+
+
+def _page_references(pdf: pikepdf.Pdf, limit: int) -> int:
+    """The pages the page tree lists (a page listed twice counts twice), counted until past `limit`:
+    qpdf makes a copy of each page listed again, so a small file can list a million."""
+    import pikepdf
+
+    todo, seen, pages = [pdf.Root.Pages], set(), 0
+    while todo:
+        node = todo.pop()
+        if node.is_indirect:
+            if node.objgen in seen:
+                continue  # qpdf refuses a tree with loops
+            seen.add(node.objgen)
+        kids = node.get("/Kids")
+        if not isinstance(kids, pikepdf.Array):
+            continue
+        if pages + len(kids) > limit:  # a page tree has fewer nodes than pages
+            nodes = [kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/Kids" in kid] \
+                if len(kids) <= 2 * limit else []
+            if pages + len(kids) - len(nodes) > limit:
+                return pages + len(kids) - len(nodes)
+        for kid in kids:
+            if isinstance(kid, pikepdf.Dictionary) and "/Kids" in kid:
+                todo.append(kid)
+            else:
+                pages += 1
+    return pages
+
+
+UNPACKED_BY_QPDF = {"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85", "/RunLengthDecode", "/RL",
+                    "/FlateDecode", "/Fl"}  # filters qpdf decodes within its memory limits (set in `_pikepdf`)
+
+
+def _unpacked_size(pdf: pikepdf.Pdf, limit: int) -> int:
+    """The bytes that the document's streams other than images unpack to (as a reader unpacks
+    them to show or search it), counted until past `limit`, never holding more than one stream.
+
+    Images are left out: they are published as they are, and nothing here or in PDFium's
+    reading of text unpacks them. Streams only compressed with Flate (nested or not) are
+    measured as they are inflated; others are unpacked by qpdf, which stops past its limits.
+    A stream that cannot be unpacked counts as its packed size (readers skip what they cannot read);
+    LZW, rare since 1996, is counted packed."""
+    import pikepdf
+
+    total = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") == "/Image":
+            continue
+        filters = obj.get("/Filter")
+        filters = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+        try:
+            raw = obj.read_raw_bytes()
+        except Exception:  # noqa: BLE001 - a stream that cannot be read is read by no one
+            continue
+        try:
+            if filters and all(f in ("/FlateDecode", "/Fl") for f in filters):
+                total += _inflated_size(raw, len(filters), limit - total)
+            elif filters and all(f in UNPACKED_BY_QPDF for f in filters):
+                total += len(obj.read_bytes())
+            else:
+                total += len(raw)
+        except Exception:  # noqa: BLE001 - past qpdf's limits, or damaged: readers skip what they cannot unpack
+            total += len(raw)
+        if total > limit:
+            break
+    return total
+
+
+def _inflated_size(data: bytes, layers: int, budget: int) -> int:
+    """How many bytes `data` inflates to through `layers` rounds of zlib, counted until past
+    `budget`; a stream that is cut short or damaged counts what came out before."""
+    chunks: Iterator[bytes] = iter((data,))
+    for _ in range(layers):
+        chunks = _inflate(chunks)
+    size = 0
+    try:
+        for chunk in chunks:
+            size += len(chunk)
+            if size > budget:
+                break
+    except zlib.error:
+        pass
+    return size
+
+
+def _inflate(chunks: Iterator[bytes], step: int = 1 << 20) -> Iterator[bytes]:
+    inflater = zlib.decompressobj()
+    for chunk in chunks:
+        while chunk and not inflater.eof:
+            out = inflater.decompress(chunk, step)
+            chunk = inflater.unconsumed_tail
+            if out:
+                yield out
+        if inflater.eof:
+            return
+
+
+def read_errors() -> tuple[type[BaseException], ...]:
+    """What reading a damaged file raises: qpdf's errors, and a few of Python's."""
+    import pikepdf
+
+    return (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
+            OSError, AssertionError, ZeroDivisionError, RuntimeError, NotImplementedError, MemoryError)
 
 
 @contextmanager
-def open_pdf(path: Path) -> Iterator[PdfReader | None]:
-    """A quiet PdfReader, None when a password is needed; raises one of `read_errors()` when damaged."""
-    from pypdf import PdfReader
+def open_pdf(path: Path) -> Iterator[pikepdf.Pdf | None]:
+    """A PDF opened with qpdf (repairing what it can), None when a password is needed; raises
+    one of `read_errors()` when damaged. Pages' inherited attributes are left where they are:
+    pushing them down would make a copy of every page a small file lists many times."""
+    pikepdf = _pikepdf()
+    try:
+        pdf = pikepdf.open(path, inherit_page_attributes=False)
+    except pikepdf.PasswordError:
+        pdf = None  # an empty password (a PDF encrypted only to set permissions) is tried first
+    if pdf is None:
+        yield None
+        return
+    with pdf:
+        yield pdf
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        reader = PdfReader(str(path), strict=False)
-        if reader.is_encrypted:
-            # Some PDFs are encrypted with an empty password (only to set permissions):
-            # anyone can open them, so they can be published.
-            try:
-                opened = reader.decrypt("")
-            except Exception:  # noqa: BLE001 - pypdf raises many kinds for odd encryption
-                opened = 0
-            if not opened:
-                reader = None
-        yield reader
+
+_LIMITS_SET = False
+
+
+def _pikepdf():
+    """pikepdf, with qpdf's memory limits for unpacking one stream set (once, for the process)."""
+    global _LIMITS_SET
+    import pikepdf
+
+    if not _LIMITS_SET:
+        from pikepdf import settings
+
+        settings.set_qpdf_limits(flate_max_memory=MAX_UNPACKED, run_length_max_memory=MAX_UNPACKED,
+                                 png_max_memory=MAX_UNPACKED, tiff_max_memory=MAX_UNPACKED,
+                                 dct_max_memory=MAX_UNPACKED)
+        _LIMITS_SET = True
+    return pikepdf
 
 
 def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
     """The text of a PDF, for the search index: extracted once per content, then cached.
 
-    `prepare` extracts it, with PDFium, in a worker process. Read here only if that
-    worker died, it is read with pypdf, which cannot crash this process.
-    A page whose text cannot be extracted is skipped; a document without text gives "".
+    `prepare` has extracted it already, unless PDFium could not read it. Read here, it is read
+    only in a process of its own (this may be a thread of the search, where forking is not safe:
+    then it is not read). A PDF whose text cannot be read gives "", and the next build tries again.
     """
     cached = cache.get_text(sha256)
     if cached is not None:
         return cached
-    text = _join_pages(_pypdf_page_texts(path)) if path.suffix.lower() == ".pdf" else ""
+    if path.suffix.lower() != ".pdf":
+        return ""
+    text = _isolated_text(cache.get_copy(sha256) or path, or_here=False)
+    if text is None:
+        return ""
     cache.put_text(sha256, text)
     return text
 
 
-def extract_pdf_text(path: Path) -> str:
-    """A PDF's text for the search index: its pages' text, each stripped, with runs of spaces
-    and tabs collapsed, joined by blank lines ("" when it has none). Never raises for bad content.
+def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
+    """`extract_pdf_text` in a forked copy of this process, so that a crash in PDFium ends only
+    that copy: None if it did not come back. Where forking is not safe (other threads are
+    running, or not Linux), PDFium reads it in this process if `or_here`, else it is not read (None)."""
+    started = fork_call(partial(extract_pdf_text, source))
+    if started is None:
+        return extract_pdf_text(source) if or_here else None
+    pid, pipe = started
+    with os.fdopen(pipe, "rb") as handle:
+        data = handle.read()
+    found = result_of(pid, data)
+    return found if isinstance(found, str) else None
 
-    PDFium (pypdfium2) reads it, about four times faster than pypdf; a document PDFium cannot
-    open, or none of whose pages it can read, is read by pypdf instead. A page that fails is skipped.
-    """
+
+def extract_pdf_text(source: Path | bytes) -> str:
+    """A PDF's text for the search index, read by PDFium (pypdfium2): its pages' text, each
+    stripped, with runs of spaces and tabs collapsed, joined by blank lines ("" when it has
+    none, or PDFium cannot open it). A page that fails is skipped. Never raises for bad content
+    (but can crash: see `_isolated_text`)."""
     try:
-        pages = _pdfium_page_texts(path)
-    except Exception:  # noqa: BLE001 - whatever PDFium makes of a damaged file, pypdf gets a try
-        pages = _pypdf_page_texts(path)
+        pages = _pdfium_page_texts(source)
+    except Exception:  # noqa: BLE001 - a document PDFium cannot read has no text to search
+        return ""
     return _join_pages(pages)
 
 
@@ -554,54 +708,36 @@ def _join_pages(pages: list[str]) -> str:
     return "\n\n".join(text for text in texts if text)
 
 
-def _pdfium_page_texts(path: Path) -> list[str]:
+def _pdfium_page_texts(source: Path | bytes) -> list[str]:
     """Each page's text as PDFium gives it; raises when the document cannot be read.
 
     Every PDFium object is closed before returning (nothing is kept between calls, so
-    that forked worker processes start with no open documents).
+    that forked processes start with no open documents).
     """
     import pypdfium2  # imported here: importing sitegen stays quick, and a build with a warm cache never loads PDFium
 
     pages: list[str] = []
     failed = 0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        # An empty password opens PDFs encrypted only to set permissions; others raise.
-        document = pypdfium2.PdfDocument(str(path), password="")
-        try:
-            for index in range(len(document)):
-                page = textpage = None
-                try:
-                    page = document[index]
-                    textpage = page.get_textpage()
-                    pages.append(textpage.get_text_range())
-                except Exception:  # noqa: BLE001 - a page PDFium cannot read is skipped
-                    failed += 1
-                finally:
-                    if textpage is not None:
-                        textpage.close()
-                    if page is not None:
-                        page.close()
-        finally:
-            document.close()
+    # An empty password opens PDFs encrypted only to set permissions; others raise.
+    document = pypdfium2.PdfDocument(str(source) if isinstance(source, Path) else source, password="")
+    try:
+        for index in range(len(document)):
+            page = textpage = None
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                pages.append(textpage.get_text_range())
+            except Exception:  # noqa: BLE001 - a page PDFium cannot read is skipped
+                failed += 1
+            finally:
+                if textpage is not None:
+                    textpage.close()
+                if page is not None:
+                    page.close()
+    finally:
+        document.close()
     if failed and not pages:
         raise ValueError("PDFium could not read any page")
-    return pages
-
-
-def _pypdf_page_texts(path: Path) -> list[str]:
-    """Each page's text as pypdf gives it (the extractor before PDFium; slower): [] for a
-    damaged or password-protected file, and a page that cannot be read is skipped."""
-    pages = []
-    try:
-        with open_pdf(path) as reader:
-            for page in reader.pages if reader is not None else ():
-                try:
-                    pages.append(page.extract_text() or "")
-                except read_errors():
-                    continue
-    except read_errors():
-        pass
     return pages
 
 
@@ -623,25 +759,14 @@ def _clean_text(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
-def _page_count(reader: PdfReader) -> int:
-    """The page tree's own /Count when it is sound (one object read); else count the pages
-    one by one, which reads every page object (several times slower on long reports)."""
-    try:
-        count = reader.trailer["/Root"]["/Pages"]["/Count"]
-        if isinstance(count, int) and 0 < count < 100_000:
-            return int(count)
-    except read_errors():
-        pass
-    return len(reader.pages)
+def _metadata_title(pdf: pikepdf.Pdf) -> str | None:
+    """The information dictionary's /Title, when it is text."""
+    import pikepdf
 
-
-def _metadata_title(reader: PdfReader) -> str | None:
     try:
-        meta = reader.metadata
-        title = meta.title if meta else None
+        info = pdf.trailer.get("/Info")
+        title = info.get("/Title") if isinstance(info, pikepdf.Dictionary) else None
+        title = str(title) if isinstance(title, (str, pikepdf.String)) else None
     except Exception:  # noqa: BLE001 - unreadable metadata is common and harmless here
         return None
-    if isinstance(title, str):
-        title = " ".join(title.split())
-        return title or None
-    return None
+    return " ".join(title.split()) or None if title else None

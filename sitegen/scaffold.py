@@ -2,9 +2,11 @@
 
 It holds a commented `sitegen.yaml`, the pages every site needs (home page
 introduction, how to refer, guidance for families, contact), one example review
-with a small accessible example PDF, and GUIDE.md for comms officers. The
-starter files live in `sitegen/starter/`; `$name` and `$published` in them are
-filled in. A folder that already holds anything is never written into.
+with a small accessible example PDF (tagged, titled, in English, and with
+nothing in its properties that names anyone), and GUIDE.md for comms officers.
+The starter files live in `sitegen/starter/`; `$name` and `$published` in its
+text files are filled in, and other files (the PDF) are copied as they are. A
+folder that already holds anything is never written into.
 """
 
 from __future__ import annotations
@@ -14,18 +16,11 @@ from datetime import date
 from pathlib import Path
 from string import Template
 
-from sitegen.pdfmaker import make_pdf
 from sitegen.problems import Problem, error
 
 STARTER = Path(__file__).resolve().parent / "starter"
 DEFAULT_NAME = "Exampleshire Safeguarding Partnership"
-EXAMPLE_PDF = "reports/example-sar-adult-a.pdf"
-EXAMPLE_PAGES = [
-    "Example: Safeguarding Adults Review, Adult A\n\nOverview report\n\nThis is an example report. Adult A is a "
-    "made-up person. Replace this file with your own reports.",
-    "1. Introduction\n\nA real overview report explains who the review is about (by pseudonym only), what "
-    "happened, how agencies worked together and what the partnership will do differently.",
-]
+FILLED_IN = {".md", ".yaml"}  # starter files whose $name and $published are filled in
 
 GITIGNORE = "# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"
 
@@ -45,13 +40,14 @@ def init_site(folder: Path, today: date, name: str | None = None) -> tuple[list[
                 continue
             target = folder / source.relative_to(STARTER)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(Template(source.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
+            if source.suffix in FILLED_IN:
+                target.write_text(Template(source.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
+            else:
+                target.write_bytes(source.read_bytes())
             written.append(target)
         # The output and the cache hold reports that have come down: never commit them.
         (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         written.append(folder / ".gitignore")
-        written.append(make_pdf(folder / EXAMPLE_PDF, EXAMPLE_PAGES, title="Example: Safeguarding Adults Review, Adult A",
-                                tagged=True, lang="en-GB"))
     except OSError as exc:
         return written, error(str(folder), f"the new site could not be written ({exc.strerror or exc}).",
                               "Check that you may write there and that there is free disk space.")

@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sitegen.pdfmaker import make_pdf  # noqa: E402
+from pdfmaker import make_pdf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_PDFS = ROOT.parent / "shared" / "corpus" / "real-pdfs"

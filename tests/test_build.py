@@ -3,8 +3,8 @@
 from datetime import date
 from pathlib import Path
 
+import pikepdf
 import pytest
-from pypdf import PdfReader
 
 from conftest import REAL_PDFS, SiteMaker, needs_corpus, occurrences, read_output, real_pdfs
 from sitegen import outputs
@@ -369,8 +369,10 @@ def test_every_real_world_pdf_is_published_or_withheld_with_a_message(site):
             html = (out / p.entry.url.strip("/") / "index.html").read_text()
             pages = item["pages"]
             assert f"{pages} page{'s' if pages != 1 else ''}" in html, item["file"]
-            published = PdfReader(out / p.entry.url.strip("/") / item["file"])  # the cleaned copy (see test_pdfsafety)
-            assert len(published.pages) == pages and published.pdf_header == PdfReader(REAL_PDFS / item["file"]).pdf_header
+            copy = out / p.entry.url.strip("/") / item["file"]  # the cleaned copy (see test_pdfsafety)
+            with pikepdf.open(copy) as published:
+                assert len(published.pages) == pages
+            assert copy.read_bytes()[:8] == (REAL_PDFS / item["file"]).read_bytes()[:8]  # the same %PDF-1.x header
             assert (site.root / "reports" / item["file"]).read_bytes() == (REAL_PDFS / item["file"]).read_bytes()
         else:
             assert p.state is State.WITHHELD

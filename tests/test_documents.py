@@ -1,16 +1,18 @@
 """Documents: every real-world PDF is published with its page count or withheld with a clear message."""
 
+import io
 import os
+import sys
 
 import pytest
 
-from conftest import REAL_PDFS, needs_corpus, real_pdfs
-from sitegen.pdfmaker import make_pdf
+from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
+from pdfmaker import make_pdf
 from sitegen import documents
 from sitegen.documents import DocumentCache, human_size, inspect
 from sitegen.visibility import State
 
-# pypdf cannot find the page tree of this file (its cross-reference table is broken),
+# qpdf cannot find the page tree of this file (its cross-reference table is broken),
 # so it is withheld as damaged rather than published with a guessed page count.
 UNREADABLE = {"unreadablemetadata.pdf"}
 
@@ -85,6 +87,7 @@ def test_text_is_extracted_once_and_cached_beside_the_details(tmp_path, monkeypa
     cache = DocumentCache(tmp_path / "cache")
     info = inspect(pdf, cache)
     assert not (tmp_path / "cache" / "documents" / f"{info.sha256}.txt").exists()  # only when asked for
+    documents.prepare([pdf], {pdf}, cache)  # as a build asks for the text of live reports
     text = documents.document_text(pdf, info.sha256, cache)
     assert "First page" in text and "Zebrafinch" in text
     assert (tmp_path / "cache" / "documents" / f"{info.sha256}.txt").is_file()
@@ -108,65 +111,43 @@ def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
         assert document_text(REAL_PDFS / item["file"], item["file"], DocumentCache(None)) == ""
 
 
-# --- text for the search index (PDFium, with pypdf when PDFium cannot read a file) ---
+# --- text for the search index (PDFium) ---
 
-def _pypdf_calls(monkeypatch):
-    """Record the files that text extraction hands to pypdf (the fallback)."""
-    from sitegen import documents
-
-    calls = []
-    real = documents._pypdf_page_texts
-
-    def spy(path):
-        calls.append(path)
-        return real(path)
-
-    monkeypatch.setattr(documents, "_pypdf_page_texts", spy)
-    return calls
-
-
-def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path, monkeypatch):
+def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path):
     from sitegen.documents import extract_pdf_text
 
-    fallback = _pypdf_calls(monkeypatch)
     pdf = make_pdf(tmp_path / "report.pdf", ["Page one\nsecond  line", "", "   ", "Third page: Zebrafinch"])
     # pages stripped and joined by a blank line, empty pages dropped, runs of spaces collapsed
     assert extract_pdf_text(pdf) == "Page one\nsecond line\n\nThird page: Zebrafinch"
-    assert fallback == []  # PDFium read it
+    assert extract_pdf_text(pdf.read_bytes()) == extract_pdf_text(pdf)  # a published copy held in memory
 
 
-def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path, monkeypatch):
-    from pypdf import PdfReader, PdfWriter
+def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path):
+    import pikepdf
 
     from sitegen.documents import extract_pdf_text
 
     plain = make_pdf(tmp_path / "plain.pdf", ["Anyone can open this", "Only here: Kingfisher"])
-    writer = PdfWriter(clone_from=PdfReader(plain))
-    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
     encrypted = tmp_path / "encrypted.pdf"
-    with encrypted.open("wb") as handle:
-        writer.write(handle)
-    assert PdfReader(encrypted).is_encrypted
-    fallback = _pypdf_calls(monkeypatch)
+    with pikepdf.open(plain) as pdf:
+        pdf.save(encrypted, encryption=pikepdf.Encryption(user="", owner="owner", R=6))
+    with pikepdf.open(encrypted) as pdf:
+        assert pdf.is_encrypted
     assert extract_pdf_text(encrypted) == "Anyone can open this\n\nOnly here: Kingfisher"
-    assert fallback == []
 
 
-def test_pypdf_reads_what_pdfium_cannot_open(tmp_path, monkeypatch):
+def test_a_pdf_pdfium_cannot_open_has_no_text(tmp_path, monkeypatch):
     import pypdfium2
 
     from sitegen.documents import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Only here: Zebrafinch"])
-    expected = extract_pdf_text(pdf)
 
     def cannot_open(*args, **kwargs):
         raise pypdfium2.PdfiumError("Failed to load document (PDFium: Data format error).")
 
     monkeypatch.setattr(pypdfium2, "PdfDocument", cannot_open)
-    fallback = _pypdf_calls(monkeypatch)
-    assert extract_pdf_text(pdf) == expected == "First page\n\nOnly here: Zebrafinch"
-    assert fallback == [pdf]
+    assert extract_pdf_text(pdf) == ""
 
 
 def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
@@ -185,15 +166,12 @@ def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
         return real(page)
 
     monkeypatch.setattr(pypdfium2.PdfPage, "get_textpage", second_fails)
-    fallback = _pypdf_calls(monkeypatch)
     assert extract_pdf_text(pdf) == "First page\n\nThird page"
-    assert fallback == []
     assert all(page.raw is None for page in opened)  # every page was closed, the failed one too
 
-    # when PDFium can read none of the pages, pypdf reads the file
+    # when PDFium can read none of the pages, the document has no text
     monkeypatch.setattr(pypdfium2.PdfPage, "get_textpage", lambda page: 1 / 0)
-    assert extract_pdf_text(pdf) == "First page\n\nSecond page\n\nThird page"
-    assert fallback == [pdf]
+    assert extract_pdf_text(pdf) == ""
 
 
 def test_text_holds_clean_words():
@@ -233,6 +211,26 @@ def test_real_world_text_has_whole_words():
     assert "Pellentesque" in words and "Pellen-" not in words
 
 
+def test_text_not_read_before_is_read_in_a_process_of_its_own_and_never_in_a_thread(tmp_path, monkeypatch):
+    """The search asks for texts in threads, where forking is not safe: there PDFium, which can
+    crash, is never run; the next build reads that text. Elsewhere it runs in a forked copy."""
+    import threading
+
+    from sitegen import documents, parallel
+
+    pdf = make_pdf(tmp_path / "report.pdf", ["Only here: Zebrafinch"])
+    info = inspect(pdf, DocumentCache(None))
+    monkeypatch.setattr(documents, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
+    found = []
+    thread = threading.Thread(target=lambda: found.append(documents.document_text(pdf, info.sha256, DocumentCache(None))))
+    thread.start()
+    thread.join()
+    assert found == [""]
+    if parallel.can_fork():  # not when an earlier test left a thread running in this process
+        text = documents.document_text(pdf, info.sha256, DocumentCache(None))
+        assert text.startswith("read by process ") and text != f"read by process {os.getpid()}"
+
+
 def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
     from sitegen import documents
 
@@ -241,6 +239,7 @@ def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
     info = inspect(pdf, cache)
     old = tmp_path / "cache" / "documents" / f"{info.sha256}.txt"
     old.write_text("sitegen document text 1\nwhat pypdf made of it")
+    documents.prepare([pdf], {pdf}, cache)
     assert documents.document_text(pdf, info.sha256, cache) == "Only here: Zebrafinch"
     assert old.read_text() == documents.TEXT_HEADER + "Only here: Zebrafinch"
 
@@ -259,21 +258,141 @@ def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeyp
     assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
 
 
-def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, monkeypatch):
-    """PDFium is native code: a crash kills the process it runs in. It runs only in worker
-    processes, so the build goes on, and reads that PDF's text with pypdf instead."""
-    import signal
+CRASHING_BUILD = """
+import faulthandler, os, signal, sys
+from datetime import date
+from pathlib import Path
 
-    from conftest import occurrences, read_output
+from sitegen import documents
+from sitegen.build import build
+from sitegen.visibility import State
 
-    def crash(path):
+faulthandler.enable()  # as pytest does: a crash prints a trace, unless the crash is meant
+real = documents._pdfium_page_texts
+
+def crash_on_quillwort(source):
+    data = source.read_bytes() if isinstance(source, Path) else source
+    if b"Quillwort" in data:
+        faulthandler.disable()  # the crash is meant: no "Fatal Python error" trace in the log
         os.kill(os.getpid(), signal.SIGSEGV)
+    return real(source)
 
-    monkeypatch.setattr(documents, "_pdfium_page_texts", crash)
+documents._pdfium_page_texts = crash_on_quillwort
+documents.PARALLEL_FROM = int(sys.argv[2])
+result = build(Path(sys.argv[1]), date(2026, 11, 22), Path(sys.argv[1]) / "build")
+print("failed" if result.failed else "built", result.count(State.LIVE))
+"""
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
+def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, parallel_from):
+    """PDFium is native code: a crash kills the process it runs in. It runs only in processes of
+    its own, so the build goes on: that report is published, without its text in the search
+    index, and every other report's text is there. (The build runs in a process of its own:
+    forking is only safe where no other thread runs, and the browser tests leave threads.)"""
+    import subprocess
+
+    from conftest import ROOT, occurrences, read_output
+
     site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
+    site.pdf("briefing.pdf", ["Seven-minute briefing", "Only here: Marigold"])
     site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
-    site.entry("adult-b", published="2026-02-01")
-    result, out = site.build("2026-11-22")
-    assert not result.failed and result.count(State.LIVE) == 2
+    site.entry("adult-b", published="2026-02-01", documents=[{"file": "reports/briefing.pdf", "title": "Briefing"}])
+    result = subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from)],
+                            capture_output=True, text=True, timeout=300,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+    assert result.returncode == 0 and result.stdout.split() == ["built", "2"], result.stderr
+    assert "Fatal Python error" not in result.stderr and "Traceback" not in result.stderr
+    out = site.root / "build"
     assert (out / "sar" / "adult-a" / "overview.pdf").exists()
-    assert occurrences({k: v for k, v in read_output(out).items() if k.startswith("pagefind/")}, "Quillwort")
+    index = {k: v for k, v in read_output(out).items() if k.startswith("pagefind/")}
+    assert occurrences(index, "Marigold") and not occurrences(index, "Quillwort")
+
+
+# --- bounds: one PDF must never stop or exhaust the build ---
+
+def flate_bomb_pdf(unpacked: int) -> bytes:
+    """A one-page PDF of a few kilobytes whose content stream (Flate inside Flate) unpacks to
+    `unpacked` bytes of spaces. Made without ever holding them: a 16 MB block compressed once,
+    after which the compressor forgets what it saw, is repeated (each copy unpacks alike)."""
+    import zlib
+
+    import pikepdf
+
+    deflate = zlib.compressobj(9)
+    first = deflate.compress(b" " * (1 << 24)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    inner = first[:2] + first[2:] * (unpacked >> 24)  # the zlib header, then the blocks; no end: readers read to it
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        content = pikepdf.Stream(pdf, zlib.compress(inner, 9))
+        content.Filter = pikepdf.Array([pikepdf.Name.FlateDecode, pikepdf.Name.FlateDecode])
+        pdf.pages[0].obj.Contents = content
+        out = io.BytesIO()
+        pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    return out.getvalue()
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """A PDF whose page tree lists one page `pages` times (6 bytes each): a reader that counts
+    each listing as a page of its own, as qpdf does, makes a copy of the page for each."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [" + b"3 0 R " * pages + b"] /Count %d >>" % pages,
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def test_the_bombs_are_small_and_read_as_they_claim():
+    import zlib
+
+    import pikepdf
+
+    bomb = flate_bomb_pdf(64 << 20)
+    assert len(bomb) < 10_000
+    with pikepdf.open(io.BytesIO(bomb)) as pdf:  # no limits set in this process: it unpacks whole
+        inner = pdf.pages[0].obj.Contents.read_raw_bytes()
+        assert len(zlib.decompressobj().decompress(zlib.decompress(inner))) == 64 << 20
+    with pikepdf.open(io.BytesIO(many_pages_pdf(1000))) as pdf:
+        assert len(pdf.pages) == 1000
+
+
+GIGABYTE = 1 << 30
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the memory limit (RLIMIT_AS) is Linux's")
+@pytest.mark.parametrize("bomb, message", [
+    (lambda: flate_bomb_pdf(3 * GIGABYTE), "holds more than 500 MB of content once uncompressed, the most sitegen reads"),
+    (lambda: many_pages_pdf(1_000_000), "has more than 10,000 pages, the most sitegen reads in one report"),
+], ids=["3-GB-of-content-in-5-KB", "a-million-pages-in-6-MB"])
+def test_a_pdf_that_would_exhaust_the_build_is_withheld_and_the_build_goes_on(site, bomb, message):
+    import resource
+    import subprocess
+
+    from conftest import ROOT
+
+    (site.root / "reports" / "bomb.pdf").write_bytes(bomb())
+    site.pdf("good.pdf", ["A good report", "Only here: Hawthorn"])
+    site.entry("bomb", published="2026-01-01", documents=[{"file": "reports/bomb.pdf", "title": "Overview"}])
+    site.entry("good", published="2026-01-01", documents=[{"file": "reports/good.pdf", "title": "Overview"}])
+
+    def two_gigabytes():
+        resource.setrlimit(resource.RLIMIT_AS, (2 * GIGABYTE, 2 * GIGABYTE))
+
+    result = subprocess.run([sys.executable, "-m", "sitegen", "build", "--as-of", "2026-02-01"], cwd=site.root,
+                            capture_output=True, text=True, preexec_fn=two_gigabytes, timeout=300,
+                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "reports/bomb.pdf" in line]
+    assert line.startswith("content/bomb.md:") and "error: documents: reports/bomb.pdf " + message in line
+    assert "Export the report as PDF again and replace the file in reports/." in line
+    out = site.root / "build"
+    assert (out / "sar" / "good" / "good.pdf").is_file() and (out / "sar" / "good" / "index.html").is_file()
+    assert not (out / "sar" / "bomb").exists()
+    assert not [path for path in read_output(out) if path.endswith("bomb.pdf")]

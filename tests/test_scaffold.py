@@ -1,8 +1,9 @@
 """`sitegen init`: a new partnership's site builds and checks clean; a folder with anything in it is never touched."""
 
-from pypdf import PdfReader
+import pikepdf
 
 from conftest import read_output
+from pdfmaker import make_pdf_bytes
 from test_cli import sitegen
 
 
@@ -31,8 +32,22 @@ def test_a_new_site_checks_clean_and_builds(tmp_path):
                  "sar/example-adult-a/index.html", "sar/example-adult-a/example-sar-adult-a.pdf"):
         assert page in files, page
     assert "Northshire: Safeguarding Partnership" in files["index.html"].decode()
-    pdf = PdfReader(folder / "reports" / "example-sar-adult-a.pdf")
-    assert pdf.trailer["/Root"]["/Lang"] == "en-GB" and pdf.metadata.title
+    with pikepdf.open(folder / "reports" / "example-sar-adult-a.pdf") as pdf:
+        assert pdf.Root.Lang == "en-GB" and str(pdf.docinfo.Title)
+
+
+def test_the_example_report_is_the_one_the_test_pdf_writer_makes():
+    """The example PDF ships as a file (sitegen has no PDF writer); tests/pdfmaker.py makes it again."""
+    from sitegen.scaffold import STARTER
+
+    pages = [
+        "Example: Safeguarding Adults Review, Adult A\n\nOverview report\n\nThis is an example report. Adult A is a "
+        "made-up person. Replace this file with your own reports.",
+        "1. Introduction\n\nA real overview report explains who the review is about (by pseudonym only), what "
+        "happened, how agencies worked together and what the partnership will do differently.",
+    ]
+    expected = make_pdf_bytes(pages, title="Example: Safeguarding Adults Review, Adult A", tagged=True, lang="en-GB")
+    assert (STARTER / "reports" / "example-sar-adult-a.pdf").read_bytes() == expected
 
 
 def test_refuses_a_folder_that_holds_anything(tmp_path):
