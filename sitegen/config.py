@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitegen import yamlfile
+from sitegen import yamladvice, yamlfile
 from sitegen.cachefile import write_whole
 from sitegen.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.problems import Problem, error, warning
@@ -279,8 +279,8 @@ def _read_config(root: Path) -> LoadedConfig:
     try:
         doc = yamlfile.load(text)
     except yamlfile.YamlError as exc:
-        return LoadedConfig(None, [error(CONFIG_FILE, f"the settings are not valid YAML: {exc.message}.",
-                                         "Check the indentation and colons on this line and the one before.", line=exc.line)])
+        said = yamladvice.explain(text, exc, 1, "the settings")
+        return LoadedConfig(None, [error(CONFIG_FILE, said.message, said.advice, line=said.line)])
     loaded = parse_config(root, doc)
     return replace(loaded, text=text if loaded.config is not None else None)
 

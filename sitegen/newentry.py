@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.config import ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
-from sitegen.entries import Entry, relative, resolve_report, slugify
+from sitegen.entries import Entry, relative, resolve_report, similar_report, slugify
 from sitegen.problems import Problem, did_you_mean, error
 from sitegen.render import uk_date
 from sitegen.visibility import hidden_from, last_day_shown
@@ -145,10 +145,10 @@ def find_report(config: SiteConfig, given: str) -> str | Problem:
         parts = parts[1:]
     file = "/".join(("reports", *parts))
     if not parts or ".." in parts or not (reports / Path(*parts)).exists():
-        known = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file()) if reports.is_dir() else []
-        hint = did_you_mean("/".join(parts), known)
+        close = similar_report(config, file)
         return error(file, f"there is no such file in the reports/ folder ({reports.resolve()}).",
-                     hint or "Copy the PDF into the reports/ folder first, then run this again.")
+                     f"Did you mean {close.removeprefix('reports/')}?" if close
+                     else "Copy the PDF into the reports/ folder first, then run this again.")
     problems: list[Problem] = []
     if resolve_report(file, config, file, None, problems) is None:
         return error(file, problems[0].message.removeprefix(f"documents: {file} "), problems[0].advice)

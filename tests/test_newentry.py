@@ -68,7 +68,7 @@ def test_new_on_every_real_world_pdf_then_check(site):
     check = sitegen("check", "--as-of", "2026-03-14", cwd=site.root)
     assert check.returncode == 1
     errors = [line for line in check.stderr.splitlines() if ": error: " in line]
-    assert len(errors) == len(written) and all("summary: is empty" in line for line in errors)
+    assert len(errors) == len(written) and all("`summary` is empty" in line for line in errors)
     # ... and once it is, every one passes `check` (the PDFs' warnings remain warnings).
     for path in written.values():
         fill_in(path, summary="Adult Z was an older man who lived alone; the review asks how services worked together.")
@@ -152,9 +152,9 @@ def test_a_dhr_needs_its_approval_date(site):
     fill_in(path, summary="Mr J was killed by his partner.")
     check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
     assert check.returncode == 1
-    assert ("content/dhr/dhr-mr-j.md:13: error: `approved` is missing: a Domestic Homicide Review needs it before it can be "
-            "published. Add a line `approved: ...`. For a DHR, write the date the Home Office quality assurance panel "
-            "approved it, e.g. approved: 2026-04-01.") in check.stderr
+    assert ("content/dhr/dhr-mr-j.md:13: error: `approved` is empty: a Domestic Homicide Review needs it before it can be "
+            "published. Write `approved:` and the date the Home Office quality assurance panel approved it, for example "
+            "approved: 2026-04-01.") in check.stderr
     fill_in(path, approved="2026-05-02")
     check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
     assert check.returncode == 0, check.stderr
