@@ -396,4 +396,5 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
             fail(problem)
         click.echo(f"Wrote the publication record ({len(rec.events)} events) to {target}.")
     for placed in rec.left_out:
-        click.echo(f"{placed.entry.source}: left out of the record because it has an error today. Fix it (see sitegen check) and run the report again.", err=True)
+        click.echo(f"{publication.where_left_out(placed)}: left out of the record because it has an error today: "
+                   f"{publication.why_left_out(placed)} Fix it (see sitegen check) and run the report again.", err=True)
