@@ -15,7 +15,7 @@ def make_site(site):
     site.entry("child-d", published="2026-01-20", title="CSPR Child D", type="cspr", expires="2026-09-01")  # both
     site.entry("adult-h", published="2026-06-01", title="Draft Adult H", draft=True)  # never went live
     site.entry("old", published="2020-01-01", title="Long gone")  # outside the period
-    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 2026-05-01\nthemes: {a: b}\n---\n")
+    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 2026-05-01\nsummary: S.\nthemes: {a: b}\n---\n")
     site.entry("contact", type="page", title="Contact")
 
 
@@ -37,7 +37,7 @@ def test_csv_lists_what_went_live_and_came_down(site):
     assert by_title[("SAR Adult B", "2026-05-10")]["address"] == "https://learning.testshire.example/sar/adult-b/"
     assert by_title[("SAR Adult B", "2026-05-10")]["type"] == "SAR"
     assert "Draft Adult H" not in result.stdout and "Long gone" not in result.stdout and "Contact" not in result.stdout
-    assert "content/broken.md:5: left out of the record because it has an error today: themes: " in result.stderr
+    assert "content/broken.md:6: left out of the record because it has an error today: themes: " in result.stderr
 
 
 def test_past_events_are_told_apart_from_planned_ones(site):
