@@ -11,6 +11,7 @@ import click
 from sitegen import __version__
 from sitegen.build import BuildResult, build, memo_of
 from sitegen.config import LoadedConfig, load_config
+from sitegen.messages import report_lines
 from sitegen.problems import Problem
 from sitegen.render import uk_date
 from sitegen.visibility import State, as_of_day
@@ -20,23 +21,20 @@ AS_OF_HELP = ("Build the site as it stands on this day: a date (2026-11-22) or a
               "offset (2026-06-30T23:30:00+00:00), which is converted to the site's time zone. Default: today.")
 
 
-def report_problems(problems: list[Problem]) -> None:
-    """Errors first, then warnings, grouped by file; on standard error."""
-    ordered = sorted(problems, key=lambda p: (not p.is_error, p.file, p.line or 0, p.message))
-    for problem in ordered:
-        colour = "red" if problem.is_error else "yellow"
-        where = problem.file + (f":{problem.line}" if problem.line else "")
-        label = click.style(problem.severity.value, fg=colour, bold=True)
-        text = f"{where}: {label}: {problem.message}"
-        if problem.advice:
-            text += f" {problem.advice}"
-        click.echo(text, err=True)
+def report_problems(problems: list[Problem], full: bool = False) -> None:
+    """Errors first, then warnings, on standard error: in `full`, every warning with its advice;
+    else warnings one line each, shared advice once, and a long list counted (see `sitegen.messages`)."""
+    def label(problem: Problem) -> str:
+        return click.style(problem.severity.value, fg="red" if problem.is_error else "yellow", bold=True)
+
+    for line in report_lines(problems, full=full, label=label):
+        click.echo(line, err=True)
 
 
 def load_site(site: str | None, stand_in: bool = False) -> LoadedConfig:
     loaded = load_config(Path(site or "."), stand_in=stand_in)
     if loaded.config is None:
-        report_problems(loaded.problems)
+        report_problems(loaded.problems, full=True)
         click.echo("Nothing was done: fix the settings above first.", err=True)
         sys.exit(1)
     return loaded
@@ -89,7 +87,8 @@ def main() -> None:
 @click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False), help="Where to write the site. Default: build/ in the site folder.")
 @click.option("--strict", is_flag=True, help="Exit with an error when there is any error (in an entry, the settings or the theme); what can be built is still built.")
 @click.option("--no-cache", is_flag=True, help="Inspect every document again instead of using .sitegen-cache/.")
-def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show every warning in full, with its advice (as sitegen check does).")
+def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool, verbose: bool) -> None:
     """Build the site as it stands on one day.
 
     Live reports are published; scheduled, draft and withheld ones leave no
@@ -105,7 +104,7 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
     loaded = load_site(site, stand_in=not no_cache)  # a mistake in sitegen.yaml must not stop the nightly build
     day = resolve_day(when, loaded)
     result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=reading_progress)
-    report_problems(result.problems)
+    report_problems(result.problems, full=verbose)
     if result.failed:
         click.echo("The build stopped; the previous output was left as it was.", err=True)
         sys.exit(1)
@@ -156,7 +155,7 @@ def check_command(site: str | None, when: str | None) -> None:
     site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
                                     progress=reading_progress, memo=memo)
     problems = loaded.problems + problems + theme_problems(site_model, memo)
-    report_problems(problems)
+    report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     entries = len(site_model.placed)
