@@ -14,11 +14,17 @@ from sitegen.config import LoadedConfig, load_config
 from sitegen.messages import report_lines
 from sitegen.problems import Problem
 from sitegen.render import uk_date
-from sitegen.visibility import State, as_of_day
+from sitegen.visibility import State, Window, as_of_day, parse_window
 
 SITE_HELP = "The site folder (the one holding sitegen.yaml). Default: the current folder."
-AS_OF_HELP = ("Build the site as it stands on this day: a date (2026-11-22) or a date and time with an "
-              "offset (2026-06-30T23:30:00+00:00), which is converted to the site's time zone. Default: today.")
+WHEN_HELP = ("a date (2026-11-22) or a date and time with an offset (2026-06-30T23:30:00+00:00), which is "
+             "converted to the site's time zone. Default: today.")
+AS_OF_HELP = {  # what --as-of does, command by command
+    "build": "Build the site as it stands on this day: " + WHEN_HELP,
+    "check": "Check the site as it stands on this day (which entries are live, scheduled or expired then): " + WHEN_HELP,
+    "status": "Show each entry's state on this day: " + WHEN_HELP,
+    "serve": "Preview the site as it will be on this day: " + WHEN_HELP,
+}
 
 
 def report_problems(problems: list[Problem], full: bool = False) -> None:
@@ -53,8 +59,25 @@ def site_option(func):
     return click.option("-C", "--site", "site", metavar="DIR", type=click.Path(file_okay=False), help=SITE_HELP)(func)
 
 
-def as_of_option(func):
-    return click.option("--as-of", "when", metavar="WHEN", help=AS_OF_HELP)(func)
+def as_of_option(command: str):
+    return click.option("--as-of", "when", metavar="WHEN", help=AS_OF_HELP[command])
+
+
+class Duration(click.ParamType):
+    """A length of time written as sitegen.yaml's windows are ("30 days", "6 weeks"), or a number of days."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Window):
+            return value
+        try:
+            window = parse_window(value, bare_number="days")
+        except ValueError:
+            window = None
+        if window is None or window.never:
+            self.fail(f'"{value}" is not a length of time. Write a number of days such as 30, or 30d, 30 days, 6 weeks or 3 months.', param, ctx)
+        return window
 
 
 def summary(result: BuildResult) -> str:
@@ -83,7 +106,7 @@ def main() -> None:
 
 @main.command("build")
 @site_option
-@as_of_option
+@as_of_option("build")
 @click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False), help="Where to write the site. Default: build/ in the site folder.")
 @click.option("--strict", is_flag=True, help="Exit with an error when there is any error (in an entry, the settings or the theme); what can be built is still built.")
 @click.option("--no-cache", is_flag=True, help="Inspect every document again instead of using .sitegen-cache/.")
@@ -135,7 +158,7 @@ ANNOUNCE_FROM = 50
 
 @main.command("check")
 @site_option
-@as_of_option
+@as_of_option("check")
 def check_command(site: str | None, when: str | None) -> None:
     """Check the settings, every entry, every document and the theme, without building.
 
@@ -254,11 +277,11 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
 
 @main.command("status")
 @site_option
-@as_of_option
+@as_of_option("status")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
-@click.option("--expiring-within", "within", type=click.IntRange(min=0), metavar="DAYS",
-              help="Only live entries that come down within this many days.")
-def status_command(site: str | None, when: str | None, as_json: bool, within: int | None) -> None:
+@click.option("--expiring-within", "within", type=Duration(), metavar="TIME",
+              help="Only live entries that come down within this time: a number of days (30), or 30d, 30 days, 6 weeks, 3 months.")
+def status_command(site: str | None, when: str | None, as_json: bool, within: Window | None) -> None:
     """List every entry: live, scheduled, expired, draft or withheld, and when it comes down.
 
     "Comes down" is the first day an entry is no longer on the site. Withheld
@@ -268,6 +291,7 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
     Examples:
       sitegen status
       sitegen status --expiring-within 30
+      sitegen status --expiring-within "6 weeks"
       sitegen status --as-of 2027-01-01 --json
     """
     from sitegen import status
@@ -279,12 +303,12 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
     site_model, _ = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), memo=memo_of(loaded.config))
     rows = status.status_rows(site_model)
     if within is not None:
-        rows = status.expiring(rows, within)
+        rows = status.expiring(rows, day, within)
     if as_json:
         click.echo(status.to_json(rows))
         return
     if within is not None and not rows:
-        click.echo(f"No live entries come down in the next {within} day{'s' if within != 1 else ''} (as on {uk_date(day)}).")
+        click.echo(f"No live entries come down in the next {within} (as on {uk_date(day)}).")
         return
     colours = {State.LIVE: "green", State.SCHEDULED: "blue", State.EXPIRED: None, State.DRAFT: "magenta", State.WITHHELD: "red"}
     for line in status.table(rows, lambda text, state: click.style(text, fg=colours[state], bold=(state is State.WITHHELD) or None)):
@@ -301,7 +325,7 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
 
 @main.command("serve")
 @site_option
-@as_of_option
+@as_of_option("serve")
 @click.option("--drafts", is_flag=True, help="Show drafts too, marked as drafts (in the preview only).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port to serve on.")
 def serve_command(site: str | None, when: str | None, drafts: bool, port: int) -> None:
