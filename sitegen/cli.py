@@ -171,13 +171,14 @@ def check_command(site: str | None, when: str | None) -> None:
     """
     from sitegen.build import assemble, theme_problems
     from sitegen.documents import DocumentCache
+    from sitegen.placeholders import placeholder_problems
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
     memo = memo_of(loaded.config)
     site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
                                     progress=reading_progress, memo=memo)
-    problems = loaded.problems + problems + theme_problems(site_model, memo)
+    problems = loaded.problems + problems + theme_problems(site_model, memo) + placeholder_problems(loaded.config, site_model)
     report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
