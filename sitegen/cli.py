@@ -210,9 +210,10 @@ def answer(given, question: str, default, **prompt):
 @site_option
 @click.argument("type_key", metavar="TYPE", required=False)
 @click.argument("pdf", metavar="PDF", required=False)
-@click.option("--title", help="The entry's title. Default: the PDF's own title, or its file name made readable.")
+@click.option("--title", help="The entry's title. Default: the type and whom the review is about, from the file name or the "
+              "PDF's own title (sar-mr-k-overview.pdf: \"Safeguarding Adults Review: Mr K\").")
 @click.option("--published", metavar="DATE", help="The day it goes on the site, such as 2026-03-14. Default: today.")
-@click.option("--slug", metavar="S", help="The last part of its web address, such as adult-a. Default: from the file name.")
+@click.option("--slug", metavar="S", help="The last part of its web address, such as mr-k (/sar/mr-k/). Default: whom the review is about.")
 def new_command(site: str | None, type_key: str | None, pdf: str | None, title: str | None, published: str | None,
                 slug: str | None) -> None:
     """Start a content file for a report that is already in reports/.
@@ -256,13 +257,18 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
         except Invalid as bad:
             raise click.BadParameter(f"{bad.message} {bad.advice}", param_hint="--published") from None
 
-    title = answer(title, "Title", newentry.suggested_title(report, info))
+    offered = newentry.suggest(report, info, rtype)
+    title = answer(title, "Title", offered.title)
     day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
-    slug = answer(slug, "Web address ends with", newentry.default_slug(report))
-    new, problems, notes = newentry.plan(config, rtype, report, info, read_entries(config), title=title, published=day, slug=slug)
+    slug = answer(slug, f"Web address ends with (after {config.url(f'/{rtype.key}/')})", offered.slug)
+    new, problems, notes = newentry.plan(config, rtype, report, info, read_entries(config), title=title, published=day,
+                                         slug=slug, document_title=offered.document_title)
     if new is None:
         report_problems(problems)
         sys.exit(1)
+    click.echo(f"Title: {new.title}")
+    click.echo(f"Address: {config.url(new.url)}")
+    click.echo(f"Document: {new.report}, called \"{new.document_title}\"")
     written = newentry.write(new)
     if written is not None:
         fail(written)
