@@ -1,7 +1,9 @@
 """`sitegen new`: a content file for a report already in reports/, pre-filled.
 
-The title comes from the PDF's own title when it has one, else from its file
-name; the document is listed with its title. What only a person can write (the
+It offers the title and address a person would choose: the type and whom the
+review is about, read from the file name or the PDF's own title
+(sar-mr-k-overview.pdf: "Safeguarding Adults Review: Mr K" at /sar/mr-k/), and
+lists the document by what it is ("Overview report"). What only a person can write (the
 summary, and any field the type requires, such as a DHR's `approved` date) is
 left as a placeholder with a note saying what to write: an empty summary is an
 error, so the entry stays off the site until it is written. An existing file
