@@ -59,7 +59,11 @@ def site_option(func):
     return click.option("-C", "--site", "site", metavar="DIR", type=click.Path(file_okay=False), help=SITE_HELP)(func)
 
 
-def as_of_option(command: str):
+def as_of_option(command):
+    """`@as_of_option("check")`: --as-of, with the help that says what `check` does with the day.
+    Plain `@as_of_option` gives a help that fits any command."""
+    if callable(command):
+        return click.option("--as-of", "when", metavar="WHEN", help="Take the site as it stands on this day: " + WHEN_HELP)(command)
     return click.option("--as-of", "when", metavar="WHEN", help=AS_OF_HELP[command])
 
 
