@@ -19,9 +19,10 @@ from sitegen.scaffold import DEFAULT_NAME, EXAMPLE_PDF, STARTER
 from sitegen.site import Site
 
 EXAMPLE_ENTRY = "content/sar/example-adult-a.md"
-# Domains kept for examples and tests, which no real site can have (RFC 2606, RFC 6761).
+# The domains kept for examples (RFC 2606), which the starter's settings use and no real site can
+# have. (The .example ending is kept for examples too, but a demonstration site such as the
+# sample's uses it on purpose, so it is not warned about.)
 EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net")
-EXAMPLE_ENDINGS = (".example", ".test", ".invalid", ".localhost")
 # UK telephone numbers Ofcom keeps for drama: no one answers them.
 DRAMA_NUMBERS = ("01632960", "+441632960", "441632960")
 
@@ -35,8 +36,7 @@ def starter_contact() -> dict[str, str]:
 
 def is_example_domain(host: str) -> bool:
     host = host.lower().rstrip(".")
-    return (any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS)
-            or host.endswith(EXAMPLE_ENDINGS) or host == "localhost")
+    return any(host == domain or host.endswith("." + domain) for domain in EXAMPLE_DOMAINS)
 
 
 def placeholder_problems(config: SiteConfig, site: Site) -> list[Problem]:
