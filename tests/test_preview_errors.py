@@ -1,8 +1,6 @@
 """The preview shows an entry's errors in the browser, where its page would be (as Hugo's and Vite's
 development servers show build errors); a real build never has a trace of them."""
 
-import pytest
-
 from conftest import occurrences, read_output
 from sitegen.incremental import LivePreview
 
