@@ -290,6 +290,11 @@ class Renderer:
     def _pages(self) -> Iterator[tuple[str, Callable[[object], OutputFile], object]]:
         """(address, what makes the page, what it is made from) of every page, in order."""
         site = self.site
+        if self.banner:  # a preview: an entry with errors shows them where its page would be (any page there wins)
+            for placed in site.in_state(State.WITHHELD):
+                address = placed.entry.preview_error_url
+                if address is not None:
+                    yield address, self._preview_error_page, placed
         yield "/", self._home, None
         for rtype in site.types:
             yield f"/{rtype.key}/", self._listing, rtype
@@ -327,6 +332,14 @@ class Renderer:
         entry = placed.entry
         return self.page("notice.html", entry.url, placed=placed, entry=entry,
                          rtype=self.site.type_of(entry), library=self.site.library_for(entry))
+
+    def _preview_error_page(self, placed: Placed) -> OutputFile:
+        """What a preview shows at the address of an entry with errors: the errors and what to do.
+        Never made without a banner, so never in a real build."""
+        if not self.banner:
+            raise RuntimeError("a page of errors is for previews only")
+        errors = [p for p in placed.entry.problems if p.is_error]
+        return self.page("preview_error.html", placed.entry.preview_error_url, entry=placed.entry, errors=errors)
 
     def _theme_page(self, theme) -> OutputFile:
         return self.page("theme.html", theme.url, theme=theme)

@@ -15,7 +15,7 @@ def make_site(site):
     site.entry("child-d", published="2026-01-20", title="CSPR Child D", type="cspr", expires="2026-09-01")  # both
     site.entry("adult-h", published="2026-06-01", title="Draft Adult H", draft=True)  # never went live
     site.entry("old", published="2020-01-01", title="Long gone")  # outside the period
-    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 2026-05-01\nthemes: {a: b}\n---\n")
+    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 2026-05-01\nsummary: S.\nthemes: {a: b}\n---\n")
     site.entry("contact", type="page", title="Contact")
 
 
@@ -37,7 +37,7 @@ def test_csv_lists_what_went_live_and_came_down(site):
     assert by_title[("SAR Adult B", "2026-05-10")]["address"] == "https://learning.testshire.example/sar/adult-b/"
     assert by_title[("SAR Adult B", "2026-05-10")]["type"] == "SAR"
     assert "Draft Adult H" not in result.stdout and "Long gone" not in result.stdout and "Contact" not in result.stdout
-    assert "content/broken.md: left out of the record because it has an error today" in result.stderr
+    assert "content/broken.md:6: left out of the record because it has an error today: themes: " in result.stderr
 
 
 def test_past_events_are_told_apart_from_planned_ones(site):
@@ -86,3 +86,26 @@ def test_written_to_a_file_but_never_into_the_public_site(site, tmp_path):
 def test_bad_dates_are_explained(site, args, message):
     result = sitegen("report", *args, cwd=site.root)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_file_in_content_is_accounted_for(site):
+    """Entries whose front matter cannot be read at all are named, not silently missing."""
+    site.entry("adult-b", published="2026-05-10", title="SAR Adult B")
+    broken = {
+        "tab": "---\ntitle: Tab\ntype: sar\n\tpublished: 2026-02-01\nsummary: S.\n---\n",
+        "unclosed": "---\ntitle: Unclosed\ntype: sar\npublished: 2026-02-01\nsummary: S.\nThe body.\n",
+        "colon": "---\ntitle: SAR: Adult K\ntype: sar\npublished: 2026-02-01\nsummary: S.\n---\n",
+        "unknown-type": "---\ntitle: Unknown\ntype: sars\npublished: 2026-02-01\nsummary: S.\n---\n",
+        "no-front-matter": "Just some text.\n",
+        "empty-summary": '---\ntitle: Empty\ntype: sar\npublished: 2026-02-01\nsummary: ""\n---\n',
+    }
+    for name, text in broken.items():
+        site.raw(f"content/sar/{name}.md", text)
+    result = sitegen("report", "--from", "2026-01-01", "--to", "2026-12-31", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    for name in broken:
+        assert f"content/sar/{name}.md" in result.stderr and "left out of the record because it has an error today" in result.stderr, name
+        assert f"  content/sar/{name}.md:" in result.stdout, name
+    assert f"Left out because of errors: {len(broken)}" in result.stdout
+    assert "  content/sar/tab.md:4: the front matter cannot be read: line 4 has a tab character" in result.stdout
+    assert "SAR Adult B" in result.stdout
