@@ -55,19 +55,44 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
                   progress: Callable[[int, int], None] | None = None) -> list[Placed]:
     """Decide each entry's state and inspect the documents that will be published.
 
-    Documents are inspected for live entries (they are published) and scheduled ones
-    (so errors show before publication day); `inspect_all` also covers drafts
-    and expired entries, for `sitegen check`. A PDF is published as its cleaned
-    copy; if that cannot be made, the entry is withheld.
+    Which entries' documents are inspected is `inspects_documents`. A PDF is published as its
+    cleaned copy; if that cannot be made, the entry is withheld.
 
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
     placed as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
     the first time have been read (see `documents.prepare`).
     """
-    _prepare_documents(entries, day, cache, inspect_all, show_drafts, progress)
+    decided = _decide_states(entries, day, show_drafts)
+    inspected = [(entry, state) for entry, state in decided if inspects_documents(entry, state, inspect_all)]
+    _prepare_documents(inspected, cache, progress)
     placed = []
-    taken = {e.url for e in entries if e.type is not None and not e.draft}
+    for entry, state in decided:
+        downloads: list[Download] = []
+        if inspects_documents(entry, state, inspect_all):
+            entry, state, downloads = _inspect_documents(entry, state, cache)
+        if state is State.DRAFT:
+            # A draft is work in progress: its problems are reported, but do not fail `check`.
+            entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
+        placed.append(Placed(entry, state, tuple(downloads) if state is State.LIVE else ()))
+    return placed
+
+
+def inspects_documents(entry: Entry, state: State, inspect_all: bool) -> bool:
+    """Whether an entry's documents are inspected, given its state before they are: a live entry's
+    (they are published) and a scheduled one's (so errors show before publication day);
+    with `inspect_all` (`sitegen check`), also those of drafts and withheld entries. Never an
+    expired entry's: they are not published, and may since have been removed from reports/."""
+    if not entry.documents:
+        return False
+    return state in (State.LIVE, State.SCHEDULED) or inspect_all and entry.type is not None and state is not State.EXPIRED
+
+
+def _decide_states(entries: list[Entry], day: date, show_drafts: bool) -> list[tuple[Entry, State]]:
+    """Each entry's state on `day` before its documents are inspected (with, for a draft shown in a
+    preview, the problem of an address another entry has)."""
+    decided = []
+    taken = {e.url for e in entries if e.takes_address}
     for entry in entries:
         if show_drafts and entry.draft and entry.type is not None:
             if entry.url in taken:
@@ -83,52 +108,48 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
             entry = replace(entry, problems=tuple(p for p in entry.problems if not _about_documents(p)))
         elif entry.has_errors and state is not State.DRAFT:
             state = State.WITHHELD
-        downloads: list[Download] = []
-        if state in (State.LIVE, State.SCHEDULED) or inspect_all and entry.type is not None and state is not State.EXPIRED:
-            problems = []
-            for ref in entry.documents:
-                if ref.path is None:
-                    continue
-                info = inspect(ref.path, cache)
-                content = None
-                if info.ok and state is State.LIVE:
-                    content = published_copy(ref.path, info, cache)
-                    if content is None:
-                        info = replace(info, problem="could not be copied for publishing.",
-                                       advice="Run the build again; if this message stays, export the PDF again and replace the file in reports/.")
-                if not info.ok:
-                    problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
-                                          line=ref.line, field="documents.file"))
-                elif info.safety is not None:
-                    problems += safety_problems(entry.source, ref.file, info.safety, ref.line)
-                else:
-                    problems += office_problems(entry.source, ref.file, info.personal, ref.line)
-                downloads.append(Download(ref, info, entry.document_url(ref), content))
-            if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):
-                state = State.WITHHELD
-            entry = entry.with_problems(*problems)
-        if state is State.DRAFT:
-            # A draft is work in progress: its problems are reported, but do not fail `check`.
-            entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
-        placed.append(Placed(entry, state, tuple(downloads) if state is State.LIVE else ()))
-    return placed
+        decided.append((entry, state))
+    return decided
 
 
-def _prepare_documents(entries: list[Entry], day: date, cache: DocumentCache, inspect_all: bool, show_drafts: bool,
+def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tuple[Entry, State, list[Download]]:
+    """The entry with its documents' problems, its state after them (withheld when one of a live or
+    scheduled entry's documents cannot be published), and its downloads (copies made when live)."""
+    problems: list[Problem] = []
+    downloads = []
+    for ref in entry.documents:
+        if ref.path is None:
+            continue
+        info = inspect(ref.path, cache)
+        content = None
+        if info.ok and state is State.LIVE:
+            content = published_copy(ref.path, info, cache)
+            if content is None:
+                info = replace(info, problem="could not be copied for publishing.",
+                               advice="Run the build again; if this message stays, export the PDF again and replace the file in reports/.")
+        if not info.ok:
+            problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
+                                  line=ref.line, field="documents.file"))
+        elif info.safety is not None:
+            problems += safety_problems(entry.source, ref.file, info.safety, ref.line)
+        else:
+            problems += office_problems(entry.source, ref.file, info.personal, ref.line)
+        downloads.append(Download(ref, info, entry.document_url(ref), content))
+    if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):
+        state = State.WITHHELD
+    return entry.with_problems(*problems), state, downloads
+
+
+def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCache,
                        progress: Callable[[int, int], None] | None = None) -> None:
     """Inspect, in parallel, the documents `place_entries` is about to need (the text of live
     ones too, for search); only a first build of a large site has many to do."""
     paths, text_for = [], set()
-    for entry in entries:
-        if entry.type is None or entry.is_page and not entry.documents:
-            continue
-        published = day if entry.is_page else entry.published
-        state = decide(day, published, entry.hidden_from, draft=entry.draft and not show_drafts, has_errors=False)
-        if state in (State.LIVE, State.SCHEDULED) or inspect_all and state is not State.EXPIRED:
-            found = [ref.path for ref in entry.documents if ref.path is not None]
-            paths += found
-            if state is State.LIVE:
-                text_for.update(p for p in found if p.suffix.lower() == ".pdf")
+    for entry, state in inspected:
+        found = [ref.path for ref in entry.documents if ref.path is not None]
+        paths += found
+        if state is State.LIVE:
+            text_for.update(p for p in found if p.suffix.lower() == ".pdf")
     prepare(paths, text_for, cache, progress=progress)
 
 

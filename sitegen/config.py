@@ -19,7 +19,7 @@ from sitegen.cachefile import write_whole
 from sitegen.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.pictures import picture_size
 from sitegen.problems import Problem, error, warning
-from sitegen.schema import Choice, Custom, Date, Field, Invalid, Text, TextList, Url, validate
+from sitegen.schema import Choice, Custom, Date, Field, Invalid, Slug, Text, TextList, Url, validate
 from sitegen.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
@@ -210,13 +210,6 @@ def _colour(value: Any) -> str:
     raise Invalid(f'"{text}" is not a colour.', 'Write a hex colour in quotes, for example "#1d70b8".')
 
 
-def _slug_key(value: Any) -> str:
-    text = Text().parse(value)
-    if not all(c.isalnum() or c == "-" for c in text) or text != text.lower():
-        raise Invalid(f'"{text}" cannot be used in a web address.', "Use lower-case letters, digits and hyphens.")
-    return text
-
-
 CONTACT_FIELDS = [
     Field("email", Text()), Field("phone", Text()), Field("address", Text()), Field("url", Url()),
 ]
@@ -363,7 +356,7 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
         else:
             for key, body in raw.items():
                 try:
-                    key = _slug_key(key)
+                    key = Slug().parse(key)
                 except Invalid as bad:
                     problems.append(error(file, f"types: {bad.message}", bad.advice, line=doc.line_of("types", key), field=f"types.{key}"))
                     continue

@@ -18,11 +18,12 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from sitegen import yamladvice, yamlfile
+from sitegen.addresses import slugify
 from sitegen.config import PAGE_TYPE, SiteConfig
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
-from sitegen.problems import Problem, did_you_mean, error, has_errors, warning
-from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Text, TextList, Url, show, validate
+from sitegen.problems import Problem, error, has_errors, warning
+from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Slug, Text, TextList, Url, show, validate
 from sitegen.visibility import hidden_from
 
 # Addresses the site itself uses; a static page cannot take them.
@@ -86,6 +87,12 @@ class Entry:
         return self.type == PAGE_TYPE
 
     @property
+    def takes_address(self) -> bool:
+        """Whether the entry holds its address, so that no other entry may have it: any entry whose
+        type is known and that is not a draft (whatever its state on the day)."""
+        return self.type is not None and not self.draft
+
+    @property
     def has_errors(self) -> bool:
         return has_errors(self.problems)
 
@@ -104,21 +111,6 @@ class Entry:
         return replace(self, problems=self.problems + tuple(more))
 
 
-_SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def slugify(text: str) -> str:
-    text = re.sub(r"[^a-z0-9]+", "-", text.lower())
-    return text.strip("-") or "entry"
-
-
-def _slug(value: Any) -> str:
-    text = Text().parse(value)
-    if not _SLUG_OK.match(text):
-        raise Invalid(f"{show(text)} cannot be used in a web address.", f"Use lower-case letters, digits and hyphens, for example {slugify(text)}.")
-    return text
-
-
 def _order(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -129,15 +121,11 @@ def type_names(config: SiteConfig) -> list[str]:
     return [*config.types, PAGE_TYPE]
 
 
-def review_type_key(value: Any, config: SiteConfig) -> str:
-    """The type an entry names (`type: SAR` is sar: types are case-insensitive), or Invalid."""
+def entry_type(config: SiteConfig) -> Choice:
+    """The kind of an entry's `type:`: a review type of the site, or page (`type: SAR` is sar)."""
     names = type_names(config)
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if text.lower() in names:
-        return text.lower()
-    hint = did_you_mean(text.lower(), names)
-    raise Invalid(f"{show(value)} is not a review type this site knows.",
-                  hint or f"Write one of: {', '.join(names)}; or add the type to sitegen.yaml.")
+    return Choice(*names, ignore_case=True, what="a review type this site knows", description="a review type such as sar",
+                  advice=f"Write one of: {', '.join(names)}; or add the type to sitegen.yaml.")
 
 
 # Words that keep their hyphen in a theme written as a web address (self-neglect, multi-agency).
@@ -166,7 +154,7 @@ def _themes(value: Any) -> tuple[str, ...]:
 def front_matter_fields(config: SiteConfig) -> list[Field]:
     fields = [
         Field("title", Text(), required=True),
-        Field("type", Custom(lambda value: review_type_key(value, config), "a review type such as sar"), required=True),
+        Field("type", entry_type(config), required=True),
         Field("published", Date()),
         Field("expires", Date()),
         Field("draft", Flag(), default=False),
@@ -176,7 +164,7 @@ def front_matter_fields(config: SiteConfig) -> list[Field]:
         Field("documents", Custom(lambda v: v, "a list of documents"), default=None),
         Field("national_library", Url()),
         Field("related", TextList(), default=()),
-        Field("slug", Custom(_slug, "a short address such as adult-a")),
+        Field("slug", Slug()),
         Field("on_expiry", Choice("notice", "remove")),
         Field("approved", Date()),
         Field("order", Custom(_order, "a whole number")),
@@ -236,6 +224,24 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+def is_set_aside(name: str) -> bool:
+    """Whether a file or folder below content/ is left alone (with all a folder holds): its name
+    starts with "." (editors' and systems' files) or "_" (notes and drafts kept aside)."""
+    return name.startswith((".", "_"))
+
+
+def is_entry_name(name: str) -> bool:
+    """Whether a file of this name, in a folder that is not set aside, is an entry: a Markdown file."""
+    return name.lower().endswith(".md") and not is_set_aside(name)
+
+
+def is_entry_file(below_content: str) -> bool:
+    """Whether the file at this path below content/ (parts joined by os.sep) is an entry:
+    the one rule `read_entries` finds them by."""
+    *folders, name = below_content.split(os.sep)
+    return is_entry_name(name) and not any(is_set_aside(folder) for folder in folders)
+
+
 def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | None = None) -> list[Entry]:
     """Every entry under content/, sorted by file path (so builds are deterministic).
     A large site's files are read by `workers` processes (default: one per core). Front matter
@@ -245,9 +251,8 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
         return []
     files = []
     for dirpath, dirnames, filenames in os.walk(content):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
-        files += [os.path.join(dirpath, name) for name in filenames
-                  if name.lower().endswith(".md") and not name.startswith((".", "_"))]
+        dirnames[:] = sorted(d for d in dirnames if not is_set_aside(d))
+        files += [os.path.join(dirpath, name) for name in filenames if is_entry_name(name)]
     files.sort(key=path_order)
     fields = front_matter_fields(config)
 
@@ -352,7 +357,7 @@ def _front_matter(text: str, memo: Memo | None) -> yamlfile.YamlDocument:
 def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str, config: SiteConfig,
                    fields: list[Field] | None = None) -> Entry:
     try:
-        named_type = review_type_key(doc.data.get("type"), config) if isinstance(doc.data, dict) else None
+        named_type = entry_type(config).parse(doc.data.get("type")) if isinstance(doc.data, dict) else None
     except Invalid:
         named_type = None  # said by `validate` below
     rtype = config.types.get(named_type or "")
@@ -472,9 +477,8 @@ def check_addresses(entries: list[Entry], config: SiteConfig) -> list[Entry]:
     """Two entries may not share an address, and a page may not take one the site uses."""
     by_url: dict[str, list[int]] = {}
     for index, entry in enumerate(entries):
-        if entry.type is None or entry.draft:
-            continue
-        by_url.setdefault(entry.url, []).append(index)
+        if entry.takes_address:
+            by_url.setdefault(entry.url, []).append(index)
     result = list(entries)
     reserved = RESERVED_SLUGS | set(config.types)
     for url, indexes in by_url.items():

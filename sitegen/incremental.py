@@ -34,10 +34,11 @@ from typing import Callable, Iterable
 
 import jinja2
 
+from sitegen.addresses import output_file
 from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, place_entries, site_file_parts
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
-from sitegen.entries import Entry, check_addresses, read_entry
+from sitegen.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry
 from sitegen.pieces import Pieces
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.search import SearchIndex, build_index, index_weight
@@ -52,11 +53,9 @@ SEARCH_FOLLOWS_UP_TO = 10_000
 
 def _stamps(folder: Path, entries_only: bool = False) -> dict[str, Stamp]:
     """Size and time of every file below `folder` (plain strings: this runs on every save).
-    `entries_only`: only the files read_entries reads (Markdown files, no part of whose path
-    below `folder` starts with "." or "_")."""
+    `entries_only`: only the files read_entries reads (`entries.is_entry_file`)."""
     found: dict[str, Stamp] = {}
     todo = [str(folder)]
-    skip = (".", "_") if entries_only else "."
     while todo:
         try:
             scan = os.scandir(todo.pop())
@@ -64,12 +63,12 @@ def _stamps(folder: Path, entries_only: bool = False) -> dict[str, Stamp]:
             continue
         with scan:
             for item in scan:
-                if item.name.startswith(skip):
+                if item.name.startswith(".") or entries_only and is_set_aside(item.name):
                     continue
                 try:
                     if item.is_dir(follow_symlinks=False):
                         todo.append(item.path)
-                    elif not entries_only or item.name.lower().endswith(".md"):
+                    elif not entries_only or is_entry_name(item.name):
                         status = item.stat()
                         found[item.path] = (status.st_size, status.st_mtime_ns)
                 except OSError:
@@ -130,7 +129,7 @@ class LivePreview:
             if not path.startswith(absolute + os.sep):
                 continue  # not below content/
             key = content + path[len(absolute):]
-            if not _is_entry_file(key, content):
+            if not is_entry_file(key[len(content) + 1:]):
                 continue
             try:
                 status = os.stat(key)
@@ -209,12 +208,12 @@ class LivePreview:
         self.checked = {e.source: e for e in check_addresses(sorted(self.raw.values(), key=_order), config)}
         self.by_url = {}
         for entry in self.raw.values():
-            if _has_address(entry):
+            if entry.takes_address:
                 self.by_url.setdefault(entry.url, set()).add(entry.source)
         self.files = {f.path: f for f in result.files}
         self.search_files = [f for f in result.files if f.path.startswith("pagefind/")]
         renderer = Renderer(result.site, banner=self.banner, env=self.env, pieces=self.pieces)
-        self.pages = {path: self.files[_file_of(path)] for path in renderer.page_jobs(select=lambda path: False) if _file_of(path) in self.files}
+        self.pages = {path: self.files[output_file(path)] for path in renderer.page_jobs(select=lambda path: False) if output_file(path) in self.files}
         self.parts = site_file_parts(result.site, renderer, list(self.pages.values()))  # as the build made them
         # The preview keeps all this for as long as it runs: the garbage collector need not go
         # through it again and again (at 10,000 entries a full collection takes about 0.3 s).
@@ -278,12 +277,12 @@ class LivePreview:
         addresses = set()
         for source in sources:
             old, new = before[source], after[source]
-            if old is not None and _has_address(old):
+            if old is not None and old.takes_address:
                 self.by_url.get(old.url, set()).discard(source)
                 addresses.add(old.url)
             if new is not None:
                 self.raw[source] = new
-                if _has_address(new):
+                if new.takes_address:
                     self.by_url.setdefault(new.url, set()).add(source)
                     addresses.add(new.url)
             else:
@@ -328,7 +327,7 @@ class LivePreview:
         made = {path: job() for path, job in renderer.page_jobs(select=own.__contains__).items() if job is not None}
         self.site = site
         self.pages.update(made)
-        self._write({_file_of(path): page for path, page in made.items()})
+        self._write({output_file(path): page for path, page in made.items()})
         return BuildResult(site=site, problems=self._problems(), files=list(self.files.values()))
 
     def _outlines(self, old_placed: dict[str, Placed | None], new_placed: dict[str, Placed]) -> BuildResult:
@@ -403,22 +402,6 @@ def _outline(placed: Placed | None) -> tuple | None:
             tuple((d.url, d.info.sha256) for d in placed.downloads))
 
 
-def _is_entry_file(path: str, content: str) -> bool:
-    """Whether read_entries reads the file at `path` (below the folder `content`): a Markdown file
-    no part of whose path below content/ starts with "." or "_"."""
-    return path.lower().endswith(".md") and not any(part.startswith((".", "_")) for part in path[len(content) + 1:].split(os.sep))
-
-
-def _has_address(entry: Entry) -> bool:
-    """Whether check_addresses counts the entry as taking its address."""
-    return entry.type is not None and not entry.draft
-
-
 def _order(item: Entry | str) -> PurePath:
     """The order a whole build reads entries in: by path."""
     return PurePath(item.source if isinstance(item, Entry) else item)
-
-
-def _file_of(path: str) -> str:
-    file = path.lstrip("/")
-    return file + "index.html" if file == "" or file.endswith("/") else file

@@ -17,10 +17,6 @@ from sitegen.problems import Problem
 WARNINGS_SHOWN = 20  # warnings listed one by one in a short report; the rest are counted
 
 
-def _where(problem: Problem) -> str:
-    return problem.file + (f":{problem.line}" if problem.line else "")
-
-
 def _ordered(problems: Iterable[Problem]) -> list[Problem]:
     """Errors first, then warnings, each by file and line; each problem once."""
     unique = dict.fromkeys(problems)
@@ -33,14 +29,14 @@ def report_lines(problems: Iterable[Problem], *, full: bool, limit: int = WARNIN
     ordered = _ordered(problems)
     errors = [p for p in ordered if p.is_error]
     warnings = [p for p in ordered if not p.is_error]
-    lines = [_line(p, label(p), p.advice) for p in errors]
+    lines = [p.format(label(p)) for p in errors]
     if full:
-        return lines + [_line(p, label(p), p.advice) for p in warnings]
+        return lines + [p.format(label(p)) for p in warnings]
     shown = warnings[:limit]
     shared = _shared_advice(shown)
     for problem in shown:
         note = shared.get(problem.advice)
-        lines.append(_line(problem, label(problem), f"[{note}]" if note else problem.advice))
+        lines.append(problem.format(label(problem), f"[{note}]" if note else None))
     hidden = warnings[limit:]
     if hidden:
         files = len({p.file for p in hidden})
@@ -62,8 +58,3 @@ def _shared_advice(warnings: list[Problem]) -> dict[str, int]:
         if count > 1:
             numbered[advice] = len(numbered) + 1
     return numbered
-
-
-def _line(problem: Problem, label: str, after: str) -> str:
-    text = f"{_where(problem)}: {label}: {problem.message}"
-    return f"{text} {after}" if after else text

@@ -20,7 +20,8 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.config import ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
-from sitegen.entries import Entry, relative, resolve_report, similar_report, slugify
+from sitegen.addresses import is_slug, slugify
+from sitegen.entries import Entry, relative, resolve_report, similar_report
 from sitegen.problems import Problem, did_you_mean, error
 from sitegen.render import uk_date
 from sitegen.visibility import hidden_from, last_day_shown
@@ -283,7 +284,7 @@ def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo,
     notes: list[str] = []
     if not info.ok:
         problems.append(error(report, info.problem or "cannot be published.", info.advice or ""))
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+    if not is_slug(slug):
         problems.append(error(report, f'"{slug}" cannot be used in a web address.',
                               f"Use lower-case letters, digits and hyphens, for example --slug {slugify(slug)}."))
     if not title.strip():

@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
 
+from sitegen.addresses import page_address
 from sitegen.cachefile import write_whole
 from sitegen.xmltext import xml_text
 from sitegen.colour import darken
@@ -194,18 +195,13 @@ def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> 
 def public_pages(site: Site, pages: list[OutputFile]) -> list[str]:
     """Site paths of the pages that belong in the sitemap: not notices, not the 404 page."""
     notices = {p.entry.url for p in site.notices}
-    paths = ["/" + f.path[: -len("index.html")] for f in pages if f.path.endswith("index.html")]  # as page_path does
-    return [path for path in paths if path not in notices]
+    paths = [page_address(f.path) for f in pages]
+    return [path for path in paths if path is not None and path not in notices]
 
 
 def robots(site: Site) -> OutputFile:
     text = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.url('/sitemap.xml')}\n"
     return OutputFile("robots.txt", text.encode("utf-8"))
-
-
-def page_path(file: str) -> str:
-    """sar/adult-a/index.html -> /sar/adult-a/"""
-    return "/" + file[: -len("index.html")] if file.endswith("index.html") else "/" + file
 
 
 # --- putting the site in place -------------------------------------------------

@@ -33,12 +33,18 @@ class Problem:
     def as_warning(self) -> "Problem":
         return Problem(self.file, self.line, self.field, self.message, self.advice, Severity.WARNING)
 
-    def format(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
-        text = f"{where}: {self.severity.value}: {self.message}"
-        if self.advice:
-            text += f" {self.advice}"
-        return text
+    @property
+    def where(self) -> str:
+        """The file and line: content/sar/adult-a.md:4."""
+        return self.file + (f":{self.line}" if self.line else "")
+
+    def format(self, label: str | None = None, after: str | None = None) -> str:
+        """The one way a problem is written: `content/x.md:4: error: message advice`.
+        `label` stands in for the severity's word (coloured on a terminal); `after` for the advice
+        (a short report points to advice shared by many warnings with a note's number: [1])."""
+        text = f"{self.where}: {label or self.severity.value}: {self.message}"
+        after = self.advice if after is None else after
+        return f"{text} {after}" if after else text
 
     def to_dict(self) -> dict:
         return {

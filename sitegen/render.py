@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from sitegen.addresses import output_file
 from sitegen.markup import Section, split_sections, to_html
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
@@ -243,10 +244,7 @@ class Renderer:
     def page(self, template: str, path: str, **context) -> OutputFile:
         """Render a template into `path` (a site path such as /sar/ or /404.html)."""
         html = self.env.get_template(template).render(page_path=path, **context)
-        file = path.lstrip("/")
-        if file == "" or file.endswith("/"):
-            file += "index.html"
-        return OutputFile(file, html.encode("utf-8"))
+        return OutputFile(output_file(path), html.encode("utf-8"))
 
     def html(self, text: str) -> str:
         """Markdown to HTML (`markup.to_html`), through the memo when there is one."""

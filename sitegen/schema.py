@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
+from sitegen.addresses import is_slug, slugify
 from sitegen.problems import Problem, did_you_mean, error, warning
 from sitegen.yamlfile import YamlDocument
 
@@ -160,16 +161,39 @@ class Url(Kind):
 
 
 class Choice(Kind):
-    def __init__(self, *choices: str):
+    """One of a few words. `ignore_case`: SAR is sar. `what` names the kind of word in the message
+    ("a review type this site knows"; by default the choices are listed), and `advice` says what to
+    write when no choice is close to what was written."""
+
+    def __init__(self, *choices: str, ignore_case: bool = False, what: str | None = None,
+                 advice: str | None = None, description: str | None = None):
         self.choices = choices
-        self.description = " or ".join(choices)
+        self.ignore_case = ignore_case
+        self.description = description or " or ".join(choices)
+        self.what = what or f"one of {', '.join(choices)}"
+        self.advice = advice or f"Write {self.description}."
 
     def parse(self, value):
         text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+        if text is not None and self.ignore_case:
+            text = text.lower()
         if text in self.choices:
             return text
-        hint = did_you_mean(str(value), self.choices)
-        raise Invalid(f"{show(value)} is not one of {', '.join(self.choices)}.", hint or f"Write {self.description}.")
+        hint = did_you_mean(str(value) if text is None else text, self.choices)
+        raise Invalid(f"{show(value)} is not {self.what}.", hint or self.advice)
+
+
+class Slug(Kind):
+    """The last part of a web address (adult-a): the rule is `addresses.is_slug`."""
+
+    description = "a short address such as adult-a"
+
+    def parse(self, value):
+        text = Text().parse(value)
+        if not is_slug(text):
+            raise Invalid(f"{show(text)} cannot be used in a web address.",
+                          f"Use lower-case letters, digits and hyphens, for example {slugify(text)}.")
+        return text
 
 
 class Custom(Kind):

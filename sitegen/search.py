@@ -34,6 +34,7 @@ from pathlib import Path
 
 import cbor2
 
+from sitegen.addresses import page_address
 from sitegen.cachefile import write_whole
 from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
 from sitegen.problems import Problem, warning
@@ -111,7 +112,7 @@ def _indexed_documents(site: Site) -> Iterator[tuple[Placed, Download]]:
 
 def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
     """What the index holds: only live pages and the text of live entries' PDFs."""
-    rendered = {"/" + f.path.removesuffix("index.html"): f for f in pages if f.data is not None}
+    rendered = {page_address(f.path): f for f in pages if f.data is not None}
     reviews = {p.entry.url for p in site.live_reviews}
     page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "")
                     for url in _indexed_pages(site) if url in rendered]

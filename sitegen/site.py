@@ -16,7 +16,8 @@ from typing import Callable
 
 from sitegen.config import Library, ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
-from sitegen.entries import DocumentRef, Entry, slugify
+from sitegen.addresses import slugify
+from sitegen.entries import DocumentRef, Entry
 from sitegen.visibility import State, last_day_shown
 
 

@@ -1,0 +1,40 @@
+"""Web addresses: the one home of the slug rule and of where each page's address is written.
+
+A slug is the last part of an address (adult-a in /sar/adult-a/): lower-case letters a to z,
+digits, and single hyphens between them. `slugify` makes one of any text, and every slug is
+what `slugify` makes of it. A page at an address ending in / is written to that folder's
+index.html; any other address (/404.html) is written to the file it names.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+INDEX = "index.html"
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` can be the last part of an address (adult-a, 2026-review)."""
+    return _SLUG.fullmatch(text) is not None
+
+
+def slugify(text: str) -> str:
+    """The slug people would expect for `text`: "Adult A" -> adult-a ("entry" when nothing is left)."""
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "entry"
+
+
+def output_file(address: str) -> str:
+    """The file a page's address is written to, relative to the output folder:
+    / -> index.html, /sar/adult-a/ -> sar/adult-a/index.html, /404.html -> 404.html."""
+    file = address.lstrip("/")
+    return file + INDEX if file == "" or file.endswith("/") else file
+
+
+def page_address(file: str) -> str | None:
+    """The address of a page written to `file` (the opposite of `output_file`), or None when
+    `file` is not a page's index.html: sar/adult-a/index.html -> /sar/adult-a/."""
+    if file != INDEX and not file.endswith("/" + INDEX):
+        return None
+    return "/" + file[: -len(INDEX)]
