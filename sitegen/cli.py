@@ -46,9 +46,18 @@ def load_site(site: str | None, stand_in: bool = False) -> LoadedConfig:
     return loaded
 
 
+def today_in(zone: str) -> date:
+    """Today in the time zone `zone` (such as Europe/London): the only place sitegen reads the clock.
+    Everything else is given the day."""
+    return as_of_day(None, zone, now=datetime.now(timezone.utc))
+
+
 def resolve_day(when: str | None, loaded: LoadedConfig) -> date:
+    """The site day --as-of names, or today in the site's time zone when it is not given."""
+    if when is None:
+        return today_in(loaded.config.timezone)
     try:
-        return as_of_day(when, loaded.config.timezone, now=datetime.now(timezone.utc))
+        return as_of_day(when, loaded.config.timezone)
     except ValueError:
         raise click.BadParameter(
             f'"{when}" is not a date. Write a date such as 2026-11-22, or a date and time with an offset such as 2026-06-30T23:30:00+00:00.',
@@ -194,11 +203,6 @@ def check_command(site: str | None, when: str | None) -> None:
     click.echo(f"Checked {entries} entries: no errors, {warnings} warning{'s' if warnings != 1 else ''}.")
 
 
-def today_in(loaded: LoadedConfig) -> date:
-    """Today in the site's time zone: the only place the clock is read."""
-    return resolve_day(None, loaded)
-
-
 def fail(problem: Problem) -> None:
     report_problems([problem])
     sys.exit(1)
@@ -241,7 +245,7 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
 
     loaded = load_site(site)
     config = loaded.config
-    today = today_in(loaded)
+    today = today_in(loaded.config.timezone)
     type_key = answer(type_key, "Type of review", None, type=click.Choice(list(config.types)))
     pdf = answer(pdf, "File in reports/", None)
     if type_key is None or pdf is None:
@@ -423,10 +427,11 @@ def init_command(folder: str, name: str | None) -> None:
       sitegen init northshire-learning
       sitegen init northshire-learning --name "Northshire Safeguarding Partnership"
     """
+    from sitegen.config import DEFAULT_TIMEZONE
     from sitegen.scaffold import init_site
 
-    today = as_of_day(None, "Europe/London", now=datetime.now(timezone.utc))
-    written, problem = init_site(Path(folder), today, name)
+    # the example review is published today, in the time zone a new site's settings have
+    written, problem = init_site(Path(folder), today_in(DEFAULT_TIMEZONE), name)
     if problem:
         fail(problem)
     click.echo(f"Started a new site in {folder} ({len(written)} files).")
@@ -469,7 +474,7 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         refusal = publication.unsafe_destination(config, target)
         if refusal:
             fail(refusal)
-    site_model, _ = assemble(config, today_in(loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
+    site_model, _ = assemble(config, today_in(config.timezone), DocumentCache(config.cache_dir), memo=memo_of(config))
     rec = publication.record(site_model, first, last)
     text = publication.to_csv(rec) if as_csv else publication.to_text(rec, config.name)
     if target is None:

@@ -24,6 +24,7 @@ from sitegen.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
 CACHE_DIR = ".sitegen-cache"
+DEFAULT_TIMEZONE = "Europe/London"  # a site that names no time zone; the one sitegen init's settings name
 # In the cache: the settings of the last whole build, standing in for a sitegen.yaml that
 # cannot be used, so that a mistake in it never stops the nightly build (see `load_config`).
 LAST_BUILT = "last-built-settings.yaml"
@@ -84,7 +85,7 @@ class SiteConfig:
     root: Path
     name: str
     base_url: str  # without a trailing slash
-    timezone: str = "Europe/London"
+    timezone: str = DEFAULT_TIMEZONE
     language: str = "en-GB"
     contact: Contact = field(default_factory=Contact)
     types: dict[str, ReviewType] = field(default_factory=dict)
@@ -227,7 +228,7 @@ TYPE_FIELDS = [
 SITE_FIELDS = [
     Field("name", Text(), required=True, help="the partnership's name"),
     Field("base_url", Custom(_base_url, "the site's address, starting with https://"), required=True),
-    Field("timezone", Custom(_timezone, "a time zone such as Europe/London"), default="Europe/London"),
+    Field("timezone", Custom(_timezone, "a time zone such as Europe/London"), default=DEFAULT_TIMEZONE),
     Field("language", Text(), default="en-GB"),
     Field("contact", Custom(lambda v: v, "contact details"), default=None),
     Field("types", Custom(lambda v: v, "review types"), default=None),

@@ -1,8 +1,15 @@
 """Markdown bodies to HTML with markdown-it-py.
 
 Raw HTML in Markdown is not passed through (it is shown as text), so a body
-cannot add scripts, styles or inline event handlers. Headings are moved down
-one level, because the page title is the only `h1`.
+cannot add scripts, styles or inline event handlers.
+
+The page's title is its only `h1`, so a body's headings are moved down: its
+highest level becomes `h2` (`h3` in a briefing's numbered part, under the part's
+`h2`), and every other level moves by as much: `#`, `##`, `###` become `h2`,
+`h3`, `h4`, and a body whose highest is `##` keeps its levels. So that the page's
+outline never skips a level, a heading is one level below the nearest heading
+before it that has fewer `#` (`####` straight after `##` is an `h3`); none goes
+below `h6`.
 """
 
 from __future__ import annotations
@@ -11,10 +18,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-def _demote_headings(state) -> None:
+def _move_headings(state) -> None:
+    """Set each heading's level as the module says, its highest level being `state.env["top"]`:
+    a heading is one level below the nearest heading before it with fewer `#` (or is at the top)."""
+    top = state.env.get("top", 2)
+    outline: list[tuple[int, int]] = []  # (number of #, level given) of the headings it sits under
+    level = top
     for token in state.tokens:
-        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
-            token.tag = "h2"
+        if token.type == "heading_open":
+            written = int(token.tag[1])
+            while outline and outline[-1][0] >= written:
+                outline.pop()
+            level = min(outline[-1][1] + 1, 6) if outline else top
+            outline.append((written, level))
+            token.tag = f"h{level}"
+        elif token.type == "heading_close":
+            token.tag = f"h{level}"
 
 
 @lru_cache(maxsize=1)
@@ -25,13 +44,14 @@ def _parser():
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
-    md.core.ruler.push("demote_headings", _demote_headings)
+    md.core.ruler.push("move_headings", _move_headings)
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
     return md
 
 
-def to_html(text: str) -> str:
-    return _parser().render(text or "")
+def to_html(text: str, top: int = 2) -> str:
+    """A body's HTML; its highest heading is an `h{top}`."""
+    return _parser().render(text or "", {"top": top})
 
 
 @dataclass(frozen=True)
@@ -41,7 +61,8 @@ class Section:
 
 
 def split_sections(text: str) -> tuple[str, list[Section]]:
-    """The body before the first `##` heading, and each `##` section after it."""
+    """The body before the first `##` heading, and each `##` section after it (shown under an `h2`
+    of its own, so its headings start at `h3`)."""
     intro: list[str] = []
     sections: list[tuple[str, list[str]]] = []
     fence = None
@@ -56,4 +77,4 @@ def split_sections(text: str) -> tuple[str, list[Section]]:
             sections[-1][1].append(line)
         else:
             intro.append(line)
-    return to_html("".join(intro)), [Section(heading, to_html("".join(body))) for heading, body in sections]
+    return to_html("".join(intro)), [Section(heading, to_html("".join(body), top=3)) for heading, body in sections]
