@@ -47,8 +47,9 @@ def load_site(site: str | None, stand_in: bool = False) -> LoadedConfig:
 
 
 def today_in(zone: str) -> date:
-    """Today in the time zone `zone` (such as Europe/London): the only place sitegen reads the clock.
-    Everything else is given the day."""
+    """Today in the time zone `zone` (such as Europe/London): the only place sitegen reads the date
+    or time of day (tests/test_clock.py checks). Everything else is given the day; timers that
+    wait for something (time.monotonic) measure only how long it took."""
     return as_of_day(None, zone, now=datetime.now(timezone.utc))
 
 

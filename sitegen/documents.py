@@ -20,7 +20,6 @@ import io
 import json
 import os
 import re
-import time
 import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -102,87 +101,274 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-class DocumentCache:
-    """What documents tell us, keyed by content hash; None folder = no cache."""
+class FileHashes:
+    """hashes.json: each file's SHA-256, remembered with its size, time and inode (as git's index
+    does), so that a file is read again only when one of them changed."""
 
-    def __init__(self, folder: Path | None, use_index: bool = True):
+    def __init__(self, folder: Path | None):
         self.folder = folder
-        self.use_index = use_index  # a worker process is given only documents the index does not know
-        # Files another process (a preview) adds to the folder after this build began are not this
-        # build's to judge: `prune` leaves every file written since.
-        self._began_ns = time.time_ns()
-        self._memory: dict[str, DocumentInfo] = {}
-        self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
-        self._texts: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
-        self._hashes: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
-        self._hashes_changed = False
-        # What the folder's per-document files say, gathered in one file (INDEX) so that a warm
-        # build reads one file instead of two for each document. Entries never go stale: each is
-        # filed under its document's content hash and the cache's versions.
-        self._index: dict[str, dict] | None = None  # sha256 -> DocumentInfo as stored
-        self._with_text: set[str] = set()  # sha256s whose text is in the folder
-        self._index_changed = False
+        self._known: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
+        self._changed = False
 
-    # --- content hashes, remembered by file status (as git's index does) ---------
-
-    def key_of(self, path: Path) -> str:
+    def of(self, path: Path) -> str:
         """The SHA-256 of a file, read again only when its size, time or inode changed."""
         status = path.stat()
         stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-        hashes = self._load_hashes()
+        known = self.load()
         name = str(path)
-        known = hashes.get(name)
-        if known is not None and tuple(known[0]) == stamp:
-            return known[1]
+        found = known.get(name)
+        if found is not None and tuple(found[0]) == stamp:
+            return found[1]
         key = sha256_of(path)
-        hashes[name] = (stamp, key)
-        self._hashes_changed = True
+        known[name] = (stamp, key)
+        self._changed = True
         return key
 
-    def load_hashes(self) -> None:
-        """Read the remembered hashes now rather than when first needed (a preview, after its build)."""
-        self._load_hashes()
-
-    def _load_hashes(self) -> dict:
-        if self._hashes is None:
-            self._hashes = {}
+    def load(self) -> dict[str, tuple[tuple[int, int, int], str]]:
+        """The remembered hashes (read when first needed; a preview asks for them after its build)."""
+        if self._known is None:
+            self._known = {}
             if self.folder is not None:
                 try:
-                    data = json.loads((self.folder / "hashes.json").read_text(encoding="utf-8"))
+                    data = json.loads((self.folder / HASHES).read_text(encoding="utf-8"))
                     if data.get("version") == 1:
-                        self._hashes = {k: (tuple(v[0]), v[1]) for k, v in data["files"].items()}
+                        self._known = {k: (tuple(v[0]), v[1]) for k, v in data["files"].items()}
                 except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
-                    self._hashes = {}  # a damaged index only costs hashing again
-        return self._hashes
+                    self._known = {}  # a damaged file only costs hashing again
+        return self._known
+
+    def save(self) -> None:
+        if self.folder is not None and self._changed:
+            data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
+            write_whole(self.folder / HASHES, json.dumps(data).encode("utf-8"))
+            self._changed = False
+
+    def forget_changed(self) -> set[str]:
+        """Forget the files that are gone or changed since they were hashed (their old content is
+        no longer anywhere); the content hashes of those still as they were."""
+        known = self.load()
+        for name, (stamp, _) in list(known.items()):
+            try:
+                status = os.stat(name)
+            except OSError:
+                status = None
+            if status is None or (status.st_size, status.st_mtime_ns, status.st_ino) != tuple(stamp):
+                del known[name]
+                self._changed = True
+        return {key for _, key in known.values()}
+
+
+class DocumentIndex:
+    """documents.json: what the per-document files in documents/ say (each document's
+    `DocumentInfo`, and whether its text is there), gathered in one file so that a warm build
+    reads one file instead of two for each document. An entry never goes stale: each is filed
+    under its document's content hash, and the file under the cache's versions."""
+
+    def __init__(self, folder: Path | None, use: bool = True):
+        self.folder = folder if use else None  # a worker process is given only documents the index does not know
+        self._infos: dict[str, dict] | None = None  # sha256 -> DocumentInfo as stored
+        self._with_text: set[str] = set()  # sha256s whose text is in the folder
+        self.changed = False
+
+    def infos(self) -> dict[str, dict]:
+        self._load()
+        return self._infos
+
+    def has_text(self, key: str) -> bool:
+        self._load()
+        return key in self._with_text
+
+    def text_kept(self, key: str) -> None:
+        self._load()
+        if key not in self._with_text:
+            self._with_text.add(key)
+            self.changed = True
+
+    def keep_only(self, kept: set[str]) -> None:
+        """Forget every document but those whose content hash is in `kept`."""
+        infos = self.infos()
+        for key in infos.keys() - kept:
+            del infos[key]
+            self.changed = True
+        if self._with_text - kept:
+            self._with_text &= kept
+            self.changed = True
+
+    def save(self, infos: dict[str, DocumentInfo]) -> None:
+        """Write the index with `infos` (what this build learnt) added, if anything changed."""
+        if self.folder is None or not self.changed:
+            return
+        index = self.infos()
+        index.update((key, asdict(info)) for key, info in infos.items())
+        data = {"version": VERSION, "text": TEXT_HEADER, "documents": dict(sorted(index.items())),
+                "texts": sorted(self._with_text)}
+        write_whole(self.folder / INDEX, json.dumps(data).encode("utf-8"))
+        self.changed = False
+
+    def _load(self) -> None:
+        if self._infos is not None:
+            return
+        self._infos = {}
+        if self.folder is None:
+            return
+        try:
+            data = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
+            if data.get("version") == VERSION and data.get("text") == TEXT_HEADER:
+                self._infos = dict(data["documents"])
+                self._with_text |= set(data["texts"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._infos = {}  # a damaged index only costs reading each document's file
+
+
+class DocumentInfos:
+    """What inspecting each document found (its `DocumentInfo`), by content hash: in memory, in
+    documents/SHA256.json (marked with VERSION: another version's is a miss), and in the index."""
+
+    def __init__(self, folder: Path | None, index: DocumentIndex):
+        self.folder = folder
+        self.index = index
+        self.known: dict[str, DocumentInfo] = {}  # read or made in this process
+
+    def get(self, key: str) -> DocumentInfo | None:
+        if key in self.known:
+            return self.known[key]
+        if self.folder is None:
+            return None
+        info = _info_from(self.index.infos().get(key))
+        if info is None:
+            try:
+                data = json.loads(_document_file(self.folder, key, ".json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return None  # a missing or damaged cache entry is just a miss
+            if not isinstance(data, dict) or data.pop("version", None) != VERSION:
+                return None
+            info = _info_from(data)
+            if info is None:
+                return None
+            self.index.changed = True  # the next index has it
+        self.known[key] = info
+        return info
+
+    def put(self, key: str, info: DocumentInfo) -> None:
+        self.known[key] = info
+        if self.folder is None:
+            return
+        self.index.changed = True
+        text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
+        write_whole(_document_file(self.folder, key, ".json"), text.encode("utf-8"))
+
+    def learn(self, key: str, info: DocumentInfo) -> None:
+        """What another process found out (it has already written the folder)."""
+        self.known[key] = info
+        self.index.changed = True
+
+    def keep_only(self, kept: set[str]) -> None:
+        self.known = {key: info for key, info in self.known.items() if key in kept}
+
+
+class DocumentTexts:
+    """Each PDF's text for the search index, by content hash: documents/SHA256.txt, whose first
+    line is TEXT_HEADER (a text another extractor made is a miss), or in memory when there is no
+    cache folder."""
+
+    def __init__(self, folder: Path | None, index: DocumentIndex):
+        self.folder = folder
+        self.index = index
+        self._in_memory: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
+
+    def get(self, key: str) -> str | None:
+        """A document's text (read from the folder each time: it can be long)."""
+        if key in self._in_memory:
+            return self._in_memory[key]
+        if self.folder is None:
+            return None
+        try:
+            text = _document_file(self.folder, key, ".txt").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
+
+    def has(self, key: str) -> bool:
+        """Whether a document's text is kept (without reading it)."""
+        if key in self._in_memory:
+            return True
+        if self.folder is None:
+            return False
+        if self.index.has_text(key):
+            return True
+        try:
+            with _document_file(self.folder, key, ".txt").open("rb") as handle:
+                found = handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
+        except OSError:
+            return False
+        if found:
+            self.index.text_kept(key)
+        return found
+
+    def put(self, key: str, text: str) -> None:
+        if self.folder is not None and write_whole(_document_file(self.folder, key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
+            self.index.text_kept(key)
+
+    def learn(self, key: str, text: str) -> None:
+        """A text a worker extracted, when there is no cache folder to hold it."""
+        self._in_memory[key] = text
+
+    def written(self, key: str) -> None:
+        """A document's text is in the folder (written by a worker)."""
+        self.index.text_kept(key)
+
+
+class PublishedCopies:
+    """The copy of each PDF that is published (without the personal details in its properties), by
+    content hash: documents/SHA256.published-CLEAN_VERSION.pdf (a copy an older sitegen made is
+    never found), or in memory when it cannot be written."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.in_memory: dict[str, bytes] = {}
+
+    def get(self, key: str) -> Path | bytes | None:
+        """The published copy: its file in the cache, or its bytes when it is not in a folder."""
+        if key in self.in_memory:
+            return self.in_memory[key]
+        if self.folder is not None and self._file(key).is_file():
+            return self._file(key)
+        return None
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.folder is None or not write_whole(self._file(key), data):
+            self.in_memory[key] = data
+
+    def learn(self, key: str, data: bytes) -> None:
+        """A copy a worker made and could not write."""
+        self.in_memory[key] = data
+
+    def _file(self, key: str) -> Path:
+        return _document_file(self.folder, key, COPY_SUFFIX)
+
+
+class DocumentCache:
+    """What documents told earlier builds, in the cache folder (None: kept in memory for this build
+    only), in four parts, each with one job: the files' content hashes (`hashes`), what inspecting
+    each document found (`infos`), their texts for search (`texts`) and their published copies
+    (`copies`). All but the hashes are filed under the document's content hash, in documents/."""
+
+    def __init__(self, folder: Path | None, use_index: bool = True):
+        self.folder = folder
+        self.hashes = FileHashes(folder)
+        self.index = DocumentIndex(folder, use=use_index)
+        self.infos = DocumentInfos(folder, self.index)
+        self.texts = DocumentTexts(folder, self.index)
+        self.copies = PublishedCopies(folder)
+        # Files another process (a preview) adds to documents/ after this cache was opened are not
+        # this build's to judge: `prune` leaves them alone. The folder's time changes whenever a file
+        # is added to it, so it tells (by the file system's own clock) which files came later.
+        self.opened_ns = _folder_time(folder / "documents") if folder is not None else 0
 
     def save(self) -> None:
         """Keep the remembered hashes, and the index of what documents told us, for the next build."""
-        if self.folder is None:
-            return
-        if self._hashes_changed:
-            data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._hashes.items())}}
-            self._write(self.folder / "hashes.json", json.dumps(data).encode("utf-8"))
-            self._hashes_changed = False
-        if self._index_changed:
-            index = self._load_index()
-            index.update((key, asdict(info)) for key, info in self._memory.items())
-            data = {"version": VERSION, "text": TEXT_HEADER, "documents": dict(sorted(index.items())),
-                    "texts": sorted(self._with_text)}
-            self._write(self.folder / INDEX, json.dumps(data).encode("utf-8"))
-            self._index_changed = False
-
-    def _load_index(self) -> dict[str, dict]:
-        if self._index is None:
-            self._index = {}
-            if self.folder is not None and self.use_index:
-                try:
-                    data = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
-                    if data.get("version") == VERSION and data.get("text") == TEXT_HEADER:
-                        self._index = dict(data["documents"])
-                        self._with_text |= set(data["texts"])
-                except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                    self._index = {}  # a damaged index only costs reading each document's file
-        return self._index
+        self.hashes.save()
+        self.index.save(self.infos.known)
 
     def prune(self) -> int:
         """Forget documents that are no longer in reports/: after a whole build, the cache keeps
@@ -193,26 +379,11 @@ class DocumentCache:
         read a report added to reports/ after this build looked. Returns the number of files removed."""
         if self.folder is None:
             return 0
-        hashes = self._load_hashes()
-        for name, (stamp, _) in list(hashes.items()):
-            try:
-                status = os.stat(name)
-            except OSError:
-                status = None
-            if status is None or (status.st_size, status.st_mtime_ns, status.st_ino) != tuple(stamp):
-                del hashes[name]  # gone, or changed since: its old content is no longer anywhere
-                self._hashes_changed = True
-        kept = {key for _, key in hashes.values()}
-        index = self._load_index()
-        for key in index.keys() - kept:
-            del index[key]
-            self._index_changed = True
-        if self._with_text - kept:
-            self._with_text &= kept
-            self._index_changed = True
-        self._memory = {key: info for key, info in self._memory.items() if key in kept}
+        kept = self.hashes.forget_changed()
+        self.index.keep_only(kept)
+        self.infos.keep_only(kept)
         self.save()
-        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", f".published-{CLEAN_VERSION}.pdf")}
+        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", COPY_SUFFIX)}
         removed = 0
         try:
             found = list(os.scandir(self.folder / "documents"))
@@ -221,115 +392,30 @@ class DocumentCache:
         for item in found:
             if item.name not in kept_names and item.is_file(follow_symlinks=False):
                 try:
-                    if item.stat(follow_symlinks=False).st_mtime_ns < self._began_ns:
+                    # not after: a file added in the same tick of the file system's clock as the
+                    # last one before this cache was opened is removed (and only made again)
+                    if item.stat(follow_symlinks=False).st_mtime_ns <= self.opened_ns:
                         os.unlink(item.path)
                         removed += 1
                 except OSError:
                     pass  # removed by another build, or not ours to remove: left as it is
         return removed
 
-    def _file(self, key: str, suffix: str = ".json") -> Path:
-        return self.folder / "documents" / f"{key}{suffix}"
 
-    def _copy_file(self, key: str) -> Path:
-        return self.folder / "documents" / f"{key}.published-{CLEAN_VERSION}.pdf"
-
-    def get(self, key: str) -> DocumentInfo | None:
-        if key in self._memory:
-            return self._memory[key]
-        if self.folder is None:
-            return None
-        info = _info_from(self._load_index().get(key))
-        if info is None:
-            try:
-                data = json.loads(self._file(key).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                return None  # a missing or damaged cache entry is just a miss
-            if not isinstance(data, dict) or data.pop("version", None) != VERSION:
-                return None
-            info = _info_from(data)
-            if info is None:
-                return None
-            self._index_changed = True  # the next index has it
-        self._memory[key] = info
-        return info
-
-    def put(self, key: str, info: DocumentInfo) -> None:
-        self._memory[key] = info
-        if self.folder is None:
-            return
-        self._index_changed = True
-        text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
-        self._write(self._file(key), text.encode("utf-8"))
-
-    def remember(self, key: str, info: DocumentInfo, copy: bytes | None) -> None:
-        """What another process found out (it has already written the cache folder)."""
-        self._memory[key] = info
-        self._index_changed = True
-        if copy is not None:
-            self._copies[key] = copy
-
-    def remember_text(self, key: str, text: str) -> None:
-        """A text a worker extracted, when there is no cache folder to hold it."""
-        self._texts[key] = text
-
-    def get_text(self, key: str) -> str | None:
-        """A document's cached text (read from the folder each time: it can be long)."""
-        if key in self._texts:
-            return self._texts[key]
-        if self.folder is None:
-            return None
-        try:
-            text = self._file(key, ".txt").read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            return None
-        return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
-
-    def has_text(self, key: str) -> bool:
-        """Whether a document's text is cached (without reading it)."""
-        if key in self._texts:
-            return True
-        if self.folder is None:
-            return False
-        self._load_index()
-        if key in self._with_text:
-            return True
-        try:
-            with self._file(key, ".txt").open("rb") as handle:
-                found = handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
-        except OSError:
-            return False
-        if found:
-            self.text_kept(key)
-        return found
-
-    def text_kept(self, key: str) -> None:
-        """A document's text is in the folder (written by this process or a worker)."""
-        self._load_index()
-        if key not in self._with_text:
-            self._with_text.add(key)
-            self._index_changed = True
-
-    def put_text(self, key: str, text: str) -> None:
-        if self.folder is not None and self._write(self._file(key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
-            self.text_kept(key)
-
-    def get_copy(self, key: str) -> Path | bytes | None:
-        """The published copy of a PDF: its file in the cache, or its bytes when there is no cache folder."""
-        if key in self._copies:
-            return self._copies[key]
-        if self.folder is not None and self._copy_file(key).is_file():
-            return self._copy_file(key)
-        return None
-
-    def put_copy(self, key: str, data: bytes) -> None:
-        if self.folder is None or not self._write(self._copy_file(key), data):
-            self._copies[key] = data
-
-    def _write(self, target: Path, data: bytes) -> bool:
-        return write_whole(target, data)  # the cache only saves time; a read-only folder still builds
+def _folder_time(folder: Path) -> int:
+    """When a file was last added to (or removed from) `folder`; 0 when there is no such folder."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return 0
 
 
+def _document_file(folder: Path, key: str, suffix: str) -> Path:
+    return folder / "documents" / f"{key}{suffix}"
+
+
+HASHES = "hashes.json"  # in the cache folder
+COPY_SUFFIX = f".published-{CLEAN_VERSION}.pdf"
 INDEX = "documents.json"  # in the cache folder, beside documents/ (which `prune` empties of all else)
 
 
@@ -349,12 +435,12 @@ def _info_from(data: dict | None) -> DocumentInfo | None:
 
 def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
     """What a document is; never raises for bad content."""
-    return inspect_as(path, cache.key_of(path), cache)
+    return inspect_as(path, cache.hashes.of(path), cache)
 
 
 def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
     """`inspect` for a file whose content hash is known."""
-    cached = cache.get(key)
+    cached = cache.infos.get(key)
     if cached is not None:
         return cached
     size = path.stat().st_size
@@ -364,7 +450,7 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
         info = DocumentInfo(key, size, file_format(path.name), personal=pdfsafety.office_personal(path))
     else:
         info = DocumentInfo(key, size, file_format(path.name))
-    cache.put(key, info)
+    cache.infos.put(key, info)
     return info
 
 
@@ -382,12 +468,12 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     """
     todo, seen = [], set()
     for path in paths:
-        key = cache.key_of(path)
+        key = cache.hashes.of(path)
         if key in seen:
             continue
         seen.add(key)
-        need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.has_text(key)
-        if cache.get(key) is None or need_text:
+        need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.texts.has(key)
+        if cache.infos.get(key) is None or need_text:
             todo.append((str(path), key, need_text))
     if not any(need_text for *_, need_text in todo) and len(todo) < PARALLEL_FROM:
         return  # the build inspects them as it goes
@@ -400,11 +486,13 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
         for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least):
-            cache.remember(key, info, copy)
+            cache.infos.learn(key, info)
+            if copy is not None:
+                cache.copies.learn(key, copy)
             if text is not None:
-                cache.remember_text(key, text)
+                cache.texts.learn(key, text)
             if kept:
-                cache.text_kept(key)
+                cache.texts.written(key)
         if progress is not None:
             progress(start + len(batch), len(todo))
 
@@ -421,23 +509,23 @@ def _prepare_one(item: tuple[str, str, bool], folder: str | None):
     info = inspect_as(Path(path), key, cache)
     text = None
     if need_text and info.ok:
-        text = cache.get_text(key)
+        text = cache.texts.get(key)
         if text is None:
-            text = _isolated_text(cache.get_copy(key) or Path(path), or_here=True)
+            text = _isolated_text(cache.copies.get(key) or Path(path), or_here=True)
             if text is not None:
-                cache.put_text(key, text)
-    kept = folder is not None and need_text and cache.has_text(key)
-    return key, info, cache._copies.get(key), text if folder is None else None, kept
+                cache.texts.put(key, text)
+    kept = folder is not None and need_text and cache.texts.has(key)
+    return key, info, cache.copies.in_memory.get(key), text if folder is None else None, kept
 
 
 def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:
     """What is published for a document: the cleaned copy of a PDF (None if it cannot be made), else the file itself."""
     if info.format != "PDF":
         return path
-    found = _whole(cache.get_copy(info.sha256), info)
+    found = _whole(cache.copies.get(info.sha256), info)
     if found is None and sha256_of(path) == info.sha256:  # the cache was emptied (or damaged) since it was inspected
         inspect_pdf(path, info.sha256, info.size, cache)
-        found = _whole(cache.get_copy(info.sha256), info)
+        found = _whole(cache.copies.get(info.sha256), info)
     return found
 
 
@@ -483,7 +571,7 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
     if copy is None:
         return bad("could not be copied without the personal details in its file properties, so it is not published.",
                    "Export it as PDF again (or print it to PDF) and replace the file in reports/.")
-    cache.put_copy(key, copy)
+    cache.copies.put(key, copy)
     return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
 
 
@@ -665,15 +753,15 @@ def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
     only in a process of its own (this may be a thread of the search, where forking is not safe:
     then it is not read). A PDF whose text cannot be read gives "", and the next build tries again.
     """
-    cached = cache.get_text(sha256)
+    cached = cache.texts.get(sha256)
     if cached is not None:
         return cached
     if path.suffix.lower() != ".pdf":
         return ""
-    text = _isolated_text(cache.get_copy(sha256) or path, or_here=False)
+    text = _isolated_text(cache.copies.get(sha256) or path, or_here=False)
     if text is None:
         return ""
-    cache.put_text(sha256, text)
+    cache.texts.put(sha256, text)
     return text
 
 

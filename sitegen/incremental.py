@@ -191,7 +191,7 @@ class LivePreview:
         self.loaded, self.env, self.pieces, self.pruned_at = loaded, env, pieces, len(pieces)
         config = loaded.config
         self.cache = DocumentCache(config.cache_dir)
-        self.cache.load_hashes()  # now, not on the first edit
+        self.cache.hashes.load()  # now, not on the first edit
         for name in self.env.list_templates(extensions=["html"]):
             try:
                 self.env.get_template(name)  # compiled now, not on the first edit

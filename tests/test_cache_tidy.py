@@ -96,9 +96,9 @@ def test_what_a_preview_adds_while_a_build_runs_is_left_for_the_next_build(site)
     running = DocumentCache(folder)  # a build begins, then (below) a preview adds a report
     site.pdf("c.pdf", ["Report C", "Findings C"])
     preview = DocumentCache(folder)
-    c = preview.key_of(site.root / "reports" / "c.pdf")
-    preview.put_text(c, "text of c")
-    later = running._began_ns + 1_000_000_000
+    c = preview.hashes.of(site.root / "reports" / "c.pdf")
+    preview.texts.put(c, "text of c")
+    later = running.opened_ns + 1_000_000_000
     for path in (folder / "documents").glob(f"{c}*"):
         os.utime(path, ns=(later, later))  # written after the build began, whatever the clock's grain
     (site.root / "reports" / "b.pdf").unlink()  # and b's files were the build's own to forget

@@ -254,7 +254,7 @@ def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeyp
     monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
     cache = DocumentCache(tmp_path / "cache")
     documents.prepare(paths, set(paths), cache, workers=2)
-    cached = [cache.get_text(cache.key_of(path)) for path in paths]
+    cached = [cache.texts.get(cache.hashes.of(path)) for path in paths]
     assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
 
 

@@ -39,14 +39,14 @@ def test_a_changed_file_is_hashed_again(site, tmp_path):
     path = tmp_path / "a.pdf"
     path.write_bytes(b"%PDF-1.4 one")
     cache = DocumentCache(tmp_path / "cache")
-    first = cache.key_of(path)
+    first = cache.hashes.of(path)
     cache.save()
     later = os.stat(path).st_mtime_ns + 5_000_000_000
     path.write_bytes(b"%PDF-1.4 two")
     os.utime(path, ns=(later, later))
     again = DocumentCache(tmp_path / "cache")  # a later build, reading the remembered hashes
-    assert again.key_of(path) != first
-    assert again.key_of(path) == documents.sha256_of(path)
+    assert again.hashes.of(path) != first
+    assert again.hashes.of(path) == documents.sha256_of(path)
 
 
 def test_remembered_hashes_survive_a_damaged_index(tmp_path):
@@ -54,7 +54,7 @@ def test_remembered_hashes_survive_a_damaged_index(tmp_path):
     path.write_bytes(b"%PDF-1.4 one")
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "hashes.json").write_text("{broken")
-    assert DocumentCache(tmp_path / "cache").key_of(path) == documents.sha256_of(path)
+    assert DocumentCache(tmp_path / "cache").hashes.of(path) == documents.sha256_of(path)
 
 
 def test_published_pdfs_are_linked_from_the_cache_and_the_site_files_never_are(site):

@@ -1,0 +1,46 @@
+"""The document cache's parts keep the folder's layout, and nothing an older sitegen cached (under
+other versions) is ever used or published."""
+
+import json
+import os
+
+from pdfmaker import make_pdf
+from sitegen import documents
+from sitegen.documents import CLEAN_VERSION, TEXT_HEADER, VERSION, DocumentCache, inspect, published_copy
+
+
+def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
+    pdf = make_pdf(tmp_path / "a.pdf", ["Report", "Only here: Kestrel"])
+    folder = tmp_path / "cache"
+    cache = DocumentCache(folder)
+    documents.prepare([pdf], {pdf}, cache)
+    info = inspect(pdf, cache)
+    cache.save()
+    key = info.sha256
+    assert sorted(os.listdir(folder / "documents")) == sorted([f"{key}.json", f"{key}.txt", f"{key}.published-{CLEAN_VERSION}.pdf"])
+    assert json.loads((folder / "hashes.json").read_text())["files"][str(pdf)][1] == key
+    index = json.loads((folder / "documents.json").read_text())
+    assert index["version"] == VERSION and index["texts"] == [key] and key in index["documents"]
+    again = DocumentCache(folder)  # the next build reads each part back
+    assert again.hashes.of(pdf) == key and again.infos.get(key) == info
+    assert "Kestrel" in again.texts.get(key) and again.texts.has(key)
+    assert published_copy(pdf, info, again).read_bytes() == cache.copies.get(key).read_bytes()
+
+
+def test_what_an_older_version_cached_is_a_miss_and_never_published(tmp_path):
+    pdf = make_pdf(tmp_path / "a.pdf", ["Report"], author="Jane Smith")
+    folder = tmp_path / "cache"
+    key = documents.sha256_of(pdf)
+    kept = folder / "documents"
+    kept.mkdir(parents=True)
+    stale = {"sha256": key, "size": 1, "format": "PDF", "pages": 99, "published_size": 9}
+    (kept / f"{key}.json").write_text(json.dumps({"version": "0.0", **stale}))
+    (folder / "documents.json").write_text(json.dumps({"version": "0.0", "text": TEXT_HEADER, "documents": {key: stale}, "texts": [key]}))
+    (kept / f"{key}.txt").write_text("sitegen document text 0\nold words")
+    (kept / f"{key}.published-{CLEAN_VERSION - 1}.pdf").write_bytes(b"%PDF-1.4 old copy by Jane Smith")
+    cache = DocumentCache(folder)
+    assert cache.infos.get(key) is None and cache.texts.get(key) is None and cache.copies.get(key) is None
+    info = inspect(pdf, cache)
+    assert info.pages == 1
+    copy = published_copy(pdf, info, cache)
+    assert b"old copy" not in copy.read_bytes() and b"Jane Smith" not in copy.read_bytes()
