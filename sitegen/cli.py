@@ -356,7 +356,8 @@ def init_command(folder: str, name: str | None) -> None:
 @click.option("--to", "end", metavar="DATE", required=True, help="The last day of the period, such as 2027-03-31.")
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV (for a spreadsheet) instead of a table.")
 @click.option("--output", metavar="FILE", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
-def report_command(site: str | None, start: str, end: str, as_csv: bool, output: str | None) -> None:
+@as_of_option
+def report_command(site: str | None, start: str, end: str, as_csv: bool, output: str | None, when: str | None) -> None:
     """The publication record for the Board's annual report.
 
     Lists what went live and what came down between two dates (both included),
@@ -385,7 +386,8 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         refusal = publication.unsafe_destination(config, target)
         if refusal:
             fail(refusal)
-    site_model, _ = assemble(config, today_in(loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
+    # the day that tells what has happened from what is planned: today, unless --as-of says otherwise
+    site_model, _ = assemble(config, resolve_day(when, loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
     rec = publication.record(site_model, first, last)
     text = publication.to_csv(rec) if as_csv else publication.to_text(rec, config.name)
     if target is None:

@@ -58,12 +58,6 @@ def _path(path: str) -> str:
     return quote(path, safe="/")
 
 
-def header_rules(site: Site) -> list[HeaderRule]:
-    rules = [rule for placed in site.live_reviews for rule in _live_rules(site, placed)]
-    rules += [rule for placed in site.notices for rule in _notice_rules(placed)]
-    return sorted(rules, key=lambda rule: rule.path)
-
-
 def _live_rules(site: Site, placed: Placed) -> list[HeaderRule]:
     hidden = placed.entry.hidden_from
     if hidden is None:  # shown for good: nothing to announce
@@ -75,15 +69,6 @@ def _live_rules(site: Site, placed: Placed) -> list[HeaderRule]:
 
 def _notice_rules(placed: Placed) -> list[HeaderRule]:
     return [HeaderRule(path, "X-Robots-Tag", "noindex") for path in page_paths(placed.entry.url)]
-
-
-def gone_paths(site: Site) -> list[str]:
-    """The old addresses of expired reports that answer 410 Gone."""
-    noticed = {placed.entry.url for placed in site.notices}
-    paths: set[str] = set()
-    for placed in site.in_state(State.EXPIRED):
-        paths.update(_gone_of(placed, placed.entry.url in noticed))
-    return sorted(paths)
 
 
 def _gone_of(placed: Placed, has_notice: bool) -> list[str]:
@@ -121,7 +106,7 @@ def headers(site: Site, pieces: Pieces | None = None) -> OutputFile:
     made = pieces_of(pieces, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
     made += pieces_of(pieces, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
     lines = [line for lines in made for line in lines]
-    lines.sort(key=itemgetter(0))  # as header_rules sorts them (stable)
+    lines.sort(key=itemgetter(0))  # by address (stable: an address's lines stay in the order made)
     return OutputFile("_headers", (HEADER_NOTE + "".join(map(itemgetter(1), lines))).encode("utf-8"))
 
 
