@@ -147,15 +147,15 @@ def check_command(site: str | None, when: str | None) -> None:
       sitegen check
       sitegen check --as-of 2027-01-15
     """
-    from sitegen.build import assemble, theme_problems
+    from sitegen.build import assemble, output_problems
     from sitegen.documents import DocumentCache
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
     memo = memo_of(loaded.config)
-    site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
-                                    progress=reading_progress, memo=memo)
-    problems = loaded.problems + problems + theme_problems(site_model, memo)
+    cache = DocumentCache(loaded.config.cache_dir)
+    site_model, problems = assemble(loaded.config, day, cache, inspect_all=True, progress=reading_progress, memo=memo)
+    problems = loaded.problems + problems + output_problems(site_model, cache, memo)
     report_problems(problems)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

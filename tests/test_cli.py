@@ -9,9 +9,10 @@ import pytest
 from conftest import ROOT, occurrences, read_output
 
 
-def sitegen(*args, cwd=None):
+def sitegen(*args, cwd=None, env=None):
+    """`sitegen ARGS` in a process of its own, with a plain environment (and `env` besides)."""
     return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8", **(env or {})})
 
 
 def test_version():
