@@ -27,7 +27,7 @@ from sitegen.entries import Entry, read_entries
 from sitegen.memo import Memo
 from sitegen.problems import Problem, error, has_errors
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
-from sitegen.site import Download, Placed, Site
+from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State, decide
 
 
@@ -52,7 +52,7 @@ class BuildResult:
 
 def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
                   inspect_all: bool = False, show_drafts: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> list[Placed]:
+                  progress: Callable[[int, int], None] | None = None) -> list[EntryOnDay]:
     """Decide each entry's state and inspect the documents that will be published.
 
     Which entries' documents are inspected is `inspects_documents`. A PDF is published as its
@@ -74,7 +74,7 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
         if state is State.DRAFT:
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
-        placed.append(Placed(entry, state, tuple(downloads) if state is State.LIVE else ()))
+        placed.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
     return placed
 
 
@@ -232,7 +232,7 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
 # For the parts made from the entries: all of one entry that the part uses, as a value to compare.
 # When an edit leaves every edited entry's share of a part as it was (and, for the sitemap, the pages'
 # addresses too), the part is as it was. The other parts come from the settings and the theme only.
-SHARES: dict[str, Callable[[Site, Placed], object]] = {
+SHARES: dict[str, Callable[[Site, EntryOnDay], object]] = {
     "downloads": outputs.downloads_share,
     "feed": outputs.feed_share,
     "sitemap": outputs.sitemap_share,
@@ -308,7 +308,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
             "Fix that template and build again (preview it first with sitegen serve)."))
     if write:
         try:
-            outputs.write_site(result.files, output, spare=spare_folder(config, output) if use_cache else None)
+            outputs.write_site(result.files, output, previous_output=previous_output_folder(config, output) if use_cache else None)
         except outputs.OutputRefused as exc:
             result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
             result.failed = True
@@ -322,16 +322,16 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     return result
 
 
-def spare_folder(config: SiteConfig, output: Path) -> Path:
+def previous_output_folder(config: SiteConfig, output: Path) -> Path:
     """Where the output replaced by this build is kept, to be made into the next one
     (see `outputs.write_site`): one place in the cache, whatever the output folder, so that
     the previews of many `sitegen serve` sessions do not each leave a copy of the site behind.
-    Any output can be made from any spare: only the files that are the same are kept."""
-    return config.cache_dir / SPARES / SPARE
+    Any output can be made from any previous output: only the files that are the same are kept."""
+    return config.cache_dir / PREVIOUS_OUTPUTS / PREVIOUS_OUTPUT
 
 
-SPARES = "previous-output"
-SPARE = "site"
+PREVIOUS_OUTPUTS = "previous-output"
+PREVIOUS_OUTPUT = "site"
 MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.memo`)
 TEMPLATES = "templates"  # the theme's templates, compiled
 
@@ -343,15 +343,15 @@ def memo_of(config: SiteConfig, use_cache: bool = True) -> Memo:
 
 
 def tidy_cache(config: SiteConfig, cache: DocumentCache) -> None:
-    """After a whole build: the cache forgets documents no longer in reports/, and spares kept by
+    """After a whole build: the cache forgets documents no longer in reports/, and previous outputs kept by
     earlier versions of sitegen (one for each output folder) are removed."""
     cache.prune()
     try:
-        spares = list(os.scandir(config.cache_dir / SPARES))
+        previous_outputs = list(os.scandir(config.cache_dir / PREVIOUS_OUTPUTS))
     except OSError:
         return
-    for item in spares:
-        if item.name != SPARE and item.is_dir(follow_symlinks=False):
+    for item in previous_outputs:
+        if item.name != PREVIOUS_OUTPUT and item.is_dir(follow_symlinks=False):
             shutil.rmtree(item.path, ignore_errors=True)
 
 

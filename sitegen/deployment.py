@@ -18,7 +18,7 @@ from enum import Enum
 from sitegen import __version__
 from sitegen.netlify import gone_paths, page_paths, unavailable_after
 from sitegen.render import OutputFile
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State
 
 MARKER = "sitegen.json"  # at the site's root: /sitegen.json
@@ -37,7 +37,7 @@ class Answer(str, Enum):
 class Expected:
     path: str  # site path: /sar/adult-a/ or /sar/adult-a/overview.pdf
     answer: Answer
-    placed: Placed | None  # the entry the address belongs to (None: the home page)
+    placed: EntryOnDay | None  # the entry the address belongs to (None: the home page)
     robots: str | None = None  # the X-Robots-Tag value a live address must carry
     document: str | None = None  # the document's file in reports/, for a document's address
 

@@ -195,7 +195,7 @@ class DocumentIndex:
             self.changed = True
 
     def save(self, infos: dict[str, DocumentInfo]) -> None:
-        """Write the index with `infos` (what this build learnt) added, if anything changed."""
+        """Write the index with `infos` (what this build found) added, if anything changed."""
         if self.folder is None or not self.changed:
             return
         index = self.infos()
@@ -257,7 +257,7 @@ class DocumentInfos:
         text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
         write_whole(_document_file(self.folder, key, ".json"), text.encode("utf-8"))
 
-    def learn(self, key: str, info: DocumentInfo) -> None:
+    def add_from_worker(self, key: str, info: DocumentInfo) -> None:
         """What another process found out (it has already written the folder)."""
         self.known[key] = info
         self.index.changed = True
@@ -309,11 +309,11 @@ class DocumentTexts:
         if self.folder is not None and write_whole(_document_file(self.folder, key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
             self.index.text_kept(key)
 
-    def learn(self, key: str, text: str) -> None:
+    def add_from_worker(self, key: str, text: str) -> None:
         """A text a worker extracted, when there is no cache folder to hold it."""
         self._in_memory[key] = text
 
-    def written(self, key: str) -> None:
+    def written_by_worker(self, key: str) -> None:
         """A document's text is in the folder (written by a worker)."""
         self.index.text_kept(key)
 
@@ -339,7 +339,7 @@ class PublishedCopies:
         if self.folder is None or not write_whole(self._file(key), data):
             self.in_memory[key] = data
 
-    def learn(self, key: str, data: bytes) -> None:
+    def add_from_worker(self, key: str, data: bytes) -> None:
         """A copy a worker made and could not write."""
         self.in_memory[key] = data
 
@@ -486,13 +486,13 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
         for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least):
-            cache.infos.learn(key, info)
+            cache.infos.add_from_worker(key, info)
             if copy is not None:
-                cache.copies.learn(key, copy)
+                cache.copies.add_from_worker(key, copy)
             if text is not None:
-                cache.texts.learn(key, text)
+                cache.texts.add_from_worker(key, text)
             if kept:
-                cache.texts.written(key)
+                cache.texts.written_by_worker(key)
         if progress is not None:
             progress(start + len(batch), len(todo))
 
@@ -522,14 +522,14 @@ def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path
     """What is published for a document: the cleaned copy of a PDF (None if it cannot be made), else the file itself."""
     if info.format != "PDF":
         return path
-    found = _whole(cache.copies.get(info.sha256), info)
+    found = _uncut_copy(cache.copies.get(info.sha256), info)
     if found is None and sha256_of(path) == info.sha256:  # the cache was emptied (or damaged) since it was inspected
         inspect_pdf(path, info.sha256, info.size, cache)
-        found = _whole(cache.copies.get(info.sha256), info)
+        found = _uncut_copy(cache.copies.get(info.sha256), info)
     return found
 
 
-def _whole(copy: Path | bytes | None, info: DocumentInfo) -> Path | bytes | None:
+def _uncut_copy(copy: Path | bytes | None, info: DocumentInfo) -> Path | bytes | None:
     """A cached copy, unless it is not the size it was made: sitegen writes each one whole, but a
     copy of the cache folder cut short (a CI cache restored halfway) must never be published."""
     if isinstance(copy, Path) and info.published_size is not None:

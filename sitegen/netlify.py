@@ -33,7 +33,7 @@ from sitegen.addresses import output_file
 from sitegen.entries import Entry
 from sitegen.render import OutputFile, Renderer
 from sitegen.pieces import Pieces, pieces_of
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State, start_of_day
 
 GONE_PAGE = "/410.html"
@@ -68,7 +68,7 @@ def unavailable_after(site: Site, entry: Entry) -> str | None:
     return f"unavailable_after: {start_of_day(entry.hidden_from, site.config.timezone).isoformat()}"
 
 
-def _live_rules(site: Site, placed: Placed) -> list[HeaderRule]:
+def _live_rules(site: Site, placed: EntryOnDay) -> list[HeaderRule]:
     value = unavailable_after(site, placed.entry)
     if value is None:
         return []
@@ -76,7 +76,7 @@ def _live_rules(site: Site, placed: Placed) -> list[HeaderRule]:
     return [HeaderRule(path, "X-Robots-Tag", value) for path in paths]
 
 
-def _notice_rules(placed: Placed) -> list[HeaderRule]:
+def _notice_rules(placed: EntryOnDay) -> list[HeaderRule]:
     return [HeaderRule(path, "X-Robots-Tag", "noindex") for path in page_paths(placed.entry.url)]
 
 
@@ -90,7 +90,7 @@ def gone_paths(site: Site) -> list[str]:
     return sorted(paths)
 
 
-def _gone_of(placed: Placed, has_notice: bool) -> list[str]:
+def _gone_of(placed: EntryOnDay, has_notice: bool) -> list[str]:
     entry = placed.entry
     paths = [entry.document_url(ref) for ref in entry.documents]
     return paths if has_notice else paths + page_paths(entry.url)
@@ -100,7 +100,7 @@ def _header_lines(rules: list[HeaderRule]) -> list[tuple[str, str]]:
     return [(rule.path, f"{_path(rule.path)}\n  {rule.name}: {rule.value}\n") for rule in rules]
 
 
-def headers_share(site: Site, placed: Placed) -> list[tuple[str, str]]:
+def headers_share(site: Site, placed: EntryOnDay) -> list[tuple[str, str]]:
     """All of an entry that `headers` uses (see `sitegen.build.SHARES`): its lines. The file is
     the same whatever the order of the entries: two lines for the same address are the same line
     (entries at the same address are withheld, but for notices, whose lines are all alike)."""
@@ -109,7 +109,7 @@ def headers_share(site: Site, placed: Placed) -> list[tuple[str, str]]:
     return _header_lines(_notice_rules(placed)) if site.is_notice(placed) else []
 
 
-def redirects_share(site: Site, placed: Placed) -> tuple | None:
+def redirects_share(site: Site, placed: EntryOnDay) -> tuple | None:
     """All of an entry that `redirects` uses (see `sitegen.build.SHARES`): whether it has a notice
     (other expired entries at its address then keep their page's address), its address and its
     documents' while it is expired."""

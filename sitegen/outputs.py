@@ -26,7 +26,7 @@ from sitegen.cachefile import write_whole
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
 from sitegen.pieces import Pieces, pieces_of
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import start_of_day
 
 MARKER = ".sitegen-output"
@@ -45,12 +45,12 @@ def downloads(site: Site, pieces: Pieces | None = None) -> list[OutputFile]:
     return [file for files in pieces_of(pieces, "downloads", live, _downloads_of) for file in files]
 
 
-def downloads_share(site: Site, placed: Placed) -> tuple[OutputFile, ...]:
+def downloads_share(site: Site, placed: EntryOnDay) -> tuple[OutputFile, ...]:
     """All of an entry that `downloads` uses (see `sitegen.build.SHARES`)."""
     return _downloads_of(placed) if placed.state.value == "live" else ()
 
 
-def _downloads_of(placed: Placed) -> tuple[OutputFile, ...]:
+def _downloads_of(placed: EntryOnDay) -> tuple[OutputFile, ...]:
     files = []
     for download in placed.downloads:
         content = download.content
@@ -147,7 +147,7 @@ def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
     return OutputFile("feed.xml", _document(root, entries))
 
 
-def feed_share(site: Site, placed: Placed) -> tuple | None:
+def feed_share(site: Site, placed: EntryOnDay) -> tuple | None:
     """All of an entry that `feed` uses, its place in the feed too (see `sitegen.build.SHARES`)."""
     if not site.is_live_review(placed):
         return None
@@ -155,7 +155,7 @@ def feed_share(site: Site, placed: Placed) -> tuple | None:
     return entry.title, entry.url, entry.published, entry.type, entry.summary, entry.source
 
 
-def _feed_entry(site: Site, placed: Placed) -> bytes:
+def _feed_entry(site: Site, placed: EntryOnDay) -> bytes:
     """One entry of the feed: made from the entry and the settings only."""
     config = site.config
     entry = placed.entry
@@ -174,7 +174,7 @@ def _feed_entry(site: Site, placed: Placed) -> bytes:
     return _item(item)
 
 
-def sitemap_share(site: Site, placed: Placed) -> tuple | None:
+def sitemap_share(site: Site, placed: EntryOnDay) -> tuple | None:
     """All of an entry that `sitemap` uses besides the pages' addresses (see `sitegen.build.SHARES`):
     the day of a live review, and the address of a notice (left out)."""
     if site.is_live_review(placed):
@@ -225,13 +225,13 @@ def check_output_folder(output: Path) -> None:
             f"{output} already holds files that sitegen did not write, so it will not be replaced.")
 
 
-def write_site(files: list[OutputFile], output: Path, spare: Path | None = None) -> None:
+def write_site(files: list[OutputFile], output: Path, previous_output: Path | None = None) -> None:
     """Write every file into a temporary folder, then swap it in for `output`.
 
-    `spare` (a folder in the cache) keeps the replaced output, to be made into the
+    `previous_output` (a folder in the cache) keeps the replaced output, to be made into the
     next one: removing thousands of folders costs seconds on some disks, so the
     next build deletes only what it does not write again, and rewrites every file.
-    What is swapped in is exactly `files` either way. The spare is never beside
+    What is swapped in is exactly `files` either way. The previous output is never beside
     the output, where a web server could serve it: it holds the previous site.
     """
     output = Path(output).absolute()
@@ -242,9 +242,9 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
         if item.path in wanted:
             raise ValueError(f"two outputs at {item.path}")
         wanted[item.path] = item
-    spare = _usable_spare(spare, output)
-    claimed = _claim(spare, output, wanted) if spare is not None else None
-    known = _load_written(spare, claimed[1]) if claimed is not None else {}
+    previous_output = _usable_previous_output(previous_output, output)
+    claimed = _claim(previous_output, output, wanted) if previous_output is not None else None
+    known = _load_written(previous_output, claimed[1]) if claimed is not None else {}
     temp = claimed[0] if claimed is not None else Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
         folders = {str(temp)}
@@ -258,8 +258,8 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
                 while parent not in folders:
                     folders.add(parent)
                     parent = os.path.dirname(parent)
-            # a digest only where there is a spare to record it beside (see `_save_written`)
-            digest = _digest(item.data) if item.data is not None and spare is not None else None
+            # a digest only where there is a previous output to record it beside (see `_save_written`)
+            digest = _digest(item.data) if item.data is not None and previous_output is not None else None
             status = _already(target, item, known.get(path), digest)
             if status is None:
                 try:
@@ -279,36 +279,36 @@ def write_site(files: list[OutputFile], output: Path, spare: Path | None = None)
         (temp / MARKER).write_bytes(MARKER_TEXT)
         for folder in folders:
             os.chmod(folder, 0o755)
-        if spare is not None:
-            _save_written(spare, _signature(os.lstat(temp / MARKER)), written)
-        swap_in(temp, output, spare)
+        if previous_output is not None:
+            _save_written(previous_output, _signature(os.lstat(temp / MARKER)), written)
+        swap_in(temp, output, previous_output)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
 
 
-def _usable_spare(spare: Path | None, output: Path) -> Path | None:
-    """`spare`, if it can be swapped with `output` (the same disk), else None."""
-    if spare is None:
+def _usable_previous_output(previous_output: Path | None, output: Path) -> Path | None:
+    """`previous_output`, if it can be swapped with `output` (the same disk), else None."""
+    if previous_output is None:
         return None
     try:
-        spare.parent.mkdir(parents=True, exist_ok=True)
-        if spare.parent.stat().st_dev != output.parent.stat().st_dev:
+        previous_output.parent.mkdir(parents=True, exist_ok=True)
+        if previous_output.parent.stat().st_dev != output.parent.stat().st_dev:
             return None
     except OSError:
         return None
-    return spare.absolute()
+    return previous_output.absolute()
 
 
-def _claim(spare: Path, output: Path, wanted: dict[str, OutputFile]) -> tuple[Path, tuple[int, ...]] | None:
-    """The spare, moved aside (so no other build uses it) and emptied of everything not in
+def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -> tuple[Path, tuple[int, ...]] | None:
+    """The previous output, moved aside (so no other build uses it) and emptied of everything not in
     `wanted`, and the status of its marker (which names what its build wrote, see `_load_written`);
-    None when there is no spare sitegen made."""
-    if spare.is_symlink() or not spare.is_dir() or not (spare / MARKER).is_file():
+    None when there is no previous output sitegen made."""
+    if previous_output.is_symlink() or not previous_output.is_dir() or not (previous_output / MARKER).is_file():
         return None
     claimed = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
-        os.replace(spare, claimed)  # an empty folder is replaced by the spare
+        os.replace(previous_output, claimed)  # an empty folder is replaced by the previous output
     except OSError:
         claimed.rmdir()
         return None
@@ -379,14 +379,14 @@ def _already(target: str, item: OutputFile, known: object = None, digest: bytes 
 
 
 # --- what each build wrote ------------------------------------------------------
-# The spare a build is given is the output of the build before last. For each file with bytes
+# The previous output a build is given is the output of the build before last. For each file with bytes
 # of its own, that build recorded the file's status and a digest of its bytes. A file whose
 # status is still exactly as recorded (the same inode, size, and times of its last change,
 # which any write, even one that puts the old time back, moves on) still holds those bytes,
 # as git trusts its index. The records are filed under the status of the output's marker,
 # written afresh by every build, so a record is only ever used for the folder it describes.
 
-WRITTEN_KEPT = 4  # records of recent outputs kept (builds and previews share the spare)
+WRITTEN_KEPT = 4  # records of recent outputs kept (builds and previews share the previous output)
 
 
 def _signature(status: os.stat_result) -> tuple[int, int, int, int]:
@@ -397,18 +397,18 @@ def _digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def _record_file(spare: Path, marker: tuple[int, ...]) -> Path:
-    """Where the record of the output whose marker has this status is kept, beside the spare."""
+def _record_file(previous_output: Path, marker: tuple[int, ...]) -> Path:
+    """Where the record of the output whose marker has this status is kept, beside the previous output."""
     name = hashlib.blake2b(repr(tuple(marker)).encode(), digest_size=8).hexdigest()
-    return spare.with_name(f"{spare.name}.written-{name}")
+    return previous_output.with_name(f"{previous_output.name}.written-{name}")
 
 
-def _load_written(spare: Path | None, marker: tuple[int, ...]) -> dict:
-    """What the build that wrote the output now given back as `spare` recorded of its files."""
-    if spare is None:
+def _load_written(previous_output: Path | None, marker: tuple[int, ...]) -> dict:
+    """What the build that wrote the output now given back as `previous_output` recorded of its files."""
+    if previous_output is None:
         return {}
     try:
-        signature, files = marshal.loads(_record_file(spare, marker).read_bytes())
+        signature, files = marshal.loads(_record_file(previous_output, marker).read_bytes())
         if tuple(signature) == tuple(marker) and isinstance(files, dict):
             return files
     except (OSError, EOFError, ValueError, TypeError):
@@ -416,14 +416,14 @@ def _load_written(spare: Path | None, marker: tuple[int, ...]) -> dict:
     return {}
 
 
-def _save_written(spare: Path, marker: tuple[int, ...], written: dict) -> None:
+def _save_written(previous_output: Path, marker: tuple[int, ...], written: dict) -> None:
     """Record what this build wrote (see above), keeping the `WRITTEN_KEPT` newest records; a record
     that cannot be kept only costs reading."""
     try:
-        if not write_whole(_record_file(spare, marker), marshal.dumps((marker, written))):
+        if not write_whole(_record_file(previous_output, marker), marshal.dumps((marker, written))):
             return
-        prefix = f"{spare.name}.written-"
-        with os.scandir(spare.parent) as found:
+        prefix = f"{previous_output.name}.written-"
+        with os.scandir(previous_output.parent) as found:
             records = sorted((item.stat().st_mtime_ns, item.path) for item in found
                              if item.name.startswith(prefix) and item.is_file(follow_symlinks=False))
         for _, path in records[:-WRITTEN_KEPT]:
@@ -441,8 +441,8 @@ def _linked(source: Path, target: Path) -> bool:
         return False
 
 
-def swap_in(new: Path, output: Path, spare: Path | None = None) -> None:
-    """Replace `output` with `new`; the old output is then kept as `spare`, or removed."""
+def swap_in(new: Path, output: Path, previous_output: Path | None = None) -> None:
+    """Replace `output` with `new`; the old output is then kept as `previous_output`, or removed."""
     if not output.exists():
         os.replace(new, output)
         return
@@ -454,9 +454,9 @@ def swap_in(new: Path, output: Path, spare: Path | None = None) -> None:
     except BaseException:
         os.replace(old, output)  # put the previous site back
         raise
-    if spare is not None and not spare.exists():
+    if previous_output is not None and not previous_output.exists():
         try:
-            os.replace(old, spare)
+            os.replace(old, previous_output)
             return
         except OSError:
             pass

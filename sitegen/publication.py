@@ -20,7 +20,7 @@ from sitegen.config import SiteConfig
 from sitegen.outputs import MARKER
 from sitegen.problems import Problem, error
 from sitegen.render import uk_date
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State
 
 WENT_LIVE, CAME_DOWN = "went live", "came down"
@@ -43,7 +43,7 @@ class Record:
     start: date
     end: date
     events: tuple[Event, ...]
-    left_out: tuple[Placed, ...]  # entries with errors today, or that cannot be read: their dates cannot be vouched for
+    left_out: tuple[EntryOnDay, ...]  # entries with errors today, or that cannot be read: their dates cannot be vouched for
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.event in (kind, FUTURE[kind])]
@@ -105,17 +105,17 @@ def to_text(rec: Record, name: str) -> str:
     return "\n".join(lines)
 
 
-def _first_error(placed: Placed) -> Problem | None:
+def _first_error(placed: EntryOnDay) -> Problem | None:
     return next((p for p in placed.entry.problems if p.is_error), None)
 
 
-def why_left_out(placed: Placed) -> str:
+def why_left_out(placed: EntryOnDay) -> str:
     """The first error of an entry left out of the record."""
     first = _first_error(placed)
     return first.message if first is not None else "it has an error"
 
 
-def where_left_out(placed: Placed) -> str:
+def where_left_out(placed: EntryOnDay) -> str:
     """The file of an entry left out of the record, and the line of its first error."""
     first = _first_error(placed)
     return placed.entry.source + (f":{first.line}" if first is not None and first.line else "")

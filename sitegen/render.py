@@ -22,7 +22,7 @@ from sitegen.memo import Memo
 from sitegen.parallel import fork_map
 from sitegen.pieces import Pieces
 from sitegen.problems import Problem, Severity
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State
 
 
@@ -235,7 +235,7 @@ class Renderer:
         """`card(item, *args)` for each item: how the theme lists entries.
 
         The cards that sitegen's own card macro made (a `DefaultCard`) are kept, each by the entry
-        it was made from (a `Placed`, which an edit replaces): that macro shows only the entry and
+        it was made from (a `EntryOnDay`, which an edit replaces): that macro shows only the entry and
         the site's settings. A whole build makes each entry's card once for the home page, its
         listing and its themes' pages; a preview keeps them from one update to the next. A card
         macro of the site's own theme is always called.
@@ -270,7 +270,7 @@ class Renderer:
         intro, sections = self.memo.get("sections", text, lambda t: _plain_sections(split_sections(t)))
         return intro, [Section(heading, html) for heading, html in sections]
 
-    def entry_context(self, placed: Placed) -> dict:
+    def entry_context(self, placed: EntryOnDay) -> dict:
         entry = placed.entry
         panels, intro = [], None
         if entry.type == "briefing":  # only a briefing can be shown as panels
@@ -333,18 +333,18 @@ class Renderer:
         template, path = which
         return self.page(template, path)
 
-    def _entry_page(self, placed: Placed) -> OutputFile:
+    def _entry_page(self, placed: EntryOnDay) -> OutputFile:
         return self.page("entry.html", placed.entry.url, **self.entry_context(placed))
 
-    def _static_page(self, placed: Placed) -> OutputFile:
+    def _static_page(self, placed: EntryOnDay) -> OutputFile:
         return self.page("page.html", placed.entry.url, **self.entry_context(placed))
 
-    def _notice_page(self, placed: Placed) -> OutputFile:
+    def _notice_page(self, placed: EntryOnDay) -> OutputFile:
         entry = placed.entry
         return self.page("notice.html", entry.url, placed=placed, entry=entry,
                          rtype=self.site.type_of(entry), library=self.site.library_for(entry))
 
-    def _preview_error_page(self, placed: Placed) -> OutputFile:
+    def _preview_error_page(self, placed: EntryOnDay) -> OutputFile:
         """What a preview shows at the address of an entry with errors: the errors and what to do.
         Never made without a banner, so never in a real build."""
         if not self.banner:
@@ -357,7 +357,7 @@ class Renderer:
 
     def _listing(self, rtype) -> OutputFile:
         entries = self.site.live_of_type(rtype.key)
-        years: dict[int, list[Placed]] = {}
+        years: dict[int, list[EntryOnDay]] = {}
         for placed in entries:
             years.setdefault(placed.entry.published.year, []).append(placed)
         return self.page("listing.html", f"/{rtype.key}/", rtype=rtype, entries=entries,

@@ -39,8 +39,9 @@ class Download:
 
 
 @dataclass(frozen=True)
-class Placed:
-    """An entry as it stands on the build day."""
+class EntryOnDay:
+    """An entry as it stands on the build day: its state then, and the documents published with it
+    (a live entry's only). `build.place_entries` makes one for each entry."""
 
     entry: Entry
     state: State
@@ -56,18 +57,23 @@ class Placed:
         return self.entry.draft and self.state is State.LIVE
 
 
+# The old name, still used by search.py, incremental.py and pieces.py, which other work was
+# changing when EntryOnDay was named: rename them there, then remove this line.
+Placed = EntryOnDay
+
+
 @dataclass(frozen=True)
 class Theme:
     name: str
     slug: str
-    entries: tuple[Placed, ...]
+    entries: tuple[EntryOnDay, ...]
 
     @property
     def url(self) -> str:
         return f"/themes/{self.slug}/"
 
 
-def _newest(p: Placed) -> tuple:
+def _newest(p: EntryOnDay) -> tuple:
     """Newest first, then by title and file."""
     return -(p.entry.published.toordinal()), p.entry.title.lower(), p.entry.source
 
@@ -76,7 +82,7 @@ def _newest_first(items):
     return sorted(items, key=_newest)
 
 
-def _is_live_review(p: Placed) -> bool:
+def _is_live_review(p: EntryOnDay) -> bool:
     return p.state is State.LIVE and not p.entry.is_page
 
 
@@ -84,18 +90,18 @@ def _is_live_review(p: Placed) -> bool:
 class Site:
     config: SiteConfig
     as_of: date
-    placed: tuple[Placed, ...]
+    placed: tuple[EntryOnDay, ...]
 
-    def in_state(self, state: State) -> list[Placed]:
+    def in_state(self, state: State) -> list[EntryOnDay]:
         return [p for p in self.placed if p.state is state]
 
     @cached_property
-    def live_reviews(self) -> list[Placed]:
+    def live_reviews(self) -> list[EntryOnDay]:
         """Live reviews and briefings, newest first."""
         return _newest_first(p for p in self.placed if _is_live_review(p))
 
     @cached_property
-    def pages(self) -> list[Placed]:
+    def pages(self) -> list[EntryOnDay]:
         """Static pages (not the home page's introduction), by `order:` and then by title."""
         found = [p for p in self.placed if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
         unordered = max((p.entry.order for p in found if p.entry.order is not None), default=0) + 1
@@ -103,36 +109,36 @@ class Site:
                                             p.entry.title.lower(), p.entry.source))
 
     @cached_property
-    def home(self) -> Placed | None:
+    def home(self) -> EntryOnDay | None:
         return next((p for p in self.placed if p.state is State.LIVE and p.entry.is_page and p.entry.url == "/"), None)
 
     @cached_property
-    def notices(self) -> list[Placed]:
+    def notices(self) -> list[EntryOnDay]:
         """Expired entries that keep a short notice page at their old address."""
         return [p for p in self.placed if self._is_notice(p)]
 
-    def is_live_review(self, p: Placed) -> bool:
+    def is_live_review(self, p: EntryOnDay) -> bool:
         """Whether an entry of this site is among its live reviews (without going through them)."""
         return _is_live_review(p)
 
-    def is_notice(self, p: Placed) -> bool:
+    def is_notice(self, p: EntryOnDay) -> bool:
         """Whether an entry of this site is among its notices."""
         return self._is_notice(p)
 
-    def _is_notice(self, p: Placed) -> bool:
+    def _is_notice(self, p: EntryOnDay) -> bool:
         return p.state is State.EXPIRED and (p.entry.on_expiry or self.config.on_expiry) == "notice"
 
-    def live_of_type(self, key: str) -> list[Placed]:
+    def live_of_type(self, key: str) -> list[EntryOnDay]:
         return list(self._live_by_type.get(key, ()))
 
     @cached_property
-    def _live_by_type(self) -> dict[str, list[Placed]]:
+    def _live_by_type(self) -> dict[str, list[EntryOnDay]]:
         return self._grouped(GROUPINGS["_live_by_type"])
 
-    def _grouped(self, keys_of: Callable[[Placed], list[str]]) -> dict[str, list[Placed]]:
+    def _grouped(self, keys_of: Callable[[EntryOnDay], list[str]]) -> dict[str, list[EntryOnDay]]:
         """Live entries by the keys `keys_of` gives each, newest first in each group (an entry
         once for each time it has the key)."""
-        groups: dict[str, list[Placed]] = {}
+        groups: dict[str, list[EntryOnDay]] = {}
         for placed in self.live_reviews:
             for key in keys_of(placed):
                 groups.setdefault(key, []).append(placed)
@@ -154,7 +160,7 @@ class Site:
         return themes
 
     @cached_property
-    def _themed(self) -> dict[str, list[Placed]]:
+    def _themed(self) -> dict[str, list[EntryOnDay]]:
         """Live entries by their themes' slugs, newest first (an entry once for each of its themes with that slug)."""
         return self._grouped(GROUPINGS["_themed"])
 
@@ -162,15 +168,15 @@ class Site:
         return f"/themes/{slugify(name)}/"
 
     @cached_property
-    def _live_by_slug(self) -> dict[str, list[Placed]]:
+    def _live_by_slug(self) -> dict[str, list[EntryOnDay]]:
         return self._grouped(GROUPINGS["_live_by_slug"])
 
     @cached_property
-    def _live_pointing_at(self) -> dict[str, list[Placed]]:
+    def _live_pointing_at(self) -> dict[str, list[EntryOnDay]]:
         """Live entries by the slugs they name in `related:`."""
         return self._grouped(GROUPINGS["_live_pointing_at"])
 
-    def related(self, placed: Placed) -> list[Placed]:
+    def related(self, placed: EntryOnDay) -> list[EntryOnDay]:
         """Live entries linked either way by `related:`; never a non-live one."""
         me = placed.entry
         found = [other for slug in me.related for other in self._live_by_slug.get(slug, [])]
@@ -178,7 +184,7 @@ class Site:
         unique = {id(p): p for p in found if p is not placed}
         return _newest_first(unique.values())
 
-    def updated(self, placed: tuple[Placed, ...], gone: list[Placed], came: list[Placed]) -> "Site":
+    def updated(self, placed: tuple[EntryOnDay, ...], gone: list[EntryOnDay], came: list[EntryOnDay]) -> "Site":
         """The site with `placed` as its entries: this site's, less the entries `gone` and with those
         that `came` (for the preview, after an edit). The lists and groups worked out for this site
         are carried over with just those entries taken out and put in, in their places; any not
@@ -190,14 +196,14 @@ class Site:
         live_out = [p for p in gone if _is_live_review(p)]
         live_in = [p for p in came if _is_live_review(p)]
 
-        def changed(items: list[Placed], entering: list[Placed]) -> list[Placed]:
+        def changed(items: list[EntryOnDay], entering: list[EntryOnDay]) -> list[EntryOnDay]:
             """`items` (newest first) without the entries gone, and with `entering` in their places."""
             items = [p for p in items if id(p) not in out]
             for p in entering:
                 bisect.insort(items, p, key=_newest)
             return items
 
-        def regrouped(groups: dict[str, list[Placed]], keys_of: Callable[[Placed], list[str]]) -> dict[str, list[Placed]]:
+        def regrouped(groups: dict[str, list[EntryOnDay]], keys_of: Callable[[EntryOnDay], list[str]]) -> dict[str, list[EntryOnDay]]:
             """Groups (each newest first) of live entries by the keys `keys_of` gives, with the changes:
             only the groups of keys an entry gone or come has are made again."""
             groups = dict(groups)
@@ -233,7 +239,7 @@ class Site:
 
 # The groups of live entries a site works out (each a cached property of `Site`), by what
 # each entry is grouped under.
-GROUPINGS: dict[str, Callable[[Placed], list[str]]] = {
+GROUPINGS: dict[str, Callable[[EntryOnDay], list[str]]] = {
     "_live_by_type": lambda p: [p.entry.type],
     "_live_by_slug": lambda p: [p.entry.slug],
     "_live_pointing_at": lambda p: list(p.entry.related),

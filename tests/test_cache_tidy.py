@@ -72,15 +72,15 @@ def test_a_preview_does_not_tidy_the_cache(site, tmp_path):
     assert cached(site) == {a, b}
 
 
-def test_one_spare_is_kept_whatever_the_output_folders(site, tmp_path):
+def test_one_previous_output_is_kept_whatever_the_output_folders(site, tmp_path):
     two_reports(site)
-    spares = site.root / ".sitegen-cache" / "previous-output"
-    (spares / "0123456789abcdef" / "sar").mkdir(parents=True)  # left by an earlier sitegen
+    previous_outputs = site.root / ".sitegen-cache" / "previous-output"
+    (previous_outputs / "0123456789abcdef" / "sar").mkdir(parents=True)  # left by an earlier sitegen
     for name in ("one", "two", "three"):  # as serve's previews, each in a folder of its own
         site.build("2026-11-22", tmp_path / name)
         site.build("2026-11-22", tmp_path / name)
-    kept = sorted(os.listdir(spares))
-    assert kept[0] == "site" and all(name.startswith("site.written-") for name in kept[1:])  # the spare, and records of outputs
+    kept = sorted(os.listdir(previous_outputs))
+    assert kept[0] == "site" and all(name.startswith("site.written-") for name in kept[1:])  # the previous output, and records of outputs
     assert len(kept) <= 1 + outputs.WRITTEN_KEPT
     assert read_output(tmp_path / "one") == read_output(tmp_path / "three")
 

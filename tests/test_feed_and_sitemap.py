@@ -12,7 +12,7 @@ from sitegen import outputs
 from sitegen.config import DEFAULT_TYPES, SiteConfig
 from sitegen.entries import Entry
 from sitegen.pieces import Pieces
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State
 
 ATOM, SITEMAP = outputs.ATOM, outputs.SITEMAP
@@ -23,13 +23,13 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # (a control character, a lone surrogate).
 awkward = st.text(st.sampled_from(list("aZ09 &<>\"'\r\n\t;é—🙂\ud800\x01")), max_size=12)
 entries = st.builds(
-    lambda n, title, summary, day, type, state: Placed(
+    lambda n, title, summary, day, type, state: EntryOnDay(
         Entry(f"content/e{n}.md", f"e{n}", type, title, published=date(2026, 1, day), summary=summary), state),
     n=st.integers(0, 20), title=awkward, summary=st.none() | awkward, day=st.integers(1, 28),
     type=st.sampled_from(["sar", "briefing", "unknown-type"]), state=st.sampled_from([State.LIVE, State.LIVE, State.EXPIRED]))
 
 
-def make_site(name: str, language: str, placed: list[Placed]) -> Site:
+def make_site(name: str, language: str, placed: list[EntryOnDay]) -> Site:
     config = SiteConfig(root=Path("."), name=name, base_url="https://learning.testshire.example", types=DEFAULT_TYPES,
                         language=language)
     unique = {p.entry.source: p for p in placed}

@@ -14,7 +14,7 @@ from sitegen import netlify
 from sitegen.config import DEFAULT_TYPES, SiteConfig
 from sitegen.documents import DocumentInfo
 from sitegen.entries import DocumentRef, Entry
-from sitegen.site import Download, Placed, Site
+from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State
 
 
@@ -172,7 +172,7 @@ def one_entry_site(state: State, published: date, hidden: date | None, on_expiry
     entry = Entry("content/x.md", "x", "sar", "Review x", published=published, hidden_from=hidden,
                   documents=(ref,), on_expiry=on_expiry)
     downloads = (Download(ref, DocumentInfo("0" * 64, 10, "PDF", 1), entry.document_url(ref)),) if state is State.LIVE else ()
-    return Site(CONFIG, published, (Placed(entry, state, downloads),))
+    return Site(CONFIG, published, (EntryOnDay(entry, state, downloads),))
 
 
 @settings(max_examples=300, deadline=None)

@@ -41,15 +41,15 @@ def tree(folder: Path) -> tuple[dict[str, bytes], set[str]]:
 @given(st.lists(st.tuples(st.sets(st.sampled_from(PATHS)), st.integers(0, 3)), min_size=1, max_size=5))
 def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, builds):
     base = tmp_path_factory.mktemp("out")
-    output, spare = base / "site" / "build", base / "site" / ".sitegen-cache" / "previous-output" / "x"
+    output, previous_output = base / "site" / "build", base / "site" / ".sitegen-cache" / "previous-output" / "x"
     cached = base / "cached.pdf"
     cached.write_bytes(b"%PDF cached copy")
     for number, (paths, version) in enumerate(builds):
-        assert spare.is_dir() == (number >= 2), "the output replaced is kept in the cache"
+        assert previous_output.is_dir() == (number >= 2), "the output replaced is kept in the cache"
         paths = consistent(paths)
         files = [OutputFile(p, source=cached, link=True) if p.endswith(".pdf") else OutputFile(p, f"{p} v{version}".encode())
                  for p in paths]
-        outputs.write_site(files, output, spare=spare)
+        outputs.write_site(files, output, previous_output=previous_output)
         written, folders = tree(output)
         assert written == {outputs.MARKER: outputs.MARKER_TEXT,
                            **{f.path: f.data if f.data is not None else b"%PDF cached copy" for f in files}}
@@ -59,13 +59,13 @@ def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, bui
     assert cached.read_bytes() == b"%PDF cached copy", "a linked file is never written through"
 
 
-def test_a_spare_that_sitegen_did_not_make_is_left_alone(tmp_path):
-    output, spare = tmp_path / "build", tmp_path / "cache" / "previous"
-    spare.mkdir(parents=True)
-    (spare / "notes.txt").write_text("mine")
-    outputs.write_site([OutputFile("index.html", b"home")], output, spare=spare)
-    outputs.write_site([OutputFile("index.html", b"home 2")], output, spare=spare)
-    assert (spare / "notes.txt").read_text() == "mine"
+def test_a_previous_output_that_sitegen_did_not_make_is_left_alone(tmp_path):
+    output, previous_output = tmp_path / "build", tmp_path / "cache" / "previous"
+    previous_output.mkdir(parents=True)
+    (previous_output / "notes.txt").write_text("mine")
+    outputs.write_site([OutputFile("index.html", b"home")], output, previous_output=previous_output)
+    outputs.write_site([OutputFile("index.html", b"home 2")], output, previous_output=previous_output)
+    assert (previous_output / "notes.txt").read_text() == "mine"
     assert read_output(output)["index.html"] == b"home 2"
 
 
@@ -85,15 +85,15 @@ def test_an_entry_that_comes_down_leaves_no_trace_in_a_recycled_output(site, tmp
 # --- what each build wrote: files known unchanged by their status, not read again ---------------
 
 def build_three_times(tmp_path, versions):
-    output, spare = tmp_path / "build", tmp_path / "cache" / "previous-output" / "site"
+    output, previous_output = tmp_path / "build", tmp_path / "cache" / "previous-output" / "site"
     for version in versions:
         files = [OutputFile(f"page-{n}/index.html", f"page {n} {version}".encode()) for n in range(5)]
-        outputs.write_site(files, output, spare=spare)
-    return output, spare
+        outputs.write_site(files, output, previous_output=previous_output)
+    return output, previous_output
 
 
 def test_files_known_unchanged_are_not_read_again(tmp_path, monkeypatch):
-    output, spare = build_three_times(tmp_path, ["v1", "v2"])
+    output, previous_output = build_three_times(tmp_path, ["v1", "v2"])
     read = []
     real_open = open
 
@@ -104,26 +104,26 @@ def test_files_known_unchanged_are_not_read_again(tmp_path, monkeypatch):
 
     monkeypatch.setattr(outputs, "open", watching_open, raising=False)
     files = [OutputFile(f"page-{n}/index.html", f"page {n} {'v1' if n < 3 else 'v3'}".encode()) for n in range(5)]
-    outputs.write_site(files, output, spare=spare)  # given back the first build's files
+    outputs.write_site(files, output, previous_output=previous_output)  # given back the first build's files
     assert read == [], "the record of what the first build wrote says which files are the same"
     assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in files}}
 
 
 def test_a_file_changed_after_it_was_written_is_written_again_even_with_its_old_time(tmp_path):
-    output, spare = build_three_times(tmp_path, ["v1", "v2"])
-    changed = spare / "page-1" / "index.html"
+    output, previous_output = build_three_times(tmp_path, ["v1", "v2"])
+    changed = previous_output / "page-1" / "index.html"
     status = changed.stat()
     changed.write_bytes(b"page 1 XX")  # the same size, in place (the same inode)
     os.utime(changed, ns=(status.st_atime_ns, status.st_mtime_ns))  # and its old time put back
     files = [OutputFile(f"page-{n}/index.html", f"page {n} v1".encode()) for n in range(5)]
-    outputs.write_site(files, output, spare=spare)
+    outputs.write_site(files, output, previous_output=previous_output)
     assert read_output(output)["page-1/index.html"] == b"page 1 v1"
 
 
 @pytest.mark.parametrize("damage", [b"", b"not marshal", None])
 def test_a_damaged_or_missing_record_only_costs_reading(tmp_path, damage):
-    output, spare = build_three_times(tmp_path, ["v1", "v2"])
-    records = list(spare.parent.glob(spare.name + ".written-*"))
+    output, previous_output = build_three_times(tmp_path, ["v1", "v2"])
+    records = list(previous_output.parent.glob(previous_output.name + ".written-*"))
     assert records
     for record in records:
         if damage is None:
@@ -131,5 +131,5 @@ def test_a_damaged_or_missing_record_only_costs_reading(tmp_path, damage):
         else:
             record.write_bytes(damage)
     files = [OutputFile(f"page-{n}/index.html", f"page {n} v{n % 2 + 1}".encode()) for n in range(5)]
-    outputs.write_site(files, output, spare=spare)
+    outputs.write_site(files, output, previous_output=previous_output)
     assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in files}}

@@ -38,14 +38,14 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 from sitegen.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
 from sitegen.entries import Entry  # noqa: E402
-from sitegen.site import Placed, Site  # noqa: E402
+from sitegen.site import EntryOnDay, Site  # noqa: E402
 from sitegen.visibility import State  # noqa: E402
 
 CONFIG = SiteConfig(root=Path("."), name="Testshire", base_url="https://learning.testshire.example", types=DEFAULT_TYPES)
 WORKED_OUT = ["live_reviews", "pages", "home", "notices", "themes", "_themed", "_live_by_type", "_live_by_slug", "_live_pointing_at"]
 
 entries = st.builds(
-    lambda number, type, title, day, themes, related, on_expiry, state: Placed(
+    lambda number, type, title, day, themes, related, on_expiry, state: EntryOnDay(
         Entry(f"content/e{number}.md", "index" if type == "page" and number == 0 else f"e{number}", type, title,
               published=date(2026, 1, day), themes=tuple(themes), related=tuple(related), on_expiry=on_expiry), state),
     number=st.integers(0, 12),
@@ -59,7 +59,7 @@ entries = st.builds(
 )
 
 
-def by_source(items: list[Placed]) -> dict[str, Placed]:
+def by_source(items: list[EntryOnDay]) -> dict[str, EntryOnDay]:
     """One entry for each file (the last given), in the order of their files, as a build places them."""
     found = {p.entry.source: p for p in items}
     return dict(sorted(found.items()))
