@@ -1,6 +1,6 @@
 """Watching the site's files for `sitegen serve`, with watchfiles: the operating system's own
 events (inotify on Linux, FSEvents on macOS, ReadDirectoryChangesW on Windows), so a save is seen
-within milliseconds, and nothing is looked at while nothing changes.
+within milliseconds, and watching costs next to nothing while nothing changes.
 
 watchfiles waits for events in threads, and the preview forks (see `sitegen.parallel`), which is
 safe only while no other thread runs. So the watching is done by a small process of its own
@@ -36,7 +36,7 @@ logger = logging.getLogger("sitegen.watch")
 
 SETTLE = 0.0  # seconds without new changes before they are passed on (the watching process waits STEP_MS already)
 LONGEST = 1.0  # changes are passed on at most this long after the first of them
-STEP_MS = 10  # the watching process: milliseconds without a new event that end a batch
+STEP_MS = 5  # the watching process: milliseconds without a new event that end a batch
 POLL_MS = 300  # the watching process: how often the targets of symbolic links to files are looked at
 READY = "ready"  # what the watching process says once it watches
 
