@@ -86,17 +86,22 @@ class SiteWatcher:
         package = str(Path(__file__).resolve().parent.parent)  # this sitegen, whatever the working folder
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")]))}
         command = [sys.executable, "-m", "sitegen.watch", self.root, ",".join(self.folders), ",".join(self.files)]
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env=env)
-        os.set_blocking(self.process.stdout.fileno(), False)
-        self.loop.add_reader(self.process.stdout.fileno(), self._readable)
+        # Its standard input is a pipe this process never writes to: it ends when this process does.
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        if os.name == "posix":  # the event loop reads the pipe itself: no thread here
+            os.set_blocking(self.process.stdout.fileno(), False)
+            self.loop.add_reader(self.process.stdout.fileno(), self._readable)
+        else:  # Windows' event loops cannot wait on a pipe; nothing forks there, so a thread reads it
+            threading.Thread(target=self._read_in_thread, args=(self.process.stdout,), daemon=True).start()
 
     def stop(self) -> None:
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
         if self.process is not None:
-            if self.loop is not None and not self.loop.is_closed():
+            if os.name == "posix" and self.loop is not None and not self.loop.is_closed():
                 self.loop.remove_reader(self.process.stdout.fileno())
+            self.process.stdin.close()
             self.process.terminate()
             self.process.wait()
             self.process.stdout.close()
@@ -106,8 +111,18 @@ class SiteWatcher:
             data = os.read(self.process.stdout.fileno(), 1 << 20)
         except BlockingIOError:
             return
-        if not data:  # the watching process ended
+        if not data:
             self.loop.remove_reader(self.process.stdout.fileno())
+        self._told(data)
+
+    def _read_in_thread(self, pipe) -> None:
+        for data in iter(lambda: pipe.read1(1 << 20), b""):
+            self.loop.call_soon_threadsafe(self._told, data)
+        self.loop.call_soon_threadsafe(self._told, b"")
+
+    def _told(self, data: bytes) -> None:
+        """Take what the watching process wrote (b"": it ended)."""
+        if not data:
             logger.warning("Watching the site's files stopped: restart the preview to see your changes again.")
             return
         *lines, self._unread = (self._unread + data).split(b"\n")
@@ -170,23 +185,30 @@ class SiteWatcher:
 
 # --- the watching process -----------------------------------------------------------
 
+_PARENT_GONE = threading.Event()  # set once this process's standard input ends: the preview has ended
+
+
 class _Stop:
-    """When watchfiles stops waiting: once this process's parent has gone, or `again` is set."""
+    """When watchfiles stops waiting: once the preview has ended, or `again` is set."""
 
     def __init__(self, again: threading.Event | None = None):
-        self.parent = os.getppid()
         self.again = again or threading.Event()
 
     def is_set(self) -> bool:
-        return self.again.is_set() or os.getppid() != self.parent
+        return self.again.is_set() or _PARENT_GONE.is_set()
+
+
+def _wait_for_the_parent_to_end() -> None:
+    sys.stdin.buffer.read()  # the preview never writes: this ends when it does, however it ends
+    _PARENT_GONE.set()
 
 
 def main(root: str, folders: list[str], files: list[str]) -> None:
     """Watch `root`'s `folders` (with all below them) and its own `files`, and write what changed
     to standard output, a JSON line a batch: [[added, modified or deleted, is a folder, path], ...],
     or READY once it watches. Each folder is watched in a thread of its own, the site folder itself
-    in another, and the targets of symbolic links to files in a third. It ends when its parent
-    process has."""
+    in another, and the targets of symbolic links to files in a third. It ends when its standard
+    input does (when the preview has ended)."""
     import watchfiles
 
     lock = threading.Lock()
@@ -280,8 +302,9 @@ def main(root: str, folders: list[str], files: list[str]) -> None:
                 links.update({link: _looks(link) for link in changed})
             if changed:
                 say([["modified", False, link] for link in sorted(changed)])
-            parent.again.wait(POLL_MS / 1000)
+            _PARENT_GONE.wait(POLL_MS / 1000)
 
+    threading.Thread(target=_wait_for_the_parent_to_end, daemon=True).start()
     for name in folders:
         threading.Thread(target=folder, args=(name,), daemon=True).start()
     threading.Thread(target=link_targets, daemon=True).start()
