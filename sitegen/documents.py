@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with a warm cache never needs it
     import pikepdf
 
-from sitegen import pdfsafety
+from sitegen import pdfsafety, renditions
 from sitegen.cachefile import write_whole
 from sitegen.parallel import fork_call, fork_map, result_of
 from sitegen.pdfsafety import PdfSafety
@@ -114,6 +114,7 @@ class DocumentCache:
         self._memory: dict[str, DocumentInfo] = {}
         self._copies: dict[str, bytes] = {}  # published copies kept in memory when they cannot be cached
         self._texts: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
+        self._renditions: dict[str, renditions.Rendition] = {}  # Word files made into web pages by this build
         self._hashes: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
         self._hashes_changed = False
         # What the folder's per-document files say, gathered in one file (INDEX) so that a warm
@@ -212,7 +213,8 @@ class DocumentCache:
             self._index_changed = True
         self._memory = {key: info for key, info in self._memory.items() if key in kept}
         self.save()
-        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", f".published-{CLEAN_VERSION}.pdf")}
+        suffixes = (".json", ".txt", f".published-{CLEAN_VERSION}.pdf", renditions.CACHE_SUFFIX)
+        kept_names = {f"{key}{suffix}" for key in kept for suffix in suffixes}
         removed = 0
         try:
             found = list(os.scandir(self.folder / "documents"))
@@ -313,6 +315,10 @@ class DocumentCache:
     def put_text(self, key: str, text: str) -> None:
         if self.folder is not None and self._write(self._file(key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
             self.text_kept(key)
+
+    def rendition(self, path: Path) -> renditions.Rendition:
+        """The web page made from the Word file at `path`, made once per content (see `sitegen.renditions`)."""
+        return renditions.rendition_of(path, self.key_of(path), self.folder, self._renditions)
 
     def get_copy(self, key: str) -> Path | bytes | None:
         """The published copy of a PDF: its file in the cache, or its bytes when there is no cache folder."""

@@ -98,7 +98,8 @@ def filters(site: Site, placed: Placed) -> dict[str, list[str]]:
 
 def _indexed_pages(site: Site) -> list[str]:
     """The addresses of the pages the index holds: only live ones."""
-    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
+    renditions = [d.page_url for p in [*site.live_reviews, *site.pages] for d in p.downloads if d.rendition is not None]
+    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + ["/accessibility/"]
 
 
 def _indexed_documents(site: Site) -> Iterator[tuple[Placed, Download]]:
