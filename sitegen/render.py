@@ -335,8 +335,9 @@ class Renderer:
     def _rendition_page(self, which: tuple[Placed, Download]) -> OutputFile:
         """A document's Word original as a web page (see `sitegen.renditions`), under its entry."""
         placed, download = which
+        body = download.rendition.html_at(self.url(download.page_url))
         return self.page("rendition.html", download.page_url, placed=placed, entry=placed.entry, download=download,
-                         rendition=download.rendition, body_html=jinja2.filters.Markup(download.rendition.html),
+                         rendition=download.rendition, body_html=jinja2.filters.Markup(body),
                          rtype=self.site.type_of(placed.entry))
 
     def _notice_page(self, placed: Placed) -> OutputFile:

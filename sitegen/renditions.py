@@ -85,6 +85,10 @@ class Rendition:
     def ok(self) -> bool:
         return self.problem is None
 
+    def html_at(self, address: str) -> str:
+        """The body for the page at `address` (/sar/adult-a/overview/), its pictures' addresses made whole."""
+        return _PICTURE_SRC.sub(lambda m: f'{m.group(1)}{address}{m.group(2)}', self.html)
+
     @property
     def contents(self) -> tuple[Heading, ...]:
         """The headings a contents list shows: the top two levels of the document."""
@@ -203,6 +207,7 @@ def _decorative_flags(path: Path) -> list[bool] | None:
     return [bool(DECORATIVE.match(found.group(0))) for found in DOC_PR.finditer(body)]
 
 
+_PICTURE_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(picture-\d+\.\w+")')
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
 
 

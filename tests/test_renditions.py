@@ -61,7 +61,7 @@ def test_a_word_original_is_read_online_beside_its_pdf(site):
     assert "<thead><tr><th><p>Agency</p></th>" in page
     assert '<a href="https://www.gov.uk/guidance">national guidance</a>' in page
     assert "Minutes of the panel, March 2024." in page and 'href="#word-footnote-1"' in page
-    assert '<img alt="A chart of contacts by agency" src="picture-1.png">' in page
+    assert '<img alt="A chart of contacts by agency" src="/sar/adult-a/sar-adult-a-overview/picture-1.png">' in page
     assert files["sar/adult-a/sar-adult-a-overview/picture-1.png"] == docxmaker.png_bytes()
     # the entry page offers it first, then the PDF with its format, size and pages
     entry = files["sar/adult-a/index.html"].decode()
@@ -163,7 +163,7 @@ def test_a_decorative_picture_has_an_empty_alt_and_no_warning(site):
     docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None, decorative=True)
     result, _, files = built(site)
     assert not [p for p in result.warnings if "alt text" in p.message]
-    assert '<img alt="" src="picture-1.png">' in files[PAGE].decode()
+    assert '<img alt="" src="/sar/adult-a/sar-adult-a-overview/picture-1.png">' in files[PAGE].decode()
 
 
 def test_unknown_styles_are_warned_about_once(site):
