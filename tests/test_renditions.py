@@ -224,3 +224,45 @@ def test_a_warm_build_converts_nothing(site, monkeypatch):
     docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt="A changed chart")
     _, _, files = built(site)
     assert len(made) == 1 and 'alt="A changed chart"' in files[PAGE].decode()
+
+
+def test_search_holds_the_pages_text_and_headings_while_live_only(site):
+    review(site, expires=date(2026, 6, 1))
+    _, _, live = built(site, "2026-03-01")
+    index = {path: data for path, data in live.items() if path.startswith("pagefind/")}
+    for words in ("Finding one: information sharing", "Hospital discharge", "Minutes of the panel"):
+        assert occurrences(index, words), words
+    _, _, gone = built(site, "2026-06-02")
+    assert occurrences(gone, "Hospital discharge") == [] and occurrences(gone, "Finding one") == []
+
+
+def test_check_reports_on_the_word_file(site):
+    from test_cli import sitegen
+
+    review(site, published=date(2026, 5, 1))  # scheduled: check still reads it, so problems show before the day
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None, body_xml=docxmaker.TRACKED_DELETION)
+    result = sitegen("check", "--as-of", "2026-03-01", cwd=site.root)
+    assert result.returncode == 1
+    assert ("content/adult-a.md:5: error: documents: reports/sar-adult-a-overview.docx still has tracked changes, "
+            "which would be published with it, so it is not published.") in result.stderr
+    assert "Traceback" not in result.stderr
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None)
+    result = sitegen("check", "--as-of", "2026-03-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert "reports/sar-adult-a-overview.docx: picture 1 has no alt text" in result.stderr + result.stdout
+
+
+def test_the_preview_shows_an_edited_entry_on_its_documents_pages_too(site, tmp_path):
+    """Retitling an entry changes its rendition's page (which names it) in the preview, as a whole build does."""
+    from sitegen.build import build
+    from sitegen.incremental import LivePreview
+    from test_incremental import edited, without_search
+
+    review(site)
+    live = LivePreview(site.root, date(2026, 3, 1), tmp_path / "preview", "Preview")
+    assert not live.rebuild().failed
+    changed = edited(site, lambda s: review(s, title="Adult A (revised)"))
+    assert not live.rebuild(content_only=True, changed=changed).failed
+    assert "Adult A (revised)" in (tmp_path / "preview" / PAGE).read_text()
+    assert not build(site.root, date(2026, 3, 1), tmp_path / "whole", banner="Preview").failed
+    assert without_search(read_output(tmp_path / "preview")) == without_search(read_output(tmp_path / "whole"))
