@@ -174,16 +174,16 @@ def check_command(site: str | None, when: str | None) -> None:
       sitegen check
       sitegen check --as-of 2027-01-15
     """
-    from sitegen.build import assemble, theme_problems
+    from sitegen.build import assemble, output_problems
     from sitegen.documents import DocumentCache
     from sitegen.placeholders import placeholder_problems
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
     memo = memo_of(loaded.config)
-    site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
-                                    progress=reading_progress, memo=memo)
-    problems = loaded.problems + problems + theme_problems(site_model, memo) + placeholder_problems(loaded.config, site_model)
+    cache = DocumentCache(loaded.config.cache_dir)
+    site_model, problems = assemble(loaded.config, day, cache, inspect_all=True, progress=reading_progress, memo=memo)
+    problems = loaded.problems + problems + output_problems(site_model, cache, memo) + placeholder_problems(loaded.config, site_model)
     report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
@@ -440,7 +440,8 @@ def init_command(folder: str, name: str | None) -> None:
 @click.option("--to", "end", metavar="DATE", required=True, help="The last day of the period, such as 2027-03-31.")
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV (for a spreadsheet) instead of a table.")
 @click.option("--output", metavar="FILE", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
-def report_command(site: str | None, start: str, end: str, as_csv: bool, output: str | None) -> None:
+@as_of_option
+def report_command(site: str | None, start: str, end: str, as_csv: bool, output: str | None, when: str | None) -> None:
     """The publication record for the Board's annual report.
 
     Lists what went live and what came down between two dates (both included),
@@ -469,7 +470,8 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         refusal = publication.unsafe_destination(config, target)
         if refusal:
             fail(refusal)
-    site_model, _ = assemble(config, today_in(loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
+    # the day that tells what has happened from what is planned: today, unless --as-of says otherwise
+    site_model, _ = assemble(config, resolve_day(when, loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
     rec = publication.record(site_model, first, last)
     text = publication.to_csv(rec) if as_csv else publication.to_text(rec, config.name)
     if target is None:

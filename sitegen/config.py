@@ -282,6 +282,10 @@ def _read_config(root: Path) -> LoadedConfig:
         return LoadedConfig(None, [error(CONFIG_FILE, f"the file could not be read ({exc}).", "Save it as UTF-8 text.")])
     try:
         doc = yamlfile.load(text)
+    except yamlfile.AliasRefused as exc:
+        return LoadedConfig(None, [error(CONFIG_FILE, f"the settings are not valid YAML: it {yamlfile.AliasRefused.MESSAGE}.",
+                                         "Write each value out in full; a value that starts with & or * goes in quotes.",
+                                         line=exc.line)])
     except yamlfile.YamlError as exc:
         said = yamladvice.explain(text, exc, 1, "the settings")
         return LoadedConfig(None, [error(CONFIG_FILE, said.message, said.advice, line=said.line)])

@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-from sitegen import yamladvice, yamlfile
+from sitegen import bounds, yamladvice, yamlfile
 from sitegen.config import PAGE_TYPE, SiteConfig
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
@@ -152,7 +152,7 @@ def slugify(text: str) -> str:
 
 
 def _slug(value: Any) -> str:
-    text = Text().parse(value)
+    text = Text(longest=bounds.SLUG).parse(value)
     if not _SLUG_OK.match(text):
         raise Invalid(f"{show(text)} cannot be used in a web address.", f"Use lower-case letters, digits and hyphens, for example {slugify(text)}.")
     return text
@@ -199,22 +199,22 @@ def readable_theme(name: str) -> str:
 
 
 def _themes(value: Any) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(readable_theme(name) for name in TextList().parse(value)))
+    return tuple(dict.fromkeys(readable_theme(name) for name in TextList(most=bounds.LIST_ITEMS, longest=bounds.LIST_ITEM).parse(value)))
 
 
 def front_matter_fields(config: SiteConfig) -> list[Field]:
     fields = [
-        Field("title", Text(), required=True),
+        Field("title", Text(longest=bounds.TITLE), required=True),
         Field("type", Custom(lambda value: review_type_key(value, config), "a review type such as sar"), required=True),
         Field("published", Date()),
         Field("expires", Date()),
         Field("draft", Flag(), default=False),
-        Field("summary", Text()),
-        Field("subject", Text()),
+        Field("summary", Text(longest=bounds.SUMMARY)),
+        Field("subject", Text(longest=bounds.SHORT_TEXT)),
         Field("themes", Custom(_themes, TextList.description), default=()),
         Field("documents", Custom(lambda v: v, "a list of documents"), default=None),
         Field("national_library", Url()),
-        Field("related", TextList(), default=()),
+        Field("related", TextList(most=bounds.LIST_ITEMS, longest=bounds.LIST_ITEM), default=()),
         Field("slug", Custom(_slug, "a short address such as adult-a")),
         Field("on_expiry", Choice("notice", "remove")),
         Field("approved", Date()),
@@ -261,7 +261,8 @@ def _what_to_write(name: str) -> str:
     }.get(name, f"Write `{name}:` and its value (this site's sitegen.yaml asks for it).")
 
 
-DOCUMENT_FIELDS = [Field("file", Text(), required=True), Field("title", Text()), Field("html", Text())]
+DOCUMENT_FIELDS = [Field("file", Text(longest=bounds.SHORT_TEXT), required=True), Field("title", Text(longest=bounds.SHORT_TEXT)),
+                   Field("html", Text(longest=bounds.SHORT_TEXT))]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -325,17 +326,27 @@ def read_entry(path: Path | str, config: SiteConfig, fields: list[Field] | None 
     slug = slugify(os.path.splitext(os.path.basename(path))[0])
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
+            text = handle.read(bounds.FILE + 1)  # a larger file cannot be within the bounds: not read whole
+            too_large = bounds.file_too_large(source, os.fstat(handle.fileno()).st_size) if len(text) > bounds.FILE else None
     except UnicodeDecodeError:
         return Entry(source, slug, None, None, problems=(error(source, "this file is not UTF-8 text.", "Save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)."),))
     except OSError as exc:
         return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).", "Check that it exists and that you may read it."),))
+    if too_large:
+        return Entry(source, slug, None, None, problems=(too_large,))
     split = split_front_matter(text)
     if split is None:
         return Entry(source, slug, None, None, problems=(unsplit_problem(source, text),), meant_type=_meant_type(text, source, config))
-    yaml_text, body, _ = split
+    yaml_text, body, body_line = split
+    over = bounds.front_matter_too_long(source, yaml_text) or bounds.body_too_long(source, body, body_line)
+    if over:
+        return Entry(source, slug, None, None, problems=(over,))
     try:
         doc = _front_matter(yaml_text, memo)
+    except yamlfile.AliasRefused as exc:
+        return Entry(source, slug, None, None, problems=(error(
+            source, f"the front matter {yamlfile.AliasRefused.MESSAGE}, so the entry is left out.",
+            "Write each value out in full; a value that starts with & or * goes in quotes.", line=exc.line),))
     except yamlfile.YamlError as exc:
         said = yamladvice.explain(yaml_text, exc, 2, "the front matter")
         return Entry(source, slug, None, None, problems=(error(source, said.message, said.advice, line=said.line),),
@@ -430,6 +441,10 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         return
     if not isinstance(raw, list):
         problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.", line=doc.line_of("documents"), field="documents"))
+        return
+    if len(raw) > bounds.DOCUMENTS:
+        problems.append(error(source, f"documents: {len(raw):,} are listed; sitegen accepts at most {bounds.DOCUMENTS:,} for one entry.",
+                              "Join related files into one PDF, or split the review into entries.", line=doc.line_of("documents"), field="documents"))
         return
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):

@@ -47,8 +47,9 @@ class Kind:
 class Text(Kind):
     description = "some text"
 
-    def __init__(self, allow_empty: bool = False):
+    def __init__(self, allow_empty: bool = False, longest: int | None = None):
         self.allow_empty = allow_empty
+        self.longest = longest  # characters
 
     def parse(self, value):
         if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
@@ -56,6 +57,8 @@ class Text(Kind):
         text = str(value).strip()
         if not text and not self.allow_empty:
             raise Invalid("is empty.", "Write some text after the colon, or remove the line.")
+        if self.longest is not None and len(text) > self.longest:
+            raise Invalid(f"is {len(text):,} characters long; sitegen accepts at most {self.longest:,}.", "Shorten it.")
         return text
 
 
@@ -128,16 +131,25 @@ class Date(Kind):
 class TextList(Kind):
     description = "a list of words or phrases"
 
+    def __init__(self, most: int | None = None, longest: int | None = None):
+        self.most = most  # items
+        self.longest = longest  # characters of one item
+
     def parse(self, value):
         if isinstance(value, str):
             value = [part for part in value.split(",")]
         if not isinstance(value, list):
             raise Invalid(f"should be a list, not {show(value)}.", "Write a list in square brackets, for example [self-neglect, hoarding].")
+        if self.most is not None and len(value) > self.most:
+            raise Invalid(f"has {len(value):,} items; sitegen accepts at most {self.most:,}.", "Keep the ones that matter most.")
         items = []
         for item in value:
             if isinstance(item, (dict, list, bool)) or item is None:
                 raise Invalid(f"has an item that is not text: {show(item)}.", "Write each item as plain words, for example [self-neglect, hoarding].")
             text = str(item).strip()
+            if self.longest is not None and len(text) > self.longest:
+                raise Invalid(f"has an item {len(text):,} characters long; sitegen accepts at most {self.longest:,}.",
+                              "Shorten it to a few words.")
             if text and text not in items:
                 items.append(text)
         return tuple(items)

@@ -9,9 +9,10 @@ import pytest
 from conftest import ROOT, occurrences, read_output
 
 
-def sitegen(*args, cwd=None):
+def sitegen(*args, cwd=None, env=None):
+    """`sitegen ARGS` in a process of its own, with a plain environment (and `env` besides)."""
     return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8", **(env or {})})
 
 
 def test_version():
@@ -33,7 +34,8 @@ def test_build_in_site_folder_and_with_site_option(site):
     assert "Built the site as on 22 November 2026" in inside.stdout
     assert (site.root / "build" / "sar" / "adult-a" / "index.html").exists()
     out = site.root.parent / "public"
-    outside = sitegen("-h")  # noqa: F841 - group help works anywhere
+    anywhere = sitegen("-h", cwd=site.root.parent)  # the group's help works outside a site folder
+    assert anywhere.returncode == 0 and "sitegen build" in anywhere.stdout and "Traceback" not in anywhere.stderr
     result = sitegen("build", "--site", str(site.root), "--as-of", "2026-11-22", "--output", str(out))
     assert result.returncode == 0 and (out / "index.html").exists()
 
