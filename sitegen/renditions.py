@@ -179,7 +179,7 @@ def _convert(path: Path) -> Rendition:
                          "Heading 2...) so that it is a heading on the web page too."))
     clean = nh3.clean(result.value, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                       link_rel=None, strip_comments=True)
-    body, headings = _number_headings(clean)
+    body, headings = _number_headings(_with_notes_heading(clean))
     return Rendition(html=body, headings=tuple(headings), pictures=tuple(pictures), warnings=tuple(warnings))
 
 
@@ -205,6 +205,18 @@ def _decorative_flags(path: Path) -> list[bool] | None:
     if b"imagedata" in body:
         return None
     return [bool(DECORATIVE.match(found.group(0))) for found in DOC_PR.finditer(body)]
+
+
+_NOTES = re.compile(r'<ol><li id="word-(?:footnote|endnote)-\d+">')
+_BACK = re.compile(r'<a href="#word-(?:footnote|endnote)-ref-\d+">')
+
+
+def _with_notes_heading(body: str) -> str:
+    """The footnotes and endnotes (mammoth lists them at the end) under a heading of their own, each
+    one's link back to where it is referred to named for screen readers (it shows only an arrow)."""
+    body = _BACK.sub(lambda m: m.group(0)[:-1] + ' aria-label="Back to the text">', body)
+    found = _NOTES.search(body)
+    return body if found is None else body[:found.start()] + "<h2>Notes</h2>" + body[found.start():]
 
 
 _PICTURE_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(picture-\d+\.\w+")')

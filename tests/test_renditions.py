@@ -53,7 +53,7 @@ def test_a_word_original_is_read_online_beside_its_pdf(site):
     # headings one level under the page's h1, in order, with a contents list
     assert re.findall(r"<h([2-6]) id=\"section-\d+\">([^<]+)", page) == [
         ("2", "Introduction"), ("2", "Findings"), ("3", "Finding one: information sharing"),
-        ("4", "Deep detail"), ("2", "Recommendations")]
+        ("4", "Deep detail"), ("2", "Recommendations"), ("2", "Notes")]
     assert '<a href="#section-3">Finding one: information sharing</a>' in page
     assert "<strong>Adult A</strong>" in page and "<em>2024</em>" in page
     assert "<ul><li>Hospital discharge</li><li>GP records</li></ul>" in page
@@ -61,6 +61,8 @@ def test_a_word_original_is_read_online_beside_its_pdf(site):
     assert "<thead><tr><th><p>Agency</p></th>" in page
     assert '<a href="https://www.gov.uk/guidance">national guidance</a>' in page
     assert "Minutes of the panel, March 2024." in page and 'href="#word-footnote-1"' in page
+    assert re.search(r'<h2 id="section-\d+">Notes</h2><ol><li id="word-footnote-1">', page)
+    assert '<a href="#word-footnote-ref-1" aria-label="Back to the text">' in page
     assert '<img alt="A chart of contacts by agency" src="/sar/adult-a/sar-adult-a-overview/picture-1.png">' in page
     assert files["sar/adult-a/sar-adult-a-overview/picture-1.png"] == docxmaker.png_bytes()
     # the entry page offers it first, then the PDF with its format, size and pages
