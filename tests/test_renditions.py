@@ -7,6 +7,8 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import docxmaker
 from conftest import occurrences, read_output
@@ -268,3 +270,41 @@ def test_the_preview_shows_an_edited_entry_on_its_documents_pages_too(site, tmp_
     assert "Adult A (revised)" in (tmp_path / "preview" / PAGE).read_text()
     assert not build(site.root, date(2026, 3, 1), tmp_path / "whole", banner="Preview").failed
     assert without_search(read_output(tmp_path / "preview")) == without_search(read_output(tmp_path / "whole"))
+
+
+WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(text=WORDS, target=st.sampled_from(["javascript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
+                                           "https://www.gov.uk/x?a=<b>", "mailto:a@b.example"]))
+def test_whatever_a_document_says_its_page_has_no_markup_of_its_own(tmp_path_factory, text, target):
+    """Words are words: whatever a paragraph or a link says, the page has only the elements and
+    attributes allowed, and no link that runs code."""
+    document = docxmaker.report_document()
+    document.add_paragraph(text)
+    document.add_heading(text, level=2)
+    path = docxmaker.save(document, tmp_path_factory.mktemp("p") / "r.docx", link=target.replace("&", "&amp;").replace("<", "&lt;"))
+    made = make_rendition(path)
+    assert made.ok
+    tags = set(re.findall(r"<([a-z0-9]+)", made.html))
+    assert tags <= renditions.ALLOWED_TAGS
+    attributes = set(re.findall(r"\s([a-z-]+)=\"", made.html))
+    assert attributes <= {"href", "id", "src", "alt", "colspan", "rowspan"}
+    assert not re.search(r'href="(javascript|data|vbscript):', made.html, re.I)
+    assert made.headings[-1].text == " ".join(text.split()) or not " ".join(text.split())
+
+
+@settings(max_examples=8, deadline=None)
+@given(day=st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 3, 1)))
+def test_the_page_is_in_the_output_exactly_while_its_entry_is_live(tmp_path_factory, day):
+    from conftest import SiteMaker
+    from sitegen.build import build
+
+    site = SiteMaker(tmp_path_factory.mktemp("site"))
+    review(site, expires=date(2026, 6, 1))
+    result = build(site.root, day, write=False)
+    live = date(2026, 1, 10) <= day < date(2026, 6, 1)
+    files = {file.path: file.data or b"" for file in result.files}
+    assert (PAGE in files) is live
+    assert bool(occurrences(files, "Finding one")) is live
