@@ -32,6 +32,8 @@ from sitegen.wordsafety import check_docx
 # Bump when what a Word file becomes changes: cached renditions of an older version are misses.
 VERSION = 1
 CACHE_SUFFIX = f".rendition-{VERSION}.cbor"  # in the document cache's folder, beside a document's other files
+NOT_INSTALLED = ("Install sitegen again with its dependencies (pip install --upgrade sitegen, or the lock files in "
+                 "requirements/), then build again.")
 
 # Word's heading styles one level down: the page's h1 is the document's title.
 STYLE_MAP = "\n".join(
@@ -105,7 +107,7 @@ def rendition_of(path: Path, key: str, folder: Path | None, memory: dict[str, Re
     found = _load(target) if target is not None else None
     if found is None:
         found = make_rendition(path)
-        if target is not None:
+        if target is not None and found.advice != NOT_INSTALLED:
             import cbor2
 
             write_whole(target, cbor2.dumps(_record(found)))
@@ -140,6 +142,9 @@ def make_rendition(path: Path) -> Rendition:
         return Rendition(problem=checked.problem, advice=checked.advice)
     try:
         return _convert(path)
+    except ImportError as missing:  # an install without sitegen's dependencies: not the file's fault, never cached
+        return Rendition(problem=f"could not be made into a web page: {missing.name or 'a library sitegen needs'} is not installed.",
+                         advice=NOT_INSTALLED)
     except Exception:  # noqa: BLE001 - any fault reading a file that passed the check: withheld, said plainly
         return Rendition(problem="could not be made into a web page (sitegen could not read part of it).",
                          advice="Open it in Word, save it again as a Word Document (.docx) and replace the file in reports/.")

@@ -309,3 +309,41 @@ def test_the_page_is_in_the_output_exactly_while_its_entry_is_live(tmp_path_fact
     files = {file.path: file.data or b"" for file in result.files}
     assert (PAGE in files) is live
     assert bool(occurrences(files, "Finding one")) is live
+
+
+def test_without_mammoth_the_entry_is_withheld_plainly_and_nothing_is_cached(site, monkeypatch):
+    import builtins
+
+    review(site)
+    real_import = builtins.__import__
+
+    def no_mammoth(name, *args, **kwargs):
+        if name == "mammoth":
+            raise ImportError("No module named 'mammoth'", name="mammoth")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_mammoth)
+    result, out = site.build("2026-03-01")
+    [problem] = result.errors
+    assert problem.message.endswith("could not be made into a web page: mammoth is not installed.")
+    assert occurrences(read_output(out), "sar/adult-a") == []
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    _, _, files = built(site)
+    assert PAGE in files  # the failure was not cached
+
+
+def test_a_word_file_whose_properties_unzip_to_64_mb_is_withheld_without_reading_them(site):
+    import zipfile
+    site.pdf("b.pdf")
+    path = site.root / "reports" / "x.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{docxmaker.W_NS}"><w:body/></w:document>')
+        with archive.open("docProps/core.xml", "w", force_zip64=True) as part:
+            for _ in range(64):
+                part.write(bytes(1 << 20))
+    site.entry("adult-a", published=date(2026, 1, 10), documents=[{"file": "reports/x.docx", "title": "X"}])
+    site.entry("adult-b", published=date(2026, 1, 10), documents=["b.pdf"])
+    result, out = site.build("2026-03-01")
+    [problem] = result.errors
+    assert problem.message == "documents: reports/x.docx has a part (docProps/core.xml) of more than 50 MB, so it is not published."
+    assert "sar/adult-b/index.html" in read_output(out)
