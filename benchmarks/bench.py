@@ -27,7 +27,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ WORK = HERE / ".work"
 sys.path.insert(0, str(ROOT))  # this checkout's sitegen, whatever else is installed
 
 from corpus import write_corpus  # noqa: E402
+
 
 
 def tree_rss(pid: int) -> int:
@@ -164,46 +165,98 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3)
     return {kind: sorted(values) for kind, values in times.items()}
 
 
-def bench(n: int, as_of: date, repeats: int) -> dict:
+NEW_REPORT = "bench-new-report"  # the report the add-one-report build adds (60 pages)
+
+
+def hugo_seconds(hugo: Path, hugo_out: Path) -> float:
+    """Hugo's whole build into a new folder."""
+    shutil.rmtree(hugo_out, ignore_errors=True)
+    seconds, _ = run(["hugo", "--quiet", "--source", str(hugo), "--destination", str(hugo_out)])
+    return seconds
+
+
+def keep_state(site: Path, kept: Path) -> None:
+    """Keep the cache a build left, as Netlify's build plugin keeps it (without the replaced output)."""
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(site / ".sitegen-cache", kept, symlinks=True,
+                    ignore=lambda folder, names: ["previous-output"] if Path(folder) == site / ".sitegen-cache" else [])
+
+
+def restore_state(site: Path, kept: Path, out: Path) -> None:
+    """Start from the kept cache, with no output folder: as a nightly build on Netlify does."""
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    shutil.copytree(kept, site / ".sitegen-cache", symlinks=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def add_report(site: Path, as_of: date) -> None:
+    """A new 60-page report and its entry, published on `as_of`."""
+    from pdfmaker import filler_pages, make_pdf_bytes
+
+    texts = [f"{NEW_REPORT}: the overview report of a review added today."] + filler_pages(60, "a new review")[1:]
+    (site / "reports" / f"{NEW_REPORT}.pdf").write_bytes(make_pdf_bytes(texts, title="Overview report"))
+    (site / "content" / f"{NEW_REPORT}.md").write_text(
+        f'---\ntitle: "A review added today"\ntype: sar\npublished: {as_of.isoformat()}\n'
+        f'summary: "A review added to a warm site."\nthemes: [self-neglect]\n'
+        f"documents:\n  - file: reports/{NEW_REPORT}.pdf\n    title: Overview report\n---\nWhat we learned.\n")
+
+
+def remove_report(site: Path) -> None:
+    (site / "reports" / f"{NEW_REPORT}.pdf").unlink(missing_ok=True)
+    (site / "content" / f"{NEW_REPORT}.md").unlink(missing_ok=True)
+
+
+SCENARIOS = ("same day", "next day", "add one report")
+
+
+def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = True) -> dict:
+    """Each round: a cold build (unless `cold` is false), then, each from the cache that build
+    left (kept as Netlify keeps it: no output folder, no replaced output), the same-day warm
+    rebuild, the next-day rebuild with nothing edited, and the build with one new report, each
+    followed by Hugo's build, so that both tools meet the same moment of a shared machine."""
     root = WORK / f"n{n}"
     t0 = time.perf_counter()
     site, hugo = write_corpus(root, n, as_of)
     print(f"\n== {n} entries (corpus ready in {time.perf_counter() - t0:.1f} s) ==", flush=True)
-    out, hugo_out = root / "out", root / "hugo-out"
-    result = {"n": n}
-
-    colds, warms, kept, peaks = [], [], [], []
-    for _ in range(repeats):
-        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        seconds, peak = run(sitegen(site, out, as_of))
-        colds.append(seconds)
-        peaks.append(peak)
-        # warm: the cache kept, but not yet an output replaced by an earlier build (as on Netlify,
-        # which does not keep it)
-        seconds, peak = run(sitegen(site, out, as_of))
-        warms.append(seconds)
-        peaks.append(peak)
-        # and again, now given back the output replaced by the build before last (a local or CI build)
-        seconds, peak = run(sitegen(site, out, as_of))
-        kept.append(seconds)
-    hugos = []
-    for _ in range(repeats):
-        shutil.rmtree(hugo_out, ignore_errors=True)
-        seconds, _ = run(["hugo", "--quiet", "--source", str(hugo), "--destination", str(hugo_out)])
-        hugos.append(seconds)
-    result.update(cold=min(colds), warm=min(warms), warm_kept=min(kept), hugo=min(hugos), peak_mb=max(peaks) / 1e6,
-                  edit_ms=edit_rebuild_ms(site, as_of))
-    live = sum(b"noindex" not in page.read_bytes() for page in out.glob("*/review-*/index.html"))
-    hugo_live = len(list(hugo_out.glob("*/review-*/index.html")))
-    result.update(pages=live, hugo_pages=hugo_live)
-    edit = edit_text(result["edit_ms"])
-    print(f"sitegen cold {result['cold']:.2f} s ({result['cold'] / result['hugo']:.1f}x Hugo), "
-          f"warm {result['warm']:.2f} s ({result['warm'] / result['hugo']:.1f}x Hugo; "
-          f"{result['warm_kept']:.2f} s, {result['warm_kept'] / result['hugo']:.1f}x, with the previous output kept), "
-          f"peak {result['peak_mb']:.0f} MB; Hugo {result['hugo']:.2f} s; "
-          f"edit in serve: {edit}; "
-          f"entry pages: sitegen {live}, Hugo {hugo_live}", flush=True)
+    out, hugo_out, kept = root / "out", root / "hugo-out", root / "kept-cache"
+    remove_report(site)
+    times: dict[str, list[float]] = {name: [] for name in ("cold", *SCENARIOS, "hugo")}
+    peaks = []
+    if not cold and not (site / ".sitegen-cache").is_dir():
+        cold = True
+    for round_ in range(repeats):
+        if cold or round_ == 0:
+            shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, peak = run(sitegen(site, out, as_of))
+            peaks.append(peak)
+            if cold:
+                times["cold"].append(seconds)
+            keep_state(site, kept)
+            times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        for name in SCENARIOS:
+            restore_state(site, kept, out)
+            day = as_of + timedelta(days=1) if name == "next day" else as_of
+            if name == "add one report":
+                add_report(site, as_of)
+            try:
+                seconds, peak = run(sitegen(site, out, day))
+            finally:
+                remove_report(site)
+            times[name].append(seconds)
+            peaks.append(peak)
+            times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        print(f"round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items() if values), flush=True)
+    restore_state(site, kept, out)
+    result = {"n": n, "times": times, "peak_mb": max(peaks) / 1e6}
+    result["edit_ms"] = edit_rebuild_ms(site, as_of) if edits else None
+    hugo_median = statistics.median(times["hugo"])
+    print(f"medians of {repeats} rounds (Hugo: {len(times['hugo'])} runs, {min(times['hugo']):.2f} to {max(times['hugo']):.2f} s):")
+    for name, values in times.items():
+        if values and name != "hugo":
+            print(f"  sitegen {name}: {statistics.median(values):.2f} s ({min(values):.2f} to {max(values):.2f}), "
+                  f"{statistics.median(values) / hugo_median:.2f}x Hugo's {hugo_median:.2f} s", flush=True)
+    print(f"  peak memory {result['peak_mb']:.0f} MB" + (f"; edit in serve: {edit_text(result['edit_ms'])}" if edits else ""), flush=True)
     return result
 
 
@@ -225,7 +278,10 @@ def main() -> None:
     compile_checkout()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 2000, 10000])
-    parser.add_argument("--repeats", type=int, default=1, help="runs of each build; the best is reported")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of every build; medians are reported")
+    parser.add_argument("--no-cold", action="store_true",
+                        help="one cold build only, to make the cache the warm builds start from (not timed)")
+    parser.add_argument("--no-edits", action="store_true", help="do not time edits in serve")
     parser.add_argument("--edit-only", metavar="SITE", type=Path,
                         help="only time edits in serve, on the site in SITE (its first entry is edited, then put back)")
     parser.add_argument("--as-of", type=date.fromisoformat, help="with --edit-only: the day previewed (default today)")
@@ -240,13 +296,17 @@ def main() -> None:
         raise SystemExit("Hugo is needed: apt-get install --no-install-recommends hugo")
     # Hugo decides publishDate/expiryDate against the real clock, so both tools use today here.
     as_of = datetime.now(ZoneInfo("Europe/London")).date()
-    results = [bench(n, as_of, args.repeats) for n in args.sizes]
-    print("\n| entries | sitegen cold | sitegen warm | Hugo | cold / Hugo | warm / Hugo | edit in serve (body, title) | peak memory |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    results = [bench(n, as_of, args.repeats, cold=not args.no_cold, edits=not args.no_edits) for n in args.sizes]
+    print("\n| entries | cold | same-day warm | next day | add one report | Hugo | cold / Hugo | same day / Hugo "
+          "| next day / Hugo | add one / Hugo | edit in serve (body, title) | peak memory |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        edit = f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
-        print(f"| {r['n']:,} | {r['cold']:.2f} s | {r['warm']:.2f} s | {r['hugo']:.2f} s | {r['cold'] / r['hugo']:.1f}x "
-              f"| {r['warm'] / r['hugo']:.1f}x | {edit} | {r['peak_mb']:.0f} MB |")
+        m = {name: statistics.median(values) if values else float("nan") for name, values in r["times"].items()}
+        edit = (f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
+                if r["edit_ms"] else "")
+        print(f"| {r['n']:,} | {m['cold']:.2f} s | {m['same day']:.2f} s | {m['next day']:.2f} s | {m['add one report']:.2f} s "
+              f"| {m['hugo']:.2f} s | {m['cold'] / m['hugo']:.2f}x | {m['same day'] / m['hugo']:.2f}x "
+              f"| {m['next day'] / m['hugo']:.2f}x | {m['add one report'] / m['hugo']:.2f}x | {edit} | {r['peak_mb']:.0f} MB |")
 
 
 if __name__ == "__main__":
