@@ -1,14 +1,29 @@
 """Benchmark sitegen against Hugo on generated corpora. Run on demand:
 
-    python benchmarks/bench.py 100 1000 2000 10000
+    python benchmarks/bench.py 2000 [--repeats 3] [--no-cold] [--no-edits]
 
-For each size it measures, as separate processes: a cold full build (no cache,
-no output), a warm rebuild (cache kept; then again, given back the output the build
-before last replaced, as a local or CI build is), the time from saving an edited entry to
-its page rewritten in `sitegen serve` (an edit of its body, and one of its title),
-and peak memory (resident set of the whole process tree);
-then Hugo's build of the same corpus, and prints sitegen's times as ratios of
-Hugo's. Corpora are kept in benchmarks/.work/ between runs.
+For each size, in rounds, as separate processes, each sitegen build followed by Hugo's
+whole build of the same corpus into a new folder (so both meet the same moment of a
+shared machine): a cold build (no cache, no output; with --no-cold, once, untimed, only to
+make the cache), then, each starting from the cache that build left as Netlify's build
+plugin keeps it (no output folder, no replaced output):
+
+- same day: the same build again;
+- next day: the build of the next day, nothing edited (the nightly job: reports whose
+  window starts or ends that day go up or come down);
+- day a report comes down: the first later day on which a live report's window ends
+  (reports whose window starts by then go up too; it prints how many);
+- add one report: a new 60-page PDF and its entry added, built the same day.
+
+It prints the medians (and ranges) and each as a ratio of Hugo's median, the time from
+saving an edited entry to its page rewritten in `sitegen serve` (an edit of its body,
+and one of its title), and peak memory (resident set of the whole process tree).
+Corpora are kept in benchmarks/.work/ between runs.
+
+    python benchmarks/bench.py 2000 --machinery
+
+times the next-day build without each of the cache's mechanisms in turn (from the cache
+the run above kept), and the same-day build where the replaced output is kept.
 
     python benchmarks/bench.py --edit-only SITE --as-of 2026-11-22
 
@@ -206,7 +221,22 @@ def remove_report(site: Path) -> None:
     (site / "content" / f"{NEW_REPORT}.md").unlink(missing_ok=True)
 
 
-SCENARIOS = ("same day", "next day", "add one report")
+SCENARIOS = ("same day", "next day", "day a report comes down", "add one report")
+
+
+def day_a_report_comes_down(n: int, as_of: date) -> tuple[date, int, int]:
+    """The first day after `as_of` on which a live report of the corpus comes down, and how many
+    come down and go up between `as_of` and then (what a build from `as_of`'s cache meets)."""
+    from corpus import plan
+
+    def hidden(published: date) -> date:
+        return date(published.year + 1, 3, 1) if (published.month, published.day) == (2, 29) else published.replace(year=published.year + 1)
+
+    entries = [(published, hidden(published)) for _, _, published, _, _ in plan(n, as_of)]
+    day = min(end for start, end in entries if start <= as_of < end)
+    down = sum(as_of < end <= day and start <= as_of for start, end in entries)
+    up = sum(as_of < start <= day for start, _ in entries)
+    return day, down, up
 
 
 def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = True) -> dict:
@@ -224,6 +254,9 @@ def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = Tr
     peaks = []
     if not cold and not (site / ".sitegen-cache").is_dir():
         cold = True
+    change_day, down, up = day_a_report_comes_down(n, as_of)
+    print(f"next day: {as_of + timedelta(days=1)}; the first day a report comes down: {change_day} "
+          f"({down} come down and {up} go up after {as_of})", flush=True)
     for round_ in range(repeats):
         if cold or round_ == 0:
             shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
@@ -236,7 +269,7 @@ def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = Tr
             times["hugo"].append(hugo_seconds(hugo, hugo_out))
         for name in SCENARIOS:
             restore_state(site, kept, out)
-            day = as_of + timedelta(days=1) if name == "next day" else as_of
+            day = {"next day": as_of + timedelta(days=1), "day a report comes down": change_day}.get(name, as_of)
             if name == "add one report":
                 add_report(site, as_of)
             try:
@@ -258,6 +291,57 @@ def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = Tr
                   f"{statistics.median(values) / hugo_median:.2f}x Hugo's {hugo_median:.2f} s", flush=True)
     print(f"  peak memory {result['peak_mb']:.0f} MB" + (f"; edit in serve: {edit_text(result['edit_ms'])}" if edits else ""), flush=True)
     return result
+
+
+# What each of the cache's mechanisms saves on the nightly build: its files are taken out of the
+# kept cache before a next-day build (see `machinery`).
+MECHANISMS = {
+    "search parts (search/)": ["search"],
+    "front matter and Markdown memo (entries.memo)": ["entries.memo"],
+    "compiled templates (templates/)": ["templates"],
+    "index of documents (documents.json)": ["documents.json"],
+    "content hashes by file status (hashes.json)": ["hashes.json"],
+}
+
+
+def machinery(n: int, as_of: date, repeats: int) -> dict[str, list[float]]:
+    """Each round: the next-day build from the kept cache (as `bench` leaves it), then again without
+    each mechanism's files; then the same-day build on a machine that keeps the replaced output
+    (a local or CI build: the output of the build before last given back, with and without the
+    record of written files), each time beside Hugo."""
+    root = WORK / f"n{n}"
+    site, hugo = root / "sitegen", root / "hugo"
+    out, hugo_out, kept = root / "out", root / "hugo-out", root / "kept-cache"
+    if not kept.is_dir():
+        raise SystemExit(f"No kept cache in {kept}: run python benchmarks/bench.py {n} first.")
+    times: dict[str, list[float]] = {"next day, whole cache": [], **{f"next day without {name}": [] for name in MECHANISMS},
+                                     "same day, previous output and record kept": [],
+                                     "same day, previous output kept, no record": [], "hugo": []}
+    tomorrow = as_of + timedelta(days=1)
+    for round_ in range(repeats):
+        for name, removed in [("next day, whole cache", []), *((f"next day without {k}", v) for k, v in MECHANISMS.items())]:
+            restore_state(site, kept, out)
+            for item in removed:
+                target = site / ".sitegen-cache" / item
+                shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+            times[name].append(run(sitegen(site, out, tomorrow))[0])
+            times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        restore_state(site, kept, out)
+        for _ in range(2):  # the second of these is given the first's output back as its spare
+            run(sitegen(site, out, as_of))
+        times["same day, previous output and record kept"].append(run(sitegen(site, out, as_of))[0])
+        for record in (site / ".sitegen-cache" / "previous-output").glob("*.written-*"):
+            record.unlink()
+        times["same day, previous output kept, no record"].append(run(sitegen(site, out, as_of))[0])
+        times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+    restore_state(site, kept, out)
+    hugo_median = statistics.median(times["hugo"])
+    print(f"\nmedians of {repeats} rounds, {n} entries (Hugo {hugo_median:.2f} s, {min(times['hugo']):.2f} to {max(times['hugo']):.2f}):")
+    for name, values in times.items():
+        print(f"  {name}: {statistics.median(values):.2f} s ({min(values):.2f} to {max(values):.2f}), "
+              f"{statistics.median(values) / hugo_median:.2f}x Hugo", flush=True)
+    return times
 
 
 def edit_text(edit_ms: dict[str, list[float]]) -> str:
@@ -282,6 +366,8 @@ def main() -> None:
     parser.add_argument("--no-cold", action="store_true",
                         help="one cold build only, to make the cache the warm builds start from (not timed)")
     parser.add_argument("--no-edits", action="store_true", help="do not time edits in serve")
+    parser.add_argument("--machinery", action="store_true",
+                        help="only what each cache mechanism saves on the next-day build (from the cache a run of the builds kept)")
     parser.add_argument("--edit-only", metavar="SITE", type=Path,
                         help="only time edits in serve, on the site in SITE (its first entry is edited, then put back)")
     parser.add_argument("--as-of", type=date.fromisoformat, help="with --edit-only: the day previewed (default today)")
@@ -296,17 +382,23 @@ def main() -> None:
         raise SystemExit("Hugo is needed: apt-get install --no-install-recommends hugo")
     # Hugo decides publishDate/expiryDate against the real clock, so both tools use today here.
     as_of = datetime.now(ZoneInfo("Europe/London")).date()
+    if args.machinery:
+        for n in args.sizes:
+            machinery(n, as_of, args.repeats)
+        return
     results = [bench(n, as_of, args.repeats, cold=not args.no_cold, edits=not args.no_edits) for n in args.sizes]
-    print("\n| entries | cold | same-day warm | next day | add one report | Hugo | cold / Hugo | same day / Hugo "
-          "| next day / Hugo | add one / Hugo | edit in serve (body, title) | peak memory |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| entries | cold | same-day warm | next day | a report comes down | add one report | Hugo | cold / Hugo "
+          "| same day / Hugo | next day / Hugo | comes down / Hugo | add one / Hugo | edit in serve (body, title) | peak memory |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         m = {name: statistics.median(values) if values else float("nan") for name, values in r["times"].items()}
         edit = (f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
                 if r["edit_ms"] else "")
-        print(f"| {r['n']:,} | {m['cold']:.2f} s | {m['same day']:.2f} s | {m['next day']:.2f} s | {m['add one report']:.2f} s "
-              f"| {m['hugo']:.2f} s | {m['cold'] / m['hugo']:.2f}x | {m['same day'] / m['hugo']:.2f}x "
-              f"| {m['next day'] / m['hugo']:.2f}x | {m['add one report'] / m['hugo']:.2f}x | {edit} | {r['peak_mb']:.0f} MB |")
+        down = m["day a report comes down"]
+        print(f"| {r['n']:,} | {m['cold']:.2f} s | {m['same day']:.2f} s | {m['next day']:.2f} s | {down:.2f} s "
+              f"| {m['add one report']:.2f} s | {m['hugo']:.2f} s | {m['cold'] / m['hugo']:.2f}x | {m['same day'] / m['hugo']:.2f}x "
+              f"| {m['next day'] / m['hugo']:.2f}x | {down / m['hugo']:.2f}x | {m['add one report'] / m['hugo']:.2f}x "
+              f"| {edit} | {r['peak_mb']:.0f} MB |")
 
 
 if __name__ == "__main__":

@@ -152,12 +152,20 @@ class Part:
     documents: tuple[DocumentRecord, ...]
 
     def key(self) -> str:
-        """Everything that decides this part's files, without reading any document's text."""
+        """Everything that decides this part's files, without reading any document's text: of each
+        page, only what Pagefind reads of it (`indexed_digest`)."""
+        return self._digest(indexed_digest)
+
+    def page_key(self) -> str:
+        """As `key`, with each page's whole HTML instead: quicker to make, and it decides `key`."""
+        return self._digest(lambda html: hashlib.sha256(html.encode("utf-8")).hexdigest())
+
+    def _digest(self, of_page: Callable[[str], str]) -> str:
         digest = hashlib.sha256()
         for value in (FORMAT, _pagefind_version(), LANGUAGE, TEXT_HEADER, VERBATIM, self.folder):
             digest.update(f"{value}\n".encode("utf-8"))
         for page in self.pages:
-            digest.update(f"page {page.url}\n{indexed_digest(page.html)}\n".encode("utf-8"))
+            digest.update(f"page {page.url}\n{of_page(page.html)}\n".encode("utf-8"))
         for doc in self.documents:
             described = json.dumps([doc.url, doc.meta, doc.filters, doc.source], sort_keys=True)
             digest.update(f"document {described}\n".encode("utf-8"))
@@ -375,8 +383,17 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     parts = plan(*records(site, pages, cache, prefix))
     store = _PartCache(cache.folder / "search" if cache.folder is not None else None)
     try:
-        keys = {part.folder: part.key() for part in parts}  # hashing every page: once
-        found = {part.folder: store.get(keys[part.folder]) for part in parts}
+        # A part whose pages are the very same as a build before found it under its pages' HTML;
+        # otherwise under what search reads of them (reading each page: slower).
+        page_keys = {part.folder: part.page_key() for part in parts}
+        keys, found = {}, {}
+        for part in parts:
+            key = store.named(page_keys[part.folder])
+            files = store.get(key) if key else None
+            if files is None:
+                key = part.key()
+                files = store.get(key)
+            keys[part.folder], found[part.folder] = key, files
         todo = [part for part in parts if found[part.folder] is None]
         if todo:
             # In a thread of its own, so that a caller already running an event loop
@@ -388,7 +405,9 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
             for part in todo:
                 found[part.folder] = made[part.folder]
                 store.put(keys[part.folder], made[part.folder])
-        store.keep(set(keys.values()))
+        for part in parts:
+            store.name(page_keys[part.folder], keys[part.folder])
+        store.keep(set(keys.values()), set(page_keys.values()))
     except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
         while isinstance(exc, ExceptionGroup):  # from the parts indexed together: the first says why
             exc = exc.exceptions[0]
@@ -440,7 +459,8 @@ def _is_data(name: str) -> bool:
 
 
 class _PartCache:
-    """Each part's settled files, kept under its key (one file each) between builds."""
+    """Each part's settled files, kept under its key (one file each) between builds, and, under
+    the key of its pages' HTML, the name of that key (see `build_index`)."""
 
     KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)
 
@@ -464,15 +484,30 @@ class _PartCache:
             return
         write_whole(self.folder / f"{key}.cbor", cbor2.dumps(files))  # the cache only saves time
 
-    def keep(self, used: set[str]) -> None:
-        """Remove all but the parts in use and the most recently used others."""
+    def named(self, page_key: str) -> str | None:
+        """The key of the part whose pages' HTML had this key, if a build recorded it."""
+        if self.folder is None:
+            return None
+        try:
+            key = (self.folder / f"{page_key}.key").read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return None
+        return key if len(key) == 64 and all(c in "0123456789abcdef" for c in key) else None
+
+    def name(self, page_key: str, key: str) -> None:
+        if self.folder is not None and self.named(page_key) != key:
+            write_whole(self.folder / f"{page_key}.key", key.encode("ascii"))
+
+    def keep(self, used: set[str], used_names: set[str] = frozenset()) -> None:
+        """Remove all but the parts (and names) in use and the most recently used others."""
         if self.folder is None or not self.folder.is_dir():
             return
         try:
-            others = [p for p in self.folder.glob("*.cbor") if p.stem not in used]
-            others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for path in others[max(self.KEEP_OTHERS, len(used)):]:
-                path.unlink(missing_ok=True)
+            for suffix, kept in (("cbor", used), ("key", used_names)):
+                others = [p for p in self.folder.glob(f"*.{suffix}") if p.stem not in kept]
+                others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+                for path in others[max(self.KEEP_OTHERS, len(kept)):]:
+                    path.unlink(missing_ok=True)
         except OSError:
             pass
 

@@ -343,3 +343,19 @@ def test_the_next_day_indexes_only_what_changed_and_gives_a_cold_builds_bytes(si
     assert not occurrences(after, "LeavingBodyWord")
     assert after["contact/index.html"] == before["contact/index.html"], "no page carries the day it was built"
     assert after["sar/steady-0/index.html"] != before["sar/steady-0/index.html"], "its related reviews changed"
+
+
+def test_parts_of_unchanged_pages_are_found_without_reading_the_pages(site, monkeypatch, tmp_path):
+    make_site(site)
+    _, out = site.build("2026-11-22")
+    first = read_output(out)
+    calls = []
+    real = search.indexed_digest
+    monkeypatch.setattr(search, "indexed_digest", lambda html: calls.append(1) or real(html))
+    indexed = counting_indexer(monkeypatch)
+    _, out = site.build("2026-11-22", output=tmp_path / "again")
+    assert calls == [] and indexed == [] and read_output(out) == first, "found under its pages' HTML"
+    for name in (site.root / ".sitegen-cache" / "search").glob("*.key"):
+        name.write_text("damaged")
+    _, out = site.build("2026-11-22", output=tmp_path / "damaged")
+    assert calls and indexed == [] and read_output(out) == first, "a damaged name: found by reading the pages"
