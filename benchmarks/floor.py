@@ -22,7 +22,6 @@ It reads the corpus and writes only under benchmarks/.work/.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
 import subprocess
@@ -76,7 +75,7 @@ def index_texts(texts: list[tuple[int, str]]) -> float:
                  for number, (pages, text) in enumerate(texts)]
     parts = search.plan([], documents)
     start = time.perf_counter()
-    asyncio.run(search._index_parts(parts))
+    search._index_parts(parts)
     return time.perf_counter() - start
 
 

@@ -166,18 +166,20 @@ def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache |
     return files
 
 
-def theme_problems(site: Site, memo: Memo | None = None) -> list[Problem]:
-    """What goes wrong when the theme renders every page and file of the site (for `sitegen check`,
-    which otherwise never renders): the template and line that failed. Nothing is written."""
+def output_problems(site: Site, cache: DocumentCache, memo: Memo | None = None) -> list[Problem]:
+    """What goes wrong making the site's output (for `sitegen check`, which otherwise never renders):
+    the template and line that failed when the theme renders every page and file, or why the search
+    index could not be made. Nothing is written into the site (the search index's parts are cached)."""
     try:
         renderer = Renderer(site, env=make_environment(site.config.root), memo=memo)
-        site_files(site, renderer, renderer.render_all())
+        pages = renderer.render_all()
+        site_files(site, renderer, pages)
     except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
         problem = template_failure(exc, site.config.root)
         if problem is None:
             raise
         return [problem]
-    return []
+    return search.build_index(site, pages, cache, site.config.prefix).problems
 
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:

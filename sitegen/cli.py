@@ -11,32 +11,36 @@ import click
 from sitegen import __version__
 from sitegen.build import BuildResult, build, memo_of
 from sitegen.config import LoadedConfig, load_config
+from sitegen.messages import report_lines
 from sitegen.problems import Problem
 from sitegen.render import uk_date
-from sitegen.visibility import State, as_of_day
+from sitegen.visibility import State, Window, as_of_day, parse_window
 
 SITE_HELP = "The site folder (the one holding sitegen.yaml). Default: the current folder."
-AS_OF_HELP = ("Build the site as it stands on this day: a date (2026-11-22) or a date and time with an "
-              "offset (2026-06-30T23:30:00+00:00), which is converted to the site's time zone. Default: today.")
+WHEN_HELP = ("a date (2026-11-22) or a date and time with an offset (2026-06-30T23:30:00+00:00), which is "
+             "converted to the site's time zone. Default: today.")
+AS_OF_HELP = {  # what --as-of does, command by command
+    "build": "Build the site as it stands on this day: " + WHEN_HELP,
+    "check": "Check the site as it stands on this day (which entries are live, scheduled or expired then): " + WHEN_HELP,
+    "status": "Show each entry's state on this day: " + WHEN_HELP,
+    "serve": "Preview the site as it will be on this day: " + WHEN_HELP,
+}
 
 
-def report_problems(problems: list[Problem]) -> None:
-    """Errors first, then warnings, grouped by file; on standard error."""
-    ordered = sorted(problems, key=lambda p: (not p.is_error, p.file, p.line or 0, p.message))
-    for problem in ordered:
-        colour = "red" if problem.is_error else "yellow"
-        where = problem.file + (f":{problem.line}" if problem.line else "")
-        label = click.style(problem.severity.value, fg=colour, bold=True)
-        text = f"{where}: {label}: {problem.message}"
-        if problem.advice:
-            text += f" {problem.advice}"
-        click.echo(text, err=True)
+def report_problems(problems: list[Problem], full: bool = False) -> None:
+    """Errors first, then warnings, on standard error: in `full`, every warning with its advice;
+    else warnings one line each, shared advice once, and a long list counted (see `sitegen.messages`)."""
+    def label(problem: Problem) -> str:
+        return click.style(problem.severity.value, fg="red" if problem.is_error else "yellow", bold=True)
+
+    for line in report_lines(problems, full=full, label=label):
+        click.echo(line, err=True)
 
 
 def load_site(site: str | None, stand_in: bool = False) -> LoadedConfig:
     loaded = load_config(Path(site or "."), stand_in=stand_in)
     if loaded.config is None:
-        report_problems(loaded.problems)
+        report_problems(loaded.problems, full=True)
         click.echo("Nothing was done: fix the settings above first.", err=True)
         sys.exit(1)
     return loaded
@@ -55,8 +59,29 @@ def site_option(func):
     return click.option("-C", "--site", "site", metavar="DIR", type=click.Path(file_okay=False), help=SITE_HELP)(func)
 
 
-def as_of_option(func):
-    return click.option("--as-of", "when", metavar="WHEN", help=AS_OF_HELP)(func)
+def as_of_option(command):
+    """`@as_of_option("check")`: --as-of, with the help that says what `check` does with the day.
+    Plain `@as_of_option` gives a help that fits any command."""
+    if callable(command):
+        return click.option("--as-of", "when", metavar="WHEN", help="Take the site as it stands on this day: " + WHEN_HELP)(command)
+    return click.option("--as-of", "when", metavar="WHEN", help=AS_OF_HELP[command])
+
+
+class Duration(click.ParamType):
+    """A length of time written as sitegen.yaml's windows are ("30 days", "6 weeks"), or a number of days."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, Window):
+            return value
+        try:
+            window = parse_window(value, bare_number="days")
+        except ValueError:
+            window = None
+        if window is None or window.never:
+            self.fail(f'"{value}" is not a length of time. Write a number of days such as 30, or 30d, 30 days, 6 weeks or 3 months.', param, ctx)
+        return window
 
 
 def summary(result: BuildResult) -> str:
@@ -86,11 +111,12 @@ def main() -> None:
 
 @main.command("build")
 @site_option
-@as_of_option
+@as_of_option("build")
 @click.option("-o", "--output", metavar="DIR", type=click.Path(file_okay=False), help="Where to write the site. Default: build/ in the site folder.")
 @click.option("--strict", is_flag=True, help="Exit with an error when there is any error (in an entry, the settings or the theme); what can be built is still built.")
 @click.option("--no-cache", is_flag=True, help="Inspect every document again instead of using .sitegen-cache/.")
-def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool) -> None:
+@click.option("-v", "--verbose", is_flag=True, help="Show every warning in full, with its advice (as sitegen check does).")
+def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool, verbose: bool) -> None:
     """Build the site as it stands on one day.
 
     Live reports are published; scheduled, draft and withheld ones leave no
@@ -106,7 +132,7 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
     loaded = load_site(site, stand_in=not no_cache)  # a mistake in sitegen.yaml must not stop the nightly build
     day = resolve_day(when, loaded)
     result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=reading_progress)
-    report_problems(result.problems)
+    report_problems(result.problems, full=verbose)
     if result.failed:
         click.echo("The build stopped; the previous output was left as it was.", err=True)
         sys.exit(1)
@@ -137,7 +163,7 @@ ANNOUNCE_FROM = 50
 
 @main.command("check")
 @site_option
-@as_of_option
+@as_of_option("check")
 def check_command(site: str | None, when: str | None) -> None:
     """Check the settings, every entry, every document and the theme, without building.
 
@@ -148,16 +174,17 @@ def check_command(site: str | None, when: str | None) -> None:
       sitegen check
       sitegen check --as-of 2027-01-15
     """
-    from sitegen.build import assemble, theme_problems
+    from sitegen.build import assemble, output_problems
     from sitegen.documents import DocumentCache
+    from sitegen.placeholders import placeholder_problems
 
     loaded = load_site(site)
     day = resolve_day(when, loaded)
     memo = memo_of(loaded.config)
-    site_model, problems = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), inspect_all=True,
-                                    progress=reading_progress, memo=memo)
-    problems = loaded.problems + problems + theme_problems(site_model, memo)
-    report_problems(problems)
+    cache = DocumentCache(loaded.config.cache_dir)
+    site_model, problems = assemble(loaded.config, day, cache, inspect_all=True, progress=reading_progress, memo=memo)
+    problems = loaded.problems + problems + output_problems(site_model, cache, memo) + placeholder_problems(loaded.config, site_model)
+    report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     entries = len(site_model.placed)
@@ -188,9 +215,10 @@ def answer(given, question: str, default, **prompt):
 @site_option
 @click.argument("type_key", metavar="TYPE", required=False)
 @click.argument("pdf", metavar="PDF", required=False)
-@click.option("--title", help="The entry's title. Default: the PDF's own title, or its file name made readable.")
+@click.option("--title", help="The entry's title. Default: the type and whom the review is about, from the file name or the "
+              "PDF's own title (sar-mr-k-overview.pdf: \"Safeguarding Adults Review: Mr K\").")
 @click.option("--published", metavar="DATE", help="The day it goes on the site, such as 2026-03-14. Default: today.")
-@click.option("--slug", metavar="S", help="The last part of its web address, such as adult-a. Default: from the file name.")
+@click.option("--slug", metavar="S", help="The last part of its web address, such as mr-k (/sar/mr-k/). Default: whom the review is about.")
 def new_command(site: str | None, type_key: str | None, pdf: str | None, title: str | None, published: str | None,
                 slug: str | None) -> None:
     """Start a content file for a report that is already in reports/.
@@ -234,13 +262,18 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
         except Invalid as bad:
             raise click.BadParameter(f"{bad.message} {bad.advice}", param_hint="--published") from None
 
-    title = answer(title, "Title", newentry.suggested_title(report, info))
+    offered = newentry.suggest(report, info, rtype)
+    title = answer(title, "Title", offered.title)
     day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
-    slug = answer(slug, "Web address ends with", newentry.default_slug(report))
-    new, problems, notes = newentry.plan(config, rtype, report, info, read_entries(config), title=title, published=day, slug=slug)
+    slug = answer(slug, f"Web address ends with (after {config.url(f'/{rtype.key}/')})", offered.slug)
+    new, problems, notes = newentry.plan(config, rtype, report, info, read_entries(config), title=title, published=day,
+                                         slug=slug, document_title=offered.document_title)
     if new is None:
         report_problems(problems)
         sys.exit(1)
+    click.echo(f"Title: {new.title}")
+    click.echo(f"Address: {config.url(new.url)}")
+    click.echo(f"Document: {new.report}, called \"{new.document_title}\"")
     written = newentry.write(new)
     if written is not None:
         fail(written)
@@ -256,11 +289,11 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
 
 @main.command("status")
 @site_option
-@as_of_option
+@as_of_option("status")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
-@click.option("--expiring-within", "within", type=click.IntRange(min=0), metavar="DAYS",
-              help="Only live entries that come down within this many days.")
-def status_command(site: str | None, when: str | None, as_json: bool, within: int | None) -> None:
+@click.option("--expiring-within", "within", type=Duration(), metavar="TIME",
+              help="Only live entries that come down within this time: a number of days (30), or 30d, 30 days, 6 weeks, 3 months.")
+def status_command(site: str | None, when: str | None, as_json: bool, within: Window | None) -> None:
     """List every entry: live, scheduled, expired, draft or withheld, and when it comes down.
 
     "Comes down" is the first day an entry is no longer on the site. Withheld
@@ -270,6 +303,7 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
     Examples:
       sitegen status
       sitegen status --expiring-within 30
+      sitegen status --expiring-within "6 weeks"
       sitegen status --as-of 2027-01-01 --json
     """
     from sitegen import status
@@ -281,12 +315,12 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: in
     site_model, _ = assemble(loaded.config, day, DocumentCache(loaded.config.cache_dir), memo=memo_of(loaded.config))
     rows = status.status_rows(site_model)
     if within is not None:
-        rows = status.expiring(rows, within)
+        rows = status.expiring(rows, day, within)
     if as_json:
         click.echo(status.to_json(rows))
         return
     if within is not None and not rows:
-        click.echo(f"No live entries come down in the next {within} day{'s' if within != 1 else ''} (as on {uk_date(day)}).")
+        click.echo(f"No live entries come down in the next {within} (as on {uk_date(day)}).")
         return
     colours = {State.LIVE: "green", State.SCHEDULED: "blue", State.EXPIRED: None, State.DRAFT: "magenta", State.WITHHELD: "red"}
     for line in status.table(rows, lambda text, state: click.style(text, fg=colours[state], bold=(state is State.WITHHELD) or None)):
@@ -352,7 +386,7 @@ def verify_command(site: str | None, url: str | None, when: str | None, wait: in
 
 @main.command("serve")
 @site_option
-@as_of_option
+@as_of_option("serve")
 @click.option("--drafts", is_flag=True, help="Show drafts too, marked as drafts (in the preview only).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="The port to serve on.")
 def serve_command(site: str | None, when: str | None, drafts: bool, port: int) -> None:
@@ -406,7 +440,8 @@ def init_command(folder: str, name: str | None) -> None:
 @click.option("--to", "end", metavar="DATE", required=True, help="The last day of the period, such as 2027-03-31.")
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV (for a spreadsheet) instead of a table.")
 @click.option("--output", metavar="FILE", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
-def report_command(site: str | None, start: str, end: str, as_csv: bool, output: str | None) -> None:
+@as_of_option
+def report_command(site: str | None, start: str, end: str, as_csv: bool, output: str | None, when: str | None) -> None:
     """The publication record for the Board's annual report.
 
     Lists what went live and what came down between two dates (both included),
@@ -435,7 +470,8 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         refusal = publication.unsafe_destination(config, target)
         if refusal:
             fail(refusal)
-    site_model, _ = assemble(config, today_in(loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
+    # the day that tells what has happened from what is planned: today, unless --as-of says otherwise
+    site_model, _ = assemble(config, resolve_day(when, loaded), DocumentCache(config.cache_dir), memo=memo_of(config))
     rec = publication.record(site_model, first, last)
     text = publication.to_csv(rec) if as_csv else publication.to_text(rec, config.name)
     if target is None:
@@ -446,4 +482,5 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
             fail(problem)
         click.echo(f"Wrote the publication record ({len(rec.events)} events) to {target}.")
     for placed in rec.left_out:
-        click.echo(f"{placed.entry.source}: left out of the record because it has an error today. Fix it (see sitegen check) and run the report again.", err=True)
+        click.echo(f"{publication.where_left_out(placed)}: left out of the record because it has an error today: "
+                   f"{publication.why_left_out(placed)} Fix it (see sitegen check) and run the report again.", err=True)

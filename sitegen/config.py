@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sitegen import yamlfile
+from sitegen import yamladvice, yamlfile
 from sitegen.cachefile import write_whole
 from sitegen.colour import AA_TEXT, contrast, darkest_needed
+from sitegen.pictures import picture_size
 from sitegen.problems import Problem, error, warning
 from sitegen.schema import Choice, Custom, Date, Field, Invalid, Text, TextList, Url, validate
 from sitegen.visibility import ONE_YEAR, Window, parse_window
@@ -90,6 +91,8 @@ class SiteConfig:
     libraries: dict[str, Library] = field(default_factory=dict)
     on_expiry: str = "notice"  # or "remove"
     logo: str | None = None  # path in the site folder; published as /assets/<file name>
+    logo_size: tuple[int, int] | None = None  # its width and height, for the page's <img>
+    description: str = ""  # one or two sentences about the site, for search engines (see `site_description`)
     accent_colour: str | None = None  # only a colour that passes WCAG AA on white
     accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement)
     own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
@@ -238,6 +241,7 @@ SITE_FIELDS = [
     Field("national_libraries", Custom(lambda v: v, "national library links"), default=None),
     Field("on_expiry", Choice("notice", "remove"), default="notice"),
     Field("logo", Text()),
+    Field("description", Text()),
     Field("accent_colour", Custom(_colour, 'a hex colour such as "#1d70b8"')),
     Field("accessibility", Custom(lambda v: v, "accessibility statement details"), default=None),
 ]
@@ -278,9 +282,13 @@ def _read_config(root: Path) -> LoadedConfig:
         return LoadedConfig(None, [error(CONFIG_FILE, f"the file could not be read ({exc}).", "Save it as UTF-8 text.")])
     try:
         doc = yamlfile.load(text)
+    except yamlfile.AliasRefused as exc:
+        return LoadedConfig(None, [error(CONFIG_FILE, f"the settings are not valid YAML: it {yamlfile.AliasRefused.MESSAGE}.",
+                                         "Write each value out in full; a value that starts with & or * goes in quotes.",
+                                         line=exc.line)])
     except yamlfile.YamlError as exc:
-        return LoadedConfig(None, [error(CONFIG_FILE, f"the settings are not valid YAML: {exc.message}.",
-                                         "Check the indentation and colons on this line and the one before.", line=exc.line)])
+        said = yamladvice.explain(text, exc, 1, "the settings")
+        return LoadedConfig(None, [error(CONFIG_FILE, said.message, said.advice, line=said.line)])
     loaded = parse_config(root, doc)
     return replace(loaded, text=text if loaded.config is not None else None)
 
@@ -386,13 +394,21 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
     # Any other error withholds only what it touches (a broken type's entries).
     if top.invalid & {"name", "base_url", "timezone"}:
         return LoadedConfig(None, problems)
+    logo = _logo(root, v["logo"], doc, problems)
     config = SiteConfig(
         root=root, name=v["name"], base_url=v["base_url"], timezone=v["timezone"], language=v["language"],
         contact=contact, types=types, libraries=libraries, on_expiry=v["on_expiry"],
-        logo=_logo(root, v["logo"], doc, problems), accent_colour=_accent(v["accent_colour"], doc, problems),
-        accessibility=statement,
+        logo=logo, logo_size=picture_size(root / logo) if logo else None,
+        accent_colour=_accent(v["accent_colour"], doc, problems),
+        accessibility=statement, description=v["description"] or site_description(v["name"]),
     )
     return LoadedConfig(config, problems)
+
+
+def site_description(name: str) -> str:
+    """What search engines show of the site's home page when sitegen.yaml has no `description`."""
+    return (f"The reviews and 7-minute briefings that {name} publishes, and what they teach about keeping "
+            "children and adults safe.")
 
 
 def _accent(colour: str | None, doc: yamlfile.YamlDocument, problems: list[Problem]) -> str | None:

@@ -7,16 +7,17 @@ built as usual.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
-from sitegen import yamlfile
+from sitegen import bounds, yamladvice, yamlfile
 from sitegen.config import PAGE_TYPE, SiteConfig
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
@@ -68,6 +69,17 @@ class Entry:
     order: int | None = None  # static pages: lower numbers come first in menus
     body: str = ""
     problems: tuple[Problem, ...] = ()
+    meant_type: str | None = None  # `type` is None: the type it seems to mean, for a preview's error page only
+
+    @property
+    def preview_error_url(self) -> str | None:
+        """Where a preview shows this entry's errors: its address, or the one it seems to mean when its
+        type cannot be used (None when that cannot be told)."""
+        if self.type is not None:
+            return self.url
+        if self.meant_type is None:
+            return None
+        return f"/{self.slug}/" if self.meant_type == PAGE_TYPE else f"/{self.meant_type}/{self.slug}/"
 
     @property
     def is_page(self) -> bool:
@@ -89,7 +101,6 @@ class Entry:
         return self.url + doc.name
 
     def with_problems(self, *more: Problem) -> "Entry":
-        from dataclasses import replace
         return replace(self, problems=self.problems + tuple(more))
 
 
@@ -102,7 +113,7 @@ def slugify(text: str) -> str:
 
 
 def _slug(value: Any) -> str:
-    text = Text().parse(value)
+    text = Text(longest=bounds.SLUG).parse(value)
     if not _SLUG_OK.match(text):
         raise Invalid(f"{show(text)} cannot be used in a web address.", f"Use lower-case letters, digits and hyphens, for example {slugify(text)}.")
     return text
@@ -114,29 +125,57 @@ def _order(value: Any) -> int:
     raise Invalid(f"should be a whole number, not {show(value)}.", "Write a number such as 1; pages with lower numbers come first.")
 
 
+def type_names(config: SiteConfig) -> list[str]:
+    return [*config.types, PAGE_TYPE]
+
+
+def review_type_key(value: Any, config: SiteConfig) -> str:
+    """The type an entry names (`type: SAR` is sar: types are case-insensitive), or Invalid."""
+    names = type_names(config)
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if text.lower() in names:
+        return text.lower()
+    hint = did_you_mean(text.lower(), names)
+    raise Invalid(f"{show(value)} is not a review type this site knows.",
+                  hint or f"Write one of: {', '.join(names)}; or add the type to sitegen.yaml.")
+
+
+# Words that keep their hyphen in a theme written as a web address (self-neglect, multi-agency).
+_JOINED_PREFIXES = {"self", "co", "non", "multi", "cross", "anti", "pre", "post", "ex", "well", "semi",
+                    "inter", "intra", "sub", "step", "half", "great", "under", "over", "re"}
+
+
+def readable_theme(name: str) -> str:
+    """A theme as people read it: one written like a web address (mental-capacity, financial_abuse)
+    gets spaces (mental capacity), except after prefixes such as self- (self-neglect) and before a
+    number (covid-19). Its page's address is the same either way."""
+    if " " in name or not re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)+", name):
+        return name
+    words = re.split(r"([-_])", name)
+    text = words[0]
+    for joiner, word in zip(words[1::2], words[2::2]):
+        keep = joiner == "-" and (text.rsplit(" ", 1)[-1] in _JOINED_PREFIXES or word.isdigit())
+        text += ("-" if keep else " ") + word
+    return text
+
+
+def _themes(value: Any) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(readable_theme(name) for name in TextList(most=bounds.LIST_ITEMS, longest=bounds.LIST_ITEM).parse(value)))
+
+
 def front_matter_fields(config: SiteConfig) -> list[Field]:
-    type_names = [*config.types, PAGE_TYPE]
-
-    def review_type(value: Any) -> str:
-        text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-        if text in type_names:
-            return text
-        hint = did_you_mean(text, type_names)
-        raise Invalid(f"{show(value)} is not a review type this site knows.",
-                      hint or f"Write one of: {', '.join(type_names)}; or add the type to sitegen.yaml.")
-
     fields = [
-        Field("title", Text(), required=True),
-        Field("type", Custom(review_type, "a review type such as sar"), required=True),
+        Field("title", Text(longest=bounds.TITLE), required=True),
+        Field("type", Custom(lambda value: review_type_key(value, config), "a review type such as sar"), required=True),
         Field("published", Date()),
         Field("expires", Date()),
         Field("draft", Flag(), default=False),
-        Field("summary", Text()),
-        Field("subject", Text()),
-        Field("themes", TextList(), default=()),
+        Field("summary", Text(longest=bounds.SUMMARY)),
+        Field("subject", Text(longest=bounds.SHORT_TEXT)),
+        Field("themes", Custom(_themes, TextList.description), default=()),
         Field("documents", Custom(lambda v: v, "a list of documents"), default=None),
         Field("national_library", Url()),
-        Field("related", TextList(), default=()),
+        Field("related", TextList(most=bounds.LIST_ITEMS, longest=bounds.LIST_ITEM), default=()),
         Field("slug", Custom(_slug, "a short address such as adult-a")),
         Field("on_expiry", Choice("notice", "remove")),
         Field("approved", Date()),
@@ -151,7 +190,39 @@ def front_matter_fields(config: SiteConfig) -> list[Field]:
     return fields
 
 
-DOCUMENT_FIELDS = [Field("file", Text(), required=True), Field("title", Text())]
+# What every review needs before it is published, whatever its type (a type's `requires` adds more).
+# A review without a summary would show nothing in its listing, the feed, search results or
+# search engines' descriptions of it.
+REVIEW_NEEDS = ("published", "summary")
+
+
+def required_fields(config: SiteConfig, etype: str | None) -> tuple[str, ...]:
+    """The fields an entry of type `etype` must have, and not empty, to be published."""
+    rtype = config.types.get(etype or "")
+    return ("title", "type") + (REVIEW_NEEDS + tuple(rtype.requires) if rtype is not None else ())
+
+
+def _needs(name: str, rtype) -> str:
+    """Why a field is required, for the message of `schema.missing_field`."""
+    if rtype is None or name in ("title", "type"):
+        return "every entry needs one"
+    return f"a {rtype.singular} needs it before it can be published"
+
+
+def _what_to_write(name: str) -> str:
+    """What to write for a required field (the same advice whether it is missing or empty)."""
+    return {
+        "title": 'Write `title:` and the title people will see, for example title: "Safeguarding Adults Review: Adult A".',
+        "type": "Write `type:` and the kind of entry, for example type: sar (or page for a page such as Contact us).",
+        "published": "Write `published:` and the day the report goes on the site, for example published: 2026-11-22.",
+        "summary": "Write `summary:` and one paragraph in plain English after it: listings, the feed, search "
+                   "results and search engines show it.",
+        "approved": "Write `approved:` and the date the Home Office quality assurance panel approved it, for "
+                    "example approved: 2026-04-01.",
+    }.get(name, f"Write `{name}:` and its value (this site's sitegen.yaml asks for it).")
+
+
+DOCUMENT_FIELDS = [Field("file", Text(longest=bounds.SHORT_TEXT), required=True), Field("title", Text(longest=bounds.SHORT_TEXT))]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -215,24 +286,70 @@ def read_entry(path: Path | str, config: SiteConfig, fields: list[Field] | None 
     slug = slugify(os.path.splitext(os.path.basename(path))[0])
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
+            text = handle.read(bounds.FILE + 1)  # a larger file cannot be within the bounds: not read whole
+            too_large = bounds.file_too_large(source, os.fstat(handle.fileno()).st_size) if len(text) > bounds.FILE else None
     except UnicodeDecodeError:
         return Entry(source, slug, None, None, problems=(error(source, "this file is not UTF-8 text.", "Save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)."),))
     except OSError as exc:
         return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).", "Check that it exists and that you may read it."),))
+    if too_large:
+        return Entry(source, slug, None, None, problems=(too_large,))
     split = split_front_matter(text)
     if split is None:
-        return Entry(source, slug, None, None, problems=(error(
-            source, "this file has no front matter.",
-            "Start it with a line `---`, then lines such as `title: ...`, `type: sar` and `published: 2026-11-22`, then another `---`.", line=1),))
-    yaml_text, body, _ = split
+        return Entry(source, slug, None, None, problems=(unsplit_problem(source, text),), meant_type=_meant_type(text, source, config))
+    yaml_text, body, body_line = split
+    over = bounds.front_matter_too_long(source, yaml_text) or bounds.body_too_long(source, body, body_line)
+    if over:
+        return Entry(source, slug, None, None, problems=(over,))
     try:
         doc = _front_matter(yaml_text, memo)
-    except yamlfile.YamlError as exc:
+    except yamlfile.AliasRefused as exc:
         return Entry(source, slug, None, None, problems=(error(
-            source, f"the front matter is not valid YAML: {exc.message}.",
-            "Check this line and the one before it: each line is `name: value`; put text containing a colon in quotes.", line=exc.line),))
-    return validate_entry(source, slug, doc, body, config, fields)
+            source, f"the front matter {yamlfile.AliasRefused.MESSAGE}, so the entry is left out.",
+            "Write each value out in full; a value that starts with & or * goes in quotes.", line=exc.line),))
+    except yamlfile.YamlError as exc:
+        said = yamladvice.explain(yaml_text, exc, 2, "the front matter")
+        return Entry(source, slug, None, None, problems=(error(source, said.message, said.advice, line=said.line),),
+                     meant_type=_meant_type(yaml_text, source, config))
+    entry = validate_entry(source, slug, doc, body, config, fields)
+    return entry if entry.type is not None else replace(entry, meant_type=_meant_type(yaml_text, source, config))
+
+
+def unsplit_problem(source: str, text: str) -> Problem:
+    """Why a file's front matter could not be found: none at all, or no closing `---` line."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return error(source, "this file has no front matter.",
+                     "Start it with a line `---`, then lines such as `title: ...`, `type: sar` and `published: 2026-11-22`, "
+                     "then another `---`.", line=1)
+    for number, line in enumerate(lines[1:], 2):
+        if re.fullmatch(r"\s*([-–—]{2,}|\.\.\.\.+)\s*", line):
+            return error(source, f"the front matter has no closing `---` line: line {number} has `{line.strip()}`.",
+                         "Make that line exactly three hyphens: ---", line=number)
+    guess = next((number for number, line in enumerate(lines[1:], 2)
+                  if line.strip() and not line[:1].isspace() and not line.lstrip().startswith(("#", "-"))
+                  and not re.match(r"^[\w .-]+:(\s|$)", line)), None)
+    where = f", probably just before line {guess} (`{line_text(lines[guess - 1])}`)" if guess else ""
+    return error(source, "the front matter starts with `---` on line 1 but has no closing `---` line.",
+                 f"Add a line `---` after the last `name: value` line{where}.", line=1)
+
+
+def line_text(line: str) -> str:
+    text = line.strip()
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _meant_type(text: str, source: str, config: SiteConfig) -> str | None:
+    """For an entry whose type cannot be used: the type it seems to mean (the `type:` line's value,
+    or the folder it is in, when that is a type). Only ever used to place a preview's error page."""
+    names = type_names(config)
+    match = re.search(r"^type:\s*[\"']?([\w-]+)", text, re.MULTILINE)
+    if match:
+        close = difflib.get_close_matches(match.group(1).lower(), names, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+    folder = PurePosixPath(source).parent.name.lower()
+    return folder if folder in config.types else None
 
 
 def _front_matter(text: str, memo: Memo | None) -> yamlfile.YamlDocument:
@@ -244,26 +361,22 @@ def _front_matter(text: str, memo: Memo | None) -> yamlfile.YamlDocument:
 
 def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str, config: SiteConfig,
                    fields: list[Field] | None = None) -> Entry:
-    checked = validate(doc.data, fields if fields is not None else front_matter_fields(config), file=source, doc=doc)
+    try:
+        named_type = review_type_key(doc.data.get("type"), config) if isinstance(doc.data, dict) else None
+    except Invalid:
+        named_type = None  # said by `validate` below
+    rtype = config.types.get(named_type or "")
+    checked = validate(doc.data, fields if fields is not None else front_matter_fields(config), file=source, doc=doc,
+                       required=required_fields(config, named_type),
+                       why_required=lambda f: _needs(f.name, rtype), required_advice=lambda f: _what_to_write(f.name))
     problems = list(checked.problems)
     for key_path, line in doc.duplicates:
         problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))
     v = checked.values
     etype = v["type"] if "type" not in checked.invalid else None
-    rtype = config.types.get(etype) if etype else None
 
-    if rtype is not None:
-        if "published" not in checked.invalid and v["published"] is None:
-            problems.append(error(source, "`published` is missing.", "Add a line such as `published: 2026-11-22`: the day the report goes on the site.", field="published"))
-        for name in rtype.requires:
-            if name not in checked.invalid and (v.get(name) is None or v.get(name) in ("", (), [])):
-                problems.append(error(source, f"`{name}` is missing: a {rtype.singular} needs it before it can be published.",
-                                      f"Add a line `{name}: ...`." + (" For a DHR, write the date the Home Office quality assurance panel approved it, e.g. approved: 2026-04-01." if name == "approved" else ""),
-                                      line=doc.line_of(name), field=name))
-        if rtype.broken:
-            problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.", "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
-        if v["summary"] is None and "summary" not in checked.invalid:
-            problems.append(warning(source, "there is no `summary`.", "Add `summary:` with one plain-English paragraph; listings show it.", field="summary"))
+    if rtype is not None and rtype.broken:
+        problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.", "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
     if v["published"] and v["expires"] and v["expires"] <= v["published"]:
         problems.append(error(source, f"expires: {v['expires'].isoformat()} is not after published ({v['published'].isoformat()}).",
                               "Write a date after the published date, or remove `expires` to use the usual window.", line=doc.line_of("expires"), field="expires"))
@@ -288,6 +401,10 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         return
     if not isinstance(raw, list):
         problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.", line=doc.line_of("documents"), field="documents"))
+        return
+    if len(raw) > bounds.DOCUMENTS:
+        problems.append(error(source, f"documents: {len(raw):,} are listed; sitegen accepts at most {bounds.DOCUMENTS:,} for one entry.",
+                              "Join related files into one PDF, or split the review into entries.", line=doc.line_of("documents"), field="documents"))
         return
     seen: dict[str, int] = {}
     for index, item in enumerate(raw):
@@ -340,7 +457,10 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     try:
         real = path.resolve(strict=True)
     except (FileNotFoundError, RuntimeError, OSError):
-        problems.append(error(source, f"documents: {file} does not exist.", "Check the spelling, or add the file to the reports/ folder.", line=line, field=field_name))
+        close = similar_report(config, posix.as_posix())
+        advice = (f"Did you mean {close}? Correct the spelling to `file: {close}`." if close
+                  else "Check the spelling, or add the file to the reports/ folder.")
+        problems.append(error(source, f"documents: {file} does not exist.", advice, line=line, field=field_name))
         return None
     if config.reports_real not in real.parents:
         problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.", "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
@@ -349,6 +469,17 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
         problems.append(error(source, f"documents: {file} is a folder, not a file.", advice, line=line, field=field_name))
         return None
     return real
+
+
+def similar_report(config: SiteConfig, file: str) -> str | None:
+    """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close."""
+    reports = config.reports_dir
+    try:
+        known = sorted(p.relative_to(config.root).as_posix() for p in reports.rglob("*") if p.is_file())
+    except OSError:
+        return None
+    close = difflib.get_close_matches(file, known, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def check_addresses(entries: list[Entry], config: SiteConfig) -> list[Entry]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 import sys
 from functools import lru_cache
 from importlib.util import find_spec
@@ -112,24 +113,66 @@ def _load(path: Path, stamp: bytes) -> dict[bytes, bytes]:
     return {k: v for k, v in known.items() if isinstance(k, bytes) and isinstance(v, bytes)}
 
 
+# The libraries whose code makes the values kept (YAML for front matter; markdown-it and its
+# plugins for Markdown), by the module each is imported as.
+LIBRARIES = ("yaml", "markdown_it", "mdit_py_plugins")
+
+
 @lru_cache(maxsize=1)  # the same for the life of the process
 def code_stamp() -> bytes:
-    """A hash of everything a kept value depends on besides its text: the source of the modules
-    that make values (so an edited sitegen never uses an old value), the libraries' versions, and
-    Python's (marshal's format)."""
+    """A hash of everything a kept value depends on besides its text: every file of the sitegen
+    package (its version, all its modules and the default theme: so an upgraded or edited sitegen
+    never uses an old value), the libraries that make values, and Python's version (marshal's format)."""
     import yaml
 
-    here = Path(__file__).parent
     digest = hashlib.blake2b(digest_size=16)
-    for name in ("memo.py", "markup.py", "yamlfile.py"):
-        digest.update((here / name).read_bytes())
-    for library in ("markdown_it", "mdit_py_plugins", "yaml"):
-        # the library's own __init__.py, which names its version (found, not imported: a warm
-        # build need not import markdown-it at all)
-        spec = find_spec(library)
-        try:
-            digest.update(Path(spec.origin).read_bytes() if spec and spec.origin else b"?")
-        except OSError:
-            digest.update(b"?")
+    digest.update(package_digest(Path(__file__).resolve().parent))
+    for library in LIBRARIES:
+        digest.update(f"\0{library}\0".encode())
+        digest.update(_library_digest(library))
     digest.update(f"\0libyaml {getattr(yaml, '__with_libyaml__', False)}\0{sys.version}\0{marshal.version}".encode())
     return digest.digest()
+
+
+def package_digest(folder: Path) -> bytes:
+    """A hash of every file below `folder` (the package) by its path and bytes, in a fixed
+    order; compiled bytecode (`__pycache__`), which Python makes from the sources, is left out."""
+    return _files_digest(folder, _package_files(folder))
+
+
+def _package_files(folder: Path) -> list[str]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [name for name in dirnames if name != "__pycache__"]
+        base = os.path.relpath(dirpath, folder)
+        found += [name if base == "." else f"{base}/{name}".replace(os.sep, "/") for name in filenames]
+    return found
+
+
+def _files_digest(folder: Path, paths: list[str], compiled: tuple[str, ...] = ()) -> bytes:
+    """Each file's path and bytes; for files ending in `compiled` (a library's machine code, which
+    changes only with its version), their size and time instead of their megabytes."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(paths):
+        if path.endswith(compiled or ("\0",)):
+            found = os.stat(folder / path)
+            data = f"{found.st_size} {found.st_mtime_ns}".encode()
+        else:
+            data = (folder / path).read_bytes()
+        digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(data)
+    return digest.digest()
+
+
+def _library_digest(library: str) -> bytes:
+    """A library's version and code: its Python files (the version is written in them) and its
+    compiled extensions, found without importing it (a warm build need not import markdown-it at
+    all). Reading them costs a few milliseconds, where `importlib.metadata` costs 70."""
+    spec = find_spec(library)
+    if spec is None or spec.origin is None:
+        return b"missing"
+    origin = Path(spec.origin)
+    if spec.submodule_search_locations is None:  # a single module
+        return _files_digest(origin.parent, [origin.name], compiled=(".so", ".pyd"))
+    sources = [path for path in _package_files(origin.parent) if path.endswith((".py", ".so", ".pyd"))]
+    return _files_digest(origin.parent, sources, compiled=(".so", ".pyd"))

@@ -59,12 +59,6 @@ def _path(path: str) -> str:
     return quote(path, safe="/")
 
 
-def header_rules(site: Site) -> list[HeaderRule]:
-    rules = [rule for placed in site.live_reviews for rule in _live_rules(site, placed)]
-    rules += [rule for placed in site.notices for rule in _notice_rules(placed)]
-    return sorted(rules, key=lambda rule: rule.path)
-
-
 def unavailable_after(site: Site, entry: Entry) -> str | None:
     """The X-Robots-Tag value of a live entry's page and documents: the moment it comes down
     (None when it is shown for good, so that there is nothing to announce)."""
@@ -86,7 +80,8 @@ def _notice_rules(placed: Placed) -> list[HeaderRule]:
 
 
 def gone_paths(site: Site) -> list[str]:
-    """The old addresses of expired reports that answer 410 Gone."""
+    """The old addresses of expired reports that answer 410 Gone (as `redirects` writes them; what
+    `sitegen verify` expects of the deployed site, through `sitegen.deployment`)."""
     noticed = {placed.entry.url for placed in site.notices}
     paths: set[str] = set()
     for placed in site.in_state(State.EXPIRED):
@@ -129,7 +124,7 @@ def headers(site: Site, pieces: Pieces | None = None) -> OutputFile:
     made = pieces_of(pieces, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
     made += pieces_of(pieces, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
     lines = [line for lines in made for line in lines]
-    lines.sort(key=itemgetter(0))  # as header_rules sorts them (stable)
+    lines.sort(key=itemgetter(0))  # by address (stable: an address's lines stay in the order made)
     return OutputFile("_headers", (HEADER_NOTE + "".join(map(itemgetter(1), lines))).encode("utf-8"))
 
 

@@ -1,7 +1,9 @@
 """`sitegen new`: a content file for a report already in reports/, pre-filled.
 
-The title comes from the PDF's own title when it has one, else from its file
-name; the document is listed with its title. What only a person can write (the
+It offers the title and address a person would choose: the type and whom the
+review is about, read from the file name or the PDF's own title
+(sar-mr-k-overview.pdf: "Safeguarding Adults Review: Mr K" at /sar/mr-k/), and
+lists the document by what it is ("Overview report"). What only a person can write (the
 summary, and any field the type requires, such as a DHR's `approved` date) is
 left as a placeholder with a note saying what to write: an empty summary is an
 error, so the entry stays off the site until it is written. An existing file
@@ -18,7 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.config import ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
-from sitegen.entries import Entry, relative, resolve_report, slugify
+from sitegen.entries import Entry, relative, resolve_report, similar_report, slugify
 from sitegen.problems import Problem, did_you_mean, error
 from sitegen.render import uk_date
 from sitegen.visibility import hidden_from, last_day_shown
@@ -123,8 +125,8 @@ def _required_placeholder(name: str, rtype: ReviewType) -> list[str]:
 
 
 def review_type(config: SiteConfig, key: str) -> ReviewType | Problem:
-    if key in config.types:
-        return config.types[key]
+    if key.lower() in config.types:  # types are case-insensitive, as in front matter
+        return config.types[key.lower()]
     hint = did_you_mean(key, config.types)
     return error("sitegen new", f'"{key}" is not a review type this site knows.',
                  hint or f"Write one of: {', '.join(config.types)}.")
@@ -145,20 +147,116 @@ def find_report(config: SiteConfig, given: str) -> str | Problem:
         parts = parts[1:]
     file = "/".join(("reports", *parts))
     if not parts or ".." in parts or not (reports / Path(*parts)).exists():
-        known = sorted(p.relative_to(reports).as_posix() for p in reports.rglob("*") if p.is_file()) if reports.is_dir() else []
-        hint = did_you_mean("/".join(parts), known)
+        close = similar_report(config, file)
         return error(file, f"there is no such file in the reports/ folder ({reports.resolve()}).",
-                     hint or "Copy the PDF into the reports/ folder first, then run this again.")
+                     f"Did you mean {close.removeprefix('reports/')}?" if close
+                     else "Copy the PDF into the reports/ folder first, then run this again.")
     problems: list[Problem] = []
     if resolve_report(file, config, file, None, problems) is None:
         return error(file, problems[0].message.removeprefix(f"documents: {file} "), problems[0].advice)
     return file
 
 
-def suggested_title(report: str, info: DocumentInfo) -> str:
-    """The PDF's own title when it has a real one, else the file name made readable."""
-    title = _usable_title(info.title)
-    return title or title_from_file_name(report)
+@dataclass(frozen=True)
+class Suggestion:
+    """What `sitegen new` offers, before anyone changes it: as a person would write them."""
+
+    title: str  # Safeguarding Adults Review: Mr K
+    slug: str  # mr-k
+    document_title: str  # Overview report (else the PDF's own title, else the entry's title)
+
+
+# What a report's file name or title says about the document rather than whom the review is about:
+# (words, the document's title when they are found, or "" for words that are only left out).
+_DOCUMENT_WORDS = [
+    ("overview report", "Overview report"), ("executive summary", "Executive summary"), ("action plan", "Action plan"),
+    ("learning brief", "Learning brief"), ("learning briefing", "Learning briefing"),
+    ("7 minute briefing", "7-minute briefing"), ("seven minute briefing", "7-minute briefing"),
+    ("briefing", "Briefing"), ("overview", "Overview report"), ("summary", "Summary"), ("report", "Report"),
+    ("final", ""), ("draft", ""), ("published", ""), ("redacted", ""), ("anonymised", ""), ("anonymized", ""), ("version", ""),
+    ("web", ""), ("accessible", ""), ("full", ""), ("docx", ""), ("doc", ""), ("pdf", ""),
+]
+_EDGE_WORDS = {"and", "of", "the", "for", "on", "into", "in", "to", "a"}
+_TITLES = {"mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "mx": "Mx", "dr": "Dr"}
+
+
+def suggest(report: str, info: DocumentInfo, rtype: ReviewType) -> Suggestion:
+    """The title, address and document title `sitegen new` offers. From the file name
+    (sar-mr-k-overview.pdf) or the PDF's own title (SAR Mr K - Overview Report), the words that name
+    the type and the document are taken out, leaving whom the review is about (Mr K): the title is
+    then "<type>: Mr K" and the address /sar/mr-k/. A PDF title that does not name the type is
+    kept as it is; when nothing is left, the file name made readable is used."""
+    own_title = _usable_title(info.title)
+    from_file = _about(PurePosixPath(report).stem, rtype)
+    from_title = _about(own_title, rtype) if own_title else None
+    if from_title and from_title.named_type and from_title.subject:
+        title = f"{rtype.singular}: {from_title.subject}"
+    elif own_title:
+        title = own_title
+    elif from_file.subject:
+        title = f"{rtype.singular}: {from_file.subject}"
+    else:
+        title = title_from_file_name(report)
+    titled = from_title is not None and from_title.named_type and from_title.subject
+    subject = from_title.subject if titled else from_file.subject or (from_title.subject if from_title else "")
+    document = from_file.document or (from_title.document if from_title else "") or own_title or title
+    return Suggestion(title, slugify(subject) if subject else default_slug(report), document)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    subject: str  # whom the review is about, as a person would write it: "Mr K"
+    document: str  # what the document is: "Overview report" (or "")
+    named_type: bool  # the text names the review's type (SAR, or Safeguarding Adults Review)
+
+
+def _about(text: str, rtype: ReviewType) -> _Reading:
+    words = re.findall(r"[A-Za-z0-9']+", text)
+    lower = [w.lower() for w in words]
+    keep = [True] * len(words)
+
+    def take(phrase: str) -> bool:
+        """Leave out each run of words that is `phrase`; whether there was one."""
+        parts = re.findall(r"[a-z0-9']+", phrase.lower())
+        found = False
+        for start in range(len(lower) - len(parts) + 1):
+            if lower[start:start + len(parts)] == parts and all(keep[start:start + len(parts)]):
+                keep[start:start + len(parts)] = [False] * len(parts)
+                found = True
+        return found
+
+    named = False
+    for phrase in sorted({rtype.singular, rtype.label, rtype.key.replace("-", " "), rtype.short}, key=len, reverse=True):
+        named = take(phrase) or named
+    document = ""
+    for phrase, shown in _DOCUMENT_WORDS:
+        if take(phrase) and shown and not document:
+            document = shown
+    for index, word in enumerate(lower):
+        if re.fullmatch(r"v\d+|(19|20)\d\d|\d{1,2}", word) or word in _MONTH_WORDS:
+            keep[index] = False
+    subject = [words[i] for i in range(len(words)) if keep[i]]
+    while subject and subject[0].lower() in _EDGE_WORDS:
+        subject.pop(0)
+    while subject and subject[-1].lower() in _EDGE_WORDS:
+        subject.pop()
+    return _Reading(" ".join(_readable(word, first=index == 0) for index, word in enumerate(subject)), document, named)
+
+
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+
+
+def _readable(word: str, first: bool) -> str:
+    """A word of a file name as it is written in a title, in sentence case: a pseudonym's letter
+    and a title capitalised (adult a -> Adult A, mr k -> Mr K, professional curiosity -> Professional curiosity)."""
+    if word != word.lower():
+        return word  # written with capitals already: kept
+    if word in _TITLES:
+        return _TITLES[word]
+    if len(word) == 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if first else word
 
 
 def _usable_title(title: str | None) -> str | None:
@@ -179,7 +277,7 @@ def default_slug(report: str) -> str:
 
 
 def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo, entries: list[Entry], *,
-         title: str, published: date, slug: str) -> tuple[NewEntry | None, list[Problem], list[str]]:
+         title: str, published: date, slug: str, document_title: str | None = None) -> tuple[NewEntry | None, list[Problem], list[str]]:
     """The entry to write, or the problems that stop it; plus notes worth telling."""
     problems: list[Problem] = []
     notes: list[str] = []
@@ -192,7 +290,7 @@ def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo,
         problems.append(error(report, "the title is empty.", 'Give one with --title "..."'))
     if problems:
         return None, problems, notes
-    new = NewEntry(config, rtype, report, _usable_title(info.title) or title.strip(), title.strip(), published, slug)
+    new = NewEntry(config, rtype, report, document_title or _usable_title(info.title) or title.strip(), title.strip(), published, slug)
     if new.path.exists():
         problems.append(error(new.source, "already exists, so sitegen new will not overwrite it.",
                               "Open it to edit it, or choose another address with --slug."))

@@ -12,15 +12,16 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import shutil
 import stat
 import tempfile
+import xml.etree.ElementTree as ET
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
 
 from sitegen.cachefile import write_whole
-from sitegen.xmltext import xml_text
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
 from sitegen.pieces import Pieces, pieces_of
@@ -88,51 +89,61 @@ def _timestamp(day: date, zone: str) -> str:
     return start_of_day(day, zone).isoformat()
 
 
-# The feed and the sitemap are written as ElementTree writes them (indented, UTF-8, its
-# escaping), but as text: made entry by entry, so that the preview keeps each entry's part.
+# --- the feed and the sitemap -----------------------------------------------------
+#
+# Both are written by ElementTree. Each entry's element is written on its own and the file is
+# the document with those elements in place (the same bytes as the whole tree written at once,
+# tested), so that a preview keeps each entry's part from one update to the next: writing the
+# whole feed of 10,000 entries takes 0.2 s, more than a preview's update may.
 
-def _text(text: str) -> str:
-    """Element text, escaped as ElementTree escapes it."""
-    return xml_text(text)
-
-
-def _attribute(text: str) -> str:
-    """An attribute's value, escaped as ElementTree escapes it."""
-    return xml_text(text, ATTRIBUTE_ENTITIES)
+ITEMS = "sitegen-items"  # where the entries' elements go, in the document written without them
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-ATTRIBUTE_ENTITIES = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+def _xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold (control characters, lone surrogates): each
+    becomes U+FFFD, so that the file always parses."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
-def _element(indent: str, tag: str, text: str | None = None, **attributes: str) -> str:
-    """One element with no children on a line of its own, as ElementTree.indent lays it out."""
-    attrs = "".join(f' {name}="{_attribute(value)}"' for name, value in attributes.items())
-    if not text:
-        return f"{indent}<{tag}{attrs} />\n"
-    return f"{indent}<{tag}{attrs}>{_text(text)}</{tag}>\n"
+def _child(parent: ET.Element, tag: str, text: str | None = None, **attributes: str) -> ET.Element:
+    child = ET.SubElement(parent, tag, {name: _xml_text(value) for name, value in attributes.items()})
+    if text:
+        child.text = _xml_text(text)
+    return child
 
 
-XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+def _item(element: ET.Element) -> bytes:
+    """One of a document's items (an entry of the feed, an address of the sitemap), written as
+    ElementTree writes it in the whole document: indented one level, on lines of its own."""
+    ET.indent(element, space="  ", level=1)
+    return b"  " + ET.tostring(element, encoding="utf-8") + b"\n"
+
+
+def _document(root: ET.Element, items: list[bytes]) -> bytes:
+    """`root` written by ElementTree (UTF-8, with its declaration, indented), with `items` (from
+    `_item`) after its own children, and a final newline."""
+    if items:
+        ET.SubElement(root, ITEMS)
+    ET.indent(root)
+    written = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written.replace(f"  <{ITEMS} />\n".encode(), b"".join(items), 1) + b"\n"
 
 
 def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
-    """An Atom feed of live reviews and briefings, newest first."""
+    """An Atom feed (RFC 4287) of live reviews and briefings, newest first."""
     config = site.config
     live = site.live_reviews
     newest = max((p.entry.published for p in live), default=site.as_of)
-    parts = [
-        XML_DECLARATION,
-        f'<feed xmlns="{ATOM}" xml:lang="{_attribute(config.language)}">\n',
-        _element("  ", "title", f"{config.name}: Learning from Practice"),
-        _element("  ", "id", config.url("/")),
-        _element("  ", "link", href=config.url("/")),
-        _element("  ", "link", rel="self", href=config.url("/feed.xml")),
-        "  <author>\n", _element("    ", "name", config.name), "  </author>\n",
-        _element("  ", "updated", _timestamp(newest, config.timezone)),
-    ]
-    parts += pieces_of(pieces, "feed", live, partial(_feed_entry, site))
-    parts.append("</feed>")
-    return OutputFile("feed.xml", "".join(parts).encode("utf-8", "xmlcharrefreplace") + b"\n")
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": _xml_text(config.language)})
+    _child(root, "title", f"{config.name}: Learning from Practice")
+    _child(root, "id", config.url("/"))
+    _child(root, "link", href=config.url("/"))
+    _child(root, "link", rel="self", href=config.url("/feed.xml"))
+    _child(_child(root, "author"), "name", config.name)
+    _child(root, "updated", _timestamp(newest, config.timezone))
+    entries = pieces_of(pieces, "feed", live, partial(_feed_entry, site))
+    return OutputFile("feed.xml", _document(root, entries))
 
 
 def feed_share(site: Site, placed: Placed) -> tuple | None:
@@ -143,24 +154,23 @@ def feed_share(site: Site, placed: Placed) -> tuple | None:
     return entry.title, entry.url, entry.published, entry.type, entry.summary, entry.source
 
 
-def _feed_entry(site: Site, placed: Placed) -> str:
+def _feed_entry(site: Site, placed: Placed) -> bytes:
     """One entry of the feed: made from the entry and the settings only."""
     config = site.config
     entry = placed.entry
     stamp = _timestamp(entry.published, config.timezone)
-    parts = ["  <entry>\n",
-             _element("    ", "title", entry.title),
-             _element("    ", "id", config.url(entry.url)),
-             _element("    ", "link", href=config.url(entry.url)),
-             _element("    ", "published", stamp),
-             _element("    ", "updated", stamp)]
+    item = ET.Element("entry")
+    _child(item, "title", entry.title)
+    _child(item, "id", config.url(entry.url))
+    _child(item, "link", href=config.url(entry.url))
+    _child(item, "published", stamp)
+    _child(item, "updated", stamp)
     rtype = site.type_of(entry)
     if rtype:
-        parts.append(_element("    ", "category", term=rtype.key, label=rtype.singular))
+        _child(item, "category", term=rtype.key, label=rtype.singular)
     if entry.summary:
-        parts.append(_element("    ", "summary", entry.summary))
-    parts.append("  </entry>\n")
-    return "".join(parts)
+        _child(item, "summary", entry.summary)
+    return _item(item)
 
 
 def sitemap_share(site: Site, placed: Placed) -> tuple | None:
@@ -172,40 +182,35 @@ def sitemap_share(site: Site, placed: Placed) -> tuple | None:
 
 
 def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> OutputFile:
-    """Every public page except notices of expired entries and the 404 page."""
+    """A sitemap (sitemaps.org 0.9) of every public page except notices of expired entries and
+    the 404 page; a live review's page with the day it was published."""
     published = {p.entry.url: p.entry.published for p in site.live_reviews}
-    if not page_paths:
-        text = f'{XML_DECLARATION}<urlset xmlns="{SITEMAP}" />'
+    url = site.config.url
+
+    def address(path: str, day: date | None) -> bytes:
+        item = ET.Element("url")
+        _child(item, "loc", url(path))
+        if day:
+            _child(item, "lastmod", day.isoformat())
+        return _item(item)
+
+    if pieces is None:
+        items = [address(path, published.get(path)) for path in sorted(page_paths)]
     else:
-        url = site.config.url
-
-        def line(path: str, day: date | None) -> str:
-            lastmod = f"    <lastmod>{day.isoformat()}</lastmod>\n" if day else ""
-            return f"  <url>\n{_element('    ', 'loc', url(path))}{lastmod}  </url>\n"
-
-        if pieces is None:
-            lines = [line(path, published.get(path)) for path in sorted(page_paths)]
-        else:
-            lines = [pieces.by_value(("sitemap", path, published.get(path)), line) for path in sorted(page_paths)]
-        text = "".join([XML_DECLARATION, f'<urlset xmlns="{SITEMAP}">\n', *lines, "</urlset>"])
-    return OutputFile("sitemap.xml", text.encode("utf-8", "xmlcharrefreplace") + b"\n")
+        items = [pieces.by_value(("sitemap", path, published.get(path)), address) for path in sorted(page_paths)]
+    return OutputFile("sitemap.xml", _document(ET.Element("urlset", {"xmlns": SITEMAP}), items))
 
 
 def public_pages(site: Site, pages: list[OutputFile]) -> list[str]:
     """Site paths of the pages that belong in the sitemap: not notices, not the 404 page."""
     notices = {p.entry.url for p in site.notices}
-    paths = ["/" + f.path[: -len("index.html")] for f in pages if f.path.endswith("index.html")]  # as page_path does
+    paths = ["/" + f.path[: -len("index.html")] for f in pages if f.path.endswith("index.html")]
     return [path for path in paths if path not in notices]
 
 
 def robots(site: Site) -> OutputFile:
     text = f"User-agent: *\nAllow: /\n\nSitemap: {site.config.url('/sitemap.xml')}\n"
     return OutputFile("robots.txt", text.encode("utf-8"))
-
-
-def page_path(file: str) -> str:
-    """sar/adult-a/index.html -> /sar/adult-a/"""
-    return "/" + file[: -len("index.html")] if file.endswith("index.html") else "/" + file
 
 
 # --- putting the site in place -------------------------------------------------

@@ -3,8 +3,8 @@
 What went live and what came down between two dates, worked out from the
 content alone (each entry's `published` date and the day it comes down), with
 the same rule as the build. Drafts never went live and are left out; an entry
-that has an error today is left out and named, so the record is not silently
-short. The record is for the Board, not the public: it is never written into
+that has an error today, or whose front matter cannot be read at all, is left
+out and named, so that the record accounts for every file in content/. The record is for the Board, not the public: it is never written into
 the site's output.
 """
 
@@ -43,7 +43,7 @@ class Record:
     start: date
     end: date
     events: tuple[Event, ...]
-    left_out: tuple[Placed, ...]  # entries with errors today: their dates cannot be vouched for
+    left_out: tuple[Placed, ...]  # entries with errors today, or that cannot be read: their dates cannot be vouched for
 
     def of(self, kind: str) -> list[Event]:
         return [e for e in self.events if e.event in (kind, FUTURE[kind])]
@@ -55,10 +55,11 @@ def record(site: Site, start: date, end: date) -> Record:
     left_out = []
     for placed in site.placed:
         entry = placed.entry
-        if entry.is_page or entry.type is None or placed.state is State.DRAFT:
-            continue
-        if placed.state is State.WITHHELD:
+        # An entry that cannot be read at all (its type unknown) may be a review: named, never dropped.
+        if entry.type is None or placed.state is State.WITHHELD and not entry.is_page:
             left_out.append(placed)
+            continue
+        if entry.is_page or placed.state is State.DRAFT:
             continue
         rtype = site.type_of(entry)
         for day, kind in ((entry.published, WENT_LIVE), (entry.hidden_from, CAME_DOWN)):
@@ -96,7 +97,28 @@ def to_text(rec: Record, name: str) -> str:
             lines.append(f"  {uk_date(e.day):>17}  {e.type:<{width}}  {e.title}{planned}")
             lines.append(f"  {'':>17}  {'':<{width}}  {e.address}")
         lines.append("")
+    if rec.left_out:
+        lines.append(f"Left out because of errors: {len(rec.left_out)} (fix them, see sitegen check, and run the report again)")
+        for placed in rec.left_out:
+            lines.append(f"  {where_left_out(placed)}: {why_left_out(placed)}")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _first_error(placed: Placed) -> Problem | None:
+    return next((p for p in placed.entry.problems if p.is_error), None)
+
+
+def why_left_out(placed: Placed) -> str:
+    """The first error of an entry left out of the record."""
+    first = _first_error(placed)
+    return first.message if first is not None else "it has an error"
+
+
+def where_left_out(placed: Placed) -> str:
+    """The file of an entry left out of the record, and the line of its first error."""
+    first = _first_error(placed)
+    return placed.entry.source + (f":{first.line}" if first is not None and first.line else "")
 
 
 def unsafe_destination(config: SiteConfig, target: Path) -> Problem | None:

@@ -168,18 +168,34 @@ def make_environment(site_root: Path, compiled: Path | None = None, own_theme: b
     )
     env.filters["ukdate"] = uk_date
     env.filters["markdown"] = lambda text: jinja2.filters.Markup(to_html(text))
+    env.globals["default_card"] = default_card
     return env
 
 
-def _is_default_card(macro) -> bool:
-    """Whether `macro` is the `card` macro of sitegen's default theme (not one of the site's own)."""
-    code = getattr(getattr(macro, "_func", None), "__code__", None)
-    return getattr(macro, "name", None) == "card" and code is not None and code.co_filename == _default_card_file()
+class DefaultCard:
+    """The card macro of sitegen's default theme, which shows only the entry it is given and the
+    site's settings: so `Renderer.cards` makes each entry's card once and keeps it."""
+
+    def __init__(self, macro: Callable[..., Markup], template: str):
+        self.macro = macro
+        self.template = template  # the name of the template that defines it
+
+    def __call__(self, *args, **kwargs) -> Markup:
+        return self.macro(*args, **kwargs)
 
 
-@lru_cache(maxsize=1)
-def _default_card_file() -> str:
-    return os.path.normpath(default_theme_dir() / "templates" / DEFAULT_CARD)
+@jinja2.pass_context
+def default_card(context: jinja2.runtime.Context, macro: Callable[..., Markup]) -> Callable[..., Markup]:
+    """`{% set card = default_card(card) %}` in the default theme's card template: its macro as a
+    `DefaultCard`. In a copy of that template in a site's own theme, the macro as it is (a site's
+    own card may show anything, such as the page it is on, so it is made for every page)."""
+    return DefaultCard(macro, context.name) if _is_default_template(context.environment, context.name) else macro
+
+
+def _is_default_template(env: jinja2.Environment, name: str) -> bool:
+    """Whether the template `name` is sitegen's default theme's own file (not one of the site's)."""
+    filename = env.get_template(name).filename  # the loader's choice: the site's own file comes first
+    return filename is not None and os.path.normpath(filename) == os.path.normpath(default_theme_dir() / "templates" / name)
 
 
 def theme_assets(site_root: Path, own: bool = True) -> dict[str, Path]:
@@ -197,9 +213,6 @@ def theme_assets(site_root: Path, own: bool = True) -> dict[str, Path]:
                 path = Path(dirpath) / name
                 found[path.relative_to(assets).as_posix()] = path
     return found
-
-
-DEFAULT_CARD = "partials/entry_card.html"
 
 
 class Renderer:
@@ -220,15 +233,15 @@ class Renderer:
     def cards(self, card, items, *args) -> list[Markup]:
         """`card(item, *args)` for each item: how the theme lists entries.
 
-        The cards that sitegen's own card macro made are kept, each by the entry it was made
-        from (a `Placed`, which an edit replaces): that macro shows only the entry and the site's
-        settings. A whole build makes each entry's card once for the home page, its listing and its
-        themes' pages; a preview keeps them from one update to the next. A card macro of the site's
-        own theme is always called.
+        The cards that sitegen's own card macro made (a `DefaultCard`) are kept, each by the entry
+        it was made from (a `Placed`, which an edit replaces): that macro shows only the entry and
+        the site's settings. A whole build makes each entry's card once for the home page, its
+        listing and its themes' pages; a preview keeps them from one update to the next. A card
+        macro of the site's own theme is always called.
         """
-        if not _is_default_card(card):
+        if not isinstance(card, DefaultCard):
             return [card(item, *args) for item in items]
-        return self._cards.get_all(("card", *args), items, lambda item: card(item, *args))
+        return self._cards.get_all(("card", card.template, *args), items, lambda item: card(item, *args))
 
     def url(self, path: str) -> str:
         return self.prefix + path
@@ -290,6 +303,11 @@ class Renderer:
     def _pages(self) -> Iterator[tuple[str, Callable[[object], OutputFile], object]]:
         """(address, what makes the page, what it is made from) of every page, in order."""
         site = self.site
+        if self.banner:  # a preview: an entry with errors shows them where its page would be (any page there wins)
+            for placed in site.in_state(State.WITHHELD):
+                address = placed.entry.preview_error_url
+                if address is not None:
+                    yield address, self._preview_error_page, placed
         yield "/", self._home, None
         for rtype in site.types:
             yield f"/{rtype.key}/", self._listing, rtype
@@ -327,6 +345,14 @@ class Renderer:
         entry = placed.entry
         return self.page("notice.html", entry.url, placed=placed, entry=entry,
                          rtype=self.site.type_of(entry), library=self.site.library_for(entry))
+
+    def _preview_error_page(self, placed: Placed) -> OutputFile:
+        """What a preview shows at the address of an entry with errors: the errors and what to do.
+        Never made without a banner, so never in a real build."""
+        if not self.banner:
+            raise RuntimeError("a page of errors is for previews only")
+        errors = [p for p in placed.entry.problems if p.is_error]
+        return self.page("preview_error.html", placed.entry.preview_error_url, entry=placed.entry, errors=errors)
 
     def _theme_page(self, theme) -> OutputFile:
         return self.page("theme.html", theme.url, theme=theme)

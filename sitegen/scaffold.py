@@ -20,6 +20,7 @@ from sitegen.problems import Problem, error
 
 STARTER = Path(__file__).resolve().parent / "starter"
 DEFAULT_NAME = "Exampleshire Safeguarding Partnership"
+EXAMPLE_PDF = "reports/example-sar-adult-a.pdf"  # the example review's document, as its entry names it
 FILLED_IN = {".md", ".yaml"}  # starter files whose $name and $published are filled in
 
 GITIGNORE = "# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"

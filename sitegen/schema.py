@@ -8,6 +8,7 @@ validation, defaults and did-you-mean suggestions for misspelt keys.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -46,8 +47,9 @@ class Kind:
 class Text(Kind):
     description = "some text"
 
-    def __init__(self, allow_empty: bool = False):
+    def __init__(self, allow_empty: bool = False, longest: int | None = None):
         self.allow_empty = allow_empty
+        self.longest = longest  # characters
 
     def parse(self, value):
         if isinstance(value, bool) or isinstance(value, (dict, list)) or value is None:
@@ -55,6 +57,8 @@ class Text(Kind):
         text = str(value).strip()
         if not text and not self.allow_empty:
             raise Invalid("is empty.", "Write some text after the colon, or remove the line.")
+        if self.longest is not None and len(text) > self.longest:
+            raise Invalid(f"is {len(text):,} characters long; sitegen accepts at most {self.longest:,}.", "Shorten it.")
         return text
 
 
@@ -127,16 +131,25 @@ class Date(Kind):
 class TextList(Kind):
     description = "a list of words or phrases"
 
+    def __init__(self, most: int | None = None, longest: int | None = None):
+        self.most = most  # items
+        self.longest = longest  # characters of one item
+
     def parse(self, value):
         if isinstance(value, str):
             value = [part for part in value.split(",")]
         if not isinstance(value, list):
             raise Invalid(f"should be a list, not {show(value)}.", "Write a list in square brackets, for example [self-neglect, hoarding].")
+        if self.most is not None and len(value) > self.most:
+            raise Invalid(f"has {len(value):,} items; sitegen accepts at most {self.most:,}.", "Keep the ones that matter most.")
         items = []
         for item in value:
             if isinstance(item, (dict, list, bool)) or item is None:
                 raise Invalid(f"has an item that is not text: {show(item)}.", "Write each item as plain words, for example [self-neglect, hoarding].")
             text = str(item).strip()
+            if self.longest is not None and len(text) > self.longest:
+                raise Invalid(f"has an item {len(text):,} characters long; sitegen accepts at most {self.longest:,}.",
+                              "Shorten it to a few words.")
             if text and text not in items:
                 items.append(text)
         return tuple(items)
@@ -195,7 +208,30 @@ class Field:
 class Validated:
     values: dict[str, Any]
     problems: list[Problem] = field(default_factory=list)
-    invalid: set[str] = field(default_factory=set)  # fields that were present but unusable
+    invalid: set[str] = field(default_factory=set)  # fields that were present but unusable, or required and missing
+
+
+def is_empty(value: Any) -> bool:
+    """Whether a value says nothing: `key:` alone, "", blanks, [] or {}."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return isinstance(value, (list, tuple, dict)) and not value
+
+
+def missing_field(file: str, name: str, *, empty: bool, why: str, advice: str, line: int | None = None,
+                  misspelt: tuple[str, int | None] | None = None) -> Problem:
+    """The one message for a required field that is missing or empty, wherever it is required:
+    it is an error (what has it is withheld), and says what to write. `misspelt`: a key written
+    instead that is close to `name` (such as `publised`), with its line: said in the same message."""
+    message = f"`{name}` is {'empty' if empty else 'missing'}: {why}."
+    if misspelt is not None:
+        key, line = misspelt
+        own = name.rpartition(".")[2]  # documents.0.file -> file
+        message += f" {f'Line {line}' if line else 'It'} has `{key}`: did you mean {own}?"
+        advice = f"Correct the spelling to `{own}`."
+    return error(file, message, advice, line=line, field=name)
 
 
 def validate(
@@ -207,8 +243,15 @@ def validate(
     path: tuple = (),
     what: str = "front matter",
     required_advice: Callable[[Field], str] | None = None,
+    required: Sequence[str] = (),
+    why_required: Callable[[Field], str] | None = None,
 ) -> Validated:
-    """Check a YAML mapping against `fields`; never raises for bad content."""
+    """Check a YAML mapping against `fields`; never raises for bad content.
+
+    A field is required when it says so or is named in `required` (such as `published`, which a
+    review needs and a page does not). A required field that is missing, or there but empty, gets
+    the one message of `missing_field`; a key close to it that is not a field is named in that
+    message instead of in a warning of its own."""
     result = Validated(values={f.name: f.default for f in fields})
     line_of = (lambda *p: doc.line_of(*p)) if doc else (lambda *p: None)
     dotted = lambda name: ".".join(str(p) for p in path + (name,))
@@ -219,23 +262,36 @@ def validate(
         result.invalid.update(f.name for f in fields)
         return result
     known = {f.name: f for f in fields}
-    for key in data:
-        if str(key) not in known:
-            hint = did_you_mean(str(key), known)
-            result.problems.append(warning(
-                file, f"`{dotted(key)}` is not a setting sitegen knows, so it is ignored.",
-                hint or f"Known settings here: {', '.join(known)}.",
-                line=line_of(*path, key), field=dotted(key)))
+    needed = {f.name for f in fields if f.required} | set(required)
+    unknown = [str(key) for key in data if str(key) not in known]
+    misspelt: dict[str, str] = {}  # a required field that is missing: the unknown key close to it
     for f in fields:
-        if f.name not in data or data[f.name] is None and f.required:
-            if f.required:
-                advice = required_advice(f) if required_advice else f"Add a line `{f.name}: ...` with {f.kind.description}."
-                result.problems.append(error(file, f"`{dotted(f.name)}` is missing.", advice, line=line_of(*path) if path else None, field=dotted(f.name)))
-                result.invalid.add(f.name)
+        if f.name in needed and f.name not in data:
+            close = difflib.get_close_matches(f.name, [k for k in unknown if k not in misspelt.values()], n=1, cutoff=0.75)
+            if close:
+                misspelt[f.name] = close[0]
+    for key in unknown:
+        if key in misspelt.values():
             continue
-        raw = data[f.name]
+        hint = did_you_mean(key, known)
+        result.problems.append(warning(
+            file, f"`{dotted(key)}` is not a setting sitegen knows, so it is ignored.",
+            hint or f"Known settings here: {', '.join(known)}.",
+            line=line_of(*path, key), field=dotted(key)))
+    for f in fields:
+        raw = data.get(f.name)
+        if f.name in needed and is_empty(raw):
+            typo = misspelt.get(f.name)
+            advice = required_advice(f) if required_advice else f"Write `{f.name}:` and {f.kind.description} after it."
+            why = why_required(f) if why_required else f"the {what} needs it"
+            result.problems.append(missing_field(
+                file, dotted(f.name), empty=f.name in data, why=why, advice=advice,
+                line=line_of(*path, typo) if typo else line_of(*path, f.name) if f.name in data else line_of(*path) if path else None,
+                misspelt=(typo, line_of(*path, typo)) if typo else None))
+            result.invalid.add(f.name)
+            continue
         if raw is None:
-            continue  # `key:` with nothing after it means "not given"
+            continue  # absent, or `key:` with nothing after it: "not given"
         try:
             result.values[f.name] = f.kind.parse(raw)
         except Invalid as bad:

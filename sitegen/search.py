@@ -6,9 +6,12 @@ one record per live PDF holding its text and pointing at its entry's page.
 Notices of expired entries, listings, theme pages and the 404 page stay out.
 
 The search itself runs in the reader's browser (Pagefind's JavaScript and
-WebAssembly); every page is still reachable without it. When Pagefind cannot
-run, the site is built without an index and a warning says so: no index is
-better than a wrong one.
+WebAssembly); every page is still reachable without it. Pagefind is run through
+its command line (see `sitegen.pagefind_adapter`, the one place that knows how).
+When Pagefind is not installed, the site is built without an index and a warning
+says so. When it is there but the index cannot be made (Pagefind fails, or a fault
+in sitegen), the site is built without an index and an error says so, which fails
+`sitegen build --strict` and `sitegen check`: no index is better than a wrong one.
 
 A large site's index is split into parts (see `plan`): Pagefind holds everything
 it indexes in memory, so one index of thousands of long reports would need
@@ -24,13 +27,13 @@ such as a list of related reviews. The reader's browser searches them all as one
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import math
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections import deque
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, Iterator
@@ -38,9 +41,10 @@ from pathlib import Path
 
 import cbor2
 
+from sitegen import pagefind_adapter as pagefind
 from sitegen.cachefile import write_whole
 from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
-from sitegen.problems import Problem, warning
+from sitegen.problems import Problem, error, warning
 from sitegen.render import OutputFile
 from sitegen.site import Download, Placed, Site, document_anchor
 
@@ -50,7 +54,7 @@ TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
 PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
-FORMAT = 2  # bump when what goes into a part, or how it is written, changes
+FORMAT = 3  # bump when what goes into a part, or how it is written, changes
 
 
 @dataclass(frozen=True)
@@ -249,31 +253,10 @@ _READ_ANYWHERE = ("//*[@*[starts-with(name(), 'data-pagefind-') and name() != 'd
 def _pagefind_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
-    for name in ("pagefind-bin", "pagefind"):
-        try:
-            return f"{name} {version(name)}"
-        except PackageNotFoundError:
-            continue
-    return "unknown"
-
-
-class _PromptPolling:
-    """`asyncio` as Pagefind's service module sees it, with no pause before reading a reply.
-
-    Pagefind's Python API (1.x) sleeps 0.1 s before reading each reply from its indexer,
-    although the read itself waits for the reply: so every page and record added cost a
-    tenth of a second (minutes for a large site, and for a year of nightly builds in the
-    tests). Its poll loop is the only caller of `asyncio.sleep` in that module.
-    """
-
-    def __getattr__(self, name):
-        import asyncio
-        return getattr(asyncio, name)
-
-    @staticmethod
-    async def sleep(delay, result=None):
-        import asyncio
-        return await asyncio.sleep(0, result)
+    try:
+        return f"pagefind-bin {version('pagefind-bin')}"
+    except PackageNotFoundError:
+        return "unknown"
 
 
 VERBATIM = 30_000  # characters of a PDF's text indexed as written (for readable excerpts)
@@ -306,116 +289,34 @@ def _searchable_text(path: Path, sha256: str, cache: DocumentCache) -> str:
     return searchable_text(document_text(path, sha256, cache))
 
 
-async def _pagefind(page_records, documents, folder: Path) -> None:
-    """Index one part into `folder` with a Pagefind process of its own."""
-    import asyncio
-
-    import pagefind.service  # imported here: a missing Pagefind is a warning, not a crash
-    from pagefind.index import PagefindIndex
-
-    pagefind.service.asyncio = _PromptPolling()
-
-    # Records go in a fixed order: Pagefind numbers pages in the order they are added.
-    try:
-        async with PagefindIndex(config={"force_language": LANGUAGE, "output_path": str(folder)}) as index:
-            for page in page_records:
-                await index.add_html_file(content=page.html, url=page.url)
-            for doc in documents:
-                # one document's text in memory at a time, read in a thread so that
-                # the other part's indexer is fed meanwhile
-                text = await asyncio.to_thread(lambda: doc.text)
-                if not text:
-                    continue
-                await index.add_custom_record(url=doc.url, content=text, language=LANGUAGE, meta=doc.meta, filters=doc.filters)
-            await index.write_files()
-            await _until_written(folder)
-            # Leaving the context normally would write the files again and stop the
-            # indexer at once, possibly in the middle of that second write.
-            raise _Written
-    except _Written:
-        pass
-
-
-class _Written(Exception):
-    """Leaves Pagefind's context once the index is written and complete."""
-
-
-SETTLE_POLL = 0.02  # seconds between two looks at the index folder
-SETTLE_LIMIT = 30  # seconds
-
-
-async def _until_written(folder: Path) -> None:
-    """Wait until Pagefind has finished writing: it can answer before its last file is complete
-    (seen on a busy machine: a cut-off WebAssembly file). Done is: nothing changed between two
-    looks, and every compressed file and the entry file read back whole."""
-    import asyncio
-
-    def look() -> dict[str, int]:
-        return {p.as_posix(): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
-
-    before = await asyncio.to_thread(look)
-    for _ in range(int(SETTLE_LIMIT / SETTLE_POLL)):
-        await asyncio.sleep(SETTLE_POLL)
-        now = await asyncio.to_thread(look)
-        if now == before and await asyncio.to_thread(_whole, folder):
-            return
-        before = now
-    raise RuntimeError("Pagefind did not finish writing the index")
-
-
-def _whole(folder: Path) -> bool:
-    try:
-        json.loads((folder / "pagefind-entry.json").read_bytes())
-        if not (folder / "pagefind.js").stat().st_size:
-            return False
-        for path in folder.rglob("*"):
-            if path.is_file():
-                data = path.read_bytes()
-                if data[:2] == b"\x1f\x8b":
-                    gzip.decompress(data)
-    except (OSError, ValueError, EOFError, gzip.BadGzipFile):
-        return False
-    return True
+def _write_part(part: Part, site: Path) -> None:
+    """Write what one part's index holds below `site`, in a fixed order: its pages, then the text
+    of its documents (each read only now, one at a time)."""
+    for page in part.pages:
+        pagefind.write_page(site, page.url, page.html)
+    for doc in part.documents:
+        text = doc.text
+        if text:
+            pagefind.write_record(site, doc.url, text, doc.meta, doc.filters)
 
 
 def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
-    """The search bundle as output files, or none and a warning when Pagefind cannot run."""
-    parts = plan(*records(site, pages, cache, prefix))
-    store = _PartCache(cache.folder / "search" if cache.folder is not None else None)
+    """The search bundle as output files; or none, and a warning when Pagefind is not installed or
+    an error when the index could not be made."""
     try:
-        # A part whose pages are the very same as a build before found it under its pages' HTML;
-        # otherwise under what search reads of them (reading each page: slower).
-        page_keys = {part.folder: part.page_key() for part in parts}
-        keys, found = {}, {}
-        for part in parts:
-            key = store.named(page_keys[part.folder])
-            files = store.get(key) if key else None
-            if files is None:
-                key = part.key()
-                files = store.get(key)
-            keys[part.folder], found[part.folder] = key, files
-        todo = [part for part in parts if found[part.folder] is None]
-        if todo:
-            # In a thread of its own, so that a caller already running an event loop
-            # (a development server, a browser test) can build too.
-            import asyncio  # here: a build that finds every part cached never needs it
-
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                made = pool.submit(asyncio.run, _index_parts(todo)).result()
-            for part in todo:
-                found[part.folder] = made[part.folder]
-                store.put(keys[part.folder], made[part.folder])
-        for part in parts:
-            store.name(page_keys[part.folder], keys[part.folder])
-        store.keep(set(keys.values()), set(page_keys.values()))
-    except Exception as exc:  # noqa: BLE001 - whatever went wrong, the rest of the site is built
-        while isinstance(exc, ExceptionGroup):  # from the parts indexed together: the first says why
-            exc = exc.exceptions[0]
-        reason = str(exc).strip() or type(exc).__name__
+        parts = plan(*records(site, pages, cache, prefix))
+        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None))
+    except pagefind.PagefindMissing as exc:
         return SearchIndex(problems=[warning(
-            BUNDLE, f"the search index could not be built ({reason}), so this build has no search. "
-            "Everything else was built as usual.",
-            "Install Pagefind with: pip install 'pagefind[bin]' and build again.")])
+            BUNDLE, f"{exc}, so this build has no search. Everything else was built as usual.",
+            "Install it with: pip install pagefind-bin (or install sitegen again), and build again.")])
+    except Exception as exc:  # noqa: BLE001 - Pagefind failing, or a fault in sitegen: the rest of the site is still built
+        reason = str(exc).strip() or type(exc).__name__
+        return SearchIndex(problems=[error(
+            BUNDLE, f"the search index could not be made ({reason}), so this build has no search. Everything "
+            "else was built as usual.",
+            "This is a fault in sitegen or in Pagefind, not in your content: build again, and if this message "
+            "stays, report it with this message.")])
     listed = [part.folder.removeprefix(BUNDLE + "/") + "/" for part in parts if part.folder != BUNDLE]
     files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8"))]
     for part in parts:
@@ -423,39 +324,59 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     return SearchIndex(sorted(files, key=lambda f: f.path))
 
 
-async def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
-    """Each part's settled files, indexed `PARALLEL` at a time."""
-    import asyncio
+def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, bytes]]:
+    """Each part's files: from the cache, or indexed now (and then kept in the cache)."""
+    # A part whose pages are the very same as in a build before is found under its pages' HTML;
+    # otherwise under what search reads of them (reading each page: slower).
+    page_keys = {part.folder: part.page_key() for part in parts}
+    keys, found = {}, {}
+    for part in parts:
+        key = store.named(page_keys[part.folder])
+        files = store.get(key) if key else None
+        if files is None:
+            key = part.key()
+            files = store.get(key)
+        keys[part.folder], found[part.folder] = key, files
+    todo = [part for part in parts if found[part.folder] is None]
+    if todo:
+        made = _index_parts(todo)
+        for part in todo:
+            found[part.folder] = made[part.folder]
+            store.put(keys[part.folder], made[part.folder])
+    for part in parts:
+        store.name(page_keys[part.folder], keys[part.folder])
+    store.keep(set(keys.values()), set(page_keys.values()))
+    return found
 
-    gate = asyncio.Semaphore(PARALLEL)
 
-    async def one(part: Part, temp: Path) -> dict[str, bytes]:
-        async with gate:
-            folder = temp / "bundle"
-            await asyncio.wait_for(_pagefind(part.pages, part.documents, folder), TIME_LIMIT)
-            written = await asyncio.to_thread(_read_bundle, folder)
-        if "pagefind.js" not in written:
-            raise RuntimeError("Pagefind wrote no pagefind.js")
-        settled = settle(written)
-        if part.folder != BUNDLE:  # a part is searched with the main bundle's scripts
-            settled = {name: data for name, data in settled.items() if _is_data(name)}
-        return settled
-
+def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
+    """Each part's settled files, indexed by Pagefind processes `PARALLEL` at a time (the next
+    part's records are written while the others run)."""
+    made: dict[str, dict[str, bytes]] = {}
+    running: deque = deque()  # (part, process, its folder, deadline)
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
-        folders = [Path(temp) / str(number) for number in range(len(parts))]
-        # A task group: if one part fails, the others are stopped before the folder goes.
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(part, folder)) for part, folder in zip(parts, folders)]
-    return {part.folder: task.result() for part, task in zip(parts, tasks)}
+        try:
+            for number, part in enumerate(parts):
+                if len(running) >= PARALLEL:
+                    _collect(running.popleft(), made)
+                folder = Path(temp) / str(number)
+                _write_part(part, folder / "site")
+                process = pagefind.start(folder / "site", folder / "bundle", LANGUAGE)
+                running.append((part, process, folder, time.monotonic() + TIME_LIMIT))
+            while running:
+                _collect(running.popleft(), made)
+        finally:
+            for _, process, _, _ in running:  # only after a failure: stop the others before their folder goes
+                pagefind.stop(process)
+    return made
 
 
-def _read_bundle(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def _is_data(name: str) -> bool:
-    """The files of an index itself, as opposed to Pagefind's scripts and styles."""
-    return name == "pagefind-entry.json" or name.endswith(".pf_meta") or name.split("/")[0] in ("index", "fragment", "filter")
+def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
+    part, process, folder, deadline = started
+    files = pagefind.finish(process, folder / "bundle", deadline)
+    if part.folder != BUNDLE:  # a part is searched with the main bundle's scripts
+        files = {name: data for name, data in files.items() if pagefind.is_data(name)}
+    made[part.folder] = files
 
 
 class _PartCache:
@@ -510,57 +431,3 @@ class _PartCache:
                     path.unlink(missing_ok=True)
         except OSError:
             pass
-
-
-# --- making Pagefind's output the same for the same site -----------------------
-#
-# Pagefind writes the values of each filter, and the list of filters, in the order of
-# a Rust hash map, which is seeded at random in each run. So the filter files, the
-# metadata file that names them and pagefind-entry.json that names the metadata file
-# change from build to build of the same site (the pages' fragments and the word index
-# do not). `settle` sorts both lists and names the files it rewrote by their content.
-# It checks the layout it expects (Pagefind 1.x) and raises otherwise: no index
-# rather than one that might not load.
-
-SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once gunzipped
-
-
-def _read(data: bytes):
-    plain = gzip.decompress(data)
-    if not plain.startswith(SIGNATURE):
-        raise ValueError("a Pagefind data file without its signature")
-    return cbor2.loads(plain[len(SIGNATURE):])
-
-
-def _write(value) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), mtime=0)
-
-
-def _name(language: str, data: bytes, length: int) -> str:
-    return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
-
-
-def settle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's files with filters in a fixed order; the rest as written."""
-    files = dict(files)
-    entry_json = files["pagefind-entry.json"]
-    for language, details in json.loads(entry_json)["languages"].items():
-        meta_path = f"pagefind.{details['hash']}.pf_meta"
-        meta = _read(files.pop(meta_path))
-        filters = meta[3]  # [[filter name, file hash], ...]
-        if not (isinstance(filters, list) and all(isinstance(f, list) and len(f) == 2 for f in filters)):
-            raise ValueError("Pagefind's metadata is not laid out as expected")
-        settled = []
-        for name, old in sorted(filters):
-            key, values = _read(files.pop(f"filter/{old}.pf_filter"))
-            data = _write([key, sorted(values, key=lambda pair: pair[0])])
-            new = _name(language, data, 7)
-            files[f"filter/{new}.pf_filter"] = data
-            settled.append([name, new])
-        meta[3] = settled
-        data = _write(meta)
-        new_meta = _name(language, data, 10)
-        files[f"pagefind.{new_meta}.pf_meta"] = data
-        entry_json = entry_json.replace(f'"{details["hash"]}"'.encode(), f'"{new_meta}"'.encode())
-    files["pagefind-entry.json"] = entry_json
-    return files

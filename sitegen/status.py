@@ -13,7 +13,7 @@ from typing import Callable
 
 from sitegen.render import uk_date
 from sitegen.site import Site
-from sitegen.visibility import State
+from sitegen.visibility import State, Window, add_window
 
 ORDER = [State.WITHHELD, State.LIVE, State.SCHEDULED, State.DRAFT, State.EXPIRED]  # what needs attention first
 LABELS = {"state": "State", "published": "Published", "comes_down": "Comes down", "left": "Days left",
@@ -58,9 +58,10 @@ def status_rows(site: Site) -> list[StatusRow]:
     return sorted(rows, key=order)
 
 
-def expiring(rows: list[StatusRow], within: int) -> list[StatusRow]:
-    """Live entries that come down within `within` days."""
-    return [r for r in rows if r.state is State.LIVE and r.days_left is not None and r.days_left <= within]
+def expiring(rows: list[StatusRow], day: date, within: Window) -> list[StatusRow]:
+    """Live entries that come down within `within` of `day` (on its last day at the latest)."""
+    last = add_window(day, within)
+    return [r for r in rows if r.state is State.LIVE and r.hidden_from is not None and (last is None or r.hidden_from <= last)]
 
 
 def to_json(rows: list[StatusRow]) -> str:

@@ -54,20 +54,26 @@ class Window:
 NEVER = Window(never=True)
 ONE_YEAR = Window(years=1)
 
-_UNITS = {"year": "years", "month": "months", "week": "weeks", "day": "days"}
-_PART = re.compile(r"(\d+)\s*(year|month|week|day)s?")
+# Each way of writing a unit ("30d", "6 weeks", "1 yr"): the unit it means.
+_UNITS = {"y": "years", "yr": "years", "year": "years", "mo": "months", "month": "months",
+          "w": "weeks", "wk": "weeks", "week": "weeks", "d": "days", "day": "days"}
+_PART = re.compile(r"(\d+)\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|w|days?|d)\b")
 
 
-def parse_window(text: str) -> Window:
-    """'1 year', '18 months', '2 years 6 months', '90 days', 'never'. Raises ValueError."""
+def parse_window(text: str, bare_number: str | None = None) -> Window:
+    """'1 year', '18 months', '2 years 6 months', '90 days', '30d', '6 weeks', 'never'. Raises ValueError.
+    `bare_number`: the unit of a number written alone ("days": 30 is 30 days); by default a number
+    alone is refused (in sitegen.yaml, `window: 1` could mean a day or a year)."""
     cleaned = str(text).strip().lower().replace(",", " ").replace(" and ", " ")
     if cleaned in ("never", "forever", "none"):
         return NEVER
+    if bare_number is not None and cleaned.isdigit():
+        cleaned = f"{cleaned} {bare_number}"
     if not cleaned or _PART.sub("", cleaned).strip():
         raise ValueError(text)
     amounts = {"years": 0, "months": 0, "weeks": 0, "days": 0}
     for number, unit in _PART.findall(cleaned):
-        amounts[_UNITS[unit]] += int(number)
+        amounts[_UNITS[unit.rstrip("s")]] += int(number)
     window = Window(amounts["years"], amounts["months"], amounts["days"] + 7 * amounts["weeks"])
     if window == Window():
         raise ValueError(text)

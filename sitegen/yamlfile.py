@@ -3,6 +3,10 @@
 Dates are kept as the text the author typed, so that the schema can give a
 plain-English message for `22/11/2026` or `2026-02-30` instead of PyYAML's
 exception. Only PyYAML's safe loader is ever used.
+
+Anchors and aliases (`&name`, `*name`) are refused: settings and front matter never need
+them, and a few hundred bytes of nested aliases stand for billions of values (an "alias
+bomb") that anything walking the values would expand.
 """
 
 from __future__ import annotations
@@ -61,12 +65,25 @@ class YamlError(Exception):
         self.line = line
 
 
+class AliasRefused(YamlError):
+    """The text uses an alias (`*name`) of an anchored value (`&name`)."""
+
+    MESSAGE = "uses YAML anchors or aliases (& or *), which sitegen does not accept"
+
+    def __init__(self, line: int | None):
+        super().__init__("it " + self.MESSAGE, line)
+
+
 def load(text: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document; raise YamlError with a readable message."""
     loader = _TextDatesLoader(text)
+    doc = YamlDocument(data=None, first_line=first_line)
     try:
+        _refuse_anchors(text, first_line)
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        if node is not None:
+            _walk(node, doc, first_line)
+            doc.data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark else None
@@ -74,26 +91,48 @@ def load(text: str, first_line: int = 1) -> YamlDocument:
         raise YamlError(problem, line) from None
     except yaml.YAMLError as exc:  # other parser errors carry no mark
         raise YamlError(str(exc).strip(), None) from None
+    except RecursionError:  # PyYAML without libyaml reads nested values by recursion
+        raise YamlError("its lists or mappings are nested too deeply", None) from None
     finally:
         loader.dispose()
-    doc = YamlDocument(data=data, first_line=first_line)
-    if node is not None:
-        _walk(node, (), doc, first_line)
     return doc
 
 
-def _walk(node, path: Path, doc: YamlDocument, offset: int) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: set = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = offset + key_node.start_mark.line
-            if key in seen:
-                doc.duplicates.append((path + (key,), line))
-            seen.add(key)
-            doc.lines[path + (key,)] = line
-            _walk(value_node, path + (key,), doc, offset)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            doc.lines[path + (index,)] = offset + item.start_mark.line
-            _walk(item, path + (index,), doc, offset)
+def _refuse_anchors(text: str, first_line: int) -> None:
+    """Raise AliasRefused at the first anchor or alias, read from the parser's events (nothing is
+    made of them). Both are written with `&` or `*`: text without either has none."""
+    if "&" not in text and "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=_SafeBase):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise AliasRefused(first_line + event.start_mark.line)
+
+
+DEEPEST = 20  # lists and mappings inside one another: settings and front matter need four at most
+
+
+def _walk(root, doc: YamlDocument, offset: int) -> None:
+    """Note the line of every key and list item, and keys written twice; raise YamlError for
+    values nested more than DEEPEST deep (libyaml reads a thousand, and much that handles a value
+    afterwards, such as showing it in a message, recurses)."""
+    todo: list[tuple[object, Path]] = [(root, ())]
+    while todo:
+        node, path = todo.pop()
+        if len(path) > DEEPEST:
+            raise YamlError(f"its lists or mappings are nested more than {DEEPEST} deep", offset + node.start_mark.line)
+        if isinstance(node, yaml.MappingNode):
+            keys: set = set()
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):  # a list or mapping as a key: refused when the values are made
+                    continue
+                key = key_node.value
+                line = offset + key_node.start_mark.line
+                if key in keys:
+                    doc.duplicates.append((path + (key,), line))
+                keys.add(key)
+                doc.lines[path + (key,)] = line
+                todo.append((value_node, path + (key,)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                doc.lines[path + (index,)] = offset + item.start_mark.line
+                todo.append((item, path + (index,)))

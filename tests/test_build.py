@@ -143,7 +143,7 @@ def test_a_mistake_in_the_settings_does_not_keep_an_expired_report_online(site, 
         assert occurrences(files, markers("charlie")[part]) == [], part
     assert "Testshire Safeguarding Partnership" in files["index.html"].decode()
     settings = [p for p in result.errors if p.file == "sitegen.yaml"]
-    assert any("not valid YAML" in p.message and p.line for p in settings)
+    assert any("cannot be read" in p.message and p.line for p in settings)
     assert any("settings of the last build" in p.message for p in settings)
     # Same bytes as a build with the settings as they were: nothing of today's broken edit is used.
     (site.root / "sitegen.yaml").unlink()

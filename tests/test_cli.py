@@ -9,9 +9,10 @@ import pytest
 from conftest import ROOT, occurrences, read_output
 
 
-def sitegen(*args, cwd=None):
+def sitegen(*args, cwd=None, env=None):
+    """`sitegen ARGS` in a process of its own, with a plain environment (and `env` besides)."""
     return subprocess.run([sys.executable, "-m", "sitegen", *args], cwd=cwd, capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8", **(env or {})})
 
 
 def test_version():
@@ -33,7 +34,8 @@ def test_build_in_site_folder_and_with_site_option(site):
     assert "Built the site as on 22 November 2026" in inside.stdout
     assert (site.root / "build" / "sar" / "adult-a" / "index.html").exists()
     out = site.root.parent / "public"
-    outside = sitegen("-h")  # noqa: F841 - group help works anywhere
+    anywhere = sitegen("-h", cwd=site.root.parent)  # the group's help works outside a site folder
+    assert anywhere.returncode == 0 and "sitegen build" in anywhere.stdout and "Traceback" not in anywhere.stderr
     result = sitegen("build", "--site", str(site.root), "--as-of", "2026-11-22", "--output", str(out))
     assert result.returncode == 0 and (out / "index.html").exists()
 
@@ -56,7 +58,7 @@ def test_bad_as_of_is_explained(site):
 
 def test_broken_entry_build_exits_0_strict_and_check_exit_1(site):
     site.entry("good", published="2026-01-01")
-    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\n---\n")
+    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\nsummary: S.\n---\n")
     build = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
     assert build.returncode == 0
     assert "content/bad.md:4: error: published: 22/11/2026 is not a date; write 2026-11-22" in build.stderr
@@ -75,7 +77,7 @@ def test_broken_settings_build_with_the_last_ones_but_check_fails(site):
     build = sitegen("build", "--as-of", "2026-06-01", cwd=site.root)
     assert build.returncode == 0 and "Traceback" not in build.stderr
     assert "sitegen.yaml: error: this file cannot be used, so this build used the settings of the last build" in build.stderr
-    assert "sitegen.yaml:3: error: the settings are not valid YAML" in build.stderr
+    assert "sitegen.yaml:3: error: the settings cannot be read: line 3 starts with spaces" in build.stderr
     assert "Built the site as on 1 June 2026" in build.stdout
     assert not (site.root / "build" / "sar" / "good" / "index.html").read_text().count("Summary of good")
     strict = sitegen("build", "--as-of", "2026-06-01", "--strict", cwd=site.root)
@@ -203,7 +205,7 @@ def test_check_and_status_use_what_the_last_build_read_and_never_write_it(site, 
     from sitegen.build import MEMO
 
     site.entry("good", published="2026-01-01")
-    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\n---\n")
+    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\nsummary: S.\n---\n")
     assert sitegen("build", "--as-of", "2026-11-22", cwd=site.root).returncode == 0
     memo = site.root / ".sitegen-cache" / MEMO
     kept = memo.read_bytes()

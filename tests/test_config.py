@@ -70,8 +70,8 @@ def test_missing_base_url_stops(tmp_path):
 def test_broken_yaml_gives_line(tmp_path):
     loaded = load_config(write(tmp_path, "name: N\nbase_url: [https://x.example\n"))
     assert loaded.config is None
-    assert loaded.problems[0].line is not None
-    assert "not valid YAML" in loaded.problems[0].message
+    assert loaded.problems[0].line == 2
+    assert loaded.problems[0].message == "the settings cannot be read: line 2 opens a list with [ that is not closed on the same line."
 
 
 def test_bad_timezone(tmp_path):

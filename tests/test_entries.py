@@ -34,7 +34,7 @@ def test_a_good_entry(site):
 
 
 def test_non_iso_date_is_explained(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 22/11/2026\n---\nBody\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 22/11/2026\nsummary: S.\n---\nBody\n")
     [problem] = errors(only_entry(site))
     assert problem.file == "content/x.md"
     assert problem.line == 4
@@ -43,7 +43,7 @@ def test_non_iso_date_is_explained(site):
 
 
 def test_impossible_date(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-02-30\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-02-30\nsummary: S.\n---\n")
     [problem] = errors(only_entry(site))
     assert "2026-02-30 is not a real date" in problem.message
 
@@ -58,7 +58,8 @@ def test_unknown_type_suggests(site):
 def test_broken_yaml(site):
     site.raw("content/x.md", "---\ntitle: X: Y\ntype: sar\n---\n")
     [problem] = errors(only_entry(site))
-    assert "not valid YAML" in problem.message
+    assert "cannot be read: line 2 has a second colon" in problem.message
+    assert problem.advice == 'Put the value in quotes: title: "X: Y"'
     assert problem.line == 2
 
 
@@ -78,11 +79,11 @@ def test_missing_required_field(site, missing):
 
 
 def test_unknown_key_is_a_warning_with_suggestion(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsumary: Hello\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\nsubjet: Adult X\n---\n")
     entry = only_entry(site)
     assert not entry.has_errors
-    [warning] = [p for p in entry.problems if "sumary" in p.message]
-    assert warning.line == 5 and "Did you mean summary?" in warning.advice
+    [warning] = [p for p in entry.problems if "subjet" in p.message]
+    assert warning.line == 6 and "Did you mean subject?" in warning.advice
 
 
 def test_expires_before_published(site):
@@ -150,6 +151,114 @@ def test_not_utf8(site):
 def test_title_is_kept_as_text(site):
     site.entry("x", published="2026-01-01", title="<script>alert(1)</script> & co")
     assert only_entry(site).title == "<script>alert(1)</script> & co"
+
+
+# --- a person's usual mistakes get a message that points the right way -------------------------
+
+GOOD = "title: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\n"
+
+
+def test_a_tab_is_named_as_a_tab_with_its_line(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\n\tpublished: 2026-01-01\nsummary: S.\n---\n")
+    [problem] = errors(only_entry(site))
+    assert problem.line == 4
+    assert "line 4 has a tab character before `published: 2026-01-01`" in problem.message
+    assert "spaces" in problem.advice
+
+
+def test_a_tab_in_a_list_is_named_too(site):
+    # PyYAML's own words here are "found character that cannot start any token".
+    site.raw("content/x.md", "---\n" + GOOD + "themes:\n\t- neglect\n---\n")
+    [problem] = errors(only_entry(site))
+    assert problem.line == 7 and "tab character" in problem.message and "token" not in problem.message
+
+
+def test_a_missing_closing_line_is_named_as_such(site):
+    site.raw("content/x.md", "---\n" + GOOD + "The review found that agencies did not share information.\n")
+    [problem] = errors(only_entry(site))
+    assert "no front matter" not in problem.message
+    assert problem.message == "the front matter starts with `---` on line 1 but has no closing `---` line."
+    assert "probably just before line 6 (`The review found that agencies did no...`)" in problem.advice
+
+
+def test_a_closing_line_of_four_hyphens_is_pointed_at(site):
+    site.raw("content/x.md", "---\n" + GOOD + "----\nBody.\n")
+    [problem] = errors(only_entry(site))
+    assert problem.line == 6 and "line 6 has `----`" in problem.message and problem.advice.endswith("---")
+
+
+@pytest.mark.parametrize("line, words, advice", [
+    ('title: "Unclosed', "opens a quote (\") that is never closed", 'Add the closing "'),
+    ('title: "Adult A" review', "more text after the closing quote", """title: '"Adult A" review'"""),
+    ("title: @home", "starts with @", 'title: "@home"'),
+    ("title: X\nThe body text", "is not a `name: value` line: `The body text`", "closing `---`"),
+    ("title: X\n  subject: Y", "starts with spaces", "Remove the spaces"),
+])
+def test_other_yaml_mistakes_are_explained(site, line, words, advice):
+    site.raw("content/x.md", f"---\n{line}\ntype: sar\npublished: 2026-01-01\nsummary: S.\n---\n")
+    [problem] = errors(only_entry(site))
+    assert words in problem.message and advice in problem.advice
+    assert "YAML says" not in problem.message
+
+
+def test_a_misspelt_required_field_is_one_message(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublised: 2026-01-01\nsummary: S.\n---\n")
+    problems = only_entry(site).problems
+    assert [p.format() for p in problems] == [
+        "content/x.md:4: error: `published` is missing: a Safeguarding Adults Review needs it before it can be "
+        "published. Line 4 has `publised`: did you mean published? Correct the spelling to `published`."]
+
+
+@pytest.mark.parametrize("written", ["", 'summary: ""\n', "summary:\n", "summary: '   '\n"])
+def test_a_required_field_missing_or_empty_is_the_same_error(site, written):
+    """One rule: a review's summary (like its title, type and published date) is needed; missing
+    or empty, the entry is withheld, with the same advice (never "remove the line")."""
+    site.raw("content/x.md", f"---\ntitle: X\ntype: sar\npublished: 2026-01-01\n{written}---\n")
+    [problem] = errors(only_entry(site))
+    state = "empty" if written else "missing"
+    assert problem.message == f"`summary` is {state}: a Safeguarding Adults Review needs it before it can be published."
+    assert problem.advice.startswith("Write `summary:` and one paragraph in plain English")
+    assert "remove" not in problem.advice
+
+
+@pytest.mark.parametrize("field", ["title", "published", "approved"])
+def test_every_required_field_says_it_the_same_way(site, field):
+    front = {"title": "X", "type": "dhr", "published": "2026-01-01", "summary": "S.", "approved": "2026-01-01"}
+    for written in ("", f"{field}: \"\"\n"):
+        text = "".join(f"{k}: {v}\n" for k, v in front.items() if k != field) + written
+        site.raw("content/x.md", "---\n" + text + "---\n")
+        [problem] = errors(only_entry(site))
+        assert problem.message.startswith(f"`{field}` is {'empty' if written else 'missing'}: ")
+        assert problem.advice.startswith(f"Write `{field}:` and ")
+
+
+def test_a_page_needs_no_summary(site):
+    site.raw("content/contact.md", "---\ntitle: Contact us\ntype: page\n---\nWrite to us.\n")
+    assert only_entry(site).problems == ()
+
+
+def test_types_are_case_insensitive(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: SAR\npublished: 2026-01-01\nsummary: S.\n---\n")
+    entry = only_entry(site)
+    assert entry.problems == () and entry.type == "sar" and entry.url == "/sar/x/"
+
+
+def test_a_misspelt_document_suggests_the_file_that_is_there(site):
+    site.pdf("sar-adult-a-overview.pdf")
+    site.entry("x", published="2026-01-01", documents=[{"file": "reports/sar-adult-a-overveiw.pdf", "title": "Doc"}])
+    [problem] = errors(only_entry(site))
+    assert problem.message == "documents: reports/sar-adult-a-overveiw.pdf does not exist."
+    assert problem.advice.startswith("Did you mean reports/sar-adult-a-overview.pdf?")
+
+
+@pytest.mark.parametrize("written, shown", [
+    ("mental-capacity", "mental capacity"), ("financial_abuse", "financial abuse"), ("self-neglect", "self-neglect"),
+    ("multi-agency-working", "multi-agency working"), ("Mental Capacity Act", "Mental Capacity Act"),
+    ("hoarding", "hoarding"), ("covid-19", "covid-19"),
+])
+def test_themes_written_as_addresses_read_as_words(site, written, shown):
+    site.entry("x", published="2026-01-01", themes=[written])
+    assert only_entry(site).themes == (shown,)
 
 
 # --- reading without making a path of everything (the same answers as pathlib's) ----------------

@@ -1,7 +1,9 @@
-"""The feed and the sitemap, written as text, are byte for byte what ElementTree wrote before."""
+"""The Atom feed and the sitemap, read back with a real XML parser (expat, through ElementTree):
+well-formed whatever the titles and settings hold, with the elements their standards require
+(RFC 4287 for Atom, sitemaps.org 0.9), and the same bytes however they are made."""
 
 import xml.etree.ElementTree as ET
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
@@ -14,56 +16,12 @@ from sitegen.site import Placed, Site
 from sitegen.visibility import State
 
 ATOM, SITEMAP = outputs.ATOM, outputs.SITEMAP
+A, S = f"{{{ATOM}}}", f"{{{SITEMAP}}}"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-
-def feed_with_elementtree(site: Site) -> bytes:
-    """How sitegen wrote the feed until it was written as text (kept here to compare with)."""
-    ET.register_namespace("", ATOM)
-    config = site.config
-    root = ET.Element(f"{{{ATOM}}}feed")
-    root.set("{http://www.w3.org/XML/1998/namespace}lang", config.language)
-    ET.SubElement(root, f"{{{ATOM}}}title").text = f"{config.name}: Learning from Practice"
-    ET.SubElement(root, f"{{{ATOM}}}id").text = config.url("/")
-    ET.SubElement(root, f"{{{ATOM}}}link", href=config.url("/"))
-    ET.SubElement(root, f"{{{ATOM}}}link", rel="self", href=config.url("/feed.xml"))
-    author = ET.SubElement(root, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = config.name
-    live = site.live_reviews
-    newest = max((p.entry.published for p in live), default=site.as_of)
-    ET.SubElement(root, f"{{{ATOM}}}updated").text = outputs._timestamp(newest, config.timezone)
-    for placed in live:
-        entry = placed.entry
-        item = ET.SubElement(root, f"{{{ATOM}}}entry")
-        ET.SubElement(item, f"{{{ATOM}}}title").text = entry.title
-        ET.SubElement(item, f"{{{ATOM}}}id").text = config.url(entry.url)
-        ET.SubElement(item, f"{{{ATOM}}}link", href=config.url(entry.url))
-        stamp = outputs._timestamp(entry.published, config.timezone)
-        ET.SubElement(item, f"{{{ATOM}}}published").text = stamp
-        ET.SubElement(item, f"{{{ATOM}}}updated").text = stamp
-        rtype = site.type_of(entry)
-        if rtype:
-            ET.SubElement(item, f"{{{ATOM}}}category", term=rtype.key, label=rtype.singular)
-        if entry.summary:
-            ET.SubElement(item, f"{{{ATOM}}}summary").text = entry.summary
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-def sitemap_with_elementtree(site: Site, page_paths: list[str]) -> bytes:
-    ET.register_namespace("", SITEMAP)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
-    published = {p.entry.url: p.entry.published for p in site.live_reviews}
-    for path in sorted(page_paths):
-        item = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(item, f"{{{SITEMAP}}}loc").text = site.config.url(path)
-        if published.get(path):
-            ET.SubElement(item, f"{{{SITEMAP}}}lastmod").text = published[path].isoformat()
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
-
-
-# Text with what XML escapes, white space, other scripts and a lone surrogate.
-awkward = st.text(st.sampled_from(list("aZ09 &<>\"'\r\n\t;é—🙂\ud800")), max_size=12)
+# Text with what XML escapes, white space, other scripts, and what XML cannot hold at all
+# (a control character, a lone surrogate).
+awkward = st.text(st.sampled_from(list("aZ09 &<>\"'\r\n\t;é—🙂\ud800\x01")), max_size=12)
 entries = st.builds(
     lambda n, title, summary, day, type, state: Placed(
         Entry(f"content/e{n}.md", f"e{n}", type, title, published=date(2026, 1, day), summary=summary), state),
@@ -78,26 +36,135 @@ def make_site(name: str, language: str, placed: list[Placed]) -> Site:
     return Site(config, date(2026, 11, 22), tuple(unique.values()))
 
 
+def as_parsed(text: str) -> str:
+    """What a parser gives back for element text written from `text`: what XML cannot hold is
+    U+FFFD, and line ends are newlines (XML's end-of-line handling)."""
+    return outputs._xml_text(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def one(parent: ET.Element, tag: str) -> ET.Element:
+    found = parent.findall(tag)
+    assert len(found) == 1, f"{len(found)} of {tag} in {parent.tag}"
+    return found[0]
+
+
+def moment(text: str) -> datetime:
+    """An RFC 3339 date-time, with its offset."""
+    value = datetime.fromisoformat(text)
+    assert value.tzinfo is not None and "T" in text, text
+    return value
+
+
+def check_feed(data: bytes, site: Site) -> None:
+    assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n") and data.endswith(b"</feed>\n")
+    root = ET.fromstring(data)
+    config = site.config
+    assert root.tag == A + "feed" and root.get(XML_LANG) == outputs._xml_text(config.language)
+    # atom:feed must hold exactly one id, title and updated, an author (its entries have none),
+    # and a self link; a link to the site itself.
+    assert one(root, A + "id").text == config.url("/")
+    assert one(root, A + "title").text == as_parsed(f"{config.name}: Learning from Practice")
+    moment(one(root, A + "updated").text)
+    assert (one(one(root, A + "author"), A + "name").text or "") == as_parsed(config.name)
+    links = {(link.get("rel"), link.get("href")) for link in root.findall(A + "link")}
+    assert links == {(None, config.url("/")), ("self", config.url("/feed.xml"))}
+    items = root.findall(A + "entry")
+    live = site.live_reviews
+    assert [one(item, A + "id").text for item in items] == [config.url(p.entry.url) for p in live]
+    for item, placed in zip(items, live):
+        entry = placed.entry
+        # atom:entry must hold exactly one id, title and updated, and (with no content) an alternate link
+        assert (one(item, A + "title").text or "") == as_parsed(entry.title)
+        assert one(item, A + "link").get("href") == config.url(entry.url)
+        assert moment(one(item, A + "updated").text) == moment(one(item, A + "published").text)
+        assert moment(one(item, A + "published").text).date() == entry.published
+        summaries = item.findall(A + "summary")
+        assert [s.text for s in summaries] == ([as_parsed(entry.summary)] if entry.summary else [])
+        rtype = site.type_of(entry)
+        categories = [(c.get("term"), c.get("label")) for c in item.findall(A + "category")]
+        assert categories == ([(rtype.key, rtype.singular)] if rtype else [])
+
+
+def check_sitemap(data: bytes, site: Site, paths: list[str]) -> None:
+    assert data.startswith(b"<?xml version='1.0' encoding='utf-8'?>\n") and data.endswith(b"\n")
+    root = ET.fromstring(data)
+    assert root.tag == S + "urlset"
+    published = {p.entry.url: p.entry.published for p in site.live_reviews}
+    urls = root.findall(S + "url")
+    assert len(root) == len(urls)  # nothing else in a urlset
+    assert [one(url, S + "loc").text for url in urls] == [as_parsed(site.config.url(p)) for p in sorted(paths)]
+    for url, path in zip(urls, sorted(paths)):
+        loc = one(url, S + "loc").text
+        assert loc.startswith("https://learning.testshire.example/")  # absolute, on the site
+        lastmod = [m.text for m in url.findall(S + "lastmod")]
+        assert lastmod == ([published[path].isoformat()] if published.get(path) else [])
+        for text in lastmod:
+            date.fromisoformat(text)  # a W3C date
+
+
 @settings(max_examples=300, deadline=None)
 @given(name=awkward, language=awkward, placed=st.lists(entries, max_size=6))
-def test_the_feed_is_what_elementtree_wrote(name, language, placed):
+def test_the_feed_parses_and_holds_what_atom_requires(name, language, placed):
     site = make_site(name, language, placed)
-    expected = feed_with_elementtree(site)
-    assert outputs.feed(site).data == expected
+    written = outputs.feed(site).data
+    check_feed(written, site)
+    assert outputs.feed(site).data == written  # the same bytes every time
     pieces = Pieces()
-    assert outputs.feed(site, pieces).data == expected
-    assert outputs.feed(site, pieces).data == expected  # with the items kept
+    assert outputs.feed(site, pieces).data == written  # a preview's, made entry by entry
+    assert outputs.feed(site, pieces).data == written  # with the entries kept
 
 
 @settings(max_examples=300, deadline=None)
 @given(placed=st.lists(entries, max_size=6), paths=st.lists(st.builds(lambda text: f"/{text}/", awkward), max_size=6),
        with_entries=st.booleans())
-def test_the_sitemap_is_what_elementtree_wrote(placed, paths, with_entries):
+def test_the_sitemap_parses_and_holds_what_the_protocol_requires(placed, paths, with_entries):
     site = make_site("Testshire", "en-GB", placed)
     if with_entries:
         paths = paths + [p.entry.url for p in placed]
-    expected = sitemap_with_elementtree(site, paths)
-    assert outputs.sitemap(site, paths).data == expected
+    written = outputs.sitemap(site, paths).data
+    check_sitemap(written, site, paths)
     pieces = Pieces()
-    assert outputs.sitemap(site, paths, pieces).data == expected
-    assert outputs.sitemap(site, paths, pieces).data == expected
+    assert outputs.sitemap(site, paths, pieces).data == written
+    assert outputs.sitemap(site, paths, pieces).data == written
+
+
+# Trees as the feed and the sitemap have them: a root with children of its own, then items.
+leaf = st.builds(lambda tag, text, attribute: (tag, text, attribute),
+                 st.sampled_from(["title", "id", "loc", "summary"]), st.none() | st.text(max_size=5),
+                 st.none() | st.text(max_size=5))
+
+
+def tree(children, items):
+    """(the document written whole by ElementTree, the root without its items, the items)."""
+    def element(name, kids):
+        node = ET.Element(name)
+        for tag, text, attribute in kids:
+            child = ET.SubElement(node, tag, {"href": outputs._xml_text(attribute)} if attribute is not None else {})
+            child.text = outputs._xml_text(text) if text is not None else None
+        return node
+
+    whole = element("root", children)
+    whole.extend(element("item", kids) for kids in items)
+    ET.indent(whole)
+    return (ET.tostring(whole, encoding="utf-8", xml_declaration=True) + b"\n", element("root", children),
+            [element("item", kids) for kids in items])
+
+
+@settings(max_examples=200, deadline=None)
+@given(children=st.lists(leaf, max_size=3), items=st.lists(st.lists(leaf, min_size=1, max_size=3), max_size=4))
+def test_items_written_one_by_one_make_the_document_written_whole(children, items):
+    whole, root, elements = tree(children, items)
+    assert outputs._document(root, [outputs._item(e) for e in elements]) == whole
+
+
+def test_the_feed_and_sitemap_of_a_real_build_parse(site):
+    site.entry("adult-a", published="2026-03-14", title="Adult A & the <services>", summary="Said \"no\" — twice.")
+    site.entry("adult-b", published="2027-01-01", title="Not yet")
+    result, out = site.build("2026-11-22")
+    assert not result.failed
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert [e.findtext(A + "title") for e in feed.findall(A + "entry")] == ["Adult A & the <services>"]
+    urlset = ET.parse(out / "sitemap.xml").getroot()
+    locs = [u.findtext(S + "loc") for u in urlset.findall(S + "url")]
+    assert "https://learning.testshire.example/sar/adult-a/" in locs
+    assert not any("adult-b" in loc for loc in locs)

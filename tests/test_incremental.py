@@ -53,6 +53,8 @@ EDITS = {
     "expires": lambda site: site.entry("child-b", type="cspr", published="2025-01-01", themes=["neglect"]),
     "new entry": lambda site: site.entry("adult-d", published="2026-06-01", related=["child-b"]),
     "broken": lambda site: site.raw("content/child-b.md", "---\ntitle: [broken\n---\n"),
+    "an error": lambda site: site.entry("child-b", type="cspr", published="2026-01-01", themes=["neglect"], summary=""),
+    "a tab": lambda site: site.raw("content/child-b.md", "---\ntitle: B\ntype: cspr\n\tpublished: 2026-01-01\n---\n"),
     "same address": lambda site: site.entry("adult-a", folder="content/more", published="2026-05-01"),
     "deleted": lambda site: (site.root / "content" / "adult-a-briefing.md").unlink(),
     "static page": lambda site: site.entry("contact", type="page", title="Contact the partnership"),

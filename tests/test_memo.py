@@ -1,6 +1,10 @@
 """The memo: what sitegen made from each entry's text, kept from one build to the next."""
 
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -8,6 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import read_output
 from sitegen import entries, markup, render, yamlfile
+from sitegen import memo as memo_module
 from sitegen.build import MEMO
 from sitegen.memo import Memo
 
@@ -292,3 +297,80 @@ def test_what_this_process_sent_itself_is_not_sent_again(tmp_path):
     later = Memo(tmp_path / "memo")
     assert [later.get("upper", f"text {index}", make) for index in range(50)] == [f"TEXT {index}" for index in range(50)]
     assert calls == []
+
+
+# --- what the memo is keyed on ------------------------------------------------------
+
+PACKAGE = Path(memo_module.__file__).resolve().parent
+
+
+def package_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "sitegen"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def package_files() -> list[str]:
+    return sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def test_a_change_to_any_file_of_the_package_changes_the_key(tmp_path):
+    """Every module (render.py's `_plain_sections` makes kept values too), the version and the
+    default theme: a sitegen that differs in any file never uses another's values."""
+    copy = package_copy(tmp_path)
+    before = memo_module.package_digest(copy)
+    assert memo_module.package_digest(copy) == before  # the same files: the same key
+    files = package_files()
+    assert "render.py" in files and "__init__.py" in files and any(f.startswith("themes/default/") for f in files)
+    for name in files:
+        path = copy / name
+        data = path.read_bytes()
+        path.write_bytes(data + b"\n")
+        assert memo_module.package_digest(copy) != before, name
+        path.write_bytes(data)
+    (copy / "new_module.py").write_text("")
+    assert memo_module.package_digest(copy) != before, "a module added"
+    (copy / "new_module.py").unlink()
+    (copy / "render.py").rename(copy / "renamed.py")
+    assert memo_module.package_digest(copy) != before, "a module renamed"
+
+
+def test_an_upgraded_sitegen_reads_nothing_an_older_one_kept(tmp_path):
+    """The whole key, in processes of their own: the same package gives the same key, and an edit of
+    render.py (or a new version) another, so the memo written before is not used."""
+    copy = package_copy(tmp_path)
+
+    def stamp() -> str:
+        code = "from sitegen.memo import code_stamp; print(code_stamp().hex())"
+        return subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}, cwd=tmp_path,
+                              capture_output=True, text=True, check=True).stdout.strip()
+
+    code = "import sitegen; print(sitegen.__file__)"
+    where = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tmp_path)}, cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert Path(where).parent == copy  # the copy is the one used
+    first = stamp()
+    assert stamp() == first
+    render_py = copy / "render.py"
+    assert "return intro, [(s.heading, s.html) for s in sections]" in render_py.read_text()
+    render_py.write_text(render_py.read_text().replace("return intro, [(s.heading, s.html) for s in sections]",
+                                                       "return intro, [(s.heading.upper(), s.html) for s in sections]"))
+    edited = stamp()
+    assert edited != first
+    init = copy / "__init__.py"
+    init.write_text(init.read_text().replace('__version__ = "', '__version__ = "9'))
+    assert stamp() not in (first, edited)
+
+
+def test_the_libraries_that_make_values_are_part_of_the_key(monkeypatch):
+    real = memo_module._library_digest
+    memo_module.code_stamp.cache_clear()
+    try:
+        first = memo_module.code_stamp()
+        for library in memo_module.LIBRARIES:
+            monkeypatch.setattr(memo_module, "_library_digest", lambda name, changed=library: real(name) + (b"!" if name == changed else b""))
+            memo_module.code_stamp.cache_clear()
+            assert memo_module.code_stamp() != first, library
+    finally:
+        monkeypatch.undo()
+        memo_module.code_stamp.cache_clear()

@@ -9,10 +9,13 @@ import time
 
 import pytest
 import yaml
-import pikepdf
 
 from conftest import REAL_PDFS, ROOT, needs_corpus, real_pdfs
-from sitegen.newentry import title_from_file_name
+from types import SimpleNamespace
+
+from sitegen.config import DEFAULT_TYPES
+from sitegen.documents import DocumentCache, inspect
+from sitegen.newentry import suggest, title_from_file_name
 from test_cli import sitegen
 
 DAMAGED = {"unreadablemetadata.pdf"}
@@ -49,17 +52,16 @@ def test_new_on_every_real_world_pdf_then_check(site):
             continue
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
-        slug = name[:-4].lower().replace("_", "-")
-        path = site.root / "content" / "sar" / f"{slug}.md"
-        assert f"Wrote content/sar/{slug}.md for reports/{name}." in result.stdout
+        # What sitegen new offers, from what sitegen itself reads of the PDF (its title).
+        offered = suggest(f"reports/{name}", inspect(site.root / "reports" / name, DocumentCache(None)), DEFAULT_TYPES["sar"])
+        path = site.root / "content" / "sar" / f"{offered.slug}.md"
+        assert f"Wrote content/sar/{offered.slug}.md for reports/{name}." in result.stdout
         assert "Still to fill in:\n  - summary" in result.stdout
         assert "It will be on the site from 14 March 2026 until 13 March 2027." in result.stdout
         front = front_matter(path)
-        with pikepdf.open(REAL_PDFS / name) as pdf:
-            pdf_title = str(pdf.docinfo.get("/Title", ""))
-        assert front["title"] == (pdf_title or title_from_file_name(name))
+        assert front["title"] == offered.title and f"Title: {offered.title}\n" in result.stdout
         assert front["type"] == "sar" and str(front["published"]) == "2026-03-14"
-        assert front["documents"] == [{"file": f"reports/{name}", "title": front["title"]}]
+        assert front["documents"] == [{"file": f"reports/{name}", "title": offered.document_title}]
         assert front["summary"] == "" and front["themes"] == []
         written[name] = path
     assert not list((site.root / "content").rglob("libreoffice-writer-password*"))
@@ -69,7 +71,7 @@ def test_new_on_every_real_world_pdf_then_check(site):
     check = sitegen("check", "--as-of", "2026-03-14", cwd=site.root)
     assert check.returncode == 1
     errors = [line for line in check.stderr.splitlines() if ": error: " in line]
-    assert len(errors) == len(written) and all("summary: is empty" in line for line in errors)
+    assert len(errors) == len(written) and all("`summary` is empty" in line for line in errors)
     # ... and once it is, every one passes `check` (the PDFs' warnings remain warnings).
     for path in written.values():
         fill_in(path, summary="Adult Z was an older man who lived alone; the review asks how services worked together.")
@@ -85,7 +87,35 @@ def test_titles_from_file_names_and_word_titles(site):
     site.pdf("draft.pdf", ["x"], title="Microsoft Word - SAR Adult C final.docx")
     result = sitegen("new", "sar", "draft.pdf", "--published", "2026-03-14", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    assert front_matter(site.root / "content" / "sar" / "draft.md")["title"] == "SAR Adult C final"
+    assert front_matter(site.root / "content" / "sar" / "adult-c.md")["title"] == "Safeguarding Adults Review: Adult C"
+
+
+@pytest.mark.parametrize("file, pdf_title, rtype, title, slug, document", [
+    ("sar-mr-k-overview.pdf", "SAR Mr K - Overview Report", "sar", "Safeguarding Adults Review: Mr K", "mr-k", "Overview report"),
+    ("sar-mr-k-overview.pdf", None, "sar", "Safeguarding Adults Review: Mr K", "mr-k", "Overview report"),
+    ("dhr-ms-g-executive-summary.pdf", None, "dhr", "Domestic Homicide Review: Ms G", "ms-g", "Executive summary"),
+    ("Safeguarding Adults Review - Adult D (2024) v2.pdf", None, "sar", "Safeguarding Adults Review: Adult D", "adult-d", "Safeguarding Adults Review: Adult D"),
+    ("cspr_child_d_final_redacted.pdf", None, "cspr", "Child Safeguarding Practice Review: Child D", "child-d", "Child Safeguarding Practice Review: Child D"),
+    ("7-minute-briefing-professional-curiosity.pdf", None, "briefing", "7-minute briefing: Professional curiosity", "professional-curiosity", "7-minute briefing: Professional curiosity"),
+    ("x.pdf", "Thematic review: transitions to adulthood", "learning-review", "Thematic review: transitions to adulthood", "x", "Thematic review: transitions to adulthood"),
+])
+def test_the_title_and_address_offered_are_what_a_person_would_choose(file, pdf_title, rtype, title, slug, document):
+    from sitegen.newentry import Suggestion
+
+    assert suggest(f"reports/{file}", SimpleNamespace(title=pdf_title), DEFAULT_TYPES[rtype]) == Suggestion(title, slug, document)
+
+
+def test_new_shows_the_title_and_address_before_writing(site):
+    site.pdf("sar-mr-k-overview.pdf", ["x"], title="SAR Mr K - Overview Report")
+    result = sitegen("new", "sar", "sar-mr-k-overview.pdf", "--published", "2026-03-14", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "Title: Safeguarding Adults Review: Mr K\n"
+        "Address: https://learning.testshire.example/sar/mr-k/\n"
+        'Document: reports/sar-mr-k-overview.pdf, called "Overview report"\n'
+        "Wrote content/sar/mr-k.md for reports/sar-mr-k-overview.pdf.\n")
+    front = front_matter(site.root / "content" / "sar" / "mr-k.md")
+    assert front["documents"] == [{"file": "reports/sar-mr-k-overview.pdf", "title": "Overview report"}]
 
 
 def test_options_are_used(site):
@@ -149,13 +179,13 @@ def test_a_dhr_needs_its_approval_date(site):
     result = sitegen("new", "dhr", "dhr-mr-j.pdf", "--published", "2026-06-01", cwd=site.root)
     assert result.returncode == 0, result.stderr
     assert "approved: the date the Home Office quality assurance panel approved it" in result.stdout
-    path = site.root / "content" / "dhr" / "dhr-mr-j.md"
+    path = site.root / "content" / "dhr" / "mr-j.md"
     fill_in(path, summary="Mr J was killed by his partner.")
     check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
     assert check.returncode == 1
-    assert ("content/dhr/dhr-mr-j.md:13: error: `approved` is missing: a Domestic Homicide Review needs it before it can be "
-            "published. Add a line `approved: ...`. For a DHR, write the date the Home Office quality assurance panel "
-            "approved it, e.g. approved: 2026-04-01.") in check.stderr
+    assert ("content/dhr/mr-j.md:13: error: `approved` is empty: a Domestic Homicide Review needs it before it can be "
+            "published. Write `approved:` and the date the Home Office quality assurance panel approved it, for example "
+            "approved: 2026-04-01.") in check.stderr
     fill_in(path, approved="2026-05-02")
     check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
     assert check.returncode == 0, check.stderr
@@ -220,8 +250,9 @@ def test_prompts_in_a_terminal(site):
         ("Web address ends with", ""),  # accept the suggestion
     ])
     assert code == 0, output
-    assert "Title [SAR Adult K]:" in output
-    front = front_matter(site.root / "content" / "sar" / "sar-adult-k.md")
+    assert "Title [Safeguarding Adults Review: Adult K]:" in output
+    assert "Web address ends with (after https://learning.testshire.example/sar/) [adult-k]:" in output
+    front = front_matter(site.root / "content" / "sar" / "adult-k.md")
     assert front["title"] == "Safeguarding Adults Review: Adult K" and str(front["published"]) == "2026-05-01"
     assert "It will be on the site from 1 May 2026 until 30 April 2027." in output
 

@@ -1,15 +1,14 @@
-"""The search index: live pages and live PDFs only, the same bytes for the same site,
-and a clear warning (and no index) when Pagefind cannot run."""
+"""The search index: live pages and live PDFs only, the same bytes for the same site; a warning
+(and no index) when Pagefind is not installed, and an error (and no index) when it is but the
+index cannot be made."""
 
 from __future__ import annotations
 
-import gzip
 import json
-import random
-
-import cbor2
+import stat
 
 from conftest import occurrences, read_output
+from test_cli import sitegen
 from sitegen import search
 from sitegen.documents import DocumentCache
 from sitegen.render import Renderer
@@ -72,65 +71,58 @@ def test_a_base_address_with_a_path_prefixes_the_records(site):
     assert page_records[0].url == "/learning/sar/live/" and documents[0].url.startswith("/learning/sar/live/#")
 
 
-def test_when_pagefind_cannot_run_the_site_is_built_without_search(site, monkeypatch):
+def test_when_pagefind_is_not_installed_the_site_is_built_without_search_and_a_warning(site, monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site.root / "no-such-pagefind"))
     make_site(site)
     result, out = site.build("2026-11-22")
     assert not result.failed
     [problem] = [p for p in result.problems if p.file == "pagefind"]
     assert not problem.is_error
-    assert "could not be built" in problem.message and "Everything else was built" in problem.message
-    assert "pip install 'pagefind[bin]'" in problem.advice
+    assert "no-such-pagefind" in problem.message and "this build has no search" in problem.message
+    assert "Everything else was built" in problem.message and "pip install pagefind-bin" in problem.advice
     assert not (out / "pagefind").exists()
     assert (out / "search" / "index.html").exists() and (out / "sar" / "live" / "index.html").exists()
 
 
-def test_settle_gives_the_same_bytes_whatever_order_pagefind_wrote(site, tmp_path):
+def broken_pagefind(folder) -> str:
+    """A Pagefind that is there but fails, as a crashing or incompatible one would."""
+    program = folder / "pagefind"
+    program.write_text("#!/bin/sh\necho 'Error: thread main panicked at src/lib.rs' >&2\nexit 101\n")
+    program.chmod(program.stat().st_mode | stat.S_IEXEC)
+    return str(program)
+
+
+def test_when_pagefind_fails_the_build_goes_on_with_an_error_that_fails_strict_and_check(site, tmp_path, monkeypatch):
     make_site(site)
-    site.entry("more", published="2026-05-01", themes=["neglect", "older people", "carers"], type="dhr")
-    _, out = site.build("2026-11-22")
-    bundle = out / "pagefind"
-    written = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in bundle.rglob("*") if p.is_file()}
-
-    def shuffled(files: dict[str, bytes], seed: int) -> dict[str, bytes]:
-        """The same index as Pagefind might write it in another run: lists in another order."""
-        files = dict(files)
-        shuffle = random.Random(seed).shuffle
-        for name in [n for n in files if n.startswith("filter/")]:
-            key, values = cbor2.loads(gzip.decompress(files[name])[len(search.SIGNATURE):])
-            shuffle(values)
-            files[name] = gzip.compress(search.SIGNATURE + cbor2.dumps([key, values]))
-        [meta_name] = [n for n in files if n.endswith(".pf_meta")]
-        meta = cbor2.loads(gzip.decompress(files[meta_name])[len(search.SIGNATURE):])
-        shuffle(meta[3])
-        files[meta_name] = gzip.compress(search.SIGNATURE + cbor2.dumps(meta))
-        return files
-
-    settled = search.settle(written)
-    assert search.settle(settled) == settled
-    for seed in range(5):
-        assert search.settle(shuffled(written, seed)) == settled
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", broken_pagefind(tmp_path))
+    result, out = site.build("2026-11-22")
+    assert not result.failed and (out / "sar" / "live" / "index.html").exists() and not (out / "pagefind").exists()
+    [problem] = [p for p in result.problems if p.file == "pagefind"]
+    assert problem.is_error
+    assert "the search index could not be made (Pagefind stopped with status 101: Error: thread main panicked" in problem.message
+    assert "report it" in problem.advice
+    env_path = {"PAGEFIND_BINARY_PATH": broken_pagefind(tmp_path)}
+    plain = sitegen("build", "--as-of", "2026-11-22", cwd=site.root, env=env_path)
+    assert plain.returncode == 0 and "pagefind: error: the search index could not be made" in plain.stderr
+    strict = sitegen("build", "--as-of", "2026-11-22", "--strict", cwd=site.root, env=env_path)
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root, env=env_path)
+    assert check.returncode == 1 and "pagefind: error: the search index could not be made" in check.stderr
+    assert sitegen("check", "--as-of", "2026-11-22", cwd=site.root).returncode == 0  # with the real Pagefind
 
 
-def test_indexing_never_waits_on_a_timer(site, monkeypatch):
-    """Pagefind's API paused 0.1 s per page added; the index is built without any such pause."""
-    import asyncio
+def test_a_fault_in_sitegen_while_indexing_is_an_error_not_install_pagefind(site, monkeypatch):
+    make_site(site)
 
-    delays = []
-    real_sleep = asyncio.sleep
+    def faulty(part, folder):
+        raise TypeError("'NoneType' object is not iterable")
 
-    async def recording_sleep(delay, result=None):
-        delays.append(delay)
-        return await real_sleep(0, result)
-
-    monkeypatch.setattr(asyncio, "sleep", recording_sleep)
-    for index in range(5):
-        site.entry(f"review-{index}", published="2026-01-01", documents=[f"review-{index}.pdf"])
-    result, out = site.build("2026-02-01")
-    assert (out / "pagefind" / "pagefind.js").exists()
-    # the only pauses are the short looks at the finished index, however many records there are
-    assert set(d for d in delays if d) <= {search.SETTLE_POLL}
-    assert len([d for d in delays if d]) < 5 * 10
+    monkeypatch.setattr(search, "_write_part", faulty)
+    result, out = site.build("2026-11-22")
+    assert not result.failed
+    [problem] = [p for p in result.problems if p.file == "pagefind"]
+    assert problem.is_error and "'NoneType' object is not iterable" in problem.message
+    assert "install" not in problem.advice.lower()
 
 
 def test_searchable_text_keeps_every_word_once_after_the_opening():
@@ -235,13 +227,13 @@ def test_a_small_site_lists_no_parts(site):
 
 def counting_indexer(monkeypatch):
     indexed = []
-    real = search._pagefind
+    real = search._write_part
 
-    async def counting(pages, documents, folder):
-        indexed.append(sorted([*(p.url for p in pages), *(d.url for d in documents)]))
-        return await real(pages, documents, folder)
+    def counting(part, folder):
+        indexed.append(sorted([*(p.url for p in part.pages), *(d.url for d in part.documents)]))
+        return real(part, folder)
 
-    monkeypatch.setattr(search, "_pagefind", counting)
+    monkeypatch.setattr(search, "_write_part", counting)
     return indexed
 
 

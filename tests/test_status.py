@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from conftest import ROOT
 from test_cli import sitegen
 from test_newentry import run_in_terminal
@@ -13,7 +15,7 @@ def make_site(site):
     site.entry("future", published="2027-02-01", title="Not yet")
     site.entry("old", published="2024-01-01", title="Gone")
     site.entry("wip", published="2026-01-01", draft=True, title="Work in progress")
-    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 31/02/2026\n---\n")
+    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 31/02/2026\nsummary: S.\n---\n")
     site.entry("contact", type="page", title="Contact us", summary=None)
 
 
@@ -61,6 +63,32 @@ def test_expiring_within(site):
     assert "No live entries come down in the next 8 days (as on 22 November 2026)." in none.stdout
     as_json = sitegen("status", "--as-of", "2026-11-22", "--expiring-within", "30", "--json", cwd=site.root)
     assert [row["slug"] for row in json.loads(as_json.stdout)] == ["live-soon-down"]
+
+
+@pytest.mark.parametrize("within, shown", [("9", ["live-soon-down"]), ("9d", ["live-soon-down"]), ("9 days", ["live-soon-down"]),
+                                           ("1 week", []), ("2 weeks", ["live-soon-down"]), ("1 month", ["live-soon-down"])])
+def test_expiring_within_takes_a_length_of_time_as_the_settings_do(site, within, shown):
+    make_site(site)
+    result = sitegen("status", "--as-of", "2026-11-22", "--expiring-within", within, "--json", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert [row["slug"] for row in json.loads(result.stdout)] == shown
+
+
+@pytest.mark.parametrize("within", ["soon", "30 minutes", "never", "-3"])
+def test_expiring_within_explains_what_to_write(site, within):
+    make_site(site)
+    result = sitegen("status", "--expiring-within", within, cwd=site.root)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f'"{within}" is not a length of time. Write a number of days such as 30, or 30d, 30 days, 6 weeks' in result.stderr
+    assert "integer" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "status", "serve"])
+def test_as_of_help_says_what_the_command_does(command):
+    result = sitegen(command, "--help")
+    assert "Build the site" not in result.stdout
+    assert {"check": "Check the site as it stands on", "status": "Show each entry's state on",
+            "serve": "Preview the site as it will be on"}[command] in " ".join(result.stdout.split())
 
 
 def test_status_agrees_with_the_build(tmp_path):

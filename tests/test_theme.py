@@ -183,6 +183,6 @@ def test_a_card_made_once_for_all_the_pages_that_show_it_is_the_card_each_would_
     monkeypatch.setattr(render.Pieces, "get_all", counting)
     site.build("2026-11-22", tmp_path / "kept", workers=1)
     assert len(made) > len(set(made)), "the same entry's card is on several pages"
-    monkeypatch.setattr(render, "_is_default_card", lambda card: False)  # every card made for its page
+    monkeypatch.setattr(render, "_is_default_template", lambda env, name: False)  # every card made for its page
     site.build("2026-11-22", tmp_path / "each", workers=1)
     assert read_output(tmp_path / "kept") == read_output(tmp_path / "each")

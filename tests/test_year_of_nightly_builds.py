@@ -142,6 +142,7 @@ def check_night(night: Night) -> None:
     state = {slug: expected(slug, day) for slug in ENTRIES}
     live = {slug for slug, s in state.items() if s == "live"}
     search_index = [path for path in files if path.startswith("pagefind/")]
+    assert "pagefind/pagefind.js" in search_index, day  # every night has its search index
 
     # Listings, feed and sitemap hold exactly the live reports.
     assert night.titles_in("index.html") == live, day
@@ -181,8 +182,7 @@ def check_night(night: Night) -> None:
             for request in requests:
                 assert night.robots(request) == header, (day, slug, request)
                 assert redirect_for(night.redirects, request) is None, (day, slug, request)
-            if search_index:
-                assert any(path in search_index for path in night.where(slug, "body")), (day, slug)
+            assert any(path in search_index for path in night.where(slug, "body")), (day, slug)
             continue
         # Not live: no summary, body, subject, theme or document anywhere.
         for part in ("summary", "body", "subject", "theme", "pdf"):
@@ -213,6 +213,7 @@ def test_a_year_of_nightly_builds(year_site, tmp_path):
         out = tmp_path / ("out-a" if nights % 2 == 0 else "out-b")  # each night is read from its own output
         result, _ = year_site.build(day, out, use_cache=True)
         assert not result.failed, (day, result.problems)
+        assert [p for p in result.problems if p.file == "pagefind"] == [], (day, result.problems)
         check_night(Night(day, out))
         seen |= {(slug, expected(slug, day)) for slug in ENTRIES}
         nights += 1

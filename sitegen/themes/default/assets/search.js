@@ -1,5 +1,6 @@
 // Site search with Pagefind, as progressive enhancement.
-// Without JavaScript the search page explains itself and links every listing;
+// Without JavaScript the search page explains itself (in <noscript>, so that nothing on the page
+// moves as this script starts) and links every listing;
 // with it, this script searches the index in /pagefind/ (pages and the text of
 // the reports) and shows the results on the same page. A large site's index is
 // in parts, listed in /pagefind/parts.json: they are searched together as one.
@@ -12,7 +13,6 @@ const filterBox = document.getElementById("search-filters");
 const FILTERS = [["type", "Type"], ["year", "Year published"], ["theme", "Theme"]];
 const SHOWN = 20;
 
-document.getElementById("search-nojs").hidden = true;
 let pagefind = null;
 
 async function engine() {

@@ -1,0 +1,110 @@
+"""What sitegen.pagefind_adapter relies on in Pagefind without Pagefind documenting it.
+
+These tests fail, loudly, when a new Pagefind changes any of it: check the adapter against the
+new version, then change PAGEFIND_VERSION there and the pin in pyproject.toml together."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import re
+import subprocess
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from conftest import ROOT
+from sitegen import pagefind_adapter as pagefind
+
+UPGRADE = ("sitegen.pagefind_adapter was written for Pagefind {wanted}; this is {found}. Check what the "
+           "adapter relies on (its docstring) against the new version before changing PAGEFIND_VERSION and the pin.")
+
+
+def test_the_installed_pagefind_is_the_one_the_adapter_was_written_for():
+    found = version("pagefind-bin")
+    assert found == pagefind.PAGEFIND_VERSION, UPGRADE.format(wanted=pagefind.PAGEFIND_VERSION, found=found)
+    said = subprocess.run([pagefind.executable(), "--version"], capture_output=True, text=True, check=True).stdout
+    assert said.split() == ["pagefind", pagefind.PAGEFIND_VERSION], UPGRADE.format(wanted=pagefind.PAGEFIND_VERSION, found=said)
+    pins = re.findall(r'"pagefind-bin==([^"]+)"', (ROOT / "pyproject.toml").read_text())
+    assert pins == [pagefind.PAGEFIND_VERSION], "pyproject.toml pins pagefind-bin to exactly PAGEFIND_VERSION"
+
+
+PAGE = ('<!DOCTYPE html><html lang="en"><head><title>{title}</title></head><body><main data-pagefind-body>'
+        '<h1>{title}</h1><p>{text}</p><span data-pagefind-filter="type">{kind}</span></main></body></html>')
+
+
+def index(tmp_path: Path, name: str, records: int = 6) -> dict[str, bytes]:
+    """An index of a few pages under /learning/ and a document record at a fragment of each."""
+    site = tmp_path / name / "site"
+    for n in range(records):
+        pagefind.write_page(site, f"/learning/sar/e{n}/", PAGE.format(title=f"Entry {n}", text=f"Pageword{n} shared", kind=f"Kind {n % 3}"))
+        pagefind.write_record(site, f"/learning/sar/e{n}/#document-e{n}-pdf", f"Docword{n} shared\n\nSecond, paragraph & <more>",
+                              {"title": f"Entry {n}", "entry": f"Entry {n}", "document": f"Report, {n} (PDF)"},
+                              {"type": [f"Kind {n % 3}"], "theme": [f"theme {n % 4}", "everyone"]})
+    (site / "learning" / "not-a-record.html").write_text(PAGE.format(title="Not indexed", text="Strayword", kind="x"))
+    process = pagefind.start(site, site.parent / "bundle", "en")
+    return pagefind.finish(process, site.parent / "bundle", time.monotonic() + 120)
+
+
+def fragments(files: dict[str, bytes]) -> dict[str, dict]:
+    return {record["url"]: record for record in (pagefind.read_data(data) for name, data in files.items() if name.startswith("fragment/"))}
+
+
+def test_records_are_at_the_addresses_and_with_the_meta_and_filters_written(tmp_path):
+    records = fragments(index(tmp_path, "one"))
+    pages = {f"/learning/sar/e{n}/" for n in range(6)}
+    documents = {f"/learning/sar/e{n}/#document-e{n}-pdf" for n in range(6)}
+    assert set(records) == pages | documents  # a file named #... is a record at that fragment; no stray file
+    document = records["/learning/sar/e2/#document-e2-pdf"]
+    assert document["meta"] == {"title": "Entry 2", "entry": "Entry 2", "document": "Report, 2 (PDF)"}
+    assert {key: sorted(values) for key, values in document["filters"].items()} == {"type": ["Kind 2"], "theme": ["everyone", "theme 2"]}
+    assert "Docword2" in document["content"] and "paragraph & <more>" in document["content"]
+    assert "Report, 2" not in document["content"] and "everyone" not in document["content"]  # meta and filters are not its text
+    assert records["/learning/sar/e2/"]["meta"]["title"] == "Entry 2"
+
+
+def test_the_same_records_give_the_same_bytes_and_settle_fixes_any_order(tmp_path):
+    first, second = index(tmp_path, "first"), index(tmp_path, "second")
+    assert first == second
+    assert pagefind.settle(first) == first
+
+    def shuffled(files: dict[str, bytes], seed: int) -> dict[str, bytes]:
+        """The same index as Pagefind might write it in another run: its lists in another order."""
+        files = dict(files)
+        shuffle = random.Random(seed).shuffle
+        for name in [n for n in files if n.startswith("filter/")]:
+            key, values = pagefind.read_data(files[name])
+            shuffle(values)
+            files[name] = gzip.compress(pagefind.SIGNATURE + cbor2.dumps([key, values]))
+        [meta_name] = [n for n in files if n.endswith(".pf_meta")]
+        meta = pagefind.read_data(files[meta_name])
+        shuffle(meta[3])
+        files[meta_name] = gzip.compress(pagefind.SIGNATURE + cbor2.dumps(meta))
+        return files
+
+    for seed in range(5):
+        assert pagefind.settle(shuffled(first, seed)) == first
+
+
+def test_the_files_are_the_index_and_the_scripts_this_version_writes(tmp_path):
+    files = index(tmp_path, "one")
+    scripts = sorted(name for name in files if not pagefind.is_data(name))
+    assert scripts == ["pagefind-component-ui.css", "pagefind-component-ui.js", "pagefind-highlight.js",
+                       "pagefind-modular-ui.css", "pagefind-modular-ui.js", "pagefind-ui.css", "pagefind-ui.js",
+                       "pagefind-worker.js", "pagefind.js", "wasm.en.pagefind", "wasm.unknown.pagefind"]
+    data = {name.split("/")[0] if "/" in name else "*.pf_meta" if name.endswith(".pf_meta") else name
+            for name in files if pagefind.is_data(name)}
+    assert data == {"pagefind-entry.json", "*.pf_meta", "index", "fragment", "filter"}
+
+
+def test_a_layout_it_does_not_know_is_a_failure_not_an_index(tmp_path):
+    files = index(tmp_path, "one")
+    [meta_name] = [n for n in files if n.endswith(".pf_meta")]
+    for damaged in ({**files, meta_name: gzip.compress(b"something else")},
+                    {**files, meta_name: gzip.compress(pagefind.SIGNATURE + cbor2.dumps({"a": 1}))},
+                    {k: v for k, v in files.items() if k != meta_name}):
+        with pytest.raises(pagefind.PagefindFailed, match="not laid out as this sitegen expects|without its signature"):
+            pagefind.settle(damaged)
