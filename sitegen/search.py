@@ -381,7 +381,7 @@ def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
 
 class _PartCache:
     """Each part's settled files, kept under its key (one file each) between builds, and, under
-    the key of its pages' HTML, the name of that key (see `build_index`)."""
+    the key of its pages' HTML, the name of that key (see `_indexed`)."""
 
     KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)
 
