@@ -117,8 +117,8 @@ EDITS = {  # kind of edit: (the edit of the entry's file, what its page shows on
 
 def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3) -> dict[str, list[float]]:
     """From saving an edited entry to its preview page rewritten, as `sitegen serve` runs (in process,
-    without the web server): serve's watcher on tornado's loop finds the change (inotify where there is
-    one, else livereload's polling every 0.8 s) and the preview rebuilds. The milliseconds of
+    without the web server): serve's watcher finds the change (the system's file events, through
+    watchfiles in a process of its own) and the preview rebuilds. The milliseconds of
     `repeats` saves each, for an edit of an entry's body and one of its title (which lists and the
     feed show too). `gap`: seconds between two saves; from `serve.SEARCH_SETTLE` on, each save
     comes while the preview's search index is being made again after the last one."""
@@ -127,7 +127,6 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3)
 
     from sitegen.cli import report_problems
     from sitegen.serve import Preview
-    from tornado.ioloop import PeriodicCallback
 
     target = sorted((site / "content").glob("*.md"))[0]
     original = target.read_text()
@@ -144,26 +143,29 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3)
 
         preview.rebuild = rebuild
         watcher = preview.watcher()
-        if not watcher.start(watcher.examine):  # as livereload starts it
-            PeriodicCallback(watcher.examine, 800).start()
-        await asyncio.sleep(1)  # the watcher's first look
-        [page] = preview.output.glob(f"*/{target.stem}/index.html")  # the corpus's first entry is live
-        for _ in range(repeats):
-            for kind, (edit, marker) in EDITS.items():
-                edited = edit(original)
-                assert edited != original
-                ended.clear()
-                start = time.perf_counter()
-                target.write_text(edited)
-                while True:
-                    await ended.wait()
+        watcher.start()  # as serve starts it
+        while not watcher.ready:  # the watching process says when it watches
+            await asyncio.sleep(0.05)
+        try:
+            [page] = preview.output.glob(f"*/{target.stem}/index.html")  # the corpus's first entry is live
+            for _ in range(repeats):
+                for kind, (edit, marker) in EDITS.items():
+                    edited = edit(original)
+                    assert edited != original
                     ended.clear()
-                    if marker in page.read_text():
-                        break
-                times[kind].append((time.perf_counter() - start) * 1000)
-                target.write_text(original)
-                await ended.wait()
-                await asyncio.sleep(gap)
+                    start = time.perf_counter()
+                    target.write_text(edited)
+                    while True:
+                        await ended.wait()
+                        ended.clear()
+                        if marker in page.read_text():
+                            break
+                    times[kind].append((time.perf_counter() - start) * 1000)
+                    target.write_text(original)
+                    await ended.wait()
+                    await asyncio.sleep(gap)
+        finally:
+            watcher.stop()
 
     async def main() -> None:
         with tempfile.TemporaryDirectory() as folder:

@@ -1,18 +1,18 @@
 """`sitegen serve`: a live preview on this computer only.
 
 The site is built into a temporary folder (never build/, so a preview can
-never be deployed by mistake), served on 127.0.0.1 with livereload, and built
-again whenever content/, reports/, sitegen.yaml or themes/ change (told by
-inotify on Linux, see `sitegen.watch`; an edit of entries rebuilds only what
-shows them at once, see `sitegen.incremental`, and the search index a moment
-later). Every page carries a banner saying it is a preview. The temporary folder is removed when the preview stops (Ctrl+C,
-or a termination signal).
+never be deployed by mistake), served on 127.0.0.1 with livereload (see
+`sitegen.livereload_adapter`), and built again whenever content/, reports/,
+sitegen.yaml or themes/ change (told by the operating system, see `sitegen.watch`;
+an edit of entries rebuilds only what shows them at once, see
+`sitegen.incremental`, and the search index a moment later); then the open pages
+reload. Every page carries a banner saying it is a preview. The temporary folder
+is removed when the preview stops (Ctrl+C, or a termination signal).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import shutil
 import signal
@@ -24,11 +24,12 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlparse
 
+from sitegen import livereload_adapter
 from sitegen.build import BuildResult
 from sitegen.incremental import LivePreview
 from sitegen.parallel import fork_call, result_of
 from sitegen.search import SearchIndex
-from sitegen.watch import NotifyWatcher
+from sitegen.watch import SiteWatcher
 from sitegen.config import CONFIG_FILE, load_config
 from sitegen.problems import Problem
 from sitegen.render import uk_date
@@ -149,10 +150,11 @@ class Preview:
                 self.echo("The preview was not updated: fix the problem above and save again.")
             self.search_later()
 
-    def watcher(self) -> NotifyWatcher:
+    def watcher(self, after: Callable[[str], object] | None = None, ready: Callable[[], object] | None = None) -> SiteWatcher:
         """What to watch, and what to do on a change there: content alone can often be rebuilt in part,
-        and inotify (on Linux) says which files changed."""
-        watcher = NotifyWatcher(self.site_dir, catch_up=self.catch_up)
+        as the watcher says which files changed. `after(path)`: once the preview is updated. `ready()`:
+        once it watches, in place of `catch_up` (which it must call)."""
+        watcher = SiteWatcher(self.site_dir, catch_up=ready or self.catch_up, after=after)
         watcher.watch_folder("content", lambda paths: self.rebuild(content_only=True, changed=paths),
                              wanted=lambda path: path.lower().endswith(".md"))
         for name in ("reports", "themes"):  # a whole build: wait a little longer for the rest of a copy
@@ -164,9 +166,6 @@ class Preview:
 def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callable[[list[Problem]], None],
           echo: Callable[[str], None]) -> int:
     """Serve the preview until stopped; returns the exit status."""
-    from livereload import Server
-    from livereload.handlers import LiveReloadHandler
-
     folder = Path(tempfile.mkdtemp(prefix="sitegen-preview-"))
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
@@ -178,19 +177,21 @@ def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callabl
         if preview.rebuild().failed:
             return 1
         address = f"http://{HOST}:{port}/" + (f"{prefix}/" if prefix else "")
-        echo(f"Previewing the site as on {uk_date(day)} at {address}")
-        echo(f"(built in {folder}; build/ is not touched). Press Ctrl+C to stop.")
-        logging.getLogger("livereload").addFilter(lambda record: record.levelno >= logging.WARNING)
-        # Every rebuild reloads the open pages: the watcher already waits for a save's events to
-        # settle, and livereload's default (no reload within 3 s of the last) would leave a page
-        # stale after a second save soon after the first.
-        LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
-        server = Server(watcher=preview.watcher())
+
+        def ready() -> None:
+            """The server answers and the watcher watches: the address is worth giving now."""
+            preview.catch_up()
+            echo(f"Previewing the site as on {uk_date(day)} at {address}")
+            echo(f"(built in {folder}; build/ is not touched). Press Ctrl+C to stop.")
+
+        watcher = preview.watcher(after=livereload_adapter.reload_browsers, ready=ready)  # every update reloads the open pages
         try:
-            server.serve(port=port, host=HOST, root=str(root), open_url_delay=None, restart_delay=0)
+            livereload_adapter.serve(str(root), port, HOST, started=watcher.start)
         except OSError as exc:
             echo(f"The preview could not start on port {port} ({exc.strerror or exc}). Try another one with --port, such as --port {port + 1}.")
             return 1
+        finally:
+            watcher.stop()
         echo("Preview stopped.")
         return 0
     finally:

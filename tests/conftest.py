@@ -106,25 +106,19 @@ class SiteMaker:
         return result, out
 
 
-def run_async(coroutine) -> None:
-    """Run a coroutine to its end on an event loop of its own, in a thread of its own: the browser
-    tests' Playwright keeps an event loop running in the main thread."""
-    import asyncio
-    import threading
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
 
-    failed: list[BaseException] = []
 
-    def main() -> None:
-        try:
-            asyncio.run(coroutine)
-        except BaseException as exc:  # handed to the test's thread
-            failed.append(exc)
-
-    thread = threading.Thread(target=main)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:
+    """The browser tests (tests/browser/) run in a process of their own, started by
+    test_browser.py, unless they are named on the command line: Playwright keeps threads and an
+    event loop running in its process, and sitegen rightly never forks while another thread runs,
+    so the tests of what forks must never share a process with them."""
+    if collection_path.resolve() != BROWSER_TESTS:
+        return None
+    start = Path(config.invocation_params.dir)
+    named = [(start / arg.split("::")[0]).resolve() for arg in config.args]
+    return not any(path == BROWSER_TESTS or BROWSER_TESTS in path.parents for path in named)
 
 
 @pytest.fixture

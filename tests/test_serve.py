@@ -1,10 +1,17 @@
-"""`sitegen serve`: start it, fetch pages, change a file, see the rebuild, stop it. Only 127.0.0.1 is contacted."""
+"""`sitegen serve`: start it, fetch pages, change a file, see the rebuild, stop it. Only 127.0.0.1 is contacted.
 
+No test waits for a time: each waits for what serve says (the address once it serves and watches,
+"Preview updated." after each rebuild), for livereload's reload message, or for the preview's
+files to change (told by the system's file events)."""
+
+import os
 import re
+import select
 import socket
 import subprocess
 import sys
-import time
+import tempfile
+import threading
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -13,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_async
+from conftest import ROOT
 from sitegen.build import build
 
-TIMEOUT = 45  # seconds: generous for a busy 2-core machine
+TIMEOUT = 45  # seconds: only a guard against a hang, generous for a busy 2-core machine
 
 
 def free_port() -> int:
@@ -34,57 +41,82 @@ def fetch(url: str) -> tuple[int, str]:
         return exc.code, ""
 
 
-def wait_for(url: str, predicate, timeout: float = TIMEOUT) -> str:
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        try:
-            status, text = fetch(url)
-            last = (status, text[:200])
-            if predicate(status, text):
-                return text
-        except (urllib.error.URLError, ConnectionError, socket.timeout) as exc:
-            last = exc
-        time.sleep(0.3)
-    raise AssertionError(f"{url} never matched; last: {last}")
+class Serving:
+    """A running `sitegen serve`: its address, and what it says, line by line, as it says it."""
+
+    def __init__(self, proc: subprocess.Popen, port: int):
+        self.proc = proc
+        self.port = port
+        self.lines: list[str] = []
+        self._unread = ""
+        self.result: dict = {}
+
+    def said(self, text: str) -> str:
+        """Wait until serve says a line holding `text` (after those waited for before); that line."""
+        while True:
+            while "\n" in self._unread:
+                line, self._unread = self._unread.split("\n", 1)
+                self.lines.append(line)
+                if text in line:
+                    return line
+            readable, _, _ = select.select([self.proc.stdout], [], [], TIMEOUT)
+            data = os.read(self.proc.stdout.fileno(), 65536).decode() if readable else ""
+            if not data:
+                raise AssertionError(f"serve never said {text!r}; it said: {self.lines}")
+            self._unread += data
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
 @contextmanager
 def serving(site_root: Path, *args):
+    """`sitegen serve` in a process of its own, once it says where it serves (it then serves and watches)."""
     port = free_port()
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
-    proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port), *args], cwd=site_root,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    result = {}
-    try:
-        yield f"http://127.0.0.1:{port}", result
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile("w+") as errors:  # a file: a full pipe would stop serve
+        proc = subprocess.Popen([sys.executable, "-m", "sitegen", "serve", "--port", str(port), *args], cwd=site_root,
+                                stdout=subprocess.PIPE, stderr=errors, env=env)
+        running = Serving(proc, port)
         try:
-            result["stdout"], result["stderr"] = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            result["stdout"], result["stderr"] = proc.communicate()
-        result["code"] = proc.returncode
+            running.said("Previewing the site")
+            yield running
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            running.lines += (running._unread + proc.stdout.read().decode()).splitlines()
+            proc.stdout.close()
+            errors.seek(0)
+            running.result.update(stdout="\n".join(running.lines), stderr=errors.read(), code=proc.returncode)
 
 
 def test_serve_previews_rebuilds_and_stops_cleanly(site):
     site.pdf("a.pdf", ["Report text"], author="Ann Other")
     entry = site.entry("adult-a", published="2026-03-14", title="First title", documents=["reports/a.pdf"])
     site.entry("child-e", published="2026-12-01", title="Scheduled for December", type="cspr")
-    with serving(site.root, "--as-of", "2027-01-01") as (base, result):
-        home = wait_for(base + "/", lambda status, text: status == 200)
+    with serving(site.root, "--as-of", "2027-01-01") as running:
+        base = running.base
+        status, home = fetch(base + "/")
+        assert status == 200
         assert "Preview of the site as it will be on 1 January 2027 — not the live site" in home
         assert "livereload.js" in home
         assert "Scheduled for December" in home  # live on the day previewed
-        page = wait_for(base + "/sar/adult-a/", lambda status, text: status == 200)
-        assert "First title" in page
+        status, page = fetch(base + "/sar/adult-a/")
+        assert status == 200 and "First title" in page
         status, pdf = fetch(base + "/sar/adult-a/a.pdf")
         assert status == 200 and "Ann Other" not in pdf  # the cleaned copy, as in a real build
         entry.write_text(entry.read_text().replace("First title", "Second title"))
-        wait_for(base + "/sar/adult-a/", lambda status, text: "Second title" in text)
+        running.said("Preview updated.")
+        assert "Second title" in fetch(base + "/sar/adult-a/")[1]
         (site.root / "content" / "new-one.md").write_text("---\ntitle: Added later\ntype: sar\npublished: 2026-06-01\nsummary: S.\n---\n")
-        wait_for(base + "/sar/", lambda status, text: "Added later" in text)
+        running.said("Preview updated.")
+        assert "Added later" in fetch(base + "/sar/")[1]
+    result = running.result
     assert result["code"] == 0, result["stderr"]
     assert "Preview stopped." in result["stdout"]
     assert "Traceback" not in result["stderr"]
@@ -93,16 +125,36 @@ def test_serve_previews_rebuilds_and_stops_cleanly(site):
     assert not (site.root / "build").exists()  # a preview is never written where it could be deployed
 
 
+def changed(path: Path, before: bytes) -> bytes:
+    """What the file at `path` holds once it holds other bytes than `before` (told by the system's file events)."""
+    import watchfiles
+
+    for _ in watchfiles.watch(path.parent, rust_timeout=TIMEOUT * 1000, yield_on_timeout=True, debounce=100, step=10):
+        try:
+            now = path.read_bytes()
+        except OSError:
+            continue  # being written
+        if now != before:
+            return now
+        if not _:
+            raise AssertionError(f"{path} did not change")
+    raise AssertionError(f"{path} did not change")
+
+
 def test_a_running_preview_makes_its_search_index_again_after_a_save(site):
     """In `sitegen serve` itself (a process of its own, so the index is made in a forked copy)."""
     entry = site.entry("adult-a", published="2026-03-14", body="Before the edit.")
-    with serving(site.root, "--as-of", "2026-11-22") as (base, result):
-        wait_for(base + "/sar/adult-a/", lambda status, text: status == 200)
-        _, before = fetch(base + "/pagefind/pagefind-entry.json")
+    with serving(site.root, "--as-of", "2026-11-22") as running:
+        [folder] = re.findall(r"built in (\S+);", running.said("built in"))
+        index = Path(folder) / "site" / "pagefind" / "pagefind-entry.json"
+        before = index.read_bytes()
         entry.write_text(entry.read_text().replace("Before the edit.", "After the edit: Quillwort."))
-        wait_for(base + "/sar/adult-a/", lambda status, text: "Quillwort" in text)
-        wait_for(base + "/pagefind/pagefind-entry.json", lambda status, text: status == 200 and text != before)
-    assert result["code"] == 0 and "Traceback" not in result["stderr"], result["stderr"]
+        running.said("Preview updated.")
+        assert "Quillwort" in fetch(running.base + "/sar/adult-a/")[1]
+        changed(index, before)  # a moment later
+        status, served = fetch(running.base + "/pagefind/pagefind-entry.json")
+        assert status == 200 and served.encode() != before
+    assert running.result["code"] == 0 and "Traceback" not in running.result["stderr"], running.result["stderr"]
 
 
 def test_each_save_reloads_the_open_page_once_rebuilt(site):
@@ -114,21 +166,22 @@ def test_each_save_reloads_the_open_page_once_rebuilt(site):
     from tornado.websocket import websocket_connect
 
     entry = site.entry("adult-a", published="2026-03-14", title="Title 0")
-    with serving(site.root, "--as-of", "2026-11-22") as (base, result):
-        wait_for(base + "/sar/adult-a/", lambda status, text: status == 200)
+    with serving(site.root, "--as-of", "2026-11-22") as running:
+        base = running.base
 
         async def steps():
+            hello = json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
             browser = await websocket_connect(base.replace("http://", "ws://") + "/livereload")
-            await browser.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+            await browser.write_message(hello)
             assert json.loads(await browser.read_message())["command"] == "hello"
             await browser.write_message(json.dumps({"command": "info", "url": base + "/sar/adult-a/"}))
-            await asyncio.sleep(0.5)  # the page is open
+            await browser.write_message(hello)  # answered once the page's "info" (before it) has been taken
+            assert json.loads(await browser.read_message())["command"] == "hello"
             for n in (1, 2, 3):
                 entry.write_text(entry.read_text().replace(f"Title {n - 1}", f"Title {n}"))
                 message = json.loads(await asyncio.wait_for(browser.read_message(), TIMEOUT))
                 assert message["command"] == "reload"
                 assert f"Title {n}" in fetch(base + "/sar/adult-a/")[1]
-                await asyncio.sleep(0.3)
             entry.rename(entry.with_name("adult-b.md"))
             assert json.loads(await asyncio.wait_for(browser.read_message(), TIMEOUT))["command"] == "reload"
             assert fetch(base + "/sar/adult-a/")[0] == 404 and "Title 3" in fetch(base + "/sar/adult-b/")[1]
@@ -137,9 +190,9 @@ def test_each_save_reloads_the_open_page_once_rebuilt(site):
             assert fetch(base + "/sar/adult-b/")[0] == 404 and "Title 3" not in fetch(base + "/sar/")[1]
             browser.close()
 
-        run_async(steps())
-    assert result["code"] == 0, result["stderr"]
-    assert "Traceback" not in result["stderr"]
+        asyncio.run(steps())
+    assert running.result["code"] == 0, running.result["stderr"]
+    assert "Traceback" not in running.result["stderr"]
 
 
 def test_a_save_reports_the_problems_of_what_changed_not_every_warning_again(site, tmp_path):
@@ -178,8 +231,11 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
     from sitegen.serve import Preview
 
     monkeypatch.setattr(serve, "SEARCH_SETTLE", 0.05)
-    # Earlier tests (the browser tests' Playwright) may leave threads running: say how many there are.
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1 if apart == "forked copy" else 2)
+    # Forking is safe only with no other thread running (the browser tests run in a process of their own).
+    assert threading.active_count() == 1
+    other_thread = threading.Event()
+    if apart == "thread":  # another thread runs: the index is made in a thread instead of a forked copy
+        threading.Thread(target=other_thread.wait, daemon=True).start()
     forks = []
     monkeypatch.setattr(serve, "fork_call", lambda job: forks.append(1) or parallel.fork_call(job))
     day = date(2026, 11, 22)
@@ -191,6 +247,14 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
     async def steps():
         assert not preview.rebuild().failed
         real = preview.live.search_job
+        caught_up = asyncio.Event()
+        searched = preview.searched
+
+        def told(outcome):
+            searched(outcome)
+            if not preview.searching and preview.search_timer is None and not preview.live.search_stale:
+                caught_up.set()
+        preview.searched = told
 
         def counted():
             job = real()
@@ -206,13 +270,13 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
             path = site.entry("adult-a", published="2026-03-14", body=f"The review found {word}.")
             assert not preview.rebuild(content_only=True, changed=[str(path)]).failed
             assert word in (preview.output / "sar" / "adult-a" / "index.html").read_text()  # at once
-        for _ in range(400):
-            await asyncio.sleep(0.05)
-            if not preview.searching and preview.search_timer is None and not preview.live.search_stale:
-                break
+        await asyncio.wait_for(caught_up.wait(), TIMEOUT)
         assert not preview.live.search_stale
 
-    run_async(steps())
+    try:
+        asyncio.run(steps())
+    finally:
+        other_thread.set()
     assert forks == [1]  # one index for the three saves
     assert made == ([] if apart == "forked copy" else [1])  # made in the copy, or here in a thread
     whole = tmp_path / "whole"
@@ -225,16 +289,16 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
 def test_drafts_are_shown_only_when_asked_and_marked(site):
     site.entry("adult-h", published="2026-10-01", title="Draft review Quillmere", draft=True)
     site.entry("adult-a", published="2026-03-14", title="Live review")
-    with serving(site.root, "--as-of", "2026-11-22") as (base, _):
-        wait_for(base + "/", lambda status, text: status == 200)
-        assert fetch(base + "/sar/adult-h/")[0] == 404
-        assert "Quillmere" not in fetch(base + "/sar/")[1]
-    with serving(site.root, "--as-of", "2026-11-22", "--drafts") as (base, _):
-        home = wait_for(base + "/", lambda status, text: status == 200)
-        assert "Drafts are shown, marked as drafts." in home
-        page = wait_for(base + "/sar/adult-h/", lambda status, text: status == 200)
-        assert "Draft review Quillmere" in page and "Draft: not published" in page
-        listing = fetch(base + "/sar/")[1]
+    with serving(site.root, "--as-of", "2026-11-22") as running:
+        assert fetch(running.base + "/")[0] == 200
+        assert fetch(running.base + "/sar/adult-h/")[0] == 404
+        assert "Quillmere" not in fetch(running.base + "/sar/")[1]
+    with serving(site.root, "--as-of", "2026-11-22", "--drafts") as running:
+        status, home = fetch(running.base + "/")
+        assert status == 200 and "Drafts are shown, marked as drafts." in home
+        status, page = fetch(running.base + "/sar/adult-h/")
+        assert status == 200 and "Draft review Quillmere" in page and "Draft: not published" in page
+        listing = fetch(running.base + "/sar/")[1]
         assert listing.count("Draft: not published") == 1
     assert not (site.root / "build").exists()
 
@@ -242,10 +306,10 @@ def test_drafts_are_shown_only_when_asked_and_marked(site):
 def test_a_site_below_a_path_is_served_there(site):
     site.write_settings(base_url="https://council.example/learning")
     site.entry("adult-a", published="2026-03-14", title="Under a path")
-    with serving(site.root, "--as-of", "2026-11-22") as (base, result):
-        page = wait_for(base + "/learning/sar/adult-a/", lambda status, text: status == 200)
-        assert 'href="/learning/assets/site.css"' in page
-    assert "at http://127.0.0.1:" in result["stdout"] and "/learning/" in result["stdout"]
+    with serving(site.root, "--as-of", "2026-11-22") as running:
+        status, page = fetch(running.base + "/learning/sar/adult-a/")
+        assert status == 200 and 'href="/learning/assets/site.css"' in page
+    assert "at http://127.0.0.1:" in running.result["stdout"] and "/learning/" in running.result["stdout"]
 
 
 def test_a_busy_port_is_explained(site):
