@@ -223,8 +223,9 @@ def test_default_published_is_today_in_the_site(site):
     assert f"It will be on the site from {uk_date(published)} until" in result.stdout
 
 
-def run_in_terminal(args, cwd, answers, timeout=30):
-    """Run sitegen with a pseudo-terminal as its input and output; answer each prompt in turn."""
+def run_in_terminal(args, cwd, answers, timeout=180):
+    """Run sitegen with a pseudo-terminal as its input and output; answer each prompt in turn. `timeout`
+    only stops a hung run: a loaded machine (CI, or tests run beside other work) can take a minute."""
     master, slave = pty.openpty()
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8", "TERM": "dumb"}
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env)
