@@ -1,14 +1,29 @@
 """Benchmark sitegen against Hugo on generated corpora. Run on demand:
 
-    python benchmarks/bench.py 100 1000 2000 10000
+    python benchmarks/bench.py 2000 [--repeats 3] [--no-cold] [--no-edits]
 
-For each size it measures, as separate processes: a cold full build (no cache,
-no output), a warm rebuild (cache kept; then again, given back the output the build
-before last replaced, as a local or CI build is), the time from saving an edited entry to
-its page rewritten in `sitegen serve` (an edit of its body, and one of its title),
-and peak memory (resident set of the whole process tree);
-then Hugo's build of the same corpus, and prints sitegen's times as ratios of
-Hugo's. Corpora are kept in benchmarks/.work/ between runs.
+For each size, in rounds, as separate processes, each sitegen build followed by Hugo's
+whole build of the same corpus into a new folder (so both meet the same moment of a
+shared machine): a cold build (no cache, no output; with --no-cold, once, untimed, only to
+make the cache), then, each starting from the cache that build left as Netlify's build
+plugin keeps it (no output folder, no replaced output):
+
+- same day: the same build again;
+- next day: the build of the next day, nothing edited (the nightly job: reports whose
+  window starts or ends that day go up or come down);
+- day a report comes down: the first later day on which a live report's window ends
+  (reports whose window starts by then go up too; it prints how many);
+- add one report: a new 60-page PDF and its entry added, built the same day.
+
+It prints the medians (and ranges) and each as a ratio of Hugo's median, the time from
+saving an edited entry to its page rewritten in `sitegen serve` (an edit of its body,
+and one of its title), and peak memory (resident set of the whole process tree).
+Corpora are kept in benchmarks/.work/ between runs.
+
+    python benchmarks/bench.py 2000 --machinery
+
+times the next-day build without each of the cache's mechanisms in turn (from the cache
+the run above kept), and the same-day build where the replaced output is kept.
 
     python benchmarks/bench.py --edit-only SITE --as-of 2026-11-22
 
@@ -27,7 +42,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +52,7 @@ WORK = HERE / ".work"
 sys.path.insert(0, str(ROOT))  # this checkout's sitegen, whatever else is installed
 
 from corpus import write_corpus  # noqa: E402
+
 
 
 def tree_rss(pid: int) -> int:
@@ -166,47 +182,168 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3)
     return {kind: sorted(values) for kind, values in times.items()}
 
 
-def bench(n: int, as_of: date, repeats: int) -> dict:
+NEW_REPORT = "bench-new-report"  # the report the add-one-report build adds (60 pages)
+
+
+def hugo_seconds(hugo: Path, hugo_out: Path) -> float:
+    """Hugo's whole build into a new folder."""
+    shutil.rmtree(hugo_out, ignore_errors=True)
+    seconds, _ = run(["hugo", "--quiet", "--source", str(hugo), "--destination", str(hugo_out)])
+    return seconds
+
+
+def keep_state(site: Path, kept: Path) -> None:
+    """Keep the cache a build left, as Netlify's build plugin keeps it (without the replaced output)."""
+    shutil.rmtree(kept, ignore_errors=True)
+    shutil.copytree(site / ".sitegen-cache", kept, symlinks=True,
+                    ignore=lambda folder, names: ["previous-output"] if Path(folder) == site / ".sitegen-cache" else [])
+
+
+def restore_state(site: Path, kept: Path, out: Path) -> None:
+    """Start from the kept cache, with no output folder: as a nightly build on Netlify does."""
+    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    shutil.copytree(kept, site / ".sitegen-cache", symlinks=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def add_report(site: Path, as_of: date) -> None:
+    """A new 60-page report and its entry, published on `as_of`."""
+    from pdfmaker import filler_pages, make_pdf_bytes
+
+    texts = [f"{NEW_REPORT}: the overview report of a review added today."] + filler_pages(60, "a new review")[1:]
+    (site / "reports" / f"{NEW_REPORT}.pdf").write_bytes(make_pdf_bytes(texts, title="Overview report"))
+    (site / "content" / f"{NEW_REPORT}.md").write_text(
+        f'---\ntitle: "A review added today"\ntype: sar\npublished: {as_of.isoformat()}\n'
+        f'summary: "A review added to a warm site."\nthemes: [self-neglect]\n'
+        f"documents:\n  - file: reports/{NEW_REPORT}.pdf\n    title: Overview report\n---\nWhat we learned.\n")
+
+
+def remove_report(site: Path) -> None:
+    (site / "reports" / f"{NEW_REPORT}.pdf").unlink(missing_ok=True)
+    (site / "content" / f"{NEW_REPORT}.md").unlink(missing_ok=True)
+
+
+SCENARIOS = ("same day", "next day", "day a report comes down", "add one report")
+
+
+def day_a_report_comes_down(n: int, as_of: date) -> tuple[date, int, int]:
+    """The first day after `as_of` on which a live report of the corpus comes down, and how many
+    come down and go up between `as_of` and then (what a build from `as_of`'s cache meets)."""
+    from corpus import plan
+
+    def hidden(published: date) -> date:
+        return date(published.year + 1, 3, 1) if (published.month, published.day) == (2, 29) else published.replace(year=published.year + 1)
+
+    entries = [(published, hidden(published)) for _, _, published, _, _ in plan(n, as_of)]
+    day = min(end for start, end in entries if start <= as_of < end)
+    down = sum(as_of < end <= day and start <= as_of for start, end in entries)
+    up = sum(as_of < start <= day for start, _ in entries)
+    return day, down, up
+
+
+def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = True) -> dict:
+    """Each round: a cold build (unless `cold` is false), then, each from the cache that build
+    left (kept as Netlify keeps it: no output folder, no replaced output), the same-day warm
+    rebuild, the next-day rebuild with nothing edited, and the build with one new report, each
+    followed by Hugo's build, so that both tools meet the same moment of a shared machine."""
     root = WORK / f"n{n}"
     t0 = time.perf_counter()
     site, hugo = write_corpus(root, n, as_of)
     print(f"\n== {n} entries (corpus ready in {time.perf_counter() - t0:.1f} s) ==", flush=True)
-    out, hugo_out = root / "out", root / "hugo-out"
-    result = {"n": n}
-
-    colds, warms, kept, peaks = [], [], [], []
-    for _ in range(repeats):
-        shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        seconds, peak = run(sitegen(site, out, as_of))
-        colds.append(seconds)
-        peaks.append(peak)
-        # warm: the cache kept, but not yet an output replaced by an earlier build (as on Netlify,
-        # which does not keep it)
-        seconds, peak = run(sitegen(site, out, as_of))
-        warms.append(seconds)
-        peaks.append(peak)
-        # and again, now given back the output replaced by the build before last (a local or CI build)
-        seconds, peak = run(sitegen(site, out, as_of))
-        kept.append(seconds)
-    hugos = []
-    for _ in range(repeats):
-        shutil.rmtree(hugo_out, ignore_errors=True)
-        seconds, _ = run(["hugo", "--quiet", "--source", str(hugo), "--destination", str(hugo_out)])
-        hugos.append(seconds)
-    result.update(cold=min(colds), warm=min(warms), warm_kept=min(kept), hugo=min(hugos), peak_mb=max(peaks) / 1e6,
-                  edit_ms=edit_rebuild_ms(site, as_of))
-    live = sum(b"noindex" not in page.read_bytes() for page in out.glob("*/review-*/index.html"))
-    hugo_live = len(list(hugo_out.glob("*/review-*/index.html")))
-    result.update(pages=live, hugo_pages=hugo_live)
-    edit = edit_text(result["edit_ms"])
-    print(f"sitegen cold {result['cold']:.2f} s ({result['cold'] / result['hugo']:.1f}x Hugo), "
-          f"warm {result['warm']:.2f} s ({result['warm'] / result['hugo']:.1f}x Hugo; "
-          f"{result['warm_kept']:.2f} s, {result['warm_kept'] / result['hugo']:.1f}x, with the previous output kept), "
-          f"peak {result['peak_mb']:.0f} MB; Hugo {result['hugo']:.2f} s; "
-          f"edit in serve: {edit}; "
-          f"entry pages: sitegen {live}, Hugo {hugo_live}", flush=True)
+    out, hugo_out, kept = root / "out", root / "hugo-out", root / "kept-cache"
+    remove_report(site)
+    times: dict[str, list[float]] = {name: [] for name in ("cold", *SCENARIOS, "hugo")}
+    peaks = []
+    if not cold and not (site / ".sitegen-cache").is_dir():
+        cold = True
+    change_day, down, up = day_a_report_comes_down(n, as_of)
+    print(f"next day: {as_of + timedelta(days=1)}; the first day a report comes down: {change_day} "
+          f"({down} come down and {up} go up after {as_of})", flush=True)
+    for round_ in range(repeats):
+        if cold or round_ == 0:
+            shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, peak = run(sitegen(site, out, as_of))
+            peaks.append(peak)
+            if cold:
+                times["cold"].append(seconds)
+            keep_state(site, kept)
+            times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        for name in SCENARIOS:
+            restore_state(site, kept, out)
+            day = {"next day": as_of + timedelta(days=1), "day a report comes down": change_day}.get(name, as_of)
+            if name == "add one report":
+                add_report(site, as_of)
+            try:
+                seconds, peak = run(sitegen(site, out, day))
+            finally:
+                remove_report(site)
+            times[name].append(seconds)
+            peaks.append(peak)
+            times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        print(f"round {round_ + 1}: " + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in times.items() if values), flush=True)
+    restore_state(site, kept, out)
+    result = {"n": n, "times": times, "peak_mb": max(peaks) / 1e6}
+    result["edit_ms"] = edit_rebuild_ms(site, as_of) if edits else None
+    hugo_median = statistics.median(times["hugo"])
+    print(f"medians of {repeats} rounds (Hugo: {len(times['hugo'])} runs, {min(times['hugo']):.2f} to {max(times['hugo']):.2f} s):")
+    for name, values in times.items():
+        if values and name != "hugo":
+            print(f"  sitegen {name}: {statistics.median(values):.2f} s ({min(values):.2f} to {max(values):.2f}), "
+                  f"{statistics.median(values) / hugo_median:.2f}x Hugo's {hugo_median:.2f} s", flush=True)
+    print(f"  peak memory {result['peak_mb']:.0f} MB" + (f"; edit in serve: {edit_text(result['edit_ms'])}" if edits else ""), flush=True)
     return result
+
+
+# What each of the cache's mechanisms saves on the nightly build: its files are taken out of the
+# kept cache before a next-day build (see `machinery`).
+MECHANISMS = {
+    "search parts (search/)": ["search"],
+    "front matter and Markdown memo (entries.memo)": ["entries.memo"],
+    "compiled templates (templates/)": ["templates"],
+    "index of documents (documents.json)": ["documents.json"],
+    "content hashes by file status (hashes.json)": ["hashes.json"],
+}
+
+
+def machinery(n: int, as_of: date, repeats: int) -> dict[str, list[float]]:
+    """Each round: the next-day build from the kept cache (as `bench` leaves it), then again without
+    each mechanism's files; then the same-day build on a machine that keeps the replaced output
+    (a local or CI build: the output of the build before last given back, with and without the
+    record of written files), each time beside Hugo."""
+    root = WORK / f"n{n}"
+    site, hugo = root / "sitegen", root / "hugo"
+    out, hugo_out, kept = root / "out", root / "hugo-out", root / "kept-cache"
+    if not kept.is_dir():
+        raise SystemExit(f"No kept cache in {kept}: run python benchmarks/bench.py {n} first.")
+    times: dict[str, list[float]] = {"next day, whole cache": [], **{f"next day without {name}": [] for name in MECHANISMS},
+                                     "same day, previous output and record kept": [],
+                                     "same day, previous output kept, no record": [], "hugo": []}
+    tomorrow = as_of + timedelta(days=1)
+    for round_ in range(repeats):
+        for name, removed in [("next day, whole cache", []), *((f"next day without {k}", v) for k, v in MECHANISMS.items())]:
+            restore_state(site, kept, out)
+            for item in removed:
+                target = site / ".sitegen-cache" / item
+                shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+            times[name].append(run(sitegen(site, out, tomorrow))[0])
+            times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        restore_state(site, kept, out)
+        for _ in range(2):  # the second of these is given the first's output back as its spare
+            run(sitegen(site, out, as_of))
+        times["same day, previous output and record kept"].append(run(sitegen(site, out, as_of))[0])
+        for record in (site / ".sitegen-cache" / "previous-output").glob("*.written-*"):
+            record.unlink()
+        times["same day, previous output kept, no record"].append(run(sitegen(site, out, as_of))[0])
+        times["hugo"].append(hugo_seconds(hugo, hugo_out))
+        print(f"round {round_ + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in times.items()), flush=True)
+    restore_state(site, kept, out)
+    hugo_median = statistics.median(times["hugo"])
+    print(f"\nmedians of {repeats} rounds, {n} entries (Hugo {hugo_median:.2f} s, {min(times['hugo']):.2f} to {max(times['hugo']):.2f}):")
+    for name, values in times.items():
+        print(f"  {name}: {statistics.median(values):.2f} s ({min(values):.2f} to {max(values):.2f}), "
+              f"{statistics.median(values) / hugo_median:.2f}x Hugo", flush=True)
+    return times
 
 
 def edit_text(edit_ms: dict[str, list[float]]) -> str:
@@ -227,7 +364,12 @@ def main() -> None:
     compile_checkout()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 2000, 10000])
-    parser.add_argument("--repeats", type=int, default=1, help="runs of each build; the best is reported")
+    parser.add_argument("--repeats", type=int, default=3, help="rounds of every build; medians are reported")
+    parser.add_argument("--no-cold", action="store_true",
+                        help="one cold build only, to make the cache the warm builds start from (not timed)")
+    parser.add_argument("--no-edits", action="store_true", help="do not time edits in serve")
+    parser.add_argument("--machinery", action="store_true",
+                        help="only what each cache mechanism saves on the next-day build (from the cache a run of the builds kept)")
     parser.add_argument("--edit-only", metavar="SITE", type=Path,
                         help="only time edits in serve, on the site in SITE (its first entry is edited, then put back)")
     parser.add_argument("--as-of", type=date.fromisoformat, help="with --edit-only: the day previewed (default today)")
@@ -242,13 +384,23 @@ def main() -> None:
         raise SystemExit("Hugo is needed: apt-get install --no-install-recommends hugo")
     # Hugo decides publishDate/expiryDate against the real clock, so both tools use today here.
     as_of = datetime.now(ZoneInfo("Europe/London")).date()
-    results = [bench(n, as_of, args.repeats) for n in args.sizes]
-    print("\n| entries | sitegen cold | sitegen warm | Hugo | cold / Hugo | warm / Hugo | edit in serve (body, title) | peak memory |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    if args.machinery:
+        for n in args.sizes:
+            machinery(n, as_of, args.repeats)
+        return
+    results = [bench(n, as_of, args.repeats, cold=not args.no_cold, edits=not args.no_edits) for n in args.sizes]
+    print("\n| entries | cold | same-day warm | next day | a report comes down | add one report | Hugo | cold / Hugo "
+          "| same day / Hugo | next day / Hugo | comes down / Hugo | add one / Hugo | edit in serve (body, title) | peak memory |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        edit = f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
-        print(f"| {r['n']:,} | {r['cold']:.2f} s | {r['warm']:.2f} s | {r['hugo']:.2f} s | {r['cold'] / r['hugo']:.1f}x "
-              f"| {r['warm'] / r['hugo']:.1f}x | {edit} | {r['peak_mb']:.0f} MB |")
+        m = {name: statistics.median(values) if values else float("nan") for name, values in r["times"].items()}
+        edit = (f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
+                if r["edit_ms"] else "")
+        down = m["day a report comes down"]
+        print(f"| {r['n']:,} | {m['cold']:.2f} s | {m['same day']:.2f} s | {m['next day']:.2f} s | {down:.2f} s "
+              f"| {m['add one report']:.2f} s | {m['hugo']:.2f} s | {m['cold'] / m['hugo']:.2f}x | {m['same day'] / m['hugo']:.2f}x "
+              f"| {m['next day'] / m['hugo']:.2f}x | {down / m['hugo']:.2f}x | {m['add one report'] / m['hugo']:.2f}x "
+              f"| {edit} | {r['peak_mb']:.0f} MB |")
 
 
 if __name__ == "__main__":

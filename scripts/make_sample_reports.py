@@ -234,6 +234,61 @@ def make_docx(path: Path, paragraphs: list[str]) -> None:
             zf.writestr(info, text.encode("utf-8"))
 
 
+def make_word_original(path: Path) -> None:
+    """The Word original of SAR Adult A's executive summary, published as a web page beside its PDF:
+    headings, a list, a table with a header row, a link and a picture with alt text. Made with
+    python-docx (in the test extra), then zipped again with fixed times so that it is the same bytes
+    every time."""
+    import io
+
+    import docx
+    from docx.shared import Inches
+
+    from docxmaker import W_NS, png_bytes
+
+    document = docx.Document()
+    core = document.core_properties
+    core.author = core.last_modified_by = ""
+    core.title = "Safeguarding Adults Review: Adult A. Executive summary"
+    document.add_heading("Why we did this review", level=1)
+    document.add_paragraph(
+        "Adult A was an older man who lived alone. His home became very cluttered over several years, and he "
+        "died after a fall. The partnership asked how services could have worked together better with a person "
+        "who neglected himself but did not want help.")
+    document.add_heading("What we found", level=1)
+    document.add_heading("No shared plan", level=2)
+    found = document.add_paragraph("Each agency saw part of the risk, but ")
+    found.add_run("nobody had the whole picture").bold = True
+    found.add_run(". A multi-agency risk meeting was never held.")
+    document.add_heading("Saying no to help", level=2)
+    document.add_paragraph("When Adult A said no to help, this was often accepted without exploring why.")
+    document.add_paragraph("Respectful, persistent contact from a trusted worker made the most difference.", style="List Bullet")
+    document.add_paragraph("Mental capacity was assumed, not assessed, when decisions were complex.", style="List Bullet")
+    table = document.add_table(rows=4, cols=2)
+    for row, (agency, contacts) in zip(table.rows, [("Agency", "Contacts in the last year"), ("Adult social care", "9"),
+                                                     ("Fire and rescue", "3"), ("GP practice", "14")]):
+        row.cells[0].text, row.cells[1].text = agency, contacts
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(header.makeelement(f"{{{W_NS}}}tblHeader", {}))
+    document.add_paragraph().add_run().add_picture(io.BytesIO(png_bytes(40, 12, (29, 112, 184))), width=Inches(2))
+    document.add_heading("What we recommend", level=1)
+    document.add_paragraph("Hold a multi-agency risk meeting for every case of serious self-neglect.", style="List Number")
+    document.add_paragraph("Train staff in professional curiosity and mental capacity.", style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    with zipfile.ZipFile(buffer) as made:
+        files = {name: made.read(name) for name in made.namelist()}
+    body = files["word/document.xml"].decode("utf-8")
+    files["word/document.xml"] = body.replace("<wp:docPr ", '<wp:docPr descr="Bar chart: GP practice 14 contacts, '
+                                              'adult social care 9, fire and rescue 3" ', 1).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+
+
 def main() -> None:
     REPORTS.mkdir(exist_ok=True)
     for name, (title, pages, meta) in DOCS.items():
@@ -241,6 +296,8 @@ def main() -> None:
         print(f"reports/{name}: {len(pages)} pages")
     make_docx(REPORTS / "sar-referral-form.docx", REFERRAL_FORM)
     print("reports/sar-referral-form.docx")
+    make_word_original(REPORTS / "sar-adult-a-executive-summary.docx")
+    print("reports/sar-adult-a-executive-summary.docx")
 
 
 if __name__ == "__main__":

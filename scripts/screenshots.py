@@ -29,6 +29,7 @@ PAGES = {
     "listing": "/sar/",
     "entry": "/sar/sar-adult-a/",
     "briefing": "/briefing/7-minute-briefing-professional-curiosity/",
+    "rendition": "/sar/sar-adult-a/sar-adult-a-executive-summary/",
 }
 SCREENS = {"desktop": (1280, 1000), "phone": (390, 844)}
 

@@ -23,9 +23,10 @@ from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.pieces import Pieces
-from sitegen.entries import Entry, read_entries
+from sitegen.entries import DocumentRef, Entry, read_entries
 from sitegen.memo import Memo
-from sitegen.problems import Problem, error, has_errors
+from sitegen.problems import Problem, error, has_errors, warning
+from sitegen.renditions import Rendition
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State, decide
@@ -121,8 +122,11 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
         if ref.path is None:
             continue
         info = inspect(ref.path, cache)
-        content = None
-        if info.ok and state is State.LIVE:
+        content = rendition = None
+        if ref.word_path is not None:
+            rendition = cache.rendition(ref.word_path)
+            problems += rendition_problems(entry.source, ref, rendition)
+        if info.ok and state is State.LIVE and not ref.is_word_only:
             content = published_copy(ref.path, info, cache)
             if content is None:
                 info = replace(info, problem="could not be copied for publishing.",
@@ -132,12 +136,23 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
                                   line=ref.line, field="documents.file"))
         elif info.safety is not None:
             problems += safety_problems(entry.source, ref.file, info.safety, ref.line)
-        else:
+        elif not ref.is_word_only:
             problems += office_problems(entry.source, ref.file, info.personal, ref.line)
-        downloads.append(Download(ref, info, entry.document_url(ref), content))
+        downloads.append(Download(ref, info, entry.document_url(ref), content, rendition if rendition and rendition.ok else None,
+                                  entry.rendition_url(ref)))
     if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):
         state = State.WITHHELD
     return entry.with_problems(*problems), state, downloads
+
+
+def rendition_problems(source: str, ref: DocumentRef, rendition: Rendition) -> list[Problem]:
+    """What stops a document's Word original being published as a web page (an error), and what
+    the comms officer should fix in it (warnings)."""
+    field = "documents.file" if ref.is_word_only else "documents.html"
+    if not rendition.ok:
+        return [error(source, f"documents: {ref.word} {rendition.problem}", rendition.advice or "", line=ref.word_line, field=field)]
+    return [warning(source, f"documents: {ref.word}: {what}", advice, line=ref.word_line, field=field)
+            for what, advice in rendition.warnings]
 
 
 def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCache,

@@ -279,6 +279,8 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
     click.echo(f"Title: {new.title}")
     click.echo(f"Address: {config.url(new.url)}")
     click.echo(f"Document: {new.report}, called \"{new.document_title}\"")
+    if new.word:
+        click.echo(f"Web page: made from {new.word}")
     written = newentry.write(new)
     if written is not None:
         fail(written)

@@ -55,13 +55,15 @@ def expectations(site: Site) -> list[Expected]:
         page = page_paths(placed.entry.url)[0]
         found[page] = Expected(page, Answer.LIVE, placed, robots)
         for download in placed.downloads:
-            found[download.url] = Expected(download.url, Answer.LIVE, placed, robots, download.ref.file)
+            for path in placed.entry.document_urls(download.ref):
+                if path != download.page_url or download.rendition is not None:
+                    found[path] = Expected(path, Answer.LIVE, placed, robots, download.ref.word if path == download.page_url else download.ref.file)
     for placed in site.notices:
         found.setdefault(placed.entry.url, Expected(placed.entry.url, Answer.NOTICE, placed))
     gone = set(gone_paths(site))
     for placed in site.in_state(State.EXPIRED):
         entry = placed.entry
-        for path, document in [(entry.url, None), *((entry.document_url(ref), ref.file) for ref in entry.documents)]:
+        for path, document in [(entry.url, None), *_documents_at(entry)]:
             if path in gone:
                 found.setdefault(path, Expected(path, Answer.GONE, placed, document=document))
     hidden = []
@@ -69,10 +71,16 @@ def expectations(site: Site) -> list[Expected]:
         entry = placed.entry
         if placed.state in (State.LIVE, State.EXPIRED) or entry.type is None:
             continue
-        for path, document in [(entry.url, None), *((entry.document_url(ref), ref.file) for ref in entry.documents)]:
+        for path, document in [(entry.url, None), *_documents_at(entry)]:
             if path not in found:
                 hidden.append(Expected(path, Answer.ABSENT, placed, document=document))
     return sorted(found.values(), key=lambda e: e.path) + sorted(hidden, key=lambda e: e.path)
+
+
+def _documents_at(entry) -> list[tuple[str, str]]:
+    """(address, file in reports/) of each document's download and web page."""
+    return [(url, ref.word if url == entry.rendition_url(ref) else ref.file)
+            for ref in entry.documents for url in entry.document_urls(ref)]
 
 
 def digest(site: Site) -> str:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with a warm cache never needs it
     import pikepdf
 
-from sitegen import pdfsafety
+from sitegen import pdfsafety, renditions
 from sitegen.cachefile import write_whole
 from sitegen.parallel import fork_call, fork_map, result_of
 from sitegen.pdfsafety import PdfSafety
@@ -360,10 +360,16 @@ class DocumentCache:
         self.infos = DocumentInfos(folder, self.index)
         self.texts = DocumentTexts(folder, self.index)
         self.copies = PublishedCopies(folder)
+        self._renditions: dict[str, renditions.Rendition] = {}  # Word files made into web pages by this build
         # Files another process (a preview) adds to documents/ after this cache was opened are not
         # this build's to judge: `prune` leaves them alone. The folder's time changes whenever a file
         # is added to it, so it tells (by the file system's own clock) which files came later.
         self.opened_ns = _folder_time(folder / "documents") if folder is not None else 0
+
+    def rendition(self, path: Path) -> renditions.Rendition:
+        """The web page made from the Word file at `path`, made once per content (see `sitegen.renditions`);
+        filed under the file's content hash in documents/, beside the other parts."""
+        return renditions.rendition_of(path, self.hashes.of(path), self.folder, self._renditions)
 
     def save(self) -> None:
         """Keep the remembered hashes, and the index of what documents told us, for the next build."""
@@ -383,7 +389,7 @@ class DocumentCache:
         self.index.keep_only(kept)
         self.infos.keep_only(kept)
         self.save()
-        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", COPY_SUFFIX)}
+        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", COPY_SUFFIX, renditions.CACHE_SUFFIX)}
         removed = 0
         try:
             found = list(os.scandir(self.folder / "documents"))

@@ -37,6 +37,9 @@ class DocumentRef:
     title: str
     path: Path | None  # the file on disk, None when the path is unusable
     line: int | None
+    word: str | None = None  # the Word original made into a web page, as written (`html:`, or `file:` itself when a .docx)
+    word_path: Path | None = None  # that file on disk, None when unusable
+    word_line: int | None = None  # the line that names it
 
     @cached_property  # asked for several times for each document of each build
     def name(self) -> str:
@@ -47,6 +50,31 @@ class DocumentRef:
     @property
     def is_pdf(self) -> bool:
         return self.name.lower().endswith(".pdf")
+
+    @property
+    def is_word_only(self) -> bool:
+        """A Word file listed as `file:` itself: published only as a web page, never as a download."""
+        return is_word_file(self.file)
+
+    @property
+    def word_name(self) -> str | None:
+        return _file_name(self.word) if self.word else None
+
+
+def is_word_file(file: str) -> bool:
+    return file.lower().endswith(".docx")
+
+
+def _file_name(file: str) -> str:
+    parts = [part for part in file.split("/") if part and part != "."]
+    return parts[-1] if parts else ""
+
+
+def rendition_address(entry_url: str, word_name: str) -> str:
+    """The address of the web page made from a Word file: the entry's address, then the file's name
+    without .docx, then a slash (/sar/adult-a/ and sar-adult-a-overview.docx: /sar/adult-a/sar-adult-a-overview/)."""
+    stem = word_name[: -len(".docx")] if is_word_file(word_name) else word_name
+    return f"{entry_url}{stem}/"
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,17 @@ class Entry:
     def document_url(self, doc: DocumentRef) -> str:
         """Stable, derivable address of a document: /<type>/<slug>/<file name>."""
         return self.url + doc.name
+
+    def rendition_url(self, doc: DocumentRef) -> str | None:
+        """The address of the web page made from a document's Word original, None when it has none."""
+        return rendition_address(self.url, doc.word_name) if doc.word else None
+
+    def document_urls(self, doc: DocumentRef) -> list[str]:
+        """Every address a document is published at: its download (not for a Word file listed alone)
+        and its web page (when it has a Word original). What is taken down with the entry."""
+        urls = [] if doc.is_word_only else [self.document_url(doc)]
+        rendition = self.rendition_url(doc)
+        return urls + [rendition] if rendition else urls
 
     def with_problems(self, *more: Problem) -> "Entry":
         return replace(self, problems=self.problems + tuple(more))
@@ -210,7 +249,8 @@ def _what_to_write(name: str) -> str:
     }.get(name, f"Write `{name}:` and its value (this site's sitegen.yaml asks for it).")
 
 
-DOCUMENT_FIELDS = [Field("file", Text(longest=bounds.SHORT_TEXT), required=True), Field("title", Text(longest=bounds.SHORT_TEXT))]
+DOCUMENT_FIELDS = [Field("file", Text(longest=bounds.SHORT_TEXT), required=True), Field("title", Text(longest=bounds.SHORT_TEXT)),
+                   Field("html", Text(longest=bounds.SHORT_TEXT))]
 
 
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
@@ -427,17 +467,37 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         if title is None:
             title = PurePosixPath(file).stem.replace("-", " ").replace("_", " ").capitalize()
             problems.append(warning(source, f"the document {file} has no title, so it is called \"{title}\".", "Add `title: ...` under its `file:` line, for example `title: Overview report`.", line=line, field=f"documents.{index}.title"))
-        ref = DocumentRef(file=file, title=title, path=path, line=line)
-        if path is not None:
-            if ref.name.lower() in seen:
-                problems.append(error(source, f"two documents are called {ref.name}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
-            seen[ref.name.lower()] = index
+        word_line = doc.line_of(*where, "html") or line
+        word, word_path = _word_original(file, path, sub.values["html"], source, word_line, config, problems)
+        ref = DocumentRef(file=file, title=title, path=path, line=line, word=word, word_path=word_path, word_line=word_line)
+        names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if word else [])
+        for name in names if path is not None else []:
+            if name.lower() in seen:
+                problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
+            seen[name.lower()] = index
         yield ref
 
 
-def resolve_report(file: str, config: SiteConfig, source: str, line: int | None, problems: list[Problem]) -> Path | None:
+def _word_original(file: str, path: Path | None, html: str | None, source: str, line: int | None, config: SiteConfig,
+                   problems: list[Problem]) -> tuple[str | None, Path | None]:
+    """The Word file a document's web page is made from (`html:`, or `file:` when it is a .docx) and its path."""
+    if html is None:
+        return (file, path) if is_word_file(file) else (None, None)
+    if is_word_file(file):
+        problems.append(error(source, f"documents: {file} is a Word file, so it is made into a web page itself; `html: {html}` is not needed.",
+                              "Remove the `html:` line.", line=line, field="documents.html"))
+        return None, None
+    if not is_word_file(html):
+        problems.append(error(source, f"documents: html: {html} is not a Word file (.docx), so no web page can be made from it.",
+                              "Write the report's Word original, for example `html: reports/overview.docx`, or remove the `html:` line.",
+                              line=line, field="documents.html"))
+        return None, None
+    return html, resolve_report(html, config, source, line, problems, field_name="documents.html")
+
+
+def resolve_report(file: str, config: SiteConfig, source: str, line: int | None, problems: list[Problem],
+                   field_name: str = "documents.file") -> Path | None:
     """The real path of a document, only if it lies inside the site's reports/ folder."""
-    field_name = "documents.file"
     name = file[len("reports/"):]
     if file.startswith("reports/") and name and not any(c in name for c in "/\\:") and name not in (".", ".."):
         # reports/NAME, the usual case: one look at the file itself (a file, not a link, is its own real path)

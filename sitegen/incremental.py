@@ -342,6 +342,7 @@ class LivePreview:
             if placed is None:
                 continue
             affected |= {placed.entry.url, f"/{placed.entry.type}/"}
+            affected |= {d.page_url for d in placed.downloads if d.rendition is not None}  # its documents' web pages
             affected |= {the_site.theme_url(name) for name in placed.entry.themes}
             affected |= {other.entry.url for other in the_site.related(placed)}
         old_pages = self.pages

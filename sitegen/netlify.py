@@ -33,7 +33,7 @@ from sitegen.addresses import output_file
 from sitegen.entries import Entry
 from sitegen.render import OutputFile, Renderer
 from sitegen.pieces import Pieces, pieces_of
-from sitegen.site import EntryOnDay, Site
+from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State, start_of_day
 
 GONE_PAGE = "/410.html"
@@ -72,8 +72,16 @@ def _live_rules(site: Site, placed: EntryOnDay) -> list[HeaderRule]:
     value = unavailable_after(site, placed.entry)
     if value is None:
         return []
-    paths = page_paths(placed.entry.url) + [download.url for download in placed.downloads]
+    paths = page_paths(placed.entry.url) + [path for download in placed.downloads for path in _published_at(download)]
     return [HeaderRule(path, "X-Robots-Tag", value) for path in paths]
+
+
+def _published_at(download: Download) -> list[str]:
+    """The addresses of a live document: its file, its web page and the page's pictures."""
+    paths = [download.url] if download.downloadable else []
+    if download.rendition is not None:
+        paths += page_paths(download.page_url) + [download.page_url + p.name for p in download.rendition.pictures]
+    return paths
 
 
 def _notice_rules(placed: EntryOnDay) -> list[HeaderRule]:
@@ -92,7 +100,7 @@ def gone_paths(site: Site) -> list[str]:
 
 def _gone_of(placed: EntryOnDay, has_notice: bool) -> list[str]:
     entry = placed.entry
-    paths = [entry.document_url(ref) for ref in entry.documents]
+    paths = [url for ref in entry.documents for url in entry.document_urls(ref)]
     return paths if has_notice else paths + page_paths(entry.url)
 
 
@@ -116,7 +124,7 @@ def redirects_share(site: Site, placed: EntryOnDay) -> tuple | None:
     if placed.state is not State.EXPIRED:
         return None
     entry = placed.entry
-    return site.is_notice(placed), entry.url, tuple(entry.document_url(ref) for ref in entry.documents)
+    return site.is_notice(placed), entry.url, tuple(url for ref in entry.documents for url in entry.document_urls(ref))
 
 
 def headers(site: Site, pieces: Pieces | None = None) -> OutputFile:

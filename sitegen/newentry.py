@@ -43,6 +43,7 @@ class NewEntry:
     title: str
     published: date
     slug: str
+    word: str | None = None  # the report's Word original beside it in reports/, published as a web page too
 
     @property
     def path(self) -> Path:
@@ -84,6 +85,7 @@ class NewEntry:
             "documents:",
             f"  - file: {self.report}",
             f"    title: {_quoted(self.document_title)}",
+            *([f"    html: {self.word}  # its Word original, published as a web page too"] if self.word else []),
             "---",
             "",
         ]
@@ -291,7 +293,8 @@ def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo,
         problems.append(error(report, "the title is empty.", 'Give one with --title "..."'))
     if problems:
         return None, problems, notes
-    new = NewEntry(config, rtype, report, document_title or _usable_title(info.title) or title.strip(), title.strip(), published, slug)
+    new = NewEntry(config, rtype, report, document_title or _usable_title(info.title) or title.strip(), title.strip(), published, slug,
+                   word_original(config, report))
     if new.path.exists():
         problems.append(error(new.source, "already exists, so sitegen new will not overwrite it.",
                               "Open it to edit it, or choose another address with --slug."))
@@ -302,6 +305,14 @@ def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo,
         if any(ref.file == report for ref in entry.documents):
             notes.append(f"{entry.source} lists {report} too.")
     return (None if problems else new), problems, notes
+
+
+def word_original(config: SiteConfig, report: str) -> str | None:
+    """A Word file beside a PDF in reports/ with the same name (reports/x.docx for reports/x.pdf)."""
+    if not report.lower().endswith(".pdf"):
+        return None
+    word = report[: -len(".pdf")] + ".docx"
+    return word if (config.root / word).is_file() else None
 
 
 def write(new: NewEntry) -> Problem | None:

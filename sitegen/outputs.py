@@ -54,6 +54,11 @@ def _downloads_of(placed: EntryOnDay) -> tuple[OutputFile, ...]:
     files = []
     for download in placed.downloads:
         content = download.content
+        if download.rendition is not None:  # the pictures of its web page, beside the page
+            files += [OutputFile((download.page_url + picture.name).lstrip("/"), data=picture.data)
+                      for picture in download.rendition.pictures]
+        if not download.downloadable:
+            continue
         if isinstance(content, bytes):
             files.append(OutputFile(download.url.lstrip("/"), data=content))
         elif content is not None:

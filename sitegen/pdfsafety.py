@@ -331,6 +331,9 @@ OFFICE_PROPERTIES = {  # docProps/core.xml and app.xml elements that can name pe
     "creator": "Author", "lastModifiedBy": "Last modified by", "Company": "Company", "Manager": "Manager"}
 
 
+MAX_PROPERTIES = 1_000_000  # bytes of docProps/core.xml or app.xml, unzipped
+
+
 def office_personal(path: Path) -> tuple[str, ...]:
     """The properties of a Word, Excel or PowerPoint file that can name people (the file is published as it is)."""
     import xml.etree.ElementTree as ET  # here: a warm build reads no document
@@ -338,8 +341,8 @@ def office_personal(path: Path) -> tuple[str, ...]:
     try:
         with zipfile.ZipFile(path) as archive:
             for part in ("docProps/core.xml", "docProps/app.xml"):
-                if part not in archive.namelist():
-                    continue
+                if part not in archive.namelist() or archive.getinfo(part).file_size > MAX_PROPERTIES:
+                    continue  # a real one is a few KB: one that unzips to more is not read (a zip bomb)
                 for element in ET.fromstring(archive.read(part)).iter():
                     local = element.tag.rpartition("}")[2]
                     if local in OFFICE_PROPERTIES and (element.text or "").strip():

@@ -22,7 +22,7 @@ from sitegen.memo import Memo
 from sitegen.parallel import fork_map
 from sitegen.pieces import Pieces
 from sitegen.problems import Problem, Severity
-from sitegen.site import EntryOnDay, Site
+from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State
 
 
@@ -313,6 +313,10 @@ class Renderer:
             yield placed.entry.url, self._entry_page, placed
         for placed in site.pages:
             yield placed.entry.url, self._static_page, placed
+        for placed in [*site.live_reviews, *site.pages]:
+            for download in placed.downloads:
+                if download.rendition is not None:
+                    yield download.page_url, self._rendition_page, (placed, download)
         for placed in site.notices:
             yield placed.entry.url, self._notice_page, placed
         yield "/themes/", self._themes_page, None
@@ -338,6 +342,14 @@ class Renderer:
 
     def _static_page(self, placed: EntryOnDay) -> OutputFile:
         return self.page("page.html", placed.entry.url, **self.entry_context(placed))
+
+    def _rendition_page(self, which: tuple[EntryOnDay, Download]) -> OutputFile:
+        """A document's Word original as a web page (see `sitegen.renditions`), under its entry."""
+        placed, download = which
+        body = download.rendition.html_at(self.url(download.page_url))
+        return self.page("rendition.html", download.page_url, placed=placed, entry=placed.entry, download=download,
+                         rendition=download.rendition, body_html=jinja2.filters.Markup(body),
+                         rtype=self.site.type_of(placed.entry))
 
     def _notice_page(self, placed: EntryOnDay) -> OutputFile:
         entry = placed.entry

@@ -15,10 +15,14 @@ in sitegen), the site is built without an index and an error says so, which fail
 
 A large site's index is split into parts (see `plan`): Pagefind holds everything
 it indexes in memory, so one index of thousands of long reports would need
-gigabytes. Each part is indexed by its own Pagefind process and cached under a
-key made of everything that went into it, so a rebuild re-indexes only the
-parts whose pages or documents changed. The reader's browser searches them all
-as one (Pagefind's `mergeIndex`), with the part list in /pagefind/parts.json.
+gigabytes. Entries are put in parts by the month they were published, so the
+reports that go up or come down on a day touch only a few parts. Each part is
+indexed by its own Pagefind process and cached under a key made of what it
+indexes (the indexed text and search attributes of each page, each document's
+content hash and details), so a rebuild re-indexes only the parts whose indexed
+content changed: not those whose pages changed only outside what search reads,
+such as a list of related reviews. The reader's browser searches them all as one
+(Pagefind's `mergeIndex`), with the part list in /pagefind/parts.json.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
 PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
-FORMAT = 2  # bump when what goes into a part, or how it is written, changes
+FORMAT = 3  # bump when what goes into a part, or how it is written, changes
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class PageRecord:
     url: str  # as linked from the site: with the base address's path
     html: str
     group: str = ""  # the entry it belongs to ("" for the site's own pages): a group stays in one part
+    period: str = ""  # the month its entry was published (YYYY-MM): which parts it may go in
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,7 @@ class DocumentRecord:
     group: str = ""  # the address of its entry's page
     source: str = ""  # the PDF's content hash: with the extractor's version, it fixes the text
     weight: int = 1  # pages, as a measure of the text the indexer holds
+    period: str = ""  # the month its entry was published (YYYY-MM)
 
     @property
     def meta(self) -> dict[str, str]:
@@ -103,7 +109,8 @@ def filters(site: Site, placed: Placed) -> dict[str, list[str]]:
 
 def _indexed_pages(site: Site) -> list[str]:
     """The addresses of the pages the index holds: only live ones."""
-    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + ["/accessibility/"]
+    renditions = [d.page_url for p in [*site.live_reviews, *site.pages] for d in p.downloads if d.rendition is not None]
+    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + ["/accessibility/"]
 
 
 def _indexed_documents(site: Site) -> Iterator[tuple[Placed, Download]]:
@@ -117,8 +124,9 @@ def _indexed_documents(site: Site) -> Iterator[tuple[Placed, Download]]:
 def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
     """What the index holds: only live pages and the text of live entries' PDFs."""
     rendered = {page_address(f.path): f for f in pages if f.data is not None}
-    reviews = {p.entry.url for p in site.live_reviews}
-    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "")
+    reviews = {p.entry.url: _period(p) for p in site.live_reviews}
+    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "",
+                               reviews.get(url, ""))
                     for url in _indexed_pages(site) if url in rendered]
     documents = []
     for placed, download in _indexed_documents(site):
@@ -127,8 +135,14 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
         documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
                                         f"{download.ref.title} ({download.info.format})", load, filters(site, placed),
                                         group=prefix + placed.entry.url, source=download.info.sha256,
-                                        weight=_weight(download)))
+                                        weight=_weight(download), period=_period(placed)))
     return page_records, documents
+
+
+def _period(placed: Placed) -> str:
+    """The month an entry was published: entries go up and come down in order of it, so the
+    parts a day's changes touch are few."""
+    return placed.entry.published.strftime("%Y-%m") if placed.entry.published else ""
 
 
 def _weight(download: Download) -> int:
@@ -144,12 +158,20 @@ class Part:
     documents: tuple[DocumentRecord, ...]
 
     def key(self) -> str:
-        """Everything that decides this part's files, without reading any document's text."""
+        """Everything that decides this part's files, without reading any document's text: of each
+        page, only what Pagefind reads of it (`indexed_digest`)."""
+        return self._digest(indexed_digest)
+
+    def page_key(self) -> str:
+        """As `key`, with each page's whole HTML instead: quicker to make, and it decides `key`."""
+        return self._digest(lambda html: hashlib.sha256(html.encode("utf-8")).hexdigest())
+
+    def _digest(self, of_page: Callable[[str], str]) -> str:
         digest = hashlib.sha256()
         for value in (FORMAT, _pagefind_version(), LANGUAGE, TEXT_HEADER, VERBATIM, self.folder):
             digest.update(f"{value}\n".encode("utf-8"))
         for page in self.pages:
-            digest.update(f"page {page.url}\n{hashlib.sha256(page.html.encode('utf-8')).hexdigest()}\n".encode("utf-8"))
+            digest.update(f"page {page.url}\n{of_page(page.html)}\n".encode("utf-8"))
         for doc in self.documents:
             described = json.dumps([doc.url, doc.meta, doc.filters, doc.source], sort_keys=True)
             digest.update(f"document {described}\n".encode("utf-8"))
@@ -165,27 +187,69 @@ def index_weight(site: Site) -> int:
 def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None) -> list[Part]:
     """How the index is split: one index unless the site is large (more than `PART_WEIGHT`
     pages, counting each PDF's pages), then the site's own pages in the main bundle and
-    each entry, with its documents, in one of as many parts as its size needs.
+    the entries, each with its documents, by the month they were published: a month in one
+    part, or in as many as its size needs (an entry's share of them chosen from its address).
 
-    An entry's part depends only on its address and the number of parts, so an edit or a
-    report coming down changes one part, and the others are taken from the cache.
+    Reports go up in the newest month and come down from the oldest, so a day's changes
+    touch a few parts, and the others are taken from the cache.
     """
     weight = weight or PART_WEIGHT
     total = len(page_records) + sum(doc.weight for doc in documents)
     if total <= weight:
         return [Part(BUNDLE, tuple(page_records), tuple(documents))]
-    count = math.ceil(total / weight)
+    months: dict[str, int] = {}
+    for record in [*(p for p in page_records if p.group), *documents]:
+        months[record.period] = months.get(record.period, 0) + getattr(record, "weight", 1)
+    shares = {month: math.ceil(size / weight) for month, size in months.items()}
 
-    def part_of(group: str) -> int:
-        return int(hashlib.sha256(group.encode("utf-8")).hexdigest()[:8], 16) % count
+    def part_of(record: PageRecord | DocumentRecord) -> str:
+        share = int(hashlib.sha256(record.group.encode("utf-8")).hexdigest()[:8], 16) % shares[record.period]
+        return f"{BUNDLE}/part-{record.period or 'undated'}-{share + 1}"
 
-    parts = [Part(BUNDLE, tuple(p for p in page_records if not p.group), ())]
-    for number in range(count):
-        pages = tuple(p for p in page_records if p.group and part_of(p.group) == number)
-        docs = tuple(d for d in documents if part_of(d.group) == number)
-        if pages or docs:
-            parts.append(Part(f"{BUNDLE}/part-{number + 1}", pages, docs))
-    return parts
+    parts = {BUNDLE: Part(BUNDLE, tuple(p for p in page_records if not p.group), ())}
+    held: dict[str, tuple[list[PageRecord], list[DocumentRecord]]] = {}
+    for page in page_records:
+        if page.group:
+            held.setdefault(part_of(page), ([], []))[0].append(page)
+    for doc in documents:
+        held.setdefault(part_of(doc), ([], []))[1].append(doc)
+    for folder in sorted(held):
+        pages, docs = held[folder]
+        parts[folder] = Part(folder, tuple(pages), tuple(docs))
+    return list(parts.values())
+
+
+def indexed_digest(html: str) -> str:
+    """A digest of what Pagefind reads of a page: the text and tags inside its `data-pagefind-body`
+    elements (or its whole body when it has none) without those marked `data-pagefind-ignore`,
+    and, wherever they are, the elements with Pagefind's other attributes (filters, metadata,
+    sorting, weights), headings of the first rank, images and the page's language. More than
+    Pagefind reads, never less: what it leaves out is what may change without indexing again
+    (a page's footer, its list of related reviews). A page lxml cannot read is taken whole."""
+    from lxml import etree, html as lxml_html  # lxml comes with pikepdf
+
+    digest = hashlib.sha256()
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        digest.update(html.encode("utf-8"))
+        return digest.hexdigest()
+    digest.update(repr(sorted(root.attrib.items())).encode("utf-8"))
+    for element in root.xpath(_READ_ANYWHERE):
+        digest.update(b"\0" + etree.tostring(element, encoding="utf-8", with_tail=False))
+    digest.update(b"\1")
+    regions = root.xpath("//*[@data-pagefind-body]") or root.xpath("//body") or [root]
+    for ignored in root.xpath("//*[@data-pagefind-ignore]"):
+        ignored.drop_tree()
+    for region in regions:
+        digest.update(b"\0" + etree.tostring(region, encoding="utf-8", with_tail=False))
+    return digest.hexdigest()
+
+
+# Elements Pagefind may read wherever they are on a page (its attributes other than those that
+# mark what to index or leave out; the first <h1> and <img> give a result's title and image).
+_READ_ANYWHERE = ("//*[@*[starts-with(name(), 'data-pagefind-') and name() != 'data-pagefind-ignore'"
+                  " and name() != 'data-pagefind-body']] | //h1 | //img")
 
 
 def _pagefind_version() -> str:
@@ -264,15 +328,26 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
 
 def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, bytes]]:
     """Each part's files: from the cache, or indexed now (and then kept in the cache)."""
-    keys = {part.folder: part.key() for part in parts}  # hashing every page: once
-    found = {part.folder: store.get(keys[part.folder]) for part in parts}
+    # A part whose pages are the very same as in a build before is found under its pages' HTML;
+    # otherwise under what search reads of them (reading each page: slower).
+    page_keys = {part.folder: part.page_key() for part in parts}
+    keys, found = {}, {}
+    for part in parts:
+        key = store.named(page_keys[part.folder])
+        files = store.get(key) if key else None
+        if files is None:
+            key = part.key()
+            files = store.get(key)
+        keys[part.folder], found[part.folder] = key, files
     todo = [part for part in parts if found[part.folder] is None]
     if todo:
         made = _index_parts(todo)
         for part in todo:
             found[part.folder] = made[part.folder]
             store.put(keys[part.folder], made[part.folder])
-    store.keep(set(keys.values()))
+    for part in parts:
+        store.name(page_keys[part.folder], keys[part.folder])
+    store.keep(set(keys.values()), set(page_keys.values()))
     return found
 
 
@@ -307,7 +382,8 @@ def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
 
 
 class _PartCache:
-    """Each part's settled files, kept under its key (one file each) between builds."""
+    """Each part's settled files, kept under its key (one file each) between builds, and, under
+    the key of its pages' HTML, the name of that key (see `_indexed`)."""
 
     KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)
 
@@ -331,14 +407,29 @@ class _PartCache:
             return
         write_whole(self.folder / f"{key}.cbor", cbor2.dumps(files))  # the cache only saves time
 
-    def keep(self, used: set[str]) -> None:
-        """Remove all but the parts in use and the most recently used others."""
+    def named(self, page_key: str) -> str | None:
+        """The key of the part whose pages' HTML had this key, if a build recorded it."""
+        if self.folder is None:
+            return None
+        try:
+            key = (self.folder / f"{page_key}.key").read_text(encoding="ascii").strip()
+        except (OSError, ValueError):
+            return None
+        return key if len(key) == 64 and all(c in "0123456789abcdef" for c in key) else None
+
+    def name(self, page_key: str, key: str) -> None:
+        if self.folder is not None and self.named(page_key) != key:
+            write_whole(self.folder / f"{page_key}.key", key.encode("ascii"))
+
+    def keep(self, used: set[str], used_names: set[str] = frozenset()) -> None:
+        """Remove all but the parts (and names) in use and the most recently used others."""
         if self.folder is None or not self.folder.is_dir():
             return
         try:
-            others = [p for p in self.folder.glob("*.cbor") if p.stem not in used]
-            others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for path in others[max(self.KEEP_OTHERS, len(used)):]:
-                path.unlink(missing_ok=True)
+            for suffix, kept in (("cbor", used), ("key", used_names)):
+                others = [p for p in self.folder.glob(f"*.{suffix}") if p.stem not in kept]
+                others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+                for path in others[max(self.KEEP_OTHERS, len(kept)):]:
+                    path.unlink(missing_ok=True)
         except OSError:
             pass

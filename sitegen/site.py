@@ -18,6 +18,7 @@ from sitegen.config import Library, ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
 from sitegen.addresses import slugify
 from sitegen.entries import DocumentRef, Entry
+from sitegen.renditions import Rendition
 from sitegen.visibility import State, last_day_shown
 
 
@@ -32,10 +33,17 @@ class Download:
     info: DocumentInfo
     url: str  # site path: /sar/adult-a/overview.pdf
     content: Path | bytes | None = None  # what is published: a PDF's cleaned copy, else the file itself
+    rendition: Rendition | None = None  # the web page made from its Word original, if it has one
+    page_url: str | None = None  # that page's address: /sar/adult-a/overview/
 
     @property
     def anchor(self) -> str:
         return document_anchor(self.ref.name)
+
+    @property
+    def downloadable(self) -> bool:
+        """Whether the file is published for download (a Word file listed alone is only a web page)."""
+        return not self.ref.is_word_only
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,7 @@ def _answer_findings(site: Site, base: str, item: Expected, answer: Response) ->
         return []
     if item.answer is Answer.NOTICE:
         if status == 200 and "noindex" in [value.lower() for value in answer.header_values("X-Robots-Tag")]:
-            leaked = [d.name for d in entry.documents if entry.document_url(d).encode("utf-8") in answer.body]
+            leaked = [d.name for d in entry.documents if any(url.encode("utf-8") in answer.body for url in entry.document_urls(d))]
             if leaked:
                 return [Finding(f"{who} was taken down on {down}, but {what} still links to {', '.join(leaked)}.",
                                 "Rebuild and deploy today's site (Netlify: Deploys, Trigger deploy).")]

@@ -118,6 +118,19 @@ def test_new_shows_the_title_and_address_before_writing(site):
     assert front["documents"] == [{"file": "reports/sar-mr-k-overview.pdf", "title": "Overview report"}]
 
 
+def test_a_word_original_beside_the_pdf_is_offered_as_its_web_page(site):
+    import docxmaker
+
+    site.pdf("sar-mr-k-overview.pdf", ["x"], title="SAR Mr K - Overview Report")
+    docxmaker.make_report(site.root / "reports" / "sar-mr-k-overview.docx")
+    result = sitegen("new", "sar", "sar-mr-k-overview.pdf", "--published", "2026-03-14", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert "Web page: made from reports/sar-mr-k-overview.docx\n" in result.stdout
+    front = front_matter(site.root / "content" / "sar" / "mr-k.md")
+    assert front["documents"] == [{"file": "reports/sar-mr-k-overview.pdf", "title": "Overview report",
+                                   "html": "reports/sar-mr-k-overview.docx"}]
+
+
 def test_options_are_used(site):
     site.pdf("overview.pdf", ["x"], title="Overview report")
     result = sitegen("new", "cspr", "overview.pdf", "--title", 'Child D: "neglect" review', "--published", "2026-01-20",
@@ -210,8 +223,9 @@ def test_default_published_is_today_in_the_site(site):
     assert f"It will be on the site from {uk_date(published)} until" in result.stdout
 
 
-def run_in_terminal(args, cwd, answers, timeout=30):
-    """Run sitegen with a pseudo-terminal as its input and output; answer each prompt in turn."""
+def run_in_terminal(args, cwd, answers, timeout=180):
+    """Run sitegen with a pseudo-terminal as its input and output; answer each prompt in turn. `timeout`
+    only stops a hung run: a loaded machine (CI, or tests run beside other work) can take a minute."""
     master, slave = pty.openpty()
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8", "TERM": "dumb"}
     proc = subprocess.Popen([sys.executable, "-m", "sitegen", *args], cwd=cwd, stdin=slave, stdout=slave, stderr=slave, env=env)

@@ -271,3 +271,83 @@ def test_a_damaged_cached_part_is_indexed_again(site, monkeypatch):
     indexed.clear()
     _, out = site.build("2026-11-22")
     assert len(indexed) == 1 and read_output(out) == first
+
+
+# --- the next day: what search reads, and only that, decides what is indexed again -----------
+
+PAGE = ('<!doctype html><html lang="en-GB"><head><title>{title}</title></head><body><header>Menu</header>'
+        '<article data-pagefind-body><h1>Review A</h1><p data-pagefind-filter="type">SAR</p><p>{body}</p>'
+        '<section data-pagefind-ignore><h2>Related</h2><a href="/x/">{related}</a></section></article>'
+        '<footer>{footer}</footer></body></html>')
+
+
+def digest(**parts):
+    values = dict(title="Review A", body="What we learned.", related="Review X", footer="Built on 1 December")
+    return search.indexed_digest(PAGE.format(**{**values, **parts}))
+
+
+def test_a_page_is_keyed_on_what_search_reads_of_it():
+    same = digest()
+    # what Pagefind does not read may change without indexing again
+    assert digest(related="Review Y") == same
+    assert digest(footer="Built on 2 December") == same
+    assert digest(title="Another title") == same
+    # what it reads may not
+    assert digest(body="What we learned again.") != same
+    assert search.indexed_digest(PAGE.format(title="", body="", related="", footer="").replace("SAR", "DHR")) != \
+        search.indexed_digest(PAGE.format(title="", body="", related="", footer=""))
+    assert search.indexed_digest(PAGE.replace("Review A", "Review B").format(title="", body="", related="", footer="")) != \
+        search.indexed_digest(PAGE.format(title="", body="", related="", footer=""))
+    # a page without data-pagefind-body: its whole body is read
+    bare = "<html><body><p>{}</p><footer>{}</footer></body></html>"
+    assert search.indexed_digest(bare.format("a", "b")) != search.indexed_digest(bare.format("a", "c"))
+
+
+def make_next_day_site(site):
+    """On 22 November 2026 `leaving` is live and `arriving` scheduled; on the 23rd the reverse.
+    The steady reviews name both as related, so their lists of related reviews change."""
+    for slug, published in {"leaving": "2025-11-23", "arriving": "2026-11-23",
+                            **{f"steady-{n}": "2026-03-14" for n in range(4)}}.items():
+        word = slug.replace("-", "").capitalize()
+        site.pdf(f"{slug}.pdf", ["Front page", f"Inside: {word}PdfWord"])
+        related = {"related": ["leaving", "arriving"]} if slug.startswith("steady") else {}
+        site.entry(slug, published=published, themes=["hoarding"], body=f"{word}BodyWord",
+                   documents=[{"file": f"reports/{slug}.pdf", "title": "Overview report"}], **related)
+    site.entry("contact", type="page", title="Contact us", body="ContactBodyWord")
+
+
+def test_the_next_day_indexes_only_what_changed_and_gives_a_cold_builds_bytes(site, monkeypatch, tmp_path):
+    monkeypatch.setattr(search, "PART_WEIGHT", 4)
+    make_next_day_site(site)
+    indexed = counting_indexer(monkeypatch)
+    _, out = site.build("2026-11-22")
+    before = read_output(out)
+    assert occurrences(before, "LeavingPdfWord") and not occurrences(before, "ArrivingPdfWord")
+    indexed.clear()
+    _, out = site.build("2026-11-23")  # the nightly build: cache kept, nothing edited
+    after = read_output(out)
+    # only the part of the month the arriving review was published in; not the steady reviews'
+    # parts, whose pages changed only in their lists of related reviews, nor the site's own pages
+    assert indexed == [["/sar/arriving/", "/sar/arriving/#document-arriving-pdf"]]
+    _, cold = site.build("2026-11-23", output=tmp_path / "cold", use_cache=False)
+    assert after == read_output(cold), "every file as a cold build of the same day makes it"
+    assert occurrences(after, "ArrivingPdfWord") and not occurrences(after, "LeavingPdfWord")
+    assert not occurrences(after, "LeavingBodyWord")
+    assert after["contact/index.html"] == before["contact/index.html"], "no page carries the day it was built"
+    assert after["sar/steady-0/index.html"] != before["sar/steady-0/index.html"], "its related reviews changed"
+
+
+def test_parts_of_unchanged_pages_are_found_without_reading_the_pages(site, monkeypatch, tmp_path):
+    make_site(site)
+    _, out = site.build("2026-11-22")
+    first = read_output(out)
+    calls = []
+    real = search.indexed_digest
+    monkeypatch.setattr(search, "indexed_digest", lambda html: calls.append(1) or real(html))
+    indexed = counting_indexer(monkeypatch)
+    _, out = site.build("2026-11-22", output=tmp_path / "again")
+    assert calls == [] and indexed == [] and read_output(out) == first, "found under its pages' HTML"
+    for name in (site.root / ".sitegen-cache" / "search").glob("*.key"):
+        name.write_text("damaged")
+    _, out = site.build("2026-11-22", output=tmp_path / "damaged")
+    assert calls and indexed == [] and read_output(out) == first, "a damaged name: found by reading the pages"

@@ -80,7 +80,8 @@ def test_every_page_type_is_there(pages):
     for path in ["index.html", "sar/index.html", "sar/sar-adult-a/index.html", "themes/index.html",
                  "themes/self-neglect/index.html", "how-to-refer/index.html", "sar/sar-adult-c/index.html",
                  "accessibility/index.html", "search/index.html", "404.html",
-                 "briefing/7-minute-briefing-professional-curiosity/index.html"]:
+                 "briefing/7-minute-briefing-professional-curiosity/index.html",
+                 "sar/sar-adult-a/sar-adult-a-executive-summary/index.html"]:
         assert path in pages
 
 

@@ -17,6 +17,7 @@ PAGES = {
     "theme list": "/themes/",
     "theme": "/themes/self-neglect/",
     "static page": "/how-to-refer/",
+    "rendition": "/sar/sar-adult-a/sar-adult-a-executive-summary/",
     "notice": "/sar/sar-adult-c/",
     "accessibility": "/accessibility/",
     "404": "/404.html",

@@ -1,0 +1,349 @@
+"""Word originals published as web pages ("Read online"): what a reader gets, what never reaches
+the output, how the page follows its entry's window, and how problems are told."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import docxmaker
+from conftest import occurrences, read_output
+from sitegen import renditions
+from sitegen.entries import rendition_address
+from sitegen.renditions import make_rendition
+
+PAGE = "sar/adult-a/sar-adult-a-overview/index.html"
+FOOTNOTE = ('<w:p><w:r><w:t>Agencies met twice</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>')
+FOOTNOTES = (f'<w:footnotes xmlns:w="{docxmaker.W_NS}"><w:footnote w:type="separator" w:id="-1"><w:p/></w:footnote>'
+             '<w:footnote w:id="1"><w:p><w:r><w:t>Minutes of the panel, March 2024.</w:t></w:r></w:p></w:footnote></w:footnotes>')
+
+
+def review(site, *, html=True, pdf=True, **front):
+    """Adult A, published 2026-01-10 for the usual window, with its Word original beside its PDF."""
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", link="https://www.gov.uk/guidance",
+                          body_xml=FOOTNOTE, parts={"word/footnotes.xml": FOOTNOTES}, custom_property="Reviewer Kim Secret")
+    document = {"file": "reports/sar-adult-a-overview.docx", "title": "Overview report"}
+    if pdf:
+        site.pdf("sar-adult-a-overview.pdf", ["The overview report of Adult A."])
+        document = {"file": "reports/sar-adult-a-overview.pdf", "title": "Overview report"}
+        if html:
+            document["html"] = "reports/sar-adult-a-overview.docx"
+    front.setdefault("published", date(2026, 1, 10))
+    site.entry("adult-a", documents=[document], **front)
+
+
+def built(site, day="2026-03-01", **kwargs):
+    result, out = site.build(day, **kwargs)
+    assert not result.failed, [p.format() for p in result.problems]
+    return result, out, read_output(out)
+
+
+def test_the_address_is_the_entrys_and_the_files_name():
+    assert rendition_address("/sar/sar-adult-a/", "sar-adult-a-overview.docx") == "/sar/sar-adult-a/sar-adult-a-overview/"
+
+
+def test_a_word_original_is_read_online_beside_its_pdf(site):
+    review(site)
+    result, out, files = built(site)
+    assert result.errors == []
+    page = files[PAGE].decode()
+    assert page.count("<h1") == 1 and "<h1>Overview report" in page
+    # headings one level under the page's h1, in order, with a contents list
+    assert re.findall(r"<h([2-6]) id=\"section-\d+\">([^<]+)", page) == [
+        ("2", "Introduction"), ("2", "Findings"), ("3", "Finding one: information sharing"),
+        ("4", "Deep detail"), ("2", "Recommendations"), ("2", "Notes")]
+    assert '<a href="#section-3">Finding one: information sharing</a>' in page
+    assert "<strong>Adult A</strong>" in page and "<em>2024</em>" in page
+    assert "<ul><li>Hospital discharge</li><li>GP records</li></ul>" in page
+    assert "<ol><li>Share records at discharge.</li>" in page
+    assert "<thead><tr><th><p>Agency</p></th>" in page
+    assert '<a href="https://www.gov.uk/guidance">national guidance</a>' in page
+    assert "Minutes of the panel, March 2024." in page and 'href="#word-footnote-1"' in page
+    assert re.search(r'<h2 id="section-\d+">Notes</h2><ol><li id="word-footnote-1">', page)
+    assert '<a href="#word-footnote-ref-1" aria-label="Back to the text">' in page
+    assert '<img alt="A chart of contacts by agency" src="/sar/adult-a/sar-adult-a-overview/picture-1.png">' in page
+    assert files["sar/adult-a/sar-adult-a-overview/picture-1.png"] == docxmaker.png_bytes()
+    # the entry page offers it first, then the PDF with its format, size and pages
+    entry = files["sar/adult-a/index.html"].decode()
+    read, download = entry.index("Read online"), entry.index('href="/sar/adult-a/sar-adult-a-overview.pdf"')
+    assert read < download and re.search(r"\(PDF, \d+ bytes, 1 page\)", entry[download:])
+    # the Word file itself is never published
+    assert not [path for path in files if path.endswith(".docx")]
+
+
+def test_what_a_word_file_carries_besides_its_body_never_reaches_the_output(site):
+    review(site)
+    _, _, files = built(site)
+    for needle in ("Jo Author", "Sam Editor", "Northshire Council", "Draft for panel only", "Reviewer Kim Secret",
+                   "OFFICIAL-SENSITIVE header text", "01234 567890"):
+        assert occurrences(files, needle) == [], needle
+
+
+def test_no_script_style_or_class_survives(tmp_path):
+    body = ('<w:p><w:hyperlink w:anchor="x"><w:r><w:t>anchor</w:t></w:r></w:hyperlink></w:p>'
+            '<w:p><w:r><w:t>&lt;script&gt;alert(1)&lt;/script&gt;</w:t></w:r></w:p>')
+    path = docxmaker.make_report(tmp_path / "r.docx", body_xml=body, link="javascript:alert(2)")
+    made = make_rendition(path)
+    assert "<script" not in made.html and "style=" not in made.html and "class=" not in made.html
+    assert "javascript:" not in made.html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in made.html  # the words, shown as words
+
+
+def test_a_word_file_alone_is_only_a_web_page(site):
+    review(site, pdf=False)
+    result, _, files = built(site)
+    assert result.errors == []
+    assert PAGE in files
+    assert "sar/adult-a/sar-adult-a-overview.docx" not in files
+    assert not [path for path in files if path.endswith(".docx")]
+    assert occurrences(files, "sar-adult-a-overview.docx") == []
+    assert not [p for p in result.warnings if "file properties" in p.message]  # it is never published as it is
+
+
+@pytest.mark.parametrize("extra, body_xml, what", [
+    ({"word/comments.xml": docxmaker.COMMENTS_PART}, docxmaker.COMMENTED, "comments"),
+    ({}, docxmaker.TRACKED_DELETION, "tracked changes"),
+    ({}, docxmaker.HIDDEN, "hidden text"),
+])
+def test_a_word_file_not_ready_withholds_the_entry_and_the_build_goes_on(site, extra, body_xml, what):
+    review(site)
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", body_xml=body_xml, parts=extra)
+    site.entry("adult-b", published=date(2026, 1, 10), documents=["b.pdf"])
+    result, out = site.build("2026-03-01")
+    assert not result.failed
+    [problem] = result.errors
+    assert problem.format().startswith(f"content/adult-a.md:5: error: documents: reports/sar-adult-a-overview.docx still has {what}")
+    assert "Accept (or Reject) All Changes" in problem.advice
+    files = read_output(out)
+    assert "sar/adult-b/index.html" in files
+    assert occurrences(files, "sar/adult-a") == [] and occurrences(files, "Overview report") == []
+    for secret in ("12 Secret Lane", "Pat Reviewer", "Jane Doe", "Is the family happy"):
+        assert occurrences(files, secret) == []
+
+
+def test_a_zip_bomb_is_withheld_plainly_and_the_build_goes_on(site):
+    review(site)
+    import zipfile
+    with zipfile.ZipFile(site.root / "reports" / "sar-adult-a-overview.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<x/>")
+        with archive.open("word/media/image1.png", "w", force_zip64=True) as part:
+            for _ in range(8):
+                part.write(bytes(1 << 20))
+    site.entry("adult-b", published=date(2026, 1, 10), documents=["b.pdf"])
+    result, out = site.build("2026-03-01")
+    [problem] = result.errors
+    assert "times its size or more, so it is not published." in problem.message
+    assert "sar/adult-b/index.html" in read_output(out)
+
+
+@pytest.mark.parametrize("html, message", [
+    ("reports/missing.docx", "documents: reports/missing.docx does not exist."),
+    ("reports/sar-adult-a-overview.pdf", "documents: html: reports/sar-adult-a-overview.pdf is not a Word file (.docx), so no web page can be made from it."),
+])
+def test_html_must_name_a_word_file_there_is(site, html, message):
+    site.pdf("sar-adult-a-overview.pdf", ["Text."])
+    site.entry("adult-a", published=date(2026, 1, 10),
+               documents=[{"file": "reports/sar-adult-a-overview.pdf", "title": "Overview", "html": html}])
+    result, _ = site.build("2026-03-01")
+    assert [p.message for p in result.errors] == [message]
+
+
+def test_a_picture_without_alt_text_is_warned_about_and_described(site):
+    review(site)
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None)
+    result, _, files = built(site)
+    [warning] = [p for p in result.warnings if "alt text" in p.message]
+    assert warning.message == ("documents: reports/sar-adult-a-overview.docx: picture 1 has no alt text, so people who "
+                               "cannot see it are told only that the report gives no description of it.")
+    assert 'alt="Picture 1: the report gives no description of it."' in files[PAGE].decode()
+
+
+def test_a_decorative_picture_has_an_empty_alt_and_no_warning(site):
+    review(site)
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None, decorative=True)
+    result, _, files = built(site)
+    assert not [p for p in result.warnings if "alt text" in p.message]
+    assert '<img alt="" src="/sar/adult-a/sar-adult-a-overview/picture-1.png">' in files[PAGE].decode()
+
+
+def test_unknown_styles_are_warned_about_once(site):
+    review(site)
+    odd = '<w:p><w:pPr><w:pStyle w:val="BigQuote"/></w:pPr><w:r><w:t>One</w:t></w:r></w:p>'
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", body_xml=odd * 3)
+    result, _, files = built(site)
+    [warning] = [p for p in result.warnings if "Word styles" in p.message]
+    assert warning.message.endswith("uses Word styles that sitegen shows as plain text: 'BigQuote'.")
+    assert files[PAGE].decode().count("<p>One</p>") == 3
+
+
+def test_the_page_follows_its_entry_window(site):
+    """Nothing before publication, live in the sitemap while live, 410 once taken down."""
+    review(site, expires=date(2026, 6, 1))
+    address = "/sar/adult-a/sar-adult-a-overview/"
+    _, _, before = built(site, "2026-01-09")
+    for needle in ("sar-adult-a-overview", "Finding one", "Overview report", "picture-1.png"):
+        assert occurrences(before, needle) == [], needle
+    _, _, live = built(site, "2026-03-01")
+    assert f"https://learning.testshire.example{address}" in live["sitemap.xml"].decode()
+    assert f"{address}\n  X-Robots-Tag: unavailable_after" in live["_headers"].decode()
+    result, _, after = built(site, "2026-06-02")
+    from sitegen.netlify import GONE_PAGE
+    assert f"{address}  {GONE_PAGE}  410!\n" in after["_redirects"].decode()
+    assert not [path for path in after if path.startswith("sar/adult-a/sar-adult-a-overview")]
+    assert address not in after["sitemap.xml"].decode() and occurrences(after, "Finding one") == []
+    from sitegen.deployment import Answer, expectations
+    gone = {e.path: e.answer for e in expectations(result.site)}
+    assert gone[address] is Answer.GONE
+
+
+def test_deployment_expects_the_page_while_live(site):
+    review(site)
+    result, _, _ = built(site)
+    from sitegen.deployment import Answer, expectations
+    found = {e.path: e for e in expectations(result.site)}
+    assert found["/sar/adult-a/sar-adult-a-overview/"].answer is Answer.LIVE
+    assert found["/sar/adult-a/sar-adult-a-overview/"].document == "reports/sar-adult-a-overview.docx"
+
+
+def test_a_scheduled_entrys_page_is_absent(site):
+    review(site, published=date(2026, 5, 1))
+    result, _, files = built(site, "2026-03-01")
+    assert occurrences(files, "sar-adult-a-overview") == []
+    from sitegen.deployment import Answer, expectations
+    found = {e.path: e.answer for e in expectations(result.site)}
+    assert found["/sar/adult-a/sar-adult-a-overview/"] is Answer.ABSENT
+
+
+def test_a_warm_build_converts_nothing(site, monkeypatch):
+    review(site)
+    built(site)
+    made = []
+    real = renditions.make_rendition
+    monkeypatch.setattr(renditions, "make_rendition", lambda path: made.append(path) or real(path))
+    _, _, files = built(site)
+    assert made == [] and PAGE in files
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt="A changed chart")
+    _, _, files = built(site)
+    assert len(made) == 1 and 'alt="A changed chart"' in files[PAGE].decode()
+
+
+def test_search_holds_the_pages_text_and_headings_while_live_only(site):
+    review(site, expires=date(2026, 6, 1))
+    _, _, live = built(site, "2026-03-01")
+    index = {path: data for path, data in live.items() if path.startswith("pagefind/")}
+    for words in ("Finding one: information sharing", "Hospital discharge", "Minutes of the panel"):
+        assert occurrences(index, words), words
+    _, _, gone = built(site, "2026-06-02")
+    assert occurrences(gone, "Hospital discharge") == [] and occurrences(gone, "Finding one") == []
+
+
+def test_check_reports_on_the_word_file(site):
+    from test_cli import sitegen
+
+    review(site, published=date(2026, 5, 1))  # scheduled: check still reads it, so problems show before the day
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None, body_xml=docxmaker.TRACKED_DELETION)
+    result = sitegen("check", "--as-of", "2026-03-01", cwd=site.root)
+    assert result.returncode == 1
+    assert ("content/adult-a.md:5: error: documents: reports/sar-adult-a-overview.docx still has tracked changes, "
+            "which would be published with it, so it is not published.") in result.stderr
+    assert "Traceback" not in result.stderr
+    docxmaker.make_report(site.root / "reports" / "sar-adult-a-overview.docx", alt=None)
+    result = sitegen("check", "--as-of", "2026-03-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    assert "reports/sar-adult-a-overview.docx: picture 1 has no alt text" in result.stderr + result.stdout
+
+
+def test_the_preview_shows_an_edited_entry_on_its_documents_pages_too(site, tmp_path):
+    """Retitling an entry changes its rendition's page (which names it) in the preview, as a whole build does."""
+    from sitegen.build import build
+    from sitegen.incremental import LivePreview
+    from test_incremental import edited, without_search
+
+    review(site)
+    live = LivePreview(site.root, date(2026, 3, 1), tmp_path / "preview", "Preview")
+    assert not live.rebuild().failed
+    changed = edited(site, lambda s: review(s, title="Adult A (revised)"))
+    assert not live.rebuild(content_only=True, changed=changed).failed
+    assert "Adult A (revised)" in (tmp_path / "preview" / PAGE).read_text()
+    assert not build(site.root, date(2026, 3, 1), tmp_path / "whole", banner="Preview").failed
+    assert without_search(read_output(tmp_path / "preview")) == without_search(read_output(tmp_path / "whole"))
+
+
+WORDS = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+
+
+@settings(max_examples=25, deadline=None)
+@given(text=WORDS, target=st.sampled_from(["javascript:alert(1)", "data:text/html,<script>x</script>", "vbscript:x",
+                                           "https://www.gov.uk/x?a=<b>", "mailto:a@b.example"]))
+def test_whatever_a_document_says_its_page_has_no_markup_of_its_own(tmp_path_factory, text, target):
+    """Words are words: whatever a paragraph or a link says, the page has only the elements and
+    attributes allowed, and no link that runs code."""
+    document = docxmaker.report_document()
+    document.add_paragraph(text)
+    document.add_heading(text, level=2)
+    path = docxmaker.save(document, tmp_path_factory.mktemp("p") / "r.docx", link=target.replace("&", "&amp;").replace("<", "&lt;"))
+    made = make_rendition(path)
+    assert made.ok
+    tags = set(re.findall(r"<([a-z0-9]+)", made.html))
+    assert tags <= renditions.ALLOWED_TAGS
+    attributes = set(re.findall(r"\s([a-z-]+)=\"", made.html))
+    assert attributes <= {"href", "id", "src", "alt", "colspan", "rowspan"}
+    assert not re.search(r'href="(javascript|data|vbscript):', made.html, re.I)
+    assert made.headings[-1].text == " ".join(text.split()) or not " ".join(text.split())
+
+
+@settings(max_examples=8, deadline=None)
+@given(day=st.dates(min_value=date(2025, 12, 1), max_value=date(2027, 3, 1)))
+def test_the_page_is_in_the_output_exactly_while_its_entry_is_live(tmp_path_factory, day):
+    from conftest import SiteMaker
+    from sitegen.build import build
+
+    site = SiteMaker(tmp_path_factory.mktemp("site"))
+    review(site, expires=date(2026, 6, 1))
+    result = build(site.root, day, write=False)
+    live = date(2026, 1, 10) <= day < date(2026, 6, 1)
+    files = {file.path: file.data or b"" for file in result.files}
+    assert (PAGE in files) is live
+    assert bool(occurrences(files, "Finding one")) is live
+
+
+def test_without_mammoth_the_entry_is_withheld_plainly_and_nothing_is_cached(site, monkeypatch):
+    import builtins
+
+    review(site)
+    real_import = builtins.__import__
+
+    def no_mammoth(name, *args, **kwargs):
+        if name == "mammoth":
+            raise ImportError("No module named 'mammoth'", name="mammoth")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_mammoth)
+    result, out = site.build("2026-03-01")
+    [problem] = result.errors
+    assert problem.message.endswith("could not be made into a web page: mammoth is not installed.")
+    assert occurrences(read_output(out), "sar/adult-a") == []
+    monkeypatch.setattr(builtins, "__import__", real_import)
+    _, _, files = built(site)
+    assert PAGE in files  # the failure was not cached
+
+
+def test_a_word_file_whose_properties_unzip_to_64_mb_is_withheld_without_reading_them(site):
+    import zipfile
+    site.pdf("b.pdf")
+    path = site.root / "reports" / "x.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", f'<w:document xmlns:w="{docxmaker.W_NS}"><w:body/></w:document>')
+        with archive.open("docProps/core.xml", "w", force_zip64=True) as part:
+            for _ in range(64):
+                part.write(bytes(1 << 20))
+    site.entry("adult-a", published=date(2026, 1, 10), documents=[{"file": "reports/x.docx", "title": "X"}])
+    site.entry("adult-b", published=date(2026, 1, 10), documents=["b.pdf"])
+    result, out = site.build("2026-03-01")
+    [problem] = result.errors
+    assert problem.message == "documents: reports/x.docx has a part (docProps/core.xml) of more than 50 MB, so it is not published."
+    assert "sar/adult-b/index.html" in read_output(out)
