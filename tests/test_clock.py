@@ -2,6 +2,7 @@
 any day can be built, checked and tested with --as-of."""
 
 import ast
+from datetime import date
 from pathlib import Path
 
 from sitegen import cli
@@ -34,6 +35,7 @@ def test_one_function_of_the_package_reads_the_clock():
     assert reads == {"cli.py": ["<module>", "today_in"]}
 
 
-def test_the_day_sitegen_init_takes_is_today_in_the_new_site_s_time_zone(tmp_path):
-    init_site(tmp_path / "new", cli.today_in(DEFAULT_TIMEZONE))
+def test_a_new_site_is_in_the_time_zone_whose_day_sitegen_init_takes(tmp_path):
+    """`init` passes `cli.today_in(DEFAULT_TIMEZONE)`; the site it writes says the same zone."""
+    init_site(tmp_path / "new", date(2026, 11, 22))
     assert load_config(tmp_path / "new").config.timezone == DEFAULT_TIMEZONE
