@@ -44,3 +44,23 @@ def test_what_an_older_version_cached_is_a_miss_and_never_published(tmp_path):
     assert info.pages == 1
     copy = published_copy(pdf, info, cache)
     assert b"old copy" not in copy.read_bytes() and b"Jane Smith" not in copy.read_bytes()
+
+
+def test_the_index_keeps_what_it_had_gains_new_documents_and_mends_an_unusable_entry(tmp_path):
+    a, b = make_pdf(tmp_path / "a.pdf", ["Report A"]), make_pdf(tmp_path / "b.pdf", ["Report B", "Two"])
+    folder = tmp_path / "cache"
+    cache = DocumentCache(folder)
+    info_a = inspect(a, cache)
+    cache.save()
+    index_file = folder / "documents.json"
+    data = json.loads(index_file.read_text())
+    data["documents"][info_a.sha256] = {"pages": "many", "unknown": 1}  # damaged
+    index_file.write_text(json.dumps(data))
+    cache = DocumentCache(folder)
+    assert inspect(a, cache) == info_a, "an unusable entry: the document's own file is read"
+    info_b = inspect(b, cache)
+    cache.save()
+    for own in (folder / "documents").glob("*.json"):
+        own.unlink()  # from now on, only the index knows them
+    again = DocumentCache(folder)
+    assert again.infos.get(info_a.sha256) == info_a and again.infos.get(info_b.sha256) == info_b
