@@ -51,23 +51,23 @@ class BuildResult:
         return len(self.site.in_state(state)) if self.site else 0
 
 
-def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
-                  inspect_all: bool = False, show_drafts: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> list[EntryOnDay]:
+def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
+                   inspect_all: bool = False, show_drafts: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> list[EntryOnDay]:
     """Decide each entry's state and inspect the documents that will be published.
 
     Which entries' documents are inspected is `inspects_documents`. A PDF is published as its
     cleaned copy; if that cannot be made, the entry is withheld.
 
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
-    placed as if they were not drafts, and stay marked as drafts. `build` refuses
+    shown as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
     the first time have been read (see `documents.prepare`).
     """
     decided = _decide_states(entries, day, show_drafts)
     inspected = [(entry, state) for entry, state in decided if inspects_documents(entry, state, inspect_all)]
     _prepare_documents(inspected, cache, progress)
-    placed = []
+    on_day = []
     for entry, state in decided:
         downloads: list[Download] = []
         if inspects_documents(entry, state, inspect_all):
@@ -75,8 +75,8 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
         if state is State.DRAFT:
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
-        placed.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
-    return placed
+        on_day.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
+    return on_day
 
 
 def inspects_documents(entry: Entry, state: State, inspect_all: bool) -> bool:
@@ -157,7 +157,7 @@ def rendition_problems(source: str, ref: DocumentRef, rendition: Rendition) -> l
 
 def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCache,
                        progress: Callable[[int, int], None] | None = None) -> None:
-    """Inspect, in parallel, the documents `place_entries` is about to need (the text of live
+    """Inspect, in parallel, the documents `entries_on_day` is about to need (the text of live
     ones too, for search); only a first build of a large site has many to do."""
     paths, text_for = [], set()
     for entry, state in inspected:
@@ -176,13 +176,13 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
              show_drafts: bool = False, workers: int | None = None,
              progress: Callable[[int, int], None] | None = None, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
     """Everything up to rendering: the site as it stands on `day`, with all problems.
-    `show_drafts` is for previews only (see `place_entries`); `workers` share reading the entries;
+    `show_drafts` is for previews only (see `entries_on_day`); `workers` share reading the entries;
     `memo` holds front matter read by earlier builds."""
     entries = read_entries(config, workers=workers, memo=memo)
-    placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress)
+    on_day = entries_on_day(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress)
     cache.save()
-    problems = [p for item in placed for p in item.entry.problems]
-    return Site(config, day, tuple(placed)), problems
+    problems = [p for item in on_day for p in item.entry.problems]
+    return Site(config, day, tuple(on_day)), problems
 
 
 def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,

@@ -197,7 +197,7 @@ def check_command(site: str | None, when: str | None) -> None:
     report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    entries = len(site_model.placed)
+    entries = len(site_model.entries)
     if errors:
         click.echo(f"Checked {entries} entries: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.", err=True)
         sys.exit(1)
@@ -489,6 +489,6 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         if problem:
             fail(problem)
         click.echo(f"Wrote the publication record ({len(rec.events)} events) to {target}.")
-    for placed in rec.left_out:
-        click.echo(f"{publication.where_left_out(placed)}: left out of the record because it has an error today: "
-                   f"{publication.why_left_out(placed)} Fix it (see sitegen check) and run the report again.", err=True)
+    for entry_on_day in rec.left_out:
+        click.echo(f"{publication.where_left_out(entry_on_day)}: left out of the record because it has an error today: "
+                   f"{publication.why_left_out(entry_on_day)} Fix it (see sitegen check) and run the report again.", err=True)

@@ -2,8 +2,8 @@
 
 The preview keeps the site it last built in memory. When the only change is to
 Markdown files of reviews and briefings in content/, it reads just those files
-(those the watcher names, or those whose size or time changed), places just the
-entries that differ, renders the pages they appear on (their own page, their
+(those the watcher names, or those whose size or time changed), decides again
+the state of just the entries that differ, renders the pages they appear on (their own page, their
 type's listing, the home page, the theme pages and the pages of related
 entries), makes again the site-wide files whose share of those entries changed
 (feed, sitemap, Netlify's files, downloads) and writes only the files whose
@@ -35,14 +35,14 @@ from typing import Callable, Iterable
 import jinja2
 
 from sitegen.addresses import output_file
-from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, place_entries, site_file_parts
+from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, entries_on_day, site_file_parts
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry
 from sitegen.pieces import Pieces
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.search import SearchIndex, build_index, index_weight
-from sitegen.site import Placed, Site
+from sitegen.site import EntryOnDay, Site
 
 Stamp = tuple[int, int]  # size, modification time in nanoseconds
 # Pages (counting each live PDF's pages) up to which a preview's search index is made again
@@ -87,7 +87,7 @@ class LivePreview:
     loaded: LoadedConfig | None = None
     raw: dict[str, Entry] = field(default_factory=dict)  # by source, as read (before address checks)
     checked: dict[str, Entry] = field(default_factory=dict)  # by source, after address checks
-    placed: dict[str, Placed] = field(default_factory=dict)  # by source, in the order a whole build places them
+    by_source: dict[str, EntryOnDay] = field(default_factory=dict)  # by source, in the order a whole build reads them
     site: Site | None = None
     files: dict[str, OutputFile] = field(default_factory=dict)  # by output path
     pages: dict[str, OutputFile] = field(default_factory=dict)  # by site address
@@ -199,8 +199,8 @@ class LivePreview:
                 pass  # a template no page uses; one in use would have stopped the build above
         self.site = result.site
         self.search_follows = index_weight(result.site) <= SEARCH_FOLLOWS_UP_TO
-        self.placed = {p.entry.source: p for p in result.site.placed}
-        self.problems = {s: p.entry.problems for s, p in self.placed.items() if p.entry.problems}
+        self.by_source = {p.entry.source: p for p in result.site.entries}
+        self.problems = {s: p.entry.problems for s, p in self.by_source.items() if p.entry.problems}
         self.problem_list = None
         # The entries as read and after the address checks, so that an update can tell
         # which entries did not change (the same object both times).
@@ -298,58 +298,58 @@ class LivePreview:
                 moved.add(entry.source)
         for source in moved - self.raw.keys():
             del self.checked[source]
-        # Place again only the entries that differ.
-        old_placed = {s: self.placed.get(s) for s in moved}
-        new_placed = {s: place_entries(config, [self.checked[s]], self.day, self.cache)[0] for s in moved if s in self.checked}
-        added = new_placed.keys() - self.placed.keys()
+        # Decide again only the entries that differ (their state on the day, their documents).
+        old_by_source = {s: self.by_source.get(s) for s in moved}
+        new_by_source = {s: entries_on_day(config, [self.checked[s]], self.day, self.cache)[0] for s in moved if s in self.checked}
+        added = new_by_source.keys() - self.by_source.keys()
         for source in moved:
             had = self.problems.pop(source, ())
-            if source in new_placed:
-                self.placed[source] = new_placed[source]
-                if new_placed[source].entry.problems:
-                    self.problems[source] = new_placed[source].entry.problems
+            if source in new_by_source:
+                self.by_source[source] = new_by_source[source]
+                if new_by_source[source].entry.problems:
+                    self.problems[source] = new_by_source[source].entry.problems
             else:
-                del self.placed[source]
+                del self.by_source[source]
             if self.problems.get(source, ()) != had:
                 self.problem_list = None
         if added:
-            self.placed = dict(sorted(self.placed.items(), key=lambda item: _order(item[0])))
-        if not added and all(old_placed[s] is not None and s in new_placed and _outline(old_placed[s]) == _outline(new_placed[s])
+            self.by_source = dict(sorted(self.by_source.items(), key=lambda item: _order(item[0])))
+        if not added and all(old_by_source[s] is not None and s in new_by_source and _outline(old_by_source[s]) == _outline(new_by_source[s])
                              for s in moved):
-            return self._bodies(old_placed, new_placed)
-        return self._outlines(old_placed, new_placed)
+            return self._bodies(old_by_source, new_by_source)
+        return self._outlines(old_by_source, new_by_source)
 
-    def _bodies(self, old_placed: dict[str, Placed], new_placed: dict[str, Placed]) -> BuildResult:
+    def _bodies(self, old_by_source: dict[str, EntryOnDay], new_by_source: dict[str, EntryOnDay]) -> BuildResult:
         """Only bodies changed: nothing but the entries' own pages shows them."""
-        site = self.site.updated(tuple(self.placed.values()), list(old_placed.values()), list(new_placed.values()))
+        site = self.site.updated(tuple(self.by_source.values()), list(old_by_source.values()), list(new_by_source.values()))
         renderer = Renderer(site, banner=self.banner, env=self.env, pieces=self.pieces)
-        own = {p.entry.url for p in new_placed.values()}
+        own = {p.entry.url for p in new_by_source.values()}
         made = {path: job() for path, job in renderer.page_jobs(select=own.__contains__).items() if job is not None}
         self.site = site
         self.pages.update(made)
         self._write({output_file(path): page for path, page in made.items()})
         return BuildResult(site=site, problems=self._problems(), files=list(self.files.values()))
 
-    def _outlines(self, old_placed: dict[str, Placed | None], new_placed: dict[str, Placed]) -> BuildResult:
+    def _outlines(self, old_by_source: dict[str, EntryOnDay | None], new_by_source: dict[str, EntryOnDay]) -> BuildResult:
         """What other pages show of an entry changed (or entries came or went): render the pages
         that show them, and make the site-wide files again."""
         old_site = self.site
-        site = old_site.updated(tuple(self.placed.values()), [p for p in old_placed.values() if p is not None],
-                                list(new_placed.values()))
+        site = old_site.updated(tuple(self.by_source.values()), [p for p in old_by_source.values() if p is not None],
+                                list(new_by_source.values()))
         renderer = Renderer(site, banner=self.banner, env=self.env, pieces=self.pieces)
         affected = {"/", "/themes/", "/search/"}  # these list or count live entries
-        for the_site, placed in [(old_site, p) for p in old_placed.values()] + [(site, p) for p in new_placed.values()]:
-            if placed is None:
+        for the_site, entry_on_day in [(old_site, p) for p in old_by_source.values()] + [(site, p) for p in new_by_source.values()]:
+            if entry_on_day is None:
                 continue
-            affected |= {placed.entry.url, f"/{placed.entry.type}/"}
-            affected |= {d.page_url for d in placed.downloads if d.rendition is not None}  # its documents' web pages
-            affected |= {the_site.theme_url(name) for name in placed.entry.themes}
-            affected |= {other.entry.url for other in the_site.related(placed)}
+            affected |= {entry_on_day.entry.url, f"/{entry_on_day.entry.type}/"}
+            affected |= {d.page_url for d in entry_on_day.downloads if d.rendition is not None}  # its documents' web pages
+            affected |= {the_site.theme_url(name) for name in entry_on_day.entry.themes}
+            affected |= {other.entry.url for other in the_site.related(entry_on_day)}
         old_pages = self.pages
         jobs = renderer.page_jobs(select=lambda path: path in affected or path not in old_pages)
         pages = {path: old_pages[path] if job is None else job() for path, job in jobs.items()}
         # The site-wide files an edit leaves as they were are not made again (see SHARES).
-        pairs = [(old_placed[s], new_placed.get(s)) for s in old_placed]
+        pairs = [(old_by_source[s], new_by_source.get(s)) for s in old_by_source]
         kept = {name: self.parts[name] for name in FROM_SETTINGS if name in self.parts}
         for name, share in SHARES.items():
             if name in self.parts and all((o and share(old_site, o)) == (n and share(site, n)) for o, n in pairs):
@@ -361,14 +361,14 @@ class LivePreview:
         self.site, self.pages = site, pages
         self._write({f.path: f for f in files}, whole=True)
         if len(self.pieces) > 2 * self.pruned_at + 1000:
-            self.pieces.keep_only(site.placed)
+            self.pieces.keep_only(site.entries)
             self.pruned_at = len(self.pieces)
         return BuildResult(site=site, problems=self._problems(), files=files)
 
     def _problems(self) -> list:
         """The settings' problems and the entries', in the order of the entries."""
         if self.problem_list is None:
-            self.problem_list = [p for source in self.placed if source in self.problems for p in self.problems[source]]
+            self.problem_list = [p for source in self.by_source if source in self.problems for p in self.problems[source]]
         return list(self.loaded.problems) + self.problem_list
 
     def _write(self, files: dict[str, OutputFile], whole: bool = False) -> None:
@@ -393,14 +393,14 @@ class LivePreview:
             self.files.update(files)
 
 
-def _outline(placed: Placed | None) -> tuple | None:
+def _outline(entry_on_day: EntryOnDay | None) -> tuple | None:
     """All that pages other than an entry's own, and the site-wide files, show of it: all but its body."""
-    if placed is None:
+    if entry_on_day is None:
         return None
-    e = placed.entry
-    return (placed.state, placed.is_draft_preview, e.url, e.type, e.title, e.summary, e.subject, e.published,
+    e = entry_on_day.entry
+    return (entry_on_day.state, entry_on_day.is_draft_preview, e.url, e.type, e.title, e.summary, e.subject, e.published,
             e.expires, e.hidden_from, e.themes, e.related, e.on_expiry, e.national_library, e.documents,
-            tuple((d.url, d.info.sha256) for d in placed.downloads))
+            tuple((d.url, d.info.sha256) for d in entry_on_day.downloads))
 
 
 def _order(item: Entry | str) -> PurePath:

@@ -41,18 +41,18 @@ class OutputRefused(Exception):
 
 def downloads(site: Site, pieces: Pieces | None = None) -> list[OutputFile]:
     """The documents of live entries, and only those: PDFs as their cleaned copies."""
-    live = [placed for placed in site.placed if placed.state.value == "live" and placed.downloads]
+    live = [p for p in site.entries if p.state.value == "live" and p.downloads]
     return [file for files in pieces_of(pieces, "downloads", live, _downloads_of) for file in files]
 
 
-def downloads_share(site: Site, placed: EntryOnDay) -> tuple[OutputFile, ...]:
+def downloads_share(site: Site, entry_on_day: EntryOnDay) -> tuple[OutputFile, ...]:
     """All of an entry that `downloads` uses (see `sitegen.build.SHARES`)."""
-    return _downloads_of(placed) if placed.state.value == "live" else ()
+    return _downloads_of(entry_on_day) if entry_on_day.state.value == "live" else ()
 
 
-def _downloads_of(placed: EntryOnDay) -> tuple[OutputFile, ...]:
+def _downloads_of(entry_on_day: EntryOnDay) -> tuple[OutputFile, ...]:
     files = []
-    for download in placed.downloads:
+    for download in entry_on_day.downloads:
         content = download.content
         if download.rendition is not None:  # the pictures of its web page, beside the page
             files += [OutputFile((download.page_url + picture.name).lstrip("/"), data=picture.data)
@@ -152,18 +152,18 @@ def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
     return OutputFile("feed.xml", _document(root, entries))
 
 
-def feed_share(site: Site, placed: EntryOnDay) -> tuple | None:
+def feed_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     """All of an entry that `feed` uses, its place in the feed too (see `sitegen.build.SHARES`)."""
-    if not site.is_live_review(placed):
+    if not site.is_live_review(entry_on_day):
         return None
-    entry = placed.entry
+    entry = entry_on_day.entry
     return entry.title, entry.url, entry.published, entry.type, entry.summary, entry.source
 
 
-def _feed_entry(site: Site, placed: EntryOnDay) -> bytes:
+def _feed_entry(site: Site, entry_on_day: EntryOnDay) -> bytes:
     """One entry of the feed: made from the entry and the settings only."""
     config = site.config
-    entry = placed.entry
+    entry = entry_on_day.entry
     stamp = _timestamp(entry.published, config.timezone)
     item = ET.Element("entry")
     _child(item, "title", entry.title)
@@ -179,12 +179,12 @@ def _feed_entry(site: Site, placed: EntryOnDay) -> bytes:
     return _item(item)
 
 
-def sitemap_share(site: Site, placed: EntryOnDay) -> tuple | None:
+def sitemap_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     """All of an entry that `sitemap` uses besides the pages' addresses (see `sitegen.build.SHARES`):
     the day of a live review, and the address of a notice (left out)."""
-    if site.is_live_review(placed):
-        return "live", placed.entry.url, placed.entry.published
-    return ("notice", placed.entry.url) if site.is_notice(placed) else None
+    if site.is_live_review(entry_on_day):
+        return "live", entry_on_day.entry.url, entry_on_day.entry.published
+    return ("notice", entry_on_day.entry.url) if site.is_notice(entry_on_day) else None
 
 
 def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> OutputFile:

@@ -1,8 +1,8 @@
 """Pieces of output made from one entry, kept by the preview from one update to the next.
 
-A `Placed` never changes: when an entry is edited, the preview places it again as a new
-`Placed`, and every entry that was not edited keeps the very same object. So a piece made
-from a `Placed` (its card in a list, its item in the feed, its lines in `_headers`) is still
+A `EntryOnDay` never changes: when an entry is edited, the preview places it again as a new
+`EntryOnDay`, and every entry that was not edited keeps the very same object. So a piece made
+from a `EntryOnDay` (its card in a list, its item in the feed, its lines in `_headers`) is still
 right while that object is in the site, as long as everything else the piece is made from
 stays as it was: the settings, the day and the theme. The preview starts a new `Pieces` on
 every whole build, which is what any change to those brings.
