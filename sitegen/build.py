@@ -22,7 +22,7 @@ from sitegen import deployment, netlify, outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.entries import DocumentRef, Entry, read_entries
 from sitegen.memo import Memo
 from sitegen.problems import Problem, error, has_errors, warning
@@ -226,17 +226,17 @@ def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[
 
 def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
                     kept: dict[str, list[OutputFile]] | None = None) -> dict[str, list[OutputFile]]:
-    """`site_files`, by part. A preview's renderer has `pieces`, which keep each entry's piece of them
+    """`site_files`, by part. A preview's renderer has `fragments`, which keep each entry's fragment of them
     from one update to the next, and the preview passes the parts it knows are as they were (`kept`)."""
-    pieces = renderer.pieces
+    fragments = renderer.fragments
     makers = {
-        "downloads": lambda: outputs.downloads(site, pieces),
+        "downloads": lambda: outputs.downloads(site, fragments),
         "assets": lambda: outputs.assets(site),
-        "feed": lambda: [outputs.feed(site, pieces)],
-        "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), pieces)],
+        "feed": lambda: [outputs.feed(site, fragments)],
+        "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), fragments)],
         "robots": lambda: [outputs.robots(site)],
-        "headers": lambda: [netlify.headers(site, pieces)],
-        "redirects": lambda: [netlify.redirects(site, pieces)],
+        "headers": lambda: [netlify.headers(site, fragments)],
+        "redirects": lambda: [netlify.redirects(site, fragments)],
         "gone": lambda: [netlify.gone_page(renderer)],
         "marker": lambda: [deployment.marker_file(site)],
     }
@@ -259,14 +259,14 @@ FROM_SETTINGS = ("assets", "robots", "gone")
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
           write: bool = True, banner: str | None = None, show_drafts: bool = False,
-          env: jinja2.Environment | None = None, pieces: Pieces | None = None,
+          env: jinja2.Environment | None = None, fragments: EntryFragments | None = None,
           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
     `banner` marks every page as a preview. `show_drafts` places drafts as if they
     were not drafts; it is refused unless this is a preview (a banner) written
     somewhere other than the site's build/ folder. A preview also passes the template
-    environment and the pieces it keeps for its updates (see `sitegen.pieces`).
+    environment and the fragments it keeps for its updates (see `sitegen.entry_fragments`).
     `workers` is how many processes share reading entries and rendering pages on a large
     site (default: one per core); the output is the same bytes whatever it is. `progress` is
     told how many of the documents read for the first time have been read (the command line
@@ -300,7 +300,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     theme = env or make_environment(config.root, compiled)
     while True:
         try:
-            renderer = Renderer(site, banner=banner, env=theme, pieces=pieces, memo=memo)
+            renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo)
             result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
             break
         except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again

@@ -9,7 +9,7 @@ entries), makes again the site-wide files whose share of those entries changed
 (feed, sitemap, Netlify's files, downloads) and writes only the files whose
 bytes changed. An edit of an entry's body renders its own page only. Cards in
 lists, feed items and the like of entries that did not change are kept from one
-update to the next (`sitegen.pieces`). Any other change (settings, theme,
+update to the next (`sitegen.entry_fragments`). Any other change (settings, theme,
 reports, a static page) builds the whole preview again. After an update, the
 search index of a site of up to `SEARCH_FOLLOWS_UP_TO` pages is made again apart
 from it (`search_job`, `apply_search`): `sitegen serve` runs that in a forked
@@ -39,7 +39,7 @@ from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, entries_on_
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.search import SearchIndex, build_index, index_weight
 from sitegen.site import EntryOnDay, Site
@@ -96,8 +96,8 @@ class LivePreview:
     cache: DocumentCache | None = None
     env: object = None
     by_url: dict[str, set[str]] = field(default_factory=dict)  # sources of the entries read, by address (as check_addresses groups them)
-    pieces: Pieces = field(default_factory=Pieces)  # cards, feed items... of entries that did not change
-    pruned_at: int = 0  # how many pieces were kept after they were last pruned
+    fragments: EntryFragments = field(default_factory=EntryFragments)  # cards, feed items... of entries that did not change
+    pruned_at: int = 0  # how many fragments were kept after they were last pruned
     search_files: list[OutputFile] = field(default_factory=list)  # the search index as written
     search_follows: bool = False  # the index is small enough to be made again after updates (see SEARCH_FOLLOWS_UP_TO)
     search_stale: bool = False  # an update changed pages since the index was made
@@ -181,14 +181,14 @@ class LivePreview:
         gc.unfreeze()  # what the last whole build left can be collected again
         self.site = None
         loaded = load_config(self.site_dir)
-        # The build renders with the preview's templates and fills its pieces (cards, feed items...)
+        # The build renders with the preview's templates and fills its fragments (cards, feed items...)
         env = make_environment(loaded.config.root) if loaded.config is not None else None
-        pieces = Pieces()
-        result = build(loaded, self.day, self.output, banner=self.banner, show_drafts=self.drafts, env=env, pieces=pieces)
+        fragments = EntryFragments()
+        result = build(loaded, self.day, self.output, banner=self.banner, show_drafts=self.drafts, env=env, fragments=fragments)
         self.content_stamps, self.other_stamps = content, other
         if result.failed or result.site is None:
             return result
-        self.loaded, self.env, self.pieces, self.pruned_at = loaded, env, pieces, len(pieces)
+        self.loaded, self.env, self.fragments, self.pruned_at = loaded, env, fragments, len(fragments)
         config = loaded.config
         self.cache = DocumentCache(config.cache_dir)
         self.cache.hashes.load()  # now, not on the first edit
@@ -212,7 +212,7 @@ class LivePreview:
                 self.by_url.setdefault(entry.url, set()).add(entry.source)
         self.files = {f.path: f for f in result.files}
         self.search_files = [f for f in result.files if f.path.startswith("pagefind/")]
-        renderer = Renderer(result.site, banner=self.banner, env=self.env, pieces=self.pieces)
+        renderer = Renderer(result.site, banner=self.banner, env=self.env, fragments=self.fragments)
         self.pages = {path: self.files[output_file(path)] for path in renderer.page_jobs(select=lambda path: False) if output_file(path) in self.files}
         self.parts = site_file_parts(result.site, renderer, list(self.pages.values()))  # as the build made them
         # The preview keeps all this for as long as it runs: the garbage collector need not go
@@ -322,7 +322,7 @@ class LivePreview:
     def _bodies(self, old_by_source: dict[str, EntryOnDay], new_by_source: dict[str, EntryOnDay]) -> BuildResult:
         """Only bodies changed: nothing but the entries' own pages shows them."""
         site = self.site.updated(tuple(self.by_source.values()), list(old_by_source.values()), list(new_by_source.values()))
-        renderer = Renderer(site, banner=self.banner, env=self.env, pieces=self.pieces)
+        renderer = Renderer(site, banner=self.banner, env=self.env, fragments=self.fragments)
         own = {p.entry.url for p in new_by_source.values()}
         made = {path: job() for path, job in renderer.page_jobs(select=own.__contains__).items() if job is not None}
         self.site = site
@@ -336,7 +336,7 @@ class LivePreview:
         old_site = self.site
         site = old_site.updated(tuple(self.by_source.values()), [p for p in old_by_source.values() if p is not None],
                                 list(new_by_source.values()))
-        renderer = Renderer(site, banner=self.banner, env=self.env, pieces=self.pieces)
+        renderer = Renderer(site, banner=self.banner, env=self.env, fragments=self.fragments)
         affected = {"/", "/themes/", "/search/"}  # these list or count live entries
         for the_site, entry_on_day in [(old_site, p) for p in old_by_source.values()] + [(site, p) for p in new_by_source.values()]:
             if entry_on_day is None:
@@ -360,9 +360,9 @@ class LivePreview:
         files = [*pages.values(), *(f for part in self.parts.values() for f in part), *self.search_files]
         self.site, self.pages = site, pages
         self._write({f.path: f for f in files}, whole=True)
-        if len(self.pieces) > 2 * self.pruned_at + 1000:
-            self.pieces.keep_only(site.entries)
-            self.pruned_at = len(self.pieces)
+        if len(self.fragments) > 2 * self.pruned_at + 1000:
+            self.fragments.keep_only(site.entries)
+            self.pruned_at = len(self.fragments)
         return BuildResult(site=site, problems=self._problems(), files=files)
 
     def _problems(self) -> list:

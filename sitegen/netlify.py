@@ -32,7 +32,7 @@ from urllib.parse import quote
 from sitegen.addresses import output_file
 from sitegen.entries import Entry
 from sitegen.render import OutputFile, Renderer
-from sitegen.pieces import Pieces, pieces_of
+from sitegen.entry_fragments import EntryFragments, fragments_of
 from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State, start_of_day
 
@@ -127,24 +127,24 @@ def redirects_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     return site.is_notice(entry_on_day), entry.url, tuple(url for ref in entry.documents for url in entry.document_urls(ref))
 
 
-def headers(site: Site, pieces: Pieces | None = None) -> OutputFile:
-    """`_headers`; `pieces` (the preview's) keeps each entry's lines between updates."""
+def headers(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
+    """`_headers`; `fragments` (the preview's) keeps each entry's lines between updates."""
     live = partial(_live_rules, site)
-    made = pieces_of(pieces, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
-    made += pieces_of(pieces, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
+    made = fragments_of(fragments, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
+    made += fragments_of(fragments, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
     lines = [line for lines in made for line in lines]
     lines.sort(key=itemgetter(0))  # by address (stable: an address's lines stay in the order made)
     return OutputFile("_headers", (HEADER_NOTE + "".join(map(itemgetter(1), lines))).encode("utf-8"))
 
 
-def redirects(site: Site, pieces: Pieces | None = None) -> OutputFile:
-    """`_redirects`; `pieces` (the preview's) keeps each entry's lines between updates."""
+def redirects(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
+    """`_redirects`; `fragments` (the preview's) keeps each entry's lines between updates."""
     noticed = {p.entry.url for p in site.notices}
     expired = site.in_state(State.EXPIRED)
     lines: dict[str, str] = {}
     for has_notice in (True, False):
         # 410! : a forced rule, so the old address is gone even if a file were ever left there.
-        for made in pieces_of(pieces, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
+        for made in fragments_of(fragments, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
                               lambda p: [(path, f"{_path(path)}  {GONE_PAGE}  410!\n") for path in _gone_of(p, has_notice)]):
             lines.update(made)
     return OutputFile("_redirects", (REDIRECT_NOTE + "".join(lines[path] for path in sorted(lines))).encode("utf-8"))

@@ -25,7 +25,7 @@ from sitegen.addresses import page_address
 from sitegen.cachefile import write_whole
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
-from sitegen.pieces import Pieces, pieces_of
+from sitegen.entry_fragments import EntryFragments, fragments_of
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import start_of_day
 
@@ -39,10 +39,10 @@ class OutputRefused(Exception):
     """The output folder holds something sitegen did not write."""
 
 
-def downloads(site: Site, pieces: Pieces | None = None) -> list[OutputFile]:
+def downloads(site: Site, fragments: EntryFragments | None = None) -> list[OutputFile]:
     """The documents of live entries, and only those: PDFs as their cleaned copies."""
     live = [p for p in site.entries if p.state.value == "live" and p.downloads]
-    return [file for files in pieces_of(pieces, "downloads", live, _downloads_of) for file in files]
+    return [file for files in fragments_of(fragments, "downloads", live, _downloads_of) for file in files]
 
 
 def downloads_share(site: Site, entry_on_day: EntryOnDay) -> tuple[OutputFile, ...]:
@@ -136,7 +136,7 @@ def _document(root: ET.Element, items: list[bytes]) -> bytes:
     return written.replace(f"  <{ITEMS} />\n".encode(), b"".join(items), 1) + b"\n"
 
 
-def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
+def feed(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
     """An Atom feed (RFC 4287) of live reviews and briefings, newest first."""
     config = site.config
     live = site.live_reviews
@@ -148,7 +148,7 @@ def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
     _child(root, "link", rel="self", href=config.url("/feed.xml"))
     _child(_child(root, "author"), "name", config.name)
     _child(root, "updated", _timestamp(newest, config.timezone))
-    entries = pieces_of(pieces, "feed", live, partial(_feed_entry, site))
+    entries = fragments_of(fragments, "feed", live, partial(_feed_entry, site))
     return OutputFile("feed.xml", _document(root, entries))
 
 
@@ -187,7 +187,7 @@ def sitemap_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     return ("notice", entry_on_day.entry.url) if site.is_notice(entry_on_day) else None
 
 
-def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> OutputFile:
+def sitemap(site: Site, page_paths: list[str], fragments: EntryFragments | None = None) -> OutputFile:
     """A sitemap (sitemaps.org 0.9) of every public page except notices of expired entries and
     the 404 page; a live review's page with the day it was published."""
     published = {p.entry.url: p.entry.published for p in site.live_reviews}
@@ -200,10 +200,10 @@ def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> 
             _child(item, "lastmod", day.isoformat())
         return _item(item)
 
-    if pieces is None:
+    if fragments is None:
         items = [address(path, published.get(path)) for path in sorted(page_paths)]
     else:
-        items = [pieces.by_value(("sitemap", path, published.get(path)), address) for path in sorted(page_paths)]
+        items = [fragments.by_value(("sitemap", path, published.get(path)), address) for path in sorted(page_paths)]
     return OutputFile("sitemap.xml", _document(ET.Element("urlset", {"xmlns": SITEMAP}), items))
 
 

@@ -20,7 +20,7 @@ from sitegen.addresses import output_file
 from sitegen.markup import Section, split_sections, to_html
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.problems import Problem, Severity
 from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State
@@ -218,14 +218,14 @@ def theme_assets(site_root: Path, own: bool = True) -> dict[str, Path]:
 
 class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None,
-                 pieces: Pieces | None = None, memo: Memo | None = None):
+                 fragments: EntryFragments | None = None, memo: Memo | None = None):
         self.site = site
         self.memo = memo  # Markdown made into HTML by earlier builds (see `sitegen.memo`)
         self.env = env or make_environment(site.config.root)  # a preview reuses its compiled templates
         self.prefix = site.config.prefix
         self.banner = banner
-        self.pieces = pieces  # a preview's: cards kept from one update to the next
-        self._cards = pieces if pieces is not None else Pieces()  # a whole build's: for its own pages
+        self.fragments = fragments  # a preview's: cards kept from one update to the next
+        self._cards = fragments if fragments is not None else EntryFragments()  # a whole build's: for its own pages
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
             State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
@@ -379,9 +379,9 @@ class Renderer:
 
     def render_all(self, workers: int | None = None) -> list[OutputFile]:
         """Every page. A large site's pages are rendered by `workers` processes (default: one per
-        core), except in a preview, whose renderer keeps pieces from one update to the next."""
+        core), except in a preview, whose renderer keeps fragments from one update to the next."""
         jobs = list(self.page_jobs().values())
-        if self.pieces is not None:
+        if self.fragments is not None:
             return [job() for job in jobs]
         if self.memo is None:
             return fork_map(operator.call, jobs, workers=workers)

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from sitegen import outputs
 from sitegen.config import DEFAULT_TYPES, SiteConfig
 from sitegen.entries import Entry
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State
 
@@ -109,9 +109,9 @@ def test_the_feed_parses_and_holds_what_atom_requires(name, language, entries):
     written = outputs.feed(site).data
     check_feed(written, site)
     assert outputs.feed(site).data == written  # the same bytes every time
-    pieces = Pieces()
-    assert outputs.feed(site, pieces).data == written  # a preview's, made entry by entry
-    assert outputs.feed(site, pieces).data == written  # with the entries kept
+    fragments = EntryFragments()
+    assert outputs.feed(site, fragments).data == written  # a preview's, made entry by entry
+    assert outputs.feed(site, fragments).data == written  # with the entries kept
 
 
 @settings(max_examples=300, deadline=None)
@@ -123,9 +123,9 @@ def test_the_sitemap_parses_and_holds_what_the_protocol_requires(entries, paths,
         paths = paths + [p.entry.url for p in entries]
     written = outputs.sitemap(site, paths).data
     check_sitemap(written, site, paths)
-    pieces = Pieces()
-    assert outputs.sitemap(site, paths, pieces).data == written
-    assert outputs.sitemap(site, paths, pieces).data == written
+    fragments = EntryFragments()
+    assert outputs.sitemap(site, paths, fragments).data == written
+    assert outputs.sitemap(site, paths, fragments).data == written
 
 
 # Trees as the feed and the sitemap have them: a root with children of its own, then items.

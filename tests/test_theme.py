@@ -173,14 +173,14 @@ def test_a_card_made_once_for_all_the_pages_that_show_it_is_the_card_each_would_
         site.entry(f"r{index}", published=f"2026-0{index + 1}-01", themes=["Neglect", "Hoarding"][: index % 3],
                    type=["sar", "cspr", "briefing"][index % 3], body=SEVEN if index % 3 == 2 else "Body.")
     made = []
-    real = render.Pieces.get_all
+    real = render.EntryFragments.get_all
 
     def counting(self, kind, items, make):
         items = list(items)
         made.extend(id(item) for item in items)
         return real(self, kind, items, make)
 
-    monkeypatch.setattr(render.Pieces, "get_all", counting)
+    monkeypatch.setattr(render.EntryFragments, "get_all", counting)
     site.build("2026-11-22", tmp_path / "kept", workers=1)
     assert len(made) > len(set(made)), "the same entry's card is on several pages"
     monkeypatch.setattr(render, "_is_default_template", lambda env, name: False)  # every card made for its page
