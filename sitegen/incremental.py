@@ -13,7 +13,7 @@ update to the next (`sitegen.entry_fragments`). Any other change (settings, them
 reports, a static page) builds the whole preview again. After an update, the
 search index of a site of up to `SEARCH_FOLLOWS_UP_TO` pages is made again apart
 from it (`search_job`, `apply_search`): `sitegen serve` runs that in a forked
-copy of itself once edits settle, so saving stays quick. A larger site's index, which
+copy of itself once edits pause, so saving stays quick. A larger site's index, which
 takes seconds to make and would slow the saves made meanwhile, is made again on
 whole rebuilds only.
 

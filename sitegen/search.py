@@ -352,7 +352,7 @@ def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, byte
 
 
 def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
-    """Each part's settled files, indexed by Pagefind processes `PARALLEL` at a time (the next
+    """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time (the next
     part's records are written while the others run)."""
     made: dict[str, dict[str, bytes]] = {}
     running: deque = deque()  # (part, process, its folder, deadline)
@@ -382,7 +382,7 @@ def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
 
 
 class _PartCache:
-    """Each part's settled files, kept under its key (one file each) between builds, and, under
+    """Each part's index files, kept under its key (one file each) between builds, and, under
     the key of its pages' HTML, the name of that key (see `_indexed`)."""
 
     KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)

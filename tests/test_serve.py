@@ -230,7 +230,7 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
     from sitegen import parallel, serve
     from sitegen.serve import Preview
 
-    monkeypatch.setattr(serve, "SEARCH_SETTLE", 0.05)
+    monkeypatch.setattr(serve, "QUIET_BEFORE_SEARCH", 0.05)
     # Forking is safe only with no other thread running (the browser tests run in a process of their own).
     assert threading.active_count() == 1
     other_thread = threading.Event()
