@@ -329,7 +329,7 @@ def machinery(n: int, as_of: date, repeats: int) -> dict[str, list[float]]:
             times[name].append(run(sitegen(site, out, tomorrow))[0])
             times["hugo"].append(hugo_seconds(hugo, hugo_out))
         restore_state(site, kept, out)
-        for _ in range(2):  # the second of these is given the first's output back as its spare
+        for _ in range(2):  # the second of these is given the first's output back, kept in the cache as the previous output
             run(sitegen(site, out, as_of))
         times["same day, previous output and record kept"].append(run(sitegen(site, out, as_of))[0])
         for record in (site / ".sitegen-cache" / "previous-output").glob("*.written-*"):

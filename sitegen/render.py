@@ -388,10 +388,10 @@ class Renderer:
         memo = self.memo
 
         def render(job: Callable[[], OutputFile]) -> tuple[OutputFile, object]:
-            return job(), memo.learnt()  # a worker's new HTML comes back with its page
+            return job(), memo.take_new_results()  # a worker's new HTML comes back with its page
 
         pages = []
-        for page, learnt in fork_map(render, jobs, workers=workers):
+        for page, memo_results in fork_map(render, jobs, workers=workers):
             pages.append(page)
-            memo.learn(learnt)
+            memo.merge_from_worker(memo_results)
         return pages
