@@ -75,7 +75,7 @@ class Preview:
     def search_later(self) -> None:
         """Once no update has come for `QUIET_BEFORE_SEARCH` seconds, make the search index again apart from the preview, so that
         a save shows at once and the preview's search catches up a moment later (serving only)."""
-        if self.live is None or not self.live.search_stale:
+        if self.live is None or not self.live.search.stale:
             return
         try:
             loop = asyncio.get_running_loop()
