@@ -263,7 +263,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
-    `banner` marks every page as a preview. `show_drafts` places drafts as if they
+    `banner` marks every page as a preview. `show_drafts` shows drafts as if they
     were not drafts; it is refused unless this is a preview (a banner) written
     somewhere other than the site's build/ folder. A preview also passes the template
     environment and the fragments it keeps for its updates (see `sitegen.entry_fragments`).
