@@ -278,8 +278,8 @@ class Renderer:
             if len(sections) == BRIEFING_PANELS:
                 panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
         return {
-            # the templates call the entry on the day `placed`: a theme's own copies of them use that name
-            "placed": entry_on_day,
+            "entry_on_day": entry_on_day,
+            "placed": entry_on_day,  # its old name, which a site's own copies of the templates may still use
             "entry": entry,
             "rtype": self.site.type_of(entry),
             "body_html": jinja2.filters.Markup(self.html(entry.body)),
@@ -348,13 +348,13 @@ class Renderer:
         """A document's Word original as a web page (see `sitegen.renditions`), under its entry."""
         entry_on_day, download = which
         body = download.rendition.html_at(self.url(download.page_url))
-        return self.page("rendition.html", download.page_url, placed=entry_on_day, entry=entry_on_day.entry, download=download,
+        return self.page("rendition.html", download.page_url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry_on_day.entry, download=download,
                          rendition=download.rendition, body_html=jinja2.filters.Markup(body),
                          rtype=self.site.type_of(entry_on_day.entry))
 
     def _notice_page(self, entry_on_day: EntryOnDay) -> OutputFile:
         entry = entry_on_day.entry
-        return self.page("notice.html", entry.url, placed=entry_on_day, entry=entry,
+        return self.page("notice.html", entry.url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry,
                          rtype=self.site.type_of(entry), library=self.site.library_for(entry))
 
     def _preview_error_page(self, entry_on_day: EntryOnDay) -> OutputFile:
