@@ -120,7 +120,7 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3)
     without the web server): serve's watcher finds the change (the system's file events, through
     watchfiles in a process of its own) and the preview rebuilds. The milliseconds of
     `repeats` saves each, for an edit of an entry's body and one of its title (which lists and the
-    feed show too). `gap`: seconds between two saves; from `serve.SEARCH_SETTLE` on, each save
+    feed show too). `gap`: seconds between two saves; from `serve.QUIET_BEFORE_SEARCH` on, each save
     comes while the preview's search index is being made again after the last one."""
     import asyncio
     import tempfile
@@ -329,7 +329,7 @@ def machinery(n: int, as_of: date, repeats: int) -> dict[str, list[float]]:
             times[name].append(run(sitegen(site, out, tomorrow))[0])
             times["hugo"].append(hugo_seconds(hugo, hugo_out))
         restore_state(site, kept, out)
-        for _ in range(2):  # the second of these is given the first's output back as its spare
+        for _ in range(2):  # the second of these is given the first's output back, kept in the cache as the previous output
             run(sitegen(site, out, as_of))
         times["same day, previous output and record kept"].append(run(sitegen(site, out, as_of))[0])
         for record in (site / ".sitegen-cache" / "previous-output").glob("*.written-*"):

@@ -22,7 +22,7 @@ from sitegen import deployment, netlify, outputs, search
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.entries import DocumentRef, Entry, read_entries
 from sitegen.memo import Memo
 from sitegen.problems import Problem, error, has_errors, warning
@@ -51,23 +51,23 @@ class BuildResult:
         return len(self.site.in_state(state)) if self.site else 0
 
 
-def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
-                  inspect_all: bool = False, show_drafts: bool = False,
-                  progress: Callable[[int, int], None] | None = None) -> list[EntryOnDay]:
+def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
+                   inspect_all: bool = False, show_drafts: bool = False,
+                   progress: Callable[[int, int], None] | None = None) -> list[EntryOnDay]:
     """Decide each entry's state and inspect the documents that will be published.
 
     Which entries' documents are inspected is `inspects_documents`. A PDF is published as its
     cleaned copy; if that cannot be made, the entry is withheld.
 
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
-    placed as if they were not drafts, and stay marked as drafts. `build` refuses
+    shown as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
     the first time have been read (see `documents.prepare`).
     """
     decided = _decide_states(entries, day, show_drafts)
     inspected = [(entry, state) for entry, state in decided if inspects_documents(entry, state, inspect_all)]
     _prepare_documents(inspected, cache, progress)
-    placed = []
+    on_day = []
     for entry, state in decided:
         downloads: list[Download] = []
         if inspects_documents(entry, state, inspect_all):
@@ -75,8 +75,8 @@ def place_entries(config: SiteConfig, entries: list[Entry], day: date, cache: Do
         if state is State.DRAFT:
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
-        placed.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
-    return placed
+        on_day.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
+    return on_day
 
 
 def inspects_documents(entry: Entry, state: State, inspect_all: bool) -> bool:
@@ -157,7 +157,7 @@ def rendition_problems(source: str, ref: DocumentRef, rendition: Rendition) -> l
 
 def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCache,
                        progress: Callable[[int, int], None] | None = None) -> None:
-    """Inspect, in parallel, the documents `place_entries` is about to need (the text of live
+    """Inspect, in parallel, the documents `entries_on_day` is about to need (the text of live
     ones too, for search); only a first build of a large site has many to do."""
     paths, text_for = [], set()
     for entry, state in inspected:
@@ -176,13 +176,13 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
              show_drafts: bool = False, workers: int | None = None,
              progress: Callable[[int, int], None] | None = None, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
     """Everything up to rendering: the site as it stands on `day`, with all problems.
-    `show_drafts` is for previews only (see `place_entries`); `workers` share reading the entries;
+    `show_drafts` is for previews only (see `entries_on_day`); `workers` share reading the entries;
     `memo` holds front matter read by earlier builds."""
     entries = read_entries(config, workers=workers, memo=memo)
-    placed = place_entries(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress)
+    on_day = entries_on_day(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress)
     cache.save()
-    problems = [p for item in placed for p in item.entry.problems]
-    return Site(config, day, tuple(placed)), problems
+    problems = [p for item in on_day for p in item.entry.problems]
+    return Site(config, day, tuple(on_day)), problems
 
 
 def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
@@ -226,17 +226,17 @@ def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[
 
 def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
                     kept: dict[str, list[OutputFile]] | None = None) -> dict[str, list[OutputFile]]:
-    """`site_files`, by part. A preview's renderer has `pieces`, which keep each entry's piece of them
+    """`site_files`, by part. A preview's renderer has `fragments`, which keep each entry's fragment of them
     from one update to the next, and the preview passes the parts it knows are as they were (`kept`)."""
-    pieces = renderer.pieces
+    fragments = renderer.fragments
     makers = {
-        "downloads": lambda: outputs.downloads(site, pieces),
+        "downloads": lambda: outputs.downloads(site, fragments),
         "assets": lambda: outputs.assets(site),
-        "feed": lambda: [outputs.feed(site, pieces)],
-        "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), pieces)],
+        "feed": lambda: [outputs.feed(site, fragments)],
+        "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), fragments)],
         "robots": lambda: [outputs.robots(site)],
-        "headers": lambda: [netlify.headers(site, pieces)],
-        "redirects": lambda: [netlify.redirects(site, pieces)],
+        "headers": lambda: [netlify.headers(site, fragments)],
+        "redirects": lambda: [netlify.redirects(site, fragments)],
         "gone": lambda: [netlify.gone_page(renderer)],
         "marker": lambda: [deployment.marker_file(site)],
     }
@@ -259,14 +259,14 @@ FROM_SETTINGS = ("assets", "robots", "gone")
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
           write: bool = True, banner: str | None = None, show_drafts: bool = False,
-          env: jinja2.Environment | None = None, pieces: Pieces | None = None,
+          env: jinja2.Environment | None = None, fragments: EntryFragments | None = None,
           workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
-    `banner` marks every page as a preview. `show_drafts` places drafts as if they
+    `banner` marks every page as a preview. `show_drafts` shows drafts as if they
     were not drafts; it is refused unless this is a preview (a banner) written
     somewhere other than the site's build/ folder. A preview also passes the template
-    environment and the pieces it keeps for its updates (see `sitegen.pieces`).
+    environment and the fragments it keeps for its updates (see `sitegen.entry_fragments`).
     `workers` is how many processes share reading entries and rendering pages on a large
     site (default: one per core); the output is the same bytes whatever it is. `progress` is
     told how many of the documents read for the first time have been read (the command line
@@ -300,7 +300,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     theme = env or make_environment(config.root, compiled)
     while True:
         try:
-            renderer = Renderer(site, banner=banner, env=theme, pieces=pieces, memo=memo)
+            renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo)
             result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
             break
         except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again

@@ -197,7 +197,7 @@ def check_command(site: str | None, when: str | None) -> None:
     report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
-    entries = len(site_model.placed)
+    entries = len(site_model.entries)
     if errors:
         click.echo(f"Checked {entries} entries: {errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.", err=True)
         sys.exit(1)
@@ -423,7 +423,10 @@ def init_command(folder: str, name: str | None) -> None:
     """Start a new partnership's site in DIR (a new or empty folder).
 
     It holds commented settings, the pages every site needs, one example review
-    with an example PDF, and GUIDE.md, a short guide for comms officers.
+    with an example PDF, GUIDE.md, a short guide for comms officers, and the
+    files that deploy it with Netlify and rebuild it every night (netlify.toml,
+    .github/workflows/nightly.yml, plugins/, requirements/deploy.txt). These
+    install this same sitegen, from where it was installed from.
 
     \b
     Examples:
@@ -431,13 +434,20 @@ def init_command(folder: str, name: str | None) -> None:
       sitegen init northshire-learning --name "Northshire Safeguarding Partnership"
     """
     from sitegen.config import DEFAULT_TIMEZONE
+    from sitegen.deployfiles import deployment_files, installed_source
     from sitegen.scaffold import init_site
 
+    requirement, not_deployable = installed_source()
+    extra = deployment_files(requirement) if requirement else {}
     # the example review is published today, in the time zone a new site's settings have
-    written, problem = init_site(Path(folder), today_in(DEFAULT_TIMEZONE), name)
+    written, problem = init_site(Path(folder), today_in(DEFAULT_TIMEZONE), name, extra)
     if problem:
         fail(problem)
     click.echo(f"Started a new site in {folder} ({len(written)} files).")
+    if requirement:
+        click.echo(f"Its Netlify build and nightly workflow install {requirement}: see GUIDE.md, 'Putting the site online'.")
+    else:
+        report_problems([not_deployable], full=True)
     click.echo("Next: edit sitegen.yaml (name, address, contact details), read GUIDE.md, then run")
     click.echo(f"  cd {folder}\n  sitegen check\n  sitegen serve")
 
@@ -489,6 +499,6 @@ def report_command(site: str | None, start: str, end: str, as_csv: bool, output:
         if problem:
             fail(problem)
         click.echo(f"Wrote the publication record ({len(rec.events)} events) to {target}.")
-    for placed in rec.left_out:
-        click.echo(f"{publication.where_left_out(placed)}: left out of the record because it has an error today: "
-                   f"{publication.why_left_out(placed)} Fix it (see sitegen check) and run the report again.", err=True)
+    for entry_on_day in rec.left_out:
+        click.echo(f"{publication.where_left_out(entry_on_day)}: left out of the record because it has an error today: "
+                   f"{publication.why_left_out(entry_on_day)} Fix it (see sitegen check) and run the report again.", err=True)

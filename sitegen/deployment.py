@@ -37,7 +37,7 @@ class Answer(str, Enum):
 class Expected:
     path: str  # site path: /sar/adult-a/ or /sar/adult-a/overview.pdf
     answer: Answer
-    placed: EntryOnDay | None  # the entry the address belongs to (None: the home page)
+    entry_on_day: EntryOnDay | None  # the entry the address belongs to (None: the home page)
     robots: str | None = None  # the X-Robots-Tag value a live address must carry
     document: str | None = None  # the document's file in reports/, for a document's address
 
@@ -50,30 +50,30 @@ def expectations(site: Site) -> list[Expected]:
     """Every address whose answer the site's content decides on `site.as_of`, in path order.
     Addresses of entries that are not public today come last."""
     found: dict[str, Expected] = {"/": Expected("/", Answer.LIVE, site.home)}
-    for placed in [*site.live_reviews, *site.pages]:
-        robots = unavailable_after(site, placed.entry)
-        page = page_paths(placed.entry.url)[0]
-        found[page] = Expected(page, Answer.LIVE, placed, robots)
-        for download in placed.downloads:
-            for path in placed.entry.document_urls(download.ref):
+    for entry_on_day in [*site.live_reviews, *site.pages]:
+        robots = unavailable_after(site, entry_on_day.entry)
+        page = page_paths(entry_on_day.entry.url)[0]
+        found[page] = Expected(page, Answer.LIVE, entry_on_day, robots)
+        for download in entry_on_day.downloads:
+            for path in entry_on_day.entry.document_urls(download.ref):
                 if path != download.page_url or download.rendition is not None:
-                    found[path] = Expected(path, Answer.LIVE, placed, robots, download.ref.word if path == download.page_url else download.ref.file)
-    for placed in site.notices:
-        found.setdefault(placed.entry.url, Expected(placed.entry.url, Answer.NOTICE, placed))
+                    found[path] = Expected(path, Answer.LIVE, entry_on_day, robots, download.ref.word if path == download.page_url else download.ref.file)
+    for entry_on_day in site.notices:
+        found.setdefault(entry_on_day.entry.url, Expected(entry_on_day.entry.url, Answer.NOTICE, entry_on_day))
     gone = set(gone_paths(site))
-    for placed in site.in_state(State.EXPIRED):
-        entry = placed.entry
+    for entry_on_day in site.in_state(State.EXPIRED):
+        entry = entry_on_day.entry
         for path, document in [(entry.url, None), *_documents_at(entry)]:
             if path in gone:
-                found.setdefault(path, Expected(path, Answer.GONE, placed, document=document))
+                found.setdefault(path, Expected(path, Answer.GONE, entry_on_day, document=document))
     hidden = []
-    for placed in site.placed:
-        entry = placed.entry
-        if placed.state in (State.LIVE, State.EXPIRED) or entry.type is None:
+    for entry_on_day in site.entries:
+        entry = entry_on_day.entry
+        if entry_on_day.state in (State.LIVE, State.EXPIRED) or entry.type is None:
             continue
         for path, document in [(entry.url, None), *_documents_at(entry)]:
             if path not in found:
-                hidden.append(Expected(path, Answer.ABSENT, placed, document=document))
+                hidden.append(Expected(path, Answer.ABSENT, entry_on_day, document=document))
     return sorted(found.values(), key=lambda e: e.path) + sorted(hidden, key=lambda e: e.path)
 
 

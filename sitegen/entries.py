@@ -297,13 +297,13 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
     fields = front_matter_fields(config)
 
     def read(path: str) -> tuple[Entry, object]:
-        return read_entry(path, config, fields, memo), memo.learnt() if memo is not None else None
+        return read_entry(path, config, fields, memo), memo.take_new_results() if memo is not None else None
 
     entries = []
-    for entry, learnt in fork_map(read, files, workers=workers):
+    for entry, memo_results in fork_map(read, files, workers=workers):
         entries.append(entry)
         if memo is not None:
-            memo.learn(learnt)
+            memo.merge_from_worker(memo_results)
     return check_addresses(entries, config)
 
 

@@ -41,7 +41,7 @@ class Memo:
         self._loaded = set(self._known)
         self._fresh: dict[bytes, bytes] = {}  # made in this build (here, or by a worker), to be kept
         self._used: set[bytes] = set()  # used in this build (here, or by a worker)
-        self._outbox: tuple[dict[bytes, bytes], set[bytes]] = ({}, set())  # what `learnt` sends next
+        self._outbox: tuple[dict[bytes, bytes], set[bytes]] = ({}, set())  # what `take_new_results` gives next
 
     def get(self, kind: str, text: str, make: Callable[[str], T]) -> T:
         """`make(text)`, or what it returned for the same text before. `make` must be a pure
@@ -64,18 +64,18 @@ class Memo:
         self._known[key] = self._fresh[key] = self._outbox[0][key] = blob
         return value
 
-    def learnt(self) -> tuple[dict[bytes, bytes], set[bytes]]:
-        """What this process made and used since it was last asked (only that: each item's share
-        is small): a forked worker sends it back with its results (see `sitegen.parallel`), and
-        the build gives it to `learn`."""
+    def take_new_results(self) -> tuple[dict[bytes, bytes], set[bytes]]:
+        """The results this process made, and the keys of those it used, since it was last asked
+        (only those: each item's share is small): a forked worker sends them back with its own
+        output (see `sitegen.parallel`), and the build gives them to `merge_from_worker`."""
         found, self._outbox = self._outbox, ({}, set())
         return found
 
-    def learn(self, learnt: tuple[dict[bytes, bytes], set[bytes]] | None) -> None:
+    def merge_from_worker(self, new_results: tuple[dict[bytes, bytes], set[bytes]] | None) -> None:
         """Take in what a worker made and used (what this process sent itself is already here)."""
-        if learnt is None:
+        if new_results is None:
             return
-        fresh, used = learnt
+        fresh, used = new_results
         self._known.update(fresh)
         self._fresh.update(fresh)
         self._used |= used

@@ -32,7 +32,7 @@ from urllib.parse import quote
 from sitegen.addresses import output_file
 from sitegen.entries import Entry
 from sitegen.render import OutputFile, Renderer
-from sitegen.pieces import Pieces, pieces_of
+from sitegen.entry_fragments import EntryFragments, fragments_of
 from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State, start_of_day
 
@@ -68,11 +68,11 @@ def unavailable_after(site: Site, entry: Entry) -> str | None:
     return f"unavailable_after: {start_of_day(entry.hidden_from, site.config.timezone).isoformat()}"
 
 
-def _live_rules(site: Site, placed: EntryOnDay) -> list[HeaderRule]:
-    value = unavailable_after(site, placed.entry)
+def _live_rules(site: Site, entry_on_day: EntryOnDay) -> list[HeaderRule]:
+    value = unavailable_after(site, entry_on_day.entry)
     if value is None:
         return []
-    paths = page_paths(placed.entry.url) + [path for download in placed.downloads for path in _published_at(download)]
+    paths = page_paths(entry_on_day.entry.url) + [path for download in entry_on_day.downloads for path in _published_at(download)]
     return [HeaderRule(path, "X-Robots-Tag", value) for path in paths]
 
 
@@ -84,22 +84,22 @@ def _published_at(download: Download) -> list[str]:
     return paths
 
 
-def _notice_rules(placed: EntryOnDay) -> list[HeaderRule]:
-    return [HeaderRule(path, "X-Robots-Tag", "noindex") for path in page_paths(placed.entry.url)]
+def _notice_rules(entry_on_day: EntryOnDay) -> list[HeaderRule]:
+    return [HeaderRule(path, "X-Robots-Tag", "noindex") for path in page_paths(entry_on_day.entry.url)]
 
 
 def gone_paths(site: Site) -> list[str]:
     """The old addresses of expired reports that answer 410 Gone (as `redirects` writes them; what
     `sitegen verify` expects of the deployed site, through `sitegen.deployment`)."""
-    noticed = {placed.entry.url for placed in site.notices}
+    noticed = {p.entry.url for p in site.notices}
     paths: set[str] = set()
-    for placed in site.in_state(State.EXPIRED):
-        paths.update(_gone_of(placed, placed.entry.url in noticed))
+    for entry_on_day in site.in_state(State.EXPIRED):
+        paths.update(_gone_of(entry_on_day, entry_on_day.entry.url in noticed))
     return sorted(paths)
 
 
-def _gone_of(placed: EntryOnDay, has_notice: bool) -> list[str]:
-    entry = placed.entry
+def _gone_of(entry_on_day: EntryOnDay, has_notice: bool) -> list[str]:
+    entry = entry_on_day.entry
     paths = [url for ref in entry.documents for url in entry.document_urls(ref)]
     return paths if has_notice else paths + page_paths(entry.url)
 
@@ -108,43 +108,43 @@ def _header_lines(rules: list[HeaderRule]) -> list[tuple[str, str]]:
     return [(rule.path, f"{_path(rule.path)}\n  {rule.name}: {rule.value}\n") for rule in rules]
 
 
-def headers_share(site: Site, placed: EntryOnDay) -> list[tuple[str, str]]:
+def headers_share(site: Site, entry_on_day: EntryOnDay) -> list[tuple[str, str]]:
     """All of an entry that `headers` uses (see `sitegen.build.SHARES`): its lines. The file is
     the same whatever the order of the entries: two lines for the same address are the same line
     (entries at the same address are withheld, but for notices, whose lines are all alike)."""
-    if site.is_live_review(placed):
-        return _header_lines(_live_rules(site, placed))
-    return _header_lines(_notice_rules(placed)) if site.is_notice(placed) else []
+    if site.is_live_review(entry_on_day):
+        return _header_lines(_live_rules(site, entry_on_day))
+    return _header_lines(_notice_rules(entry_on_day)) if site.is_notice(entry_on_day) else []
 
 
-def redirects_share(site: Site, placed: EntryOnDay) -> tuple | None:
+def redirects_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     """All of an entry that `redirects` uses (see `sitegen.build.SHARES`): whether it has a notice
     (other expired entries at its address then keep their page's address), its address and its
     documents' while it is expired."""
-    if placed.state is not State.EXPIRED:
+    if entry_on_day.state is not State.EXPIRED:
         return None
-    entry = placed.entry
-    return site.is_notice(placed), entry.url, tuple(url for ref in entry.documents for url in entry.document_urls(ref))
+    entry = entry_on_day.entry
+    return site.is_notice(entry_on_day), entry.url, tuple(url for ref in entry.documents for url in entry.document_urls(ref))
 
 
-def headers(site: Site, pieces: Pieces | None = None) -> OutputFile:
-    """`_headers`; `pieces` (the preview's) keeps each entry's lines between updates."""
+def headers(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
+    """`_headers`; `fragments` (the preview's) keeps each entry's lines between updates."""
     live = partial(_live_rules, site)
-    made = pieces_of(pieces, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
-    made += pieces_of(pieces, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
+    made = fragments_of(fragments, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
+    made += fragments_of(fragments, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
     lines = [line for lines in made for line in lines]
     lines.sort(key=itemgetter(0))  # by address (stable: an address's lines stay in the order made)
     return OutputFile("_headers", (HEADER_NOTE + "".join(map(itemgetter(1), lines))).encode("utf-8"))
 
 
-def redirects(site: Site, pieces: Pieces | None = None) -> OutputFile:
-    """`_redirects`; `pieces` (the preview's) keeps each entry's lines between updates."""
-    noticed = {placed.entry.url for placed in site.notices}
+def redirects(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
+    """`_redirects`; `fragments` (the preview's) keeps each entry's lines between updates."""
+    noticed = {p.entry.url for p in site.notices}
     expired = site.in_state(State.EXPIRED)
     lines: dict[str, str] = {}
     for has_notice in (True, False):
         # 410! : a forced rule, so the old address is gone even if a file were ever left there.
-        for made in pieces_of(pieces, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
+        for made in fragments_of(fragments, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
                               lambda p: [(path, f"{_path(path)}  {GONE_PAGE}  410!\n") for path in _gone_of(p, has_notice)]):
             lines.update(made)
     return OutputFile("_redirects", (REDIRECT_NOTE + "".join(lines[path] for path in sorted(lines))).encode("utf-8"))

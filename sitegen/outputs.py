@@ -25,7 +25,7 @@ from sitegen.addresses import page_address
 from sitegen.cachefile import write_whole
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
-from sitegen.pieces import Pieces, pieces_of
+from sitegen.entry_fragments import EntryFragments, fragments_of
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import start_of_day
 
@@ -39,20 +39,20 @@ class OutputRefused(Exception):
     """The output folder holds something sitegen did not write."""
 
 
-def downloads(site: Site, pieces: Pieces | None = None) -> list[OutputFile]:
+def downloads(site: Site, fragments: EntryFragments | None = None) -> list[OutputFile]:
     """The documents of live entries, and only those: PDFs as their cleaned copies."""
-    live = [placed for placed in site.placed if placed.state.value == "live" and placed.downloads]
-    return [file for files in pieces_of(pieces, "downloads", live, _downloads_of) for file in files]
+    live = [p for p in site.entries if p.state.value == "live" and p.downloads]
+    return [file for files in fragments_of(fragments, "downloads", live, _downloads_of) for file in files]
 
 
-def downloads_share(site: Site, placed: EntryOnDay) -> tuple[OutputFile, ...]:
+def downloads_share(site: Site, entry_on_day: EntryOnDay) -> tuple[OutputFile, ...]:
     """All of an entry that `downloads` uses (see `sitegen.build.SHARES`)."""
-    return _downloads_of(placed) if placed.state.value == "live" else ()
+    return _downloads_of(entry_on_day) if entry_on_day.state.value == "live" else ()
 
 
-def _downloads_of(placed: EntryOnDay) -> tuple[OutputFile, ...]:
+def _downloads_of(entry_on_day: EntryOnDay) -> tuple[OutputFile, ...]:
     files = []
-    for download in placed.downloads:
+    for download in entry_on_day.downloads:
         content = download.content
         if download.rendition is not None:  # the pictures of its web page, beside the page
             files += [OutputFile((download.page_url + picture.name).lstrip("/"), data=picture.data)
@@ -136,7 +136,7 @@ def _document(root: ET.Element, items: list[bytes]) -> bytes:
     return written.replace(f"  <{ITEMS} />\n".encode(), b"".join(items), 1) + b"\n"
 
 
-def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
+def feed(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
     """An Atom feed (RFC 4287) of live reviews and briefings, newest first."""
     config = site.config
     live = site.live_reviews
@@ -148,22 +148,22 @@ def feed(site: Site, pieces: Pieces | None = None) -> OutputFile:
     _child(root, "link", rel="self", href=config.url("/feed.xml"))
     _child(_child(root, "author"), "name", config.name)
     _child(root, "updated", _timestamp(newest, config.timezone))
-    entries = pieces_of(pieces, "feed", live, partial(_feed_entry, site))
+    entries = fragments_of(fragments, "feed", live, partial(_feed_entry, site))
     return OutputFile("feed.xml", _document(root, entries))
 
 
-def feed_share(site: Site, placed: EntryOnDay) -> tuple | None:
+def feed_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     """All of an entry that `feed` uses, its place in the feed too (see `sitegen.build.SHARES`)."""
-    if not site.is_live_review(placed):
+    if not site.is_live_review(entry_on_day):
         return None
-    entry = placed.entry
+    entry = entry_on_day.entry
     return entry.title, entry.url, entry.published, entry.type, entry.summary, entry.source
 
 
-def _feed_entry(site: Site, placed: EntryOnDay) -> bytes:
+def _feed_entry(site: Site, entry_on_day: EntryOnDay) -> bytes:
     """One entry of the feed: made from the entry and the settings only."""
     config = site.config
-    entry = placed.entry
+    entry = entry_on_day.entry
     stamp = _timestamp(entry.published, config.timezone)
     item = ET.Element("entry")
     _child(item, "title", entry.title)
@@ -179,15 +179,15 @@ def _feed_entry(site: Site, placed: EntryOnDay) -> bytes:
     return _item(item)
 
 
-def sitemap_share(site: Site, placed: EntryOnDay) -> tuple | None:
+def sitemap_share(site: Site, entry_on_day: EntryOnDay) -> tuple | None:
     """All of an entry that `sitemap` uses besides the pages' addresses (see `sitegen.build.SHARES`):
     the day of a live review, and the address of a notice (left out)."""
-    if site.is_live_review(placed):
-        return "live", placed.entry.url, placed.entry.published
-    return ("notice", placed.entry.url) if site.is_notice(placed) else None
+    if site.is_live_review(entry_on_day):
+        return "live", entry_on_day.entry.url, entry_on_day.entry.published
+    return ("notice", entry_on_day.entry.url) if site.is_notice(entry_on_day) else None
 
 
-def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> OutputFile:
+def sitemap(site: Site, page_paths: list[str], fragments: EntryFragments | None = None) -> OutputFile:
     """A sitemap (sitemaps.org 0.9) of every public page except notices of expired entries and
     the 404 page; a live review's page with the day it was published."""
     published = {p.entry.url: p.entry.published for p in site.live_reviews}
@@ -200,10 +200,10 @@ def sitemap(site: Site, page_paths: list[str], pieces: Pieces | None = None) -> 
             _child(item, "lastmod", day.isoformat())
         return _item(item)
 
-    if pieces is None:
+    if fragments is None:
         items = [address(path, published.get(path)) for path in sorted(page_paths)]
     else:
-        items = [pieces.by_value(("sitemap", path, published.get(path)), address) for path in sorted(page_paths)]
+        items = [fragments.by_value(("sitemap", path, published.get(path)), address) for path in sorted(page_paths)]
     return OutputFile("sitemap.xml", _document(ET.Element("urlset", {"xmlns": SITEMAP}), items))
 
 

@@ -13,7 +13,7 @@ is pinned to `PAGEFIND_VERSION` exactly in pyproject.toml for that reason):
 
 - a file whose name starts with `#` is indexed at that fragment of its folder's address, which
   is how a document's record points at its block on its entry's page (`write_record`);
-- the layout of Pagefind's data files, which `settle` rewrites so that the same site gives the
+- the layout of Pagefind's data files, which `in_stable_order` rewrites so that the same site gives the
   same bytes (Pagefind writes its filters in a random order on each run);
 - which of its files are the index's data and which its scripts (`is_data`).
 """
@@ -111,7 +111,7 @@ def start(site: Path, bundle: Path, language: str) -> subprocess.Popen:
 
 
 def finish(process: subprocess.Popen, bundle: Path, deadline: float) -> dict[str, bytes]:
-    """The settled files of the index `process` writes into `bundle`, once it has ended (it is
+    """The files of the index `process` writes into `bundle`, in a stable order (`in_stable_order`), once it has ended (it is
     stopped at `deadline`, a `time.monotonic()`)."""
     try:
         code = process.wait(timeout=max(0.0, deadline - time.monotonic()))
@@ -125,7 +125,7 @@ def finish(process: subprocess.Popen, bundle: Path, deadline: float) -> dict[str
     files = {path.relative_to(bundle).as_posix(): path.read_bytes() for path in sorted(bundle.rglob("*")) if path.is_file()}
     if "pagefind.js" not in files or "pagefind-entry.json" not in files:
         raise PagefindFailed("Pagefind wrote no index")
-    return settle(files)
+    return in_stable_order(files)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -144,7 +144,7 @@ def is_data(name: str) -> bool:
 # Pagefind writes the values of each filter, and the list of filters, in the order of a Rust
 # hash map, which is seeded at random in each run. So the filter files, the metadata file that
 # names them and pagefind-entry.json that names the metadata file change from run to run over the
-# same records (the pages' fragments and the word index do not). `settle` sorts both lists and
+# same records (the pages' fragments and the word index do not). `in_stable_order` sorts both lists and
 # names the files it rewrote by their content. It checks the layout it expects and raises
 # PagefindFailed otherwise: no index rather than one that might not load.
 
@@ -168,8 +168,9 @@ def _name(language: str, data: bytes, length: int) -> str:
     return f"{language}_{hashlib.sha256(data).hexdigest()[:length]}"
 
 
-def settle(files: dict[str, bytes]) -> dict[str, bytes]:
-    """Pagefind's files with filters in a fixed order; the rest as written."""
+def in_stable_order(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Pagefind's files with filters in a fixed order, so that the same records give the same bytes;
+    the rest as written."""
     files = dict(files)
     try:
         entry_json = files["pagefind-entry.json"]
@@ -179,14 +180,14 @@ def settle(files: dict[str, bytes]) -> dict[str, bytes]:
             filters = meta[3]  # [[filter name, file hash], ...]
             if not (isinstance(filters, list) and all(isinstance(f, list) and len(f) == 2 for f in filters)):
                 raise PagefindFailed("Pagefind's metadata is not laid out as expected")
-            settled = []
+            ordered = []
             for name, old in sorted(filters):
                 key, values = read_data(files.pop(f"filter/{old}.pf_filter"))
                 data = _write([key, sorted(values, key=lambda pair: pair[0])])
                 new = _name(language, data, 7)
                 files[f"filter/{new}.pf_filter"] = data
-                settled.append([name, new])
-            meta[3] = settled
+                ordered.append([name, new])
+            meta[3] = ordered
             data = _write(meta)
             new_meta = _name(language, data, 10)
             files[f"pagefind.{new_meta}.pf_meta"] = data

@@ -64,7 +64,7 @@ def placeholder_problems(config: SiteConfig, site: Site) -> list[Problem]:
     if contact.address and contact.address == sample.get("address"):
         warn(f"contact: the address \"{contact.address}\" is the example one.",
              "Write your team's real address after `address:` under `contact:`, or remove the line.", "contact.address")
-    example = [p.entry.source for p in site.placed
+    example = [p.entry.source for p in site.entries
                if p.entry.source == EXAMPLE_ENTRY or any(ref.file == EXAMPLE_PDF for ref in p.entry.documents)]
     if example:
         found.append(warning(example[0], "this is the example review that sitegen init wrote; it would be published "

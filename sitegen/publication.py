@@ -53,13 +53,13 @@ def record(site: Site, start: date, end: date) -> Record:
     """Events from `start` to `end` (both included); `site.as_of` is today, which tells past from future."""
     events = []
     left_out = []
-    for placed in site.placed:
-        entry = placed.entry
+    for entry_on_day in site.entries:
+        entry = entry_on_day.entry
         # An entry that cannot be read at all (its type unknown) may be a review: named, never dropped.
-        if entry.type is None or placed.state is State.WITHHELD and not entry.is_page:
-            left_out.append(placed)
+        if entry.type is None or entry_on_day.state is State.WITHHELD and not entry.is_page:
+            left_out.append(entry_on_day)
             continue
-        if entry.is_page or placed.state is State.DRAFT:
+        if entry.is_page or entry_on_day.state is State.DRAFT:
             continue
         rtype = site.type_of(entry)
         for day, kind in ((entry.published, WENT_LIVE), (entry.hidden_from, CAME_DOWN)):
@@ -99,26 +99,26 @@ def to_text(rec: Record, name: str) -> str:
         lines.append("")
     if rec.left_out:
         lines.append(f"Left out because of errors: {len(rec.left_out)} (fix them, see sitegen check, and run the report again)")
-        for placed in rec.left_out:
-            lines.append(f"  {where_left_out(placed)}: {why_left_out(placed)}")
+        for entry_on_day in rec.left_out:
+            lines.append(f"  {where_left_out(entry_on_day)}: {why_left_out(entry_on_day)}")
         lines.append("")
     return "\n".join(lines)
 
 
-def _first_error(placed: EntryOnDay) -> Problem | None:
-    return next((p for p in placed.entry.problems if p.is_error), None)
+def _first_error(entry_on_day: EntryOnDay) -> Problem | None:
+    return next((p for p in entry_on_day.entry.problems if p.is_error), None)
 
 
-def why_left_out(placed: EntryOnDay) -> str:
+def why_left_out(entry_on_day: EntryOnDay) -> str:
     """The first error of an entry left out of the record."""
-    first = _first_error(placed)
+    first = _first_error(entry_on_day)
     return first.message if first is not None else "it has an error"
 
 
-def where_left_out(placed: EntryOnDay) -> str:
+def where_left_out(entry_on_day: EntryOnDay) -> str:
     """The file of an entry left out of the record, and the line of its first error."""
-    first = _first_error(placed)
-    return placed.entry.source + (f":{first.line}" if first is not None and first.line else "")
+    first = _first_error(entry_on_day)
+    return entry_on_day.entry.source + (f":{first.line}" if first is not None and first.line else "")
 
 
 def unsafe_destination(config: SiteConfig, target: Path) -> Problem | None:

@@ -20,7 +20,7 @@ from sitegen.addresses import output_file
 from sitegen.markup import Section, split_sections, to_html
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.problems import Problem, Severity
 from sitegen.site import Download, EntryOnDay, Site
 from sitegen.visibility import State
@@ -218,14 +218,14 @@ def theme_assets(site_root: Path, own: bool = True) -> dict[str, Path]:
 
 class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None,
-                 pieces: Pieces | None = None, memo: Memo | None = None):
+                 fragments: EntryFragments | None = None, memo: Memo | None = None):
         self.site = site
         self.memo = memo  # Markdown made into HTML by earlier builds (see `sitegen.memo`)
         self.env = env or make_environment(site.config.root)  # a preview reuses its compiled templates
         self.prefix = site.config.prefix
         self.banner = banner
-        self.pieces = pieces  # a preview's: cards kept from one update to the next
-        self._cards = pieces if pieces is not None else Pieces()  # a whole build's: for its own pages
+        self.fragments = fragments  # a preview's: cards kept from one update to the next
+        self._cards = fragments if fragments is not None else EntryFragments()  # a whole build's: for its own pages
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
             State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
@@ -235,7 +235,7 @@ class Renderer:
         """`card(item, *args)` for each item: how the theme lists entries.
 
         The cards that sitegen's own card macro made (a `DefaultCard`) are kept, each by the entry
-        it was made from (a `EntryOnDay`, which an edit replaces): that macro shows only the entry and
+        it was made from (an `EntryOnDay`, which an edit replaces): that macro shows only the entry and
         the site's settings. A whole build makes each entry's card once for the home page, its
         listing and its themes' pages; a preview keeps them from one update to the next. A card
         macro of the site's own theme is always called.
@@ -270,22 +270,23 @@ class Renderer:
         intro, sections = self.memo.get("sections", text, lambda t: _plain_sections(split_sections(t)))
         return intro, [Section(heading, html) for heading, html in sections]
 
-    def entry_context(self, placed: EntryOnDay) -> dict:
-        entry = placed.entry
+    def entry_context(self, entry_on_day: EntryOnDay) -> dict:
+        entry = entry_on_day.entry
         panels, intro = [], None
         if entry.type == "briefing":  # only a briefing can be shown as panels
             intro, sections = self.sections(entry.body)
             if len(sections) == BRIEFING_PANELS:
                 panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
         return {
-            "placed": placed,
+            "entry_on_day": entry_on_day,
+            "placed": entry_on_day,  # its old name, which a site's own copies of the templates may still use
             "entry": entry,
             "rtype": self.site.type_of(entry),
             "body_html": jinja2.filters.Markup(self.html(entry.body)),
             # the body before its first `##` heading, made only if a template asks for it
             "intro_html": jinja2.filters.Markup(intro) if intro is not None else _Deferred(lambda: self.sections(entry.body)[0]),
             "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
-            "related": self.site.related(placed),
+            "related": self.site.related(entry_on_day),
             "library": self.site.library_for(entry),
         }
 
@@ -302,23 +303,23 @@ class Renderer:
         """(address, what makes the page, what it is made from) of every page, in order."""
         site = self.site
         if self.banner:  # a preview: an entry with errors shows them where its page would be (any page there wins)
-            for placed in site.in_state(State.WITHHELD):
-                address = placed.entry.preview_error_url
+            for entry_on_day in site.in_state(State.WITHHELD):
+                address = entry_on_day.entry.preview_error_url
                 if address is not None:
-                    yield address, self._preview_error_page, placed
+                    yield address, self._preview_error_page, entry_on_day
         yield "/", self._home, None
         for rtype in site.types:
             yield f"/{rtype.key}/", self._listing, rtype
-        for placed in site.live_reviews:
-            yield placed.entry.url, self._entry_page, placed
-        for placed in site.pages:
-            yield placed.entry.url, self._static_page, placed
-        for placed in [*site.live_reviews, *site.pages]:
-            for download in placed.downloads:
+        for entry_on_day in site.live_reviews:
+            yield entry_on_day.entry.url, self._entry_page, entry_on_day
+        for entry_on_day in site.pages:
+            yield entry_on_day.entry.url, self._static_page, entry_on_day
+        for entry_on_day in [*site.live_reviews, *site.pages]:
+            for download in entry_on_day.downloads:
                 if download.rendition is not None:
-                    yield download.page_url, self._rendition_page, (placed, download)
-        for placed in site.notices:
-            yield placed.entry.url, self._notice_page, placed
+                    yield download.page_url, self._rendition_page, (entry_on_day, download)
+        for entry_on_day in site.notices:
+            yield entry_on_day.entry.url, self._notice_page, entry_on_day
         yield "/themes/", self._themes_page, None
         for theme in site.themes:
             yield theme.url, self._theme_page, theme
@@ -337,32 +338,32 @@ class Renderer:
         template, path = which
         return self.page(template, path)
 
-    def _entry_page(self, placed: EntryOnDay) -> OutputFile:
-        return self.page("entry.html", placed.entry.url, **self.entry_context(placed))
+    def _entry_page(self, entry_on_day: EntryOnDay) -> OutputFile:
+        return self.page("entry.html", entry_on_day.entry.url, **self.entry_context(entry_on_day))
 
-    def _static_page(self, placed: EntryOnDay) -> OutputFile:
-        return self.page("page.html", placed.entry.url, **self.entry_context(placed))
+    def _static_page(self, entry_on_day: EntryOnDay) -> OutputFile:
+        return self.page("page.html", entry_on_day.entry.url, **self.entry_context(entry_on_day))
 
     def _rendition_page(self, which: tuple[EntryOnDay, Download]) -> OutputFile:
         """A document's Word original as a web page (see `sitegen.renditions`), under its entry."""
-        placed, download = which
+        entry_on_day, download = which
         body = download.rendition.html_at(self.url(download.page_url))
-        return self.page("rendition.html", download.page_url, placed=placed, entry=placed.entry, download=download,
+        return self.page("rendition.html", download.page_url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry_on_day.entry, download=download,
                          rendition=download.rendition, body_html=jinja2.filters.Markup(body),
-                         rtype=self.site.type_of(placed.entry))
+                         rtype=self.site.type_of(entry_on_day.entry))
 
-    def _notice_page(self, placed: EntryOnDay) -> OutputFile:
-        entry = placed.entry
-        return self.page("notice.html", entry.url, placed=placed, entry=entry,
+    def _notice_page(self, entry_on_day: EntryOnDay) -> OutputFile:
+        entry = entry_on_day.entry
+        return self.page("notice.html", entry.url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry,
                          rtype=self.site.type_of(entry), library=self.site.library_for(entry))
 
-    def _preview_error_page(self, placed: EntryOnDay) -> OutputFile:
+    def _preview_error_page(self, entry_on_day: EntryOnDay) -> OutputFile:
         """What a preview shows at the address of an entry with errors: the errors and what to do.
         Never made without a banner, so never in a real build."""
         if not self.banner:
             raise RuntimeError("a page of errors is for previews only")
-        errors = [p for p in placed.entry.problems if p.is_error]
-        return self.page("preview_error.html", placed.entry.preview_error_url, entry=placed.entry, errors=errors)
+        errors = [p for p in entry_on_day.entry.problems if p.is_error]
+        return self.page("preview_error.html", entry_on_day.entry.preview_error_url, entry=entry_on_day.entry, errors=errors)
 
     def _theme_page(self, theme) -> OutputFile:
         return self.page("theme.html", theme.url, theme=theme)
@@ -370,27 +371,27 @@ class Renderer:
     def _listing(self, rtype) -> OutputFile:
         entries = self.site.live_of_type(rtype.key)
         years: dict[int, list[EntryOnDay]] = {}
-        for placed in entries:
-            years.setdefault(placed.entry.published.year, []).append(placed)
+        for entry_on_day in entries:
+            years.setdefault(entry_on_day.entry.published.year, []).append(entry_on_day)
         return self.page("listing.html", f"/{rtype.key}/", rtype=rtype, entries=entries,
                          years=sorted(years.items(), reverse=True),
                          library=self.site.config.libraries.get(rtype.library or ""))
 
     def render_all(self, workers: int | None = None) -> list[OutputFile]:
         """Every page. A large site's pages are rendered by `workers` processes (default: one per
-        core), except in a preview, whose renderer keeps pieces from one update to the next."""
+        core), except in a preview, whose renderer keeps fragments from one update to the next."""
         jobs = list(self.page_jobs().values())
-        if self.pieces is not None:
+        if self.fragments is not None:
             return [job() for job in jobs]
         if self.memo is None:
             return fork_map(operator.call, jobs, workers=workers)
         memo = self.memo
 
         def render(job: Callable[[], OutputFile]) -> tuple[OutputFile, object]:
-            return job(), memo.learnt()  # a worker's new HTML comes back with its page
+            return job(), memo.take_new_results()  # a worker's new HTML comes back with its page
 
         pages = []
-        for page, learnt in fork_map(render, jobs, workers=workers):
+        for page, memo_results in fork_map(render, jobs, workers=workers):
             pages.append(page)
-            memo.learn(learnt)
+            memo.merge_from_worker(memo_results)
         return pages

@@ -26,8 +26,10 @@ FILLED_IN = {".md", ".yaml"}  # starter files whose $name and $published are fil
 GITIGNORE = "# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"
 
 
-def init_site(folder: Path, today: date, name: str | None = None) -> tuple[list[Path], Problem | None]:
-    """Write a new site into `folder` (absent or empty). Returns the files written, or why nothing was."""
+def init_site(folder: Path, today: date, name: str | None = None,
+              extra: dict[str, bytes] | None = None) -> tuple[list[Path], Problem | None]:
+    """Write a new site into `folder` (absent or empty), with `extra` files (by their path in the
+    site: the deployment files). Returns the files written, or why nothing was."""
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         return [], error(str(folder), "already holds files, so sitegen init will not write into it.",
@@ -45,6 +47,11 @@ def init_site(folder: Path, today: date, name: str | None = None) -> tuple[list[
                 target.write_text(Template(source.read_text(encoding="utf-8")).safe_substitute(values), encoding="utf-8")
             else:
                 target.write_bytes(source.read_bytes())
+            written.append(target)
+        for relative, content in sorted((extra or {}).items()):
+            target = folder / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
             written.append(target)
         # The output and the cache hold reports that have come down: never commit them.
         (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")

@@ -47,7 +47,7 @@ from sitegen.cachefile import write_whole
 from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
 from sitegen.problems import Problem, error, warning
 from sitegen.render import OutputFile
-from sitegen.site import Download, Placed, Site, document_anchor
+from sitegen.site import Download, EntryOnDay, Site, document_anchor
 
 BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
 LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
@@ -98,9 +98,9 @@ class SearchIndex:
         return self.files
 
 
-def filters(site: Site, placed: Placed) -> dict[str, list[str]]:
+def filters(site: Site, entry_on_day: EntryOnDay) -> dict[str, list[str]]:
     """The same filters the entry page declares with data-pagefind-filter."""
-    entry = placed.entry
+    entry = entry_on_day.entry
     rtype = site.type_of(entry)
     found = {"type": [rtype.singular] if rtype else [], "year": [str(entry.published.year)] if entry.published else [],
              "theme": list(entry.themes)}
@@ -113,12 +113,12 @@ def _indexed_pages(site: Site) -> list[str]:
     return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + ["/accessibility/"]
 
 
-def _indexed_documents(site: Site) -> Iterator[tuple[Placed, Download]]:
+def _indexed_documents(site: Site) -> Iterator[tuple[EntryOnDay, Download]]:
     """The documents whose text the index holds: live entries' PDFs."""
-    for placed in site.live_reviews:
-        for download in placed.downloads:
+    for entry_on_day in site.live_reviews:
+        for download in entry_on_day.downloads:
             if download.ref.is_pdf and download.ref.path is not None:
-                yield placed, download
+                yield entry_on_day, download
 
 
 def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
@@ -129,20 +129,20 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
                                reviews.get(url, ""))
                     for url in _indexed_pages(site) if url in rendered]
     documents = []
-    for placed, download in _indexed_documents(site):
+    for entry_on_day, download in _indexed_documents(site):
         # Its own address (Pagefind keeps one record per address), on the entry's page.
         load = partial(_searchable_text, download.ref.path, download.info.sha256, cache)
-        documents.append(DocumentRecord(prefix + placed.entry.url + "#" + document_anchor(download.ref.name), placed.entry.title,
-                                        f"{download.ref.title} ({download.info.format})", load, filters(site, placed),
-                                        group=prefix + placed.entry.url, source=download.info.sha256,
-                                        weight=_weight(download), period=_period(placed)))
+        documents.append(DocumentRecord(prefix + entry_on_day.entry.url + "#" + document_anchor(download.ref.name), entry_on_day.entry.title,
+                                        f"{download.ref.title} ({download.info.format})", load, filters(site, entry_on_day),
+                                        group=prefix + entry_on_day.entry.url, source=download.info.sha256,
+                                        weight=_weight(download), period=_period(entry_on_day)))
     return page_records, documents
 
 
-def _period(placed: Placed) -> str:
+def _period(entry_on_day: EntryOnDay) -> str:
     """The month an entry was published: entries go up and come down in order of it, so the
     parts a day's changes touch are few."""
-    return placed.entry.published.strftime("%Y-%m") if placed.entry.published else ""
+    return entry_on_day.entry.published.strftime("%Y-%m") if entry_on_day.entry.published else ""
 
 
 def _weight(download: Download) -> int:
@@ -352,7 +352,7 @@ def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, byte
 
 
 def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
-    """Each part's settled files, indexed by Pagefind processes `PARALLEL` at a time (the next
+    """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time (the next
     part's records are written while the others run)."""
     made: dict[str, dict[str, bytes]] = {}
     running: deque = deque()  # (part, process, its folder, deadline)
@@ -382,7 +382,7 @@ def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
 
 
 class _PartCache:
-    """Each part's settled files, kept under its key (one file each) between builds, and, under
+    """Each part's index files, kept under its key (one file each) between builds, and, under
     the key of its pages' HTML, the name of that key (see `_indexed`)."""
 
     KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)

@@ -35,8 +35,8 @@ from sitegen.problems import Problem
 from sitegen.render import uk_date
 
 HOST = "127.0.0.1"
-WHOLE_SETTLE = 0.1  # seconds: how long a change to reports, the theme or the settings waits for more
-SEARCH_SETTLE = 1.0  # seconds after the last update before the search index is made again
+QUIET_BEFORE_WHOLE_BUILD = 0.1  # seconds: how long a change to reports, the theme or the settings waits for more
+QUIET_BEFORE_SEARCH = 1.0  # seconds after the last update before the search index is made again
 
 
 def banner(day: date, drafts: bool) -> str:
@@ -73,9 +73,9 @@ class Preview:
         return result
 
     def search_later(self) -> None:
-        """Once updates have settled, make the search index again apart from the preview, so that
+        """Once no update has come for `QUIET_BEFORE_SEARCH` seconds, make the search index again apart from the preview, so that
         a save shows at once and the preview's search catches up a moment later (serving only)."""
-        if self.live is None or not self.live.search_stale:
+        if self.live is None or not self.live.search.stale:
             return
         try:
             loop = asyncio.get_running_loop()
@@ -83,7 +83,7 @@ class Preview:
             return  # not serving: nothing would run it
         if self.search_timer is not None:
             self.search_timer.cancel()
-        self.search_timer = loop.call_later(SEARCH_SETTLE, self.search_now)
+        self.search_timer = loop.call_later(QUIET_BEFORE_SEARCH, self.search_now)
 
     def search_now(self) -> None:
         """Make the index in a forked copy of the preview (it holds the site already, and shares no
@@ -158,8 +158,8 @@ class Preview:
         watcher.watch_folder("content", lambda paths: self.rebuild(content_only=True, changed=paths),
                              wanted=lambda path: path.lower().endswith(".md"))
         for name in ("reports", "themes"):  # a whole build: wait a little longer for the rest of a copy
-            watcher.watch_folder(name, lambda paths: self.rebuild(), settle=WHOLE_SETTLE)
-        watcher.watch_file(CONFIG_FILE, self.rebuild, settle=WHOLE_SETTLE)
+            watcher.watch_folder(name, lambda paths: self.rebuild(), quiet_for=QUIET_BEFORE_WHOLE_BUILD)
+        watcher.watch_file(CONFIG_FILE, self.rebuild, quiet_for=QUIET_BEFORE_WHOLE_BUILD)
         return watcher
 
 

@@ -49,7 +49,7 @@ class Download:
 @dataclass(frozen=True)
 class EntryOnDay:
     """An entry as it stands on the build day: its state then, and the documents published with it
-    (a live entry's only). `build.place_entries` makes one for each entry."""
+    (a live entry's only). `build.entries_on_day` makes one for each entry."""
 
     entry: Entry
     state: State
@@ -61,13 +61,8 @@ class EntryOnDay:
 
     @property
     def is_draft_preview(self) -> bool:
-        """A draft shown by `sitegen serve --drafts`: only a preview ever places a draft as live."""
+        """A draft shown by `sitegen serve --drafts`: only a preview ever shows a draft as live."""
         return self.entry.draft and self.state is State.LIVE
-
-
-# The old name, still used by search.py, incremental.py and pieces.py, which other work was
-# changing when EntryOnDay was named: rename them there, then remove this line.
-Placed = EntryOnDay
 
 
 @dataclass(frozen=True)
@@ -98,32 +93,32 @@ def _is_live_review(p: EntryOnDay) -> bool:
 class Site:
     config: SiteConfig
     as_of: date
-    placed: tuple[EntryOnDay, ...]
+    entries: tuple[EntryOnDay, ...]  # every entry read, as it stands on the day `as_of`
 
     def in_state(self, state: State) -> list[EntryOnDay]:
-        return [p for p in self.placed if p.state is state]
+        return [p for p in self.entries if p.state is state]
 
     @cached_property
     def live_reviews(self) -> list[EntryOnDay]:
         """Live reviews and briefings, newest first."""
-        return _newest_first(p for p in self.placed if _is_live_review(p))
+        return _newest_first(p for p in self.entries if _is_live_review(p))
 
     @cached_property
     def pages(self) -> list[EntryOnDay]:
         """Static pages (not the home page's introduction), by `order:` and then by title."""
-        found = [p for p in self.placed if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
+        found = [p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
         unordered = max((p.entry.order for p in found if p.entry.order is not None), default=0) + 1
         return sorted(found, key=lambda p: (p.entry.order if p.entry.order is not None else unordered,
                                             p.entry.title.lower(), p.entry.source))
 
     @cached_property
     def home(self) -> EntryOnDay | None:
-        return next((p for p in self.placed if p.state is State.LIVE and p.entry.is_page and p.entry.url == "/"), None)
+        return next((p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url == "/"), None)
 
     @cached_property
     def notices(self) -> list[EntryOnDay]:
         """Expired entries that keep a short notice page at their old address."""
-        return [p for p in self.placed if self._is_notice(p)]
+        return [p for p in self.entries if self._is_notice(p)]
 
     def is_live_review(self, p: EntryOnDay) -> bool:
         """Whether an entry of this site is among its live reviews (without going through them)."""
@@ -147,9 +142,9 @@ class Site:
         """Live entries by the keys `keys_of` gives each, newest first in each group (an entry
         once for each time it has the key)."""
         groups: dict[str, list[EntryOnDay]] = {}
-        for placed in self.live_reviews:
-            for key in keys_of(placed):
-                groups.setdefault(key, []).append(placed)
+        for entry_on_day in self.live_reviews:
+            for key in keys_of(entry_on_day):
+                groups.setdefault(key, []).append(entry_on_day)
         return groups
 
     @property
@@ -184,21 +179,21 @@ class Site:
         """Live entries by the slugs they name in `related:`."""
         return self._grouped(GROUPINGS["_live_pointing_at"])
 
-    def related(self, placed: EntryOnDay) -> list[EntryOnDay]:
+    def related(self, entry_on_day: EntryOnDay) -> list[EntryOnDay]:
         """Live entries linked either way by `related:`; never a non-live one."""
-        me = placed.entry
+        me = entry_on_day.entry
         found = [other for slug in me.related for other in self._live_by_slug.get(slug, [])]
         found += self._live_pointing_at.get(me.slug, [])
-        unique = {id(p): p for p in found if p is not placed}
+        unique = {id(p): p for p in found if p is not entry_on_day}
         return _newest_first(unique.values())
 
-    def updated(self, placed: tuple[EntryOnDay, ...], gone: list[EntryOnDay], came: list[EntryOnDay]) -> "Site":
-        """The site with `placed` as its entries: this site's, less the entries `gone` and with those
+    def updated(self, entries: tuple[EntryOnDay, ...], gone: list[EntryOnDay], came: list[EntryOnDay]) -> "Site":
+        """The site with `entries` as its entries: this site's, less the entries `gone` and with those
         that `came` (for the preview, after an edit). The lists and groups worked out for this site
         are carried over with just those entries taken out and put in, in their places; any not
         worked out yet are worked out from scratch when first asked for. Each is the same as worked
         out from scratch (tested)."""
-        site = Site(self.config, self.as_of, placed)
+        site = Site(self.config, self.as_of, entries)
         done = self.__dict__
         out = {id(p) for p in gone}
         live_out = [p for p in gone if _is_live_review(p)]

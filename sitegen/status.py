@@ -42,12 +42,12 @@ class StatusRow:
 
 def status_rows(site: Site) -> list[StatusRow]:
     rows = []
-    for placed in site.placed:
-        entry = placed.entry
+    for entry_on_day in site.entries:
+        entry = entry_on_day.entry
         left = None
-        if placed.state is State.LIVE and entry.hidden_from is not None:
+        if entry_on_day.state is State.LIVE and entry.hidden_from is not None:
             left = (entry.hidden_from - site.as_of).days
-        rows.append(StatusRow(entry.source, entry.slug, entry.title, entry.type, placed.state, entry.published,
+        rows.append(StatusRow(entry.source, entry.slug, entry.title, entry.type, entry_on_day.state, entry.published,
                               entry.hidden_from, left, tuple(p.format() for p in entry.problems if p.is_error)))
 
     def order(row: StatusRow):

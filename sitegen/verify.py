@@ -247,9 +247,9 @@ def _marker_findings(site: Site, base: str, deployed: Marker | None) -> list[Fin
 
 
 def _who(item: Expected) -> str:
-    if item.placed is None:
+    if item.entry_on_day is None:
         return "The home page"
-    entry = item.placed.entry
+    entry = item.entry_on_day.entry
     return f"{entry.title or entry.slug} ({entry.source})"
 
 
@@ -260,7 +260,7 @@ def _what(item: Expected, base: str) -> str:
 
 def _answer_findings(site: Site, base: str, item: Expected, answer: Response) -> list[Finding]:
     who, what, status = _who(item), _what(item, base), answer.status
-    entry = item.placed.entry if item.placed else None
+    entry = item.entry_on_day.entry if item.entry_on_day else None
     down = uk_date(entry.hidden_from) if entry and entry.hidden_from else None
     if item.answer is Answer.LIVE:
         if status != 200:
@@ -298,7 +298,7 @@ def _answer_findings(site: Site, base: str, item: Expected, answer: Response) ->
                             "Check that the build's _redirects file was published (it is written on every build).", "gone")]
         return []
     if status == 200:
-        state = item.placed.state.value if item.placed else "not public"
+        state = item.entry_on_day.state.value if item.entry_on_day else "not public"
         return [Finding(f"{who} is {state} today and must not be on the site, but {what} answers 200.",
                         "Rebuild and deploy today's site now (Netlify: Deploys, Trigger deploy), and check that "
                         "nothing else publishes the folder.")]

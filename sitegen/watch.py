@@ -6,7 +6,7 @@ watchfiles waits for events in threads, and the preview forks (see `sitegen.para
 safe only while no other thread runs. So the watching is done by a small process of its own
 (`python -m sitegen.watch`, `main` below), which writes a line for each batch of changes to a
 pipe; the preview's event loop reads it, passes the changes on by the top-level name they are
-under once they have settled, and then calls `after` (which reloads the browsers).
+under once no more have come for a moment, and then calls `after` (which reloads the browsers).
 
 - content/, reports/ and themes/ are watched with everything below them; the site folder itself
   only for its own files (sitegen.yaml, saved in place or replaced as editors do) and for those
@@ -34,7 +34,7 @@ from typing import Callable
 
 logger = logging.getLogger("sitegen.watch")
 
-SETTLE = 0.0  # seconds without new changes before they are passed on (the watching process waits STEP_MS already)
+QUIET_FOR = 0.0  # seconds without new changes before they are passed on (the watching process waits STEP_MS already)
 LONGEST = 1.0  # changes are passed on at most this long after the first of them
 STEP_MS = 5  # the watching process: milliseconds without a new event that end a batch
 POLL_MS = 300  # the watching process: how often the targets of symbolic links to files are looked at
@@ -58,7 +58,7 @@ class SiteWatcher:
         self.folders: dict[str, Callable[[list[str] | None], object]] = {}
         self.wanted: dict[str, Callable[[str], bool]] = {}
         self.files: dict[str, Callable[[], object]] = {}
-        self.settle: dict[str, float] = {}
+        self.quiet_for: dict[str, float] = {}  # by top-level name: seconds without new changes before they are passed on
         self.pending: dict[str, set[str] | None] = {}  # top-level name: paths changed (None: look at all)
         self.first_pending: float | None = None
         self.timer: asyncio.TimerHandle | None = None
@@ -70,13 +70,13 @@ class SiteWatcher:
     # --- what to watch ---------------------------------------------------------
 
     def watch_folder(self, name: str, func: Callable[[list[str] | None], object],
-                     wanted: Callable[[str], bool] = lambda path: True, settle: float = SETTLE) -> None:
+                     wanted: Callable[[str], bool] = lambda path: True, quiet_for: float = QUIET_FOR) -> None:
         """`wanted(path)`: whether a change to that file matters (a folder's always does).
-        `settle`: how long to wait for more changes before passing them on."""
-        self.folders[name], self.wanted[name], self.settle[name] = func, wanted, settle
+        `quiet_for`: how long to wait for more changes before passing them on."""
+        self.folders[name], self.wanted[name], self.quiet_for[name] = func, wanted, quiet_for
 
-    def watch_file(self, name: str, func: Callable[[], object], settle: float = SETTLE) -> None:
-        self.files[name], self.settle[name] = func, settle
+    def watch_file(self, name: str, func: Callable[[], object], quiet_for: float = QUIET_FOR) -> None:
+        self.files[name], self.quiet_for[name] = func, quiet_for
 
     # --- running ---------------------------------------------------------------
 
@@ -162,7 +162,7 @@ class SiteWatcher:
         now = time.monotonic()
         if self.first_pending is None:
             self.first_pending = now
-        wait = max(self.settle.get(name, SETTLE) for name in self.pending)
+        wait = max(self.quiet_for.get(name, QUIET_FOR) for name in self.pending)
         when = min(now + wait, self.first_pending + LONGEST)
         if self.timer is not None:
             self.timer.cancel()

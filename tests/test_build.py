@@ -55,7 +55,7 @@ def test_every_output_file_shows_only_what_the_rules_allow(site, day):
     result, out = site.build(day)
     assert not result.failed
     files = read_output(out)
-    states = {p.entry.slug: p.state for p in result.site.placed}
+    states = {p.entry.slug: p.state for p in result.site.entries}
     for slug in ENTRIES:
         state = expected_state(slug, day)
         assert states[slug] is state, slug
@@ -137,7 +137,7 @@ def test_a_mistake_in_the_settings_does_not_keep_an_expired_report_online(site, 
     (site.root / "sitegen.yaml").write_text("name: Testshire Safeguarding Partnership\nbase_url: [https://oops\n")
     result, out = site.build("2026-09-01")
     assert not result.failed
-    assert {p.entry.slug: p.state for p in result.site.placed}["charlie"] is State.EXPIRED
+    assert {p.entry.slug: p.state for p in result.site.entries}["charlie"] is State.EXPIRED
     files = read_output(out)
     for part in ("summary", "body", "subject", "theme", "pdf"):
         assert occurrences(files, markers("charlie")[part]) == [], part
@@ -362,9 +362,9 @@ def test_every_real_world_pdf_is_published_or_withheld_with_a_message(site):
         slug = Path(name).stem.lower().replace("_", "-")
         site.entry(slug, published="2026-01-01", title=f"Entry for {name}", documents=[{"file": f"reports/{name}", "title": "Report"}])
     result, out = site.build("2026-02-01")
-    placed = {p.entry.documents[0].name: p for p in result.site.placed}
+    by_document = {p.entry.documents[0].name: p for p in result.site.entries}
     for item in real_pdfs():
-        p = placed[item["file"]]
+        p = by_document[item["file"]]
         if p.state is State.LIVE:
             html = (out / p.entry.url.strip("/") / "index.html").read_text()
             pages = item["pages"]
@@ -379,5 +379,5 @@ def test_every_real_world_pdf_is_published_or_withheld_with_a_message(site):
             [problem] = [q for q in p.entry.problems if q.is_error]
             assert item["file"] in problem.message and problem.advice
             assert not (out / p.entry.url.strip("/")).exists()
-    assert placed["libreoffice-writer-password.pdf"].state is State.WITHHELD
-    assert sum(p.state is State.LIVE for p in placed.values()) >= 14
+    assert by_document["libreoffice-writer-password.pdf"].state is State.WITHHELD
+    assert sum(p.state is State.LIVE for p in by_document.values()) >= 14

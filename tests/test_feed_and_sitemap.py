@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from sitegen import outputs
 from sitegen.config import DEFAULT_TYPES, SiteConfig
 from sitegen.entries import Entry
-from sitegen.pieces import Pieces
+from sitegen.entry_fragments import EntryFragments
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State
 
@@ -29,10 +29,10 @@ entries = st.builds(
     type=st.sampled_from(["sar", "briefing", "unknown-type"]), state=st.sampled_from([State.LIVE, State.LIVE, State.EXPIRED]))
 
 
-def make_site(name: str, language: str, placed: list[EntryOnDay]) -> Site:
+def make_site(name: str, language: str, entries: list[EntryOnDay]) -> Site:
     config = SiteConfig(root=Path("."), name=name, base_url="https://learning.testshire.example", types=DEFAULT_TYPES,
                         language=language)
-    unique = {p.entry.source: p for p in placed}
+    unique = {p.entry.source: p for p in entries}
     return Site(config, date(2026, 11, 22), tuple(unique.values()))
 
 
@@ -71,8 +71,8 @@ def check_feed(data: bytes, site: Site) -> None:
     items = root.findall(A + "entry")
     live = site.live_reviews
     assert [one(item, A + "id").text for item in items] == [config.url(p.entry.url) for p in live]
-    for item, placed in zip(items, live):
-        entry = placed.entry
+    for item, entry_on_day in zip(items, live):
+        entry = entry_on_day.entry
         # atom:entry must hold exactly one id, title and updated, and (with no content) an alternate link
         assert (one(item, A + "title").text or "") == as_parsed(entry.title)
         assert one(item, A + "link").get("href") == config.url(entry.url)
@@ -103,29 +103,29 @@ def check_sitemap(data: bytes, site: Site, paths: list[str]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=awkward, language=awkward, placed=st.lists(entries, max_size=6))
-def test_the_feed_parses_and_holds_what_atom_requires(name, language, placed):
-    site = make_site(name, language, placed)
+@given(name=awkward, language=awkward, entries=st.lists(entries, max_size=6))
+def test_the_feed_parses_and_holds_what_atom_requires(name, language, entries):
+    site = make_site(name, language, entries)
     written = outputs.feed(site).data
     check_feed(written, site)
     assert outputs.feed(site).data == written  # the same bytes every time
-    pieces = Pieces()
-    assert outputs.feed(site, pieces).data == written  # a preview's, made entry by entry
-    assert outputs.feed(site, pieces).data == written  # with the entries kept
+    fragments = EntryFragments()
+    assert outputs.feed(site, fragments).data == written  # a preview's, made entry by entry
+    assert outputs.feed(site, fragments).data == written  # with the entries kept
 
 
 @settings(max_examples=300, deadline=None)
-@given(placed=st.lists(entries, max_size=6), paths=st.lists(st.builds(lambda text: f"/{text}/", awkward), max_size=6),
+@given(entries=st.lists(entries, max_size=6), paths=st.lists(st.builds(lambda text: f"/{text}/", awkward), max_size=6),
        with_entries=st.booleans())
-def test_the_sitemap_parses_and_holds_what_the_protocol_requires(placed, paths, with_entries):
-    site = make_site("Testshire", "en-GB", placed)
+def test_the_sitemap_parses_and_holds_what_the_protocol_requires(entries, paths, with_entries):
+    site = make_site("Testshire", "en-GB", entries)
     if with_entries:
-        paths = paths + [p.entry.url for p in placed]
+        paths = paths + [p.entry.url for p in entries]
     written = outputs.sitemap(site, paths).data
     check_sitemap(written, site, paths)
-    pieces = Pieces()
-    assert outputs.sitemap(site, paths, pieces).data == written
-    assert outputs.sitemap(site, paths, pieces).data == written
+    fragments = EntryFragments()
+    assert outputs.sitemap(site, paths, fragments).data == written
+    assert outputs.sitemap(site, paths, fragments).data == written
 
 
 # Trees as the feed and the sitemap have them: a root with children of its own, then items.

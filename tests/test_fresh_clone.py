@@ -267,3 +267,33 @@ def test_netlify_serves_what_the_public_must_get_and_verify_agrees(clone, fresh_
     assert re.search(r"Child D \(content/reviews/cspr-child-d\.md\) came down on 20 January 2027, but its document "
                      r"reports/cspr-child-d-overview\.pdf at \S+ still answers 200", report), report
     assert "Traceback" not in report
+
+
+@needs_git
+@needs_netlify
+def test_a_site_made_by_init_deploys_with_the_files_init_gives_it(clone, fresh_env, tmp_path):
+    """A partnership's own site, as it would start: sitegen installed from its Git repository
+    (this clone, at its commit), `sitegen init`, and Netlify's CLI building the new site with the
+    netlify.toml, plugin and lock init wrote: it installs that same sitegen and builds the site."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True, check=True).stdout.strip()
+    install = (f"python -m pip install --disable-pip-version-check --require-hashes -r {clone}/requirements/deploy.txt && "
+               f"python -m pip install --disable-pip-version-check --no-deps --no-build-isolation "
+               f"'sitegen @ git+file://localhost{clone}@{commit}'")
+    done = run(install, tmp_path, fresh_env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    site = tmp_path / "northshire"
+    made = run(["sitegen", "init", str(site), "--name", "Northshire Safeguarding Partnership"], tmp_path, fresh_env)
+    assert made.returncode == 0 and made.stderr == "", made.stderr
+    requirement = f"sitegen @ git+file://localhost{clone}@{commit}"
+    assert f"Its Netlify build and nightly workflow install {requirement}" in made.stdout
+    for path in ("netlify.toml", ".github/workflows/nightly.yml", "plugins/sitegen-cache/index.js",
+                 "plugins/sitegen-cache/manifest.yml", "requirements/deploy.txt"):
+        assert (site / path).read_bytes().replace(f"'{requirement}'".encode(), b".") == (clone / path).read_bytes(), path
+
+    built = netlify(["build", "--offline"], site, fresh_env)
+    log = built.stdout + built.stderr
+    assert built.returncode == 0, log
+    assert "sitegen: kept the document cache for the next build" in log
+    home = (site / "build" / "index.html").read_text()
+    assert "Northshire Safeguarding Partnership" in home
+    assert json.loads((site / "build" / "sitegen.json").read_text())["built_for"]

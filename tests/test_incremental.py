@@ -318,7 +318,7 @@ def test_a_large_sites_preview_search_waits_for_a_whole_rebuild(site, tmp_path, 
     monkeypatch.setattr(incremental, "SEARCH_FOLLOWS_UP_TO", 2)
     site.entry("adult-a", published="2026-03-14", documents=["a.pdf"])
     live = LivePreview(site.root, DAY, tmp_path / "preview", BANNER)
-    assert not live.rebuild().failed and not live.search_follows
+    assert not live.rebuild().failed and not live.search.follows
     path = site.entry("adult-a", published="2026-03-14", documents=[{"file": "reports/a.pdf", "title": "Edited"}])
     assert not live.rebuild(content_only=True, changed=[str(path)]).failed
     assert live.search_job() is None

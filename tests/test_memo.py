@@ -127,8 +127,8 @@ def test_what_a_worker_made_reaches_the_memo_it_came_from(tmp_path):
     parent = Memo(tmp_path / "memo")
     worker = Memo(tmp_path / "memo")  # as a forked copy holds: the same memo, separately
     worker.get("upper", "abc", str.upper)
-    parent.learn(worker.learnt())
-    assert worker.learnt() == ({}, set()), "what was sent is not sent twice"
+    parent.merge_from_worker(worker.take_new_results())
+    assert worker.take_new_results() == ({}, set()), "what was sent is not sent twice"
     parent.save()
     make, calls = counting(str.upper)
     assert Memo(tmp_path / "memo").get("upper", "abc", make) == "ABC"
@@ -282,15 +282,15 @@ def test_damaged_compiled_templates_are_compiled_again(site, tmp_path):
 
 
 def test_what_this_process_sent_itself_is_not_sent_again(tmp_path):
-    """A build's own share goes through `learnt` and `learn` item by item, as a worker's does:
+    """A build's own share goes through `take_new_results` and `merge_from_worker` item by item, as a worker's does:
     each item's share is only what that item made and used, however many came before."""
     memo = Memo(tmp_path / "memo")
     sizes = []
     for index in range(50):
         memo.get("upper", f"text {index}", str.upper)
-        learnt = memo.learnt()
-        sizes.append((len(learnt[0]), len(learnt[1])))
-        memo.learn(learnt)
+        new_results = memo.take_new_results()
+        sizes.append((len(new_results[0]), len(new_results[1])))
+        memo.merge_from_worker(new_results)
     assert set(sizes) == {(1, 1)}
     memo.save()
     make, calls = counting(str.upper)

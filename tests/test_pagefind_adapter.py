@@ -66,10 +66,10 @@ def test_records_are_at_the_addresses_and_with_the_meta_and_filters_written(tmp_
     assert records["/learning/sar/e2/"]["meta"]["title"] == "Entry 2"
 
 
-def test_the_same_records_give_the_same_bytes_and_settle_fixes_any_order(tmp_path):
+def test_the_same_records_give_the_same_bytes_and_any_order_is_made_stable(tmp_path):
     first, second = index(tmp_path, "first"), index(tmp_path, "second")
     assert first == second
-    assert pagefind.settle(first) == first
+    assert pagefind.in_stable_order(first) == first
 
     def shuffled(files: dict[str, bytes], seed: int) -> dict[str, bytes]:
         """The same index as Pagefind might write it in another run: its lists in another order."""
@@ -86,7 +86,7 @@ def test_the_same_records_give_the_same_bytes_and_settle_fixes_any_order(tmp_pat
         return files
 
     for seed in range(5):
-        assert pagefind.settle(shuffled(first, seed)) == first
+        assert pagefind.in_stable_order(shuffled(first, seed)) == first
 
 
 def test_the_files_are_the_index_and_the_scripts_this_version_writes(tmp_path):
@@ -107,4 +107,4 @@ def test_a_layout_it_does_not_know_is_a_failure_not_an_index(tmp_path):
                     {**files, meta_name: gzip.compress(pagefind.SIGNATURE + cbor2.dumps({"a": 1}))},
                     {k: v for k, v in files.items() if k != meta_name}):
         with pytest.raises(pagefind.PagefindFailed, match="not laid out as this sitegen expects|without its signature"):
-            pagefind.settle(damaged)
+            pagefind.in_stable_order(damaged)

@@ -67,7 +67,7 @@ def published(site, name: str) -> tuple[bytes, pikepdf.Pdf]:
     """Build a site that lists one report, and read back the published copy."""
     site.entry("review", published="2026-01-01", documents=[{"file": f"reports/{name}", "title": "Report"}])
     result, out = site.build("2026-02-01")
-    assert not result.failed and result.site.placed[0].state.value == "live", result.problems
+    assert not result.failed and result.site.entries[0].state.value == "live", result.problems
     data = (out / "sar" / "review" / name).read_bytes()
     return data, open_copy(data)
 
@@ -228,7 +228,7 @@ def test_a_pdf_that_cannot_be_cleaned_is_withheld(site, monkeypatch):
     site.pdf("a.pdf", ["one"], author="Ann Other")
     site.entry("review", published="2026-01-01", documents=["reports/a.pdf"])
     result, out = site.build("2026-02-01", use_cache=False)
-    assert result.site.placed[0].state.value == "withheld"
+    assert result.site.entries[0].state.value == "withheld"
     assert "could not be copied without the personal details" in result.errors[0].message
     assert not [path for path in read_output(out) if path.endswith(".pdf")]
 

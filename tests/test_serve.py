@@ -230,7 +230,7 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
     from sitegen import parallel, serve
     from sitegen.serve import Preview
 
-    monkeypatch.setattr(serve, "SEARCH_SETTLE", 0.05)
+    monkeypatch.setattr(serve, "QUIET_BEFORE_SEARCH", 0.05)
     # Forking is safe only with no other thread running (the browser tests run in a process of their own).
     assert threading.active_count() == 1
     other_thread = threading.Event()
@@ -252,7 +252,7 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
 
         def told(outcome):
             searched(outcome)
-            if not preview.searching and preview.search_timer is None and not preview.live.search_stale:
+            if not preview.searching and preview.search_timer is None and not preview.live.search.stale:
                 caught_up.set()
         preview.searched = told
 
@@ -271,7 +271,7 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
             assert not preview.rebuild(content_only=True, changed=[str(path)]).failed
             assert word in (preview.output / "sar" / "adult-a" / "index.html").read_text()  # at once
         await asyncio.wait_for(caught_up.wait(), TIMEOUT)
-        assert not preview.live.search_stale
+        assert not preview.live.search.stale
 
     try:
         asyncio.run(steps())

@@ -60,7 +60,7 @@ entries = st.builds(
 
 
 def by_source(items: list[EntryOnDay]) -> dict[str, EntryOnDay]:
-    """One entry for each file (the last given), in the order of their files, as a build places them."""
+    """One entry for each file (the last given), in the order of their files, as a build reads them."""
     found = {p.entry.source: p for p in items}
     return dict(sorted(found.items()))
 
@@ -76,14 +76,14 @@ def test_a_site_updated_from_the_last_is_the_site_worked_out_afresh(before, edit
     """What the preview carries over from one update to the next equals what a new site works out."""
     old = Site(CONFIG, date(2026, 11, 22), tuple(by_source(before).values()))
     worked_out(old)  # all worked out, so all carried over
-    placed = by_source(old.placed)
-    gone = [placed.pop(p.entry.source) for p in edits if p.entry.source in placed]
+    kept = by_source(old.entries)
+    gone = [kept.pop(p.entry.source) for p in edits if p.entry.source in kept]
     for number in removed:
-        if f"content/e{number}.md" in placed:
-            gone.append(placed.pop(f"content/e{number}.md"))
+        if f"content/e{number}.md" in kept:
+            gone.append(kept.pop(f"content/e{number}.md"))
     came = list(by_source(edits).values())
-    placed.update(by_source(came))
-    order = tuple(by_source(placed.values()).values())
+    kept.update(by_source(came))
+    order = tuple(by_source(kept.values()).values())
     updated = old.updated(order, gone, came)
     fresh = Site(CONFIG, date(2026, 11, 22), order)
     assert worked_out(updated) == worked_out(fresh)

@@ -173,16 +173,27 @@ def test_a_card_made_once_for_all_the_pages_that_show_it_is_the_card_each_would_
         site.entry(f"r{index}", published=f"2026-0{index + 1}-01", themes=["Neglect", "Hoarding"][: index % 3],
                    type=["sar", "cspr", "briefing"][index % 3], body=SEVEN if index % 3 == 2 else "Body.")
     made = []
-    real = render.Pieces.get_all
+    real = render.EntryFragments.get_all
 
     def counting(self, kind, items, make):
         items = list(items)
         made.extend(id(item) for item in items)
         return real(self, kind, items, make)
 
-    monkeypatch.setattr(render.Pieces, "get_all", counting)
+    monkeypatch.setattr(render.EntryFragments, "get_all", counting)
     site.build("2026-11-22", tmp_path / "kept", workers=1)
     assert len(made) > len(set(made)), "the same entry's card is on several pages"
     monkeypatch.setattr(render, "_is_default_template", lambda env, name: False)  # every card made for its page
     site.build("2026-11-22", tmp_path / "each", workers=1)
     assert read_output(tmp_path / "kept") == read_output(tmp_path / "each")
+
+
+def test_a_sites_own_copy_of_a_template_may_still_call_the_entry_placed(site):
+    """The default theme says `entry_on_day`; a site's copy made before keeps working with `placed`."""
+    site.entry("adult-a", published="2026-03-14", subject="Adult A", summary="What happened, briefly.")
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}{% block content %}"
+             "<h1>{{ entry.title }}</h1><p>Old: {{ placed.last_day|ukdate }}. New: {{ entry_on_day.last_day|ukdate }}.</p>"
+             "{% endblock %}")
+    result, out = site.build("2026-11-22")
+    assert not result.failed
+    assert "Old: 13 March 2027. New: 13 March 2027." in page(out, "/sar/adult-a/")

@@ -25,9 +25,9 @@ LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 NOT_INDEXED = {"notice": "/sar/sar-adult-c/", "404": "/404.html"}  # noindex on purpose
-# One page of every public kind (tests/browser/test_pages.py's), but the Word rendition (not yet
-# audited) and search results (the search page again).
-PUBLIC = {kind: path for kind, path in PAGES.items() if kind not in {*NOT_INDEXED, "rendition", "search results"}}
+# One page of every public kind (tests/browser/test_pages.py's), but search results (the search
+# page again).
+PUBLIC = {kind: path for kind, path in PAGES.items() if kind not in {*NOT_INDEXED, "search results"}}
 
 
 @pytest.fixture(scope="module")
