@@ -14,8 +14,7 @@ the same libraries and the same number of processes a build uses:
    two indexers at once), without any HTML page.
 
 It prints both against Hugo's build of the same corpus into a new folder (best of
-`--repeats` runs each). When text + index alone take longer than twice Hugo's time, no
-cold build that meets the search requirement can meet issue 6's cold target on this machine.
+`--repeats` runs each), and the cold target of issue 14: at most 1.2x this floor.
 It reads the corpus and writes only under benchmarks/.work/.
 """
 
@@ -109,12 +108,11 @@ def main() -> None:
     index_seconds = min(index_texts(texts) for _ in range(args.repeats))
     floor = text_seconds + index_seconds
     print(f"{args.size} entries, {len(paths)} live reports, about {pages:,} pages of text, {os.cpu_count()} cores")
-    print(f"Hugo (into a new folder):        {hugo:6.2f} s   target for a cold build: {2 * hugo:.2f} s")
+    print(f"Hugo (into a new folder):        {hugo:6.2f} s")
     print(f"text of the live reports only:   {text_seconds:6.2f} s   ({text_seconds / hugo:.1f}x Hugo)")
     print(f"indexing that text only:         {index_seconds:6.2f} s   ({index_seconds / hugo:.1f}x Hugo)")
     print(f"floor (text + index):            {floor:6.2f} s   ({floor / hugo:.1f}x Hugo)")
-    verdict = "above" if floor > 2 * hugo else "within"
-    print(f"The floor alone is {verdict} the cold target of 2x Hugo.")
+    print(f"A cold build's target (issue 14): at most 1.2x the floor, {1.2 * floor:.2f} s on this run.")
 
 
 if __name__ == "__main__":
