@@ -98,6 +98,15 @@ def gone_paths(site: Site) -> list[str]:
     return sorted(paths)
 
 
+def _gone_lines(entry_on_day: EntryOnDay, has_notice: bool) -> list[tuple[str, str]]:
+    """An expired entry's lines of `_redirects`, by path: each old address, and everything below the
+    web page of a Word original (its pictures, whose names only a conversion would tell)."""
+    entry = entry_on_day.entry
+    below = [url for ref in entry.documents if (url := entry.rendition_url(ref))]
+    return ([(path, f"{_path(path)}  {GONE_PAGE}  410!\n") for path in _gone_of(entry_on_day, has_notice)]
+            + [(url + "*", f"{_path(url)}*  {GONE_PAGE}  410!\n") for url in below])
+
+
 def _gone_of(entry_on_day: EntryOnDay, has_notice: bool) -> list[str]:
     entry = entry_on_day.entry
     paths = [url for ref in entry.documents for url in entry.document_urls(ref)]
@@ -145,7 +154,7 @@ def redirects(site: Site, fragments: EntryFragments | None = None) -> OutputFile
     for has_notice in (True, False):
         # 410! : a forced rule, so the old address is gone even if a file were ever left there.
         for made in fragments_of(fragments, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
-                              lambda p: [(path, f"{_path(path)}  {GONE_PAGE}  410!\n") for path in _gone_of(p, has_notice)]):
+                                 lambda p: _gone_lines(p, has_notice)):
             lines.update(made)
     return OutputFile("_redirects", (REDIRECT_NOTE + "".join(lines[path] for path in sorted(lines))).encode("utf-8"))
 

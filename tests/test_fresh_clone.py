@@ -268,6 +268,18 @@ def test_netlify_serves_what_the_public_must_get_and_verify_agrees(clone, fresh_
                      r"reports/cspr-child-d-overview\.pdf at \S+ still answers 200", report), report
     assert "Traceback" not in report
 
+    # Once Adult A comes down, its Word original's web page and the pictures on it answer 410.
+    page = "/sar/sar-adult-a/sar-adult-a-executive-summary/"
+    built = run(["sitegen", "build", "--as-of", "2027-03-20"], clone, fresh_env)
+    assert built.returncode == 0, built.stderr
+    server = NetlifyServer(clone, fresh_env)
+    try:
+        for path in (page, page + "picture-1.png"):
+            status, headers, body = server.get(path)
+            assert status == 410 and b"This is no longer published" in body, path
+    finally:
+        server.stop()
+
 
 @needs_git
 @needs_netlify

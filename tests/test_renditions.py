@@ -193,6 +193,13 @@ def test_the_page_follows_its_entry_window(site):
     result, _, after = built(site, "2026-06-02")
     from sitegen.netlify import GONE_PAGE
     assert f"{address}  {GONE_PAGE}  410!\n" in after["_redirects"].decode()
+    # its pictures too (and anything else below the page), read as Netlify reads the file
+    from netlifyfiles import parse_redirects, redirect_for
+    rules = parse_redirects(after["_redirects"].decode())
+    for old in (address + "picture-1.png", address + "index.html", address + "picture-9.jpeg"):
+        rule = redirect_for(rules, old)
+        assert rule is not None and (rule.target, rule.status, rule.force) == (GONE_PAGE, 410, True), old
+    assert redirect_for(rules, "/sar/adult-a/sar-adult-a-overview.pdf-other") is None
     assert not [path for path in after if path.startswith("sar/adult-a/sar-adult-a-overview")]
     assert address not in after["sitemap.xml"].decode() and occurrences(after, "Finding one") == []
     from sitegen.deployment import Answer, expectations
