@@ -23,7 +23,8 @@ DEFAULT_NAME = "Exampleshire Safeguarding Partnership"
 EXAMPLE_PDF = "reports/example-sar-adult-a.pdf"  # the example review's document, as its entry names it
 FILLED_IN = {".md", ".yaml"}  # starter files whose $name and $published are filled in
 
-GITIGNORE = "# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"
+GITIGNORE = ("# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"
+             "# Netlify's command line keeps its own state here when you try a build on your computer.\n.netlify/\n")
 
 
 def init_site(folder: Path, today: date, name: str | None = None,

@@ -309,3 +309,8 @@ def test_a_site_made_by_init_deploys_with_the_files_init_gives_it(clone, fresh_e
     home = (site / "build" / "index.html").read_text()
     assert "Northshire Safeguarding Partnership" in home
     assert json.loads((site / "build" / "sitegen.json").read_text())["built_for"]
+    # What the build and Netlify's CLI left in the site stays out of its repository.
+    subprocess.run(["git", "init", "--quiet"], cwd=site, check=True)
+    listed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=site,
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+    assert listed and not [line for line in listed if line[3:].startswith(("build/", ".sitegen-cache/", ".netlify/"))], listed

@@ -78,4 +78,4 @@ def test_a_new_site_keeps_the_output_and_cache_out_of_git(tmp_path):
     written, problem = init_site(tmp_path / "site", date(2026, 11, 22))
     assert problem is None and tmp_path / "site" / ".gitignore" in written
     lines = (tmp_path / "site" / ".gitignore").read_text().splitlines()
-    assert "build/" in lines and ".sitegen-cache/" in lines
+    assert "build/" in lines and ".sitegen-cache/" in lines and ".netlify/" in lines
