@@ -29,7 +29,8 @@ REPOSITORY_FILES = (
 )
 # The files whose one line installs sitegen itself, and how that line names the repository's folder.
 INSTALLING_FILES = ("netlify.toml", ".github/workflows/nightly.yml")
-FROM_THIS_FOLDER = "--no-deps --no-build-isolation ."
+INSTALLS_WITHOUT_LIBRARIES = "--no-deps --no-build-isolation"  # they are all in the lock
+FROM_THIS_FOLDER = f"{INSTALLS_WITHOUT_LIBRARIES} ."
 
 PACKAGED = Path(__file__).resolve().parent / "deploy"  # in an installed wheel
 CHECKOUT = Path(__file__).resolve().parent.parent  # in an editable install from a checkout
@@ -42,11 +43,10 @@ def installed_source() -> tuple[str | None, Problem | None]:
         dist = metadata.distribution("sitegen")
     except metadata.PackageNotFoundError:
         return None, _cannot("sitegen is not installed as a package here (it runs from a folder).")
-    if Path(dist.locate_file("sitegen/__init__.py")).resolve() != Path(__file__).resolve().parent / "__init__.py" \
-            and not dist.read_text("direct_url.json"):
-        return None, _cannot(f"the sitegen running is the one in {CHECKOUT}, not an installed package.")
     recorded = dist.read_text("direct_url.json")
-    if not recorded:  # installed from a package index
+    if not recorded:  # installed from a package index, if it is the sitegen running
+        if Path(dist.locate_file("sitegen/__init__.py")).resolve() != Path(__file__).resolve().parent / "__init__.py":
+            return None, _cannot(f"the sitegen running is the one in {CHECKOUT}, not an installed package.")
         return f"sitegen=={dist.version}", None
     try:
         origin = json.loads(recorded)
@@ -82,5 +82,5 @@ def deployment_files(requirement: str) -> dict[str, bytes]:
         text = files[path].decode("utf-8")
         if text.count(FROM_THIS_FOLDER) != 1:
             raise ValueError(f"{path} must install sitegen with `{FROM_THIS_FOLDER}` exactly once")
-        files[path] = text.replace(FROM_THIS_FOLDER, f"--no-deps --no-build-isolation '{requirement}'").encode("utf-8")
+        files[path] = text.replace(FROM_THIS_FOLDER, f"{INSTALLS_WITHOUT_LIBRARIES} '{requirement}'").encode("utf-8")
     return files

@@ -46,15 +46,6 @@ class Problem:
         after = self.advice if after is None else after
         return f"{text} {after}" if after else text
 
-    def to_dict(self) -> dict:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "field": self.field,
-            "severity": self.severity.value,
-            "message": self.message,
-            "advice": self.advice,
-        }
 
 
 def error(file: str, message: str, advice: str = "", *, line: int | None = None, field: str | None = None) -> Problem:

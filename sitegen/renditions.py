@@ -245,7 +245,3 @@ def _number_headings(body: str) -> tuple[str, list[Heading]]:
 
     return _HEADING.sub(number, body), [h for h in headings if h.text]
 
-
-def plain_text(rendition: Rendition) -> str:
-    """The rendition's words, for `sitegen check`'s and the tests' use."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rendition.html)).split())
