@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with 
 
 from sitegen import pdfsafety, renditions
 from sitegen.cachefile import write_whole
-from sitegen.parallel import fork_call, fork_map, result_of
+from sitegen.parallel import fork_call, fork_map, in_shared_copy, result_of
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
@@ -469,9 +469,11 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     `text_for`, sharing them between forked copies of the build (`parallel.fork_map`) so that a
     cold build of a large site uses every core.
 
-    Text is always extracted in a process of its own (`_isolated_text`): PDFium is native code, and
-    a PDF that crashed it would otherwise end the whole build. Such a PDF is published with no
-    text in the search index. Results are the same as inspecting them one by one: each depends
+    Text is always extracted in a process whose crash loses nothing (`_isolated_text`): PDFium is
+    native code, and a PDF that crashed it would otherwise end the whole build. So the shares are
+    all done in copies (`only_copies`), each reading its PDFs itself; the share of a copy that
+    crashed is done again here, each PDF in a copy of its own. A PDF that crashes PDFium is
+    published with no text in the search index. Results are the same as inspecting them one by one: each depends
     only on the file's bytes. `progress` is told (0, how many) before they are read and (how many
     done, how many) after each tenth, so that a long first build can say what it is doing.
     """
@@ -494,7 +496,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     least = 1 if len(todo) >= PARALLEL_FROM else size + 1  # shared between copies, or all done here
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
-        for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least):
+        for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least, only_copies=True):
             cache.infos.add_from_worker(key, info)
             if copy is not None:
                 cache.copies.add_from_worker(key, copy)
@@ -775,9 +777,13 @@ def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
 
 
 def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
-    """`extract_pdf_text` in a forked copy of this process, so that a crash in PDFium ends only
-    that copy: None if it did not come back. Where forking is not safe (other threads are
-    running, or not Linux), PDFium reads it in this process if `or_here`, else it is not read (None)."""
+    """`extract_pdf_text` where a crash in PDFium loses only this PDF's text (None if it did not
+    come back). In a copy `fork_map` forked it reads in this process: if the copy dies, the build
+    does the copy's share again, where each PDF is read in a forked copy of its own, as it is
+    everywhere else. Where forking is not safe (other threads are running, or not Linux), PDFium
+    reads it in this process if `or_here`, else it is not read (None)."""
+    if in_shared_copy():
+        return extract_pdf_text(source)
     started = fork_call(partial(extract_pdf_text, source))
     if started is None:
         return extract_pdf_text(source) if or_here else None

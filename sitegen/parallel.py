@@ -8,7 +8,8 @@ but the results crosses between processes.
 The results are exactly those of `[func(item) for item in items]`, in the same order, whatever
 the parallelism, because `func` is pure. If a copy fails in any way (an exception, a crash, a
 result that cannot be sent back), the build does that copy's share itself, so an error is raised
-where it would have been without processes, and nothing is lost.
+where it would have been without processes, and nothing is lost. So work that may crash the
+process doing it (PDFium's, in `documents`) is safe in such a copy: see `in_shared_copy`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ R = TypeVar("R")
 
 FORK_FROM = 200  # items before it pays to fork: a fork and its results' trip back cost a few ms
 
+_SHARED_COPY = False  # True in a copy `fork_map` forked (and not in a copy `fork_call` forked from it)
+
 
 def cpus() -> int:
     """The cores this process may use."""
@@ -40,30 +43,39 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
+def in_shared_copy() -> bool:
+    """Whether this process is a copy that `fork_map` forked: if it dies, the process that forked
+    it does its share again itself, so a crash here loses nothing."""
+    return _SHARED_COPY
+
+
 def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None = None,
-             least: int | None = None) -> list[R]:
+             least: int | None = None, only_copies: bool = False) -> list[R]:
     """`[func(item) for item in items]`, shared between this process and `workers - 1` forked copies
     (item i goes to copy i mod workers) when there are at least `least` items (default `FORK_FROM`)
-    and forking is safe."""
+    and forking is safe. With `only_copies`, `workers` copies do it all (even with one worker) and
+    this process only waits and does again what a copy failed to do: for a `func` that does work
+    which may crash the process only where `in_shared_copy`."""
     items = list(items)
     least = FORK_FROM if least is None else least
     workers = min(workers if workers is not None else cpus(), len(items))
-    if workers < 2 or len(items) < least or not can_fork():
+    if workers < (1 if only_copies else 2) or len(items) < least or not can_fork():
         return [func(item) for item in items]
     sys.stdout.flush()  # a copy exits without flushing, but an unflushed buffer would be the parent's to write
     sys.stderr.flush()
     children: list[tuple[int, int, int]] = []  # (share, pid, pipe to read)
     try:
-        for share in range(1, workers):
+        for share in range(0 if only_copies else 1, workers):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the copy: do this share, send it back, and leave without running any cleanup
                 os.close(read_end)
-                _child(func, items[share::workers], write_end)
+                _child(func, items[share::workers], write_end, shared=True)
             os.close(write_end)
             children.append((share, pid, read_end))
         results: list = [None] * len(items)
-        results[0::workers] = [func(item) for item in items[0::workers]]
+        if not only_copies:
+            results[0::workers] = [func(item) for item in items[0::workers]]
         while children:
             share, pid, read_end = children.pop(0)
             mine = items[share::workers]
@@ -80,7 +92,9 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
                 pass
 
 
-def _child(func: Callable, items: list, write_end: int) -> None:
+def _child(func: Callable, items: list, write_end: int, shared: bool) -> None:
+    global _SHARED_COPY
+    _SHARED_COPY = shared
     code = 1
     try:
         data = pickle.dumps([func(item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
@@ -123,7 +137,7 @@ def fork_call(func: Callable[[], R]) -> tuple[int, int] | None:
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _child(lambda _: func(), [None], write_end)
+        _child(lambda _: func(), [None], write_end, shared=False)  # no one does it again if this copy dies
     os.close(write_end)
     return pid, read_end
 

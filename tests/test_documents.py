@@ -279,6 +279,7 @@ def crash_on_quillwort(source):
 
 documents._pdfium_page_texts = crash_on_quillwort
 documents.PARALLEL_FROM = int(sys.argv[2])
+documents.PROGRESS_STEPS = 1  # one batch: the crashing report shares a copy with others
 result = build(Path(sys.argv[1]), date(2026, 11, 22), Path(sys.argv[1]) / "build")
 print("failed" if result.failed else "built", result.count(State.LIVE))
 """
@@ -286,27 +287,49 @@ print("failed" if result.failed else "built", result.count(State.LIVE))
 
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
 def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, parallel_from):
-    """PDFium is native code: a crash kills the process it runs in. It runs only in processes of
-    its own, so the build goes on: that report is published, without its text in the search
-    index, and every other report's text is there. (The build runs in a process of its own:
+    """PDFium is native code: a crash kills the process it runs in. It runs only in processes
+    whose death loses nothing (a copy of the build sharing the reports, whose share the build then
+    does again with each report in a process of its own; or that process), so the build goes on:
+    that report is published, without its text in the search index, and every other report's text
+    is there, those that shared a copy with it too. (The build runs in a process of its own:
     forking is only safe where no other thread runs, and the browser tests leave threads.)"""
     import subprocess
 
     from conftest import ROOT, occurrences, read_output
 
+    others = ["Marigold", "Bracken", "Sorrel", "Yarrow", "Teasel"]
     site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
-    site.pdf("briefing.pdf", ["Seven-minute briefing", "Only here: Marigold"])
     site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
-    site.entry("adult-b", published="2026-02-01", documents=[{"file": "reports/briefing.pdf", "title": "Briefing"}])
+    for index, word in enumerate(others):
+        site.pdf(f"briefing-{index}.pdf", ["Seven-minute briefing", f"Only here: {word}"])
+        site.entry(f"adult-b{index}", published=f"2026-0{index + 2}-01",
+                   documents=[{"file": f"reports/briefing-{index}.pdf", "title": "Briefing"}])
     result = subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from)],
                             capture_output=True, text=True, timeout=300,
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
-    assert result.returncode == 0 and result.stdout.split() == ["built", "2"], result.stderr
+    assert result.returncode == 0 and result.stdout.split() == ["built", "6"], result.stderr
     assert "Fatal Python error" not in result.stderr and "Traceback" not in result.stderr
     out = site.root / "build"
     assert (out / "sar" / "adult-a" / "overview.pdf").exists()
     index = {k: v for k, v in read_output(out).items() if k.startswith("pagefind/")}
-    assert occurrences(index, "Marigold") and not occurrences(index, "Quillwort")
+    assert all(occurrences(index, word) for word in others) and not occurrences(index, "Quillwort")
+
+
+def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
+    """A copy of the build that shares the reports is a process whose crash loses nothing (its share
+    is done again), so it reads each report's text itself, not in a copy of its own per report."""
+    from sitegen import documents, parallel
+
+    if not parallel.can_fork():  # an earlier test left a thread running in this process
+        pytest.skip("forking is not safe here")
+    paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}"]) for index in range(6)]
+    monkeypatch.setattr(documents, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
+    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(documents, "PROGRESS_STEPS", 1)
+    cache = DocumentCache(None)
+    documents.prepare(paths, set(paths), cache, workers=2)
+    readers = {cache.texts.get(cache.hashes.of(path)) for path in paths}
+    assert len(readers) == 2 and f"read by process {os.getpid()}" not in readers
 
 
 # --- bounds: one PDF must never stop or exhaust the build ---
