@@ -303,6 +303,7 @@ MECHANISMS = {
     "compiled templates (templates/)": ["templates"],
     "index of documents (documents.json)": ["documents.json"],
     "content hashes by file status (hashes.json)": ["hashes.json"],
+    "output files kept by content and linked (output-files/)": ["output-files"],
 }
 
 

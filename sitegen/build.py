@@ -23,6 +23,7 @@ from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.entry_fragments import EntryFragments
+from sitegen.file_store import FileStore
 from sitegen.entries import DocumentRef, Entry, read_entries
 from sitegen.memo import Memo
 from sitegen.problems import Problem, error, has_errors, warning
@@ -322,8 +323,10 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
     if write:
+        store = FileStore.beside(config.cache_dir / FILE_STORE, output) if whole else None
         try:
-            outputs.write_site(result.files, output, previous_output=previous_output_folder(config, output) if use_cache else None)
+            outputs.write_site(result.files, output, previous_output=previous_output_folder(config, output) if use_cache else None,
+                               store=store)
         except outputs.OutputRefused as exc:
             result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
             result.failed = True
@@ -331,7 +334,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
             result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
             result.failed = True
         if whole and not result.failed:
-            tidy_cache(config, cache)
+            tidy_cache(config, cache, store)
             memo.save()
             keep_settings(loaded)
     return result
@@ -347,6 +350,7 @@ def previous_output_folder(config: SiteConfig, output: Path) -> Path:
 
 PREVIOUS_OUTPUTS = "previous-output"
 PREVIOUS_OUTPUT = "site"
+FILE_STORE = "output-files"  # the output's files, linked into each output (see `sitegen.file_store`)
 MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.memo`)
 TEMPLATES = "templates"  # the theme's templates, compiled
 
@@ -357,17 +361,26 @@ def memo_of(config: SiteConfig, use_cache: bool = True) -> Memo:
     return Memo(config.cache_dir / MEMO if use_cache else None)
 
 
-def tidy_cache(config: SiteConfig, cache: DocumentCache) -> None:
-    """After a whole build: the cache forgets documents no longer in reports/, and previous outputs kept by
-    earlier versions of sitegen (one for each output folder) are removed."""
+def tidy_cache(config: SiteConfig, cache: DocumentCache, store: FileStore | None = None) -> None:
+    """After a whole build: the cache forgets documents no longer in reports/ and output files this
+    build did not write, and previous outputs kept by earlier versions of sitegen (one for each
+    output folder, and the records of what they wrote) are removed."""
     cache.prune()
+    if store is not None:
+        store.keep_only_used()
     try:
         previous_outputs = list(os.scandir(config.cache_dir / PREVIOUS_OUTPUTS))
     except OSError:
         return
     for item in previous_outputs:
-        if item.name != PREVIOUS_OUTPUT and item.is_dir(follow_symlinks=False):
-            shutil.rmtree(item.path, ignore_errors=True)
+        if item.name != PREVIOUS_OUTPUT:
+            if item.is_dir(follow_symlinks=False):
+                shutil.rmtree(item.path, ignore_errors=True)
+            else:
+                try:
+                    os.unlink(item.path)
+                except OSError:
+                    pass
 
 
 def unsafe_output(config: SiteConfig, output: Path) -> Problem | None:

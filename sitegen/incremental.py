@@ -246,6 +246,7 @@ class WrittenOutput:
                 continue
             target = self.folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # never written through: it may be a link to a file of the cache
             if item.data is not None:
                 target.write_bytes(item.data)
             else:

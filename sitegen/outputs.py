@@ -9,8 +9,6 @@ an earlier sitegen output is never replaced.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import os
 import re
 import shutil
@@ -22,10 +20,10 @@ from functools import lru_cache, partial
 from pathlib import Path
 
 from sitegen.addresses import page_address
-from sitegen.cachefile import write_whole
 from sitegen.colour import darken
 from sitegen.render import OutputFile, theme_assets
 from sitegen.entry_fragments import EntryFragments, fragments_of
+from sitegen.file_store import FileStore
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import start_of_day
 
@@ -230,14 +228,17 @@ def check_output_folder(output: Path) -> None:
             f"{output} already holds files that sitegen did not write, so it will not be replaced.")
 
 
-def write_site(files: list[OutputFile], output: Path, previous_output: Path | None = None) -> None:
+def write_site(files: list[OutputFile], output: Path, previous_output: Path | None = None,
+               store: FileStore | None = None) -> None:
     """Write every file into a temporary folder, then swap it in for `output`.
 
-    `previous_output` (a folder in the cache) keeps the replaced output, to be made into the
-    next one: removing thousands of folders costs seconds on some disks, so the
-    next build deletes only what it does not write again, and rewrites every file.
-    What is swapped in is exactly `files` either way. The previous output is never beside
-    the output, where a web server could serve it: it holds the previous site.
+    `store` (a whole build's, in the cache) keeps the files written, and each output's files are
+    links to its files (see `sitegen.file_store`). `previous_output` (a folder in the cache) keeps
+    the replaced output, to be made into the next one: removing thousands of folders costs seconds
+    on some disks, so the next build removes only what it does not write again, and keeps a file
+    that is already the very file it would link or copy. What is swapped in is exactly `files`
+    either way. The previous output is never beside the output, where a web server could serve
+    it: it holds the previous site.
     """
     output = Path(output).absolute()
     check_output_folder(output)
@@ -249,11 +250,9 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
         wanted[item.path] = item
     previous_output = _usable_previous_output(previous_output, output)
     claimed = _claim(previous_output, output, wanted) if previous_output is not None else None
-    known = _load_written(previous_output, claimed[1]) if claimed is not None else {}
-    temp = claimed[0] if claimed is not None else Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    temp = claimed if claimed is not None else Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
         folders = {str(temp)}
-        written: dict[str, tuple[tuple[int, ...], bytes]] = {}  # what this build wrote, for the build after next
         for path in sorted(wanted):
             item = wanted[path]
             target = os.path.join(temp, path)
@@ -263,33 +262,32 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
                 while parent not in folders:
                     folders.add(parent)
                     parent = os.path.dirname(parent)
-            # a digest only where there is a previous output to record it beside (see `_save_written`)
-            digest = _digest(item.data) if item.data is not None and previous_output is not None else None
-            status = _already(target, item, known.get(path), digest)
-            if status is None:
-                try:
-                    os.unlink(target)  # never written through: it may be a link to a cached copy
-                except FileNotFoundError:
-                    pass
-                if item.data is not None:
-                    with open(target, "wb") as handle:
-                        handle.write(item.data)
-                        handle.flush()
-                        status = os.fstat(handle.fileno())
-                elif not (item.link and _linked(item.source, target)):
-                    shutil.copyfile(item.source, target)
-            # else: kept from the previous output, the same bytes
-            if digest is not None:
-                written[path] = (_signature(status), digest)
+            if store is not None and item.data is not None:
+                store.link(item.data, target)
+            elif claimed is None or not _already(target, item):
+                _write(target, item)
+        (temp / MARKER).unlink(missing_ok=True)
         (temp / MARKER).write_bytes(MARKER_TEXT)
         for folder in folders:
             os.chmod(folder, 0o755)
-        if previous_output is not None:
-            _save_written(previous_output, _signature(os.lstat(temp / MARKER)), written)
         swap_in(temp, output, previous_output)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _write(target: str, item: OutputFile) -> None:
+    """Write `item` at `target` as a new file (never through a file already there: it may be a
+    link to a file of the cache)."""
+    try:
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    if item.data is not None:
+        with open(target, "wb") as handle:
+            handle.write(item.data)
+    elif not (item.link and _linked(item.source, target)):
+        shutil.copyfile(item.source, target)
 
 
 def _usable_previous_output(previous_output: Path | None, output: Path) -> Path | None:
@@ -305,10 +303,9 @@ def _usable_previous_output(previous_output: Path | None, output: Path) -> Path 
     return previous_output.absolute()
 
 
-def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -> tuple[Path, tuple[int, ...]] | None:
+def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | None:
     """The previous output, moved aside (so no other build uses it) and emptied of everything not in
-    `wanted`, and the status of its marker (which names what its build wrote, see `_load_written`);
-    None when there is no previous output sitegen made."""
+    `wanted`; None when there is no previous output sitegen made."""
     if previous_output.is_symlink() or not previous_output.is_dir() or not (previous_output / MARKER).is_file():
         return None
     claimed = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
@@ -317,10 +314,6 @@ def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -
     except OSError:
         claimed.rmdir()
         return None
-    try:
-        marker = _signature(os.lstat(claimed / MARKER))
-    except OSError:
-        marker = ()  # matches no record: every file is read
     folders = {""}
     for path in wanted:
         folder = path.rpartition("/")[0]
@@ -328,7 +321,7 @@ def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -
             folders.add(folder)
             folder = folder.rpartition("/")[0]
     _prune(str(claimed), "", wanted, folders)
-    return claimed, marker
+    return claimed
 
 
 def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]) -> None:
@@ -347,94 +340,30 @@ def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]
             os.unlink(item.path)
 
 
-def _already(target: str, item: OutputFile, known: object = None, digest: bytes | None = None) -> os.stat_result | None:
-    """The status of `target` (in a recycled output) if it is already exactly what `item` writes:
-    a file of its own with the same bytes, or the same link; else None. Unlinking a file costs
-    more than reading it on some disks, and most files are the same from one day to the next.
-
-    `known` is what the build that wrote the file recorded of it (`_load_written`): while the file's
-    status is as that build left it, its digest says whether its bytes are `item`'s (`digest`)
-    without reading it, which on this project's disk saved most of the time of writing a large site."""
+def _already(target: str, item: OutputFile) -> bool:
+    """Whether `target` (in a recycled output) is already exactly what `item` writes: a file of its
+    own with the same bytes, or the same link. Unlinking a file costs more than reading it on some
+    disks, and most files are the same from one day to the next."""
     try:
         status = os.lstat(target)
     except FileNotFoundError:
-        return None
+        return False
     if not stat.S_ISREG(status.st_mode):
-        return None
+        return False
     if item.link:
         source = os.stat(item.source)
-        return status if (status.st_ino, status.st_dev) == (source.st_ino, source.st_dev) else None
+        return (status.st_ino, status.st_dev) == (source.st_ino, source.st_dev)
     if status.st_nlink != 1:
-        return None
+        return False
     if item.data is not None:
         if status.st_size != len(item.data):
-            return None
-        try:
-            recorded_status, recorded_digest = known  # type: ignore[misc]
-            if digest is not None and tuple(recorded_status) == _signature(status):
-                return status if recorded_digest == digest else None
-        except (TypeError, ValueError):
-            pass  # not recorded, or not readable: the file itself is read
+            return False
         with open(target, "rb") as handle:
-            return status if handle.read() == item.data else None
+            return handle.read() == item.data
     if status.st_size != os.stat(item.source).st_size:
-        return None
+        return False
     with open(target, "rb") as mine, open(item.source, "rb") as source:
-        return status if mine.read() == source.read() else None
-
-
-# --- what each build wrote ------------------------------------------------------
-# The previous output a build is given is the output of the build before last. For each file with bytes
-# of its own, that build recorded the file's status and a digest of its bytes. A file whose
-# status is still exactly as recorded (the same inode, size, and times of its last change,
-# which any write, even one that puts the old time back, moves on) still holds those bytes,
-# as git trusts its index. The records are filed under the status of the output's marker,
-# written afresh by every build, so a record is only ever used for the folder it describes.
-
-WRITTEN_KEPT = 4  # records of recent outputs kept (builds and previews share the previous output)
-
-
-def _signature(status: os.stat_result) -> tuple[int, int, int, int]:
-    return (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-def _record_file(previous_output: Path, marker: tuple[int, ...]) -> Path:
-    """Where the record of the output whose marker has this status is kept, beside the previous output."""
-    name = hashlib.blake2b(repr(tuple(marker)).encode(), digest_size=8).hexdigest()
-    return previous_output.with_name(f"{previous_output.name}.written-{name}")
-
-
-def _load_written(previous_output: Path | None, marker: tuple[int, ...]) -> dict:
-    """What the build that wrote the output now given back as `previous_output` recorded of its files."""
-    if previous_output is None:
-        return {}
-    try:
-        signature, files = marshal.loads(_record_file(previous_output, marker).read_bytes())
-        if tuple(signature) == tuple(marker) and isinstance(files, dict):
-            return files
-    except (OSError, EOFError, ValueError, TypeError):
-        pass  # none, or damaged: every file is read
-    return {}
-
-
-def _save_written(previous_output: Path, marker: tuple[int, ...], written: dict) -> None:
-    """Record what this build wrote (see above), keeping the `WRITTEN_KEPT` newest records; a record
-    that cannot be kept only costs reading."""
-    try:
-        if not write_whole(_record_file(previous_output, marker), marshal.dumps((marker, written))):
-            return
-        prefix = f"{previous_output.name}.written-"
-        with os.scandir(previous_output.parent) as found:
-            records = sorted((item.stat().st_mtime_ns, item.path) for item in found
-                             if item.name.startswith(prefix) and item.is_file(follow_symlinks=False))
-        for _, path in records[:-WRITTEN_KEPT]:
-            os.unlink(path)
-    except OSError:
-        pass
+        return mine.read() == source.read()
 
 
 def _linked(source: Path, target: Path) -> bool:

@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import read_output
 from sitegen import outputs
+from sitegen.file_store import FileStore
 from sitegen.render import OutputFile
 
 # Paths that clash across builds: a file in one build is a folder in another.
@@ -49,7 +50,8 @@ def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, bui
         paths = consistent(paths)
         files = [OutputFile(p, source=cached, link=True) if p.endswith(".pdf") else OutputFile(p, f"{p} v{version}".encode())
                  for p in paths]
-        outputs.write_site(files, output, previous_output=previous_output)
+        store = FileStore(base / "site" / ".sitegen-cache" / "output-files") if version % 2 else None
+        outputs.write_site(files, output, previous_output=previous_output, store=store)
         written, folders = tree(output)
         assert written == {outputs.MARKER: outputs.MARKER_TEXT,
                            **{f.path: f.data if f.data is not None else b"%PDF cached copy" for f in files}}
@@ -82,35 +84,60 @@ def test_an_entry_that_comes_down_leaves_no_trace_in_a_recycled_output(site, tmp
     assert not list(out.rglob("*.pdf"))
 
 
-# --- what each build wrote: files known unchanged by their status, not read again ---------------
+# --- the files kept in the cache and linked into each output (sitegen.file_store) ----------------
 
-def build_three_times(tmp_path, versions):
+def build_with_store(tmp_path, versions):
     output, previous_output = tmp_path / "build", tmp_path / "cache" / "previous-output" / "site"
+    store = None
     for version in versions:
+        store = FileStore(tmp_path / "cache" / "output-files")
         files = [OutputFile(f"page-{n}/index.html", f"page {n} {version}".encode()) for n in range(5)]
-        outputs.write_site(files, output, previous_output=previous_output)
-    return output, previous_output
+        outputs.write_site(files, output, previous_output=previous_output, store=store)
+        store.keep_only_used()
+    return output, previous_output, store
 
 
-def test_files_known_unchanged_are_not_read_again(tmp_path, monkeypatch):
-    output, previous_output = build_three_times(tmp_path, ["v1", "v2"])
-    read = []
-    real_open = open
-
-    def watching_open(path, mode="r", *args, **kwargs):
-        if "r" in mode:
-            read.append(path)
-        return real_open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr(outputs, "open", watching_open, raising=False)
-    files = [OutputFile(f"page-{n}/index.html", f"page {n} {'v1' if n < 3 else 'v3'}".encode()) for n in range(5)]
-    outputs.write_site(files, output, previous_output=previous_output)  # given back the first build's files
-    assert read == [], "the record of what the first build wrote says which files are the same"
-    assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in files}}
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html")}
 
 
-def test_a_file_changed_after_it_was_written_is_written_again_even_with_its_old_time(tmp_path):
-    output, previous_output = build_three_times(tmp_path, ["v1", "v2"])
+def test_a_build_like_the_last_one_writes_no_file_again(tmp_path):
+    output, _, _ = build_with_store(tmp_path, ["v1"])
+    first = inodes(output)
+    output, _, _ = build_with_store(tmp_path, ["v1"])
+    assert inodes(output) == first, "each page is the file the first build wrote, linked again"
+    assert read_output(output)["page-3/index.html"] == b"page 3 v1"
+
+
+def test_the_store_keeps_only_the_files_of_the_last_build(tmp_path):
+    output, _, store = build_with_store(tmp_path, ["v1", "v2", "v3"])
+    kept = {path.read_bytes() for path in store.folder.iterdir()}
+    assert kept == {f"page {n} v3".encode() for n in range(5)}
+    assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f"page-{n}/index.html": f"page {n} v3".encode() for n in range(5)}}
+
+
+@pytest.mark.parametrize("where", ["output", "previous output"])
+def test_a_file_changed_through_its_link_is_never_published_again(tmp_path, where):
+    """Someone edits a page in the output folder (the same size, in place, its old time put back):
+    that file is also the store's. The next build publishes the page's own bytes."""
+    output, previous_output, _ = build_with_store(tmp_path, ["v1", "v1"])
+    changed = (output if where == "output" else previous_output) / "page-1" / "index.html"
+    status = changed.stat()
+    with open(changed, "r+b") as handle:
+        handle.write(b"PAGE")
+    os.utime(changed, ns=(status.st_atime_ns, status.st_mtime_ns))
+    output, _, _ = build_with_store(tmp_path, ["v1"])
+    assert read_output(output)["page-1/index.html"] == b"page 1 v1"
+    output, _, _ = build_with_store(tmp_path, ["v1"])
+    assert read_output(output)["page-1/index.html"] == b"page 1 v1"
+
+
+def test_a_file_changed_in_a_recycled_output_is_written_again_even_with_its_old_time(tmp_path):
+    """Without a store (a preview's output), a recycled file is kept only if its bytes are the build's."""
+    output, previous_output = tmp_path / "build", tmp_path / "cache" / "previous-output" / "site"
+    for version in ["v1", "v2"]:
+        outputs.write_site([OutputFile(f"page-{n}/index.html", f"page {n} {version}".encode()) for n in range(5)],
+                           output, previous_output=previous_output)
     changed = previous_output / "page-1" / "index.html"
     status = changed.stat()
     changed.write_bytes(b"page 1 XX")  # the same size, in place (the same inode)
@@ -118,18 +145,3 @@ def test_a_file_changed_after_it_was_written_is_written_again_even_with_its_old_
     files = [OutputFile(f"page-{n}/index.html", f"page {n} v1".encode()) for n in range(5)]
     outputs.write_site(files, output, previous_output=previous_output)
     assert read_output(output)["page-1/index.html"] == b"page 1 v1"
-
-
-@pytest.mark.parametrize("damage", [b"", b"not marshal", None])
-def test_a_damaged_or_missing_record_only_costs_reading(tmp_path, damage):
-    output, previous_output = build_three_times(tmp_path, ["v1", "v2"])
-    records = list(previous_output.parent.glob(previous_output.name + ".written-*"))
-    assert records
-    for record in records:
-        if damage is None:
-            record.unlink()
-        else:
-            record.write_bytes(damage)
-    files = [OutputFile(f"page-{n}/index.html", f"page {n} v{n % 2 + 1}".encode()) for n in range(5)]
-    outputs.write_site(files, output, previous_output=previous_output)
-    assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in files}}
