@@ -20,6 +20,7 @@ import io
 import json
 import os
 import re
+import signal
 import zlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -777,14 +778,14 @@ def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
 
 
 def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
-    """`extract_pdf_text` where a crash in PDFium loses only this PDF's text (None if it did not
-    come back). In a copy `fork_map` forked it reads in this process: if the copy dies, the build
+    """`extract_pdf_text` where a crash in PDFium, or its running for longer than `TEXT_TIME_LIMIT`,
+    loses only this PDF's text (None if it did not come back). In a copy `fork_map` forked it reads in this process: if the copy dies, the build
     does the copy's share again, where each PDF is read in a forked copy of its own, as it is
     everywhere else. Where forking is not safe (other threads are running, or not Linux), PDFium
     reads it in this process if `or_here`, else it is not read (None)."""
     if in_shared_copy():
-        return extract_pdf_text(source)
-    started = fork_call(partial(extract_pdf_text, source))
+        return _text_within_time_limit(source)
+    started = fork_call(partial(_text_within_time_limit, source))
     if started is None:
         return extract_pdf_text(source) if or_here else None
     pid, pipe = started
@@ -792,6 +793,22 @@ def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
         data = handle.read()
     found = result_of(pid, data)
     return found if isinstance(found, str) else None
+
+
+TEXT_TIME_LIMIT = 60  # seconds PDFium may spend on one PDF's text (the 117-page report of the tests takes 0.1 s)
+
+
+def _text_within_time_limit(source: Path | bytes) -> str:
+    """`extract_pdf_text`, in a copy of the build only (see `_isolated_text`): a PDF on which PDFium
+    runs for ever must not stop the nightly build. The kernel ends this copy when the time limit
+    passes, as it would after a crash, even inside PDFium's native code (an alarm's default action;
+    a Python handler would wait for PDFium to return)."""
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(TEXT_TIME_LIMIT)
+    try:
+        return extract_pdf_text(source)
+    finally:
+        signal.alarm(0)
 
 
 def extract_pdf_text(source: Path | bytes) -> str:

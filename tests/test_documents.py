@@ -274,10 +274,14 @@ def crash_on_quillwort(source):
     data = source.read_bytes() if isinstance(source, Path) else source
     if b"Quillwort" in data:
         faulthandler.disable()  # the crash is meant: no "Fatal Python error" trace in the log
+        if sys.argv[3] == "hang":
+            while True:  # as PDFium looping for ever on a malformed file
+                pass
         os.kill(os.getpid(), signal.SIGSEGV)
     return real(source)
 
 documents._pdfium_page_texts = crash_on_quillwort
+documents.TEXT_TIME_LIMIT = 1  # seconds
 documents.PARALLEL_FROM = int(sys.argv[2])
 documents.PROGRESS_STEPS = 1  # one batch: the crashing report shares a copy with others
 result = build(Path(sys.argv[1]), date(2026, 11, 22), Path(sys.argv[1]) / "build")
@@ -285,9 +289,11 @@ print("failed" if result.failed else "built", result.count(State.LIVE))
 """
 
 
+@pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
-def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, parallel_from):
-    """PDFium is native code: a crash kills the process it runs in. It runs only in processes
+def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(site, parallel_from, misbehaviour):
+    """PDFium is native code: a crash kills the process it runs in, and a loop for ever would hold
+    the nightly build for ever (such a process is ended after `documents.TEXT_TIME_LIMIT`). It runs only in processes
     whose death loses nothing (a copy of the build sharing the reports, whose share the build then
     does again with each report in a process of its own; or that process), so the build goes on:
     that report is published, without its text in the search index, and every other report's text
@@ -304,7 +310,7 @@ def test_a_pdf_that_crashes_the_text_reader_does_not_stop_the_build(site, parall
         site.pdf(f"briefing-{index}.pdf", ["Seven-minute briefing", f"Only here: {word}"])
         site.entry(f"adult-b{index}", published=f"2026-0{index + 2}-01",
                    documents=[{"file": f"reports/briefing-{index}.pdf", "title": "Briefing"}])
-    result = subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from)],
+    result = subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from), misbehaviour],
                             capture_output=True, text=True, timeout=300,
                             env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
     assert result.returncode == 0 and result.stdout.split() == ["built", "6"], result.stderr
