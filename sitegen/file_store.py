@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 
@@ -49,9 +50,11 @@ class FileStore:
                 status = os.fstat(handle.fileno())
                 if status.st_size == len(data) and handle.read() == data:
                     return path, status.st_ino
-            os.unlink(path)  # changed since it was kept (through a link in an output)
         except FileNotFoundError:
             pass
+        except OSError:  # not a file we can read (a folder in its place): replaced below
+            pass
+        _remove(path)  # changed since it was kept (through a link in an output), or not a file
         try:
             handle = open(path, "xb")  # a new file: no other link shares it
         except FileNotFoundError:
@@ -62,8 +65,13 @@ class FileStore:
             return path, os.fstat(handle.fileno()).st_ino
 
     def link(self, data: bytes, target: str) -> None:
-        """Make `target` a link to the kept file holding `data`, unless it is one already."""
-        path, inode = self.file_for(data)
+        """Make `target` a link to the kept file holding `data`, unless it is one already. Where
+        the store cannot be used (a file system without links, a store that cannot be written),
+        `target` is written as a file of its own."""
+        try:
+            path, inode = self.file_for(data)
+        except OSError:
+            path = inode = None
         try:
             if os.lstat(target).st_ino == inode:
                 return
@@ -71,10 +79,13 @@ class FileStore:
         except FileNotFoundError:
             pass
         try:
-            os.link(path, target)
-        except OSError:  # a file system without links: the file is written as it is
-            with open(target, "wb") as handle:
-                handle.write(data)
+            if path is not None:
+                os.link(path, target)
+                return
+        except OSError:
+            pass
+        with open(target, "wb") as handle:
+            handle.write(data)
 
     def keep_only_used(self) -> None:
         """Remove the kept files this build did not link (after a whole build: the files of outputs
@@ -89,3 +100,14 @@ class FileStore:
                             pass
         except OSError:
             pass
+
+
+def _remove(path: str) -> None:
+    """Remove whatever is at `path` (a file, a link, a folder), if anything."""
+    try:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path)
+        else:
+            os.unlink(path)
+    except FileNotFoundError:
+        pass

@@ -145,3 +145,55 @@ def test_a_file_changed_in_a_recycled_output_is_written_again_even_with_its_old_
     files = [OutputFile(f"page-{n}/index.html", f"page {n} v1".encode()) for n in range(5)]
     outputs.write_site(files, output, previous_output=previous_output)
     assert read_output(output)["page-1/index.html"] == b"page 1 v1"
+
+
+# --- a whole site: whatever the kept files hold, the output is a cold build's ------------------
+
+DAYS = ["2026-11-19", "2026-11-20", "2026-11-21", "2027-01-01"]  # adult-a comes down on the 20th, adult-c goes up in January
+DAMAGE = ["truncated", "other bytes", "removed", "a folder"]
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    from conftest import SiteMaker
+
+    site = SiteMaker(tmp_path_factory.mktemp("kept") / "site")
+    site.pdf("adult-a.pdf", ["Overview", "Findings about Windlecombe"])
+    site.entry("adult-a", published="2025-11-20", body="Windlecombe", documents=[{"file": "reports/adult-a.pdf", "title": "Overview"}])
+    site.entry("adult-b", published="2026-06-01", body="Marshfield")
+    site.entry("adult-c", published="2027-01-01", body="Scheduled for January")
+    cold = {day: read_output(site.build(day, site.root.parent / f"cold-{day}", use_cache=False)[1]) for day in DAYS}
+    return site, cold
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DAYS), st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(DAMAGE)), max_size=4)),
+                min_size=1, max_size=3))
+def test_whatever_the_kept_files_hold_a_build_gives_a_cold_builds_bytes(small_site, builds):
+    """Days in any order (a report comes down, one goes up), with any of the kept output files
+    damaged between builds as a person or a failing disk might: each build's output is the cold
+    build's of its day, and nothing of a report not live that day is in it."""
+    site, cold = small_site
+    store = site.root / ".sitegen-cache" / "output-files"
+    for day, damages in builds:
+        kept = sorted(store.iterdir()) if store.is_dir() else []
+        for number, damage in damages:
+            if not kept:
+                break
+            path = kept[number % len(kept)]
+            if not path.is_file():
+                continue
+            if damage == "truncated":
+                with open(path, "r+b") as handle:  # in place: every link to it sees it
+                    handle.truncate(max(0, path.stat().st_size // 2))
+            elif damage == "other bytes":
+                with open(path, "r+b") as handle:
+                    handle.write(b"<p>not this page</p>")
+            elif damage == "removed":
+                path.unlink()
+            else:
+                path.unlink()
+                path.mkdir()
+        result, out = site.build(day)
+        assert not result.failed
+        assert read_output(out) == cold[day]
