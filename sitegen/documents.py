@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with 
 
 from sitegen import pdfsafety, renditions
 from sitegen.cachefile import write_whole
-from sitegen.parallel import fork_call, fork_map, in_shared_copy, result_of
+from sitegen.parallel import fork_call, fork_map, in_copy, in_shared_copy, result_of
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
@@ -231,6 +231,7 @@ class DocumentInfos:
         self.folder = folder
         self.index = index
         self.known: dict[str, DocumentInfo] = {}  # read or made in this process
+        self.lost: set[str] = set()  # documents no process could read, known for this build only
 
     def get(self, key: str) -> DocumentInfo | None:
         if key in self.known:
@@ -265,6 +266,12 @@ class DocumentInfos:
         """What another process found out (it has already written the folder)."""
         self.known[key] = info
         self.index.changed = True
+
+    def add_lost(self, key: str, info: DocumentInfo) -> None:
+        """What this build knows of a document no process could read (`_lost`): for this build only,
+        never written, so the next build reads the file again."""
+        self.known[key] = info
+        self.lost.add(key)
 
     def keep_only(self, kept: set[str]) -> None:
         self.known = {key: info for key, info in self.known.items() if key in kept}
@@ -378,7 +385,7 @@ class DocumentCache:
     def save(self) -> None:
         """Keep the remembered hashes, and the index of what documents told us, for the next build."""
         self.hashes.save()
-        self.index.save(self.infos.known)
+        self.index.save({key: info for key, info in self.infos.known.items() if key not in self.infos.lost})
 
     def prune(self) -> int:
         """Forget documents that are no longer in reports/: after a whole build, the cache keeps
@@ -487,17 +494,20 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.texts.has(key)
         if cache.infos.get(key) is None or need_text:
             todo.append((str(path), key, need_text))
-    if not any(need_text for *_, need_text in todo) and len(todo) < PARALLEL_FROM:
-        return  # the build inspects them as it goes
+    if not todo:
+        return
     if progress is not None:
         progress(0, len(todo))
     folder = str(cache.folder) if cache.folder is not None else None
     one = partial(_prepare_one, folder=folder)
     size = -(-len(todo) // PROGRESS_STEPS)
-    least = 1 if len(todo) >= PARALLEL_FROM else size + 1  # shared between copies, or all done here
+    shared = workers if len(todo) >= PARALLEL_FROM else 1  # a few documents: one copy does them all
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
-        for key, info, copy, text, kept in fork_map(one, batch, workers=workers, least=least, only_copies=True):
+        for key, info, copy, text, kept in fork_map(one, batch, workers=shared, least=1, only_copies=True, lost=_lost):
+            if info.problem == LOST:
+                cache.infos.add_lost(key, info)
+                continue
             cache.infos.add_from_worker(key, info)
             if copy is not None:
                 cache.copies.add_from_worker(key, copy)
@@ -509,7 +519,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
             progress(start + len(batch), len(todo))
 
 
-PARALLEL_FROM = 16  # documents to inspect before it pays to fork copies of the build
+PARALLEL_FROM = 16  # documents to inspect before it pays to share them between copies of the build
 PROGRESS_STEPS = 10  # the documents are shared out in this many batches; progress is told after each
 
 
@@ -518,7 +528,8 @@ def _prepare_one(item: tuple[str, str, bool], folder: str | None):
     published copy and the text)."""
     path, key, need_text = item
     cache = DocumentCache(Path(folder) if folder else None, use_index=False)
-    info = inspect_as(Path(path), key, cache)
+    with _time_limit():
+        info = inspect_as(Path(path), key, cache)
     text = None
     if need_text and info.ok:
         text = cache.texts.get(key)
@@ -528,6 +539,25 @@ def _prepare_one(item: tuple[str, str, bool], folder: str | None):
                 cache.texts.put(key, text)
     kept = folder is not None and need_text and cache.texts.has(key)
     return key, info, cache.copies.in_memory.get(key), text if folder is None else None, kept
+
+
+LOST = ("could not be read: the program that reads PDFs crashed on it, or was still reading it after "
+        "a minute, so it is not published.")
+
+
+def _lost(item: tuple[str, str, bool]):
+    """`_prepare_one`'s result for a document whose every reading crashed or ran out of time (see
+    `parallel.fork_map`): a problem, so its entry is withheld. It is not kept in the cache: the next
+    build reads the file again."""
+    path, key, _ = item
+    try:
+        size = os.stat(path).st_size
+    except OSError:
+        size = 0
+    info = DocumentInfo(key, size, file_format(path), problem=LOST,
+                        advice="The file may be damaged, or made to break the programs that read it. Export the report as PDF "
+                               "again and replace the file in reports/. If this message stays, report it to sitegen's maintainers.")
+    return key, info, None, None, False
 
 
 def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:
@@ -778,7 +808,7 @@ def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
 
 
 def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
-    """`extract_pdf_text` where a crash in PDFium, or its running for longer than `TEXT_TIME_LIMIT`,
+    """`extract_pdf_text` where a crash in PDFium, or its running for longer than `READ_TIME_LIMIT`,
     loses only this PDF's text (None if it did not come back). In a copy `fork_map` forked it reads in this process: if the copy dies, the build
     does the copy's share again, where each PDF is read in a forked copy of its own, as it is
     everywhere else. Where forking is not safe (other threads are running, or not Linux), PDFium
@@ -795,20 +825,30 @@ def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
     return found if isinstance(found, str) else None
 
 
-TEXT_TIME_LIMIT = 60  # seconds PDFium may spend on one PDF's text (the 117-page report of the tests takes 0.1 s)
+READ_TIME_LIMIT = 60  # seconds a copy of the build may spend on one document: inspecting it, or its text (the 117-page report of the tests takes 0.1 s)
+
+
+@contextmanager
+def _time_limit() -> Iterator[None]:
+    """In a copy of the build (`parallel.in_copy`), the kernel ends the copy if what runs inside takes
+    longer than `READ_TIME_LIMIT`, as it would after a crash, even inside native code (qpdf's, PDFium's:
+    an alarm left at its default action; a Python handler would wait for them to return). A PDF that
+    makes them run for ever must not stop the nightly build. In the build's own process: no limit."""
+    if not in_copy():
+        yield
+        return
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(READ_TIME_LIMIT)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
 
 
 def _text_within_time_limit(source: Path | bytes) -> str:
-    """`extract_pdf_text`, in a copy of the build only (see `_isolated_text`): a PDF on which PDFium
-    runs for ever must not stop the nightly build. The kernel ends this copy when the time limit
-    passes, as it would after a crash, even inside PDFium's native code (an alarm's default action;
-    a Python handler would wait for PDFium to return)."""
-    signal.signal(signal.SIGALRM, signal.SIG_DFL)
-    signal.alarm(TEXT_TIME_LIMIT)
-    try:
+    """`extract_pdf_text`, in a copy of the build only (see `_isolated_text`), within `READ_TIME_LIMIT`."""
+    with _time_limit():
         return extract_pdf_text(source)
-    finally:
-        signal.alarm(0)
 
 
 def extract_pdf_text(source: Path | bytes) -> str:

@@ -27,6 +27,7 @@ R = TypeVar("R")
 FORK_FROM = 200  # items before it pays to fork: a fork and its results' trip back cost a few ms
 
 _SHARED_COPY = False  # True in a copy `fork_map` forked (and not in a copy `fork_call` forked from it)
+_COPY = False  # True in any copy either forked
 
 
 def cpus() -> int:
@@ -43,6 +44,12 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
+def in_copy() -> bool:
+    """Whether this process is a forked copy (`fork_map`'s or `fork_call`'s): a process whose end
+    does not end the build."""
+    return _COPY
+
+
 def in_shared_copy() -> bool:
     """Whether this process is a copy that `fork_map` forked: if it dies, the process that forked
     it does its share again itself, so a crash here loses nothing."""
@@ -50,12 +57,15 @@ def in_shared_copy() -> bool:
 
 
 def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None = None,
-             least: int | None = None, only_copies: bool = False) -> list[R]:
+             least: int | None = None, only_copies: bool = False,
+             lost: Callable[[T], R] | None = None) -> list[R]:
     """`[func(item) for item in items]`, shared between this process and `workers - 1` forked copies
     (item i goes to copy i mod workers) when there are at least `least` items (default `FORK_FROM`)
     and forking is safe. With `only_copies`, `workers` copies do it all (even with one worker) and
     this process only waits and does again what a copy failed to do: for a `func` that does work
-    which may crash the process only where `in_shared_copy`."""
+    which may crash the process only where `in_shared_copy`. With `lost` too, what a copy failed to
+    do is done again one item per forked copy (`fork_call`), so an item that crashes or stops every
+    process that works on it loses only itself: its result is `lost(item)`."""
     items = list(items)
     least = FORK_FROM if least is None else least
     workers = min(workers if workers is not None else cpus(), len(items))
@@ -80,7 +90,12 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
             share, pid, read_end = children.pop(0)
             mine = items[share::workers]
             got = _collect(pid, read_end)
-            results[share::workers] = got if isinstance(got, list) and len(got) == len(mine) else [func(item) for item in mine]
+            if isinstance(got, list) and len(got) == len(mine):
+                results[share::workers] = got
+            elif only_copies and lost is not None:
+                results[share::workers] = [_alone(func, item, lost) for item in mine]
+            else:
+                results[share::workers] = [func(item) for item in mine]
         return results
     finally:
         for _, pid, read_end in children:  # only after an exception here: stop and reap the copies
@@ -92,9 +107,20 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
                 pass
 
 
+def _alone(func: Callable[[T], R], item: T, lost: Callable[[T], R]) -> R:
+    """`func(item)` in a forked copy of its own; `lost(item)` if that copy did not send it back."""
+    started = fork_call(lambda: func(item))
+    if started is None:
+        return func(item)
+    pid, pipe = started
+    with os.fdopen(pipe, "rb") as handle:
+        sent = _sent(pid, handle.read())
+    return sent[0] if isinstance(sent, list) and len(sent) == 1 else lost(item)
+
+
 def _child(func: Callable, items: list, write_end: int, shared: bool) -> None:
-    global _SHARED_COPY
-    _SHARED_COPY = shared
+    global _SHARED_COPY, _COPY
+    _SHARED_COPY, _COPY = shared, True
     code = 1
     try:
         data = pickle.dumps([func(item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)

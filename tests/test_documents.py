@@ -272,7 +272,7 @@ real = documents._pdfium_page_texts
 
 def crash_on_quillwort(source):
     data = source.read_bytes() if isinstance(source, Path) else source
-    if b"Quillwort" in data:
+    if b"Quillwort" in data and sys.argv[3] != "none":
         faulthandler.disable()  # the crash is meant: no "Fatal Python error" trace in the log
         if sys.argv[3] == "hang":
             while True:  # as PDFium looping for ever on a malformed file
@@ -280,12 +280,23 @@ def crash_on_quillwort(source):
         os.kill(os.getpid(), signal.SIGSEGV)
     return real(source)
 
-documents._pdfium_page_texts = crash_on_quillwort
-documents.TEXT_TIME_LIMIT = 1  # seconds
+real_inspection = documents.inspect_pdf
+
+def inspection_crashes_on_quillwort(path, key, size, cache):
+    crash_on_quillwort(path)  # as qpdf crashing or looping for ever on a malformed file
+    return real_inspection(path, key, size, cache)
+
+if sys.argv[4:] == ["inspection"]:
+    documents.inspect_pdf = inspection_crashes_on_quillwort
+else:
+    documents._pdfium_page_texts = crash_on_quillwort
+documents.READ_TIME_LIMIT = 1  # seconds
 documents.PARALLEL_FROM = int(sys.argv[2])
 documents.PROGRESS_STEPS = 1  # one batch: the crashing report shares a copy with others
 result = build(Path(sys.argv[1]), date(2026, 11, 22), Path(sys.argv[1]) / "build")
 print("failed" if result.failed else "built", result.count(State.LIVE))
+for problem in result.errors:
+    print(problem.file, problem.message, file=sys.stderr)
 """
 
 
@@ -293,7 +304,7 @@ print("failed" if result.failed else "built", result.count(State.LIVE))
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
 def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(site, parallel_from, misbehaviour):
     """PDFium is native code: a crash kills the process it runs in, and a loop for ever would hold
-    the nightly build for ever (such a process is ended after `documents.TEXT_TIME_LIMIT`). It runs only in processes
+    the nightly build for ever (such a process is ended after `documents.READ_TIME_LIMIT`). It runs only in processes
     whose death loses nothing (a copy of the build sharing the reports, whose share the build then
     does again with each report in a process of its own; or that process), so the build goes on:
     that report is published, without its text in the search index, and every other report's text
@@ -425,3 +436,37 @@ def test_a_pdf_that_would_exhaust_the_build_is_withheld_and_the_build_goes_on(si
     assert (out / "sar" / "good" / "good.pdf").is_file() and (out / "sar" / "good" / "index.html").is_file()
     assert not (out / "sar" / "bomb").exists()
     assert not [path for path in read_output(out) if path.endswith("bomb.pdf")]
+
+
+@pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
+def test_a_pdf_that_crashes_or_hangs_the_pdf_inspection_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
+    """qpdf, which opens, audits and cleans each PDF, is native code too. A new document is only ever
+    inspected in a copy of the build, within `documents.READ_TIME_LIMIT`; when the copy dies, its
+    share is done again one document per copy, so only the document that crashes or stops every
+    reader is lost. Its entry is withheld with an error naming the file (it was never checked), and
+    the nightly build publishes everything else."""
+    import subprocess
+
+    from conftest import ROOT, occurrences, read_output
+
+    others = ["Marigold", "Bracken", "Sorrel", "Yarrow", "Teasel"]
+    site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
+    for index, word in enumerate(others):
+        site.pdf(f"briefing-{index}.pdf", ["Seven-minute briefing", f"Only here: {word}"])
+        site.entry(f"adult-b{index}", published=f"2026-0{index + 2}-01",
+                   documents=[{"file": f"reports/briefing-{index}.pdf", "title": "Briefing"}])
+    command = [sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from), misbehaviour, "inspection"]
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0 and result.stdout.split() == ["built", "5"], result.stderr
+    assert "Traceback" not in result.stderr
+    assert "content/adult-a.md documents: reports/overview.pdf could not be read" in result.stderr
+    output = read_output(site.root / "build")
+    assert not occurrences(output, "Quillwort") and not occurrences(output, "adult-a")
+    index = {k: v for k, v in output.items() if k.startswith("pagefind/")}
+    assert all(occurrences(index, word) for word in others)
+    # nothing of it is kept: the next build reads the file again (here, as it should be)
+    again = subprocess.run([*command[:5], "none", "inspection"], capture_output=True, text=True, timeout=300, env=env)
+    assert again.stdout.split() == ["built", "6"], again.stderr
