@@ -519,6 +519,7 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
             progress(start + len(batch), len(todo))
 
 
+READ_TIME_LIMIT = 60  # seconds a copy of the build may spend on one document: inspecting it, or its text (the 117-page report of the tests takes 0.1 s)
 PARALLEL_FROM = 16  # documents to inspect before it pays to share them between copies of the build
 PROGRESS_STEPS = 10  # the documents are shared out in this many batches; progress is told after each
 
@@ -541,8 +542,8 @@ def _prepare_one(item: tuple[str, str, bool], folder: str | None):
     return key, info, cache.copies.in_memory.get(key), text if folder is None else None, kept
 
 
-LOST = ("could not be read: the program that reads PDFs crashed on it, or was still reading it after "
-        "a minute, so it is not published.")
+LOST = ("could not be read: reading it crashed, or had not finished after "
+        f"{READ_TIME_LIMIT} seconds, so it is not published.")
 
 
 def _lost(item: tuple[str, str, bool]):
@@ -555,7 +556,7 @@ def _lost(item: tuple[str, str, bool]):
     except OSError:
         size = 0
     info = DocumentInfo(key, size, file_format(path), problem=LOST,
-                        advice="The file may be damaged, or made to break the programs that read it. Export the report as PDF "
+                        advice="The file may be damaged, or made to break the programs that read it. Save or export it "
                                "again and replace the file in reports/. If this message stays, report it to sitegen's maintainers.")
     return key, info, None, None, False
 
@@ -823,9 +824,6 @@ def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
         data = handle.read()
     found = result_of(pid, data)
     return found if isinstance(found, str) else None
-
-
-READ_TIME_LIMIT = 60  # seconds a copy of the build may spend on one document: inspecting it, or its text (the 117-page report of the tests takes 0.1 s)
 
 
 @contextmanager

@@ -50,9 +50,7 @@ class FileStore:
                 status = os.fstat(handle.fileno())
                 if status.st_size == len(data) and handle.read() == data:
                     return path, status.st_ino
-        except FileNotFoundError:
-            pass
-        except OSError:  # not a file we can read (a folder in its place): replaced below
+        except OSError:  # none yet, or not a file we can read (a folder in its place)
             pass
         _remove(path)  # changed since it was kept (through a link in an output), or not a file
         try:

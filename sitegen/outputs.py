@@ -266,8 +266,7 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
                 store.link(item.data, target)
             elif claimed is None or not _already(target, item):
                 _write(target, item)
-        (temp / MARKER).unlink(missing_ok=True)
-        (temp / MARKER).write_bytes(MARKER_TEXT)
+        (temp / MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
         swap_in(temp, output, previous_output)

@@ -300,6 +300,31 @@ for problem in result.errors:
 """
 
 
+OTHERS = ["Marigold", "Bracken", "Sorrel", "Yarrow", "Teasel"]  # a word only in each report but the misbehaving one
+
+
+def write_six_reports(site) -> None:
+    """adult-a's report holds "Quillwort", on which `CRASHING_BUILD` makes the reader misbehave; five others."""
+    site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
+    for index, word in enumerate(OTHERS):
+        site.pdf(f"briefing-{index}.pdf", ["Seven-minute briefing", f"Only here: {word}"])
+        site.entry(f"adult-b{index}", published=f"2026-0{index + 2}-01",
+                   documents=[{"file": f"reports/briefing-{index}.pdf", "title": "Briefing"}])
+
+
+def crashing_build(site, parallel_from: int, misbehaviour: str, where: str = "text"):
+    """`CRASHING_BUILD` of `site` in a process of its own (forking is only safe where no other thread
+    runs, and the browser tests leave threads)."""
+    import subprocess
+
+    from conftest import ROOT
+
+    return subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from), misbehaviour, where],
+                          capture_output=True, text=True, timeout=300,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+
+
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
 def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(site, parallel_from, misbehaviour):
@@ -310,26 +335,16 @@ def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(sit
     that report is published, without its text in the search index, and every other report's text
     is there, those that shared a copy with it too. (The build runs in a process of its own:
     forking is only safe where no other thread runs, and the browser tests leave threads.)"""
-    import subprocess
+    from conftest import occurrences, read_output
 
-    from conftest import ROOT, occurrences, read_output
-
-    others = ["Marigold", "Bracken", "Sorrel", "Yarrow", "Teasel"]
-    site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
-    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
-    for index, word in enumerate(others):
-        site.pdf(f"briefing-{index}.pdf", ["Seven-minute briefing", f"Only here: {word}"])
-        site.entry(f"adult-b{index}", published=f"2026-0{index + 2}-01",
-                   documents=[{"file": f"reports/briefing-{index}.pdf", "title": "Briefing"}])
-    result = subprocess.run([sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from), misbehaviour],
-                            capture_output=True, text=True, timeout=300,
-                            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
+    write_six_reports(site)
+    result = crashing_build(site, parallel_from, misbehaviour)
     assert result.returncode == 0 and result.stdout.split() == ["built", "6"], result.stderr
     assert "Fatal Python error" not in result.stderr and "Traceback" not in result.stderr
     out = site.root / "build"
     assert (out / "sar" / "adult-a" / "overview.pdf").exists()
     index = {k: v for k, v in read_output(out).items() if k.startswith("pagefind/")}
-    assert all(occurrences(index, word) for word in others) and not occurrences(index, "Quillwort")
+    assert all(occurrences(index, word) for word in OTHERS) and not occurrences(index, "Quillwort")
 
 
 def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
@@ -446,27 +461,17 @@ def test_a_pdf_that_crashes_or_hangs_the_pdf_inspection_is_withheld_and_the_buil
     share is done again one document per copy, so only the document that crashes or stops every
     reader is lost. Its entry is withheld with an error naming the file (it was never checked), and
     the nightly build publishes everything else."""
-    import subprocess
+    from conftest import occurrences, read_output
 
-    from conftest import ROOT, occurrences, read_output
-
-    others = ["Marigold", "Bracken", "Sorrel", "Yarrow", "Teasel"]
-    site.pdf("overview.pdf", ["Front page", "Only here: Quillwort"])
-    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/overview.pdf", "title": "Overview"}])
-    for index, word in enumerate(others):
-        site.pdf(f"briefing-{index}.pdf", ["Seven-minute briefing", f"Only here: {word}"])
-        site.entry(f"adult-b{index}", published=f"2026-0{index + 2}-01",
-                   documents=[{"file": f"reports/briefing-{index}.pdf", "title": "Briefing"}])
-    command = [sys.executable, "-c", CRASHING_BUILD, str(site.root), str(parallel_from), misbehaviour, "inspection"]
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env)
+    write_six_reports(site)
+    result = crashing_build(site, parallel_from, misbehaviour, "inspection")
     assert result.returncode == 0 and result.stdout.split() == ["built", "5"], result.stderr
     assert "Traceback" not in result.stderr
     assert "content/adult-a.md documents: reports/overview.pdf could not be read" in result.stderr
     output = read_output(site.root / "build")
     assert not occurrences(output, "Quillwort") and not occurrences(output, "adult-a")
     index = {k: v for k, v in output.items() if k.startswith("pagefind/")}
-    assert all(occurrences(index, word) for word in others)
+    assert all(occurrences(index, word) for word in OTHERS)
     # nothing of it is kept: the next build reads the file again (here, as it should be)
-    again = subprocess.run([*command[:5], "none", "inspection"], capture_output=True, text=True, timeout=300, env=env)
+    again = crashing_build(site, parallel_from, "none", "inspection")
     assert again.stdout.split() == ["built", "6"], again.stderr
