@@ -194,13 +194,25 @@ def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache |
     A step that can fall short without stopping the build (search) adds its warning to `problems`.
     `workers` share rendering the pages (default: one per core; see `sitegen.parallel`).
     """
-    cache = cache or DocumentCache(None)
     problems = problems if problems is not None else []
+    files, index = render_with_index(site, banner, cache=cache, renderer=renderer, workers=workers)
+    return files + index.result().collect(problems)
+
+
+def render_with_index(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
+                      renderer: Renderer | None = None,
+                      workers: int | None = None) -> tuple[list[OutputFile], search.IndexInBackground]:
+    """`render_site`'s files but the search index, and the index, which Pagefind makes meanwhile
+    (and while they are written: see `build`)."""
+    cache = cache or DocumentCache(None)
     renderer = renderer or Renderer(site, banner=banner)
     pages = renderer.render_all(workers=workers)
-    files = [*pages, *site_files(site, renderer, pages)]
-    files += search.build_index(site, pages, cache, site.config.prefix).collect(problems)
-    return files
+    index = search.IndexInBackground(site, pages, cache, site.config.prefix)
+    try:
+        return [*pages, *site_files(site, renderer, pages)], index
+    except BaseException:
+        index.result()  # nothing of this build is left running
+        raise
 
 
 def output_problems(site: Site, cache: DocumentCache, memo: Memo | None = None) -> list[Problem]:
@@ -302,7 +314,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     while True:
         try:
             renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo)
-            result.files = render_site(site, banner=banner, cache=cache, problems=result.problems, renderer=renderer, workers=workers)
+            files, index = render_with_index(site, banner=banner, cache=cache, renderer=renderer, workers=workers)
             break
         except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
             problem = template_failure(exc, config.root)
@@ -322,21 +334,26 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
             "themes/", f"because of the error in {problem.file}, this build used sitegen's default theme instead of "
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
-    if write:
-        store = FileStore.beside(config.cache_dir / FILE_STORE, output) if whole else None
-        try:
-            outputs.write_site(result.files, output, previous_output=previous_output_folder(config, output) if use_cache else None,
-                               store=store)
-        except outputs.OutputRefused as exc:
-            result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
-            result.failed = True
-        except OSError as exc:
-            result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
-            result.failed = True
-        if whole and not result.failed:
-            tidy_cache(config, cache, store)
-            memo.save()
-            keep_settings(loaded)
+    if not write:
+        result.files = files + index.result().collect(result.problems)
+        return result
+    store = FileStore.beside(config.cache_dir / FILE_STORE, output) if whole else None
+    try:
+        # The search index is written last: Pagefind makes it while the rest is written.
+        outputs.write_site(files, output, previous_output=previous_output_folder(config, output) if use_cache else None,
+                           store=store, later=outputs.LaterFiles(search.BUNDLE, lambda: index.result().files))
+    except outputs.OutputRefused as exc:
+        result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
+        result.failed = True
+    except OSError as exc:
+        result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
+        result.failed = True
+    finally:
+        result.files = files + index.result().collect(result.problems)  # waits for it, if writing failed first
+    if whole and not result.failed:
+        tidy_cache(config, cache, store)
+        memo.save()
+        keep_settings(loaded)
     return result
 
 

@@ -16,8 +16,10 @@ import stat
 import tempfile
 import xml.etree.ElementTree as ET
 from datetime import date
+from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
+from typing import Callable
 
 from sitegen.addresses import page_address
 from sitegen.colour import darken
@@ -228,44 +230,51 @@ def check_output_folder(output: Path) -> None:
             f"{output} already holds files that sitegen did not write, so it will not be replaced.")
 
 
+@dataclass(frozen=True)
+class LaterFiles:
+    """Files still being made while the rest of the output is written (the search index, which
+    Pagefind makes meanwhile): all below `folder`, and given by `files()` once they are made."""
+    folder: str
+    files: Callable[[], list[OutputFile]]
+
+
 def write_site(files: list[OutputFile], output: Path, previous_output: Path | None = None,
-               store: FileStore | None = None) -> None:
+               store: FileStore | None = None, later: LaterFiles | None = None) -> None:
     """Write every file into a temporary folder, then swap it in for `output`.
 
-    `store` (a whole build's, in the cache) keeps the files written, and each output's files are
+    `later`'s files are written after the others, before the swap: what makes them (Pagefind, in
+    other processes) runs while the others are written. `store` (a whole build's, in the cache)
+    keeps the files written, and each output's files are
     links to its files (see `sitegen.file_store`). `previous_output` (a folder in the cache) keeps
     the replaced output, to be made into the next one: removing thousands of folders costs seconds
     on some disks, so the next build removes only what it does not write again, and keeps a file
     that is already the very file it would link or copy. What is swapped in is exactly `files`
-    either way. The previous output is never beside the output, where a web server could serve
-    it: it holds the previous site.
+    (and `later`'s) either way. The previous output is never beside the output, where a web server
+    could serve it: it holds the previous site.
     """
     output = Path(output).absolute()
     check_output_folder(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    wanted: dict[str, OutputFile] = {}
-    for item in files:
-        if item.path in wanted:
-            raise ValueError(f"two outputs at {item.path}")
-        wanted[item.path] = item
+    wanted = _by_path(files, {})
     previous_output = _usable_previous_output(previous_output, output)
-    claimed = _claim(previous_output, output, wanted) if previous_output is not None else None
+    held = later.folder if later is not None else None
+    claimed = _claim(previous_output, output, wanted, held) if previous_output is not None else None
     temp = claimed if claimed is not None else Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
     try:
         folders = {str(temp)}
-        for path in sorted(wanted):
-            item = wanted[path]
-            target = os.path.join(temp, path)
-            parent = os.path.dirname(target)
-            if parent not in folders:
-                os.makedirs(parent, exist_ok=True)
-                while parent not in folders:
-                    folders.add(parent)
-                    parent = os.path.dirname(parent)
-            if store is not None and item.data is not None:
-                store.link(item.data, target)
-            elif claimed is None or not _already(target, item):
-                _write(target, item)
+        _write_files(temp, wanted, folders, store, claimed is not None)
+        if later is not None:
+            late = _by_path(later.files(), wanted)
+            outside = [path for path in late if not path.startswith(f"{held}/")]
+            if outside:
+                raise ValueError(f"{outside[0]} is not in {held}/")
+            if claimed is not None and os.path.isdir(temp / held):  # the recycled output's, kept by `_claim`
+                every = {**wanted, **late}
+                if any(path.startswith(f"{held}/") for path in every):
+                    _prune(str(temp), held, every, _folders_of(every))
+                else:
+                    shutil.rmtree(temp / held)
+            _write_files(temp, late, folders, store, claimed is not None)
         (temp / MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
@@ -273,6 +282,35 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+
+
+def _by_path(files: list[OutputFile], others: dict[str, OutputFile]) -> dict[str, OutputFile]:
+    """The files by their path in the output; two at one path (or at one of `others`') is a fault."""
+    found: dict[str, OutputFile] = {}
+    for item in files:
+        if item.path in found or item.path in others:
+            raise ValueError(f"two outputs at {item.path}")
+        found[item.path] = item
+    return found
+
+
+def _write_files(temp: Path, wanted: dict[str, OutputFile], folders: set[str], store: FileStore | None,
+                 recycled: bool) -> None:
+    """Write `wanted` below `temp`, making the folders not yet in `folders` (and adding them).
+    In a `recycled` output, a file already as wanted is left as it is."""
+    for path in sorted(wanted):
+        item = wanted[path]
+        target = os.path.join(temp, path)
+        parent = os.path.dirname(target)
+        if parent not in folders:
+            os.makedirs(parent, exist_ok=True)
+            while parent not in folders:
+                folders.add(parent)
+                parent = os.path.dirname(parent)
+        if store is not None and item.data is not None:
+            store.link(item.data, target)
+        elif not recycled or not _already(target, item):
+            _write(target, item)
 
 
 def _write(target: str, item: OutputFile) -> None:
@@ -302,9 +340,10 @@ def _usable_previous_output(previous_output: Path | None, output: Path) -> Path 
     return previous_output.absolute()
 
 
-def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -> Path | None:
+def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile], held: str | None = None) -> Path | None:
     """The previous output, moved aside (so no other build uses it) and emptied of everything not in
-    `wanted`; None when there is no previous output sitegen made."""
+    `wanted` but the folder `held` (whose files are not known yet: see `LaterFiles`); None when there
+    is no previous output sitegen made."""
     if previous_output.is_symlink() or not previous_output.is_dir() or not (previous_output / MARKER).is_file():
         return None
     claimed = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
@@ -313,26 +352,34 @@ def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile]) -
     except OSError:
         claimed.rmdir()
         return None
+    _prune(str(claimed), "", wanted, _folders_of(wanted), held)
+    return claimed
+
+
+def _folders_of(wanted: dict[str, OutputFile]) -> set[str]:
+    """Every folder the paths in `wanted` are in, up to the output itself ("")."""
     folders = {""}
     for path in wanted:
         folder = path.rpartition("/")[0]
         while folder not in folders:
             folders.add(folder)
             folder = folder.rpartition("/")[0]
-    _prune(str(claimed), "", wanted, folders)
-    return claimed
+    return folders
 
 
-def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]) -> None:
-    """Remove below `root` every file not in `wanted` and every folder not in `folders`
-    (paths relative to the output, with forward slashes). Links are removed, never followed."""
+def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str], held: str | None = None) -> None:
+    """Remove below `root`/`rel` every file not in `wanted` and every folder not in `folders`
+    (paths relative to the output, with forward slashes), but the folder `held`, left as it is.
+    Links are removed, never followed."""
     with os.scandir(os.path.join(root, rel) if rel else root) as found:
         items = list(found)
     for item in items:
         path = f"{rel}/{item.name}" if rel else item.name
         if item.is_dir(follow_symlinks=False):
+            if path == held:
+                continue
             if path in folders:
-                _prune(root, path, wanted, folders)
+                _prune(root, path, wanted, folders, held)
             else:
                 shutil.rmtree(item.path)
         elif path not in wanted or path == MARKER:

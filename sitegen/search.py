@@ -32,6 +32,7 @@ import json
 import math
 import os
 import tempfile
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -324,6 +325,35 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     for part in parts:
         files += [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
     return SearchIndex(sorted(files, key=lambda f: f.path))
+
+
+class IndexInBackground:
+    """`build_index`, in a thread of its own, started at once: Pagefind's processes index while the
+    build makes and writes the rest of the site. On a day a report goes up or comes down, and in a
+    first build, indexing is the longest step, and writing is mostly the kernel's work; they meet on
+    different cores. `result()` waits for the index. While it runs, the build forks no copy of
+    itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
+    `documents.prepare` has read every live PDF's."""
+
+    def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
+        self._index: SearchIndex | None = None
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(site, pages, cache, prefix), name="sitegen-search")
+        self._thread.start()
+
+    def _run(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str) -> None:
+        try:
+            self._index = build_index(site, pages, cache, prefix)
+        except BaseException as exc:  # noqa: BLE001 - raised again where the build waits for it
+            self._failure = exc
+
+    def result(self) -> SearchIndex:
+        """The index, once made (the same each time it is asked for)."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        assert self._index is not None
+        return self._index
 
 
 def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, bytes]]:

@@ -38,27 +38,51 @@ def tree(folder: Path) -> tuple[dict[str, bytes], set[str]]:
     return files, folders
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.sets(st.sampled_from(PATHS)), st.integers(0, 3)), min_size=1, max_size=5))
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.sampled_from(PATHS)), st.integers(0, 3), st.booleans()), min_size=1, max_size=5))
 def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, builds):
+    """Whatever the previous outputs held, and whether the search index's files come later (made
+    while the others are written, as a build does) or with the others."""
     base = tmp_path_factory.mktemp("out")
     output, previous_output = base / "site" / "build", base / "site" / ".sitegen-cache" / "previous-output" / "x"
     cached = base / "cached.pdf"
     cached.write_bytes(b"%PDF cached copy")
-    for number, (paths, version) in enumerate(builds):
+    for number, (paths, version, index_later) in enumerate(builds):
         assert previous_output.is_dir() == (number >= 2), "the output replaced is kept in the cache"
         paths = consistent(paths)
         files = [OutputFile(p, source=cached, link=True) if p.endswith(".pdf") else OutputFile(p, f"{p} v{version}".encode())
                  for p in paths]
         store = FileStore(base / "site" / ".sitegen-cache" / "output-files") if version % 2 else None
-        outputs.write_site(files, output, previous_output=previous_output, store=store)
+        later = None
+        if index_later:
+            first = [f for f in files if not f.path.startswith("pagefind/")]
+            late = [f for f in files if f.path.startswith("pagefind/")]
+
+            def late_files(first=first, late=late):
+                [new] = [p for p in output.parent.iterdir() if p.name.startswith(".build-new-")]
+                assert all((new / f.path).is_file() for f in first), "the other files are written first"
+                return late
+
+            files, later = first, outputs.LaterFiles("pagefind", late_files)
+        outputs.write_site(files, output, previous_output=previous_output, store=store, later=later)
         written, folders = tree(output)
         assert written == {outputs.MARKER: outputs.MARKER_TEXT,
-                           **{f.path: f.data if f.data is not None else b"%PDF cached copy" for f in files}}
+                           **{p: f"{p} v{version}".encode() if not p.endswith(".pdf") else b"%PDF cached copy" for p in paths}}
         needed = {parent.as_posix() for p in paths for parent in Path(p).parents if parent != Path(".")}
         assert folders == needed
         assert sorted(p.name for p in output.parent.iterdir()) == [".sitegen-cache", "build"], "nothing left beside the output"
     assert cached.read_bytes() == b"%PDF cached copy", "a linked file is never written through"
+
+
+def test_later_files_at_a_path_already_written_or_outside_their_folder_are_refused_and_nothing_is_swapped_in(tmp_path):
+    output = tmp_path / "build"
+    outputs.write_site([OutputFile("index.html", b"first")], output)
+    for late in ([OutputFile("index.html", b"again")], [OutputFile("sar/index.html", b"not the index's")]):
+        with pytest.raises(ValueError):
+            outputs.write_site([OutputFile("index.html", b"second")], output,
+                               later=outputs.LaterFiles("pagefind", lambda late=late: late))
+        assert read_output(output) == {"index.html": b"first", outputs.MARKER: outputs.MARKER_TEXT}
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
 
 
 def test_a_previous_output_that_sitegen_did_not_make_is_left_alone(tmp_path):

@@ -5,11 +5,13 @@ index cannot be made."""
 from __future__ import annotations
 
 import json
+import shutil
 import stat
+import threading
 
 from conftest import occurrences, read_output
 from test_cli import sitegen
-from sitegen import search
+from sitegen import outputs, search
 from sitegen.documents import DocumentCache
 from sitegen.render import Renderer
 
@@ -109,6 +111,40 @@ def test_when_pagefind_fails_the_build_goes_on_with_an_error_that_fails_strict_a
     check = sitegen("check", "--as-of", "2026-11-22", cwd=site.root, env=env_path)
     assert check.returncode == 1 and "pagefind: error: the search index could not be made" in check.stderr
     assert sitegen("check", "--as-of", "2026-11-22", cwd=site.root).returncode == 0  # with the real Pagefind
+
+
+def test_pagefind_indexes_while_the_rest_of_the_site_is_written(site, monkeypatch):
+    """On a day a report goes up or comes down, and in a first build, indexing is the longest step:
+    Pagefind's processes run while the build writes the site's other files."""
+    make_site(site)
+    written = threading.Event()
+    write_files, finish = outputs._write_files, search.pagefind.finish
+
+    def write_then_tell(*args, **kwargs):
+        write_files(*args, **kwargs)
+        written.set()
+
+    def finish_once_written(*args, **kwargs):
+        assert written.wait(timeout=60), "Pagefind's index was waited for before any page was written"
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(outputs, "_write_files", write_then_tell)
+    monkeypatch.setattr(search.pagefind, "finish", finish_once_written)
+    result, out = site.build("2026-11-22")
+    assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
+    assert occurrences(read_output(out), "LivePdfWord")
+
+
+def test_a_build_whose_index_fails_leaves_no_index_of_an_earlier_output(site, tmp_path, monkeypatch):
+    make_site(site)
+    for day in ("2026-11-22", "2026-11-23"):
+        assert (site.build(day)[1] / "pagefind" / "pagefind.js").is_file()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", broken_pagefind(tmp_path))
+    shutil.rmtree(site.root / ".sitegen-cache" / "search")  # so the index must be made again
+    result, out = site.build("2026-11-24")  # made from the output the last build replaced
+    assert not result.failed and (out / "sar" / "live" / "index.html").is_file()
+    assert [p.is_error for p in result.problems if p.file == "pagefind"] == [True]
+    assert not (out / "pagefind").exists()
 
 
 def test_a_fault_in_sitegen_while_indexing_is_an_error_not_install_pagefind(site, monkeypatch):
