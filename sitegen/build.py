@@ -159,14 +159,16 @@ def rendition_problems(source: str, ref: DocumentRef, rendition: Rendition) -> l
 def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCache,
                        progress: Callable[[int, int], None] | None = None) -> None:
     """Inspect, in parallel, the documents `entries_on_day` is about to need (the text of live
-    ones too, for search); only a first build of a large site has many to do."""
-    paths, text_for = [], set()
+    ones too, for search, and the web pages of Word originals); only a first build of a large site
+    has many to do."""
+    paths, text_for, word_originals = [], set(), []
     for entry, state in inspected:
         found = [ref.path for ref in entry.documents if ref.path is not None]
         paths += found
+        word_originals += [ref.word_path for ref in entry.documents if ref.path is not None and ref.word_path is not None]
         if state is State.LIVE:
             text_for.update(p for p in found if p.suffix.lower() == ".pdf")
-    prepare(paths, text_for, cache, progress=progress)
+    prepare(paths, text_for, cache, progress=progress, word_originals=word_originals)
 
 
 def _about_documents(problem: Problem) -> bool:

@@ -382,6 +382,14 @@ class DocumentCache:
         filed under the file's content hash in documents/, beside the other parts."""
         return renditions.rendition_of(path, self.hashes.of(path), self.folder, self._renditions)
 
+    def rendition_known(self, key: str) -> bool:
+        """Whether the web page of the Word file with this content hash is made (by this build, or kept)."""
+        return key in self._renditions or renditions.is_kept(key, self.folder)
+
+    def add_rendition(self, key: str, rendition: renditions.Rendition) -> None:
+        """A web page another process made (and kept, unless it is a problem of this build only)."""
+        self._renditions[key] = rendition
+
     def save(self) -> None:
         """Keep the remembered hashes, and the index of what documents told us, for the next build."""
         self.hashes.save()
@@ -472,9 +480,10 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
 
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
-            progress: Callable[[int, int], None] | None = None) -> None:
-    """Inspect the documents the cache does not know yet, and extract the text of those in
-    `text_for`, sharing them between forked copies of the build (`parallel.fork_map`) so that a
+            progress: Callable[[int, int], None] | None = None, word_originals: list[Path] = ()) -> None:
+    """Inspect the documents the cache does not know yet, extract the text of those in `text_for`,
+    and make the web pages of the Word files in `word_originals` not made yet (`renditions`),
+    sharing them between forked copies of the build (`parallel.fork_map`) so that a
     cold build of a large site uses every core.
 
     Text is always extracted in a process whose crash loses nothing (`_isolated_text`): PDFium is
@@ -493,7 +502,13 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         seen.add(key)
         need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.texts.has(key)
         if cache.infos.get(key) is None or need_text:
-            todo.append((str(path), key, need_text))
+            todo.append(_Job(str(path), key, need_text))
+    pages_to_make = set()
+    for path in word_originals:
+        key = cache.hashes.of(path)
+        if key not in pages_to_make and not cache.rendition_known(key):
+            pages_to_make.add(key)
+            todo.append(_Job(str(path), key, rendition=True))
     if not todo:
         return
     if progress is not None:
@@ -504,61 +519,89 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     shared = workers if len(todo) >= PARALLEL_FROM else 1  # a few documents: one copy does them all
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
-        for key, info, copy, text, kept in fork_map(one, batch, workers=shared, least=1, only_copies=True, lost=_lost):
-            if info.problem == LOST:
-                cache.infos.add_lost(key, info)
+        for done in fork_map(one, batch, workers=shared, least=1, only_copies=True, lost=_lost):
+            if done.rendition is not None:
+                cache.add_rendition(done.key, done.rendition)
                 continue
-            cache.infos.add_from_worker(key, info)
-            if copy is not None:
-                cache.copies.add_from_worker(key, copy)
-            if text is not None:
-                cache.texts.add_from_worker(key, text)
-            if kept:
-                cache.texts.written_by_worker(key)
+            if done.info.problem == LOST:
+                cache.infos.add_lost(done.key, done.info)
+                continue
+            cache.infos.add_from_worker(done.key, done.info)
+            if done.copy is not None:
+                cache.copies.add_from_worker(done.key, done.copy)
+            if done.text is not None:
+                cache.texts.add_from_worker(done.key, done.text)
+            if done.text_kept:
+                cache.texts.written_by_worker(done.key)
         if progress is not None:
             progress(start + len(batch), len(todo))
 
 
-READ_TIME_LIMIT = 60  # seconds a copy of the build may spend on one document: inspecting it, or its text (the 117-page report of the tests takes 0.1 s)
+READ_TIME_LIMIT = 60  # seconds a copy of the build may spend on one document: inspecting it, its text or its web page (the 117-page report of the tests takes 0.1 s)
 PARALLEL_FROM = 16  # documents to inspect before it pays to share them between copies of the build
 PROGRESS_STEPS = 10  # the documents are shared out in this many batches; progress is told after each
 
 
-def _prepare_one(item: tuple[str, str, bool], folder: str | None):
-    """Inspect one document, writing to the shared cache folder (or, without one, returning the
-    published copy and the text)."""
-    path, key, need_text = item
+@dataclass(frozen=True)
+class _Job:
+    """One document for `prepare`: to inspect (and read the text of, when `text`), or, when
+    `rendition`, a Word file to make into a web page."""
+    path: str
+    key: str
+    text: bool = False
+    rendition: bool = False
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What a copy found out about one `_Job` (beyond what it wrote to the cache folder)."""
+    key: str
+    info: DocumentInfo | None = None
+    copy: bytes | None = None  # the published copy, when it could not be written to the folder
+    text: str | None = None  # the text, when there is no folder
+    text_kept: bool = False  # the text is in the folder
+    rendition: renditions.Rendition | None = None
+
+
+def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
+    """Inspect one document, or make one Word file's web page, writing to the shared cache folder
+    (or, without one, returning the published copy and the text), within `READ_TIME_LIMIT`."""
     cache = DocumentCache(Path(folder) if folder else None, use_index=False)
+    if job.rendition:
+        with _time_limit():  # mammoth and lxml read what the file holds, whatever it holds
+            return _Prepared(job.key, rendition=renditions.rendition_of(Path(job.path), job.key, cache.folder, {}))
     with _time_limit():
-        info = inspect_as(Path(path), key, cache)
+        info = inspect_as(Path(job.path), job.key, cache)
     text = None
-    if need_text and info.ok:
-        text = cache.texts.get(key)
+    if job.text and info.ok:
+        text = cache.texts.get(job.key)
         if text is None:
-            text = _isolated_text(cache.copies.get(key) or Path(path), or_here=True)
+            text = _isolated_text(cache.copies.get(job.key) or Path(job.path), or_here=True)
             if text is not None:
-                cache.texts.put(key, text)
-    kept = folder is not None and need_text and cache.texts.has(key)
-    return key, info, cache.copies.in_memory.get(key), text if folder is None else None, kept
+                cache.texts.put(job.key, text)
+    kept = folder is not None and job.text and cache.texts.has(job.key)
+    return _Prepared(job.key, info, cache.copies.in_memory.get(job.key), text if folder is None else None, kept)
 
 
 LOST = ("could not be read: reading it crashed, or had not finished after "
         f"{READ_TIME_LIMIT} seconds, so it is not published.")
 
 
-def _lost(item: tuple[str, str, bool]):
+def _lost(job: _Job) -> _Prepared:
     """`_prepare_one`'s result for a document whose every reading crashed or ran out of time (see
     `parallel.fork_map`): a problem, so its entry is withheld. It is not kept in the cache: the next
     build reads the file again."""
-    path, key, _ = item
+    advice = ("The file may be damaged, or made to break the programs that read it. Save or export it "
+              "again and replace the file in reports/. If this message stays, report it to sitegen's maintainers.")
+    if job.rendition:
+        return _Prepared(job.key, rendition=renditions.Rendition(
+            problem=f"could not be made into a web page: reading it crashed, or had not finished after {READ_TIME_LIMIT} "
+                    "seconds, so it is not published.", advice=advice))
     try:
-        size = os.stat(path).st_size
+        size = os.stat(job.path).st_size
     except OSError:
         size = 0
-    info = DocumentInfo(key, size, file_format(path), problem=LOST,
-                        advice="The file may be damaged, or made to break the programs that read it. Save or export it "
-                               "again and replace the file in reports/. If this message stays, report it to sitegen's maintainers.")
-    return key, info, None, None, False
+    return _Prepared(job.key, DocumentInfo(job.key, size, file_format(job.path), problem=LOST, advice=advice))
 
 
 def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:

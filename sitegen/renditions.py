@@ -98,12 +98,21 @@ class Rendition:
         return tuple(h for h in self.headings if h.level <= top + 1)
 
 
+def is_kept(key: str, folder: Path | None) -> bool:
+    """Whether the cache (`folder`, the document cache's) holds the rendition of the Word file whose SHA-256 is `key`."""
+    return folder is not None and _kept_file(folder, key).is_file()
+
+
+def _kept_file(folder: Path, key: str) -> Path:
+    return folder / "documents" / f"{key}{CACHE_SUFFIX}"
+
+
 def rendition_of(path: Path, key: str, folder: Path | None, memory: dict[str, Rendition]) -> Rendition:
     """The rendition of the Word file at `path`, whose SHA-256 is `key`: from the cache (`folder`,
     the document cache's, or `memory` for this build) when it was made before, else made and kept."""
     if key in memory:
         return memory[key]
-    target = folder / "documents" / f"{key}{CACHE_SUFFIX}" if folder is not None else None
+    target = _kept_file(folder, key) if folder is not None else None
     found = _load(target) if target is not None else None
     if found is None:
         found = make_rendition(path)

@@ -270,14 +270,16 @@ from sitegen.visibility import State
 faulthandler.enable()  # as pytest does: a crash prints a trace, unless the crash is meant
 real = documents._pdfium_page_texts
 
-def crash_on_quillwort(source):
-    data = source.read_bytes() if isinstance(source, Path) else source
+def misbehave_on_quillwort(data):
     if b"Quillwort" in data and sys.argv[3] != "none":
         faulthandler.disable()  # the crash is meant: no "Fatal Python error" trace in the log
         if sys.argv[3] == "hang":
             while True:  # as PDFium looping for ever on a malformed file
                 pass
         os.kill(os.getpid(), signal.SIGSEGV)
+
+def crash_on_quillwort(source):
+    misbehave_on_quillwort(source.read_bytes() if isinstance(source, Path) else source)
     return real(source)
 
 real_inspection = documents.inspect_pdf
@@ -286,8 +288,19 @@ def inspection_crashes_on_quillwort(path, key, size, cache):
     crash_on_quillwort(path)  # as qpdf crashing or looping for ever on a malformed file
     return real_inspection(path, key, size, cache)
 
+from sitegen import renditions
+real_conversion = renditions._convert
+
+def conversion_crashes_on_quillwort(path):
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        misbehave_on_quillwort(archive.read("word/document.xml"))  # as lxml or mammoth crashing or looping for ever
+    return real_conversion(path)
+
 if sys.argv[4:] == ["inspection"]:
     documents.inspect_pdf = inspection_crashes_on_quillwort
+elif sys.argv[4:] == ["rendition"]:
+    renditions._convert = conversion_crashes_on_quillwort
 else:
     documents._pdfium_page_texts = crash_on_quillwort
 documents.READ_TIME_LIMIT = 1  # seconds
@@ -362,6 +375,34 @@ def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeyp
     documents.prepare(paths, set(paths), cache, workers=2)
     readers = {cache.texts.get(cache.hashes.of(path)) for path in paths}
     assert len(readers) == 2 and f"read by process {os.getpid()}" not in readers
+
+
+@pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
+def test_a_word_original_that_crashes_or_hangs_its_conversion_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
+    """A Word original is made into a web page by mammoth and lxml, reading whatever the file holds:
+    like a PDF, it is read only in a copy of the build, within `documents.READ_TIME_LIMIT`. One that
+    crashes or stops every reader withholds its entry, with an error naming the file, and the
+    nightly build publishes everything else; the next build tries it again."""
+    from conftest import occurrences, read_output
+    from docxmaker import make_report
+
+    write_six_reports(site)
+    make_report(site.root / "reports" / "overview.docx", body_xml="<w:p><w:r><w:t>Only here: Quillwort</w:t></w:r></w:p>")
+    make_report(site.root / "reports" / "briefing.docx")
+    site.entry("adult-a", published="2026-01-01",
+               documents=[{"file": "reports/overview.pdf", "title": "Overview", "html": "reports/overview.docx"}])
+    site.entry("adult-b0", published="2026-02-01",
+               documents=[{"file": "reports/briefing-0.pdf", "title": "Briefing", "html": "reports/briefing.docx"}])
+    result = crashing_build(site, parallel_from, misbehaviour, "rendition")
+    assert result.returncode == 0 and result.stdout.split() == ["built", "5"], result.stderr
+    assert "Traceback" not in result.stderr
+    assert "content/adult-a.md documents: reports/overview.docx could not be made into a web page: reading it crashed" in result.stderr
+    output = read_output(site.root / "build")
+    assert not occurrences(output, "Quillwort") and not occurrences(output, "adult-a")
+    assert "Share records at discharge" in (site.root / "build" / "sar" / "adult-b0" / "briefing" / "index.html").read_text()
+    again = crashing_build(site, parallel_from, "none", "rendition")
+    assert again.stdout.split() == ["built", "6"], again.stderr
 
 
 # --- bounds: one PDF must never stop or exhaust the build ---
