@@ -163,9 +163,10 @@ def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCach
     has many to do."""
     paths, text_for, word_originals = [], set(), []
     for entry, state in inspected:
-        found = [ref.path for ref in entry.documents if ref.path is not None]
+        refs = [ref for ref in entry.documents if ref.path is not None]
+        found = [ref.path for ref in refs]
         paths += found
-        word_originals += [ref.word_path for ref in entry.documents if ref.path is not None and ref.word_path is not None]
+        word_originals += [ref.word_path for ref in refs if ref.word_path is not None]
         if state is State.LIVE:
             text_for.update(p for p in found if p.suffix.lower() == ".pdf")
     prepare(paths, text_for, cache, progress=progress, word_originals=word_originals)

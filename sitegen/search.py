@@ -330,8 +330,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
 class IndexInBackground:
     """`build_index`, in a thread of its own, started at once: Pagefind's processes index while the
     build makes and writes the rest of the site. On a day a report goes up or comes down, and in a
-    first build, indexing is the longest step, and writing is mostly the kernel's work; they meet on
-    different cores. `result()` waits for the index. While it runs, the build forks no copy of
+    first build, indexing is the longest step, and writing is mostly the kernel's work: where a core
+    is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no copy of
     itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
     `documents.prepare` has read every live PDF's."""
 
