@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import re
 
+# A document's file name, which becomes the last part of its address: it starts with a letter or a
+# digit, and holds letters, digits, spaces and . _ - ( ) , ' & + only (no / \ ? # % and no control
+# characters), and its name before the last dot is not only dots.
+_DOCUMENT_NAME = re.compile(r"[^\W_][\w .()',&+-]*", re.UNICODE)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 INDEX = "index.html"
@@ -23,6 +27,15 @@ def is_slug(text: str) -> bool:
 def slugify(text: str) -> str:
     """The slug people would expect for `text`: "Adult A" -> adult-a ("entry" when nothing is left)."""
     return _NOT_SLUG.sub("-", text.lower()).strip("-") or "entry"
+
+
+def is_document_name(name: str) -> bool:
+    """Whether a document's file name can be the last part of its address (overview.pdf,
+    "SAR Adult A (final).pdf"), and its name without the suffix the name of a folder
+    (index.html.docx and ...docx cannot)."""
+    stem = name.rsplit(".", 1)[0]
+    return (_DOCUMENT_NAME.fullmatch(name) is not None and len(name) <= 150 and stem.strip(". ") != ""
+            and not name.endswith((" ", ".")) and not stem.endswith((" ", ".")))
 
 
 def output_file(address: str) -> str:

@@ -29,6 +29,13 @@ LIST_ITEM = 100  # one theme, or one related entry
 LIST_ITEMS = 50  # themes, or related entries
 DOCUMENTS = 50
 
+# Dates a site may write (a published, expires or approved date; a date in sitegen.yaml). A date
+# outside them is a slip (9999-06-01), and a year past 9999 cannot be worked out at all; a window
+# (how long a report stays up) is at most LONGEST_WINDOW_YEARS, so no date plus a window can pass it.
+FIRST_YEAR = 1900
+LAST_YEAR = 2199
+LONGEST_WINDOW_YEARS = 100
+
 _HEADING = re.compile(r"^ {0,3}(#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
 
 ADVICE = "Put long text in a PDF in reports/ and list it under `documents:`; keep the entry to a summary and a short introduction."

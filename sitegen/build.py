@@ -19,6 +19,7 @@ from typing import Callable
 import jinja2
 
 from sitegen import deployment, netlify, outputs, search
+from sitegen.claims import claim_entries
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
@@ -77,7 +78,7 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
         on_day.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
-    return on_day
+    return claim_entries(on_day, config.types)
 
 
 def inspects_documents(entry: Entry, state: State, inspect_all: bool) -> bool:

@@ -18,7 +18,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from sitegen import bounds, yamladvice, yamlfile
-from sitegen.addresses import slugify
+from sitegen.addresses import is_document_name, slugify
 from sitegen.config import PAGE_TYPE, SiteConfig
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
@@ -495,9 +495,47 @@ def _word_original(file: str, path: Path | None, html: str | None, source: str, 
     return html, resolve_report(html, config, source, line, problems, field_name="documents.html")
 
 
+# What a document may be: the formats sitegen has a safety check for (an allowlist). A PDF is
+# published as its cleaned copy (`sitegen.pdfsafety`); a Word file (.docx) only ever as a web page
+# made from what Word shows (`sitegen.wordsafety`, `sitegen.renditions`), never as a download.
+PUBLISHED_FORMATS = (".pdf", ".docx")
+_WORD_LIKE = (".doc", ".docm", ".dotx", ".dotm", ".dot", ".odt", ".rtf", ".pages")
+
+
+def unpublishable(file: str) -> tuple[str, str] | None:
+    """Why a document listed as `file` cannot be published whatever it holds (its name makes no web
+    address, or its format is not on the allowlist), and what to do; None when it may be."""
+    name = _file_name(file)
+    if not is_document_name(name):
+        return (f"has a name that cannot be part of a web address ({_printable(name) or 'no name'}).",
+                "Rename the file in reports/ (and here) so that its name starts with a letter or a digit and "
+                "holds only letters, digits, spaces, hyphens, dots and brackets, for example sar-adult-a-overview.pdf.")
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in PUBLISHED_FORMATS:
+        return None
+    if suffix in _WORD_LIKE:
+        return (f"is a {suffix} file, which sitegen cannot check for tracked changes, comments and hidden text, "
+                "so it is not published.",
+                "In Word, save it as a PDF (File, Save As, PDF) and list the PDF here; to publish it as a web page too, "
+                "save it as a Word Document (.docx) and list that with `html:` under the PDF.")
+    return (f"is not a PDF: sitegen publishes only PDFs (and Word files as web pages), because it can check only "
+            "those for personal details and anything that runs, so it is not published.",
+            "Export it as a PDF (in most programs: File, Save As or Export, PDF) and list the PDF here.")
+
+
+def _printable(text: str) -> str:
+    """`text` with control and invisible characters shown as ?, to be quoted in a message."""
+    return "".join(c if c.isprintable() else "?" for c in text)
+
+
 def resolve_report(file: str, config: SiteConfig, source: str, line: int | None, problems: list[Problem],
                    field_name: str = "documents.file") -> Path | None:
-    """The real path of a document, only if it lies inside the site's reports/ folder."""
+    """The real path of a document, only if it lies inside the site's reports/ folder and it may be
+    published (see `unpublishable`)."""
+    refused = unpublishable(file)
+    if refused is not None:
+        problems.append(error(source, f"documents: {_printable(file)} {refused[0]}", refused[1], line=line, field=field_name))
+        return None
     name = file[len("reports/"):]
     if file.startswith("reports/") and name and not any(c in name for c in "/\\:") and name not in (".", ".."):
         # reports/NAME, the usual case: one look at the file itself (a file, not a link, is its own real path)

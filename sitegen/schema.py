@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any, Callable, Sequence
 from urllib.parse import urlparse
 
+from sitegen import bounds
 from sitegen.addresses import is_slug, slugify
 from sitegen.problems import Problem, did_you_mean, error, warning
 from sitegen.yamlfile import YamlDocument
@@ -99,7 +100,16 @@ def _guess_date(text: str) -> date | None:
 
 
 def parse_iso_date(value: Any) -> date:
-    """A date written as YYYY-MM-DD, or Invalid with a suggestion."""
+    """A date written as YYYY-MM-DD between the years `bounds.FIRST_YEAR` and `bounds.LAST_YEAR`, or
+    Invalid with a suggestion."""
+    day = _parse_iso_date(value)
+    if not bounds.FIRST_YEAR <= day.year <= bounds.LAST_YEAR:
+        raise Invalid(f"{day.isoformat()} is not a date sitegen can use: it accepts the years "
+                      f"{bounds.FIRST_YEAR} to {bounds.LAST_YEAR}.", "Check the year, and write the real date, for example 2026-11-22.")
+    return day
+
+
+def _parse_iso_date(value: Any) -> date:
     if isinstance(value, datetime):
         raise Invalid(f"{value} has a time; only the day is needed.", f"Write {value.date().isoformat()}.")
     if isinstance(value, date):

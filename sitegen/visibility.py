@@ -23,6 +23,8 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from sitegen import bounds
+
 
 class State(str, Enum):
     LIVE = "live"
@@ -61,7 +63,8 @@ _PART = re.compile(r"(\d+)\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|w|days?|d)\
 
 
 def parse_window(text: str, bare_number: str | None = None) -> Window:
-    """'1 year', '18 months', '2 years 6 months', '90 days', '30d', '6 weeks', 'never'. Raises ValueError.
+    """'1 year', '18 months', '2 years 6 months', '90 days', '30d', '6 weeks', 'never'. Raises ValueError,
+    also for a window longer than `bounds.LONGEST_WINDOW_YEARS` (write "never" for one that does not end).
     `bare_number`: the unit of a number written alone ("days": 30 is 30 days); by default a number
     alone is refused (in sitegen.yaml, `window: 1` could mean a day or a year)."""
     cleaned = str(text).strip().lower().replace(",", " ").replace(" and ", " ")
@@ -75,7 +78,7 @@ def parse_window(text: str, bare_number: str | None = None) -> Window:
     for number, unit in _PART.findall(cleaned):
         amounts[_UNITS[unit.rstrip("s")]] += int(number)
     window = Window(amounts["years"], amounts["months"], amounts["days"] + 7 * amounts["weeks"])
-    if window == Window():
+    if window == Window() or window.years + window.months / 12 + window.days / 366 > bounds.LONGEST_WINDOW_YEARS:
         raise ValueError(text)
     return window
 
