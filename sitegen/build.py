@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import traceback
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Callable
 
 import jinja2
 
-from sitegen import deployment, netlify, outputs, search
+from sitegen import deployment, netlify, outputs, search, takedown
 from sitegen.claims import claim_entries
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
@@ -40,6 +41,7 @@ class BuildResult:
     problems: list[Problem] = field(default_factory=list)
     files: list[OutputFile] = field(default_factory=list)
     failed: bool = False  # nothing was written: the previous output stands
+    took_down_only: "takedown.TakeDown | None" = None  # the build failed; the last good output was published less what came down
 
     @property
     def errors(self) -> list[Problem]:
@@ -308,6 +310,19 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         result.problems.append(refusal)
         result.failed = True
         return result
+    try:
+        return _build(loaded, config, day, output, result, whole, use_cache=use_cache, write=write, banner=banner,
+                      show_drafts=show_drafts, env=env, fragments=fragments, workers=workers, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - a fault no one foresaw: the expired reports must still come down
+        if banner is not None or not write:  # a preview, `check`: nothing is published, so nothing to take down
+            raise
+        return _take_down_only(config, day, output, result, exc)
+
+
+def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, result: BuildResult, whole: bool, *,
+           use_cache: bool, write: bool, banner: str | None, show_drafts: bool, env: jinja2.Environment | None,
+           fragments: EntryFragments | None, workers: int | None, progress: Callable[[int, int], None] | None) -> BuildResult:
+    """`build`, once the settings and the output folder are known to be usable."""
     cache = DocumentCache(config.cache_dir if use_cache else None)
     memo = memo_of(config, use_cache)
     site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, progress=progress, memo=memo)
@@ -358,6 +373,42 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         tidy_cache(config, cache, store)
         memo.save()
         keep_settings(loaded)
+        takedown.record_last_good(config.cache_dir, output, store.folder if store is not None else None)
+    return result
+
+
+def _take_down_only(config: SiteConfig, day: date, output: Path, result: BuildResult, exc: Exception) -> BuildResult:
+    """After a fault no one foresaw: the last good output again, with what has come down today
+    taken down (`sitegen.takedown`), loudly. The fault's details go to FAILURE in the cache."""
+    result.site = None
+    detail = "".join(traceback.format_exception(exc))
+    try:
+        config.cache_dir.mkdir(parents=True, exist_ok=True)
+        (config.cache_dir / FAILURE).write_text(detail, encoding="utf-8")
+    except OSError:
+        pass
+    fault = f"the build failed ({type(exc).__name__}: {str(exc)[:200] or 'no message'})"
+    advice = (f"This is a fault in sitegen, not in your content: report it with the details in .sitegen-cache/{FAILURE}. "
+              "The next build that succeeds puts everything right.")
+    files = takedown.last_good_files(output, config.cache_dir)
+    if files is None:
+        result.problems.append(error("sitegen", f"{fault}, and no earlier output could be found to take reports down from, "
+                                     "so nothing was published.", advice))
+        result.failed = True
+        return result
+    down = takedown.take_down_only(files, day, config.timezone)
+    try:
+        outputs.write_site([OutputFile(path, data=data) for path, data in down.files.items() if path != outputs.MARKER], output)
+    except (OSError, outputs.OutputRefused) as written:
+        result.problems.append(error("sitegen", f"{fault}, and the reports due to come down could not be taken down "
+                                     f"either ({written}), so the previous output was left as it was.", advice))
+        result.failed = True
+        return result
+    result.took_down_only = down
+    result.problems.append(error(
+        "sitegen", f"{fault}. So that reports still come down on their day, the site built for {down.built_for} was "
+        f"published again with {len(down.removed)} address{'es' if len(down.removed) != 1 else ''} whose window has ended "
+        "taken down (they answer 410 Gone) and without its search index; nothing new went up.", advice))
     return result
 
 
@@ -374,6 +425,7 @@ PREVIOUS_OUTPUT = "site"
 FILE_STORE = "output-files"  # the output's files, linked into each output (see `sitegen.file_store`)
 MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.memo`)
 TEMPLATES = "templates"  # the theme's templates, compiled
+FAILURE = "last-failure.txt"  # the details of the last fault that made a build take reports down only
 
 
 def memo_of(config: SiteConfig, use_cache: bool = True) -> Memo:

@@ -147,6 +147,11 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
         click.echo("The build stopped; the previous output was left as it was.", err=True)
         sys.exit(1)
     target = Path(output) if output else Path(site or ".") / "build"
+    if result.took_down_only is not None:
+        down = result.took_down_only
+        click.echo(f"TAKE-DOWN ONLY: the build failed, so {target} holds the site built for {down.built_for} with "
+                   f"{len(down.removed)} address{'es' if len(down.removed) != 1 else ''} taken down today. See the error above.", err=True)
+        sys.exit(1 if strict else 0)  # deployed all the same (without --strict): the reports must come down today
     click.echo(f"Built the site as on {uk_date(day)} into {target}: {summary(result)}.")
     withheld = result.count(State.WITHHELD)
     if withheld:

@@ -533,15 +533,12 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     """The real path of a document, only if it lies inside the site's reports/ folder and it may be
     published (see `unpublishable`)."""
     refused = unpublishable(file)
-    if refused is not None:
-        problems.append(error(source, f"documents: {_printable(file)} {refused[0]}", refused[1], line=line, field=field_name))
-        return None
     name = file[len("reports/"):]
     if file.startswith("reports/") and name and not any(c in name for c in "/\\:") and name not in (".", ".."):
         # reports/NAME, the usual case: one look at the file itself (a file, not a link, is its own real path)
         direct = os.path.join(config.reports_real, name)
         try:
-            if stat.S_ISREG(os.lstat(direct).st_mode):
+            if refused is None and stat.S_ISREG(os.lstat(direct).st_mode):
                 return Path(direct)
         except OSError:
             pass  # missing, or not readable: the checks below say which
@@ -555,6 +552,9 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
             problems.append(error(source, f"documents: {file} should start with reports/.", f"Write `file: reports/{posix.as_posix()}`.", line=line, field=field_name))
         else:
             problems.append(error(source, f"documents: {file} is not in the reports/ folder.", advice, line=line, field=field_name))
+        return None
+    if refused is not None:
+        problems.append(error(source, f"documents: {_printable(file)} {refused[0]}", refused[1], line=line, field=field_name))
         return None
     path = config.root / posix
     try:

@@ -311,4 +311,5 @@ def test_a_document_is_found_as_before_whatever_its_spelling(site, file, monkeyp
     monkeypatch.setattr(entries, "stat", SimpleNamespace(S_ISREG=lambda mode: False))  # no quick look
     expected = entries.resolve_report(file, config, "content/x.md", 3, slow)
     assert found == expected and [str(p) for p in quick] == [str(p) for p in slow]
-    assert (found is None) == (file in ("reports/missing.pdf", "reports/sub", "reports/.."))
+    # A name that makes no web address (a colon, a backslash, no name) is refused, found or not.
+    assert (found is None) == (file in ("reports/missing.pdf", "reports/sub", "reports/..", "reports/a:b.pdf", "reports\\a.pdf"))

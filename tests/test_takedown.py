@@ -1,0 +1,84 @@
+"""The second line of defence (sitegen.takedown): a build that fails for a reason no one foresaw,
+on the day a report comes down, still takes that report down, and says so loudly."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import occurrences, read_output
+from sitegen import render
+from sitegen.cli import main
+from sitegen.takedown import RECORD, expired_addresses
+
+PUBLISHED = date(2025, 11, 22)
+LAST_DAY = date(2026, 11, 21)  # a year's window: the report comes down on 22 November 2026
+DOWN_DAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def two_reports(site):
+    site.entry("going", published=PUBLISHED, summary="GOINGSUMMARY.", documents=["going.pdf"], body="GOINGBODY")
+    site.entry("staying", published=date(2026, 6, 1), documents=["staying.pdf"], body="STAYINGBODY")
+    result, _ = site.build(LAST_DAY)
+    assert not result.failed and (site.root / "build" / "sar" / "going" / "going.pdf").is_file()
+    return site
+
+
+def _fail_rendering(monkeypatch):
+    def fault(self, *args, **kwargs):
+        raise RuntimeError("a fault no one foresaw")
+    monkeypatch.setattr(render.Renderer, "render_all", fault)
+
+
+def _check_taken_down(out):
+    files = read_output(out)
+    assert not (out / "sar" / "going").exists()
+    assert not occurrences({k: v for k, v in files.items() if k != "_redirects"}, "/sar/going/going.pdf")
+    assert "/sar/going/going.pdf  /410.html  410!" in files["_redirects"].decode()
+    assert not occurrences(files, "GOINGBODY")  # the search index held its text: none is left
+    assert (out / "sar" / "staying" / "staying.pdf").is_file() and occurrences(files, "STAYINGBODY")
+    marker = json.loads(files["sitegen.json"])
+    assert marker["built_for"] == DOWN_DAY.isoformat() and marker["digest"].startswith("take-down only")
+
+
+@pytest.mark.parametrize("where", ["output folder", "cache only"])
+def test_a_failed_build_still_takes_down_what_came_down(two_reports, monkeypatch, where):
+    site = two_reports
+    if where == "cache only":  # as on Netlify: a fresh machine with the cache restored
+        shutil.rmtree(site.root / "build")
+    _fail_rendering(monkeypatch)
+    run = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", DOWN_DAY.isoformat()])
+    assert run.exit_code == 0, run.output  # deployed all the same: the report must come down today
+    assert "TAKE-DOWN ONLY" in run.output and "RuntimeError" in run.output and "Traceback" not in run.output
+    _check_taken_down(site.root / "build")
+    assert "a fault no one foresaw" in (site.root / ".sitegen-cache" / "last-failure.txt").read_text()
+    strict = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", DOWN_DAY.isoformat(), "--strict"])
+    assert strict.exit_code == 1
+
+
+def test_a_changed_record_is_not_trusted(two_reports, monkeypatch):
+    site = two_reports
+    shutil.rmtree(site.root / "build")
+    record = site.root / ".sitegen-cache" / RECORD
+    data = json.loads(record.read_text())
+    item = data["files"]["sar/staying/index.html"]
+    item["digest"] = "0" * 32
+    record.write_text(json.dumps(data))
+    _fail_rendering(monkeypatch)
+    run = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", DOWN_DAY.isoformat()])
+    assert run.exit_code == 1 and "nothing was published" in run.output
+    assert not (site.root / "build").exists()
+
+
+def test_expired_addresses_follow_the_headers():
+    headers = ("/a/\n  X-Robots-Tag: unavailable_after: 2026-11-22T00:00:00+00:00\n"
+               "/b/\n  X-Robots-Tag: unavailable_after: 2026-11-23T00:00:00+00:00\n"
+               "/c/\n  X-Robots-Tag: noindex\n"
+               "/d/\n  X-Robots-Tag: unavailable_after: not a moment\n")
+    assert expired_addresses(headers, DOWN_DAY, "Europe/London") == {"/a/", "/d/"}
+    assert expired_addresses(headers, date(2026, 11, 23), "Europe/London") == {"/a/", "/b/", "/d/"}
