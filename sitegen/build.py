@@ -26,7 +26,7 @@ from sitegen.documents import DocumentCache, inspect, prepare, published_copy
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.entry_fragments import EntryFragments
 from sitegen.file_store import FileStore
-from sitegen.entries import DocumentRef, Entry, read_entries
+from sitegen.entries import DocumentRef, Entry, internal_fault, read_entries
 from sitegen.memo import Memo
 from sitegen.problems import Problem, error, has_errors, warning
 from sitegen.renditions import Rendition
@@ -75,7 +75,10 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     for entry, state in decided:
         downloads: list[Download] = []
         if inspects_documents(entry, state, inspect_all):
-            entry, state, downloads = _inspect_documents(entry, state, cache)
+            try:
+                entry, state, downloads = _inspect_documents(entry, state, cache)
+            except Exception as exc:  # noqa: BLE001 - one entry's documents never stop the build
+                entry, state, downloads = entry.with_problems(internal_fault(entry.source, exc)), State.WITHHELD, []
         if state is State.DRAFT:
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))

@@ -297,7 +297,7 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
     fields = front_matter_fields(config)
 
     def read(path: str) -> tuple[Entry, object]:
-        return read_entry(path, config, fields, memo), memo.take_new_results() if memo is not None else None
+        return read_entry_or_fault(path, config, fields, memo), memo.take_new_results() if memo is not None else None
 
     entries = []
     for entry, memo_results in fork_map(read, files, workers=workers):
@@ -358,6 +358,22 @@ def read_entry(path: Path | str, config: SiteConfig, fields: list[Field] | None 
                      meant_type=_meant_type(yaml_text, source, config))
     entry = validate_entry(source, slug, doc, body, config, fields)
     return entry if entry.type is not None else replace(entry, meant_type=_meant_type(yaml_text, source, config))
+
+
+def read_entry_or_fault(path: Path | str, config: SiteConfig, fields: list[Field] | None = None, memo: Memo | None = None) -> Entry:
+    """`read_entry`, where a fault in sitegen itself on this one file withholds only this entry."""
+    try:
+        return read_entry(path, config, fields, memo)
+    except Exception as exc:  # noqa: BLE001 - one entry never stops the build
+        source = relative(path, config.root)
+        return Entry(source, slugify(os.path.splitext(os.path.basename(path))[0]), None, None,
+                     problems=(internal_fault(source, exc),))
+
+
+def internal_fault(source: str, exc: BaseException) -> Problem:
+    """The error of an entry sitegen itself failed on: it is withheld, and the build goes on."""
+    return error(source, f"sitegen failed on this entry ({type(exc).__name__}), so it is not published.",
+                 "This is a fault in sitegen: report it with this file attached. Every other entry was built as usual.")
 
 
 def unsplit_problem(source: str, text: str) -> Problem:

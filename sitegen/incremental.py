@@ -38,7 +38,7 @@ from sitegen.addresses import output_file
 from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, entries_on_day, site_file_parts
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
-from sitegen.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry
+from sitegen.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry_or_fault
 from sitegen.entry_fragments import EntryFragments
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.search import SearchIndex, build_index, index_weight
@@ -140,7 +140,7 @@ class KnownEntries:
         known = cls()
         known.on_day = {p.entry.source: p for p in site.entries}
         known.problems = {s: p.entry.problems for s, p in known.on_day.items() if p.entry.problems}
-        known.as_read = {e.source: e for e in (read_entry(Path(path), config) for path in sorted(entry_files))}
+        known.as_read = {e.source: e for e in (read_entry_or_fault(Path(path), config) for path in sorted(entry_files))}
         known.checked = {e.source: e for e in check_addresses(sorted(known.as_read.values(), key=_order), config)}
         for entry in known.as_read.values():
             if entry.takes_address:
@@ -420,7 +420,7 @@ class LivePreview:
             return BuildResult(site=self.site, problems=self._problems(), files=list(self.written.files.values()))
         sources = {Path(path).relative_to(config.root).as_posix(): Path(path) for path in changed}
         before = {s: self.entries.as_read.get(s) for s in sources}
-        after = {s: read_entry(path, config) if path.exists() else None for s, path in sources.items()}
+        after = {s: read_entry_or_fault(path, config) if path.exists() else None for s, path in sources.items()}
         if any(e is not None and (e.is_page or e.type is None) for e in [*before.values(), *after.values()]):
             return self.full()  # a static page shows in every page's footer: build it all
         moved = self.entries.check_addresses_again(before, after, config)

@@ -82,3 +82,36 @@ def test_expired_addresses_follow_the_headers():
                "/d/\n  X-Robots-Tag: unavailable_after: not a moment\n")
     assert expired_addresses(headers, DOWN_DAY, "Europe/London") == {"/a/", "/d/"}
     assert expired_addresses(headers, date(2026, 11, 23), "Europe/London") == {"/a/", "/b/", "/d/"}
+
+
+@pytest.mark.parametrize("step", ["reading", "documents"])
+def test_a_fault_on_one_entry_withholds_only_it(site, monkeypatch, step):
+    """The first line of defence: sitegen failing on one entry's file or documents withholds that
+    entry, and the rest is built as usual (no take-down only)."""
+    from sitegen import build as build_module, entries
+
+    site.entry("odd", published=DAY_BEFORE, documents=["odd.pdf"], body="ODDBODY")
+    site.entry("fine", published=DAY_BEFORE, documents=["fine.pdf"])
+    if step == "reading":
+        real = entries.validate_entry
+
+        def validate(source, *args, **kwargs):
+            if source.endswith("odd.md"):
+                raise KeyError("a fault no one foresaw")
+            return real(source, *args, **kwargs)
+        monkeypatch.setattr(entries, "validate_entry", validate)
+    else:
+        real = build_module._inspect_documents
+
+        def inspect(entry, *args):
+            if entry.source.endswith("odd.md"):
+                raise KeyError("a fault no one foresaw")
+            return real(entry, *args)
+        monkeypatch.setattr(build_module, "_inspect_documents", inspect)
+    result, out = site.build(DOWN_DAY, workers=1)
+    assert result.took_down_only is None and not result.failed
+    assert [p.file for p in result.errors] == ["content/odd.md"] and "sitegen failed on this entry" in result.errors[0].message
+    assert not occurrences(read_output(out), "ODDBODY") and (out / "sar" / "fine" / "fine.pdf").is_file()
+
+
+DAY_BEFORE = date(2026, 11, 1)
