@@ -18,6 +18,15 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 INDEX = "index.html"
 
+# The site's own files and folders, relative to the output (a folder ends in / and is the site's
+# whole): every build may write them, whatever its entries (see `sitegen.claims`).
+SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
+              "_redirects", "sitegen.json", ".sitegen-output", "accessibility/", "search/", "themes/",
+              "assets/", "pagefind/")
+# Names a page's slug or a review type's key may not be, as the site uses them at its top level.
+RESERVED_NAMES = frozenset({name.rstrip("/").removesuffix(".html") for name in SITE_FILES}
+                           | {"index", "theme", "downloads", "404.html"})
+
 
 def is_slug(text: str) -> bool:
     """Whether `text` can be the last part of an address (adult-a, 2026-review)."""

@@ -17,20 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-from sitegen.addresses import INDEX, output_file
+from sitegen.addresses import INDEX, SITE_FILES, output_file
 from sitegen.entries import Entry
 from sitegen.problems import Problem, error
 from sitegen.site import EntryOnDay
 from sitegen.visibility import State
 
 SITE = "the site itself"  # the owner of the site's own files
-
-# The files and folders every build may write whatever its entries, relative to the output folder.
-# A folder (ending in /) is the site's whole: no entry may put anything inside it.
-SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
-              "_redirects", "sitegen.json", ".sitegen-output", "accessibility/", "search/", "themes/",
-              "assets/", "pagefind/")
-
 
 @dataclass(frozen=True)
 class Claim:

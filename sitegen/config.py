@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import yamladvice, yamlfile
+from sitegen.addresses import RESERVED_NAMES
 from sitegen.cachefile import write_whole
 from sitegen.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.pictures import picture_size
@@ -367,6 +368,10 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
                     continue
                 if key == PAGE_TYPE:
                     problems.append(error(file, "types: `page` is kept for static pages.", "Choose another name for this type.", line=doc.line_of("types", key), field="types.page"))
+                    continue
+                if key in RESERVED_NAMES:
+                    problems.append(error(file, f"types: `{key}` is an address the site itself uses (/{key}/), so it cannot be a review type.",
+                                          "Choose another name for this type.", line=doc.line_of("types", key), field=f"types.{key}"))
                     continue
                 base = types.get(key)
                 sub = validate(body, TYPE_FIELDS, file=file, doc=doc, path=("types", key), what="review type")

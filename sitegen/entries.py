@@ -18,7 +18,7 @@ from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from sitegen import bounds, yamladvice, yamlfile
-from sitegen.addresses import is_document_name, slugify
+from sitegen.addresses import RESERVED_NAMES, is_document_name, slugify
 from sitegen.config import PAGE_TYPE, SiteConfig
 from sitegen.memo import Memo
 from sitegen.parallel import fork_map
@@ -26,9 +26,8 @@ from sitegen.problems import Problem, error, has_errors, warning
 from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Slug, Text, TextList, Url, show, validate
 from sitegen.visibility import hidden_from
 
-# Addresses the site itself uses; a static page cannot take them.
-RESERVED_SLUGS = {"index", "assets", "feed.xml", "sitemap.xml", "robots.txt", "404", "404.html",
-                  "themes", "theme", "search", "pagefind", "downloads", "_headers", "_redirects"}
+# Addresses the site itself uses; a static page cannot take them (one home: `addresses.RESERVED_NAMES`).
+RESERVED_SLUGS = RESERVED_NAMES
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from sitegen.config import DEFAULT_TYPES, load_config
 from sitegen.visibility import NEVER, Window
 
@@ -247,3 +249,11 @@ def test_problems_of_the_kept_settings_are_filed_under_their_own_name(tmp_path):
     loaded = load_config(root, stand_in=True)
     logo = [p for p in loaded.problems if p.field == "logo"]
     assert [(p.file, p.line) for p in logo] == [(f"{CACHE_DIR}/{LAST_BUILT}", 6)]
+
+
+@pytest.mark.parametrize("key", ["search", "themes", "assets", "pagefind", "accessibility", "index"])
+def test_a_review_type_cannot_take_an_address_the_site_uses(tmp_path, key):
+    (tmp_path / "sitegen.yaml").write_text(f"name: X\nbase_url: https://x.example\ntypes:\n  {key}:\n    label: Odd\n")
+    loaded = load_config(tmp_path)
+    assert key not in loaded.config.types
+    assert any(f"`{key}` is an address the site itself uses" in p.message and p.line == 4 for p in loaded.problems)
