@@ -103,7 +103,8 @@ def _decide_states(entries: list[Entry], day: date, show_drafts: bool) -> list[t
             taken.add(entry.url)
         published = day if entry.is_page else entry.published
         state = decide(day, published, entry.hidden_from, draft=entry.draft and not show_drafts,
-                       has_errors=has_errors(p for p in entry.problems if not _about_documents(p)))
+                       has_errors=has_errors(p for p in entry.problems if not _about_documents(p)),
+                       approved=None if entry.is_page else entry.approved)
         if state is State.EXPIRED:
             # An expired entry's documents are never published, so a PDF since
             # removed from reports/ is no reason to withhold its notice page.

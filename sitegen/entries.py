@@ -24,7 +24,7 @@ from sitegen.memo import Memo
 from sitegen.parallel import fork_map
 from sitegen.problems import Problem, error, has_errors, warning
 from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Slug, Text, TextList, Url, show, validate
-from sitegen.visibility import hidden_from
+from sitegen.visibility import goes_live, hidden_from
 
 # Addresses the site itself uses; a static page cannot take them.
 RESERVED_SLUGS = {"index", "assets", "feed.xml", "sitemap.xml", "robots.txt", "404", "404.html",
@@ -113,6 +113,17 @@ class Entry:
     @property
     def is_page(self) -> bool:
         return self.type == PAGE_TYPE
+
+    @property
+    def goes_live(self) -> date | None:
+        """The first day the entry may be shown: its published day, or a later approval day
+        (`visibility.goes_live`); its window still counts from `published`."""
+        return None if self.published is None else goes_live(self.published, self.approved)
+
+    @property
+    def waits_for_approval(self) -> bool:
+        """Whether its approval day comes after its published day: until then it is scheduled."""
+        return self.published is not None and self.approved is not None and self.approved > self.published
 
     @property
     def takes_address(self) -> bool:

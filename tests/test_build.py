@@ -20,6 +20,8 @@ ENTRIES = {
     "echo": (dict(type="sar", published="2025-01-01", draft=True), None, None),
     "foxtrot": (dict(type="sarr", published="2025-01-01"), None, None),  # withheld: unknown type
     "golf": (dict(type="scr", published="2025-11-30", on_expiry="remove"), date(2025, 11, 30), date(2026, 11, 30)),
+    # A DHR published before the Home Office approved it: not shown until approved, and still down a year after published.
+    "hotel": (dict(type="dhr", published="2026-02-01", approved="2026-09-01"), date(2026, 9, 1), date(2027, 2, 1)),
 }
 SWEEP = [date(2024, 2, 28), date(2024, 2, 29), date(2025, 2, 28), date(2025, 3, 1), date(2025, 11, 29),
          date(2025, 11, 30), date(2026, 3, 13), date(2026, 3, 14), date(2026, 8, 31), date(2026, 9, 1),
