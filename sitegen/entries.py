@@ -315,7 +315,7 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
         entries.append(entry)
         if memo is not None:
             memo.merge_from_worker(memo_results)
-    return check_addresses(entries, config)
+    return suggest_similar_reports(check_addresses(entries, config), config)
 
 
 def path_order(path: str) -> object:
@@ -533,10 +533,9 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     try:
         real = path.resolve(strict=True)
     except (FileNotFoundError, RuntimeError, OSError):
-        close = similar_report(config, posix.as_posix())
-        advice = (f"Did you mean {close}? Correct the spelling to `file: {close}`." if close
-                  else "Check the spelling, or add the file to the reports/ folder.")
-        problems.append(error(source, f"documents: {file} does not exist.", advice, line=line, field=field_name))
+        # No guess here: whether a similar file is another review's report is known only once every
+        # entry is read (`suggest_similar_reports`).
+        problems.append(error(source, missing_report(file), MISSING_ADVICE, line=line, field=field_name))
         return None
     if config.reports_real not in real.parents:
         problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.", "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
@@ -547,15 +546,63 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     return real
 
 
-def similar_report(config: SiteConfig, file: str) -> str | None:
-    """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close."""
+MISSING_ADVICE = "Check the spelling, or add the file to the reports/ folder."
+
+
+def missing_report(file: str) -> str:
+    """The message for a document that is not in reports/ (`suggest_similar_reports` finds it by it)."""
+    return f"documents: {file} does not exist."
+
+
+def similar_report(config: SiteConfig, file: str, listed: set[str] = frozenset()) -> str | None:
+    """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close, leaving
+    out the files in `listed` (those entries list: another review's report must never be offered
+    as this one's, or Mr K's review would be published under Mr L's name)."""
     reports = config.reports_dir
     try:
         known = sorted(p.relative_to(config.root).as_posix() for p in reports.rglob("*") if p.is_file())
     except OSError:
         return None
-    close = difflib.get_close_matches(file, known, n=1, cutoff=0.6)
+    unlisted = [name for name in known if _listed_form(name) not in listed]
+    close = difflib.get_close_matches(file, unlisted, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def similar_file_advice(close: str) -> str:
+    """Advice naming a file that looks like the one meant: a guess between reports, never an instruction."""
+    return (f"A file with a similar name exists: {close}. Check it is this review's report before you use it; "
+            "otherwise add the right file to the reports/ folder.")
+
+
+def _listed_form(file: str) -> str:
+    """A document's path as entries write it, compared without case (reports/X.pdf is reports/x.pdf)."""
+    return PurePosixPath(file.replace("\\", "/")).as_posix().lower()
+
+
+def listed_documents(entries: list[Entry]) -> set[str]:
+    """Every file in reports/ that an entry lists (as a document or its Word original)."""
+    return {_listed_form(name) for entry in entries for ref in entry.documents for name in (ref.file, ref.word) if name}
+
+
+def suggest_similar_reports(entries: list[Entry], config: SiteConfig) -> list[Entry]:
+    """For a document that does not exist, name a file with a similar name, only when no entry lists
+    that file; done once every entry is read, as only then are all the files entries list known."""
+    listed = None
+    result = []
+    for entry in entries:
+        missing = [p for p in entry.problems if p.field in ("documents.file", "documents.html")
+                   and p.advice == MISSING_ADVICE and p.message.startswith("documents: ") and p.message.endswith(" does not exist.")]
+        if missing:
+            listed = listed_documents(entries) if listed is None else listed
+            problems = list(entry.problems)
+            for problem in missing:
+                file = problem.message[len("documents: "):-len(" does not exist.")]
+                close = similar_report(config, PurePosixPath(file.replace("\\", "/")).as_posix(), listed)
+                if close:
+                    problems[problems.index(problem)] = replace(problem, advice=f"{MISSING_ADVICE} {similar_file_advice(close)}")
+            entry = replace(entry, problems=tuple(problems))
+        result.append(entry)
+    return result
 
 
 def check_addresses(entries: list[Entry], config: SiteConfig) -> list[Entry]:

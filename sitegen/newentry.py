@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
 from sitegen.addresses import is_slug, slugify
-from sitegen.entries import Entry, relative, resolve_report, similar_report
+from sitegen.entries import Entry, listed_documents, relative, resolve_report, similar_file_advice, similar_report
 from sitegen.problems import Problem, did_you_mean, error
 from sitegen.render import uk_date
 from sitegen.visibility import hidden_from, last_day_shown
@@ -135,8 +135,10 @@ def review_type(config: SiteConfig, key: str) -> ReviewType | Problem:
                  hint or f"Write one of: {', '.join(config.types)}.")
 
 
-def find_report(config: SiteConfig, given: str) -> str | Problem:
-    """`reports/x.pdf` for a file given as reports/x.pdf, x.pdf or a full path into reports/."""
+def find_report(config: SiteConfig, given: str, entries: list[Entry] = ()) -> str | Problem:
+    """`reports/x.pdf` for a file given as reports/x.pdf, x.pdf or a full path into reports/.
+    For a file that is not there, a similar name is offered only when none of `entries` lists it
+    (it would be another review's report)."""
     reports = config.reports_dir
     path = Path(given)
     if path.is_absolute():
@@ -150,10 +152,10 @@ def find_report(config: SiteConfig, given: str) -> str | Problem:
         parts = parts[1:]
     file = "/".join(("reports", *parts))
     if not parts or ".." in parts or not (reports / Path(*parts)).exists():
-        close = similar_report(config, file)
+        close = similar_report(config, file, listed_documents(list(entries)))
         return error(file, f"there is no such file in the reports/ folder ({reports.resolve()}).",
-                     f"Did you mean {close.removeprefix('reports/')}?" if close
-                     else "Copy the PDF into the reports/ folder first, then run this again.")
+                     "Copy the PDF into the reports/ folder first, then run this again."
+                     + (f" {similar_file_advice(close)}" if close else ""))
     problems: list[Problem] = []
     if resolve_report(file, config, file, None, problems) is None:
         return error(file, problems[0].message.removeprefix(f"documents: {file} "), problems[0].advice)

@@ -248,7 +248,21 @@ def test_a_misspelt_document_suggests_the_file_that_is_there(site):
     site.entry("x", published="2026-01-01", documents=[{"file": "reports/sar-adult-a-overveiw.pdf", "title": "Doc"}])
     [problem] = errors(only_entry(site))
     assert problem.message == "documents: reports/sar-adult-a-overveiw.pdf does not exist."
-    assert problem.advice.startswith("Did you mean reports/sar-adult-a-overview.pdf?")
+    assert problem.advice == ("Check the spelling, or add the file to the reports/ folder. A file with a similar name exists: "
+                              "reports/sar-adult-a-overview.pdf. Check it is this review's report before you use it; "
+                              "otherwise add the right file to the reports/ folder.")
+    assert "Correct the spelling" not in problem.format()
+
+
+def test_a_missing_report_never_points_at_another_entrys_report(site):
+    """Following the advice must never publish Mr K's review under Mr L's name."""
+    site.entry("mr-k", published="2026-01-01", documents=[{"file": site.pdf("sar-mr-k-overview.pdf"), "title": "Overview"}])
+    site.entry("mr-l", published="2026-01-01", documents=[{"file": "reports/sar-mr-l-overview.pdf", "title": "Overview"}])
+    entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
+    [problem] = errors(entries["mr-l"])
+    assert problem.message == "documents: reports/sar-mr-l-overview.pdf does not exist."
+    assert "sar-mr-k" not in problem.format()
+    assert problem.advice == "Check the spelling, or add the file to the reports/ folder."
 
 
 @pytest.mark.parametrize("written, shown", [

@@ -163,9 +163,16 @@ def test_refuses_an_address_another_entry_has(site):
     assert not (site.root / "content" / "sar" / "adult-a.md").exists()
 
 
+def test_a_report_another_entry_lists_is_never_offered_for_a_missing_file(site):
+    site.entry("mr-k", published="2026-01-01", documents=["sar-mr-k-overview.pdf"])
+    result = sitegen("new", "sar", "sar-mr-l-overview.pdf", cwd=site.root)
+    assert result.returncode == 1 and "there is no such file" in result.stderr
+    assert "sar-mr-k" not in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["sar", "missing.pdf"], "reports/missing.pdf: error: there is no such file in the reports/ folder"),
-    (["sar", "reprt.pdf"], "Did you mean report.pdf?"),
+    (["sar", "reprt.pdf"], "A file with a similar name exists: reports/report.pdf. Check it is this review's report before you use it"),
     (["sar", "/etc/hostname"], "/etc/hostname: error: is not in the site's reports/ folder."),
     (["sra", "report.pdf"], '"sra" is not a review type this site knows. Did you mean scr?'),
     (["sar", "report.pdf", "--slug", "Adult A"], 'error: "Adult A" cannot be used in a web address. Use lower-case letters, digits and hyphens, for example --slug adult-a.'),
