@@ -191,6 +191,10 @@ def test_a_closing_line_of_four_hyphens_is_pointed_at(site):
     ('title: "Unclosed', "opens a quote (\") that is never closed", 'Add the closing "'),
     ('title: "Adult A" review', "more text after the closing quote", """title: '"Adult A" review'"""),
     ("title: @home", "starts with @", 'title: "@home"'),
+    ('title: X\nsummary: "said "help me" often"', 'line 3 has a value in quotes with the same quotes (") inside it',
+     """Put single quotes around the value instead (summary: 'said "help me" often'), or write the quotes inside it as ‘ ’ or “ ”."""),
+    ('title: X\nsummary: "she said "help: now" often"', "the same quotes", "‘ ’ or “ ”"),
+    ("title: 'Adult A's review'", "the same quotes (')", "Write each ' inside the value as two, ''"),
     ("title: X\nThe body text", "is not a `name: value` line: `The body text`", "closing `---`"),
     ("title: X\n  subject: Y", "starts with spaces", "Remove the spaces"),
 ])
@@ -198,7 +202,7 @@ def test_other_yaml_mistakes_are_explained(site, line, words, advice):
     site.raw("content/x.md", f"---\n{line}\ntype: sar\npublished: 2026-01-01\nsummary: S.\n---\n")
     [problem] = errors(only_entry(site))
     assert words in problem.message and advice in problem.advice
-    assert "YAML says" not in problem.message
+    assert "YAML says" not in problem.message and "colon" not in problem.advice
 
 
 def test_a_misspelt_required_field_is_one_message(site):
