@@ -424,7 +424,8 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
     rtype = config.types.get(named_type or "")
     checked = validate(doc.data, fields if fields is not None else front_matter_fields(config), file=source, doc=doc,
                        required=required_fields(config, named_type),
-                       why_required=lambda f: _needs(f.name, rtype), required_advice=lambda f: _what_to_write(f.name))
+                       why_required=lambda f: _needs(f.name, rtype), required_advice=lambda f: _what_to_write(f.name),
+                       slips_are_errors=True)
     problems = list(checked.problems)
     for key_path, line in doc.duplicates:
         problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))
@@ -437,7 +438,11 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
         problems.append(error(source, f"expires: {v['expires'].isoformat()} is not after published ({v['published'].isoformat()}).",
                               "Write a date after the published date, or remove `expires` to use the usual window.", line=doc.line_of("expires"), field="expires"))
 
-    documents = tuple(_documents(v["documents"], source, doc, config, problems)) if "documents" not in checked.invalid else ()
+    none_on_purpose = is_no_documents(v["documents"])
+    documents = (tuple(_documents(v["documents"], source, doc, config, problems))
+                 if "documents" not in checked.invalid and not none_on_purpose else ())
+    if rtype is not None and not documents and not none_on_purpose and "documents" not in checked.invalid:
+        problems.append(no_documents(source, rtype.singular, doc, v["documents"]))
 
     hidden = None
     if rtype is not None and v["published"]:
@@ -450,6 +455,25 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
         on_expiry=v["on_expiry"], approved=v["approved"], order=v["order"], body=body, problems=tuple(problems),
     )
     return entry
+
+
+# How an entry says it has no documents on purpose (a review whose report is published elsewhere).
+NO_DOCUMENTS = "none"
+
+
+def is_no_documents(value: Any) -> bool:
+    """Whether `documents:` says the review has no documents on purpose: `documents: none`."""
+    return isinstance(value, str) and value.strip().lower() == NO_DOCUMENTS
+
+
+def no_documents(source: str, singular: str, doc: yamlfile.YamlDocument, raw: Any) -> Problem:
+    """A review with no documents is an error unless it says so (`documents: none`): most often its
+    `documents:` line is missing or misspelt, and the review would be published without its report."""
+    said = "is empty" if isinstance(raw, list) else "has no `documents:` list"
+    return error(source, f"this {singular} {said}, so it would be published without its report.",
+                 "Add the report under `documents:` (a line `- file: reports/NAME.pdf`, then `title: ...`); if this "
+                 f"review has no document on purpose, write `documents: {NO_DOCUMENTS}`.",
+                 line=doc.line_of("documents") or None, field="documents")
 
 
 def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteConfig, problems: list[Problem]):
@@ -467,7 +491,7 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         where = ("documents", index)
         if isinstance(item, str):
             item = {"file": item}
-        sub = validate(item, DOCUMENT_FIELDS, file=source, doc=doc, path=where, what="document")
+        sub = validate(item, DOCUMENT_FIELDS, file=source, doc=doc, path=where, what="document", slips_are_errors=True)
         problems += sub.problems
         if "file" in sub.invalid:
             continue
@@ -481,12 +505,30 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         word_line = doc.line_of(*where, "html") or line
         word, word_path = _word_original(file, path, sub.values["html"], source, word_line, config, problems)
         ref = DocumentRef(file=file, title=title, path=path, line=line, word=word, word_path=word_path, word_line=word_line)
+        problems += _too_large(source, ref)
         names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if word else [])
         for name in names if path is not None else []:
             if name.lower() in seen:
                 problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
             seen[name.lower()] = index
         yield ref
+
+
+def _too_large(source: str, ref: DocumentRef) -> list[Problem]:
+    """Warnings for a document or Word original too large for GitHub (`bounds.document_too_large`)."""
+    found = []
+    for file, path, line, field in ((ref.file, ref.path, ref.line, "documents.file"),
+                                    (ref.word, ref.word_path, ref.word_line, "documents.html")):
+        if path is None or (field == "documents.html" and ref.word == ref.file):
+            continue
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            continue  # said when the document is inspected
+        problem = bounds.document_too_large(source, file, size, line, field)
+        if problem is not None:
+            found.append(problem)
+    return found
 
 
 def _word_original(file: str, path: Path | None, html: str | None, source: str, line: int | None, config: SiteConfig,

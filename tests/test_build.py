@@ -197,7 +197,7 @@ def test_only_live_documents_reach_the_output(site):
     files = read_output(out)
     assert occurrences(files, "UnlistedMarker") == []
     pdfs = sorted(p for p in files if p.endswith(".pdf"))
-    assert pdfs == ["sar/alpha/alpha.pdf", "scr/golf/golf.pdf"]
+    assert pdfs == ["dhr/hotel/hotel.pdf", "sar/alpha/alpha.pdf", "scr/golf/golf.pdf"]
 
 
 def test_front_matter_text_is_escaped(site):

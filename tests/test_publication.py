@@ -91,10 +91,10 @@ def test_every_file_in_content_is_accounted_for(site):
     """Entries whose front matter cannot be read at all are named, not silently missing."""
     site.entry("adult-b", published="2026-05-10", title="SAR Adult B")
     broken = {
-        "tab": "---\ntitle: Tab\ntype: sar\n\tpublished: 2026-02-01\nsummary: S.\n---\n",
+        "tab": "---\ntitle: Tab\ntype: sar\n\tpublished: 2026-02-01\nsummary: S.\ndocuments: none\n---\n",
         "unclosed": "---\ntitle: Unclosed\ntype: sar\npublished: 2026-02-01\nsummary: S.\nThe body.\n",
-        "colon": "---\ntitle: SAR: Adult K\ntype: sar\npublished: 2026-02-01\nsummary: S.\n---\n",
-        "unknown-type": "---\ntitle: Unknown\ntype: sars\npublished: 2026-02-01\nsummary: S.\n---\n",
+        "colon": "---\ntitle: SAR: Adult K\ntype: sar\npublished: 2026-02-01\nsummary: S.\ndocuments: none\n---\n",
+        "unknown-type": "---\ntitle: Unknown\ntype: sars\npublished: 2026-02-01\nsummary: S.\ndocuments: none\n---\n",
         "no-front-matter": "Just some text.\n",
         "empty-summary": '---\ntitle: Empty\ntype: sar\npublished: 2026-02-01\nsummary: ""\n---\n',
     }

@@ -15,7 +15,7 @@ def make_site(site):
     site.entry("future", published="2027-02-01", title="Not yet")
     site.entry("old", published="2024-01-01", title="Gone")
     site.entry("wip", published="2026-01-01", draft=True, title="Work in progress")
-    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 31/02/2026\nsummary: S.\n---\n")
+    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 31/02/2026\nsummary: S.\ndocuments: none\n---\n")
     site.entry("contact", type="page", title="Contact us", summary=None)
 
 
