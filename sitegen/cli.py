@@ -269,6 +269,9 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
             raise click.BadParameter(f"{bad.message} {bad.advice}", param_hint="--published") from None
 
     offered = newentry.suggest(report, info, rtype)
+    own_title = newentry.own_title_warning(report, info)
+    if own_title is not None:
+        report_problems([own_title], full=True)
     title = answer(title, "Title", offered.title)
     day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
     slug = answer(slug, f"Web address ends with (after {config.url(f'/{rtype.key}/')})", offered.slug)

@@ -95,6 +95,7 @@ class Entry:
     related: tuple[str, ...] = ()
     on_expiry: str | None = None
     approved: date | None = None
+    republish: str | None = None  # why a report taken down with an expired entry goes back up (`build.taken_down_again`)
     order: int | None = None  # static pages: lower numbers come first in menus
     body: str = ""
     problems: tuple[Problem, ...] = ()
@@ -217,6 +218,7 @@ def front_matter_fields(config: SiteConfig) -> list[Field]:
         Field("slug", Slug(longest=bounds.SLUG)),
         Field("on_expiry", Choice("notice", "remove")),
         Field("approved", Date()),
+        Field("republish", Text(longest=bounds.SUMMARY)),
         Field("order", Custom(_order, "a whole number")),
     ]
     known = {f.name for f in fields}
@@ -452,7 +454,7 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
         published=v["published"] if rtype is not None else None, expires=v["expires"], hidden_from=hidden,
         draft=bool(v["draft"]), summary=v["summary"], subject=v["subject"], themes=v["themes"],
         documents=documents, national_library=v["national_library"], related=v["related"],
-        on_expiry=v["on_expiry"], approved=v["approved"], order=v["order"], body=body, problems=tuple(problems),
+        on_expiry=v["on_expiry"], approved=v["approved"], republish=v["republish"], order=v["order"], body=body, problems=tuple(problems),
     )
     return entry
 
