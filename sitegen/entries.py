@@ -475,7 +475,7 @@ def no_documents(source: str, singular: str, doc: yamlfile.YamlDocument, raw: An
     return error(source, f"this {singular} {said}, so it would be published without its report.",
                  "Add the report under `documents:` (a line `- file: reports/NAME.pdf`, then `title: ...`); if this "
                  f"review has no document on purpose, write `documents: {NO_DOCUMENTS}`.",
-                 line=doc.line_of("documents") or None, field="documents")
+                 line=doc.line_of("documents") or doc.line_of("type"), field="documents")
 
 
 def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteConfig, problems: list[Problem]):

@@ -365,6 +365,7 @@ def test_a_review_without_documents_is_an_error(site, rtype, written):
     assert entry.has_errors and entry.documents == ()
     problem = next(p for p in errors(entry) if p.field == "documents")
     assert "so it would be published without its report" in problem.message
+    assert problem.line == (7 if written.startswith("documents") else 3)  # its `documents:` line, else its `type:` line
     assert problem.advice.endswith("if this review has no document on purpose, write `documents: none`.")
 
 
