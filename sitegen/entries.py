@@ -614,8 +614,7 @@ def similar_report(config: SiteConfig, file: str, listed: set[str] = frozenset()
 
 def similar_file_advice(close: str) -> str:
     """Advice naming a file that looks like the one meant: a guess between reports, never an instruction."""
-    return (f"A file with a similar name exists: {close}. Check it is this review's report before you use it; "
-            "otherwise add the right file to the reports/ folder.")
+    return f"A file with a similar name exists: {close}. Check it is this review's report before you use it."
 
 
 def _listed_form(file: str) -> str:

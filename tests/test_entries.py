@@ -276,8 +276,7 @@ def test_a_misspelt_document_suggests_the_file_that_is_there(site):
     [problem] = errors(only_entry(site))
     assert problem.message == "documents: reports/sar-adult-a-overveiw.pdf does not exist."
     assert problem.advice == ("Check the spelling, or add the file to the reports/ folder. A file with a similar name exists: "
-                              "reports/sar-adult-a-overview.pdf. Check it is this review's report before you use it; "
-                              "otherwise add the right file to the reports/ folder.")
+                              "reports/sar-adult-a-overview.pdf. Check it is this review's report before you use it.")
     assert "Correct the spelling" not in problem.format()
 
 
