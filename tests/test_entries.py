@@ -393,3 +393,45 @@ def test_a_document_too_large_for_github_is_warned_about(site):
         "content/x.md:11: warning: documents: reports/near.pdf is 95 MB, close to the 100 MB GitHub accepts for one file, "
         "so it may never reach the site. Make it smaller and replace the file in reports/: in Adobe Acrobat, File > Reduce "
         'File Size; in Word, export it again as PDF with "Minimum size (publishing online)".']
+
+
+def one_edit(draw_word, position, letter, kind):
+    """`draw_word` with one slip at `position`: a letter left out, added, changed, or two swapped."""
+    i = position % (len(draw_word) + 1)
+    if kind == "drop" and i < len(draw_word):
+        return draw_word[:i] + draw_word[i + 1:]
+    if kind == "add":
+        return draw_word[:i] + letter + draw_word[i:]
+    if kind == "change" and i < len(draw_word):
+        return draw_word[:i] + letter + draw_word[i + 1:]
+    if kind == "swap" and i + 1 < len(draw_word):
+        return draw_word[:i] + draw_word[i + 1] + draw_word[i] + draw_word[i + 2:]
+    return draw_word
+
+
+FIELD_NAMES = ["title", "type", "published", "expires", "draft", "summary", "subject", "themes", "documents",
+               "national_library", "related", "slug", "on_expiry", "approved", "republish", "order"]
+
+
+@given(st.sampled_from(FIELD_NAMES), st.integers(0, 30), st.sampled_from("abcdefghijklmnopqrstuvwxyz_"),
+       st.sampled_from(["drop", "add", "change", "swap"]))
+def test_any_one_slip_in_a_field_name_is_caught(name, position, letter, kind):
+    """Whatever one slip of the keyboard does to a field's name, it is taken for a known field (that
+    one, or another just as close), never let through as a mere warning."""
+    from sitegen.schema import one_slip_from, slip_distance
+
+    written = one_edit(name, position, letter, kind)
+    if written in FIELD_NAMES:
+        return  # the slip made another field's name
+    assert slip_distance(written, name) <= 1
+    found = one_slip_from(written, FIELD_NAMES)
+    assert found is not None and slip_distance(written, found) <= 1
+
+
+@given(st.text("abcdefghij_", max_size=12), st.text("abcdefghij_", max_size=12))
+def test_slips_are_counted_the_same_both_ways(a, b):
+    from sitegen.schema import slip_distance
+
+    assert slip_distance(a, b) == slip_distance(b, a)
+    assert (slip_distance(a, b) == 0) == (a == b)
+    assert slip_distance(a, b) <= max(len(a), len(b))
