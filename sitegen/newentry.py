@@ -6,11 +6,11 @@ review by its pseudonym (sar-mr-k-overview.pdf: "Safeguarding Adults Review: Mr 
 at /sar/mr-k/), and lists the document by what it is ("Overview report"). A PDF's
 own Title property is never used: it was set by whoever wrote the report, and often
 holds a real name or a draft's file name ("Microsoft Word - SAR Jane Smith DRAFT v3
-JB comments.docx"); `sitegen new` only shows it in a warning, to be checked. What only a person can write (the
-summary, and any field the type requires, such as a DHR's `approved` date) is
-left as a placeholder with a note saying what to write: an empty summary is an
-error, so the entry stays off the site until it is written. An existing file
-is never overwritten.
+JB comments.docx"); `sitegen new` only shows it in a warning, to be checked. What
+only a person can write (the summary, and any field the type requires, such as a
+DHR's `approved` date) is left as a placeholder with a note saying what to write:
+an empty summary is an error, so the entry stays off the site until it is written.
+An existing file is never overwritten.
 """
 
 from __future__ import annotations
