@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.problems import Problem, error
+from sitegen.problems import Problem, error, warning
 
 FRONT_MATTER = 20_000  # characters between the two --- lines
 BODY = 100_000  # characters below the front matter (Markdown: a few costly patterns take 2 s per 100,000)
@@ -35,6 +35,11 @@ DOCUMENTS = 50
 FIRST_YEAR = 1900
 LAST_YEAR = 2199
 LONGEST_WINDOW_YEARS = 100
+
+# GitHub refuses a file over 100 MB (a push with one fails, and the nightly build never sees it);
+# a document in reports/ over this size is warned about while there is still time to make it smaller.
+GITHUB_FILE_LIMIT = 100 * 1024 * 1024  # bytes
+LARGE_DOCUMENT = 95 * 1024 * 1024  # bytes
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6}(?:[ \t]|$)|=+[ \t]*$|-+[ \t]*$)", re.MULTILINE)
 
@@ -67,3 +72,15 @@ def body_too_long(source: str, body: str, line: int) -> Problem | None:
         return error(source, f"the text below the front matter has {headings:,} headings; sitegen accepts at most "
                      f"{HEADINGS:,}, so the entry is left out.", "Use fewer headings (lines starting with #).", line=line)
     return None
+
+
+def document_too_large(source: str, file: str, size: int, line: int | None, field: str = "documents.file") -> Problem | None:
+    """A warning for a document in reports/ near or over GitHub's limit on one file (`size`: its bytes):
+    the push that adds it would fail, or the next one will."""
+    if size <= LARGE_DOCUMENT:
+        return None
+    over = "over" if size > GITHUB_FILE_LIMIT else "close to"
+    return warning(source, f"documents: {file} is {size / (1024 * 1024):,.0f} MB, {over} the 100 MB GitHub accepts for one "
+                   "file, so it may never reach the site.",
+                   "Make it smaller and replace the file in reports/: in Adobe Acrobat, File > Reduce File Size; in Word, "
+                   "export it again as PDF with \"Minimum size (publishing online)\".", line=line, field=field)

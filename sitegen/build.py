@@ -57,7 +57,8 @@ class BuildResult:
 
 def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
                    inspect_all: bool = False, show_drafts: bool = False,
-                   progress: Callable[[int, int], None] | None = None) -> list[EntryOnDay]:
+                   progress: Callable[[int, int], None] | None = None,
+                   taken_down: dict[str, str] | None = None) -> list[EntryOnDay]:
     """Decide each entry's state and inspect the documents that will be published.
 
     Which entries' documents are inspected is `inspects_documents`. A PDF is published as its
@@ -66,9 +67,12 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
     shown as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
-    the first time have been read (see `documents.prepare`).
+    the first time have been read (see `documents.prepare`). `taken_down`: the documents of
+    expired entries (`taken_down_documents`), when `entries` are only some of the site's (a
+    preview's update); by default worked out from `entries`.
     """
     decided = _decide_states(entries, day, show_drafts)
+    decided = taken_down_again(decided, taken_down_documents(decided) if taken_down is None else taken_down)
     inspected = [(entry, state) for entry, state in decided if inspects_documents(entry, state, inspect_all)]
     _prepare_documents(inspected, cache, progress)
     on_day = []
@@ -109,7 +113,8 @@ def _decide_states(entries: list[Entry], day: date, show_drafts: bool) -> list[t
             taken.add(entry.url)
         published = day if entry.is_page else entry.published
         state = decide(day, published, entry.hidden_from, draft=entry.draft and not show_drafts,
-                       has_errors=has_errors(p for p in entry.problems if not _about_documents(p)))
+                       has_errors=has_errors(p for p in entry.problems if not _about_documents(p)),
+                       approved=None if entry.is_page else entry.approved)
         if state is State.EXPIRED:
             # An expired entry's documents are never published, so a PDF since
             # removed from reports/ is no reason to withhold its notice page.
@@ -118,6 +123,49 @@ def _decide_states(entries: list[Entry], day: date, show_drafts: bool) -> list[t
             state = State.WITHHELD
         decided.append((entry, state))
     return decided
+
+
+def _document_names(entry: Entry) -> set[str]:
+    """The names of the files in reports/ an entry lists (documents and Word originals), without case."""
+    return {name.lower() for ref in entry.documents for name in (ref.name, ref.word_name) if name}
+
+
+def taken_down_documents(decided: list[tuple[Entry, State]]) -> dict[str, str]:
+    """Each file in reports/ that an expired entry lists: the entry (its source) it came down with."""
+    found: dict[str, str] = {}
+    for entry, state in decided:
+        if state is State.EXPIRED:
+            for name in sorted(_document_names(entry)):
+                found.setdefault(name, entry.source)
+    return found
+
+
+def taken_down_again(decided: list[tuple[Entry, State]], taken_down: dict[str, str]) -> list[tuple[Entry, State]]:
+    """An entry (not expired) that lists a report an expired entry came down with is withheld, unless
+    it says why the report goes back up (`republish: "reason"`): putting a report about a real person
+    back online is a decision someone must make and write down, never a side effect of `sitegen new`.
+    Reports are told apart by file name (what `sitegen new` and a copied entry reuse)."""
+    if not taken_down:
+        return decided
+    result = []
+    for entry, state in decided:
+        if state is not State.EXPIRED and entry.republish is None:
+            again = sorted(name for name in _document_names(entry) if taken_down.get(name, entry.source) != entry.source)
+            if again:
+                entry = entry.with_problems(*(_taken_down_problem(entry, name, taken_down[name]) for name in again))
+                state = state if state is State.DRAFT else State.WITHHELD
+        result.append((entry, state))
+    return result
+
+
+def _taken_down_problem(entry: Entry, name: str, expired: str) -> Problem:
+    ref = next(ref for ref in entry.documents if name in (ref.name.lower(), (ref.word_name or "").lower()))
+    shown = ref.file if ref.name.lower() == name else ref.word
+    return error(entry.source, f"documents: {shown} was taken down with {expired}, whose time on the site is over, so "
+                               "this entry is not published.",
+                 "If the partnership has decided to publish this report again, say why in the entry, for example "
+                 "`republish: \"The Board agreed on 1 December 2026 to publish it for another year.\"`; "
+                 "otherwise remove the document from this entry.", line=ref.line, field="republish")
 
 
 def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tuple[Entry, State, list[Download]]:

@@ -259,7 +259,8 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
     rtype = newentry.review_type(config, type_key)
     if isinstance(rtype, Problem):
         fail(rtype)
-    report = newentry.find_report(config, pdf)
+    entries = read_entries(config)
+    report = newentry.find_report(config, pdf, entries)
     if isinstance(report, Problem):
         fail(report)
     info = inspect(config.root / report, DocumentCache(config.cache_dir))
@@ -273,10 +274,13 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
             raise click.BadParameter(f"{bad.message} {bad.advice}", param_hint="--published") from None
 
     offered = newentry.suggest(report, info, rtype)
+    own_title = newentry.own_title_warning(report, info)
+    if own_title is not None:
+        report_problems([own_title], full=True)
     title = answer(title, "Title", offered.title)
     day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
     slug = answer(slug, f"Web address ends with (after {config.url(f'/{rtype.key}/')})", offered.slug)
-    new, problems, notes = newentry.plan(config, rtype, report, info, read_entries(config), title=title, published=day,
+    new, problems, notes = newentry.plan(config, rtype, report, info, entries, title=title, published=day,
                                          slug=slug, document_title=offered.document_title)
     if new is None:
         report_problems(problems)

@@ -24,7 +24,7 @@ from sitegen.memo import Memo
 from sitegen.parallel import fork_map
 from sitegen.problems import Problem, error, has_errors, warning
 from sitegen.schema import Choice, Custom, Date, Field, Flag, Invalid, Slug, Text, TextList, Url, show, validate
-from sitegen.visibility import hidden_from
+from sitegen.visibility import goes_live, hidden_from
 
 # Addresses the site itself uses; a static page cannot take them (one home: `addresses.RESERVED_NAMES`).
 RESERVED_SLUGS = RESERVED_NAMES
@@ -94,6 +94,7 @@ class Entry:
     related: tuple[str, ...] = ()
     on_expiry: str | None = None
     approved: date | None = None
+    republish: str | None = None  # why a report taken down with an expired entry goes back up (`build.taken_down_again`)
     order: int | None = None  # static pages: lower numbers come first in menus
     body: str = ""
     problems: tuple[Problem, ...] = ()
@@ -112,6 +113,17 @@ class Entry:
     @property
     def is_page(self) -> bool:
         return self.type == PAGE_TYPE
+
+    @property
+    def goes_live(self) -> date | None:
+        """The first day the entry may be shown: its published day, or a later approval day
+        (`visibility.goes_live`); its window still counts from `published`."""
+        return None if self.published is None else goes_live(self.published, self.approved)
+
+    @property
+    def waits_for_approval(self) -> bool:
+        """Whether its approval day comes after its published day: until then it is scheduled."""
+        return self.published is not None and self.approved is not None and self.approved > self.published
 
     @property
     def takes_address(self) -> bool:
@@ -205,6 +217,7 @@ def front_matter_fields(config: SiteConfig) -> list[Field]:
         Field("slug", Slug(longest=bounds.SLUG)),
         Field("on_expiry", Choice("notice", "remove")),
         Field("approved", Date()),
+        Field("republish", Text(longest=bounds.SUMMARY)),
         Field("order", Custom(_order, "a whole number")),
     ]
     known = {f.name for f in fields}
@@ -303,7 +316,7 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
         entries.append(entry)
         if memo is not None:
             memo.merge_from_worker(memo_results)
-    return check_addresses(entries, config)
+    return suggest_similar_reports(check_addresses(entries, config), config)
 
 
 def path_order(path: str) -> object:
@@ -428,7 +441,8 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
     rtype = config.types.get(named_type or "")
     checked = validate(doc.data, fields if fields is not None else front_matter_fields(config), file=source, doc=doc,
                        required=required_fields(config, named_type),
-                       why_required=lambda f: _needs(f.name, rtype), required_advice=lambda f: _what_to_write(f.name))
+                       why_required=lambda f: _needs(f.name, rtype), required_advice=lambda f: _what_to_write(f.name),
+                       slips_are_errors=True)
     problems = list(checked.problems)
     for key_path, line in doc.duplicates:
         problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))
@@ -441,7 +455,11 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
         problems.append(error(source, f"expires: {v['expires'].isoformat()} is not after published ({v['published'].isoformat()}).",
                               "Write a date after the published date, or remove `expires` to use the usual window.", line=doc.line_of("expires"), field="expires"))
 
-    documents = tuple(_documents(v["documents"], source, doc, config, problems)) if "documents" not in checked.invalid else ()
+    none_on_purpose = is_no_documents(v["documents"])
+    documents = (tuple(_documents(v["documents"], source, doc, config, problems))
+                 if "documents" not in checked.invalid and not none_on_purpose else ())
+    if rtype is not None and not documents and not none_on_purpose and "documents" not in checked.invalid:
+        problems.append(no_documents(source, rtype.singular, doc, v["documents"]))
 
     hidden = None
     if rtype is not None and v["published"]:
@@ -451,9 +469,28 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
         published=v["published"] if rtype is not None else None, expires=v["expires"], hidden_from=hidden,
         draft=bool(v["draft"]), summary=v["summary"], subject=v["subject"], themes=v["themes"],
         documents=documents, national_library=v["national_library"], related=v["related"],
-        on_expiry=v["on_expiry"], approved=v["approved"], order=v["order"], body=body, problems=tuple(problems),
+        on_expiry=v["on_expiry"], approved=v["approved"], republish=v["republish"], order=v["order"], body=body, problems=tuple(problems),
     )
     return entry
+
+
+# How an entry says it has no documents on purpose (a review whose report is published elsewhere).
+NO_DOCUMENTS = "none"
+
+
+def is_no_documents(value: Any) -> bool:
+    """Whether `documents:` says the review has no documents on purpose: `documents: none`."""
+    return isinstance(value, str) and value.strip().lower() == NO_DOCUMENTS
+
+
+def no_documents(source: str, singular: str, doc: yamlfile.YamlDocument, raw: Any) -> Problem:
+    """A review with no documents is an error unless it says so (`documents: none`): most often its
+    `documents:` line is missing or misspelt, and the review would be published without its report."""
+    said = "is empty" if isinstance(raw, list) else "has no `documents:` list"
+    return error(source, f"this {singular} {said}, so it would be published without its report.",
+                 "Add the report under `documents:` (a line `- file: reports/NAME.pdf`, then `title: ...`); if this "
+                 f"review has no document on purpose, write `documents: {NO_DOCUMENTS}`.",
+                 line=doc.line_of("documents") or doc.line_of("type"), field="documents")
 
 
 def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteConfig, problems: list[Problem]):
@@ -471,7 +508,7 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         where = ("documents", index)
         if isinstance(item, str):
             item = {"file": item}
-        sub = validate(item, DOCUMENT_FIELDS, file=source, doc=doc, path=where, what="document")
+        sub = validate(item, DOCUMENT_FIELDS, file=source, doc=doc, path=where, what="document", slips_are_errors=True)
         problems += sub.problems
         if "file" in sub.invalid:
             continue
@@ -485,12 +522,30 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         word_line = doc.line_of(*where, "html") or line
         word, word_path = _word_original(file, path, sub.values["html"], source, word_line, config, problems)
         ref = DocumentRef(file=file, title=title, path=path, line=line, word=word, word_path=word_path, word_line=word_line)
+        problems += _too_large(source, ref)
         names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if word else [])
         for name in names if path is not None else []:
             if name.lower() in seen:
                 problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
             seen[name.lower()] = index
         yield ref
+
+
+def _too_large(source: str, ref: DocumentRef) -> list[Problem]:
+    """Warnings for a document or Word original too large for GitHub (`bounds.document_too_large`)."""
+    found = []
+    for file, path, line, field in ((ref.file, ref.path, ref.line, "documents.file"),
+                                    (ref.word, ref.word_path, ref.word_line, "documents.html")):
+        if path is None or (field == "documents.html" and ref.word == ref.file):
+            continue
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            continue  # said when the document is inspected
+        problem = bounds.document_too_large(source, file, size, line, field)
+        if problem is not None:
+            found.append(problem)
+    return found
 
 
 def _word_original(file: str, path: Path | None, html: str | None, source: str, line: int | None, config: SiteConfig,
@@ -575,10 +630,9 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     try:
         real = path.resolve(strict=True)
     except (FileNotFoundError, RuntimeError, OSError):
-        close = similar_report(config, posix.as_posix())
-        advice = (f"Did you mean {close}? Correct the spelling to `file: {close}`." if close
-                  else "Check the spelling, or add the file to the reports/ folder.")
-        problems.append(error(source, f"documents: {file} does not exist.", advice, line=line, field=field_name))
+        # No guess here: whether a similar file is another review's report is known only once every
+        # entry is read (`suggest_similar_reports`).
+        problems.append(error(source, missing_report(file), MISSING_ADVICE, line=line, field=field_name))
         return None
     if config.reports_real not in real.parents:
         problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.", "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
@@ -589,15 +643,62 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     return real
 
 
-def similar_report(config: SiteConfig, file: str) -> str | None:
-    """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close."""
+MISSING_ADVICE = "Check the spelling, or add the file to the reports/ folder."
+
+
+def missing_report(file: str) -> str:
+    """The message for a document that is not in reports/ (`suggest_similar_reports` finds it by it)."""
+    return f"documents: {file} does not exist."
+
+
+def similar_report(config: SiteConfig, file: str, listed: set[str] = frozenset()) -> str | None:
+    """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close, leaving
+    out the files in `listed` (those entries list: another review's report must never be offered
+    as this one's, or Mr K's review would be published under Mr L's name)."""
     reports = config.reports_dir
     try:
         known = sorted(p.relative_to(config.root).as_posix() for p in reports.rglob("*") if p.is_file())
     except OSError:
         return None
-    close = difflib.get_close_matches(file, known, n=1, cutoff=0.6)
+    unlisted = [name for name in known if _listed_form(name) not in listed]
+    close = difflib.get_close_matches(file, unlisted, n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def similar_file_advice(close: str) -> str:
+    """Advice naming a file that looks like the one meant: a guess between reports, never an instruction."""
+    return f"A file with a similar name exists: {close}. Check it is this review's report before you use it."
+
+
+def _listed_form(file: str) -> str:
+    """A document's path as entries write it, compared without case (reports/X.pdf is reports/x.pdf)."""
+    return PurePosixPath(file.replace("\\", "/")).as_posix().lower()
+
+
+def listed_documents(entries: list[Entry]) -> set[str]:
+    """Every file in reports/ that an entry lists (as a document or its Word original)."""
+    return {_listed_form(name) for entry in entries for ref in entry.documents for name in (ref.file, ref.word) if name}
+
+
+def suggest_similar_reports(entries: list[Entry], config: SiteConfig) -> list[Entry]:
+    """For a document that does not exist, name a file with a similar name, only when no entry lists
+    that file; done once every entry is read, as only then are all the files entries list known."""
+    listed = None
+    result = []
+    for entry in entries:
+        missing = [p for p in entry.problems if p.field in ("documents.file", "documents.html")
+                   and p.advice == MISSING_ADVICE and p.message.startswith("documents: ") and p.message.endswith(" does not exist.")]
+        if missing:
+            listed = listed_documents(entries) if listed is None else listed
+            problems = list(entry.problems)
+            for problem in missing:
+                file = problem.message[len("documents: "):-len(" does not exist.")]
+                close = similar_report(config, PurePosixPath(file.replace("\\", "/")).as_posix(), listed)
+                if close:
+                    problems[problems.index(problem)] = replace(problem, advice=f"{MISSING_ADVICE} {similar_file_advice(close)}")
+            entry = replace(entry, problems=tuple(problems))
+        result.append(entry)
+    return result
 
 
 def check_addresses(entries: list[Entry], config: SiteConfig) -> list[Entry]:

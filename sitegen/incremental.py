@@ -35,7 +35,7 @@ from typing import Callable, Iterable
 import jinja2
 
 from sitegen.addresses import output_file
-from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, entries_on_day, site_file_parts
+from sitegen.build import FROM_SETTINGS, SHARES, BuildResult, build, entries_on_day, site_file_parts, taken_down_documents
 from sitegen.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents import DocumentCache
 from sitegen.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry_or_fault
@@ -425,7 +425,12 @@ class LivePreview:
             return self.full()  # a static page shows in every page's footer: build it all
         moved = self.entries.check_addresses_again(before, after, config)
         cache = self.setup.cache
-        old, new, added = self.entries.decide_again(moved, lambda entry: entries_on_day(config, [entry], self.day, cache)[0])
+        # What expired entries took down stays down in a preview too (`build.taken_down_again`).
+        taken_down = taken_down_documents([(p.entry, p.state) for p in self.entries.on_day.values()])
+        old, new, added = self.entries.decide_again(
+            moved, lambda entry: entries_on_day(config, [entry], self.day, cache, taken_down=taken_down)[0])
+        if taken_down != taken_down_documents([(p.entry, p.state) for p in self.entries.on_day.values()]):
+            return self.full()  # what expired entries took down changed: other entries may be withheld or not
         if not added and all(old[s] is not None and s in new and _outline(old[s]) == _outline(new[s]) for s in moved):
             return self._bodies(old, new)
         return self._outlines(old, new)

@@ -1,13 +1,16 @@
 """`sitegen new`: a content file for a report already in reports/, pre-filled.
 
 It offers the title and address a person would choose: the type and whom the
-review is about, read from the file name or the PDF's own title
-(sar-mr-k-overview.pdf: "Safeguarding Adults Review: Mr K" at /sar/mr-k/), and
-lists the document by what it is ("Overview report"). What only a person can write (the
-summary, and any field the type requires, such as a DHR's `approved` date) is
-left as a placeholder with a note saying what to write: an empty summary is an
-error, so the entry stays off the site until it is written. An existing file
-is never overwritten.
+review is about, read from the file name, which the officer chose and which names the
+review by its pseudonym (sar-mr-k-overview.pdf: "Safeguarding Adults Review: Mr K"
+at /sar/mr-k/), and lists the document by what it is ("Overview report"). A PDF's
+own Title property is never used: it was set by whoever wrote the report, and often
+holds a real name or a draft's file name ("Microsoft Word - SAR Jane Smith DRAFT v3
+JB comments.docx"); `sitegen new` only shows it in a warning, to be checked. What
+only a person can write (the summary, and any field the type requires, such as a
+DHR's `approved` date) is left as a placeholder with a note saying what to write:
+an empty summary is an error, so the entry stays off the site until it is written.
+An existing file is never overwritten.
 """
 
 from __future__ import annotations
@@ -21,15 +24,13 @@ from pathlib import Path, PurePosixPath
 from sitegen.config import ReviewType, SiteConfig
 from sitegen.documents import DocumentInfo
 from sitegen.addresses import is_slug, slugify
-from sitegen.entries import Entry, relative, resolve_report, similar_report
-from sitegen.problems import Problem, did_you_mean, error
+from sitegen.entries import Entry, listed_documents, relative, resolve_report, similar_file_advice, similar_report
+from sitegen.problems import Problem, did_you_mean, error, warning
 from sitegen.render import uk_date
 from sitegen.visibility import hidden_from, last_day_shown
 
 # Types whose short names are abbreviations, written in capitals in titles made from file names.
 _ABBREVIATIONS = {"sar", "cspr", "scr", "dhr", "dardr", "lcsr", "mash", "sab", "lscp"}
-_MADE_BY_WORD = re.compile(r"^microsoft (word|powerpoint) - ", re.IGNORECASE)
-_FILE_NAME = re.compile(r"\.(docx?|odt|rtf|pdf|pptx?|indd)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -135,8 +136,10 @@ def review_type(config: SiteConfig, key: str) -> ReviewType | Problem:
                  hint or f"Write one of: {', '.join(config.types)}.")
 
 
-def find_report(config: SiteConfig, given: str) -> str | Problem:
-    """`reports/x.pdf` for a file given as reports/x.pdf, x.pdf or a full path into reports/."""
+def find_report(config: SiteConfig, given: str, entries: list[Entry] = ()) -> str | Problem:
+    """`reports/x.pdf` for a file given as reports/x.pdf, x.pdf or a full path into reports/.
+    For a file that is not there, a similar name is offered only when none of `entries` lists it
+    (it would be another review's report)."""
     reports = config.reports_dir
     path = Path(given)
     if path.is_absolute():
@@ -150,10 +153,10 @@ def find_report(config: SiteConfig, given: str) -> str | Problem:
         parts = parts[1:]
     file = "/".join(("reports", *parts))
     if not parts or ".." in parts or not (reports / Path(*parts)).exists():
-        close = similar_report(config, file)
+        close = similar_report(config, file, listed_documents(list(entries)))
         return error(file, f"there is no such file in the reports/ folder ({reports.resolve()}).",
-                     f"Did you mean {close.removeprefix('reports/')}?" if close
-                     else "Copy the PDF into the reports/ folder first, then run this again.")
+                     "Copy the PDF into the reports/ folder first, then run this again."
+                     + (f" {similar_file_advice(close)}" if close else ""))
     problems: list[Problem] = []
     if resolve_report(file, config, file, None, problems) is None:
         return error(file, problems[0].message.removeprefix(f"documents: {file} "), problems[0].advice)
@@ -184,26 +187,30 @@ _TITLES = {"mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Miss", "mx": "Mx", "dr
 
 
 def suggest(report: str, info: DocumentInfo, rtype: ReviewType) -> Suggestion:
-    """The title, address and document title `sitegen new` offers. From the file name
-    (sar-mr-k-overview.pdf) or the PDF's own title (SAR Mr K - Overview Report), the words that name
-    the type and the document are taken out, leaving whom the review is about (Mr K): the title is
-    then "<type>: Mr K" and the address /sar/mr-k/. A PDF title that does not name the type is
-    kept as it is; when nothing is left, the file name made readable is used."""
-    own_title = _usable_title(info.title)
+    """The title, address and document title `sitegen new` offers, from the file name only
+    (sar-mr-k-overview.pdf): the words that name the type and the document are taken out, leaving
+    whom the review is about (Mr K): the title is then "<type>: Mr K" and the address /sar/mr-k/;
+    when nothing is left, the file name made readable is used. `info` (what sitegen read of the
+    PDF) is not used for any of them: a PDF's Title property may name the person (see
+    `own_title_warning`)."""
     from_file = _about(PurePosixPath(report).stem, rtype)
-    from_title = _about(own_title, rtype) if own_title else None
-    if from_title and from_title.named_type and from_title.subject:
-        title = f"{rtype.singular}: {from_title.subject}"
-    elif own_title:
-        title = own_title
-    elif from_file.subject:
-        title = f"{rtype.singular}: {from_file.subject}"
-    else:
-        title = title_from_file_name(report)
-    titled = from_title is not None and from_title.named_type and from_title.subject
-    subject = from_title.subject if titled else from_file.subject or (from_title.subject if from_title else "")
-    document = from_file.document or (from_title.document if from_title else "") or own_title or title
+    title = f"{rtype.singular}: {from_file.subject}" if from_file.subject else title_from_file_name(report)
+    subject = from_file.subject
+    document = from_file.document or title
     return Suggestion(title, slugify(subject) if subject else default_slug(report), document)
+
+
+def own_title_warning(report: str, info: DocumentInfo) -> Problem | None:
+    """A warning showing a PDF's own Title property, which `sitegen new` never uses: it often names
+    the person the review is about, or is a draft's file name with reviewers' initials, and the
+    published copy's metadata should be checked too."""
+    own = (info.title or "").strip()
+    if not own:
+        return None
+    return warning(report, f"the PDF's own Title property is \"{own}\"; it is not used for the entry's title or "
+                           "address: check it names no one.",
+                   "If it names a person or is a draft's name, change it before publishing (in Word: File > Info > "
+                   "Properties > Title; in Adobe Acrobat: File > Properties > Description), and export the PDF again.")
 
 
 @dataclass(frozen=True)
@@ -262,13 +269,6 @@ def _readable(word: str, first: bool) -> str:
     return word[:1].upper() + word[1:] if first else word
 
 
-def _usable_title(title: str | None) -> str | None:
-    if not title:
-        return None
-    title = _FILE_NAME.sub("", _MADE_BY_WORD.sub("", title)).strip()
-    return None if not title or title.lower() in ("untitled", "title", "document") else title
-
-
 def title_from_file_name(file: str) -> str:
     """reports/sar-adult-a_overview.pdf -> SAR Adult A Overview"""
     words = [w for w in re.split(r"[-_\s.]+", PurePosixPath(file).stem) if w]
@@ -293,7 +293,7 @@ def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo,
         problems.append(error(report, "the title is empty.", 'Give one with --title "..."'))
     if problems:
         return None, problems, notes
-    new = NewEntry(config, rtype, report, document_title or _usable_title(info.title) or title.strip(), title.strip(), published, slug,
+    new = NewEntry(config, rtype, report, document_title or title.strip(), title.strip(), published, slug,
                    word_original(config, report))
     if new.path.exists():
         problems.append(error(new.source, "already exists, so sitegen new will not overwrite it.",
@@ -303,8 +303,18 @@ def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo,
             problems.append(error(new.source, f"{entry.source} is already at the address {new.url}.",
                                   "Choose another address with --slug."))
         if any(ref.file == report for ref in entry.documents):
-            notes.append(f"{entry.source} lists {report} too.")
+            notes.append(_listed_by(entry, report, published))
     return (None if problems else new), problems, notes
+
+
+def _listed_by(entry: Entry, report: str, published: date) -> str:
+    """What to tell about another entry that lists the same report: when it came down before the new
+    entry's day, that the new entry is withheld until it says why the report goes back up."""
+    if entry.hidden_from is not None and entry.hidden_from <= published and not entry.draft:
+        return (f"{report} was taken down with {entry.source} on {uk_date(entry.hidden_from)}. The new entry stays off "
+                "the site until it says why the report goes back up: add a line such as "
+                "republish: \"The Board agreed to publish it again for a year.\"")
+    return f"{entry.source} lists {report} too."
 
 
 def word_original(config: SiteConfig, report: str) -> str | None:

@@ -62,7 +62,7 @@ def record(site: Site, start: date, end: date) -> Record:
         if entry.is_page or entry_on_day.state is State.DRAFT:
             continue
         rtype = site.type_of(entry)
-        for day, kind in ((entry.published, WENT_LIVE), (entry.hidden_from, CAME_DOWN)):
+        for day, kind in ((entry.goes_live, WENT_LIVE), (entry.hidden_from, CAME_DOWN)):
             if day is not None and start <= day <= end:
                 events.append(Event(day, kind if day <= site.as_of else FUTURE[kind], rtype.short if rtype else entry.type,
                                     entry.title or "", site.config.url(entry.url), entry.source))

@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlparse
 
 from sitegen import bounds
@@ -271,6 +271,34 @@ def missing_field(file: str, name: str, *, empty: bool, why: str, advice: str, l
     return error(file, message, advice, line=line, field=name)
 
 
+def slip_distance(a: str, b: str) -> int:
+    """How many slips of the keyboard turn `a` into `b`: letters left out, added, changed, or two
+    side by side swapped (documnets -> documents is one)."""
+    a, b = a.lower(), b.lower()
+    before, row = None, list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        now = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            now[j] = min(row[j] + 1, now[j - 1] + 1, row[j - 1] + (ca != cb))
+            if before is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                now[j] = min(now[j], before[j - 2] + 1)
+        before, row = row, now
+    return row[-1]
+
+
+def one_slip_from(key: str, names: Iterable[str]) -> str | None:
+    """The known name `key` is a slip away from (one slip for names of five letters or fewer, up
+    to two for longer ones), or None. Such a key is a known field mistyped: what the officer wrote
+    there (documents, expires, draft...) would otherwise be dropped without a word that counts."""
+    best = None
+    for name in names:
+        limit = 1 if min(len(name), len(key)) <= 5 else 2
+        distance = slip_distance(key, name)
+        if 0 < distance <= limit and (best is None or distance < best[0]):
+            best = (distance, name)
+    return best[1] if best else None
+
+
 def validate(
     data: Any,
     fields: Sequence[Field],
@@ -282,13 +310,16 @@ def validate(
     required_advice: Callable[[Field], str] | None = None,
     required: Sequence[str] = (),
     why_required: Callable[[Field], str] | None = None,
+    slips_are_errors: bool = False,
 ) -> Validated:
     """Check a YAML mapping against `fields`; never raises for bad content.
 
     A field is required when it says so or is named in `required` (such as `published`, which a
     review needs and a page does not). A required field that is missing, or there but empty, gets
     the one message of `missing_field`; a key close to it that is not a field is named in that
-    message instead of in a warning of its own."""
+    message instead of in a warning of its own. With `slips_are_errors` (front matter), an unknown
+    key one slip from a field (`documnets`, `expirs`) is an error, not a warning: it is that field
+    mistyped, and publishing without it (a review with no report, no end date) would be wrong."""
     result = Validated(values={f.name: f.default for f in fields})
     line_of = (lambda *p: doc.line_of(*p)) if doc else (lambda *p: None)
     dotted = lambda name: ".".join(str(p) for p in path + (name,))
@@ -309,6 +340,13 @@ def validate(
                 misspelt[f.name] = close[0]
     for key in unknown:
         if key in misspelt.values():
+            continue
+        slip = one_slip_from(key, known) if slips_are_errors else None
+        if slip is not None:
+            result.problems.append(error(
+                file, f"`{dotted(key)}` is not a setting sitegen knows: it looks like `{slip}` mistyped, so the entry is "
+                      "not published.", f"Correct the spelling to `{slip}`, or remove the line.",
+                line=line_of(*path, key), field=dotted(key)))
             continue
         hint = did_you_mean(key, known)
         result.problems.append(warning(

@@ -31,10 +31,21 @@ class StatusRow:
     hidden_from: date | None  # the first day it is not shown
     days_left: int | None  # live entries: days until it comes down
     errors: tuple[str, ...]
+    goes_live: date | None = None  # the first day it may be shown: `published`, or a later `approved`
+    waiting_for: str | None = None  # "approval": scheduled only because its approval day has not come
+
+    @property
+    def state_text(self) -> str:
+        """The state as the table shows it: a review held back for its approval says so."""
+        if self.waiting_for == "approval":
+            return f"{self.state.value}: waiting for approval ({short_date(self.goes_live)})"
+        return self.state.value
 
     def as_json(self) -> dict:
         return {"file": self.file, "slug": self.slug, "title": self.title, "type": self.type,
                 "state": self.state.value,
+                "goes_live": self.goes_live.isoformat() if self.goes_live else None,
+                "waiting_for": self.waiting_for,
                 "published": self.published.isoformat() if self.published else None,
                 "hidden_from": self.hidden_from.isoformat() if self.hidden_from else None,
                 "errors": list(self.errors)}
@@ -47,11 +58,13 @@ def status_rows(site: Site) -> list[StatusRow]:
         left = None
         if entry_on_day.state is State.LIVE and entry.hidden_from is not None:
             left = (entry.hidden_from - site.as_of).days
+        waiting = "approval" if entry_on_day.state is State.SCHEDULED and entry.waits_for_approval else None
         rows.append(StatusRow(entry.source, entry.slug, entry.title, entry.type, entry_on_day.state, entry.published,
-                              entry.hidden_from, left, tuple(p.format() for p in entry.problems if p.is_error)))
+                              entry.hidden_from, left, tuple(p.format() for p in entry.problems if p.is_error),
+                              None if entry.is_page else entry.goes_live, waiting))
 
     def order(row: StatusRow):
-        when = row.published if row.state is State.SCHEDULED else row.hidden_from
+        when = row.goes_live if row.state is State.SCHEDULED else row.hidden_from
         ordinal = when.toordinal() if when else 10**7
         return ORDER.index(row.state), -ordinal if row.state is State.EXPIRED else ordinal, row.file
 
@@ -75,7 +88,7 @@ def short_date(value: date | None) -> str:
 def table(rows: list[StatusRow], paint: Callable[[str, State], str] = lambda text, state: text) -> list[str]:
     """Aligned lines; `paint` may colour a row's state (the CLI colours it in a terminal)."""
     cells = [{
-        "state": r.state.value, "published": short_date(r.published), "comes_down": short_date(r.hidden_from),
+        "state": r.state_text, "published": short_date(r.published), "comes_down": short_date(r.hidden_from),
         "left": "-" if r.days_left is None else str(r.days_left), "type": r.type or "-",
         "title": r.title or "(no title)", "file": r.file,
     } for r in rows]

@@ -1,10 +1,11 @@
 """When is a report live? The whole rule is in this module, and it is pure.
 
 On day D (in the site's time zone), with `hidden_from` = `expires` if given,
-else `published` + the type's window:
+else `published` + the type's window, and `goes_live` = the later of
+`published` and `approved` (when the entry has an approval date):
 
-- SCHEDULED when D < published
-- LIVE      when published <= D < hidden_from
+- SCHEDULED when D < goes_live (before its published day, or before it is approved)
+- LIVE      when goes_live <= D < hidden_from
 - EXPIRED   when D >= hidden_from
 - DRAFT     when the entry says `draft: true` (never built)
 - WITHHELD  when the entry has any error (never built)
@@ -104,22 +105,35 @@ def hidden_from(published: date, window: Window, expires: date | None = None) ->
     return add_window(published, window)
 
 
-def window_state(day: date, published: date, hidden: date | None) -> State:
-    """The state of a sound, non-draft entry on `day`."""
-    if day < published:
+def goes_live(published: date, approved: date | None = None) -> date:
+    """The first day an entry may be shown: its published day, or its approval day when that is
+    later (a Domestic Homicide Review may not go up before the Home Office panel approves it).
+
+    The window still counts from `published`, never from `approved`: a review published on 1 May
+    and approved on 1 July comes down a year after 1 May, like any other. Approval only delays
+    the start; it never lengthens how long the report stays up, so a late approval can never keep
+    a report online past the day the partnership set."""
+    return published if approved is None or approved <= published else approved
+
+
+def window_state(day: date, published: date, hidden: date | None, approved: date | None = None) -> State:
+    """The state of a sound, non-draft entry on `day` (scheduled until `goes_live`)."""
+    if day < goes_live(published, approved):
         return State.SCHEDULED
     if hidden is None or day < hidden:
         return State.LIVE
     return State.EXPIRED
 
 
-def decide(day: date, published: date | None, hidden: date | None, *, draft: bool, has_errors: bool) -> State:
-    """The state of any entry on `day`. Drafts and entries with errors never show."""
+def decide(day: date, published: date | None, hidden: date | None, *, draft: bool, has_errors: bool,
+           approved: date | None = None) -> State:
+    """The state of any entry on `day`. Drafts and entries with errors never show; an entry with an
+    approval date after `day` is scheduled (see `goes_live`)."""
     if draft:
         return State.DRAFT
     if has_errors or published is None:
         return State.WITHHELD
-    return window_state(day, published, hidden)
+    return window_state(day, published, hidden, approved)
 
 
 def last_day_shown(hidden: date | None) -> date | None:

@@ -3,7 +3,8 @@
 PyYAML says where it gave up, in its own words ("found character that cannot start any
 token"). The usual causes are few, and each can be told from the text itself: a tab, a second
 colon in a value, a line that is not `name: value`, a quote that is never closed, text after a
-closing quote, a value that starts with a character YAML keeps for itself. `explain` names the
+closing quote, quotes inside a value in the same quotes, a value that starts with a character YAML
+keeps for itself. `explain` names the
 cause and the line it is on, and says what to write instead; anything else keeps PyYAML's words.
 Used for front matter (`sitegen.entries`) and for sitegen.yaml (`sitegen.config`).
 """
@@ -36,7 +37,7 @@ def explain(text: str, exc: YamlError, first_line: int, what: str) -> Explained:
 
     at = None if exc.line is None else exc.line - first_line  # index in `lines` of PyYAML's line
     found = (_tab(lines, at) or _second_colon(lines, at, exc.message) or _unclosed_quote(lines, at, exc.message)
-             or _text_after_quote(lines, at, exc.message) or _reserved_start(lines, at, exc.message)
+             or _inner_quotes(lines, at, exc.message) or _text_after_quote(lines, at, exc.message) or _reserved_start(lines, at, exc.message)
              or _not_name_value(lines, at, exc.message) or _open_list(lines, at, exc.message))
     if found is None:
         return Explained(f"{what} cannot be read (YAML says: {exc.message}).",
@@ -104,6 +105,35 @@ def _unclosed_quote(lines, at, problem):
         if value[:1] in "\"'" and (len(value) == 1 or not value.rstrip().endswith(value[0])):
             return (index, f"opens a quote ({value[0]}) that is never closed.",
                     f"Add the closing {value[0]} at the end of the value, on the same line.")
+    return None
+
+
+def _inner_quotes(lines, at, problem):
+    """A quoted value with the same quotes inside it (summary: "she said "help me" often"): YAML ends
+    the value at the second quote, and then finds more text. Advice about colons would not fit."""
+    if "did not find expected key" not in problem and "expected <block end>" not in problem:
+        return None
+    for index in _near(lines, at)[:2]:
+        match = _KEY_VALUE.match(lines[index])
+        value = match.group(3).strip() if match else ""
+        mark = value[:1]
+        if mark not in ("\"", "'") or len(value) < 2 or not value.endswith(mark):
+            continue
+        inside = value[1:-1].replace("''", "") if mark == "'" else value[1:-1].replace('\\"', "")
+        if mark not in inside:
+            continue
+        lead, key, _ = match.groups()
+        name = f"{lead.strip()}{' ' if lead.strip() else ''}{key}"
+        if mark == '"':
+            advice = (f"Put single quotes around the value instead ({name}: '{value[1:-1]}'), or write the quotes "
+                      "inside it as ‘ ’ or “ ”.")
+            if "'" in value[1:-1]:
+                advice = "Write the quotes inside the value as ‘ ’ or “ ”, and keep the double quotes around it."
+        else:
+            advice = ("Write each ' inside the value as two, '' (or as ’), or put double quotes around the value "
+                      "instead.")
+        return (index, f"has a value in quotes with the same quotes ({mark}) inside it, in `{_shown(lines[index])}`, "
+                       "so YAML takes the value to end at the second one.", advice)
     return None
 
 

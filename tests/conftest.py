@@ -89,8 +89,10 @@ class SiteMaker:
         front.setdefault("title", f"Review {slug}")
         front.setdefault("type", "sar")
         front.setdefault("summary", f"Summary of {slug}.")
+        if front["type"] != "page":
+            front.setdefault("documents", "none")  # a review needs documents or `documents: none`
         docs = front.get("documents")
-        if docs:
+        if docs and docs != "none":
             front["documents"] = [
                 d if isinstance(d, dict) else {"file": d if d.startswith("reports/") else self.pdf(d), "title": f"Document {d}"}
                 for d in docs]

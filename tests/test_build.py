@@ -20,6 +20,8 @@ ENTRIES = {
     "echo": (dict(type="sar", published="2025-01-01", draft=True), None, None),
     "foxtrot": (dict(type="sarr", published="2025-01-01"), None, None),  # withheld: unknown type
     "golf": (dict(type="scr", published="2025-11-30", on_expiry="remove"), date(2025, 11, 30), date(2026, 11, 30)),
+    # A DHR published before the Home Office approved it: not shown until approved, and still down a year after published.
+    "hotel": (dict(type="dhr", published="2026-02-01", approved="2026-09-01"), date(2026, 9, 1), date(2027, 2, 1)),
 }
 SWEEP = [date(2024, 2, 28), date(2024, 2, 29), date(2025, 2, 28), date(2025, 3, 1), date(2025, 11, 29),
          date(2025, 11, 30), date(2026, 3, 13), date(2026, 3, 14), date(2026, 8, 31), date(2026, 9, 1),
@@ -195,7 +197,7 @@ def test_only_live_documents_reach_the_output(site):
     files = read_output(out)
     assert occurrences(files, "UnlistedMarker") == []
     pdfs = sorted(p for p in files if p.endswith(".pdf"))
-    assert pdfs == ["sar/alpha/alpha.pdf", "scr/golf/golf.pdf"]
+    assert pdfs == ["dhr/hotel/hotel.pdf", "sar/alpha/alpha.pdf", "scr/golf/golf.pdf"]
 
 
 def test_front_matter_text_is_escaped(site):
@@ -381,3 +383,68 @@ def test_every_real_world_pdf_is_published_or_withheld_with_a_message(site):
             assert not (out / p.entry.url.strip("/")).exists()
     assert by_document["libreoffice-writer-password.pdf"].state is State.WITHHELD
     assert sum(p.state is State.LIVE for p in by_document.values()) >= 14
+
+
+def sample_copy(tmp_path: Path) -> Path:
+    """The repository's sample site (settings, entries, reports), copied to change it."""
+    import shutil
+
+    from conftest import ROOT
+
+    copy = tmp_path / "sample"
+    for name in ("content", "reports"):
+        shutil.copytree(ROOT / name, copy / name)
+    for name in ("sitegen.yaml", "northshire-logo.svg"):
+        shutil.copy(ROOT / name, copy / name)
+    return copy
+
+
+def test_a_taken_down_report_does_not_go_back_up_without_a_decision(tmp_path):
+    """Adult C's review came down in June 2026; `sitegen new` on its report, filled in in a hurry,
+    must not publish it again unless the entry says why."""
+    from test_cli import sitegen
+    from test_newentry import fill_in
+
+    root = sample_copy(tmp_path)
+    new = sitegen("new", "sar", "reports/sar-adult-c-overview.pdf", "--slug", "adult-c-again", "--published", "2026-11-22",
+                  cwd=root)
+    assert new.returncode == 0, new.stderr
+    assert "reports/sar-adult-c-overview.pdf was taken down with content/reviews/sar-adult-c.md" in new.stdout
+    entry = root / "content" / "sar" / "adult-c-again.md"
+    fill_in(entry, summary="Adult C was a man who moved from hospital to a care home.")
+
+    check = sitegen("check", "--as-of", "2026-11-22", cwd=root)
+    assert check.returncode == 1
+    assert ("content/sar/adult-c-again.md:15: error: documents: reports/sar-adult-c-overview.pdf was taken down with "
+            "content/reviews/sar-adult-c.md, whose time on the site is over, so this entry is not published.") in check.stderr
+    assert "republish:" in check.stderr
+    status = sitegen("status", "--as-of", "2026-11-22", cwd=root)
+    assert any(line.startswith("withheld") and "adult-c-again" in line for line in status.stdout.splitlines())
+    out = tmp_path / "out"
+    build = sitegen("build", "--as-of", "2026-11-22", "--output", str(out), cwd=root)
+    assert build.returncode == 0, build.stderr
+    files = read_output(out)
+    assert not any(path.endswith("sar-adult-c-overview.pdf") for path in files)
+    assert occurrences(files, "adult-c-again") == []
+    report_text = (root / "reports" / "sar-adult-c-overview.pdf").read_bytes()
+    assert not any(data == report_text for data in files.values())
+
+    # Written down, the decision is the partnership's to make: the report goes back up.
+    entry.write_text(entry.read_text().replace("themes: []", 'republish: "The Board agreed to publish it for another year."\nthemes: []'))
+    assert sitegen("check", "--as-of", "2026-11-22", cwd=root).returncode == 0
+    sitegen("build", "--as-of", "2026-11-22", "--output", str(out), cwd=root)
+    assert (out / "sar" / "adult-c-again" / "sar-adult-c-overview.pdf").exists()
+
+
+def test_a_report_listed_by_an_expired_entry_and_a_live_one(site):
+    site.entry("old", published="2024-01-01", documents=["shared.pdf"])
+    site.entry("briefing", type="briefing", published="2026-01-01", documents=["reports/shared.pdf"])
+    site.entry("draft", published="2026-01-01", draft=True, documents=["reports/shared.pdf"])
+    result, out = site.build("2026-11-22")
+    states = {p.entry.slug: p.state for p in result.site.entries}
+    assert states == {"old": State.EXPIRED, "briefing": State.WITHHELD, "draft": State.DRAFT}
+    assert [p.field for p in result.errors] == ["republish"]
+    assert not any(path.endswith("shared.pdf") for path in read_output(out))
+    # The day before the old one came down, both were up: nothing was taken down yet.
+    result, _ = site.build("2024-12-31")
+    assert {p.entry.slug: p.state for p in result.site.entries}["briefing"] is State.SCHEDULED

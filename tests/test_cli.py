@@ -58,7 +58,7 @@ def test_bad_as_of_is_explained(site):
 
 def test_broken_entry_build_exits_0_strict_and_check_exit_1(site):
     site.entry("good", published="2026-01-01")
-    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\nsummary: S.\n---\n")
+    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\nsummary: S.\ndocuments: none\n---\n")
     build = sitegen("build", "--as-of", "2026-11-22", cwd=site.root)
     assert build.returncode == 0
     assert "content/bad.md:4: error: published: 22/11/2026 is not a date; write 2026-11-22" in build.stderr
@@ -205,7 +205,7 @@ def test_check_and_status_use_what_the_last_build_read_and_never_write_it(site, 
     from sitegen.build import MEMO
 
     site.entry("good", published="2026-01-01")
-    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\nsummary: S.\n---\n")
+    site.raw("content/bad.md", "---\ntitle: Bad\ntype: sar\npublished: 22/11/2026\nsummary: S.\ndocuments: none\n---\n")
     assert sitegen("build", "--as-of", "2026-11-22", cwd=site.root).returncode == 0
     memo = site.root / ".sitegen-cache" / MEMO
     kept = memo.read_bytes()

@@ -292,3 +292,49 @@ def test_the_nightly_run_waits_for_todays_deploy_and_verifies_it():
     assert "--wait" in command and "--as-of" not in command
     assert "set -o pipefail" in command and "exit 1" in command
     assert order[verify].get("if") == "always()" and not order[verify].get("continue-on-error")
+
+
+# --- the repository must be private ------------------------------------------------
+
+def privacy_step(name: str) -> dict:
+    [step] = [step for step in all_steps(workflow(name)) if step.get("name") == "Check that the repository is private"]
+    return step
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "nightly.yml"])
+def test_both_workflows_check_that_the_repository_is_private(name):
+    step = privacy_step(name)
+    assert step["env"]["PRIVATE"] == "${{ github.event.repository.private }}"
+    assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert not step.get("continue-on-error")
+
+
+def test_the_nightly_run_rebuilds_before_it_fails_on_a_public_repository():
+    """Expired reports must still come down: the privacy check fails the run after the hook, never before it."""
+    order = steps(workflow("nightly.yml"))
+    hook = next(i for i, step in enumerate(order) if "NETLIFY_BUILD_HOOK" in str(step.get("env", {})))
+    private = order.index(privacy_step("nightly.yml"))
+    assert hook < private and order[private]["if"] == "always()"
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "nightly.yml"])
+@pytest.mark.parametrize("event, api, code, said", [
+    ("true", None, 0, "The repository is private."),
+    ("false", None, 1, "::error::This repository is public, so anyone can read the reports in reports/"),
+    ("", "true", 0, "The repository is private."),  # a scheduled run's event may not say: the API is asked
+    ("", "false", 1, "::error::This repository is public"),
+    ("", "fails", 1, "::error::sitegen could not tell whether this repository is private"),
+    ("", "", 1, "::error::sitegen could not tell whether this repository is private"),
+])
+def test_a_public_repository_or_one_that_cannot_be_told_fails_the_run(tmp_path, name, event, api, code, said):
+    import subprocess
+
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    answer = "exit 1" if api == "fails" else f"echo '{api or ''}'"
+    (fake / "gh").write_text(f'#!/bin/sh\n[ "$1 $2" = "api repos/partnership/site" ] || exit 2\n{answer}\n')
+    (fake / "gh").chmod(0o755)
+    run = subprocess.run(["bash", "-e", "-c", privacy_step(name)["run"]], capture_output=True, text=True,
+                         env={"PATH": f"{fake}:/usr/bin:/bin", "PRIVATE": event, "GITHUB_REPOSITORY": "partnership/site"})
+    assert run.returncode == code
+    assert said in run.stdout

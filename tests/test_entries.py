@@ -34,7 +34,7 @@ def test_a_good_entry(site):
 
 
 def test_non_iso_date_is_explained(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 22/11/2026\nsummary: S.\n---\nBody\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 22/11/2026\nsummary: S.\ndocuments: none\n---\nBody\n")
     [problem] = errors(only_entry(site))
     assert problem.file == "content/x.md"
     assert problem.line == 4
@@ -43,7 +43,7 @@ def test_non_iso_date_is_explained(site):
 
 
 def test_impossible_date(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-02-30\nsummary: S.\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-02-30\nsummary: S.\ndocuments: none\n---\n")
     [problem] = errors(only_entry(site))
     assert "2026-02-30 is not a real date" in problem.message
 
@@ -79,11 +79,34 @@ def test_missing_required_field(site, missing):
 
 
 def test_unknown_key_is_a_warning_with_suggestion(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\nsubjet: Adult X\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\ndocuments: none\nsubject_name: Adult X\n---\n")
     entry = only_entry(site)
     assert not entry.has_errors
-    [warning] = [p for p in entry.problems if "subjet" in p.message]
-    assert warning.line == 6 and "Did you mean subject?" in warning.advice
+    [warning] = [p for p in entry.problems if "subject_name" in p.message]
+    assert warning.line == 7 and "Did you mean subject?" in warning.advice
+
+
+@pytest.mark.parametrize("written, meant", [("documnets", "documents"), ("subjet", "subject"), ("expirs", "expires"),
+                                            ("Summery", "summary"), ("draftt", "draft"), ("on_expirey", "on_expiry")])
+def test_a_field_mistyped_by_a_slip_is_an_error(site, written, meant):
+    """`documnets:` would otherwise publish a review with no report, with only a warning."""
+    site.raw("content/x.md", f"---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\n{written}: x\n---\n")
+    [problem] = [p for p in only_entry(site).problems if written in p.message]
+    assert problem.is_error and problem.line == 6
+    assert problem.format() == (f"content/x.md:6: error: `{written}` is not a setting sitegen knows: it looks like `{meant}` "
+                                f"mistyped, so the entry is not published. Correct the spelling to `{meant}`, or remove the line.")
+
+
+def test_a_document_field_mistyped_by_a_slip_is_an_error(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\ndocuments:\n"
+                             f"  - file: {site.pdf('a.pdf')}\n    titel: Overview\n---\n")
+    assert any(p.field == "documents.0.titel" and "`title` mistyped" in p.message for p in errors(only_entry(site)))
+
+
+@pytest.mark.parametrize("written", ["author", "tags", "file", "date", "layout"])
+def test_a_key_far_from_every_field_is_only_a_warning(site, written):
+    site.raw("content/x.md", f"---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\ndocuments: none\n{written}: x\n---\n")
+    assert not only_entry(site).has_errors
 
 
 def test_expires_before_published(site):
@@ -159,7 +182,7 @@ GOOD = "title: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\n"
 
 
 def test_a_tab_is_named_as_a_tab_with_its_line(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\n\tpublished: 2026-01-01\nsummary: S.\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\n\tpublished: 2026-01-01\nsummary: S.\ndocuments: none\n---\n")
     [problem] = errors(only_entry(site))
     assert problem.line == 4
     assert "line 4 has a tab character before `published: 2026-01-01`" in problem.message
@@ -191,18 +214,22 @@ def test_a_closing_line_of_four_hyphens_is_pointed_at(site):
     ('title: "Unclosed', "opens a quote (\") that is never closed", 'Add the closing "'),
     ('title: "Adult A" review', "more text after the closing quote", """title: '"Adult A" review'"""),
     ("title: @home", "starts with @", 'title: "@home"'),
+    ('title: X\nsummary: "said "help me" often"', 'line 3 has a value in quotes with the same quotes (") inside it',
+     """Put single quotes around the value instead (summary: 'said "help me" often'), or write the quotes inside it as ‘ ’ or “ ”."""),
+    ('title: X\nsummary: "she said "help: now" often"', "the same quotes", "‘ ’ or “ ”"),
+    ("title: 'Adult A's review'", "the same quotes (')", "Write each ' inside the value as two, ''"),
     ("title: X\nThe body text", "is not a `name: value` line: `The body text`", "closing `---`"),
     ("title: X\n  subject: Y", "starts with spaces", "Remove the spaces"),
 ])
 def test_other_yaml_mistakes_are_explained(site, line, words, advice):
-    site.raw("content/x.md", f"---\n{line}\ntype: sar\npublished: 2026-01-01\nsummary: S.\n---\n")
+    site.raw("content/x.md", f"---\n{line}\ntype: sar\npublished: 2026-01-01\nsummary: S.\ndocuments: none\n---\n")
     [problem] = errors(only_entry(site))
     assert words in problem.message and advice in problem.advice
-    assert "YAML says" not in problem.message
+    assert "YAML says" not in problem.message and "colon" not in problem.advice
 
 
 def test_a_misspelt_required_field_is_one_message(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublised: 2026-01-01\nsummary: S.\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublised: 2026-01-01\nsummary: S.\ndocuments: none\n---\n")
     problems = only_entry(site).problems
     assert [p.format() for p in problems] == [
         "content/x.md:4: error: `published` is missing: a Safeguarding Adults Review needs it before it can be "
@@ -213,7 +240,7 @@ def test_a_misspelt_required_field_is_one_message(site):
 def test_a_required_field_missing_or_empty_is_the_same_error(site, written):
     """One rule: a review's summary (like its title, type and published date) is needed; missing
     or empty, the entry is withheld, with the same advice (never "remove the line")."""
-    site.raw("content/x.md", f"---\ntitle: X\ntype: sar\npublished: 2026-01-01\n{written}---\n")
+    site.raw("content/x.md", f"---\ntitle: X\ntype: sar\npublished: 2026-01-01\ndocuments: none\n{written}---\n")
     [problem] = errors(only_entry(site))
     state = "empty" if written else "missing"
     assert problem.message == f"`summary` is {state}: a Safeguarding Adults Review needs it before it can be published."
@@ -223,7 +250,7 @@ def test_a_required_field_missing_or_empty_is_the_same_error(site, written):
 
 @pytest.mark.parametrize("field", ["title", "published", "approved"])
 def test_every_required_field_says_it_the_same_way(site, field):
-    front = {"title": "X", "type": "dhr", "published": "2026-01-01", "summary": "S.", "approved": "2026-01-01"}
+    front = {"title": "X", "type": "dhr", "published": "2026-01-01", "summary": "S.", "approved": "2026-01-01", "documents": "none"}
     for written in ("", f"{field}: \"\"\n"):
         text = "".join(f"{k}: {v}\n" for k, v in front.items() if k != field) + written
         site.raw("content/x.md", "---\n" + text + "---\n")
@@ -238,7 +265,7 @@ def test_a_page_needs_no_summary(site):
 
 
 def test_types_are_case_insensitive(site):
-    site.raw("content/x.md", "---\ntitle: X\ntype: SAR\npublished: 2026-01-01\nsummary: S.\n---\n")
+    site.raw("content/x.md", "---\ntitle: X\ntype: SAR\npublished: 2026-01-01\nsummary: S.\ndocuments: none\n---\n")
     entry = only_entry(site)
     assert entry.problems == () and entry.type == "sar" and entry.url == "/sar/x/"
 
@@ -248,7 +275,20 @@ def test_a_misspelt_document_suggests_the_file_that_is_there(site):
     site.entry("x", published="2026-01-01", documents=[{"file": "reports/sar-adult-a-overveiw.pdf", "title": "Doc"}])
     [problem] = errors(only_entry(site))
     assert problem.message == "documents: reports/sar-adult-a-overveiw.pdf does not exist."
-    assert problem.advice.startswith("Did you mean reports/sar-adult-a-overview.pdf?")
+    assert problem.advice == ("Check the spelling, or add the file to the reports/ folder. A file with a similar name exists: "
+                              "reports/sar-adult-a-overview.pdf. Check it is this review's report before you use it.")
+    assert "Correct the spelling" not in problem.format()
+
+
+def test_a_missing_report_never_points_at_another_entrys_report(site):
+    """Following the advice must never publish Mr K's review under Mr L's name."""
+    site.entry("mr-k", published="2026-01-01", documents=[{"file": site.pdf("sar-mr-k-overview.pdf"), "title": "Overview"}])
+    site.entry("mr-l", published="2026-01-01", documents=[{"file": "reports/sar-mr-l-overview.pdf", "title": "Overview"}])
+    entries = {e.slug: e for e in read_entries(load_config(site.root).config)}
+    [problem] = errors(entries["mr-l"])
+    assert problem.message == "documents: reports/sar-mr-l-overview.pdf does not exist."
+    assert "sar-mr-k" not in problem.format()
+    assert problem.advice == "Check the spelling, or add the file to the reports/ folder."
 
 
 @pytest.mark.parametrize("written, shown", [
@@ -313,3 +353,86 @@ def test_a_document_is_found_as_before_whatever_its_spelling(site, file, monkeyp
     assert found == expected and [str(p) for p in quick] == [str(p) for p in slow]
     # A name that makes no web address (a colon, a backslash, no name) is refused, found or not.
     assert (found is None) == (file in ("reports/missing.pdf", "reports/sub", "reports/..", "reports/a:b.pdf", "reports\\a.pdf"))
+
+
+@pytest.mark.parametrize("rtype", ["sar", "cspr", "scr", "dhr", "briefing", "learning-review"])
+@pytest.mark.parametrize("written", ["", "documnets:\n  - file: reports/a.pdf\n", "documents: []\n", "documents:\n"])
+def test_a_review_without_documents_is_an_error(site, rtype, written):
+    """A misspelt or forgotten `documents:` must not publish a review without its report."""
+    site.pdf("a.pdf")
+    site.raw("content/x.md", f"---\ntitle: X\ntype: {rtype}\npublished: 2026-01-01\napproved: 2026-01-01\nsummary: S.\n{written}---\n")
+    entry = only_entry(site)
+    assert entry.has_errors and entry.documents == ()
+    problem = next(p for p in errors(entry) if p.field == "documents")
+    assert "so it would be published without its report" in problem.message
+    assert problem.line == (7 if written.startswith("documents") else 3)  # its `documents:` line, else its `type:` line
+    assert problem.advice.endswith("if this review has no document on purpose, write `documents: none`.")
+
+
+def test_a_review_may_say_it_has_no_documents_on_purpose(site):
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\ndocuments: none\n---\n")
+    entry = only_entry(site)
+    assert entry.problems == () and entry.documents == ()
+
+
+def test_a_document_too_large_for_github_is_warned_about(site):
+    """GitHub refuses files over 100 MB: a report that large would silently never reach the site."""
+    from sitegen import bounds
+
+    small = site.pdf("small.pdf")
+    with open(site.root / "reports" / "huge.pdf", "wb") as handle:  # sparse: no 120 MB written to disk
+        handle.truncate(120 * 1024 * 1024)
+    with open(site.root / "reports" / "near.pdf", "wb") as handle:
+        handle.truncate(bounds.LARGE_DOCUMENT + 1)
+    site.raw("content/x.md", "---\ntitle: X\ntype: sar\npublished: 2026-01-01\nsummary: S.\ndocuments:\n"
+             f"  - file: {small}\n    title: A\n  - file: reports/huge.pdf\n    title: B\n  - file: reports/near.pdf\n    title: C\n---\n")
+    big = [p for p in only_entry(site).problems if "GitHub" in p.message]
+    assert [p.format() for p in big] == [
+        "content/x.md:9: warning: documents: reports/huge.pdf is 120 MB, over the 100 MB GitHub accepts for one file, so it "
+        "may never reach the site. Make it smaller and replace the file in reports/: in Adobe Acrobat, File > Reduce File "
+        'Size; in Word, export it again as PDF with "Minimum size (publishing online)".',
+        "content/x.md:11: warning: documents: reports/near.pdf is 95 MB, close to the 100 MB GitHub accepts for one file, "
+        "so it may never reach the site. Make it smaller and replace the file in reports/: in Adobe Acrobat, File > Reduce "
+        'File Size; in Word, export it again as PDF with "Minimum size (publishing online)".']
+
+
+def one_edit(draw_word, position, letter, kind):
+    """`draw_word` with one slip at `position`: a letter left out, added, changed, or two swapped."""
+    i = position % (len(draw_word) + 1)
+    if kind == "drop" and i < len(draw_word):
+        return draw_word[:i] + draw_word[i + 1:]
+    if kind == "add":
+        return draw_word[:i] + letter + draw_word[i:]
+    if kind == "change" and i < len(draw_word):
+        return draw_word[:i] + letter + draw_word[i + 1:]
+    if kind == "swap" and i + 1 < len(draw_word):
+        return draw_word[:i] + draw_word[i + 1] + draw_word[i] + draw_word[i + 2:]
+    return draw_word
+
+
+FIELD_NAMES = ["title", "type", "published", "expires", "draft", "summary", "subject", "themes", "documents",
+               "national_library", "related", "slug", "on_expiry", "approved", "republish", "order"]
+
+
+@given(st.sampled_from(FIELD_NAMES), st.integers(0, 30), st.sampled_from("abcdefghijklmnopqrstuvwxyz_"),
+       st.sampled_from(["drop", "add", "change", "swap"]))
+def test_any_one_slip_in_a_field_name_is_caught(name, position, letter, kind):
+    """Whatever one slip of the keyboard does to a field's name, it is taken for a known field (that
+    one, or another just as close), never let through as a mere warning."""
+    from sitegen.schema import one_slip_from, slip_distance
+
+    written = one_edit(name, position, letter, kind)
+    if written in FIELD_NAMES:
+        return  # the slip made another field's name
+    assert slip_distance(written, name) <= 1
+    found = one_slip_from(written, FIELD_NAMES)
+    assert found is not None and slip_distance(written, found) <= 1
+
+
+@given(st.text("abcdefghij_", max_size=12), st.text("abcdefghij_", max_size=12))
+def test_slips_are_counted_the_same_both_ways(a, b):
+    from sitegen.schema import slip_distance
+
+    assert slip_distance(a, b) == slip_distance(b, a)
+    assert (slip_distance(a, b) == 0) == (a == b)
+    assert slip_distance(a, b) <= max(len(a), len(b))

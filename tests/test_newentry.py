@@ -84,10 +84,25 @@ def test_new_on_every_real_world_pdf_then_check(site):
 def test_titles_from_file_names_and_word_titles(site):
     assert title_from_file_name("reports/sar-adult-c_overview.pdf") == "SAR Adult C Overview"
     assert title_from_file_name("reports/7-minute-briefing.pdf") == "7 Minute Briefing"
-    site.pdf("draft.pdf", ["x"], title="Microsoft Word - SAR Adult C final.docx")
-    result = sitegen("new", "sar", "draft.pdf", "--published", "2026-03-14", cwd=site.root)
+
+
+@pytest.mark.parametrize("file, pdf_title, title, slug", [
+    ("sar-adult-c-overview.pdf", "Microsoft Word - SAR Jane Smith DRAFT v3 JB comments.docx",
+     "Safeguarding Adults Review: Adult C", "adult-c"),
+    ("draft.pdf", "Microsoft Word - SAR Jane Smith DRAFT v3 JB comments.docx", "Draft", "draft"),
+])
+def test_a_pdfs_own_title_is_shown_in_a_warning_never_used(site, file, pdf_title, title, slug):
+    """The Title property is set by whoever wrote the report: it may name the person, or be a draft's
+    file name with a reviewer's initials. The entry's title and address come from the file name."""
+    site.pdf(file, ["x"], title=pdf_title)
+    result = sitegen("new", "sar", file, "--published", "2026-03-14", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    assert front_matter(site.root / "content" / "sar" / "adult-c.md")["title"] == "Safeguarding Adults Review: Adult C"
+    written = site.root / "content" / "sar" / f"{slug}.md"
+    assert front_matter(written)["title"] == title
+    for word in ("Jane", "Smith", "JB", "comments"):
+        assert word not in written.read_text() and word not in result.stdout
+    assert (f'reports/{file}: warning: the PDF\'s own Title property is "{pdf_title}"; it is not used for the entry\'s '
+            "title or address: check it names no one.") in result.stderr
 
 
 @pytest.mark.parametrize("file, pdf_title, rtype, title, slug, document", [
@@ -97,7 +112,11 @@ def test_titles_from_file_names_and_word_titles(site):
     ("Safeguarding Adults Review - Adult D (2024) v2.pdf", None, "sar", "Safeguarding Adults Review: Adult D", "adult-d", "Safeguarding Adults Review: Adult D"),
     ("cspr_child_d_final_redacted.pdf", None, "cspr", "Child Safeguarding Practice Review: Child D", "child-d", "Child Safeguarding Practice Review: Child D"),
     ("7-minute-briefing-professional-curiosity.pdf", None, "briefing", "7-minute briefing: Professional curiosity", "professional-curiosity", "7-minute briefing: Professional curiosity"),
-    ("x.pdf", "Thematic review: transitions to adulthood", "learning-review", "Thematic review: transitions to adulthood", "x", "Thematic review: transitions to adulthood"),
+    ("x.pdf", "Thematic review: transitions to adulthood", "learning-review", "Learning review: X", "x", "Learning review: X"),
+    ("cspr-child-d-overview.pdf", "Overview report on the death of Jane Smith (aged 3)", "cspr",
+     "Child Safeguarding Practice Review: Child D", "child-d", "Overview report"),
+    ("sar-adult-c.pdf", "Microsoft Word - SAR Jane Smith DRAFT v3 JB comments.docx", "sar",
+     "Safeguarding Adults Review: Adult C", "adult-c", "Safeguarding Adults Review: Adult C"),
 ])
 def test_the_title_and_address_offered_are_what_a_person_would_choose(file, pdf_title, rtype, title, slug, document):
     from sitegen.newentry import Suggestion
@@ -106,7 +125,7 @@ def test_the_title_and_address_offered_are_what_a_person_would_choose(file, pdf_
 
 
 def test_new_shows_the_title_and_address_before_writing(site):
-    site.pdf("sar-mr-k-overview.pdf", ["x"], title="SAR Mr K - Overview Report")
+    site.pdf("sar-mr-k-overview.pdf", ["x"])
     result = sitegen("new", "sar", "sar-mr-k-overview.pdf", "--published", "2026-03-14", cwd=site.root)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(
@@ -163,9 +182,16 @@ def test_refuses_an_address_another_entry_has(site):
     assert not (site.root / "content" / "sar" / "adult-a.md").exists()
 
 
+def test_a_report_another_entry_lists_is_never_offered_for_a_missing_file(site):
+    site.entry("mr-k", published="2026-01-01", documents=["sar-mr-k-overview.pdf"])
+    result = sitegen("new", "sar", "sar-mr-l-overview.pdf", cwd=site.root)
+    assert result.returncode == 1 and "there is no such file" in result.stderr
+    assert "sar-mr-k" not in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["sar", "missing.pdf"], "reports/missing.pdf: error: there is no such file in the reports/ folder"),
-    (["sar", "reprt.pdf"], "Did you mean report.pdf?"),
+    (["sar", "reprt.pdf"], "A file with a similar name exists: reports/report.pdf. Check it is this review's report before you use it"),
     (["sar", "/etc/hostname"], "/etc/hostname: error: is not in the site's reports/ folder."),
     (["sra", "report.pdf"], '"sra" is not a review type this site knows. Did you mean scr?'),
     (["sar", "report.pdf", "--slug", "Adult A"], 'error: "Adult A" cannot be used in a web address. Use lower-case letters, digits and hyphens, for example --slug adult-a.'),
@@ -294,4 +320,5 @@ def test_asks_for_the_type_and_file_in_a_terminal(site):
     assert code == 0, output
     assert "not a date is not a date" in output  # asked again
     front = front_matter(site.root / "content" / "briefing" / "neglect.md")
-    assert front["title"] == "Seven minutes on neglect" and str(front["published"]) == "2026-05-01"
+    assert front["title"] == "7-minute briefing: X" and str(front["published"]) == "2026-05-01"
+    assert "Seven minutes on neglect" not in (site.root / "content" / "briefing" / "neglect.md").read_text()

@@ -11,7 +11,7 @@ DAY = "2026-11-22"
 def broken_site(site):
     site.entry("adult-a", published="2026-03-14", title="Adult A")
     site.entry("adult-b", published="2026-03-14", title="Adult B", summary="")  # an error, type known
-    site.raw("content/sar/adult-k.md", "---\ntitle: Adult K\ntype: sar\n\tpublished: 2026-03-01\nsummary: S.\n---\n")  # unreadable
+    site.raw("content/sar/adult-k.md", "---\ntitle: Adult K\ntype: sar\n\tpublished: 2026-03-01\nsummary: S.\ndocuments: none\n---\n")  # unreadable
     site.raw("content/misc/adult-m.md", "---\ntitle: SAR: Adult M\ntype: sar\npublished: 2026-03-01\n---\n")  # unreadable
     site.raw("content/mystery.md", "Just some text.\n")  # nothing says where it would be
 

@@ -91,10 +91,10 @@ def test_every_file_in_content_is_accounted_for(site):
     """Entries whose front matter cannot be read at all are named, not silently missing."""
     site.entry("adult-b", published="2026-05-10", title="SAR Adult B")
     broken = {
-        "tab": "---\ntitle: Tab\ntype: sar\n\tpublished: 2026-02-01\nsummary: S.\n---\n",
+        "tab": "---\ntitle: Tab\ntype: sar\n\tpublished: 2026-02-01\nsummary: S.\ndocuments: none\n---\n",
         "unclosed": "---\ntitle: Unclosed\ntype: sar\npublished: 2026-02-01\nsummary: S.\nThe body.\n",
-        "colon": "---\ntitle: SAR: Adult K\ntype: sar\npublished: 2026-02-01\nsummary: S.\n---\n",
-        "unknown-type": "---\ntitle: Unknown\ntype: sars\npublished: 2026-02-01\nsummary: S.\n---\n",
+        "colon": "---\ntitle: SAR: Adult K\ntype: sar\npublished: 2026-02-01\nsummary: S.\ndocuments: none\n---\n",
+        "unknown-type": "---\ntitle: Unknown\ntype: sars\npublished: 2026-02-01\nsummary: S.\ndocuments: none\n---\n",
         "no-front-matter": "Just some text.\n",
         "empty-summary": '---\ntitle: Empty\ntype: sar\npublished: 2026-02-01\nsummary: ""\n---\n',
     }
@@ -108,3 +108,11 @@ def test_every_file_in_content_is_accounted_for(site):
     assert f"Left out because of errors: {len(broken)}" in result.stdout
     assert "  content/sar/tab.md:4: the front matter cannot be read: line 4 has a tab character" in result.stdout
     assert "SAR Adult B" in result.stdout
+
+
+def test_a_review_approved_after_its_published_day_went_live_when_approved(site):
+    """The record tells the Board when a DHR really went up: on its approval day, not before."""
+    site.entry("ms-x", type="dhr", published="2026-03-01", approved="2026-04-15", title="DHR Ms X")
+    result = sitegen("report", "--from", "2026-01-01", "--to", "2027-12-31", "--csv", "--as-of", "2026-11-22", cwd=site.root)
+    rows = [(r["date"], r["event"]) for r in csv.DictReader(io.StringIO(result.stdout))]
+    assert rows == [("2026-04-15", "went live"), ("2027-03-01", "will come down")]

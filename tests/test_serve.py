@@ -113,7 +113,7 @@ def test_serve_previews_rebuilds_and_stops_cleanly(site):
         entry.write_text(entry.read_text().replace("First title", "Second title"))
         running.said("Preview updated.")
         assert "Second title" in fetch(base + "/sar/adult-a/")[1]
-        (site.root / "content" / "new-one.md").write_text("---\ntitle: Added later\ntype: sar\npublished: 2026-06-01\nsummary: S.\n---\n")
+        (site.root / "content" / "new-one.md").write_text("---\ntitle: Added later\ntype: sar\npublished: 2026-06-01\nsummary: S.\ndocuments: none\n---\n")
         running.said("Preview updated.")
         assert "Added later" in fetch(base + "/sar/")[1]
     result = running.result

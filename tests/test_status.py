@@ -15,7 +15,7 @@ def make_site(site):
     site.entry("future", published="2027-02-01", title="Not yet")
     site.entry("old", published="2024-01-01", title="Gone")
     site.entry("wip", published="2026-01-01", draft=True, title="Work in progress")
-    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 31/02/2026\nsummary: S.\n---\n")
+    site.raw("content/broken.md", "---\ntitle: Broken\ntype: sar\npublished: 31/02/2026\nsummary: S.\ndocuments: none\n---\n")
     site.entry("contact", type="page", title="Contact us", summary=None)
 
 
@@ -24,12 +24,14 @@ def test_json_lists_every_entry_with_exactly_the_documented_keys(site):
     result = sitegen("status", "--as-of", "2026-11-22", "--json", cwd=site.root)
     assert result.returncode == 0, result.stderr
     rows = {row["slug"]: row for row in json.loads(result.stdout)}
-    assert all(list(row) == ["file", "slug", "title", "type", "state", "published", "hidden_from", "errors"] for row in rows.values())
+    assert all(list(row) == ["file", "slug", "title", "type", "state", "goes_live", "waiting_for", "published", "hidden_from",
+                             "errors"] for row in rows.values())
     assert {slug: row["state"] for slug, row in rows.items()} == {
         "live-soon-down": "live", "live-long": "live", "future": "scheduled", "old": "expired", "wip": "draft",
         "broken": "withheld", "contact": "live"}
     assert rows["live-soon-down"] == {"file": "content/live-soon-down.md", "slug": "live-soon-down", "title": "Going soon",
-                                      "type": "sar", "state": "live", "published": "2025-12-01",
+                                      "type": "sar", "state": "live", "goes_live": "2025-12-01", "waiting_for": None,
+                                      "published": "2025-12-01",
                                       "hidden_from": "2026-12-01", "errors": []}
     assert rows["contact"]["published"] is None and rows["contact"]["hidden_from"] is None
     assert rows["broken"]["published"] is None
@@ -52,6 +54,20 @@ def test_table_in_order_of_what_needs_attention(site):
     assert "On 22 November 2026: 1 withheld, 3 live, 1 scheduled, 1 draft, 1 expired." in result.stdout
     assert "Withheld entries stay off the site until these errors are fixed:" in result.stdout
     assert "content/broken.md:4: error: published: 31/02/2026" in result.stdout
+
+
+def test_a_dhr_waiting_for_its_approval_is_scheduled_and_says_so(site):
+    site.entry("ms-x", type="dhr", published="2026-11-01", approved="2026-12-15", title="Domestic Homicide Review: Ms X")
+    site.entry("ms-y", type="dhr", published="2026-11-01", approved="2026-10-15", title="Domestic Homicide Review: Ms Y")
+    result = sitegen("status", "--as-of", "2026-11-22", "--json", cwd=site.root)
+    rows = {row["slug"]: row for row in json.loads(result.stdout)}
+    assert rows["ms-x"]["state"] == "scheduled" and rows["ms-x"]["waiting_for"] == "approval"
+    assert rows["ms-x"]["goes_live"] == "2026-12-15" and rows["ms-x"]["hidden_from"] == "2027-11-01"
+    assert rows["ms-y"]["state"] == "live" and rows["ms-y"]["waiting_for"] is None
+    table = sitegen("status", "--as-of", "2026-11-22", cwd=site.root).stdout
+    line = next(line for line in table.splitlines() if "Ms X" in line)
+    assert line.startswith("scheduled: waiting for approval (15 Dec 2026)")
+    assert sitegen("status", "--as-of", "2026-12-15", "--json", cwd=site.root).stdout.count('"live"') == 2
 
 
 def test_expiring_within(site):

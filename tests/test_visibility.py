@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from sitegen.visibility import (NEVER, ONE_YEAR, State, Window, add_window, as_of_day, decide, hidden_from,
+from sitegen.visibility import (NEVER, ONE_YEAR, State, Window, add_window, as_of_day, decide, goes_live, hidden_from,
                                 last_day_shown, parse_window, window_state)
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31))
@@ -96,6 +96,31 @@ def test_drafts_and_errors_never_show(day, published, draft, errors):
         assert state is State.WITHHELD
     else:
         assert state is State.LIVE if day >= published else State.SCHEDULED
+
+
+@given(dates, dates, dates, windows)
+def test_nothing_is_live_before_it_is_approved(day, published, approved, window):
+    """A review with an approval date (a DHR) is never live before it: it is scheduled until the later
+    of its published and approved days; approval only delays going up, and the window still counts
+    from published, so it comes down on the same day whenever it was approved."""
+    hidden = hidden_from(published, window)
+    state = decide(day, published, hidden, draft=False, has_errors=False, approved=approved)
+    if day < approved or day < published:
+        assert state is State.SCHEDULED
+    else:
+        assert state is window_state(day, published, hidden)
+    assert goes_live(published, approved) == max(published, approved)
+    if day >= hidden:
+        assert state in (State.EXPIRED, State.SCHEDULED)
+        assert state is State.EXPIRED or day < approved
+
+
+def test_a_review_approved_late_comes_down_on_its_usual_day():
+    published, approved = date(2026, 5, 1), date(2026, 7, 1)
+    hidden = hidden_from(published, ONE_YEAR)
+    assert window_state(date(2026, 6, 30), published, hidden, approved) is State.SCHEDULED
+    assert window_state(date(2026, 7, 1), published, hidden, approved) is State.LIVE
+    assert window_state(date(2027, 5, 1), published, hidden, approved) is State.EXPIRED
 
 
 def test_expires_overrides_the_window():
