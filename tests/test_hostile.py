@@ -131,6 +131,14 @@ def hostile_site(site: SiteMaker) -> SiteMaker:
     make_pdf(reports / "ending.pdf", ["MARKERENDINGPDF text."])
     site.entry("ending", published=date(2026, 2, 28), body="MARKERENDINGBODY", documents=[{"file": "reports/ending.pdf", "title": "Ending"}])
     WHILE_LIVE["MARKERENDINGPDF"] = WHILE_LIVE["MARKERENDINGBODY"] = "content/ending.md"
+    # The same report listed again by a new entry after it came down: withheld without `republish:`.
+    site.entry("ending-again", published=date(2026, 6, 1), body="MARKERAGAINBODY", documents=[{"file": "reports/ending.pdf", "title": "Again"}])
+    WHILE_LIVE["MARKERAGAINBODY"] = "content/ending-again.md"
+    # A DHR is not live before the Home Office panel approves it.
+    make_pdf(reports / "dhr.pdf", ["MARKERUNAPPROVEDPDF text."])
+    site.entry("unapproved", type="dhr", published=PUBLISHED, approved=SCHEDULED, body="MARKERUNAPPROVEDBODY",
+               documents=[{"file": "reports/dhr.pdf", "title": "Overview"}])
+    WHILE_LIVE["MARKERUNAPPROVEDPDF"] = WHILE_LIVE["MARKERUNAPPROVEDBODY"] = "content/unapproved.md"
     site.entry("steady", published=date(2026, 6, 1), documents=["steady.pdf"], body="MARKERSTEADY visible text.")
     return site
 
@@ -154,6 +162,8 @@ def test_nothing_hidden_and_nothing_not_live_is_published(hostile, day):
             assert not occurrences(files, marker), f"{marker} of {source} ({states.get(source)}) was published on {day}"
     assert states["content/scheduled.md"] is (State.LIVE if day >= SCHEDULED else State.SCHEDULED)
     assert states["content/ending.md"] is (State.LIVE if day < date(2027, 2, 28) else State.EXPIRED)
+    assert states["content/ending-again.md"] is (State.LIVE if day < date(2027, 2, 28) else State.WITHHELD)
+    assert states["content/unapproved.md"] is (State.SCHEDULED if day < SCHEDULED else State.LIVE if day < date(2027, 3, 1) else State.EXPIRED)
     # Every withheld entry says why, naming its file.
     for source, state in states.items():
         if state is State.WITHHELD:
@@ -205,7 +215,7 @@ def test_no_date_or_address_stops_the_build(site, published, expires, approved, 
 
 
 def test_a_date_past_the_years_sitegen_accepts_is_said_plainly(site):
-    site.raw("content/far.md", "---\ntitle: Far\ntype: sar\nsummary: S.\npublished: 9999-06-01\n---\nBody.\n")
+    site.raw("content/far.md", "---\ntitle: Far\ntype: sar\nsummary: S.\npublished: 9999-06-01\ndocuments: none\n---\nBody.\n")
     result, _ = site.build(date(2026, 11, 22))
     [problem] = result.errors
     assert problem.line == 5 and "accepts the years 1900 to 2199" in problem.message
