@@ -100,12 +100,31 @@ def save(document: docx.Document, path: Path, *, alt: str | None = "A chart of c
             '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Reviewer">'
             f"<vt:lpwstr>{custom_property}</vt:lpwstr></property></Properties>").encode("utf-8")
     for name, text in (parts or {}).items():
-        files[name] = text.encode("utf-8")
+        files[name] = text.encode("utf-8") if isinstance(text, str) else text
+        kind = RELATED.get(name)
+        if kind is not None:
+            _relate(files, "word/_rels/document.xml.rels", kind, name.removeprefix("word/"))
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
     return path
+
+
+# The parts `save(parts=...)` relates to the main part, as Word does (else Word would not show them).
+RELATED = {f"word/{kind}.xml": kind for kind in ("footnotes", "endnotes", "comments")}
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _relate(files: dict[str, bytes], rels: str, kind: str, target: str, extra: str = "") -> None:
+    """Add a relationship of `kind` to `target` in the .rels part `rels`, unless it has one to it."""
+    text = files.get(rels, b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                           b'package/2006/relationships"></Relationships>').decode("utf-8")
+    if f'Target="{target}"' in text:
+        return
+    number = len(re.findall("<Relationship ", text)) + 100
+    files[rels] = text.replace("</Relationships>", f'<Relationship Id="rId{number}" Type="{RELATIONSHIPS}{kind}" '
+                               f'Target="{target}"{extra}/></Relationships>').encode("utf-8")
 
 
 def make_report(path: Path, **changes) -> Path:
