@@ -219,8 +219,26 @@ def _convert(path: Path, checked: WordCheck) -> Rendition:
     clean = _DROPPED_IMG.sub("", clean)
     if not set(page_words(clean)) <= checked.words:
         return Rendition(problem=NOT_SHOWN_BY_WORD, advice=NOT_SHOWN_ADVICE)
-    body, headings = _number_headings(_with_notes_heading(clean))
+    body, headings = _number_headings(_with_notes_heading(_neutral_anchors(clean)))
     return Rendition(html=body, headings=tuple(headings), pictures=tuple(pictures), warnings=tuple(warnings))
+
+
+_ANCHOR = re.compile(r'\b(id|href)="(#?)word-([^"]*)"')
+_NOTE_ID = re.compile(r"(?:footnote|endnote)(?:-ref)?-\d+")
+
+
+def _neutral_anchors(body: str) -> str:
+    """Bookmarks' names (which Word never shows, and which an author may have typed a name into)
+    replaced by numbers, in their ids and in the links to them; footnotes' and endnotes' ids are kept."""
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match) -> str:
+        attribute, hash_, name = match.groups()
+        if _NOTE_ID.fullmatch(name):
+            return match.group(0)
+        return f'{attribute}="{hash_}word-{names.setdefault(name, f"bookmark-{len(names) + 1}")}"'
+
+    return _ANCHOR.sub(rename, body)
 
 
 _DROPPED_IMG = re.compile(r'<img\b[^>]*\bsrc="' + DROPPED + r'"[^>]*>')

@@ -418,6 +418,16 @@ def test_a_page_with_words_the_check_did_not_see_is_withheld(tmp_path, monkeypat
     assert made.problem == renditions.NOT_SHOWN_BY_WORD and made.html == ""
 
 
+def test_a_bookmarks_name_is_not_published(tmp_path):
+    """Word never shows a bookmark's name; the page's anchor and the link to it are numbered instead."""
+    body = ('<w:p><w:bookmarkStart w:id="5" w:name="MARKERSECRET13"/><w:r><w:t>Here</w:t></w:r><w:bookmarkEnd w:id="5"/>'
+            '</w:p><w:p><w:hyperlink w:anchor="MARKERSECRET13"><w:r><w:t>Back to it</w:t></w:r></w:hyperlink></w:p>' + FOOTNOTE)
+    made = make_rendition(docxmaker.make_report(tmp_path / "r.docx", body_xml=body, parts={"word/footnotes.xml": FOOTNOTES}))
+    assert made.ok and "MARKERSECRET13" not in made.html
+    assert '<a id="word-bookmark-1"></a>' in made.html and '<a href="#word-bookmark-1">Back to it</a>' in made.html
+    assert 'href="#word-footnote-1"' in made.html and 'id="word-footnote-1"' in made.html
+
+
 HOSTILE = {  # the entry's slug: how its Word file is made, and the marker it hides
     "strict": lambda p: docxmaker.strict_report(p, "MARKERSECRET1"),
     "relocated": lambda p: docxmaker.relocated_report(p, "MARKERSECRET2"),
