@@ -477,3 +477,76 @@ def test_no_hidden_marker_of_any_hostile_word_file_reaches_any_output_file(site)
     assert occurrences(files, "MARKERSECRET") == []
     assert not [path for path in files if path.startswith("sar/") and path.endswith((".svg", ".docx"))]
     assert not [p for p in result.errors if "Traceback" in p.format()]
+
+
+# The differential test: for many generated documents, every word on the page is a word Word shows.
+# Each piece of a paragraph says whether Word shows its text; the words are unique, so a word the
+# page should not have is seen wherever it came from.
+
+def _run(text: str, properties: str = "") -> str:
+    return f'<w:r>{f"<w:rPr>{properties}</w:rPr>" if properties else ""}<w:t xml:space="preserve">{text} </w:t></w:r>'
+
+
+PIECES = {  # kind: (WordprocessingML around a word, whether Word shows the word)
+    "plain": (lambda word: _run(word), True),
+    "bold": (lambda word: _run(word, "<w:b/>"), True),
+    "hidden": (lambda word: _run(word, "<w:vanish/>"), False),
+    "hidden-style": (lambda word: _run(word, '<w:rStyle w:val="Hidden"/><w:vanish/>'), False),
+    "deleted": (lambda word: f'<w:del w:id="1" w:author="A"><w:r><w:delText>{word} </w:delText></w:r></w:del>', False),
+    "inserted": (lambda word: f'<w:ins w:id="2" w:author="A">{_run(word)}</w:ins>', True),
+    "moved-away": (lambda word: f'<w:moveFrom w:id="3" w:author="A">{_run(word)}</w:moveFrom>', False),
+    "link": (lambda word: f'<w:hyperlink w:anchor="x">{_run(word)}</w:hyperlink>', True),
+    "smart-tag": (lambda word: f'<w:smartTag w:element="place">{_run(word)}</w:smartTag>', True),
+    "content-control": (lambda word: f"<w:sdt><w:sdtPr><w:alias w:val=\"{word}x\"/></w:sdtPr><w:sdtContent>{_run(word)}"
+                                     "</w:sdtContent></w:sdt>", True),
+    "field-result": (lambda word: '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE </w:instrText>'
+                                  f'</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{_run(word)}'
+                                  '<w:r><w:fldChar w:fldCharType="end"/></w:r>', True),
+    "field-code": (lambda word: f'<w:r><w:fldChar w:fldCharType="begin"/></w:r>{_run(word)}'
+                                '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>'
+                                '<w:r><w:fldChar w:fldCharType="end"/></w:r>', False),
+    "simple-field": (lambda word: f'<w:fldSimple w:instr=" DATE ">{_run(word)}</w:fldSimple>', True),
+    "same-versions": (lambda word: f'<mc:AlternateContent xmlns:mc="{docxmaker.MC_NS}"><mc:Choice Requires="w">{_run(word)}'
+                                   f"</mc:Choice><mc:Fallback>{_run(word)}</mc:Fallback></mc:AlternateContent>", True),
+    "older-version": (lambda word: f'<mc:AlternateContent xmlns:mc="{docxmaker.MC_NS}"><mc:Choice Requires="w">'
+                                   f"{_run('Shown')}</mc:Choice><mc:Fallback>{_run(word)}</mc:Fallback></mc:AlternateContent>",
+                      False),
+    "text-box": (lambda word: f'<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
+                              f"<w:p>{_run(word)}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>", True),
+    "text-in-text": (lambda word: f'<w:r><w:t>Seen <w:x>{word}</w:x></w:t></w:r>', False),
+}
+PIECE = st.sampled_from(sorted(PIECES))
+
+
+def _page_words(page: str) -> set[str]:
+    """The page's words, read here without sitegen's help: tags become spaces."""
+    import html as html_module
+
+    return set(re.findall(r"\w+", html_module.unescape(re.sub(r"<[^>]+>", " ", page))))
+
+
+@settings(max_examples=60, deadline=None)
+@given(paragraphs=st.lists(st.lists(PIECE, min_size=1, max_size=4), min_size=1, max_size=5))
+def test_every_word_on_the_page_is_a_word_word_shows(tmp_path_factory, paragraphs):
+    import docx
+
+    body, shown, number = "", {"Shown"}, 0
+    for pieces in paragraphs:
+        body += "<w:p>"
+        for kind in pieces:
+            number += 1
+            word = f"word{number}{kind.replace('-', '')}"
+            make, visible = PIECES[kind]
+            body += make(word)
+            if visible:
+                shown.add(word)
+        body += "</w:p>"
+    path = docxmaker.save(docx.Document(), tmp_path_factory.mktemp("d") / "r.docx", body_xml=body)
+    made = make_rendition(path)
+    hidden = {kind for pieces in paragraphs for kind in pieces if not PIECES[kind][1]}
+    if made.ok:
+        assert _page_words(made.html) <= shown | {"1"}, (paragraphs, made.html)
+    else:
+        assert hidden or {"inserted"} & {kind for pieces in paragraphs for kind in pieces}, (paragraphs, made.problem)
+    if not hidden and "inserted" not in {kind for pieces in paragraphs for kind in pieces}:
+        assert made.ok, (paragraphs, made.problem)  # what Word shows plainly is published
