@@ -376,9 +376,8 @@ class _Shown:
         elif tag == W + "fldChar":
             self._field(element.get(W + "fldCharType"))
         elif tag in PICTURES:
-            _no_compatibility_markup(element)
-            self.pictures.extend(blip.get(R + "embed") or blip.get(R + "link") or blip.get(R + "id") or ""
-                                 for blip in element.iter() if blip.tag in (A + "blip", V + "imagedata"))
+            _no_alternative_pictures(element)
+            self.pictures.extend(_pictures_in(element))
         elif tag == MC + "AlternateContent":
             self._alternate(element)
         elif tag.startswith(MC):
@@ -425,9 +424,7 @@ class _Shown:
             return
         for choice in choices:
             newer = _all_text(choice)
-            pictures = [blip.get(R + "embed") or blip.get(R + "link") or blip.get(R + "id") or ""
-                        for blip in choice.iter() if blip.tag in (A + "blip", V + "imagedata")]
-            if newer != older.words() or (older.pictures and older.pictures != pictures):
+            if newer != older.words() or (older.pictures and older.pictures != _pictures_in(choice)):
                 raise Refused(TWO_VERSIONS, TWO_VERSIONS_ADVICE)
         self.text.extend(older.text)
         self.pictures.extend(older.pictures)
@@ -439,3 +436,21 @@ def _all_text(element) -> list[str]:
     return words_in("".join(SHOWN_AS.get(child.tag, " ") if child.tag != TEXT else (child.text or "")
                             for child in element.iter() if child.tag in (TEXT, W + "p") or child.tag in SHOWN_AS))
 
+
+
+def _pictures_in(element) -> list[str]:
+    """The relationship ids of the pictures under `element` (DrawingML's a:blip, VML's v:imagedata)."""
+    return [picture.get(R + "embed") or picture.get(R + "link") or picture.get(R + "id") or ""
+            for picture in element.iter() if picture.tag in (A + "blip", V + "imagedata")]
+
+
+def _no_alternative_pictures(element) -> None:
+    """A picture's markup may hold markup-compatibility content (Word writes it for a floating
+    picture's position), which mammoth replaces by its older version: refused where a version
+    holds a picture, since mammoth would publish the older one and Word show the newer."""
+    for alternative in element.iter():
+        if alternative.tag.startswith(MC) and alternative.tag != MC + "AlternateContent" and \
+                alternative.tag not in (MC + "Choice", MC + "Fallback"):
+            raise Refused(UNKNOWN_MARKUP, REMAKE)
+        if alternative.tag == MC + "AlternateContent" and _pictures_in(alternative):
+            raise Refused(TWO_VERSIONS, TWO_VERSIONS_ADVICE)

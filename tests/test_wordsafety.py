@@ -267,3 +267,50 @@ def test_a_dtd_in_any_part_mammoth_parses_is_refused(tmp_path, part):
     text = re.sub(r"^(<\?xml[^>]*\?>)?", lambda m: (m.group(0) or "") + '<!DOCTYPE x [<!ENTITY e "MARKERSECRET9">]>', text, count=1)
     found = check_docx(docxmaker.write_files(path, files | {part: text.encode("utf-16")}))
     assert found.problem.startswith("is damaged")
+
+
+@pytest.mark.parametrize("inside, problem", [
+    # Word's own: a floating picture's position, in two versions; no picture in either
+    ('<wp:positionH relativeFrom="column"><mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="wp14">'
+     '<wp14:pctPosHOffset xmlns:wp14="http://schemas.microsoft.com/office/word/2010/wordprocessingDrawing">1000'
+     '</wp14:pctPosHOffset></mc:Choice><mc:Fallback><wp:posOffset>5</wp:posOffset></mc:Fallback></mc:AlternateContent>'
+     "</wp:positionH>", None),
+    # another picture in the older version, which mammoth would publish
+    ('<mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="w"/><mc:Fallback><a:blip xmlns:a="http://schemas.'
+     'openxmlformats.org/drawingml/2006/main" r:embed="rIdOther"/></mc:Fallback></mc:AlternateContent>',
+     wordsafety.TWO_VERSIONS),
+])
+def test_two_versions_inside_a_picture_are_refused_only_when_they_hold_a_picture(tmp_path, inside, problem):
+    path = docxmaker.make_report(tmp_path / "r.docx")
+    files = docxmaker.files_of(path)
+    body = files["word/document.xml"].decode("utf-8")
+    body = re.sub(r"(<wp:inline\b[^>]*>)", lambda m: m.group(1) + inside.format(mc=docxmaker.MC_NS), body, count=1)
+    found = check_docx(docxmaker.write_files(path, files | {"word/document.xml": body.encode("utf-8")}))
+    assert found.problem == problem
+
+
+def text_box(newer: str, older: str) -> str:
+    """A text box as Word 2010 and later save one: DrawingML for Word (Choice), VML for older readers
+    (Fallback, which mammoth renders)."""
+    wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+    return (f'<w:p><w:r><mc:AlternateContent xmlns:mc="{docxmaker.MC_NS}"><mc:Choice Requires="wps"><w:drawing>'
+            '<wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"><a:graphic '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:graphicData uri="x">'
+            f'<wps:wsp xmlns:wps="{wps}"><wps:txbx><w:txbxContent><w:p><w:r><w:t>{newer}</w:t></w:r></w:p></w:txbxContent>'
+            "</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+            '<v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent><w:p><w:r>'
+            f"<w:t>{older}</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r></w:p>")
+
+
+def test_a_text_box_as_word_saves_it_is_published(tmp_path):
+    from sitegen.renditions import make_rendition
+
+    path = docxmaker.make_report(tmp_path / "r.docx", body_xml=text_box("Box text here", "Box text here"))
+    assert check_docx(path).ok
+    assert "Box text here" in make_rendition(path).html
+
+
+def test_a_text_box_whose_older_version_says_more_is_refused(tmp_path):
+    path = docxmaker.make_report(tmp_path / "r.docx", body_xml=text_box("Box text", "Box text MARKERSECRET5"))
+    assert check_docx(path).problem == wordsafety.TWO_VERSIONS
