@@ -216,6 +216,7 @@ class _Package:
         self.archive = archive
         self.names = set(archive.namelist())
         self.found: list[str] = []
+        self.refused: Refused | None = None  # what the body holds that the check cannot vouch for
 
     def check(self) -> WordCheck:
         main = self._main_part()
@@ -247,6 +248,8 @@ class _Package:
                 advice.append(LINKED_PICTURES)
             return WordCheck(f"still has {things}, which would be published with it, so it is not published.",
                              " ".join(advice))
+        if self.refused is not None:
+            raise self.refused
         return WordCheck(words=frozenset(words), main_part=main)
 
     def _read(self, name: str, optional: bool = False):
@@ -318,8 +321,11 @@ class _Package:
             self.found.append("hidden text")
         shown = _Shown()
         starts = root.iter(W + "body") if root.tag == W + "document" else root
-        for start in starts:
-            shown.walk(start)
+        try:
+            for start in starts:
+                shown.walk(start)
+        except Refused as refused:  # told after what the officer can fix in Word's Review tab, if any
+            self.refused = self.refused or refused
         words.update(shown.words())
 
 

@@ -314,3 +314,11 @@ def test_a_text_box_as_word_saves_it_is_published(tmp_path):
 def test_a_text_box_whose_older_version_says_more_is_refused(tmp_path):
     path = docxmaker.make_report(tmp_path / "r.docx", body_xml=text_box("Box text", "Box text MARKERSECRET5"))
     assert check_docx(path).problem == wordsafety.TWO_VERSIONS
+
+
+def test_hidden_text_is_told_before_what_the_check_cannot_vouch_for(tmp_path):
+    """Hidden text in an older version: the officer is told what Word's Review tools fix first."""
+    body = docxmaker.alternate_content("Shown words.", "MARKERSECRET5").replace(
+        "<w:r><w:t>MARKERSECRET5", "<w:r><w:rPr><w:vanish/></w:rPr><w:t>MARKERSECRET5")
+    found = check_docx(docxmaker.make_report(tmp_path / "r.docx", body_xml=body + docxmaker.field_code("x")))
+    assert found.problem.startswith("still has hidden text")
