@@ -266,12 +266,17 @@ def clean_picture(data: bytes) -> tuple[bytes, str] | None:
     JPEG, anything else as PNG. Nothing else of the file survives (EXIF and its GPS position, XMP,
     comments, colour profiles, extra frames), and a browser gets a plain raster that runs no script.
     None when it is not a raster Pillow can decode (SVG, EMF, WMF, damaged) or is too big."""
+    import warnings
+
     from PIL import Image, ImageOps
 
     if len(data) > MAX_PICTURE_BYTES:
         return None
     try:
-        with Image.open(io.BytesIO(data), formats=PICTURE_FORMATS) as image:
+        with warnings.catch_warnings():  # Pillow only warns of a picture far bigger than a report's: refused here
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=PICTURE_FORMATS)
+        with image:
             if image.width * image.height > MAX_PICTURE_PIXELS:
                 return None
             photograph = image.format == "JPEG"

@@ -67,7 +67,8 @@ PICTURES = {WP + "inline", WP + "anchor", V + "imagedata"}  # alt text and a pic
 TEXT = W + "t"
 SHOWN_AS = {W + "tab": "\t", W + "br": " ", W + "sym": " ", W + "noBreakHyphen": "\u2011", W + "softHyphen": "\u00ad"}
 NOTE_KINDS = ("footnotes", "endnotes")
-FINDINGS = ("tracked changes", "comments", "hidden text", "pictures linked from outside the document")  # told in this order
+# What a file may still have that withholds it, told in this order.
+FINDINGS = ("tracked changes", "comments", "hidden text", "pictures linked from outside the document")
 PART_KINDS = ("comments", "endnotes", "footnotes", "numbering", "styles")  # those mammoth looks for
 
 

@@ -405,6 +405,13 @@ def test_what_pillow_cannot_decode_is_no_picture(data):
     assert renditions.clean_picture(data) is None
 
 
+def test_a_picture_of_more_pixels_than_a_report_holds_is_no_picture(monkeypatch):
+    picture = docxmaker.png_bytes(width=300, height=200)
+    assert renditions.clean_picture(picture) is not None
+    monkeypatch.setattr(renditions, "MAX_PICTURE_PIXELS", 300 * 200 - 1)
+    assert renditions.clean_picture(picture) is None
+
+
 def test_a_page_with_words_the_check_did_not_see_is_withheld(tmp_path, monkeypatch):
     """The last guard: had mammoth read text the check did not (a new version of it, a part the check
     does not know), the page's words would not all be words Word shows."""
