@@ -107,6 +107,16 @@ TWO_VERSIONS_ADVICE = ("This usually comes from a text box, shape or WordArt. In
 FIELD_CODE_ADVICE = ("In Word, press Alt+F9 to show field codes, delete any words typed inside the { } braces, press "
                      "Alt+F9 again, save it, replace the file in reports/ and build again.")
 
+STRICT_PROBLEM = ("is saved as a Strict Open XML Document, which sitegen cannot check for hidden text, "
+                  "so it is not published.")
+TWO_VERSIONS = ("has content saved in two versions (one for newer versions of Word, one for older ones) that do not "
+                "match, so its web page could show what Word does not; it is not published.")
+FIELD_CODE = ("has words inside a field's code, which Word does not show but its web page would, so it is not "
+              "published.")
+UNKNOWN_MARKUP = "has markup sitegen does not recognise, so it cannot be checked and is not published."
+NOT_AS_WORD_SAVES = ("is not put together as Word saves a document (its parts are not where it says they are), "
+                     "so sitegen cannot be sure what would be published, and it is not published.")
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE compound file: Word 97-2003, or an encrypted .docx
 ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))  # its stream names
 
@@ -202,12 +212,9 @@ def _join(base: str, target: str) -> str:
 
 
 def _relationships_of(part: str) -> str:
+    """Where a part's relationships are: word/document.xml's in word/_rels/document.xml.rels."""
     folder, _, name = part.rpartition("/")
     return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
-
-
-NOT_AS_WORD_SAVES = ("is not put together as Word saves a document (its parts are not where it says they are), "
-                     "so sitegen cannot be sure what would be published, and it is not published.")
 
 
 class _Package:
@@ -220,8 +227,24 @@ class _Package:
         self.refused: Refused | None = None  # what the body holds that the check cannot vouch for
 
     def check(self) -> WordCheck:
+        """The verdict on the file: what it still has (told first: Word's Review tab fixes it), else
+        what the check cannot vouch for, else the words Word shows."""
         main = self._main_part()
-        parts = self._parts_of(main)
+        words = self._read_parts(main, self._parts_of(main))
+        found = [thing for thing in FINDINGS if thing in self.found]
+        if found:
+            things = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
+            advice = [FIX_IN_WORD] if set(found) - {"pictures linked from outside the document"} else []
+            if "pictures linked from outside the document" in found:
+                advice.append(LINKED_PICTURES)
+            return WordCheck(f"still has {things}, which would be published with it, so it is not published.",
+                             " ".join(advice))
+        if self.refused is not None:
+            raise self.refused
+        return WordCheck(words=frozenset(words), main_part=main)
+
+    def _read_parts(self, main: str, parts: dict[str, str]) -> set[str]:
+        """Every part mammoth parses, checked; the words Word shows of the document and its notes."""
         self._read("[Content_Types].xml", optional=True)
         styles = self._read(parts["styles"], optional=True)
         if styles is not None and _has(styles, HIDDEN_ELEMENTS):
@@ -238,20 +261,9 @@ class _Package:
             self._pictures_linked(parts["comments"])
             if _has(comments, ("comment",)):
                 self.found.append("comments")
-        document = self._read(main)
+        self._body_part(self._read(main), words)
         self._pictures_linked(main)
-        self._body_part(document, words)
-        found = [thing for thing in FINDINGS if thing in self.found]
-        if found:
-            things = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
-            advice = [FIX_IN_WORD] if set(found) - {"pictures linked from outside the document"} else []
-            if "pictures linked from outside the document" in found:
-                advice.append(LINKED_PICTURES)
-            return WordCheck(f"still has {things}, which would be published with it, so it is not published.",
-                             " ".join(advice))
-        if self.refused is not None:
-            raise self.refused
-        return WordCheck(words=frozenset(words), main_part=main)
+        return words
 
     def _read(self, name: str, optional: bool = False):
         """The part `name`, parsed (None when `optional` and it is not there), refused when it is
@@ -330,15 +342,6 @@ class _Package:
         words.update(shown.words())
 
 
-STRICT_PROBLEM = ("is saved as a Strict Open XML Document, which sitegen cannot check for hidden text, "
-                  "so it is not published.")
-TWO_VERSIONS = ("has content saved in two versions (one for newer versions of Word, one for older ones) that do not "
-                "match, so its web page could show what Word does not; it is not published.")
-FIELD_CODE = ("has words inside a field's code, which Word does not show but its web page would, so it is not "
-              "published.")
-UNKNOWN_MARKUP = "has markup sitegen does not recognise, so it cannot be checked and is not published."
-
-
 def _has(root, elements: tuple[str, ...]) -> bool:
     """Whether the XML has one of these w: elements (`<w:vanish w:val="0"/>` switches hidden text
     off, so it does not count). Parsed, not searched: the w: namespace may have any prefix."""
@@ -370,9 +373,11 @@ class _Shown:
     pictures: list[str] = field(default_factory=list)  # relationship ids of the pictures mammoth reads
 
     def words(self) -> list[str]:
+        """The words of the text taken in so far."""
         return words_in("".join(self.text))
 
     def walk(self, element) -> None:
+        """Take in `element` as mammoth reads it: its text, or its children, or nothing."""
         tag = element.tag
         if tag == TEXT:
             if len(element):
