@@ -63,6 +63,8 @@ CONTAINERS = {W + name for name in ("body", "p", "r", "tbl", "tr", "tc", "custom
                                     "smartTag", "drawing", "pict", "hyperlink", "txbxContent", "moveFromRangeStart",
                                     "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd")} | {
     V + name for name in ("group", "rect", "roundrect", "shape", "textbox")}
+IN_RUNS_ONLY = {W + "t", W + "fldChar", W + "instrText", W + "tab", W + "br", W + "sym", W + "noBreakHyphen",
+                W + "softHyphen"}  # Word shows them only in a run (w:r); mammoth reads them anywhere it walks
 PICTURES = {WP + "inline", WP + "anchor", V + "imagedata"}  # alt text and a picture, no text
 TEXT = W + "t"
 SHOWN_AS = {W + "tab": "\t", W + "br": " ", W + "sym": " ", W + "noBreakHyphen": "\u2011", W + "softHyphen": "\u00ad"}
@@ -211,6 +213,12 @@ def _join(base: str, target: str) -> str:
     return joined.lstrip("/")
 
 
+def _plain(target: str) -> bool:
+    """Whether a relationship's target names its part as a plain path, which Word and mammoth read
+    alike: mammoth neither decodes %-escapes nor resolves "." and "..", Word does both."""
+    return not re.search(r"[%\\?#]", target) and not {".", ".."} & set(target.split("/"))
+
+
 def _relationships_of(part: str) -> str:
     """Where a part's relationships are: word/document.xml's in word/_rels/document.xml.rels."""
     folder, _, name = part.rpartition("/")
@@ -229,6 +237,9 @@ class _Package:
     def check(self) -> WordCheck:
         """The verdict on the file: what it still has (told first: Word's Review tab fixes it), else
         what the check cannot vouch for, else the words Word shows."""
+        plain = [name.replace("\\", "/").lstrip("/").lower() for name in self.archive.namelist()]
+        if len(set(plain)) != len(plain):  # two parts of one name: mammoth reads the last, Word may read another
+            raise Refused(NOT_AS_WORD_SAVES, REMAKE)
         main = self._main_part()
         words = self._read_parts(main, self._parts_of(main))
         found = [thing for thing in FINDINGS if thing in self.found]
@@ -298,7 +309,7 @@ class _Package:
                    if kind == RELATIONSHIP_TYPES + "officeDocument"]
         if not targets:
             raise Refused("is not a Word document, although its name ends in .docx.", REMAKE)
-        if len(targets) > 1 or targets[0] not in self.names:
+        if len(targets) > 1 or targets[0] not in self.names or not _plain(targets[0]):
             raise Refused(NOT_AS_WORD_SAVES, REMAKE)
         return targets[0]
 
@@ -311,6 +322,8 @@ class _Package:
         parts = {}
         for kind in PART_KINDS:
             targets = [_join(base, target) for type_, target, _ in relationships if type_ == RELATIONSHIP_TYPES + kind]
+            if not all(_plain(target) for target in targets):
+                raise Refused(NOT_AS_WORD_SAVES, REMAKE)
             there = [target for target in targets if target in self.names]
             parts[kind] = there[0] if there else f"word/{kind}.xml"
             if kind in NOTE_KINDS and (len(there) > 1 or (not there and parts[kind] in self.names)):
@@ -319,9 +332,15 @@ class _Package:
 
     def _pictures_linked(self, part: str) -> None:
         """Whether `part` links to a picture outside the file (Word's "Link to File"): the page would
-        show whatever is at that address, not what the report shows."""
-        if any(mode == "External" and kind.endswith("/image") for kind, _, mode in self._relationships(part)):
-            self.found.append("pictures linked from outside the document")
+        show whatever is at that address, not what the report shows. A picture inside the file must be
+        found where Word finds it: mammoth looks for it under word/, whichever part refers to it."""
+        for kind, target, mode in self._relationships(part):
+            if not kind.endswith("/image"):
+                continue
+            if mode == "External":
+                self.found.append("pictures linked from outside the document")
+            elif not _plain(target) or (part.rpartition("/")[0] != "word" and not target.startswith("/")):
+                raise Refused(NOT_AS_WORD_SAVES, REMAKE)
 
     def _body_part(self, root, words: set[str]) -> None:
         """The document or notes: what must not be published, and the words Word shows (walked as
@@ -333,10 +352,15 @@ class _Package:
         if _has(root, HIDDEN_ELEMENTS):
             self.found.append("hidden text")
         shown = _Shown()
-        starts = root.iter(W + "body") if root.tag == W + "document" else root
         try:
-            for start in starts:
-                shown.walk(start)
+            if root.tag == W + "document":
+                if any(child.tag.startswith(MC) for child in root):  # mammoth would look its body up in either version
+                    raise Refused(TWO_VERSIONS, TWO_VERSIONS_ADVICE)
+                body = root.find(W + "body")  # mammoth reads the first, and only it
+                if body is not None:
+                    shown.walk(body)
+            else:
+                shown._children(root)
         except Refused as refused:  # told after what the officer can fix in Word's Review tab, if any
             self.refused = self.refused or refused
         words.update(shown.words())
@@ -376,9 +400,12 @@ class _Shown:
         """The words of the text taken in so far."""
         return words_in("".join(self.text))
 
-    def walk(self, element) -> None:
-        """Take in `element` as mammoth reads it: its text, or its children, or nothing."""
+    def walk(self, element, parent: str | None = None) -> None:
+        """Take in `element` (a child of a `parent` element) as mammoth reads it: its text, or its
+        children, or nothing. Text counts only in a run: mammoth reads it anywhere, Word only there."""
         tag = element.tag
+        if tag in IN_RUNS_ONLY and parent != W + "r":
+            raise Refused(UNKNOWN_MARKUP, REMAKE)
         if tag == TEXT:
             if len(element):
                 raise Refused(UNKNOWN_MARKUP, REMAKE)
@@ -391,10 +418,12 @@ class _Shown:
             _no_alternative_pictures(element)
             self.pictures.extend(_pictures_in(element))
         elif tag == MC + "AlternateContent":
-            self._alternate(element)
+            self._alternate(element, parent)
         elif tag.startswith(MC):
             raise Refused(UNKNOWN_MARKUP, REMAKE)
         elif tag == W + "sdt":
+            if any(child.tag.startswith(MC) for child in element):  # mammoth looks its content up in either version
+                raise Refused(TWO_VERSIONS, TWO_VERSIONS_ADVICE)
             for content in element.findall(W + "sdtContent"):
                 self._children(content)
         elif tag == W + "p":
@@ -403,9 +432,12 @@ class _Shown:
         elif tag in CONTAINERS or tag in (W + "footnote", W + "endnote", W + "comment"):
             self._children(element)
 
-    def _children(self, element) -> None:
+    def _children(self, element, parent: str | None = None) -> None:
+        """Take in each child of `element`; the children of a version (mc:Choice, mc:Fallback) stand
+        in the place of the mc:AlternateContent, whose `parent` is theirs."""
+        here = parent if element.tag in (MC + "Choice", MC + "Fallback") else element.tag
         for child in element:
-            self.walk(child)
+            self.walk(child, here)
 
     def _shows(self, text: str) -> None:
         if any(self.fields) and text.strip():
@@ -421,7 +453,7 @@ class _Shown:
         elif kind == "end" and self.fields:
             self.fields.pop()
 
-    def _alternate(self, element) -> None:
+    def _alternate(self, element, parent: str | None) -> None:
         """mc:AlternateContent: Word shows the first mc:Choice it understands, mammoth renders the
         mc:Fallback. Published only when the Fallback shows nothing, or the same words and pictures
         as every Choice."""
@@ -431,7 +463,7 @@ class _Shown:
             raise Refused(TWO_VERSIONS, TWO_VERSIONS_ADVICE)
         older = _Shown(fields=list(self.fields))
         for fallback in fallbacks:
-            older._children(fallback)
+            older._children(fallback, parent)
         if not older.words() and not older.pictures:
             return
         for choice in choices:

@@ -165,6 +165,17 @@ def test_a_clean_main_part_elsewhere_passes_and_is_the_part_read(tmp_path):
     # footnotes nothing relates, which mammoth would still read
     (lambda files: files.update({"word/footnotes.xml": f'<w:footnotes xmlns:w="{docxmaker.W_NS}"/>'.encode()}),
      wordsafety.NOT_AS_WORD_SAVES),
+    # a %-escaped main part: Word reads word/document.xml, mammoth the part literally named so
+    (lambda files: files.update({"_rels/.rels": files["_rels/.rels"].replace(b"word/document.xml", b"word/docu%6Dent.xml"),
+                                 "word/docu%6Dent.xml": files["word/document.xml"]}), wordsafety.NOT_AS_WORD_SAVES),
+    # footnotes through "..": Word resolves it, mammoth reads a part literally named so
+    (lambda files: docxmaker._relate(files, "word/_rels/document.xml.rels", "footnotes", "../word/fn.xml") or files.update(
+        {"word/../word/fn.xml": f'<w:footnotes xmlns:w="{docxmaker.W_NS}"/>'.encode()}), wordsafety.NOT_AS_WORD_SAVES),
+    # a picture through "..": mammoth looks for it under word/ as it is written
+    (lambda files: files.update({"word/_rels/document.xml.rels": files["word/_rels/document.xml.rels"].replace(
+        b'Target="media/image1.png"', b'Target="../word/media/image1.png"')}), wordsafety.NOT_AS_WORD_SAVES),
+    # two parts whose names differ only in case: Word's part names do not tell them apart
+    (lambda files: files.update({"Word/Document.xml": files["word/document.xml"]}), wordsafety.NOT_AS_WORD_SAVES),
 ])
 def test_parts_mammoth_would_find_differently_from_word_are_refused(tmp_path, change, problem):
     path = docxmaker.make_report(tmp_path / "r.docx")
@@ -322,3 +333,43 @@ def test_hidden_text_is_told_before_what_the_check_cannot_vouch_for(tmp_path):
         "<w:r><w:t>MARKERSECRET5", "<w:r><w:rPr><w:vanish/></w:rPr><w:t>MARKERSECRET5")
     found = check_docx(docxmaker.make_report(tmp_path / "r.docx", body_xml=body + docxmaker.field_code("x")))
     assert found.problem.startswith("still has hidden text")
+
+
+def test_two_parts_of_one_name_are_refused(tmp_path):
+    """zipfile (and so mammoth) reads the last of two parts of one name; Word may read the first."""
+    import warnings
+
+    path = docxmaker.make_report(tmp_path / "r.docx")
+    files = docxmaker.files_of(path)
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "a") as archive:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name, which is the point
+        archive.writestr("word/document.xml", files["word/document.xml"].replace(b"Introduction", b"MARKERSECRET2"))
+    assert check_docx(path).problem == wordsafety.NOT_AS_WORD_SAVES
+
+
+@pytest.mark.parametrize("body", [
+    '<w:p><w:t>MARKERSECRET14</w:t></w:p>',  # text outside a run: Word does not show it, mammoth does
+    '<w:p><w:hyperlink w:anchor="x"><w:t>MARKERSECRET14</w:t></w:hyperlink></w:p>',
+    '<w:p><w:r><w:t>Seen <w:x>MARKERSECRET14</w:x></w:t></w:r></w:p>',  # mammoth takes every text inside w:t
+])
+def test_text_where_word_does_not_show_it_is_refused(tmp_path, body):
+    assert check_docx(docxmaker.make_report(tmp_path / "r.docx", body_xml=body)).problem == wordsafety.UNKNOWN_MARKUP
+
+
+def test_two_versions_of_a_content_controls_content_are_refused(tmp_path):
+    body = (f'<w:sdt><mc:AlternateContent xmlns:mc="{docxmaker.MC_NS}"><mc:Choice Requires="w"><w:sdtContent><w:p><w:r>'
+            "<w:t>Shown</w:t></w:r></w:p></w:sdtContent></mc:Choice><mc:Fallback><w:sdtContent><w:p><w:r>"
+            "<w:t>MARKERSECRET5</w:t></w:r></w:p></w:sdtContent></mc:Fallback></mc:AlternateContent></w:sdt>")
+    assert check_docx(docxmaker.make_report(tmp_path / "r.docx", body_xml=body)).problem == wordsafety.TWO_VERSIONS
+
+
+def test_two_versions_of_the_whole_body_are_refused(tmp_path):
+    path = docxmaker.make_report(tmp_path / "r.docx")
+    files = docxmaker.files_of(path)
+    body = files["word/document.xml"].decode("utf-8")
+    start, end = body.index("<w:body>"), body.index("</w:body>") + len("</w:body>")
+    whole = body[start:end]
+    body = (body[:start] + f'<mc:AlternateContent xmlns:mc="{docxmaker.MC_NS}"><mc:Choice Requires="w">{whole}</mc:Choice>'
+            f"<mc:Fallback>{whole.replace('Introduction', 'MARKERSECRET5')}</mc:Fallback></mc:AlternateContent>" + body[end:])
+    found = check_docx(docxmaker.write_files(path, files | {"word/document.xml": body.encode("utf-8")}))
+    assert found.problem == wordsafety.TWO_VERSIONS
