@@ -521,6 +521,11 @@ PIECES = {  # kind: (WordprocessingML around a word, whether Word shows the word
     "text-box": (lambda word: f'<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
                               f"<w:p>{_run(word)}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>", True),
     "text-in-text": (lambda word: f'<w:r><w:t>Seen <w:x>{word}</w:x></w:t></w:r>', False),
+    "outside-a-run": (lambda word: f"<w:t>{word} </w:t>", False),
+    "unknown-element": (lambda word: f'<w:dir w:val="rtl">{_run(word)}</w:dir>', True),  # Word shows it; mammoth leaves it out
+    "two-content-versions": (lambda word: f'<w:sdt><mc:AlternateContent xmlns:mc="{docxmaker.MC_NS}"><mc:Choice Requires="w">'
+                                          f"<w:sdtContent>{_run('Shown')}</w:sdtContent></mc:Choice><mc:Fallback><w:sdtContent>"
+                                          f"{_run(word)}</w:sdtContent></mc:Fallback></mc:AlternateContent></w:sdt>", False),
 }
 PIECE = st.sampled_from(sorted(PIECES))
 
