@@ -217,7 +217,7 @@ def _convert(path: Path, checked: WordCheck) -> Rendition:
     clean = nh3.clean(result.value, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                       link_rel=None, strip_comments=True)
     clean = _DROPPED_IMG.sub("", clean)
-    if not set(page_words(clean)) <= checked.words:
+    if not set(page_words(clean, checked)) <= checked.words:
         return Rendition(problem=NOT_SHOWN_BY_WORD, advice=NOT_SHOWN_ADVICE)
     body, headings = _number_headings(_with_notes_heading(_neutral_anchors(clean)))
     return Rendition(html=body, headings=tuple(headings), pictures=tuple(pictures), warnings=tuple(warnings))
@@ -247,12 +247,17 @@ _INLINE = re.compile(r"</?(?:strong|em|s|sup|sub|a|img)\b[^>]*>")
 _TAG = re.compile(r"<[^>]+>")
 
 
-def page_words(body: str) -> list[str]:
+def page_words(body: str, checked: WordCheck | None = None) -> list[str]:
     """The words a reader sees on the page made from `body` (the sanitised HTML, before sitegen adds
     its Notes heading): footnote numbers and links back left out, as they are not the document's
-    words; runs of text joined as Word joins them, blocks apart."""
-    text = _TAG.sub(" ", _INLINE.sub("", _NOTE_LINKS.sub("", body)))
-    return words_in(html.unescape(text))
+    words; runs of text joined as Word joins them, blocks apart. Where the document has symbols
+    (`checked.symbols`: mammoth shows Symbol's "b" as "β"), a character in none of the words Word
+    shows is taken as a symbol, and parts words as a symbol does."""
+    text = html.unescape(_TAG.sub(" ", _INLINE.sub("", _NOTE_LINKS.sub("", body))))
+    if checked is not None and checked.symbols:
+        known = set("".join(checked.words))
+        text = "".join(character if character in known or not character.isalnum() else " " for character in text)
+    return words_in(text)
 
 
 # What one picture may be: a photograph of a page is a few thousand pixels each way.

@@ -77,12 +77,14 @@ PART_KINDS = ("comments", "endnotes", "footnotes", "numbering", "styles")  # tho
 @dataclass(frozen=True)
 class WordCheck:
     """What the check found: `problem` (why it cannot be published) and `advice`, or neither; for a
-    file that passes, the words Word shows (`words`) and the main part mammoth reads (`main_part`)."""
+    file that passes, the words Word shows (`words`), whether it has symbols, and the main part mammoth
+    reads (`main_part`)."""
 
     problem: str | None = None
     advice: str | None = None
     words: frozenset[str] = frozenset()
     main_part: str = "word/document.xml"
+    symbols: bool = False  # it has symbols (w:sym), which mammoth shows as characters of its own choosing
 
     @property
     def ok(self) -> bool:
@@ -233,6 +235,7 @@ class _Package:
         self.names = set(archive.namelist())
         self.found: list[str] = []
         self.refused: Refused | None = None  # what the body holds that the check cannot vouch for
+        self.symbols = False
 
     def check(self) -> WordCheck:
         """The verdict on the file: what it still has (told first: Word's Review tab fixes it), else
@@ -252,7 +255,7 @@ class _Package:
                              " ".join(advice))
         if self.refused is not None:
             raise self.refused
-        return WordCheck(words=frozenset(words), main_part=main)
+        return WordCheck(words=frozenset(words), main_part=main, symbols=self.symbols)
 
     def _read_parts(self, main: str, parts: dict[str, str]) -> set[str]:
         """Every part mammoth parses, checked; the words Word shows of the document and its notes."""
@@ -364,6 +367,7 @@ class _Package:
         except Refused as refused:  # told after what the officer can fix in Word's Review tab, if any
             self.refused = self.refused or refused
         words.update(shown.words())
+        self.symbols = self.symbols or shown.symbols
 
 
 def _has(root, elements: tuple[str, ...]) -> bool:
@@ -395,6 +399,7 @@ class _Shown:
     text: list[str] = field(default_factory=list)
     fields: list[bool] = field(default_factory=list)  # for each open field: still in its code?
     pictures: list[str] = field(default_factory=list)  # relationship ids of the pictures mammoth reads
+    symbols: bool = False  # whether it met a w:sym
 
     def words(self) -> list[str]:
         """The words of the text taken in so far."""
@@ -411,6 +416,7 @@ class _Shown:
                 raise Refused(UNKNOWN_MARKUP, REMAKE)
             self._shows(element.text or "")
         elif tag in SHOWN_AS:
+            self.symbols = self.symbols or tag == W + "sym"
             self._shows(SHOWN_AS[tag])
         elif tag == W + "fldChar":
             self._field(element.get(W + "fldCharType"))

@@ -435,6 +435,25 @@ def test_a_bookmarks_name_is_not_published(tmp_path):
     assert 'href="#word-footnote-1"' in made.html and 'id="word-footnote-1"' in made.html
 
 
+def test_a_symbol_is_published_as_the_character_it_shows(tmp_path):
+    """Word's Insert Symbol (Symbol font) saves a w:sym; mammoth shows its character (β)."""
+    body = ('<w:p><w:r><w:t xml:space="preserve">Use of </w:t></w:r><w:r><w:sym w:font="Symbol" w:char="F062"/></w:r>'
+            "<w:r><w:t>-blockers</w:t></w:r></w:p>")
+    made = make_rendition(docxmaker.make_report(tmp_path / "r.docx", body_xml=body))
+    assert made.ok, made.problem
+    assert "Use of β-blockers" in made.html
+
+
+def test_a_symbol_does_not_let_hidden_words_through_the_guard(tmp_path, monkeypatch):
+    from sitegen.wordsafety import WordCheck
+
+    path = docxmaker.make_report(tmp_path / "r.docx", body_xml='<w:p><w:r><w:sym w:font="Symbol" w:char="F062"/></w:r></w:p>')
+    seen = renditions.check_docx(path)
+    assert seen.symbols
+    monkeypatch.setattr(renditions, "check_docx", lambda p: WordCheck(words=seen.words - {"Hospital"}, symbols=True))
+    assert make_rendition(path).problem == renditions.NOT_SHOWN_BY_WORD
+
+
 HOSTILE = {  # the entry's slug: how its Word file is made, and the marker it hides
     "strict": lambda p: docxmaker.strict_report(p, "MARKERSECRET1"),
     "relocated": lambda p: docxmaker.relocated_report(p, "MARKERSECRET2"),
