@@ -69,8 +69,9 @@ PICTURES = {WP + "inline", WP + "anchor", V + "imagedata"}  # alt text and a pic
 TEXT = W + "t"
 SHOWN_AS = {W + "tab": "\t", W + "br": " ", W + "sym": " ", W + "noBreakHyphen": "\u2011", W + "softHyphen": "\u00ad"}
 NOTE_KINDS = ("footnotes", "endnotes")
-# What a file may still have that withholds it, told in this order.
-FINDINGS = ("tracked changes", "comments", "hidden text", "pictures linked from outside the document")
+# What a file may still have that withholds it (Word's Review tab removes it), told in this order.
+FINDINGS = ("tracked changes", "comments", "hidden text")
+LINKED = "pictures linked from outside the document"
 PART_KINDS = ("comments", "endnotes", "footnotes", "numbering", "styles")  # those mammoth looks for
 
 
@@ -246,13 +247,15 @@ class _Package:
         main = self._main_part()
         words = self._read_parts(main, self._parts_of(main))
         found = [thing for thing in FINDINGS if thing in self.found]
+        linked = LINKED in self.found
         if found:
             things = ", ".join(found[:-1]) + (" and " if len(found) > 1 else "") + found[-1]
-            advice = [FIX_IN_WORD] if set(found) - {"pictures linked from outside the document"} else []
-            if "pictures linked from outside the document" in found:
-                advice.append(LINKED_PICTURES)
-            return WordCheck(f"still has {things}, which would be published with it, so it is not published.",
-                             " ".join(advice))
+            also = f"; it also has {LINKED}" if linked else ""
+            return WordCheck(f"still has {things}, which would be published with it{also}, so it is not published.",
+                             FIX_IN_WORD + (" " + LINKED_PICTURES if linked else ""))
+        if linked:
+            return WordCheck(f"has {LINKED} (its web page would show whatever is at their addresses, not the report's "
+                             "pictures), so it is not published.", LINKED_PICTURES)
         if self.refused is not None:
             raise self.refused
         return WordCheck(words=frozenset(words), main_part=main, symbols=self.symbols)
@@ -341,7 +344,7 @@ class _Package:
             if not kind.endswith("/image"):
                 continue
             if mode == "External":
-                self.found.append("pictures linked from outside the document")
+                self.found.append(LINKED)
             elif not _plain(target) or (part.rpartition("/")[0] != "word" and not target.startswith("/")):
                 raise Refused(NOT_AS_WORD_SAVES, REMAKE)
 

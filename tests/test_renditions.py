@@ -469,7 +469,7 @@ HOSTILE = {  # the entry's slug: how its Word file is made, and the marker it hi
 SAID = {
     "strict": "is saved as a Strict Open XML Document", "relocated": "still has hidden text", "notes": "still has hidden text",
     "comments": "still has comments", "alternate": "has content saved in two versions", "field": "inside a field's code",
-    "linked": "still has pictures linked from outside", "password": "is protected with a password",
+    "linked": "has pictures linked from outside the document", "password": "is protected with a password",
     "old": "is an old Word 97-2003 document", "entity": "is damaged",
 }
 PUBLISHED = {  # published, without the marker

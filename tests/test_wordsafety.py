@@ -235,8 +235,8 @@ def test_a_fields_result_is_shown(tmp_path):
 
 def test_a_linked_picture_gets_advice_about_linked_pictures(tmp_path):
     found = check_docx(docxmaker.linked_picture_report(tmp_path / "r.docx"))
-    assert found.problem == ("still has pictures linked from outside the document, which would be published with it, "
-                             "so it is not published.")
+    assert found.problem == ("has pictures linked from outside the document (its web page would show whatever is at "
+                             "their addresses, not the report's pictures), so it is not published.")
     assert found.advice == wordsafety.LINKED_PICTURES
     assert "Link to File" in found.advice and "Break Link" in found.advice and "Track Changes" not in found.advice
 
@@ -246,7 +246,8 @@ def test_a_linked_picture_and_hidden_text_get_both_advices(tmp_path):
     files = docxmaker.files_of(path)
     files["word/document.xml"] = files["word/document.xml"].replace(b"<w:sectPr", docxmaker.HIDDEN.encode() + b"<w:sectPr", 1)
     found = check_docx(docxmaker.write_files(path, files))
-    assert found.problem.startswith("still has hidden text and pictures linked from outside the document,")
+    assert found.problem == ("still has hidden text, which would be published with it; it also has pictures linked "
+                             "from outside the document, so it is not published.")
     assert found.advice == wordsafety.FIX_IN_WORD + " " + wordsafety.LINKED_PICTURES
 
 
