@@ -13,7 +13,8 @@ anywhere else (a hidden part mammoth reads in a way the check did not foresee) w
 
 Pictures become files beside the page, with their alt text from Word, each re-encoded by
 Pillow so that only its pixels are published (`clean_picture`: no EXIF, GPS, XMP or comments);
-one that is not a raster Pillow decodes (SVG, EMF, WMF) is left out, with a warning. A picture with none
+one that is not a raster Pillow decodes (SVG, EMF, WMF) is left out, with a warning. Bookmarks'
+names (never shown by Word) are numbered on the page. A picture with no alt text
 gets a warning naming it, and a description saying it has none; an empty alt is only for a
 picture Word marks as decorative. Word styles the conversion does not know are warned about
 once per document.
@@ -300,6 +301,7 @@ def clean_picture(data: bytes) -> tuple[bytes, str] | None:
 
 
 def _has_transparency(image) -> bool:
+    """Whether a picture has see-through parts (kept as PNG's alpha; a photograph has none)."""
     return "A" in image.mode or "transparency" in image.info
 
 
