@@ -19,7 +19,9 @@ DTDs refused in any encoding.
 What cannot be accounted for is refused, not guessed at: a Strict Open XML file (mammoth
 reads it, this check does not vouch for it), markup-compatibility content whose older
 version (which mammoth renders) differs from the newer one (which Word shows), text
-inside a field's code, unknown markup-compatibility elements. The body is walked as
+inside a field's code or outside a run, unknown markup-compatibility elements, two parts
+of one name, parts named through %-escapes or "..". A password-protected .docx and a
+Word 97-2003 file (both OLE compound files, not zips) are told as such. The body is walked as
 mammoth walks it, and the words Word shows are collected (`WordCheck.words`): the web
 page may hold only those words (`sitegen.renditions` compares them after converting).
 """
