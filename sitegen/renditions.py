@@ -7,9 +7,14 @@ h2, and no heading skips a level), with paragraphs, lists, tables (header rows a
 footnotes and endnotes, links, bold and italics. Only the document's body, footnotes and
 endnotes are read: its properties, headers, footers, comments and embedded objects never
 reach the page. What mammoth makes is then cut down (nh3, the Ammonia sanitiser) to the
-elements and attributes allowed here: no scripts, no styles, no classes.
+elements and attributes allowed here: no scripts, no styles, no classes. Last, every word on
+the page must be one of the words the check found Word shows (`WordCheck.words`): a word from
+anywhere else (a hidden part mammoth reads in a way the check did not foresee) withholds it.
 
-Pictures become files beside the page, with their alt text from Word. A picture with none
+Pictures become files beside the page, with their alt text from Word, each re-encoded by
+Pillow so that only its pixels are published (`clean_picture`: no EXIF, GPS, XMP or comments);
+one that is not a raster Pillow decodes (SVG, EMF, WMF) is left out, with a warning. Bookmarks'
+names (never shown by Word) are numbered on the page. A picture with no alt text
 gets a warning naming it, and a description saying it has none; an empty alt is only for a
 picture Word marks as decorative. Word styles the conversion does not know are warned about
 once per document.
@@ -21,16 +26,17 @@ documents (`DocumentCache.get_rendition`).
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.cachefile import write_whole
-from sitegen.wordsafety import check_docx
+from sitegen.wordsafety import WordCheck, check_docx, words_in
 
 # Bump when what a Word file becomes changes: cached renditions of an older version are misses.
-VERSION = 1
+VERSION = 2  # 2: pictures re-encoded; the page's words compared with the words Word shows
 CACHE_SUFFIX = f".rendition-{VERSION}.cbor"  # in the document cache's folder, beside a document's other files
 NOT_INSTALLED = ("Install sitegen again with its dependencies (pip install --upgrade sitegen, or the lock files in "
                  "requirements/), then build again.")
@@ -54,7 +60,6 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "id"}, "li": {"id"}, "img": {"src", "alt"}, 
 URL_SCHEMES = {"http", "https", "mailto"}
 ID_PREFIX = "word-"  # mammoth's ids (footnotes, bookmarks) start with it; headings' start with "section-"
 
-IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp", "image/svg+xml": "svg"}
 DECORATIVE = re.compile(rb"<(?:\w+:)?docPr\b(?:(?!</(?:\w+:)?docPr>).)*?decorative\b[^>]*\bval=\"(?:1|true)\"", re.S)
 DOC_PR = re.compile(rb"<(?:\w+:)?docPr\b(?:[^>]*/>|.*?</(?:\w+:)?docPr>)", re.S)
 
@@ -150,7 +155,7 @@ def make_rendition(path: Path) -> Rendition:
     if not checked.ok:
         return Rendition(problem=checked.problem, advice=checked.advice)
     try:
-        return _convert(path)
+        return _convert(path, checked)
     except ImportError as missing:  # an install without sitegen's dependencies: not the file's fault, never cached
         return Rendition(problem=f"could not be made into a web page: {missing.name or 'a library sitegen needs'} is not installed.",
                          advice=NOT_INSTALLED)
@@ -159,19 +164,38 @@ def make_rendition(path: Path) -> Rendition:
                          advice="Open it in Word, save it again as a Word Document (.docx) and replace the file in reports/.")
 
 
-def _convert(path: Path) -> Rendition:
+NOT_SHOWN_BY_WORD = ("would show words on its web page that are not in the text Word shows, so it is not published "
+                     "(sitegen cannot tell where they come from).")
+NOT_SHOWN_ADVICE = ("Open it in Word and use File, Info, Check for Issues, Inspect Document to remove hidden text and "
+                    "anything else it finds; check its text boxes and fields; save it as a Word Document (.docx) and "
+                    "replace the file in reports/. If this message stays, report it to sitegen's maintainers.")
+DROPPED = "dropped-picture"  # the src of a picture left out, whose <img> is removed after the conversion
+
+
+def _convert(path: Path, checked: WordCheck) -> Rendition:
     import mammoth  # here: a warm build converts nothing
     import nh3
 
     pictures: list[Picture] = []
     warnings: list[tuple[str, str]] = []
-    decorative = _decorative_flags(path)
+    decorative = _decorative_flags(path, checked.main_part)
+    seen = 0
 
     def picture(image) -> dict[str, str]:
-        number = len(pictures) + 1
-        name = f"picture-{number}.{IMAGE_TYPES.get(image.content_type, 'bin')}"
+        nonlocal seen
+        seen += 1
+        number = seen
         with image.open() as handle:
-            pictures.append(Picture(name, handle.read()))
+            clean = clean_picture(handle.read(MAX_PICTURE_BYTES + 1))
+        if clean is None:
+            warnings.append((f"picture {number} is not a photograph or drawing a web page can show safely (it may be "
+                             "an SVG, EMF or WMF drawing, or damaged), so it is left out of the web page.",
+                             "In Word, right-click the picture, choose Save as Picture, save it as PNG, then delete it "
+                             "and insert the PNG with Insert, Pictures; replace the file in reports/ and build again."))
+            return {"src": DROPPED}
+        data, extension = clean
+        name = f"picture-{number}.{extension}"
+        pictures.append(Picture(name, data))
         alt = " ".join((image.alt_text or "").split())
         if not alt and not (decorative is not None and number <= len(decorative) and decorative[number - 1]):
             warnings.append((f"picture {number} has no alt text, so people who cannot see it are told only that "
@@ -193,8 +217,92 @@ def _convert(path: Path) -> Rendition:
                          "Heading 2...) so that it is a heading on the web page too."))
     clean = nh3.clean(result.value, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                       link_rel=None, strip_comments=True)
-    body, headings = _number_headings(_with_notes_heading(clean))
+    clean = _DROPPED_IMG.sub("", clean)
+    if not set(page_words(clean, checked)) <= checked.words:
+        return Rendition(problem=NOT_SHOWN_BY_WORD, advice=NOT_SHOWN_ADVICE)
+    body, headings = _number_headings(_with_notes_heading(_neutral_anchors(clean)))
     return Rendition(html=body, headings=tuple(headings), pictures=tuple(pictures), warnings=tuple(warnings))
+
+
+_ANCHOR = re.compile(r'\b(id|href)="(#?)word-([^"]*)"')
+_NOTE_ID = re.compile(r"(?:footnote|endnote)(?:-ref)?-\d+")
+
+
+def _neutral_anchors(body: str) -> str:
+    """Bookmarks' names (which Word never shows, and which an author may have typed a name into)
+    replaced by numbers, in their ids and in the links to them; footnotes' and endnotes' ids are kept."""
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match) -> str:
+        attribute, hash_, name = match.groups()
+        if _NOTE_ID.fullmatch(name):
+            return match.group(0)
+        return f'{attribute}="{hash_}word-{names.setdefault(name, f"bookmark-{len(names) + 1}")}"'
+
+    return _ANCHOR.sub(rename, body)
+
+
+_DROPPED_IMG = re.compile(r'<img\b[^>]*\bsrc="' + DROPPED + r'"[^>]*>')
+_NOTE_LINKS = re.compile(r'<a href="#word-(?:footnote|endnote)(?:-ref)?-\d+"[^>]*>.*?</a>', re.S)
+_INLINE = re.compile(r"</?(?:strong|em|s|sup|sub|a|img)\b[^>]*>")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def page_words(body: str, checked: WordCheck | None = None) -> list[str]:
+    """The words a reader sees on the page made from `body` (the sanitised HTML, before sitegen adds
+    its Notes heading): footnote numbers and links back left out, as they are not the document's
+    words; runs of text joined as Word joins them, blocks apart. Where the document has symbols
+    (`checked.symbols`: mammoth shows Symbol's "b" as "β"), a character in none of the words Word
+    shows is taken as a symbol, and parts words as a symbol does."""
+    text = html.unescape(_TAG.sub(" ", _INLINE.sub("", _NOTE_LINKS.sub("", body))))
+    if checked is not None and checked.symbols:
+        known = set("".join(checked.words))
+        text = "".join(character if character in known or not character.isalnum() else " " for character in text)
+    return words_in(text)
+
+
+# What one picture may be: a photograph of a page is a few thousand pixels each way.
+MAX_PICTURE_BYTES = 50_000_000
+MAX_PICTURE_PIXELS = 60_000_000
+PICTURE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP")  # the rasters Pillow decodes; never SVG, EMF or WMF
+
+
+def clean_picture(data: bytes) -> tuple[bytes, str] | None:
+    """Only the pixels of a picture, saved fresh by Pillow, and the file's extension: a photograph as
+    JPEG, anything else as PNG. Nothing else of the file survives (EXIF and its GPS position, XMP,
+    comments, colour profiles, extra frames), and a browser gets a plain raster that runs no script.
+    None when it is not a raster Pillow can decode (SVG, EMF, WMF, damaged) or is too big."""
+    import warnings
+
+    from PIL import Image, ImageOps
+
+    if len(data) > MAX_PICTURE_BYTES:
+        return None
+    try:
+        with warnings.catch_warnings():  # Pillow only warns of a picture far bigger than a report's: refused here
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=PICTURE_FORMATS)
+        with image:
+            if image.width * image.height > MAX_PICTURE_PIXELS:
+                return None
+            photograph = image.format == "JPEG"
+            upright = ImageOps.exif_transpose(image)  # as Word shows it; the EXIF itself is not kept
+            mode = "RGB" if photograph or not _has_transparency(upright) else "RGBA"
+            pixels = upright.convert(mode)
+            fresh = Image.frombytes(mode, pixels.size, pixels.tobytes())
+        out = io.BytesIO()
+        if photograph:
+            fresh.save(out, "JPEG", quality=90)
+        else:
+            fresh.save(out, "PNG")
+        return out.getvalue(), "jpg" if photograph else "png"
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a damaged or hostile file: the picture is left out
+        return None
+
+
+def _has_transparency(image) -> bool:
+    """Whether a picture has see-through parts (kept as PNG's alpha; a photograph has none)."""
+    return "A" in image.mode or "transparency" in image.info
 
 
 _UNKNOWN = re.compile(r"^Unrecognised \w+ style: (.*) \(Style ID: (.*)\)$")
@@ -208,12 +316,12 @@ def _unknown_styles(messages) -> list[str]:
                               for match in found if match))
 
 
-def _decorative_flags(path: Path) -> list[bool] | None:
+def _decorative_flags(path: Path, main_part: str) -> list[bool] | None:
     """For each picture of the body in order, whether Word marks it decorative; None when the
     pictures cannot be matched to mammoth's in order (old-style VML pictures): then none is."""
     try:
         with zipfile.ZipFile(path) as archive:
-            body = archive.read("word/document.xml")
+            body = archive.read(main_part)
     except (OSError, KeyError, zipfile.BadZipFile):
         return None
     if b"imagedata" in body:

@@ -100,12 +100,31 @@ def save(document: docx.Document, path: Path, *, alt: str | None = "A chart of c
             '<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="Reviewer">'
             f"<vt:lpwstr>{custom_property}</vt:lpwstr></property></Properties>").encode("utf-8")
     for name, text in (parts or {}).items():
-        files[name] = text.encode("utf-8")
+        files[name] = text.encode("utf-8") if isinstance(text, str) else text
+        kind = RELATED.get(name)
+        if kind is not None:
+            _relate(files, "word/_rels/document.xml.rels", kind, name.removeprefix("word/"))
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
             archive.writestr(name, data)
     return path
+
+
+# The parts `save(parts=...)` relates to the main part, as Word does (else Word would not show them).
+RELATED = {f"word/{kind}.xml": kind for kind in ("footnotes", "endnotes", "comments")}
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+
+def _relate(files: dict[str, bytes], rels: str, kind: str, target: str, extra: str = "", rid: str | None = None) -> None:
+    """Add a relationship of `kind` to `target` in the .rels part `rels`, unless it has one to it."""
+    text = files.get(rels, b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                           b'package/2006/relationships"></Relationships>').decode("utf-8")
+    if f'Target="{target}"' in text:
+        return
+    rid = rid or f"rId{len(re.findall('<Relationship ', text)) + 100}"
+    files[rels] = text.replace("</Relationships>", f'<Relationship Id="{rid}" Type="{RELATIONSHIPS}{kind}" '
+                               f'Target="{target}"{extra}/></Relationships>').encode("utf-8")
 
 
 def make_report(path: Path, **changes) -> Path:
@@ -135,3 +154,177 @@ NOT_HIDDEN = '<w:p><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>Shown after all
 EMBEDDED_OBJECT = ('<w:p><w:r><w:object><o:OLEObject xmlns:o="urn:schemas-microsoft-com:office:office" '
                    'Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1025" DrawAspect="Content" '
                    'ObjectID="_1"/></w:object></w:r></w:p>')
+
+
+# Hostile Word files: each hides a marker word where Word does not show it (or in a picture's
+# metadata), so that a test can say the marker is in no output byte. Each one's comment says how
+# Word sees it, and how the converter (mammoth) would read it without the check.
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+TRANSITIONAL_TO_STRICT = {
+    W_NS: "http://purl.oclc.org/ooxml/wordprocessingml/main",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": "http://purl.oclc.org/ooxml/officeDocument/relationships",
+    "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing": "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    "http://schemas.openxmlformats.org/drawingml/2006/main": "http://purl.oclc.org/ooxml/drawingml/main",
+    "http://schemas.openxmlformats.org/drawingml/2006/picture": "http://purl.oclc.org/ooxml/drawingml/picture",
+}
+
+
+def hidden(marker: str) -> str:
+    """A paragraph whose second run is hidden text holding `marker`."""
+    return (f'<w:p><w:r><w:t xml:space="preserve">Shown. </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr>'
+            f"<w:t>{marker}</w:t></w:r></w:p>")
+
+
+def files_of(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def write_files(path: Path, files: dict[str, bytes]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def strict_report(path: Path, marker: str) -> Path:
+    """Saved as Strict Open XML (Word's "Strict Open XML Document"), with hidden text: mammoth maps
+    Strict's namespaces to the usual ones and renders it."""
+    files = files_of(make_report(path, body_xml=hidden(marker)))
+    for name, data in files.items():
+        if name.endswith((".xml", ".rels")):
+            text = data.decode("utf-8")
+            for old, new in TRANSITIONAL_TO_STRICT.items():
+                text = text.replace(old, new)
+            files[name] = text.encode("utf-8")
+    return write_files(path, files)
+
+
+def relocated_report(path: Path, marker: str) -> Path:
+    """The main part at word/main.xml (as the package's relationship says), holding hidden text, and a
+    clean decoy at word/document.xml that nothing relates."""
+    files = files_of(make_report(path, body_xml=hidden(marker)))
+    files["word/main.xml"] = files.pop("word/document.xml")
+    files["word/_rels/main.xml.rels"] = files["word/_rels/document.xml.rels"]
+    files["_rels/.rels"] = files["_rels/.rels"].replace(b'Target="word/document.xml"', b'Target="word/main.xml"')
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(b'"/word/document.xml"', b'"/word/main.xml"')
+    files["word/document.xml"] = files_of(make_report(path.with_name("decoy.docx")))["word/document.xml"]
+    path.with_name("decoy.docx").unlink()
+    return write_files(path, files)
+
+
+def notes_elsewhere_report(path: Path, marker: str) -> Path:
+    """Footnotes at word/notes/fn.xml (related from the main part), one of them hidden text, and a
+    clean decoy at the usual word/footnotes.xml."""
+    reference = '<w:p><w:r><w:t>Agencies met twice</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>'
+    notes = (f'<w:footnotes xmlns:w="{W_NS}"><w:footnote w:id="1"><w:p><w:r><w:t xml:space="preserve">Minutes. </w:t>'
+             f"</w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>{marker}</w:t></w:r></w:p></w:footnote></w:footnotes>")
+    decoy = (f'<w:footnotes xmlns:w="{W_NS}"><w:footnote w:id="1"><w:p><w:r><w:t>Minutes.</w:t></w:r></w:p>'
+             "</w:footnote></w:footnotes>")
+    files = files_of(make_report(path, body_xml=reference))
+    files["word/notes/fn.xml"] = notes.encode("utf-8")
+    files["word/footnotes.xml"] = decoy.encode("utf-8")
+    _relate(files, "word/_rels/document.xml.rels", "footnotes", "notes/fn.xml")
+    return write_files(path, files)
+
+
+def comments_elsewhere_report(path: Path, marker: str) -> Path:
+    """Comments at word/review/notes.xml, related from the main part, with no mark in the body."""
+    comments = (f'<w:comments xmlns:w="{W_NS}"><w:comment w:id="0" w:author="Pat Reviewer"><w:p><w:r>'
+                f"<w:t>{marker}</w:t></w:r></w:p></w:comment></w:comments>")
+    files = files_of(make_report(path))
+    files["word/review/notes.xml"] = comments.encode("utf-8")
+    _relate(files, "word/_rels/document.xml.rels", "comments", "review/notes.xml")
+    return write_files(path, files)
+
+
+def alternate_content(choice: str, fallback: str) -> str:
+    """A paragraph of mc:AlternateContent: Word shows the Choice, mammoth renders the Fallback."""
+    return (f'<w:p><mc:AlternateContent xmlns:mc="{MC_NS}"><mc:Choice Requires="w"><w:r><w:t>{choice}</w:t></w:r>'
+            f"</mc:Choice><mc:Fallback><w:r><w:t>{fallback}</w:t></w:r></mc:Fallback></mc:AlternateContent></w:p>")
+
+
+def field_code(marker: str) -> str:
+    """A field (a page number) with words typed into its code, which Word shows only with Alt+F9."""
+    return ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE '
+            f'</w:instrText></w:r><w:r><w:t>{marker}</w:t></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            '<w:r><w:t>7</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def photo_with_metadata(marker: str, kind: str = "JPEG") -> bytes:
+    """A small picture whose EXIF (description, artist, GPS position), comment, XMP and (PNG) text
+    chunk all hold `marker`."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    image = Image.new("RGB", (8, 6), (20, 120, 200))
+    exif = Image.Exif()
+    exif[0x010E] = f"Photo of {marker}"  # ImageDescription
+    exif[0x013B] = marker  # Artist
+    exif[0x8825] = {1: "N", 2: (52.0, 12.0, 30.0), 3: "W", 4: (1.0, 30.0, 0.0)}  # GPS
+    xmp = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           f'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/" dc:creator="{marker}"/></rdf:RDF></x:xmpmeta>')
+    out = io.BytesIO()
+    if kind == "JPEG":
+        image.save(out, "JPEG", exif=exif, comment=marker.encode(), xmp=xmp.encode())
+    else:
+        info = PngInfo()
+        info.add_text("Comment", marker)
+        info.add_itxt("XML:com.adobe.xmp", xmp)
+        image.save(out, "PNG", exif=exif, pnginfo=info)
+    return out.getvalue()
+
+
+def report_with_picture(path: Path, picture: bytes) -> Path:
+    """A clean report whose only picture is `picture`."""
+    document = report_document()
+    document.add_paragraph().add_run().add_picture(io.BytesIO(picture), width=Inches(1))
+    files = files_of(save(document, path))
+    return write_files(path, files)
+
+
+def svg_report(path: Path, marker: str) -> Path:
+    """A report whose picture is an SVG that runs script and holds `marker` as text."""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert("{marker}")</script>'
+           f'<text x="0" y="9">{marker}</text></svg>')
+    files = files_of(make_report(path))
+    del files["word/media/image1.png"]
+    files["word/media/image1.svg"] = svg.encode("utf-8")
+    rels = "word/_rels/document.xml.rels"
+    files[rels] = files[rels].replace(b"media/image1.png", b"media/image1.svg")
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>", b'<Default Extension="svg" ContentType="image/svg+xml"/></Types>')
+    return write_files(path, files)
+
+
+def linked_picture_report(path: Path) -> Path:
+    """A report whose picture is linked from outside the file (Word's Insert, Pictures, Link to File)."""
+    files = files_of(make_report(path))
+    body = files["word/document.xml"].decode("utf-8")
+    files["word/document.xml"] = re.sub(r'r:embed="[^"]*"', 'r:link="rIdLinked"', body).encode("utf-8")
+    _relate(files, "word/_rels/document.xml.rels", "image", "https://photos.example/family.png", ' TargetMode="External"',
+            rid="rIdLinked")
+    return write_files(path, files)
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def compound_file(path: Path, marker: str, encrypted: bool = True) -> Path:
+    """An OLE compound file as Word saves a .docx with a password (streams EncryptionInfo and
+    EncryptedPackage), or a Word 97-2003 document (a WordDocument stream): only its header and
+    directory names, which is all sitegen reads of one."""
+    names = ("EncryptionInfo", "EncryptedPackage") if encrypted else ("WordDocument", "1Table")
+    directory = b"".join(name.encode("utf-16-le").ljust(128, b"\0") for name in ("Root Entry",) + names)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(OLE_MAGIC + bytes(504) + directory + marker.encode("utf-8").ljust(512, b"\0"))
+    return path
+
+
+def dtd_report(path: Path, marker: str, encoding: str = "utf-16") -> Path:
+    """A main part in `encoding` that declares an entity holding `marker` (a DTD, which Word never
+    writes): a parser that expands it puts the marker on the page."""
+    body = (f'<?xml version="1.0" encoding="{encoding.upper()}"?><!DOCTYPE w:document [<!ENTITY secret "{marker}">]>'
+            f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>&secret;</w:t></w:r></w:p></w:body></w:document>')
+    return make_report(path, parts={"word/document.xml": body.encode(encoding)})

@@ -291,11 +291,11 @@ def inspection_crashes_on_quillwort(path, key, size, cache):
 from sitegen import renditions
 real_conversion = renditions._convert
 
-def conversion_crashes_on_quillwort(path):
+def conversion_crashes_on_quillwort(path, checked):
     import zipfile
     with zipfile.ZipFile(path) as archive:
         misbehave_on_quillwort(archive.read("word/document.xml"))  # as lxml or mammoth crashing or looping for ever
-    return real_conversion(path)
+    return real_conversion(path, checked)
 
 if sys.argv[4:] == ["inspection"]:
     documents.inspect_pdf = inspection_crashes_on_quillwort
