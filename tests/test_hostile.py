@@ -96,6 +96,22 @@ def hostile_site(site: SiteMaker) -> SiteMaker:
         site.entry(slug, published=PUBLISHED, documents=[{"file": f"reports/{name}", "title": "The report"}],
                    body=f"Visible body of {slug}.")
 
+    # Word files put together to walk around a check (tests/docxmaker.py; each case in depth in test_wordsafety.py).
+    for name, make in (("strict.docx", docxmaker.strict_report), ("relocated.docx", docxmaker.relocated_report),
+                       ("notes-elsewhere.docx", docxmaker.notes_elsewhere_report),
+                       ("comments-elsewhere.docx", docxmaker.comments_elsewhere_report),
+                       ("svg-picture.docx", docxmaker.svg_report), ("encrypted.docx", docxmaker.compound_file),
+                       ("dtd-utf16.docx", docxmaker.dtd_report)):
+        marker = never(f"MARKERWORD{name.split('.')[0].replace('-', '').upper()}", f"a Word file: {name}")
+        make(reports / name, marker)
+        site.entry(name.split(".")[0], published=PUBLISHED, documents=[{"file": f"reports/{name}", "title": "The report"}])
+    docxmaker.make_report(reports / "alternate.docx", body_xml=docxmaker.alternate_content(
+        "Shown in Word.", never("MARKERFALLBACK", "an AlternateContent fallback")))
+    docxmaker.make_report(reports / "field.docx", body_xml=docxmaker.field_code(never("MARKERFIELDCODE", "text in a field's code")))
+    docxmaker.report_with_picture(reports / "photo.docx", docxmaker.photo_with_metadata(never("MARKEREXIF", "a picture's metadata")))
+    for name in ("alternate.docx", "field.docx", "photo.docx"):
+        site.entry(name.split(".")[0], published=PUBLISHED, documents=[{"file": f"reports/{name}", "title": "The report"}])
+
     # Files no one may publish from a reviews site, whatever they hold.
     for name, data in (("page.html", f"<script>alert('{never('MARKERHTML', 'an HTML document')}')</script>"),
                        ("drawing.svg", f"<svg xmlns='http://www.w3.org/2000/svg'><script>{never('MARKERSVG', 'an SVG with a script')}</script></svg>"),
