@@ -19,7 +19,7 @@ from typing import Callable
 
 import jinja2
 
-from sitegen import deployment, netlify, outputs, search, takedown
+from sitegen import deployment, netlify, opendata, outputs, search, takedown
 from sitegen.claims import claim_entries
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
@@ -255,6 +255,8 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
         "downloads": lambda: outputs.downloads(site, fragments),
         "assets": lambda: outputs.assets(site),
         "feed": lambda: [outputs.feed(site, fragments)],
+        "json-feed": lambda: [opendata.json_feed(site)],
+        "open-data": lambda: opendata.register_files(site),
         "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), fragments)],
         "robots": lambda: [outputs.robots(site)],
         "headers": lambda: [netlify.headers(site, fragments)],

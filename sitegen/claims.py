@@ -28,6 +28,7 @@ SITE = "the site itself"  # the owner of the site's own files
 # The files and folders every build may write whatever its entries, relative to the output folder.
 # A folder (ending in /) is the site's whole: no entry may put anything inside it.
 SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
+              "feed.json", "data.json", "data/",  # the open data (`sitegen.opendata`)
               "_redirects", "sitegen.json", ".sitegen-output", "accessibility/", "search/", "themes/",
               "assets/", "pagefind/")
 

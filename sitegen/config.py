@@ -24,6 +24,8 @@ from sitegen.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
 CACHE_DIR = ".sitegen-cache"
+# The licence of the open data a site publishes (`sitegen.opendata`) when sitegen.yaml names none.
+OPEN_GOVERNMENT_LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 DEFAULT_TIMEZONE = "Europe/London"  # a site that names no time zone; the one sitegen init's settings name
 # In the cache: the settings of the last whole build, standing in for a sitegen.yaml that
 # cannot be used, so that a mistake in it never stops the nightly build (see `load_config`).
@@ -97,6 +99,7 @@ class SiteConfig:
     description: str = ""  # one or two sentences about the site, for search engines (see `site_description`)
     accent_colour: str | None = None  # only a colour that passes WCAG AA on white
     accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement)
+    licence: str = OPEN_GOVERNMENT_LICENCE  # the address of the open data's licence
     own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
 
     @property
@@ -282,6 +285,7 @@ SITE_FIELDS = [
     Field("description", Text()),
     Field("accent_colour", Custom(_colour, 'a hex colour such as "#1d70b8"')),
     Field("accessibility", Custom(lambda v: v, "accessibility statement details"), default=None),
+    Field("licence", Url(), default=OPEN_GOVERNMENT_LICENCE),
 ]
 
 
@@ -443,6 +447,7 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
         logo=logo, logo_size=picture_size(root / logo) if logo else None,
         accent_colour=_accent(v["accent_colour"], doc, problems),
         accessibility=statement, description=v["description"] or site_description(v["name"]),
+        licence=v["licence"] or OPEN_GOVERNMENT_LICENCE,
     )
     return LoadedConfig(config, problems)
 

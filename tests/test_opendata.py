@@ -1,0 +1,131 @@
+"""Open data others can harvest: the JSON Feed, the register of what is live and its DCAT catalogue
+(`sitegen.opendata`), never holding anything of an entry that is not live."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from datetime import date, datetime
+
+from conftest import occurrences, read_output
+from sitegen.config import OPEN_GOVERNMENT_LICENCE
+from sitegen.takedown import take_down_only
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DAY = "2026-11-22"
+
+
+def make_site(site):
+    """Two live reviews, and one of each kind that must leave no trace (each with a word of its own)."""
+    site.entry("adult-a", published="2026-03-14", title="SAR Adult A", themes=["Self-neglect"],
+               documents=["overview.pdf"])
+    site.entry("child-d", type="cspr", published="2026-01-20", title="CSPR Child D")
+    site.entry("zanzibar", published="2027-01-15", title="Scheduled Zanzibar", summary="Zanzibar summary.")
+    site.entry("quillmere", published="2026-06-01", title="Draft Quillmere", draft=True)
+    site.entry("broken-yarrow", published="2026-06-01", title="Withheld Yarrow", themes={"a": "b"})
+    site.entry("old-wexcombe", published="2024-01-01", title="Expired Wexcombe")
+
+
+HIDDEN = ("zanzibar", "quillmere", "yarrow", "wexcombe")
+
+
+def test_json_feed_has_the_spec_fields_and_the_atom_feed_entries(site):
+    make_site(site)
+    result, out = site.build(DAY)
+    assert not result.failed
+    feed = json.loads((out / "feed.json").read_text(encoding="utf-8"))
+    # JSON Feed 1.1: version, title and items are required; each item needs an id and content_html or content_text
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(feed["title"], str) and feed["title"]
+    assert feed["feed_url"] == "https://learning.testshire.example/feed.json"
+    assert feed["home_page_url"] == "https://learning.testshire.example/"
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert item.get("content_text") or item.get("content_html")
+        assert datetime.fromisoformat(item["date_published"]).tzinfo is not None  # RFC 3339, with its offset
+    atom = ET.parse(out / "feed.xml").getroot()
+    assert [item["id"] for item in feed["items"]] == [e.find(f"{ATOM}id").text for e in atom.iter(f"{ATOM}entry")]
+    assert [item["title"] for item in feed["items"]] == ["SAR Adult A", "CSPR Child D"]
+    assert "Self-neglect" in feed["items"][0]["tags"]
+    headers = (out / "_headers").read_text()
+    assert "/feed.json\n  Content-Type: application/feed+json" in headers
+
+
+def test_the_register_lists_what_is_live_with_its_window(site):
+    make_site(site)
+    _, out = site.build(DAY)
+    rows = list(csv.DictReader(io.StringIO((out / "data/register.csv").read_text(encoding="utf-8"))))
+    assert [(r["type"], r["title"], r["published"], r["on_site_until"], r["comes_down"]) for r in rows] == [
+        ("SAR", "SAR Adult A", "2026-03-14", "2027-03-13", "2027-03-14"),
+        ("CSPR", "CSPR Child D", "2026-01-20", "2027-01-19", "2027-01-20"),
+    ]
+    assert rows[0]["address"] == "https://learning.testshire.example/sar/adult-a/"
+    assert rows[0]["documents"] == "https://learning.testshire.example/sar/adult-a/overview.pdf"
+    register = json.loads((out / "data/register.json").read_text(encoding="utf-8"))
+    assert register["built_for"] == DAY and register["licence"] == OPEN_GOVERNMENT_LICENCE
+    assert [r["title"] for r in register["reviews"]] == ["SAR Adult A", "CSPR Child D"]
+
+
+def test_the_catalogue_describes_the_register_as_data_gov_uk_harvests_it(site):
+    make_site(site)
+    site.write_settings(licence="https://creativecommons.org/licenses/by/4.0/")
+    _, out = site.build(DAY)
+    catalogue = json.loads((out / "data.json").read_text(encoding="utf-8"))
+    assert catalogue["conformsTo"] == "https://project-open-data.cio.gov/v1.1/schema"
+    [dataset] = catalogue["dataset"]
+    # DCAT-US 1.1's required fields for a non-federal publisher
+    for name in ("title", "description", "keyword", "modified", "publisher", "contactPoint", "identifier", "accessLevel"):
+        assert dataset[name], name
+    assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert dataset["contactPoint"]["hasEmail"] == "mailto:learning@testshire.example"
+    assert dataset["modified"] == "2026-03-14"
+    downloads = {d["downloadURL"]: d["mediaType"] for d in dataset["distribution"]}
+    assert downloads == {"https://learning.testshire.example/data/register.csv": "text/csv",
+                         "https://learning.testshire.example/data/register.json": "application/json"}
+    for url in downloads:
+        assert (out / url.removeprefix("https://learning.testshire.example/")).is_file()
+
+
+def test_nothing_of_a_scheduled_draft_withheld_or_expired_entry_is_in_any_file(site):
+    make_site(site)
+    result, out = site.build(DAY)
+    assert any(p.file.endswith("broken-yarrow.md") and p.is_error for p in result.problems)  # it is withheld
+    files = read_output(out)
+    for word in HIDDEN:
+        found = occurrences(files, word)
+        if word == "wexcombe":  # an expired report keeps its notice page and its 410 lines, nothing else
+            assert set(found) <= {"sar/old-wexcombe/index.html", "_headers", "_redirects"}, found
+        else:
+            assert found == [], (word, found)
+    for path in ("feed.json", "data/register.csv", "data/register.json", "data.json"):
+        assert not any(word in files[path].decode().lower() for word in HIDDEN), path
+
+
+def test_the_day_after_a_window_ends_the_register_and_feed_lose_it(site):
+    make_site(site)
+    _, out = site.build("2027-01-20")  # Child D's first day down
+    register = json.loads((out / "data/register.json").read_text(encoding="utf-8"))
+    assert [r["title"] for r in register["reviews"]] == ["Scheduled Zanzibar", "SAR Adult A"]
+    assert "Child D" not in (out / "feed.json").read_text(encoding="utf-8")
+
+
+def test_a_failed_build_takes_the_report_out_of_the_open_data_too(site):
+    make_site(site)
+    _, out = site.build(DAY)
+    down = take_down_only(read_output(out), date(2027, 1, 20), "Europe/London")
+    assert "/cspr/child-d/" in down.removed
+    for path in ("feed.json", "data/register.csv", "data/register.json"):
+        assert b"Child D" not in down.files[path], path
+        assert b"Adult A" in down.files[path], path
+    json.loads(down.files["feed.json"])  # still a feed
+
+
+def test_a_damaged_open_data_file_is_left_out_of_a_take_down(site):
+    make_site(site)
+    _, out = site.build(DAY)
+    files = read_output(out)
+    files["feed.json"] = b"{not json"
+    down = take_down_only(files, date(2027, 1, 20), "Europe/London")
+    assert "feed.json" not in down.files
