@@ -23,6 +23,7 @@ from sitegen.parallel import fork_map
 from sitegen.entry_fragments import EntryFragments
 from sitegen.problems import Problem, Severity
 from sitegen.site import Download, EntryOnDay, Site
+from sitegen.structured import notice_data, report_data, script
 from sitegen.visibility import State
 
 
@@ -288,6 +289,8 @@ class Renderer:
             "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
             "related": self.site.related(entry_on_day),
             "library": self.site.library_for(entry),
+            # schema.org JSON-LD (`sitegen.structured`): a review's page only, never a static page's
+            "structured_data": None if entry.is_page else script(report_data(self.site, entry_on_day)),
         }
 
     def page_jobs(self, select: Callable[[str], bool] | None = None) -> dict[str, Callable[[], OutputFile] | None]:
@@ -355,7 +358,8 @@ class Renderer:
     def _notice_page(self, entry_on_day: EntryOnDay) -> OutputFile:
         entry = entry_on_day.entry
         return self.page("notice.html", entry.url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry,
-                         rtype=self.site.type_of(entry), library=self.site.library_for(entry))
+                         rtype=self.site.type_of(entry), library=self.site.library_for(entry),
+                         structured_data=script(notice_data(self.site, entry_on_day)))
 
     def _preview_error_page(self, entry_on_day: EntryOnDay) -> OutputFile:
         """What a preview shows at the address of an entry with errors: the errors and what to do.
