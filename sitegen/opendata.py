@@ -81,8 +81,7 @@ def register_files(site: Site) -> list[OutputFile]:
     writer.writerow(REGISTER_COLUMNS)
     for row in rows:
         values = row.as_dict()
-        writer.writerow(["; ".join(v) if isinstance(v, list) else "" if v is None else v
-                         for v in (values[c] for c in REGISTER_COLUMNS)])
+        writer.writerow([_cell(values[c]) for c in REGISTER_COLUMNS])
     as_json = {"built_for": site.as_of.isoformat(), "licence": site.config.licence,
                "reviews": [row.as_dict() for row in rows]}
     return [OutputFile(REGISTER_CSV, out.getvalue().encode("utf-8")),
@@ -91,7 +90,17 @@ def register_files(site: Site) -> list[OutputFile]:
 
 
 def _json(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """JSON with `<`, `>` and `&` written as escapes: the same data, but no title reads as HTML if
+    the file is ever shown as a page."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n").encode("utf-8")
+
+
+def _cell(value: object) -> str:
+    """A value as a CSV cell that a spreadsheet shows as text: one starting with =, +, -, @, a tab or a
+    carriage return would be run as a formula by Excel or LibreOffice, so it is written after a `'`."""
+    text = "; ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def catalogue(site: Site, rows: list[RegisterRow]) -> dict:

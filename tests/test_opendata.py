@@ -129,3 +129,58 @@ def test_a_damaged_open_data_file_is_left_out_of_a_take_down(site):
     files["feed.json"] = b"{not json"
     down = take_down_only(files, date(2027, 1, 20), "Europe/London")
     assert "feed.json" not in down.files
+
+
+def test_titles_are_data_never_html_nor_a_spreadsheet_formula(site):
+    site.entry("x", published="2026-01-01", title='=HYPERLINK("https://evil.example","<b>click</b>")', summary="A & B <i>")
+    _, out = site.build("2026-02-01")
+    for path in ("feed.json", "data/register.json"):
+        raw = (out / path).read_text(encoding="utf-8")
+        assert "<" not in raw and ">" not in raw, path
+    register = json.loads((out / "data/register.json").read_text(encoding="utf-8"))
+    assert register["reviews"][0]["title"] == '=HYPERLINK("https://evil.example","<b>click</b>")'
+    [row] = csv.DictReader(io.StringIO((out / "data/register.csv").read_text(encoding="utf-8")))
+    assert row["title"] == '\'=HYPERLINK("https://evil.example","<b>click</b>")'  # shown as text, never run
+    assert "/data/register.csv\n  Content-Type: text/csv; charset=utf-8" in (out / "_headers").read_text()
+
+
+# --- for every day and every window: a property ------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from sitegen import opendata  # noqa: E402
+from sitegen.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
+from sitegen.entries import Entry  # noqa: E402
+from sitegen.site import EntryOnDay, Site  # noqa: E402
+from sitegen.visibility import decide  # noqa: E402
+
+CONFIG = SiteConfig(root=Path("."), name="Testshire", base_url="https://learning.testshire.example", types=DEFAULT_TYPES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=st.lists(st.tuples(st.dates(date(2020, 1, 1), date(2030, 12, 31)), st.integers(1, 800),
+                                  st.booleans(), st.booleans()), max_size=6),
+       day=st.dates(date(2020, 1, 1), date(2031, 12, 31)))
+def test_the_open_data_holds_exactly_the_reports_in_their_window_on_any_day(entries, day):
+    """Whatever the days: the JSON Feed and the register name a report only from its day until the
+    day before it comes down, and never a draft or one withheld."""
+    on_day = []
+    for n, (published, days, draft, broken) in enumerate(entries):
+        hidden = published + timedelta(days=days)
+        state = decide(day, published, hidden, draft=draft, has_errors=broken)
+        entry = Entry(f"content/r{n}.md", f"r{n}", "sar", f"Review r{n}", published=published, hidden_from=hidden, draft=draft)
+        on_day.append(EntryOnDay(entry, state))
+    site = Site(CONFIG, day, tuple(on_day))
+    expected = {f"Review r{n}" for n, (published, days, draft, broken) in enumerate(entries)
+                if published <= day < published + timedelta(days=days) and not draft and not broken}
+    feed = json.loads(opendata.json_feed(site).data)
+    files = {f.path: f.data for f in opendata.register_files(site)}
+    assert {item["title"] for item in feed["items"]} == expected
+    assert {row["title"] for row in json.loads(files["data/register.json"])["reviews"]} == expected
+    assert {row["title"] for row in csv.DictReader(io.StringIO(files["data/register.csv"].decode()))} == expected
+    hidden_titles = {f"Review r{n}" for n in range(len(entries))} - expected
+    assert not any(title.encode() in data for data in [*files.values(), json.dumps(feed).encode()] for title in hidden_titles
+                   if not any(title in e and title != e for e in expected))
