@@ -53,9 +53,11 @@ def _parser():
 def body_links(body: str) -> list[BodyLink]:
     """Every link of a Markdown body, with the line it is on (the first line of its paragraph
     that holds its address, or the paragraph's first line when the address comes from a reference)."""
+    if not body or ("](" not in body and "]:" not in body and "<" not in body):
+        return []  # no link can be written without one of these: most bodies are never parsed
     lines = body.splitlines()
     found = []
-    for token in _parser().parse(body or ""):
+    for token in _parser().parse(body):
         if token.type != "inline" or not token.children or token.map is None:
             continue
         first, last = token.map

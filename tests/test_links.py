@@ -140,3 +140,14 @@ def test_without_lychee_the_check_says_the_links_were_not_checked(site, local_se
         check_external(model, program=str(site.root / "no-such-program"))
     assert not problem.is_error
     assert "could not be checked" in problem.message or "not installed" in problem.message
+
+
+@pytest.mark.parametrize("body, hrefs", [
+    ("No links at all.", []),
+    ("[a](/x/) and <https://example.org/y> and [b][ref]\n\n[ref]: /z/\n", ["/x/", "https://example.org/y", "/z/"]),
+    ("`[not](/a/link/)` in code", []),
+])
+def test_body_links_finds_every_link_markdown_makes(body, hrefs):
+    from sitegen.links import body_links
+
+    assert [link.href for link in body_links(body)] == hrefs
