@@ -22,7 +22,7 @@ from datetime import date
 
 from sitegen.render import OutputFile
 from sitegen.site import EntryOnDay, Site
-from sitegen.visibility import start_of_day
+from sitegen.visibility import State, start_of_day
 
 JSON_FEED = "feed.json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
@@ -82,11 +82,19 @@ def register_files(site: Site) -> list[OutputFile]:
     for row in rows:
         values = row.as_dict()
         writer.writerow([_cell(values[c]) for c in REGISTER_COLUMNS])
-    as_json = {"built_for": site.as_of.isoformat(), "licence": site.config.licence,
+    as_json = {"changed": last_changed(site).isoformat(), "licence": site.config.licence,
                "reviews": [row.as_dict() for row in rows]}
     return [OutputFile(REGISTER_CSV, out.getvalue().encode("utf-8")),
             OutputFile(REGISTER_JSON, _json(as_json)),
             OutputFile(CATALOGUE, _json(catalogue(site, rows)))]
+
+
+def last_changed(site: Site) -> date:
+    """The last day the register changed: the latest day a report in it went up or one came down.
+    Not the build day, so that a new day alone changes no file (as for the pages)."""
+    days = [p.entry.published for p in site.live_reviews]
+    days += [p.entry.hidden_from for p in site.in_state(State.EXPIRED) if p.entry.hidden_from and not p.entry.is_page]
+    return max(days, default=site.as_of)
 
 
 def _json(value: object) -> bytes:
@@ -107,7 +115,7 @@ def catalogue(site: Site, rows: list[RegisterRow]) -> dict:
     """The DCAT-US 1.1 catalogue (`/data.json`) of the register: one dataset, two distributions."""
     config = site.config
     contact = config.contact
-    modified = max((row.published for row in rows), default=site.as_of)
+    modified = last_changed(site)
     point = {"@type": "vcard:Contact", "fn": config.name}
     if contact.email:
         point["hasEmail"] = f"mailto:{contact.email}"

@@ -64,7 +64,7 @@ def test_the_register_lists_what_is_live_with_its_window(site):
     assert rows[0]["address"] == "https://learning.testshire.example/sar/adult-a/"
     assert rows[0]["documents"] == "https://learning.testshire.example/sar/adult-a/overview.pdf"
     register = json.loads((out / "data/register.json").read_text(encoding="utf-8"))
-    assert register["built_for"] == DAY and register["licence"] == OPEN_GOVERNMENT_LICENCE
+    assert register["changed"] == "2026-03-14" and register["licence"] == OPEN_GOVERNMENT_LICENCE  # Adult A went up
     assert [r["title"] for r in register["reviews"]] == ["SAR Adult A", "CSPR Child D"]
 
 
@@ -80,7 +80,7 @@ def test_the_catalogue_describes_the_register_as_data_gov_uk_harvests_it(site):
         assert dataset[name], name
     assert dataset["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert dataset["contactPoint"]["hasEmail"] == "mailto:learning@testshire.example"
-    assert dataset["modified"] == "2026-03-14"
+    assert dataset["modified"] == "2026-03-14"  # the last day a report went up or came down (Wexcombe: 2025-01-01)
     downloads = {d["downloadURL"]: d["mediaType"] for d in dataset["distribution"]}
     assert downloads == {"https://learning.testshire.example/data/register.csv": "text/csv",
                          "https://learning.testshire.example/data/register.json": "application/json"}
@@ -108,6 +108,7 @@ def test_the_day_after_a_window_ends_the_register_and_feed_lose_it(site):
     _, out = site.build("2027-01-20")  # Child D's first day down
     register = json.loads((out / "data/register.json").read_text(encoding="utf-8"))
     assert [r["title"] for r in register["reviews"]] == ["Scheduled Zanzibar", "SAR Adult A"]
+    assert register["changed"] == "2027-01-20"  # the day Child D came down
     assert "Child D" not in (out / "feed.json").read_text(encoding="utf-8")
 
 
