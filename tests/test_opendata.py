@@ -8,6 +8,9 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
+from pathlib import Path
+
+import pytest
 
 from conftest import occurrences, read_output
 from sitegen.config import OPEN_GOVERNMENT_LICENCE
@@ -88,6 +91,27 @@ def test_the_catalogue_describes_the_register_as_data_gov_uk_harvests_it(site):
         assert (out / url.removeprefix("https://learning.testshire.example/")).is_file()
 
 
+SCHEMAS = Path(__file__).parent / "schemas" / "dcat-us-1.1-non-federal"
+
+
+def test_the_catalogue_is_valid_by_the_dcat_us_schema_data_gov_validates_with(site):
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema (pip install jsonschema) validates /data.json")
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT4
+
+    schemas = {path.name: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMAS.glob("*.json")}
+    registry = Registry().with_resources((schema["id"].rstrip("#"), DRAFT4.create_resource(schema)) for schema in schemas.values())
+    validator = jsonschema.Draft4Validator(schemas["catalog.json"], registry=registry,
+                                           format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    make_site(site)
+    _, out = site.build(DAY)
+    catalogue = json.loads((out / "data.json").read_text(encoding="utf-8"))
+    assert [error.message for error in validator.iter_errors(catalogue)] == []
+    broken = dict(catalogue, dataset=[dict(catalogue["dataset"][0], accessLevel="open")])
+    assert validator.iter_errors(broken)  # the schema does check what it is given
+    assert any("'open' is not one of" in error.message for error in validator.iter_errors(broken))
+
+
 def test_nothing_of_a_scheduled_draft_withheld_or_expired_entry_is_in_any_file(site):
     make_site(site)
     result, out = site.build(DAY)
@@ -148,7 +172,6 @@ def test_titles_are_data_never_html_nor_a_spreadsheet_formula(site):
 # --- for every day and every window: a property ------------------------------------------
 
 from datetime import timedelta  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
