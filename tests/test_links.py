@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import occurrences, read_output
-from sitegen.build import assemble, output_problems
+from sitegen.build import assemble
 from sitegen.config import load_config
 from sitegen.documents import DocumentCache
 from sitegen.links import check_external, lychee_program
