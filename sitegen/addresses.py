@@ -17,6 +17,12 @@ _DOCUMENT_NAME = re.compile(r"[^\W_][\w .()',&+-]*", re.UNICODE)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 INDEX = "index.html"
+# The files of the site's open data (`sitegen.opendata`), relative to the output folder; the home
+# page's schema.org Dataset names them too (`sitegen.structured`).
+JSON_FEED = "feed.json"
+REGISTER_CSV = "data/register.csv"
+REGISTER_JSON = "data/register.json"
+CATALOGUE = "data.json"
 
 
 def is_slug(text: str) -> bool:

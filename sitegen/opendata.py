@@ -20,20 +20,17 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from sitegen.addresses import CATALOGUE, JSON_FEED, REGISTER_CSV, REGISTER_JSON
 from sitegen.render import OutputFile
+from sitegen.structured import REGISTER_TITLE, register_description
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import State, start_of_day
 
-JSON_FEED = "feed.json"
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 JSON_FEED_TYPE = "application/feed+json"
-REGISTER_CSV = "data/register.csv"
-REGISTER_JSON = "data/register.json"
-CATALOGUE = "data.json"
 REGISTER_COLUMNS = ["type", "type_name", "title", "address", "published", "on_site_until", "comes_down",
                     "themes", "summary", "documents"]
 DCAT_US = "https://project-open-data.cio.gov/v1.1/schema"
-
 
 @dataclass(frozen=True)
 class RegisterRow:
@@ -122,10 +119,8 @@ def catalogue(site: Site, rows: list[RegisterRow]) -> dict:
     keywords = sorted({rtype.singular for rtype in site.types if site.live_of_type(rtype.key)} | {"safeguarding"})
     dataset = {
         "@type": "dcat:Dataset",
-        "title": f"{config.name}: reviews published now",
-        "description": (f"The safeguarding reviews and briefings that {config.name} publishes on its website today, "
-                        "each with the day it was published and the day it comes down. Each review is published "
-                        "for a set time only, so this register changes every day; reviews taken down are not in it."),
+        "title": REGISTER_TITLE.format(name=config.name),
+        "description": register_description(config.name),
         "keyword": keywords,
         "modified": modified.isoformat(),
         "publisher": {"@type": "org:Organization", "name": config.name},

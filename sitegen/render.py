@@ -23,7 +23,7 @@ from sitegen.parallel import fork_map
 from sitegen.entry_fragments import EntryFragments
 from sitegen.problems import Problem, Severity
 from sitegen.site import Download, EntryOnDay, Site
-from sitegen.structured import notice_data, report_data, script
+from sitegen.structured import dataset_data, notice_data, report_data, script
 from sitegen.links import hidden_addresses, unlink
 from sitegen.visibility import State
 
@@ -342,7 +342,8 @@ class Renderer:
     def _home(self, _=None) -> OutputFile:
         home = self.site.home
         home_html = jinja2.filters.Markup(self.unlinked(self.html(home.entry.body), "/")) if home else ""
-        return self.page("home.html", "/", home=home, home_html=home_html)
+        return self.page("home.html", "/", home=home, home_html=home_html,
+                         structured_data=script(dataset_data(self.site)))  # the open register, for dataset search
 
     def _themes_page(self, _=None) -> OutputFile:
         return self.page("themes.html", "/themes/", themes=self.site.themes)

@@ -1,4 +1,5 @@
-"""schema.org structured data (JSON-LD) for the page of a live review and the notice of one taken down.
+"""schema.org structured data (JSON-LD) for the page of a live review, the notice of one taken down,
+and the home page (the open register as a `Dataset`, for dataset search engines).
 
 Search engines and others who gather reports read it instead of guessing from the page: what the
 report is, who published it, when, in what language, about which themes, and when it comes down
@@ -16,10 +17,43 @@ import json
 
 from markupsafe import Markup
 
+from sitegen.addresses import CATALOGUE, REGISTER_CSV, REGISTER_JSON
 from sitegen.site import EntryOnDay, Site
 from sitegen.visibility import start_of_day
 
 SCHEMA_ORG = "https://schema.org"
+REGISTER_TITLE = "{name}: reviews published now"  # the register's name, in the catalogue (`sitegen.opendata`) and the home page's Dataset
+
+
+def register_description(name: str) -> str:
+    """What the register is, for the catalogue and the home page's schema.org Dataset."""
+    return (f"The safeguarding reviews and briefings that {name} publishes on its website today, each with the day "
+            "it was published and the day it comes down. Each review is published for a set time only, so this "
+            "register changes every day; reviews taken down are not in it.")
+
+
+def dataset_data(site: Site) -> dict:
+    """The home page's schema.org `Dataset`: the register of what is live (`sitegen.opendata`), as
+    Google Dataset Search reads datasets (name, description, licence, publisher, its downloads)."""
+    config = site.config
+    return {
+        "@context": SCHEMA_ORG,
+        "@type": "Dataset",
+        "@id": config.url("/" + REGISTER_JSON),
+        "name": REGISTER_TITLE.format(name=config.name),
+        "description": register_description(config.name),
+        "url": config.url("/"),
+        "license": config.licence,
+        "isAccessibleForFree": True,
+        "inLanguage": config.language,
+        "creator": _publisher(site),
+        "publisher": _publisher(site),
+        "distribution": [
+            {"@type": "DataDownload", "encodingFormat": "text/csv", "contentUrl": config.url("/" + REGISTER_CSV)},
+            {"@type": "DataDownload", "encodingFormat": "application/json", "contentUrl": config.url("/" + REGISTER_JSON)},
+        ],
+        "subjectOf": {"@type": "DataCatalog", "url": config.url("/" + CATALOGUE)},
+    }
 
 
 def report_data(site: Site, entry_on_day: EntryOnDay) -> dict:

@@ -84,7 +84,23 @@ def test_a_live_review_is_a_report_with_its_dates_publisher_language_and_themes(
     # Google's rules for structured data: in the page's own JSON-LD, ISO 8601 dates, a named publisher
     assert data["@context"] == "https://schema.org" and data["url"] == "https://learning.testshire.example/sar/adult-a/"
     assert data_of(files["contact/index.html"]) == []  # a static page is not a report
-    assert data_of(files["index.html"]) == []
+
+
+def test_the_home_page_describes_the_open_register_as_a_dataset(site):
+    site.entry("adult-a", published="2026-03-14", title="SAR Adult A")
+    _, out = site.build("2026-11-22")
+    [data] = data_of((out / "index.html").read_bytes())
+    node = expand(data)
+    assert node["@type"] == [SCHEMA + "Dataset"]
+    # what Google Dataset Search needs: a name, a description of 50 to 5,000 characters; and what it recommends
+    assert value(node, "name") == ["Testshire Safeguarding Partnership: reviews published now"]
+    assert 50 <= len(value(node, "description")[0]) <= 5000
+    assert value(node, "license") == ["https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"]
+    downloads = {value(d, "contentUrl")[0]: value(d, "encodingFormat")[0] for d in node[SCHEMA + "distribution"]}
+    assert downloads == {"https://learning.testshire.example/data/register.csv": "text/csv",
+                         "https://learning.testshire.example/data/register.json": "application/json"}
+    for url in downloads:
+        assert (out / url.removeprefix("https://learning.testshire.example/")).is_file()
 
 
 def test_a_notice_says_the_report_is_no_longer_available(site):
