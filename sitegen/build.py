@@ -274,6 +274,8 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
 SHARES: dict[str, Callable[[Site, EntryOnDay], object]] = {
     "downloads": outputs.downloads_share,
     "feed": outputs.feed_share,
+    "json-feed": opendata.feed_share,
+    "open-data": opendata.register_share,
     "sitemap": outputs.sitemap_share,
     "headers": netlify.headers_share,
     "redirects": netlify.redirects_share,

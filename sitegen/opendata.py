@@ -70,6 +70,22 @@ def _row(site: Site, entry_on_day: EntryOnDay) -> RegisterRow:
                        entry.summary or "", documents)
 
 
+def feed_share(site: Site, entry_on_day: EntryOnDay) -> dict | None:
+    """All of an entry that `json_feed` uses (see `sitegen.build.SHARES`): its item, which holds what
+    puts it in its place too (its address and day)."""
+    return _feed_item(site, entry_on_day) if site.is_live_review(entry_on_day) else None
+
+
+def register_share(site: Site, entry_on_day: EntryOnDay) -> object:
+    """All of an entry that `register_files` uses (see `sitegen.build.SHARES`): a live review's row,
+    and the day an expired one came down (the register's `last_changed`)."""
+    if site.is_live_review(entry_on_day):
+        return _row(site, entry_on_day), entry_on_day.entry.source
+    if entry_on_day.state is State.EXPIRED and not entry_on_day.entry.is_page:
+        return "expired", entry_on_day.entry.hidden_from
+    return None
+
+
 def register_files(site: Site) -> list[OutputFile]:
     """`/data/register.csv`, `/data/register.json` and their catalogue `/data.json`."""
     rows = register(site)
