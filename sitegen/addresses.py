@@ -17,10 +17,17 @@ _DOCUMENT_NAME = re.compile(r"[^\W_][\w .()',&+-]*", re.UNICODE)
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 INDEX = "index.html"
+# The files of the site's open data (`sitegen.opendata`), relative to the output folder; the home
+# page's schema.org Dataset names them too (`sitegen.structured`).
+JSON_FEED = "feed.json"
+REGISTER_CSV = "data/register.csv"
+REGISTER_JSON = "data/register.json"
+CATALOGUE = "data.json"
 
 # The site's own files and folders, relative to the output (a folder ends in / and is the site's
 # whole): every build may write them, whatever its entries (see `sitegen.claims`).
 SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
+              JSON_FEED, CATALOGUE, REGISTER_CSV.split("/")[0] + "/",  # the open data (`sitegen.opendata`)
               "_redirects", "sitegen.json", ".sitegen-output", "accessibility/", "search/", "themes/",
               "assets/", "pagefind/")
 # Names a page's slug or a review type's key may not be, as the site uses them at its top level.

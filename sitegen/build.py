@@ -19,7 +19,7 @@ from typing import Callable
 
 import jinja2
 
-from sitegen import deployment, netlify, outputs, search, takedown
+from sitegen import deployment, links, netlify, opendata, outputs, search, takedown
 from sitegen.claims import claim_entries
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy
@@ -279,13 +279,13 @@ def output_problems(site: Site, cache: DocumentCache, memo: Memo | None = None) 
     try:
         renderer = Renderer(site, env=make_environment(site.config.root), memo=memo)
         pages = renderer.render_all()
-        site_files(site, renderer, pages)
+        files = pages + site_files(site, renderer, pages)
     except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
         problem = template_failure(exc, site.config.root)
         if problem is None:
             raise
         return [problem]
-    return search.build_index(site, pages, cache, site.config.prefix).problems
+    return links.link_problems(site, links.addresses_of([f.path for f in files])) + search.build_index(site, pages, cache, site.config.prefix).problems
 
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
@@ -303,6 +303,8 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
         "downloads": lambda: outputs.downloads(site, fragments),
         "assets": lambda: outputs.assets(site),
         "feed": lambda: [outputs.feed(site, fragments)],
+        "json-feed": lambda: [opendata.json_feed(site)],
+        "open-data": lambda: opendata.register_files(site),
         "sitemap": lambda: [outputs.sitemap(site, outputs.public_pages(site, pages), fragments)],
         "robots": lambda: [outputs.robots(site)],
         "headers": lambda: [netlify.headers(site, fragments)],
@@ -320,6 +322,8 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
 SHARES: dict[str, Callable[[Site, EntryOnDay], object]] = {
     "downloads": outputs.downloads_share,
     "feed": outputs.feed_share,
+    "json-feed": opendata.feed_share,
+    "open-data": opendata.register_share,
     "sitemap": outputs.sitemap_share,
     "headers": netlify.headers_share,
     "redirects": netlify.redirects_share,
@@ -404,6 +408,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             "themes/", f"because of the error in {problem.file}, this build used sitegen's default theme instead of "
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
+    result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
     if not write:
         result.files = files + index.result().collect(result.problems)
         return result

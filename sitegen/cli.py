@@ -179,7 +179,9 @@ ANNOUNCE_FROM = 50
 @main.command("check")
 @site_option
 @as_of_option("check")
-def check_command(site: str | None, when: str | None) -> None:
+@click.option("--links", "check_links", is_flag=True, help="Also check that the links to other sites work (with lychee; "
+              "a broken one is a warning, never an error).")
+def check_command(site: str | None, when: str | None, check_links: bool) -> None:
     """Check the settings, every entry, every document and the theme, without building.
 
     Exits with status 1 when there is any error, so it can guard CI.
@@ -188,6 +190,7 @@ def check_command(site: str | None, when: str | None) -> None:
     Examples:
       sitegen check
       sitegen check --as-of 2027-01-15
+      sitegen check --links
     """
     from sitegen.build import assemble, output_problems
     from sitegen.documents import DocumentCache
@@ -199,6 +202,10 @@ def check_command(site: str | None, when: str | None) -> None:
     cache = DocumentCache(loaded.config.cache_dir)
     site_model, problems = assemble(loaded.config, day, cache, inspect_all=True, progress=reading_progress, memo=memo)
     problems = loaded.problems + problems + output_problems(site_model, cache, memo) + placeholder_problems(loaded.config, site_model)
+    if check_links:
+        from sitegen.links import check_external
+
+        problems += check_external(site_model)
     report_problems(problems, full=True)
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors

@@ -25,6 +25,8 @@ from sitegen.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
 CACHE_DIR = ".sitegen-cache"
+# The licence of the open data a site publishes (`sitegen.opendata`) when sitegen.yaml names none.
+OPEN_GOVERNMENT_LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 DEFAULT_TIMEZONE = "Europe/London"  # a site that names no time zone; the one sitegen init's settings name
 # In the cache: the settings of the last whole build, standing in for a sitegen.yaml that
 # cannot be used, so that a mistake in it never stops the nightly build (see `load_config`).
@@ -37,6 +39,7 @@ class Library:
     title: str
     url: str
     description: str = ""
+    access: str = ""  # who may read it, when not everyone: shown wherever a page points to it
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class SiteConfig:
     description: str = ""  # one or two sentences about the site, for search engines (see `site_description`)
     accent_colour: str | None = None  # only a colour that passes WCAG AA on white
     accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement)
+    licence: str = OPEN_GOVERNMENT_LICENCE  # the address of the open data's licence
     own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
 
     @property
@@ -149,6 +153,17 @@ DEFAULT_LIBRARIES = {
         "Domestic Homicide Reviews (Domestic Abuse Related Death Reviews) and Home Office guidance."),
 }
 
+# Libraries that come with a type a site switches on (`AVAILABLE_TYPES`), and only then: a site in
+# England has no use for the Welsh repository on its home page.
+AVAILABLE_LIBRARIES = {
+    "wales-repository": Library(
+        "wales-repository", "Wales Safeguarding Repository",
+        "https://www.cardiff.ac.uk/security-crime-intelligence-innovation-institute/research/projects/wales-safeguarding-repository",
+        "Safeguarding reviews carried out in Wales since 2008, kept by Cardiff University for the Welsh Government.",
+        access="Only registered users (agencies, reviewers and researchers) can read the reports there; anyone else "
+               "can ask us for a copy."),
+}
+
 DEFAULT_TYPES = {
     "sar": ReviewType(
         "sar", "Safeguarding Adults Reviews", "Safeguarding Adults Review", "SAR",
@@ -179,6 +194,37 @@ DEFAULT_TYPES = {
         "learning-review", "Learning reviews", "Learning review", "Learning review",
         "Learning reviews include thematic reviews and other reviews the partnership carries out to "
         "learn from practice.",
+        library=None),
+}
+
+# Review types a site switches on by naming them under `types:` in sitegen.yaml (an empty entry,
+# such as `dardr: {}`, takes them as they are). They are not on by default, because each one adds a
+# listing to the site. README "Review types" says where each comes from.
+AVAILABLE_TYPES = {
+    "dardr": ReviewType(
+        "dardr", "Domestic Abuse Related Death Reviews", "Domestic Abuse Related Death Review", "DARDR",
+        "A Domestic Abuse Related Death Review (the new name of a Domestic Homicide Review) looks at how "
+        "agencies responded when a person died, by homicide or suicide, after domestic abuse.",
+        library="dhr-library", requires=("approved",)),
+    "susr": ReviewType(
+        "susr", "Single Unified Safeguarding Reviews", "Single Unified Safeguarding Review", "SUSR",
+        "A Single Unified Safeguarding Review is the one review held in Wales, since 1 October 2024, when a "
+        "child or adult died or was seriously harmed through abuse, neglect or violence.",
+        library="wales-repository"),
+    "cpr": ReviewType(
+        "cpr", "Child Practice Reviews", "Child Practice Review", "CPR",
+        "Child Practice Reviews were the reviews held in Wales, before Single Unified Safeguarding Reviews, "
+        "when a child was seriously harmed and abuse or neglect was known or suspected.",
+        library="wales-repository"),
+    "apr": ReviewType(
+        "apr", "Adult Practice Reviews", "Adult Practice Review", "APR",
+        "Adult Practice Reviews were the reviews held in Wales, before Single Unified Safeguarding Reviews, "
+        "when an adult at risk was seriously harmed and abuse or neglect was known or suspected.",
+        library="wales-repository"),
+    "owhr": ReviewType(
+        "owhr", "Offensive Weapons Homicide Reviews", "Offensive Weapons Homicide Review", "OWHR",
+        "An Offensive Weapons Homicide Review looks at how agencies worked together when an adult was killed "
+        "and an offensive weapon was, or was likely to have been, used.",
         library=None),
 }
 
@@ -220,7 +266,8 @@ ACCESSIBILITY_FIELDS = [
     Field("prepared", Date()), Field("reviewed", Date()),
 ]
 LOGO_FORMATS = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
-LIBRARY_FIELDS = [Field("title", Text(), required=True), Field("url", Url(), required=True), Field("description", Text())]
+LIBRARY_FIELDS = [Field("title", Text(), required=True), Field("url", Url(), required=True), Field("description", Text()),
+                  Field("access", Text())]
 TYPE_FIELDS = [
     Field("label", Text()), Field("singular", Text()), Field("short", Text()), Field("description", Text()),
     Field("window", Custom(_window, "a length of time such as 1 year")),
@@ -239,6 +286,7 @@ SITE_FIELDS = [
     Field("description", Text()),
     Field("accent_colour", Custom(_colour, 'a hex colour such as "#1d70b8"')),
     Field("accessibility", Custom(lambda v: v, "accessibility statement details"), default=None),
+    Field("licence", Url(), default=OPEN_GOVERNMENT_LICENCE),
 ]
 
 
@@ -346,7 +394,7 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
             problems.append(error(file, "national_libraries should list libraries by name.", "See the comments in a new site's sitegen.yaml (sitegen init).", line=doc.line_of("national_libraries")))
         else:
             for key, body in raw.items():
-                base = DEFAULT_LIBRARIES.get(str(key))
+                base = DEFAULT_LIBRARIES.get(str(key)) or AVAILABLE_LIBRARIES.get(str(key))
                 fields = [replace(f, required=f.required and base is None) for f in LIBRARY_FIELDS]
                 sub = validate(body, fields, file=file, doc=doc, path=("national_libraries", key), what="library")
                 problems += sub.problems
@@ -373,7 +421,9 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
                     problems.append(error(file, f"types: `{key}` is an address the site itself uses (/{key}/), so it cannot be a review type.",
                                           "Choose another name for this type.", line=doc.line_of("types", key), field=f"types.{key}"))
                     continue
-                base = types.get(key)
+                base = types.get(key) or AVAILABLE_TYPES.get(key)
+                if body is True:  # `dardr: on`: switched on as it is
+                    body = None
                 sub = validate(body, TYPE_FIELDS, file=file, doc=doc, path=("types", key), what="review type")
                 problems += sub.problems
                 given = {k: val for k, val in sub.values.items() if val is not None}
@@ -383,6 +433,8 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
                 types[key] = replace(base, **given, broken=bool(sub.invalid))
 
     for rtype in list(types.values()):
+        if rtype.library in AVAILABLE_LIBRARIES and rtype.library not in libraries:
+            libraries[rtype.library] = AVAILABLE_LIBRARIES[rtype.library]  # it comes with the type
         if rtype.library and rtype.library not in libraries:
             types[rtype.key] = replace(rtype, broken=True)
             problems.append(error(file, f"types.{rtype.key}.library: \"{rtype.library}\" is not a national library this site knows.",
@@ -400,6 +452,7 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
         logo=logo, logo_size=picture_size(root / logo) if logo else None,
         accent_colour=_accent(v["accent_colour"], doc, problems),
         accessibility=statement, description=v["description"] or site_description(v["name"]),
+        licence=v["licence"] or OPEN_GOVERNMENT_LICENCE,
     )
     return LoadedConfig(config, problems)
 

@@ -26,6 +26,7 @@ REPOSITORY_FILES = (
     "plugins/sitegen-cache/index.js",
     "plugins/sitegen-cache/manifest.yml",
     "requirements/deploy.txt",
+    "requirements/links.txt",  # the link checker the nightly run installs
 )
 # The files whose one line installs sitegen itself, and how that line names the repository's folder.
 INSTALLING_FILES = ("netlify.toml", ".github/workflows/nightly.yml")

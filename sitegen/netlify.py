@@ -43,6 +43,10 @@ REDIRECT_NOTE = ("# Written by sitegen on every build; do not edit. The old addr
                  "# taken down answer 410 Gone with a page saying how to ask for a copy.\n")
 
 
+# The site's own files that Netlify would otherwise serve with a content type less exact than their own.
+CONTENT_TYPES = {"/feed.json": "application/feed+json; charset=utf-8", "/data/register.csv": "text/csv; charset=utf-8"}
+
+
 @dataclass(frozen=True)
 class HeaderRule:
     path: str
@@ -142,6 +146,7 @@ def headers(site: Site, fragments: EntryFragments | None = None) -> OutputFile:
     made = fragments_of(fragments, "headers", site.live_reviews, lambda p: _header_lines(live(p)))
     made += fragments_of(fragments, "headers-notice", site.notices, lambda p: _header_lines(_notice_rules(p)))
     lines = [line for lines in made for line in lines]
+    lines += [(path, f"{path}\n  Content-Type: {value}\n") for path, value in CONTENT_TYPES.items()]
     lines.sort(key=itemgetter(0))  # by address (stable: an address's lines stay in the order made)
     return OutputFile("_headers", (HEADER_NOTE + "".join(map(itemgetter(1), lines))).encode("utf-8"))
 

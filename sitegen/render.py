@@ -23,6 +23,8 @@ from sitegen.parallel import fork_map
 from sitegen.entry_fragments import EntryFragments
 from sitegen.problems import Problem, Severity
 from sitegen.site import Download, EntryOnDay, Site
+from sitegen.structured import dataset_data, notice_data, report_data, script
+from sitegen.links import hidden_addresses, unlink
 from sitegen.visibility import State
 
 
@@ -226,6 +228,7 @@ class Renderer:
         self.banner = banner
         self.fragments = fragments  # a preview's: cards kept from one update to the next
         self._cards = fragments if fragments is not None else EntryFragments()  # a whole build's: for its own pages
+        self._hidden = hidden_addresses(site)  # links to these are not made (see `sitegen.links`)
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
             State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
@@ -270,24 +273,34 @@ class Renderer:
         intro, sections = self.memo.get("sections", text, lambda t: _plain_sections(split_sections(t)))
         return intro, [Section(heading, html) for heading, html in sections]
 
+    def unlinked(self, html: str, page: str) -> str:
+        """A body's HTML on the page at `page`, without its links to entries not published today
+        (their text is kept: see `sitegen.links`)."""
+        return unlink(html, self.site.config, page, self._hidden)
+
     def entry_context(self, entry_on_day: EntryOnDay) -> dict:
         entry = entry_on_day.entry
         panels, intro = [], None
         if entry.type == "briefing":  # only a briefing can be shown as panels
             intro, sections = self.sections(entry.body)
+            intro = self.unlinked(intro, entry.url)
             if len(sections) == BRIEFING_PANELS:
-                panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(s.html)) for n, s in enumerate(sections, 1)]
+                panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(self.unlinked(s.html, entry.url)))
+                          for n, s in enumerate(sections, 1)]
         return {
             "entry_on_day": entry_on_day,
             "placed": entry_on_day,  # its old name, which a site's own copies of the templates may still use
             "entry": entry,
             "rtype": self.site.type_of(entry),
-            "body_html": jinja2.filters.Markup(self.html(entry.body)),
+            "body_html": jinja2.filters.Markup(self.unlinked(self.html(entry.body), entry.url)),
             # the body before its first `##` heading, made only if a template asks for it
-            "intro_html": jinja2.filters.Markup(intro) if intro is not None else _Deferred(lambda: self.sections(entry.body)[0]),
+            "intro_html": jinja2.filters.Markup(intro) if intro is not None else _Deferred(
+                lambda: self.unlinked(self.sections(entry.body)[0], entry.url)),
             "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
             "related": self.site.related(entry_on_day),
             "library": self.site.library_for(entry),
+            # schema.org JSON-LD (`sitegen.structured`): a review's page only, never a static page's
+            "structured_data": None if entry.is_page else script(report_data(self.site, entry_on_day)),
         }
 
     def page_jobs(self, select: Callable[[str], bool] | None = None) -> dict[str, Callable[[], OutputFile] | None]:
@@ -328,8 +341,9 @@ class Renderer:
 
     def _home(self, _=None) -> OutputFile:
         home = self.site.home
-        home_html = jinja2.filters.Markup(self.html(home.entry.body)) if home else ""
-        return self.page("home.html", "/", home=home, home_html=home_html)
+        home_html = jinja2.filters.Markup(self.unlinked(self.html(home.entry.body), "/")) if home else ""
+        return self.page("home.html", "/", home=home, home_html=home_html,
+                         structured_data=script(dataset_data(self.site)))  # the open register, for dataset search
 
     def _themes_page(self, _=None) -> OutputFile:
         return self.page("themes.html", "/themes/", themes=self.site.themes)
@@ -355,7 +369,8 @@ class Renderer:
     def _notice_page(self, entry_on_day: EntryOnDay) -> OutputFile:
         entry = entry_on_day.entry
         return self.page("notice.html", entry.url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry,
-                         rtype=self.site.type_of(entry), library=self.site.library_for(entry))
+                         rtype=self.site.type_of(entry), library=self.site.library_for(entry),
+                         structured_data=script(notice_data(self.site, entry_on_day)))
 
     def _preview_error_page(self, entry_on_day: EntryOnDay) -> OutputFile:
         """What a preview shows at the address of an entry with errors: the errors and what to do.

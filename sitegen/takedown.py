@@ -7,8 +7,8 @@ output can be put together again even where the output folder is new (Netlify st
 on a fresh machine, with only the cache restored). When a later build fails, `take_down_only`
 makes today's output from it with nothing added: every address whose `X-Robots-Tag:
 unavailable_after` moment (in the last good `_headers`, see `sitegen.netlify`) has come is
-removed and answers 410 Gone through `_redirects`; the feed and the sitemap lose those
-addresses; the search index, which holds their text, is left out whole; and `/sitegen.json` says
+removed and answers 410 Gone through `_redirects`; the feeds, the sitemap and the open register
+lose those addresses; the search index, which holds their text, is left out whole; and `/sitegen.json` says
 the build was a take-down only, so `sitegen verify` and the nightly run report it. Nothing goes
 up, and no page is made again: the listings still link to what came down, where a reader now gets
 the 410 page.
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from sitegen import opendata
 from sitegen.addresses import output_file
 from sitegen.deployment import MARKER
 from sitegen.visibility import start_of_day
@@ -163,6 +164,7 @@ def take_down_only(files: dict[str, bytes], day: date, timezone: str) -> TakeDow
         for name, tag in (("feed.xml", "entry"), ("sitemap.xml", "url")):
             if name in kept:
                 kept[name] = _without(kept[name], tag, gone)
+        kept = opendata.take_down(kept, gone)  # the JSON Feed and the open register
     kept[MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": "take-down only: the build failed",
                                 "generator": str(marker.get("generator", "sitegen")),
                                 "last_good_build": str(marker.get("built_for", "unknown"))}, indent=2) + "\n").encode("utf-8")

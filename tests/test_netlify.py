@@ -184,6 +184,9 @@ def test_each_state_gets_exactly_its_rules(published, days, state, on_expiry):
     site = one_entry_site(state, published, hidden, on_expiry)
     headers_text, redirects_text = netlify.headers(site).data.decode(), netlify.redirects(site).data.decode()
     rules, redirects = parse_headers(headers_text), parse_redirects(redirects_text)
+    assert [(r.path, r.headers) for r in rules if r.path in netlify.CONTENT_TYPES] == [
+        (path, (("Content-Type", value),)) for path, value in sorted(netlify.CONTENT_TYPES.items())]
+    rules = [rule for rule in rules if rule.path not in netlify.CONTENT_TYPES]  # the site's own files, on every day
     header_paths = {rule.path for rule in rules}
     gone = {redirect.source for redirect in redirects}
     assert all((r.target, r.status, r.force) == ("/410.html", 410, True) for r in redirects)

@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from conftest import SiteMaker, read_output
 from netlifyfiles import headers_for, parse_headers, parse_redirects, redirect_for
 from sitegen.cli import main
+from sitegen.netlify import CONTENT_TYPES
 from sitegen.visibility import as_of_day
 
 FIRST_NIGHT, LAST_NIGHT = date(2027, 10, 20), date(2028, 11, 5)
@@ -149,12 +150,14 @@ def check_night(night: Night) -> None:
     for rtype in ("sar", "cspr", "scr", "dhr", "briefing", "learning-review"):
         assert night.titles_in(f"{rtype}/index.html") == {s for s in live if ENTRIES[s][0]["type"] == rtype}, (day, rtype)
     assert night.titles_in("feed.xml") == live, day
+    for path in ("feed.json", "data/register.csv", "data/register.json"):  # the open data too (sitegen.opendata)
+        assert night.titles_in(path) == live, (day, path)
     in_sitemap = {slug for _, slug in LOC.findall(files["sitemap.xml"].decode())}
     assert in_sitemap & set(ENTRIES) == live, day
     assert f"{BASE}/{PAGE}/" in files["sitemap.xml"].decode() and f"{PAGE}/index.html" in files
 
     # _headers and _redirects name exactly what they should, nothing more.
-    header_paths, gone_paths = set(), set()
+    header_paths, gone_paths = set(CONTENT_TYPES), set()  # the content types of the site's own files, every night
     for slug, s in state.items():
         base = f"/{ENTRIES[slug][0]['type']}/{slug}/"
         if s == "live" and ENTRIES[slug][3]:
