@@ -331,7 +331,10 @@ def test_a_fault_in_the_default_theme_is_a_problem_not_a_traceback(site, monkeyp
     assert "ValueError: a fault" in problem.message and "report it" in problem.advice
 
 
-def test_a_fault_outside_the_templates_is_still_raised(site, monkeypatch):
+def test_a_fault_outside_the_templates_is_not_taken_for_the_themes(site, monkeypatch):
+    """A fault in sitegen (not in a template) is no reason to fall back to the default theme: the
+    build takes down what came down from the last good output (see tests/test_takedown.py), and
+    a preview, which publishes nothing, stops with it."""
     from sitegen import build as build_module
 
     site.entry("good", published="2026-01-01")
@@ -340,8 +343,11 @@ def test_a_fault_outside_the_templates_is_still_raised(site, monkeypatch):
         raise RuntimeError("a fault in sitegen")
 
     monkeypatch.setattr(build_module, "site_files", broken)
+    result, _ = site.build("2026-02-01")
+    assert result.failed and not any("default theme" in p.message for p in result.problems)
+    assert any("RuntimeError: a fault in sitegen" in p.message for p in result.errors)
     with pytest.raises(RuntimeError):
-        site.build("2026-02-01")
+        site.build("2026-02-01", output=site.root / "preview", banner="Preview")
 
 
 def test_feed_and_sitemap_are_valid_xml(site):
