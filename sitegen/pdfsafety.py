@@ -2,26 +2,39 @@
 
 SAR and DHR reports are anonymised; the file around them often is not. A PDF's
 properties can name the social worker who wrote it, comments can carry their
-name and their notes, and attachments can hold an unredacted draft.
+name and their notes, and attachments can hold an unredacted draft. A PDF can
+also carry code (JavaScript) and actions that open other programs or files.
 
 `audit` lists what a comms officer should know about a PDF (`check` warns about
 each, and about any part it could not read, since it cannot vouch for that
-part); `clean` makes the copy that is published, with qpdf (through pikepdf):
+part). `active_content` names what would make the PDF run code, open or send
+anything, or carry other files: such a PDF is withheld, never published (see
+`active_content` for why it is withheld rather than stripped). `clean` makes the
+copy that is published of any other PDF, with qpdf (through pikepdf):
 
-- the document information dictionary keeps only /Title;
-- XMP metadata, when the PDF has it, is rewritten to hold only the title, the
-  format and the PDF/A and PDF/UA identification (so a conforming file still
-  says so); it is removed when none of these is there;
+- the document information dictionary keeps only /Title, which is the title the
+  entry gives the document (never the PDF's own Title property, which often
+  names the author, the person reviewed or a draft's history);
+- XMP metadata of the document is rewritten to hold only that title, the format
+  and the PDF/A and PDF/UA identification (so a conforming file still says so);
+  every other metadata stream, on pages, images, fonts or anything else, goes;
+- every private-data dictionary (/PieceInfo) goes, wherever it is;
+- comments keep their text but lose their author label (/T) and the times they
+  were made and changed, popups and replies included;
 - the trailer /ID is replaced: its first part is made from the original's
   SHA-256, and qpdf makes the second from the copy's own bytes, so the copy
   cannot be linked to the author's computer or other copies, and the same
   report always gives the same bytes;
-- comments keep their text but lose their author label (/T);
-- pages, content, tags and the structure tree, links, outlines, form fields and
-  attachments are copied unchanged. The copy is written whole, with only the
-  objects the document still uses: the old metadata, objects nothing refers to
-  and what earlier edits left behind in the file are not in it. The original
-  in reports/ is never changed.
+- pages, content, tags and the structure tree, links, outlines and form fields
+  are copied unchanged. The copy is written whole, with only the objects the
+  document still uses: the old metadata, objects nothing refers to and what
+  earlier edits left behind in the file are not in it. The original in
+  reports/ is never changed.
+
+`leftovers` is the safety net: the written copy is opened again and every object
+in it walked; anything of a kind that must not be published (active content,
+metadata other than the rewritten XMP, private data, comment authors, properties
+other than the title) means the copy is not published.
 """
 
 from __future__ import annotations
@@ -30,7 +43,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with a warm cache never needs it
     import pikepdf
@@ -38,7 +51,9 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with 
 from sitegen.problems import Problem, warning
 
 # Information dictionary keys that say nothing about people.
-NEUTRAL_INFO = {"/Title", "/Producer", "/CreationDate", "/ModDate", "/Trapped"}
+# /Creator and /Producer name the program that made the file ("Microsoft Word", "TeX"), not a person:
+# they go from the copy like every property but the title, but are no reason to warn anyone.
+NEUTRAL_INFO = {"/Title", "/Creator", "/Producer", "/CreationDate", "/ModDate", "/Trapped"}
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XMP_PREFIXES = {
@@ -53,7 +68,7 @@ XMP_PREFIXES = {
     "http://www.aiim.org/pdfua/ns/id/": "pdfuaid",
 }
 # XMP properties that say nothing about people (identification is kept in the copy).
-NEUTRAL_XMP = {"dc:title", "dc:format", "pdf:Producer", "pdf:PDFVersion", "pdf:Trapped", "xmp:CreateDate",
+NEUTRAL_XMP = {"dc:title", "dc:format", "pdf:Producer", "xmp:CreatorTool", "pdf:PDFVersion", "pdf:Trapped", "xmp:CreateDate",
                "xmp:ModifyDate", "xmp:MetadataDate", "xmpMM:DocumentID", "xmpMM:InstanceID",
                "xmpMM:RenditionClass", "xmpMM:VersionID"}
 KEPT_IDS = {"pdfaid": ("part", "conformance", "amd", "rev"), "pdfuaid": ("part", "amd", "rev")}
@@ -76,6 +91,7 @@ class PdfSafety:
     tagged: bool = False  # /MarkInfo /Marked true: screen readers can follow its structure
     language: bool = False  # /Lang
     title: bool = False
+    own_title: str | None = None  # the PDF's own Title property (information dictionary, else XMP), as it reads
     unreadable: tuple[str, ...] = ()  # parts of PUBLISHED_PARTS that could not be read: nothing is known of them
 
     @classmethod
@@ -106,6 +122,10 @@ def audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
     xmp = _read_xmp(pdf)
     personal += [f"XMP {name}" for name in xmp.personal]
     try:
+        personal += hidden_personal(pdf)
+    except Exception:  # noqa: BLE001 - the copy leaves all of it out, and is checked for it once written
+        personal.append("parts that could not be read for personal details")
+    try:
         comments, annotated_files = _count_annotations(pdf)
     except Exception:  # noqa: BLE001 - an unreadable page or annotation: its comments and files are in doubt
         comments, annotated_files = 0, 0
@@ -125,31 +145,34 @@ def audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
         tagged=_marked(root),
         language=bool(_text(_get(root, "/Lang"))),
         title=bool(title or xmp.title),
+        own_title=_one_line(title or xmp.title or "") or None,
         unreadable=tuple(dict.fromkeys(unreadable)),
     )
 
 
 def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None) -> bytes:
-    """The bytes of the copy to publish (see the module's description). Deterministic.
-    Changes `pdf` in memory (never its file)."""
+    """The bytes of the copy to publish (see the module's description), whose only title is `title`
+    (the entry's title for the document; None: no title at all). Deterministic. Changes `pdf` in
+    memory (never its file). Active content is not removed here: a PDF that has any is withheld
+    before it is copied (`active_content`), and `leftovers` refuses a copy that still has any."""
     import pikepdf
 
     xmp = _read_xmp(pdf) if "/Metadata" in pdf.Root else None
-    title = (title or "").strip() or (xmp.title if xmp else None)
+    title = _one_line(title or "") or None
+    info = pdf.trailer.get("/Info")
+    if isinstance(info, pikepdf.Dictionary):
+        for key in list(info.keys()):  # emptied too, in case anything else still refers to it
+            del info[key]
     if "/Info" in pdf.trailer:
         del pdf.trailer["/Info"]
     if title:
         pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title)))
-    if "/Metadata" in pdf.Root:
-        del pdf.Root["/Metadata"]
-        packet = _xmp_packet(title, xmp.ids) if xmp else None
-        if packet:
-            stream = pdf.make_stream(packet)
-            stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
-            pdf.Root.Metadata = stream
-    for annot in _annotations(pdf):
-        if annot.get("/Subtype") not in NOT_COMMENTS and "/T" in annot:
-            del annot["/T"]
+    _strip_personal(pdf)
+    packet = _xmp_packet(title, xmp.ids) if xmp else None  # a PDF without XMP gets none
+    if packet:
+        stream = pdf.make_stream(packet)
+        stream.Type, stream.Subtype = pikepdf.Name.Metadata, pikepdf.Name.XML
+        pdf.Root.Metadata = stream
     # qpdf keeps the first part of the /ID it is given and makes the second: from the copy's
     # own bytes when `deterministic_id` is set (never the time, the file name or the original's /ID).
     file_id = pikepdf.String(bytes.fromhex(sha256)[:16])
@@ -160,6 +183,211 @@ def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None) -> bytes:
     pdf.save(out, encryption=False, deterministic_id=True, fix_metadata_version=False, compress_streams=False,
              stream_decode_level=pikepdf.StreamDecodeLevel.none, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
     return out.getvalue()
+
+
+def _one_line(text: str) -> str:
+    """`text` with its runs of white space made one space (a title as a reader shows it)."""
+    return " ".join(str(text).split())
+
+
+# --- every dictionary in the file: what runs, what names people ---------------------------------
+
+MAX_WALKED = 5_000_000  # dictionaries and arrays walked before a file counts as one that cannot be checked
+# Actions that only move around the document, open a web page or an email, or show and hide its own
+# parts. Every other kind of action is active content.
+SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/SetOCGState", "/Thread", "/Hide", "/ResetForm", "/Trans"}
+RISKY_ACTIONS = {  # what each kind of action does, in plain words
+    "/JavaScript": "JavaScript",
+    "/Launch": "a command that opens other programs or files",
+    "/SubmitForm": "a form that sends what is typed into it to an internet address",
+    "/ImportData": "a command that loads data from another file",
+    "/GoToR": "links that open other files",
+    "/GoToE": "links that open files attached inside it",
+    "/Rendition": "sound, video or 3D content",
+    "/Movie": "sound, video or 3D content",
+    "/Sound": "sound, video or 3D content",
+    "/RichMediaExecute": "sound, video or 3D content",
+    "/GoTo3DView": "sound, video or 3D content",
+}
+ACTION_KEYS = {"/A", "/OpenAction", "/Next", "/PA"}  # keys whose value is an action
+MEDIA = {"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"}  # annotations (and objects) of sound, video or 3D
+SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
+ANNOTATION_KEYS = {"/Annots", "/Popup", "/IRT"}  # keys under which an annotation is found
+COMMENT_TRACES = ("/T", "/M", "/CreationDate")  # who wrote a comment, and when
+JAVASCRIPT = "JavaScript"
+AUTOMATIC = "actions that run by themselves (when it is opened, printed, or a page or form field is used)"
+ATTACHED = "files attached inside it"
+XFA = "an XFA form (a form that runs code of its own)"
+ODD_LINK = "links to addresses that are not web pages or email (such as javascript:)"
+OTHER_ACTION = "actions of a kind sitegen does not publish"
+
+
+def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[object, str | None]]:
+    """Every dictionary (streams' too) reachable from the trailer, each with the key it was found
+    under (an array's items: the array's key), each indirect object once. With `every_object`,
+    then every object in the file that nothing refers to as well: the copy's safety net looks
+    at everything. Raises past MAX_WALKED (a trap: the file cannot be checked)."""
+    import pikepdf
+
+    todo: list[tuple[object, str | None]] = [(obj, None) for obj in reversed(list(pdf.objects))] if every_object else []
+    todo.append((pdf.trailer, None))  # last in, so followed first: keys of what it reaches are known
+    seen: set[tuple[int, int]] = set()
+    walked = 0
+    while todo:
+        obj, key = todo.pop()
+        walked += 1
+        if walked > MAX_WALKED:
+            raise ValueError("too many objects to check")
+        is_dict, is_stream = isinstance(obj, pikepdf.Dictionary), isinstance(obj, pikepdf.Stream)
+        if not (is_dict or is_stream or isinstance(obj, pikepdf.Array)):
+            continue
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        if is_dict or is_stream:
+            yield obj, key
+            todo.extend((value, name) for name, value in obj.items())
+        else:
+            todo.extend((value, key) for value in obj)
+
+
+def _name(value) -> str | None:
+    import pikepdf
+
+    return str(value) if isinstance(value, pikepdf.Name) else None
+
+
+def _is_annotation(obj, key: str | None) -> bool:
+    return "/Subtype" in obj and (key in ANNOTATION_KEYS or _name(obj.get("/Type")) == "/Annot")
+
+
+def _odd_address(uri) -> bool:
+    """Whether a link's address would do more than open a web page or an email (javascript:, file:...).
+    Readers skip spaces and control characters, so they are skipped here too."""
+    text = "".join(ch for ch in _text(uri) if ord(ch) > 32).lower()
+    scheme, colon, _ = text.partition(":")
+    return bool(colon) and "/" not in scheme and scheme not in SAFE_SCHEMES
+
+
+def _active_in(obj, key: str | None) -> list[str]:
+    """The kinds of active content one dictionary is (or holds directly), in plain words."""
+    found = []
+    if "/JS" in obj or "/JavaScript" in obj:
+        found.append(JAVASCRIPT)
+    if "/AA" in obj:
+        found.append(AUTOMATIC)
+    if "/XFA" in obj:
+        found.append(XFA)
+    if "/EF" in obj or "/EmbeddedFiles" in obj or "/Collection" in obj or _name(obj.get("/Type")) == "/EmbeddedFile" \
+            or _name(obj.get("/Subtype")) == "/FileAttachment":
+        found.append(ATTACHED)
+    if _name(obj.get("/Subtype")) in MEDIA or _name(obj.get("/Type")) in MEDIA:
+        found.append("sound, video or 3D content")
+    kind = _name(obj.get("/S"))
+    if kind in RISKY_ACTIONS:
+        found.append(RISKY_ACTIONS[kind])
+    elif kind == "/URI" and _odd_address(obj.get("/URI")):
+        found.append(ODD_LINK)
+    elif (key in ACTION_KEYS or _name(obj.get("/Type")) == "/Action") and "/S" in obj and kind not in SAFE_ACTIONS:
+        found.append(OTHER_ACTION)
+    return found
+
+
+def active_content(pdf: pikepdf.Pdf) -> list[str]:
+    """What in this PDF would run code, open or send anything, or carry other files, in plain words
+    (none: []). Raises when the file cannot be walked.
+
+    Such a PDF is withheld, not published with its active content stripped. Why withhold: a review
+    has no reason to run code, so a PDF that does was made by a tool or a person who added it, and
+    the officer should know; stripping would have to find and remove every trigger and every kind
+    of action a reader may run (there are many, and readers add their own), and a copy that is
+    silently changed may not work as its author meant (a form that no longer adds up, a link that
+    no longer goes anywhere). Making the PDF again from the original document (Word's Save As PDF,
+    or Acrobat's Print to PDF or Sanitize Document) gives a clean file that is published as it is.
+
+    Attached files are withheld too: each is a whole other document (often a draft, a spreadsheet
+    of names or an email) that readers barely show and sitegen cannot check, and the report may
+    refer to it. A file that should be published is listed in the entry as a document of its own,
+    where it gets the same checks as any other."""
+    found: list[str] = []
+    for obj, key in _walk(pdf):
+        found += _active_in(obj, key)
+    return list(dict.fromkeys(found))
+
+
+PERSONAL_METADATA = "XMP metadata on pages, images or other parts"
+PRIVATE_DATA = "private data saved by the program that made it (PieceInfo)"
+COMMENT_AUTHORS = "comment authors"
+
+
+def _personal_in(obj, key: str | None, root) -> list[str]:
+    """The hidden personal details one dictionary holds, in plain words (the document's own
+    metadata, and its information dictionary, are judged elsewhere)."""
+    found = []
+    if "/Metadata" in obj and not _same(obj, root):
+        found.append(PERSONAL_METADATA)
+    if "/PieceInfo" in obj:
+        found.append(PRIVATE_DATA)
+    if _is_annotation(obj, key) and _name(obj.get("/Subtype")) != "/Widget" and "/T" in obj:
+        found.append(COMMENT_AUTHORS)
+    return found
+
+
+def _same(one, other) -> bool:
+    return one.is_indirect and other.is_indirect and one.objgen == other.objgen
+
+
+def hidden_personal(pdf: pikepdf.Pdf) -> list[str]:
+    """Personal details kept beyond the document's properties: metadata of pages and images,
+    private data, comment authors (all left out of the copy)."""
+    found: list[str] = []
+    for obj, key in _walk(pdf):
+        found += _personal_in(obj, key, pdf.Root)
+    return list(dict.fromkeys(found))
+
+
+def _strip_personal(pdf: pikepdf.Pdf) -> None:
+    """Remove every metadata stream but the document's (rewritten by `clean`), every private-data
+    dictionary and every comment's author and times, wherever they are in the file."""
+    found = list(_walk(pdf))  # walked first, changed after
+    for obj, key in found:
+        for name in ("/PieceInfo", "/Author") + (() if _same(obj, pdf.Root) else ("/Metadata",)):
+            if name in obj:
+                del obj[name]
+        if _is_annotation(obj, key) and _name(obj.get("/Subtype")) != "/Widget":
+            for name in COMMENT_TRACES:
+                if name in obj:
+                    del obj[name]
+    if "/Metadata" in pdf.Root:
+        del pdf.Root["/Metadata"]
+
+
+def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
+    """What a written copy still has that must not be published, in plain words (none: []): the
+    final check, over every object in the file. Its only property may be `title`, its XMP may hold
+    no more than `clean` writes, and nothing in it may be active content or hidden personal data."""
+    import pikepdf
+
+    found: list[str] = []
+    root = pdf.Root
+    kept = root.get("/Metadata")
+    for obj, key in _walk(pdf, every_object=True):
+        found += _active_in(obj, key) + _personal_in(obj, key, root)
+        if "/Author" in obj:
+            found.append("an author's name")
+        if _name(obj.get("/Type")) == "/Metadata" and (kept is None or not _same(obj, kept)):
+            found.append(PERSONAL_METADATA)
+    info = pdf.trailer.get("/Info")
+    expected = {"/Title": _one_line(title)} if title and _one_line(title) else {}
+    if info is not None and not isinstance(info, pikepdf.Dictionary) or \
+            {k: _one_line(_text(v)) for k, v in (info.items() if info is not None else ())} != expected:
+        found.append("document properties other than the title")
+    if "/Metadata" in root:
+        xmp = _read_xmp(pdf)
+        if xmp.personal or (xmp.title or None) != (expected.get("/Title") or None):
+            found.append("XMP metadata other than the title")
+    return list(dict.fromkeys(found))
 
 
 def _get(dictionary, key: str):
@@ -366,8 +594,13 @@ def _count(number: int, one: str, many: str) -> str:
     return f"{number} {one if number == 1 else many}"
 
 
-def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None) -> list[Problem]:
-    """Plain-English warnings about one PDF that an entry lists."""
+def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
+                    title: str | None = None) -> list[Problem]:
+    """Plain-English warnings about one PDF that an entry lists, whose title in the entry is `title`.
+
+    Only what a person must act on: the program that made the file (Creator, Producer) is never
+    warned about. The PDF's own Title property is shown when it is not the entry's title (it often
+    names the author, the person reviewed or a draft's history), so the officer can see it."""
     found = []
 
     def warn(message: str, advice: str) -> None:
@@ -377,7 +610,13 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None)
         warn(f"has details in its file properties that can identify people ({', '.join(safety.personal)}).",
              "sitegen leaves them out of the copy it publishes, but the file in reports/ still has them: "
              "remove them there too before you share it anywhere else (in Word: File, Info, Check for Issues, "
-             "Inspect Document; in Acrobat: File, Properties).")
+             "Inspect Document; in Acrobat: File, Properties, or Protect, Remove Hidden Information).")
+    if title and safety.own_title and _one_line(safety.own_title) != _one_line(title):
+        warn(f"has its own Title property, \"{safety.own_title}\", which is not the title this entry gives it "
+             f"(\"{_one_line(title)}\").",
+             "The published copy uses the entry's title instead. If the Title property names anyone, change it in "
+             "the file in reports/ too before you share it anywhere else (in Word: File, Info, Properties, Title; "
+             "in Acrobat: File, Properties, Description).")
     if safety.comments:
         warn(f"has {_count(safety.comments, 'comment', 'comments')} or other mark-up (notes, highlights or drawings), "
              "which will be published with it.",
@@ -401,7 +640,7 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None)
              "so the answers become plain text, and check they name no one.")
     missing = [text for ok, text in ((safety.tagged, "is not tagged for screen readers"),
                                      (safety.language, "does not say what language it is in"),
-                                     (safety.title, "has no title")) if not ok]
+                                     (safety.title or bool(title), "has no title")) if not ok]
     if missing:
         warn(", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1] + ".",
              "People who use screen readers may not be able to read it. Export it from the original document "

@@ -16,11 +16,15 @@ from hypothesis import strategies as st
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf_bytes
-from sitegen.documents import DocumentCache, extract_pdf_text, inspect, published_copy
-from sitegen.pdfsafety import PdfSafety, clean, safety_problems
+from sitegen.documents import DocumentCache, copy_suffix, extract_pdf_text, inspect, published_copy
+from sitegen.pdfsafety import PdfSafety, audit, clean, safety_problems
 from test_cli import sitegen
 
-PUBLISHABLE = [e["file"] for e in real_pdfs() if not e["encrypted"] and e["file"] != "unreadablemetadata.pdf"]
+# Real-world PDFs with active content or attached files: withheld, never published (what each has)
+ACTIVE = {"pdflatex-forms.pdf": "a form that sends what is typed into it to an internet address",
+          "with-attachment.pdf": "files attached inside it"}
+PUBLISHABLE = [e["file"] for e in real_pdfs()
+               if not e["encrypted"] and e["file"] != "unreadablemetadata.pdf" and e["file"] not in ACTIVE]
 
 
 def sha(path) -> str:
@@ -78,7 +82,7 @@ def test_personal_metadata_is_not_published_and_the_original_is_unchanged(site):
     before = sha(site.root / "reports" / "a.pdf")
     data, reader = published(site, "a.pdf")
     assert sha(site.root / "reports" / "a.pdf") == before
-    assert info_of(reader) == {"/Title": "SAR Adult B: Overview"}
+    assert info_of(reader) == {"/Title": "Report"}  # the entry's title for it, never the PDF's own
     everything = every_byte(data)
     for secret in (b"J. Smith", b"Elm Road", b"Bob Jones", b"Jane's laptop", b"Word 2019", b"pypdf", b"pikepdf", b"qpdf"):
         assert secret not in everything
@@ -128,10 +132,7 @@ def test_real_world_pdfs_are_published_without_personal_metadata(site, name):
     data, reader = published(site, name)
     assert sha(source) == before
     assert len(reader.pages) == len(original.pages)
-    info = info_of(reader)
-    assert set(info) <= {"/Title"}
-    if info_of(original).get("/Title"):
-        assert info["/Title"] == info_of(original)["/Title"]
+    assert info_of(reader) == {"/Title": "Report"}  # the entry's title for it, whatever the PDF's own
     # links, form fields, attachments and outlines are as they were
     assert links(reader) == links(original)
     assert fields(reader) == fields(original)
@@ -151,11 +152,11 @@ def test_xmp_keeps_only_the_title_and_pdfa_identification(site):
         (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
     data, reader = published(site, "output_with_metadata_pymupdf.pdf")
     xmp = reader.Root.Metadata.read_bytes()
-    assert b"Sample PDF with XMP Metadata" in xmp and info_of(reader)["/Title"] == "Sample PDF with XMP Metadata"
-    for secret in (b"John Doe", b"Martin Thoma", b"FooBarStyle", b"This is a text", b"1990-04-28"):
+    assert b"<rdf:li xml:lang=\"x-default\">Report</rdf:li>" in xmp and info_of(reader)["/Title"] == "Report"
+    for secret in (b"John Doe", b"Martin Thoma", b"FooBarStyle", b"This is a text", b"1990-04-28", b"Sample PDF"):
         assert secret not in every_byte(data)
     meta = reader.open_metadata()
-    assert meta["dc:title"] == "Sample PDF with XMP Metadata" and "dc:creator" not in meta
+    assert meta["dc:title"] == "Report" and "dc:creator" not in meta
 
     site.entry("pdfa", published="2026-01-01", documents=[{"file": "reports/crazyones-pdfa.pdf", "title": "Report"}])
     _, out = site.build("2026-02-01")
@@ -178,8 +179,13 @@ def test_comment_authors_are_removed_but_comments_kept(site):
 
 @needs_corpus
 def test_form_field_names_are_kept(site):
-    (site.root / "reports" / "pdflatex-forms.pdf").write_bytes((REAL_PDFS / "pdflatex-forms.pdf").read_bytes())
-    _, reader = published(site, "pdflatex-forms.pdf")
+    """The corpus's form, without its button that sends the form to a web address (see ACTIVE)."""
+    with pikepdf.open(REAL_PDFS / "pdflatex-forms.pdf") as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/A") is not None and obj.A.get("/S") == "/SubmitForm":
+                del obj["/A"]
+        pdf.save(site.root / "reports" / "form.pdf")
+    _, reader = published(site, "form.pdf")
     assert fields(reader) == fields(pikepdf.open(REAL_PDFS / "pdflatex-forms.pdf")) and len(fields(reader)) == 3
 
 
@@ -194,10 +200,11 @@ def test_a_pdf_encrypted_with_an_empty_password_is_published_readable(site):
 
 def test_published_copy_is_deterministic_and_cached_by_content(site, tmp_path):
     site.pdf("a.pdf", ["one"], author="Ann Other")
-    site.entry("review", published="2026-01-01", documents=["reports/a.pdf"])
+    site.entry("review", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview"}])
     site.build("2026-02-01", tmp_path / "first")
     cached = list((site.root / ".sitegen-cache" / "documents").glob("*.pdf"))
-    assert [p.name for p in cached] == [f"{sha(site.root / 'reports' / 'a.pdf')}.published-2.pdf"]
+    assert [p.name for p in cached] == [f"{sha(site.root / 'reports' / 'a.pdf')}{copy_suffix('Overview')}"]
+    assert copy_suffix("Overview").endswith(".published-3.pdf")
     site.build("2026-02-01", tmp_path / "second", use_cache=False)
     first, second = (tmp_path / "first" / "sar" / "review" / "a.pdf"), (tmp_path / "second" / "sar" / "review" / "a.pdf")
     assert first.read_bytes() == second.read_bytes() == cached[0].read_bytes()
@@ -243,18 +250,21 @@ def test_the_size_shown_is_the_published_copy(site):
 
 
 def audit_of(path) -> PdfSafety:
-    return inspect(path, DocumentCache(None)).safety
+    with pikepdf.open(path) as pdf:
+        info = pdf.trailer.get("/Info")
+        return audit(pdf, str(info.Title) if info is not None and "/Title" in info else None)
 
 
 @needs_corpus
 @pytest.mark.parametrize("name, expected", [
-    ("GeoTopo-komprimiert.pdf", dict(personal=("Author", "Creator", "Keywords"), title=True)),
-    ("output_with_metadata_pymupdf.pdf", dict(title=True)),
-    ("annotated_pdf.pdf", dict(personal=("Creator",), comments=3, title=True)),
+    # the program that made it (Creator, Producer) names no one: no warning
+    ("GeoTopo-komprimiert.pdf", dict(personal=("Author", "Keywords"), title=True, own_title="Geometrie und Topologie")),
+    ("output_with_metadata_pymupdf.pdf", dict(title=True, own_title="Sample PDF with XMP Metadata")),
+    ("annotated_pdf.pdf", dict(personal=("comment authors",), comments=3, title=True, own_title="Annotated PDF")),
     ("with-attachment.pdf", dict(attachments=1)),
-    ("pdflatex-forms.pdf", dict(personal=("Creator",), form_fields=3)),
-    ("pdflatex-outline.pdf", dict(personal=("Creator",))),  # links are not comments
-    ("002-trivial-libre-office-writer.pdf", dict(personal=("Creator",), language=True)),
+    ("pdflatex-forms.pdf", dict(form_fields=3)),
+    ("pdflatex-outline.pdf", dict()),  # links are not comments
+    ("002-trivial-libre-office-writer.pdf", dict(language=True)),
     ("crazyones-pdfa.pdf", dict()),  # its XMP creator and description are empty
 ])
 def test_audit_of_real_world_pdfs(name, expected):
@@ -268,17 +278,23 @@ def test_audit_of_real_world_pdfs(name, expected):
 def test_audit_of_a_tagged_pdf(tmp_path):
     path = tmp_path / "good.pdf"
     path.write_bytes(make_pdf_bytes(["One"], title="Good", tagged=True, lang="en-GB"))
-    assert audit_of(path) == PdfSafety(tagged=True, language=True, title=True)
+    assert audit_of(path) == PdfSafety(tagged=True, language=True, title=True, own_title="Good")
     assert safety_problems("content/x.md", "reports/good.pdf", audit_of(path), 7) == []
 
 
 @needs_corpus
 def test_check_warns_per_pdf_naming_the_file_and_what_to_do(site):
-    for name in ("GeoTopo-komprimiert.pdf", "annotated_pdf.pdf", "with-attachment.pdf", "pdflatex-forms.pdf"):
+    names = ("GeoTopo-komprimiert.pdf", "annotated_pdf.pdf", "pdflatex-outline.pdf")
+    for name in names:
         (site.root / "reports" / name).write_bytes((REAL_PDFS / name).read_bytes())
+    with pikepdf.open(REAL_PDFS / "pdflatex-forms.pdf") as pdf:  # its button that sends the form left out
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/A") is not None and obj.A.get("/S") == "/SubmitForm":
+                del obj["/A"]
+        pdf.save(site.root / "reports" / "pdflatex-forms.pdf")
     site.entry("review", published="2026-01-01", documents=[
-        {"file": f"reports/{name}", "title": name} for name in
-        ("GeoTopo-komprimiert.pdf", "annotated_pdf.pdf", "with-attachment.pdf", "pdflatex-forms.pdf")])
+        {"file": f"reports/{name}", "title": "Annotated PDF" if name == "annotated_pdf.pdf" else name}
+        for name in names + ("pdflatex-forms.pdf",)])
     result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
@@ -289,14 +305,24 @@ def test_check_warns_per_pdf_naming_the_file_and_what_to_do(site):
         assert found[0].startswith("content/review.md:")
         return found[0]
 
-    assert "remove them there too" in warning_about("GeoTopo-komprimiert.pdf", "can identify people (Author, Creator, Keywords)")
+    assert "remove them there too" in warning_about("GeoTopo-komprimiert.pdf", "can identify people (Author, Keywords)")
     assert "Martin Thoma" not in result.stderr  # values are never printed: CI logs may be public
     assert "delete them" in warning_about("annotated_pdf.pdf", "has 3 comments")
-    assert "Remove the attachments" in warning_about("with-attachment.pdf", "has 1 file attached inside it")
+    warning_about("annotated_pdf.pdf", "can identify people (comment authors)")
     assert "check the fields are empty" in warning_about("pdflatex-forms.pdf", "has 3 form fields")
-    line = warning_about("pdflatex-forms.pdf", "is not tagged for screen readers, does not say what language it is in and has no title.")
+    # the copy has the entry's title, so a PDF without one of its own is no longer said to have none
+    line = warning_about("pdflatex-forms.pdf", "is not tagged for screen readers and does not say what language it is in.")
     assert "Document structure tags for accessibility" in line
     warning_about("GeoTopo-komprimiert.pdf", "is not tagged for screen readers and does not say what language it is in.")
+    # its own title is shown, since it is not the entry's; a title that is the entry's is not warned about
+    assert "uses the entry's title instead" in warning_about(
+        "GeoTopo-komprimiert.pdf", 'has its own Title property, "Geometrie und Topologie", which is not the title this '
+                                   'entry gives it ("GeoTopo-komprimiert.pdf").')
+    assert not [line for line in lines if "Title property" in line and "annotated_pdf.pdf" in line]
+    # the program that made a file is no one: pdflatex-outline.pdf has nothing else to say but accessibility
+    assert [line for line in lines if "reports/pdflatex-outline.pdf" in line] == [
+        warning_about("pdflatex-outline.pdf", "is not tagged for screen readers")]
+    assert "(Creator" not in result.stderr and "Creator)" not in result.stderr
 
 
 def test_the_sample_site_publishes_adult_b_without_its_author(tmp_path):
@@ -366,7 +392,7 @@ def test_xmp_title_with_markup_characters_stays_well_formed(tmp_path):
     pdf.save(path)
     info = inspect(path, DocumentCache(None))
     assert info.safety.personal == ("XMP dc:creator",)
-    copy = published_copy(path, info, DocumentCache(None))
+    copy = published_copy(path, info, DocumentCache(None), "Adult A & B <review>")
     reader = open_copy(copy)
     assert reader.open_metadata()["dc:title"] == "Adult A & B <review>"
     assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.Root.Metadata.read_bytes()
@@ -390,16 +416,17 @@ def with_broken_attachments(path, tree):
     lambda pdf: pikepdf.Dictionary(),  # neither
 ], ids=["child-not-a-node", "names-not-a-list", "name-without-file", "empty-node"])
 def test_an_attachment_list_that_cannot_be_read_is_not_reported_as_none(site, tree):
+    """The audit says it could not read the list; and any list of attached files withholds the PDF."""
     with_broken_attachments(site.root / "reports" / "report.pdf", tree)
     safety = audit_of(site.root / "reports" / "report.pdf")
     assert safety.attachments == 0 and safety.unreadable == ("attached files",)
     site.entry("review", published="2026-01-01", documents=[{"file": "reports/report.pdf", "title": "Report"}])
     result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode != 0, result.stderr
     [line] = [line for line in result.stderr.splitlines() if "reports/report.pdf" in line]
-    assert ("content/review.md:4: warning: documents: reports/report.pdf could not be checked for attached files: "
-            "sitegen could not read that part of it, so it cannot say whether there are any") in line
-    assert "export it as PDF again" in line
+    assert ("content/review.md:4: error: documents: reports/report.pdf has files attached inside it. A published "
+            "report must not run code, open or send anything, or carry other files, so it is not published.") in line
+    assert "Save As, PDF" in line
 
 
 def test_an_audit_that_fails_as_a_whole_vouches_for_nothing(site, monkeypatch):
@@ -464,7 +491,7 @@ def test_no_trace_of_the_author_survives_edits_orphans_or_compression(site):
         assert str(pdf.docinfo.Author) == "Qz New Author" and "/Orphan" not in pdf.Root  # the update is read
     (site.root / "reports" / "edited.pdf").write_bytes(source)
     data, reader = published(site, "edited.pdf")
-    assert info_of(reader) == {"/Title": "Overview"} and extract_pdf_text(data) == "Overview page"
+    assert info_of(reader) == {"/Title": "Report"} and extract_pdf_text(data) == "Overview page"
     assert b"Qz" not in every_byte(data)
     assert data.count(b"%%EOF") == 1 and b"/Prev" not in data  # one revision: nothing of the earlier ones
 
