@@ -15,8 +15,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
-from pdfmaker import make_pdf_bytes
-from sitegen.documents import DocumentCache, copy_suffix, extract_pdf_text, inspect, published_copy
+from pdfmaker import ACTIVE as ACTIVE_FEATURES
+from pdfmaker import FEATURES, make_hostile_pdf_bytes, make_pdf_bytes, marker
+from pdfmaker import PERSONAL as PERSONAL_FEATURES
+from sitegen.documents import DocumentCache, copy_suffix, extract_pdf_text, human_size, inspect, published_copy
 from sitegen.pdfsafety import PdfSafety, audit, clean, safety_problems
 from test_cli import sitegen
 
@@ -514,3 +516,158 @@ def test_the_copy_is_the_same_bytes_in_every_process(tmp_path):
     assert copies[0] == copies[1] and copies[0].startswith(b"%PDF-1.4")
     ids = [bytes(part) for part in open_copy(copies[0]).trailer.ID]
     assert ids[0] == bytes.fromhex(sha(source))[:16] and ids[1] != ids[0]
+
+
+# --- hostile PDFs: hidden personal data goes, active content withholds the PDF (pdfmaker.FEATURES) ---
+
+def streams_and_bytes(data: bytes) -> bytes:
+    """The copy's bytes, whatever a scan of them inflates, and every stream's content as qpdf decodes it."""
+    found = [every_byte(data)]
+    with open_copy(data) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    found.append(obj.read_bytes())
+                except pikepdf.PdfError:
+                    found.append(obj.read_raw_bytes())
+    return b"\n".join(found)
+
+
+def copy_of_hostile(tmp_path, features, title="Report"):
+    """(what inspecting a PDF with `features` found, the copy published with `title` or None)."""
+    path = tmp_path / "hostile.pdf"
+    path.write_bytes(make_hostile_pdf_bytes(sorted(features)))
+    cache = DocumentCache(None)
+    info = inspect(path, cache)
+    return info, published_copy(path, info, cache, title) if info.ok else None
+
+
+def assert_the_rule_holds(info, copy, features):
+    """Withheld, naming each kind of active content it has; or published with none of the markers."""
+    active = [feature for feature in features if feature in ACTIVE_FEATURES]
+    if active:
+        assert not info.ok and copy is None
+        assert "A published report must not run code, open or send anything, or carry other files, so it is not " \
+               "published." in info.problem
+        for feature in active:
+            assert ACTIVE_FEATURES[feature] in info.problem, (feature, info.problem)
+        assert "Save As, PDF" in info.advice and "Sanitize Document" in info.advice
+        assert not any(marker(f) in info.problem + info.advice for f in features)
+        return
+    assert info.ok and copy is not None, info.problem
+    everything = streams_and_bytes(copy)
+    for feature in features:
+        assert marker(feature).encode() not in everything, feature
+    with open_copy(copy) as reader:
+        assert info_of(reader) == {"/Title": "Report"}
+        assert len(reader.pages) == 1
+    assert extract_pdf_text(copy) == "Overview of the review"
+
+
+@pytest.mark.parametrize("feature", FEATURES)
+def test_each_hostile_feature_is_removed_or_withholds_the_pdf(tmp_path, feature):
+    source = make_hostile_pdf_bytes([feature])
+    assert marker(feature).encode() in streams_and_bytes(source)  # it is there to be found
+    info, copy = copy_of_hostile(tmp_path, [feature])
+    assert_the_rule_holds(info, copy, [feature])
+
+
+@settings(max_examples=40, deadline=None)
+@example(features={"page_xmp", "image_xmp", "piece_info_page", "piece_info_root", "piece_info_xobject",
+                   "comment_author", "title_with_a_name"})
+@given(features=st.sets(st.sampled_from(FEATURES), min_size=1))
+def test_no_hostile_feature_is_published_whatever_the_mix(tmp_path_factory, features):
+    info, copy = copy_of_hostile(tmp_path_factory.mktemp("mix"), features)
+    assert_the_rule_holds(info, copy, features)
+
+
+def test_comments_keep_their_text_but_not_who_wrote_them_or_when(tmp_path):
+    info, copy = copy_of_hostile(tmp_path, ["comment_author"])
+    with open_copy(copy) as reader:
+        note, popup = list(reader.pages[0].obj.Annots)
+        assert note.Contents == "Check this paragraph" and popup.Subtype == "/Popup"
+        assert not {"/T", "/M", "/CreationDate"} & (set(note.keys()) | set(popup.keys()))
+
+
+def test_the_written_copy_is_checked_object_by_object(site, monkeypatch):
+    """The safety net: were cleaning to miss something (here: removing nothing hidden, and finding no
+    active content), the copy is read back, walked whole and refused; the entry is withheld, saying why."""
+    from sitegen import pdfsafety
+
+    monkeypatch.setattr(pdfsafety, "_strip_personal", lambda pdf: None)
+    monkeypatch.setattr(pdfsafety, "active_content", lambda pdf: [])
+    (site.root / "reports" / "a.pdf").write_bytes(make_hostile_pdf_bytes(["piece_info_xobject", "comment_author"]))
+    (site.root / "reports" / "b.pdf").write_bytes(make_hostile_pdf_bytes(["named_js"]))
+    site.entry("a", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Report"}])
+    site.entry("b", published="2026-01-01", documents=[{"file": "reports/b.pdf", "title": "Report"}])
+    result, out = site.build("2026-02-01", use_cache=False)
+    assert [e.state.value for e in result.site.entries] == ["withheld", "withheld"]
+    messages = sorted(p.message for p in result.errors)
+    assert messages[0] == ("documents: reports/a.pdf could not be copied without private data saved by the program "
+                           "that made it (PieceInfo) and comment authors, so it is not published.")
+    assert messages[1] == "documents: reports/b.pdf could not be copied without JavaScript, so it is not published."
+    files = read_output(out)
+    assert not [path for path in files if path.endswith(".pdf")]
+    for feature in ("piece_info_xobject", "comment_author", "named_js"):
+        assert not [path for path, data in files.items() if marker(feature).encode() in data]
+
+
+def test_the_copy_has_the_title_its_entry_gives_it_and_is_kept_by_that_title(site, tmp_path):
+    (site.root / "reports" / "a.pdf").write_bytes(make_hostile_pdf_bytes(["title_with_a_name"]))
+    site.entry("one", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview report"}])
+    site.entry("two", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Learning briefing"}])
+    _, out = site.build("2026-02-01", tmp_path / "first")
+    titles = {slug: info_of(open_copy((out / "sar" / slug / "a.pdf").read_bytes())) for slug in ("one", "two")}
+    assert titles == {"one": {"/Title": "Overview report"}, "two": {"/Title": "Learning briefing"}}
+    for slug in ("one", "two"):
+        data = (out / "sar" / slug / "a.pdf").read_bytes()
+        assert marker("title_with_a_name").encode() not in streams_and_bytes(data)
+        assert f"PDF, {human_size(len(data))}, 1 page" in (out / "sar" / slug / "index.html").read_text()
+    # the entry's title changes: the next build (with the cache) publishes a copy with the new one
+    site.entry("two", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Seven minute briefing"}])
+    _, again = site.build("2026-02-01", tmp_path / "second")
+    assert info_of(open_copy((again / "sar" / "two" / "a.pdf").read_bytes())) == {"/Title": "Seven minute briefing"}
+    assert (again / "sar" / "one" / "a.pdf").read_bytes() == (out / "sar" / "one" / "a.pdf").read_bytes()
+
+
+def test_check_shows_a_title_property_that_is_not_the_entrys_and_not_the_program(site):
+    (site.root / "reports" / "a.pdf").write_bytes(make_pdf_bytes(
+        ["Overview"], title="Microsoft Word - SAR Jane Qzwright DRAFT v3 JW comments.docx", creator="Microsoft Word",
+        producer="Acrobat PDFMaker 23", tagged=True, lang="en-GB"))
+    site.entry("review", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview report"}])
+    result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stderr.splitlines() if "reports/a.pdf" in line]
+    assert ('content/review.md:4: warning: documents: reports/a.pdf has its own Title property, "Microsoft Word - SAR '
+            'Jane Qzwright DRAFT v3 JW comments.docx", which is not the title this entry gives it ("Overview report").'
+            ) in line
+    assert "The published copy uses the entry's title instead." in line
+
+
+def test_a_site_publishes_no_hostile_feature_in_any_output_file(site):
+    """End to end: one report with every kind of hidden personal data (published, without it), one
+    with every kind of active content (withheld), and an entry whose second document has a script
+    (the whole entry is withheld); a scheduled report's markers are nowhere either. Every output file is
+    scanned, PDFs with every stream decoded."""
+    (site.root / "reports" / "personal.pdf").write_bytes(make_hostile_pdf_bytes(PERSONAL_FEATURES))
+    (site.root / "reports" / "active.pdf").write_bytes(make_hostile_pdf_bytes(ACTIVE_FEATURES))
+    (site.root / "reports" / "script.pdf").write_bytes(make_hostile_pdf_bytes(["open_action_js", "page_xmp"]))
+    site.pdf("clean.pdf", ["A clean report"], title="Clean", tagged=True, lang="en-GB")
+    site.entry("personal", published="2026-01-01", documents=[{"file": "reports/personal.pdf", "title": "Overview"}])
+    site.entry("active", published="2026-01-01", documents=[{"file": "reports/active.pdf", "title": "Overview"}])
+    site.entry("mixed", published="2026-01-01", documents=[{"file": "reports/clean.pdf", "title": "Clean"},
+                                                          {"file": "reports/script.pdf", "title": "Appendix"}])
+    site.entry("later", published="2026-03-01", documents=[{"file": "reports/active.pdf", "title": "Overview"}])
+    result, out = site.build("2026-02-01")
+    states = {e.entry.slug: e.state.value for e in result.site.entries}
+    assert states == {"personal": "live", "active": "withheld", "mixed": "withheld", "later": "withheld"}
+    errors = {p.file: p.message for p in result.errors}
+    assert errors["content/active.md"].startswith("documents: reports/active.pdf has ")
+    assert all(kind in errors["content/active.md"] for kind in ACTIVE_FEATURES.values())
+    assert errors["content/mixed.md"].startswith("documents: reports/script.pdf has JavaScript.")
+    files = read_output(out)
+    assert [path for path in files if path.endswith(".pdf")] == ["sar/personal/personal.pdf"]
+    for path, data in files.items():
+        scanned = streams_and_bytes(data) if path.endswith(".pdf") else data
+        for feature in FEATURES:
+            assert marker(feature).encode() not in scanned, (path, feature)
