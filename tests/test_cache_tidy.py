@@ -11,7 +11,7 @@ from sitegen.documents import sha256_of
 def cached(site) -> set[str]:
     """The content hashes the document cache holds anything for."""
     folder = site.root / ".sitegen-cache" / "documents"
-    return {name.split(".")[0] for name in os.listdir(folder)} if folder.is_dir() else set()
+    return {name[:64] for name in os.listdir(folder)} if folder.is_dir() else set()  # each file's name starts with one
 
 
 def two_reports(site):
