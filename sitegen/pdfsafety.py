@@ -622,10 +622,7 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
              "which will be published with it.",
              "Comments can show what reviewers said and who they are. Unless they are meant to be part of the report, "
              "delete them, save or export the PDF again and replace the file in reports/.")
-    if safety.attachments:
-        warn(f"has {_count(safety.attachments, 'file', 'files')} attached inside it, which will be published with it.",
-             "Attached files are easy to miss and may not be anonymised. Remove the attachments "
-             "(or export the PDF again without them) and replace the file in reports/.")
+    # Attached files are not warned about here: a PDF with any is withheld (`active_content`).
     if safety.unreadable:
         parts = list(safety.unreadable)
         warn(f"could not be checked for {', '.join(parts[:-1]) + ' or ' if len(parts) > 1 else ''}{parts[-1]}: "
