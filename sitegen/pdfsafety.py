@@ -259,7 +259,9 @@ def _name(value) -> str | None:
 
 
 def _is_annotation(obj, key: str | None) -> bool:
-    return "/Subtype" in obj and (key in ANNOTATION_KEYS or _name(obj.get("/Type")) == "/Annot")
+    """Whether a dictionary is an annotation, however it was reached (a page's list, a popup's parent,
+    the structure tree): every annotation has a /Subtype and a /Rect, and no other dictionary has both."""
+    return "/Subtype" in obj and ("/Rect" in obj or key in ANNOTATION_KEYS or _name(obj.get("/Type")) == "/Annot")
 
 
 def _odd_address(uri) -> bool:
