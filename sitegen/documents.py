@@ -728,12 +728,14 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache, titles: t
             if pages == 0:
                 return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
             title = _metadata_title(pdf)
-            safety = _audit(pdf, title)
-            active = _active(pdf)
+            found = _survey(pdf)  # one walk of the whole file, for the audit, the check and the copy
+            safety = _audit(pdf, title, found)
+            active = found.active if found is not None else [
+                "parts that could not be checked for code, actions or attached files"]
             if active:
                 return bad(f"has {_listed(active)}. A published report must not run code, open or send anything, "
                            "or carry other files, so it is not published.", ACTIVE_ADVICE)
-            copies, left = _clean_copies(path, pdf, key, titles, pages)
+            copies, left = _clean_copies(path, pdf, key, titles, pages, found)
     except read_errors():
         return bad("is damaged and could not be read.",
                    "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
@@ -756,47 +758,50 @@ def _listed(kinds: list[str]) -> str:
     return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
 
 
-def _active(pdf: pikepdf.Pdf) -> list[str]:
-    """`pdfsafety.active_content`, failing closed: a file that cannot be walked cannot be vouched for."""
+def _survey(pdf: pikepdf.Pdf) -> pdfsafety.Survey | None:
+    """`pdfsafety.survey`, or None when the file cannot be walked: then nothing can be vouched for,
+    and the PDF is withheld."""
     try:
-        return pdfsafety.active_content(pdf)
+        return pdfsafety.survey(pdf)
     except Exception:  # noqa: BLE001 - odd structures: nothing can be vouched for
-        return ["parts that could not be checked for code, actions or attached files"]
+        return None
 
 
-def _audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
+def _audit(pdf: pikepdf.Pdf, title: str | None, found: pdfsafety.Survey | None = None) -> PdfSafety:
     try:
-        return pdfsafety.audit(pdf, title)
+        return pdfsafety.audit(pdf, title, found)
     except Exception:  # noqa: BLE001 - odd structures: say that nothing could be vouched for
         return PdfSafety.not_read()
 
 
-def _clean_copies(path: Path, pdf: pikepdf.Pdf, key: str, titles: tuple[str | None, ...],
-                  pages: int) -> tuple[dict[str | None, bytes], list[str]]:
+def _clean_copies(path: Path, pdf: pikepdf.Pdf, key: str, titles: tuple[str | None, ...], pages: int,
+                  survey: pdfsafety.Survey | None = None) -> tuple[dict[str | None, bytes], list[str]]:
     """The copies to publish, one for each title (with none given: one with no title), and, when one
     cannot be made, no copies and what it still had that must not be published (see `_clean_copy`).
-    `pdf` is `path` opened; cleaning changes it, so each further copy is made from `path` opened again."""
+    `pdf` is `path` opened (and `survey` its survey, if made); cleaning changes it, so each further
+    copy is made from `path` opened again."""
     found: dict[str | None, bytes] = {}
     for index, title in enumerate(dict.fromkeys(map(copy_title, titles or (None,)))):
         if index:
             with open_pdf(path) as again:
                 copy, left = _clean_copy(again, key, title, pages)
         else:
-            copy, left = _clean_copy(pdf, key, title, pages)
+            copy, left = _clean_copy(pdf, key, title, pages, survey)
         if copy is None:
             return {}, left
         found[title] = copy
     return found, []
 
 
-def _clean_copy(pdf: pikepdf.Pdf, key: str, title: str | None, pages: int) -> tuple[bytes | None, list[str]]:
+def _clean_copy(pdf: pikepdf.Pdf, key: str, title: str | None, pages: int,
+                survey: pdfsafety.Survey | None = None) -> tuple[bytes | None, list[str]]:
     """The copy to publish, once read back whole and walked object by object (`pdfsafety.leftovers`),
     and []; or None (the entry is withheld) with what it still had that must not be published ([] when
     it could not be made or read back at all)."""
     import pikepdf
 
     try:
-        copy = pdfsafety.clean(pdf, key, title)
+        copy = pdfsafety.clean(pdf, key, title, survey)
         with pikepdf.open(io.BytesIO(copy), inherit_page_attributes=False) as back:
             if len(back.pages) != pages:
                 return None, []  # the copy lost pages

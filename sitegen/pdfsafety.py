@@ -40,6 +40,8 @@ other than the title) means the copy is not published.
 from __future__ import annotations
 
 import io
+import json
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,7 +114,7 @@ class _Xmp:
     ids: dict[str, dict[str, str]]  # {"pdfaid": {"part": "1", "conformance": "B"}}
 
 
-def audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
+def audit(pdf: pikepdf.Pdf, title: str | None, found: Survey | None = None) -> PdfSafety:
     """What `check` should say about this PDF. `title` is its information title, if any.
 
     Each part is read by itself: a part that cannot be read is named in `unreadable`
@@ -122,7 +124,7 @@ def audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
     xmp = _read_xmp(pdf)
     personal += [f"XMP {name}" for name in xmp.personal]
     try:
-        personal += hidden_personal(pdf)
+        personal += hidden_personal(pdf, found)
     except Exception:  # noqa: BLE001 - the copy leaves all of it out, and is checked for it once written
         personal.append("parts that could not be read for personal details")
     try:
@@ -150,10 +152,10 @@ def audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
     )
 
 
-def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None) -> bytes:
+def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None, found: Survey | None = None) -> bytes:
     """The bytes of the copy to publish (see the module's description), whose only title is `title`
-    (the entry's title for the document; None: no title at all). Deterministic. Changes `pdf` in
-    memory (never its file). Active content is not removed here: a PDF that has any is withheld
+    (the entry's title for the document; None: no title at all); `found` is its `survey`, when made
+    already. Deterministic. Changes `pdf` in memory (never its file). Active content is not removed here: a PDF that has any is withheld
     before it is copied (`active_content`), and `leftovers` refuses a copy that still has any."""
     import pikepdf
 
@@ -167,7 +169,7 @@ def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None) -> bytes:
         del pdf.trailer["/Info"]
     if title:
         pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title)))
-    _strip_personal(pdf)
+    _strip_personal(pdf, found)
     packet = _xmp_packet(title, xmp.ids) if xmp else None  # a PDF without XMP gets none
     if packet:
         stream = pdf.make_stream(packet)
@@ -222,46 +224,104 @@ ODD_LINK = "links to addresses that are not web pages or email (such as javascri
 OTHER_ACTION = "actions of a kind sitegen does not publish"
 
 
-def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[object, str | None]]:
-    """Every dictionary (streams' too) reachable from the trailer, each with the key it was found
-    under (an array's items: the array's key), each indirect object once. With `every_object`,
-    then every object in the file that nothing refers to as well: the copy's safety net looks
-    at everything. Raises past MAX_WALKED (a trap: the file cannot be checked)."""
-    import pikepdf
+# Where a dictionary is: the indirect object that holds it ((number, generation), None for the trailer),
+# and whether it is that object itself (else a dictionary written inside it).
+Where = tuple
+_REFERENCE_IN_JSON = re.compile(rb'"(\d+) (\d+) R"')  # qpdf's JSON writes strings as "u:..." or "b:...", so only a reference reads so
+_REFERENCE = re.compile(r"\d+ \d+ R")
 
-    todo: list[tuple[object, str | None]] = [(obj, None) for obj in reversed(list(pdf.objects))] if every_object else []
-    todo.append((pdf.trailer, None))  # last in, so followed first: keys of what it reaches are known
-    seen: set[tuple[int, int]] = set()
+
+def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[dict, Where]]:
+    """Every dictionary (streams' too) reachable from the trailer, as qpdf's JSON gives it (names
+    "/Name", strings "u:text" or "b:hex", references "12 0 R"), with where it is; each indirect object
+    once. With `every_object`, every object in the file instead, whether anything refers to it or
+    not: the copy's safety net looks at everything. Raises past MAX_WALKED (a trap: the file cannot
+    be checked).
+
+    Each indirect object is read as JSON by qpdf in one call, its dictionaries gathered as Python's
+    JSON reader makes them and its references found in the text: reading it through pikepdf's
+    objects, value by value, took three times as long as the rest of inspecting a long report."""
+    todo: list[tuple[tuple[int, int] | None, object]] = [(None, pdf.trailer)]
+    if every_object:
+        todo += [(obj.objgen, obj) for obj in pdf.objects]
+    seen: set[tuple[int, int]] = {objgen for objgen, _ in todo}
     walked = 0
     while todo:
-        obj, key = todo.pop()
-        walked += 1
+        owner, obj = todo.pop()
+        raw, found = _parsed(obj)
+        walked += len(found)
         if walked > MAX_WALKED:
             raise ValueError("too many objects to check")
-        is_dict, is_stream = isinstance(obj, pikepdf.Dictionary), isinstance(obj, pikepdf.Stream)
-        if not (is_dict or is_stream or isinstance(obj, pikepdf.Array)):
+        top = found[-1] if found else None  # the JSON reader makes the outer dictionary last
+        for data in found:
+            yield data, (owner, data is top)
+        if every_object:
             continue
-        if obj.is_indirect:
-            if obj.objgen in seen:
-                continue
-            seen.add(obj.objgen)
-        if is_dict or is_stream:
-            yield obj, key
-            todo.extend((value, name) for name, value in obj.items())
-        else:
-            todo.extend((value, key) for value in obj)
+        for number, generation in _REFERENCE_IN_JSON.findall(raw):
+            objgen = (int(number), int(generation))
+            if objgen not in seen:
+                seen.add(objgen)
+                todo.append((objgen, pdf.get_object(objgen)))
 
 
-def _name(value) -> str | None:
-    import pikepdf
+def _parsed(obj) -> tuple[bytes, list[dict]]:
+    """An object as qpdf's JSON (version 2), and every dictionary in it, the object's own last."""
+    to_json = getattr(obj, "to_json", None)
+    if to_json is None:  # pikepdf gives numbers, booleans and null as Python's own: nothing to walk
+        return b"", []
+    raw = to_json(dereference=True, schema_version=2)
+    found: list[dict] = []
+    _GATHERED.append(found)
+    try:
+        _DECODER.decode(raw.decode("utf-8"))
+    finally:
+        _GATHERED.pop()
+    return raw, found
 
-    return str(value) if isinstance(value, pikepdf.Name) else None
+
+def _gather(data: dict) -> dict:
+    _GATHERED[-1].append(data)
+    return data
 
 
-def _is_annotation(obj, key: str | None) -> bool:
-    """Whether a dictionary is an annotation, however it was reached (a page's list, a popup's parent,
+_GATHERED: list[list[dict]] = []  # where `_gather` puts the dictionaries of the object being read
+_DECODER = json.JSONDecoder(object_hook=_gather)  # one for all: making one for each object cost a third of the reading
+
+
+def _value(pdf: pikepdf.Pdf, value) -> object:
+    """A JSON value, through a reference to it if it is one (a name or string may be kept elsewhere)."""
+    if isinstance(value, str) and value.endswith(" R") and _REFERENCE.fullmatch(value):
+        number, generation, _ = value.split()
+        obj = pdf.get_object((int(number), int(generation)))
+        return json.loads(obj.to_json(dereference=True, schema_version=2)) if hasattr(obj, "to_json") else obj
+    return value
+
+
+def _name_in(pdf: pikepdf.Pdf, data: dict, key: str) -> str | None:
+    """The name `data[key]` ("/Annot"), or None when it is not a name."""
+    value = _value(pdf, data.get(key))
+    return value if isinstance(value, str) and value.startswith("/") else None
+
+
+def _string_in(pdf: pikepdf.Pdf, data: dict, key: str) -> str:
+    """The text of the string `data[key]` ("" when it is not a string)."""
+    value = _value(pdf, data.get(key))
+    if not isinstance(value, str):
+        return ""
+    if value.startswith("u:"):
+        return value[2:]
+    if value.startswith("b:"):
+        try:
+            return bytes.fromhex(value[2:]).decode("latin-1")
+        except ValueError:
+            return "?"
+    return ""
+
+
+def _is_annotation(pdf: pikepdf.Pdf, data: dict) -> bool:
+    """Whether a dictionary is an annotation, however it is reached (a page's list, a popup's parent,
     the structure tree): every annotation has a /Subtype and a /Rect, and no other dictionary has both."""
-    return "/Subtype" in obj and ("/Rect" in obj or key in ANNOTATION_KEYS or _name(obj.get("/Type")) == "/Annot")
+    return "/Subtype" in data and ("/Rect" in data or _name_in(pdf, data, "/Type") == "/Annot")
 
 
 def _odd_address(uri) -> bool:
@@ -272,33 +332,96 @@ def _odd_address(uri) -> bool:
     return bool(colon) and "/" not in scheme and scheme not in SAFE_SCHEMES
 
 
-def _active_in(obj, key: str | None) -> list[str]:
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA", "/EF", "/EmbeddedFiles", "/Collection", "/S", "/Type",
+               "/Subtype"} | ACTION_KEYS
+
+
+def _active_in(pdf: pikepdf.Pdf, data: dict) -> list[str]:
     """The kinds of active content one dictionary is (or holds directly), in plain words."""
+    if not data.keys() & ACTIVE_KEYS:
+        return []
     found = []
-    if "/JS" in obj or "/JavaScript" in obj:
+    if "/JS" in data or "/JavaScript" in data:
         found.append(JAVASCRIPT)
-    if "/AA" in obj:
+    if "/AA" in data:
         found.append(AUTOMATIC)
-    if "/XFA" in obj:
+    if "/XFA" in data:
         found.append(XFA)
-    if "/EF" in obj or "/EmbeddedFiles" in obj or "/Collection" in obj or _name(obj.get("/Type")) == "/EmbeddedFile" \
-            or _name(obj.get("/Subtype")) == "/FileAttachment":
+    type_, subtype = _name_in(pdf, data, "/Type"), _name_in(pdf, data, "/Subtype")
+    if data.keys() & {"/EF", "/EmbeddedFiles", "/Collection"} or type_ == "/EmbeddedFile" or subtype == "/FileAttachment":
         found.append(ATTACHED)
-    if _name(obj.get("/Subtype")) in MEDIA or _name(obj.get("/Type")) in MEDIA:
+    if subtype in MEDIA or type_ in MEDIA:
         found.append("sound, video or 3D content")
-    kind = _name(obj.get("/S"))
+    kind = _name_in(pdf, data, "/S")
     if kind in RISKY_ACTIONS:
         found.append(RISKY_ACTIONS[kind])
-    elif kind == "/URI" and _odd_address(obj.get("/URI")):
+    elif kind == "/URI" and _odd_address(_string_in(pdf, data, "/URI")):
         found.append(ODD_LINK)
-    elif (key in ACTION_KEYS or _name(obj.get("/Type")) == "/Action") and "/S" in obj and kind not in SAFE_ACTIONS:
+    actions = [data] if type_ == "/Action" else []
+    for name in data.keys() & ACTION_KEYS:  # /A, /OpenAction...: what they hold is an action (or a destination)
+        value = _value(pdf, data[name])
+        actions += [_value(pdf, item) for item in value] if isinstance(value, list) else [value]
+    if any(isinstance(action, dict) and "/S" in action and _name_in(pdf, action, "/S") not in SAFE_ACTIONS
+           and _name_in(pdf, action, "/S") not in RISKY_ACTIONS for action in actions):
         found.append(OTHER_ACTION)
     return found
 
 
-def active_content(pdf: pikepdf.Pdf) -> list[str]:
+PERSONAL_METADATA = "XMP metadata on pages, images or other parts"
+PRIVATE_DATA = "private data saved by the program that made it (PieceInfo)"
+COMMENT_AUTHORS = "comment authors"
+
+
+def _personal_keys(pdf: pikepdf.Pdf, data: dict, where: Where, root: Where) -> list[str]:
+    """The keys of one dictionary that hold hidden personal details (the document's own metadata,
+    and its information dictionary, are judged elsewhere)."""
+    names = [name for name in ("/PieceInfo", "/Author") if name in data]
+    if "/Metadata" in data and where != root:
+        names.append("/Metadata")
+    if data.keys() & COMMENT_TRACE_KEYS and _is_annotation(pdf, data) and _name_in(pdf, data, "/Subtype") != "/Widget":
+        names += [name for name in COMMENT_TRACES if name in data]
+    return names
+
+
+COMMENT_TRACE_KEYS = set(COMMENT_TRACES)
+PERSONAL_KEYS = {"/Metadata": PERSONAL_METADATA, "/PieceInfo": PRIVATE_DATA, "/T": COMMENT_AUTHORS}
+LEFTOVER_KEYS = {**PERSONAL_KEYS, "/Author": "an author's name", "/M": "the times comments were written",
+                 "/CreationDate": "the times comments were written"}
+
+
+def _root(pdf: pikepdf.Pdf) -> Where:
+    return (pdf.Root.objgen, True) if pdf.Root.is_indirect else (None, False)
+
+
+@dataclass
+class Survey:
+    """What one walk of a PDF found: its active content and hidden personal details, in plain words,
+    and where the dictionaries that hold personal details are, with the keys to remove from each."""
+
+    active: list[str]
+    personal: list[str]
+    to_strip: list[tuple[Where, tuple[str, ...]]]
+
+
+def survey(pdf: pikepdf.Pdf) -> Survey:
+    """Walk every dictionary the document uses, once (a large report has tens of thousands), for all
+    that `audit`, `active_content` and `clean` need. Raises when the file cannot be walked."""
+    active: list[str] = []
+    personal: list[str] = []
+    to_strip: list[tuple[Where, tuple[str, ...]]] = []
+    root = _root(pdf)
+    for data, where in _walk(pdf):
+        active += _active_in(pdf, data)
+        names = _personal_keys(pdf, data, where, root)
+        if names:
+            personal += [PERSONAL_KEYS[name] for name in names if name in PERSONAL_KEYS]
+            to_strip.append((where, tuple(names)))
+    return Survey(list(dict.fromkeys(active)), list(dict.fromkeys(personal)), to_strip)
+
+
+def active_content(pdf: pikepdf.Pdf, found: Survey | None = None) -> list[str]:
     """What in this PDF would run code, open or send anything, or carry other files, in plain words
-    (none: []). Raises when the file cannot be walked.
+    (none: []); `found` is its `survey`, when made already. Raises when the file cannot be walked.
 
     Such a PDF is withheld, not published with its active content stripped. Why withhold: a review
     has no reason to run code, so a PDF that does was made by a tool or a person who added it, and
@@ -312,57 +435,51 @@ def active_content(pdf: pikepdf.Pdf) -> list[str]:
     of names or an email) that readers barely show and sitegen cannot check, and the report may
     refer to it. A file that should be published is listed in the entry as a document of its own,
     where it gets the same checks as any other."""
-    found: list[str] = []
-    for obj, key in _walk(pdf):
-        found += _active_in(obj, key)
-    return list(dict.fromkeys(found))
+    return (found or survey(pdf)).active
 
 
-PERSONAL_METADATA = "XMP metadata on pages, images or other parts"
-PRIVATE_DATA = "private data saved by the program that made it (PieceInfo)"
-COMMENT_AUTHORS = "comment authors"
-
-
-def _personal_in(obj, key: str | None, root) -> list[str]:
-    """The hidden personal details one dictionary holds, in plain words (the document's own
-    metadata, and its information dictionary, are judged elsewhere)."""
-    found = []
-    if "/Metadata" in obj and not _same(obj, root):
-        found.append(PERSONAL_METADATA)
-    if "/PieceInfo" in obj:
-        found.append(PRIVATE_DATA)
-    if _is_annotation(obj, key) and _name(obj.get("/Subtype")) != "/Widget" and "/T" in obj:
-        found.append(COMMENT_AUTHORS)
-    return found
-
-
-def _same(one, other) -> bool:
-    return one.is_indirect and other.is_indirect and one.objgen == other.objgen
-
-
-def hidden_personal(pdf: pikepdf.Pdf) -> list[str]:
+def hidden_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> list[str]:
     """Personal details kept beyond the document's properties: metadata of pages and images,
     private data, comment authors (all left out of the copy)."""
-    found: list[str] = []
-    for obj, key in _walk(pdf):
-        found += _personal_in(obj, key, pdf.Root)
-    return list(dict.fromkeys(found))
+    return (found or survey(pdf)).personal
 
 
-def _strip_personal(pdf: pikepdf.Pdf) -> None:
+def _strip_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> None:
     """Remove every metadata stream but the document's (rewritten by `clean`), every private-data
     dictionary and every comment's author and times, wherever they are in the file."""
-    found = list(_walk(pdf))  # walked first, changed after
-    for obj, key in found:
-        for name in ("/PieceInfo", "/Author") + (() if _same(obj, pdf.Root) else ("/Metadata",)):
-            if name in obj:
-                del obj[name]
-        if _is_annotation(obj, key) and _name(obj.get("/Subtype")) != "/Widget":
-            for name in COMMENT_TRACES:
-                if name in obj:
-                    del obj[name]
+    root = _root(pdf)
+    for (owner, itself), names in (found or survey(pdf)).to_strip:
+        obj = pdf.trailer if owner is None else pdf.get_object(owner)
+        if itself:
+            _remove(obj, names)
+        else:  # a dictionary written inside another object: found again there, and judged as it was
+            for inner in _inner_dictionaries(obj):
+                _remove(inner, _personal_keys(pdf, json.loads(inner.to_json(schema_version=2)), (owner, False), root))
     if "/Metadata" in pdf.Root:
         del pdf.Root["/Metadata"]
+
+
+def _remove(obj, names) -> None:
+    for name in names:
+        if name in obj:
+            del obj[name]
+
+
+def _inner_dictionaries(obj) -> Iterator:
+    """The dictionaries written inside one object (not those it refers to), at any depth."""
+    import pikepdf
+
+    todo = [value for value in (obj.values() if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) else obj)] \
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)) else []
+    while todo:
+        value = todo.pop()
+        if not isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) or value.is_indirect:
+            continue
+        if isinstance(value, pikepdf.Dictionary):
+            yield value
+            todo.extend(value.values())
+        else:
+            todo.extend(value)
 
 
 def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
@@ -372,20 +489,20 @@ def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
     import pikepdf
 
     found: list[str] = []
-    root = pdf.Root
-    kept = root.get("/Metadata")
-    for obj, key in _walk(pdf, every_object=True):
-        found += _active_in(obj, key) + _personal_in(obj, key, root)
-        if "/Author" in obj:
-            found.append("an author's name")
-        if _name(obj.get("/Type")) == "/Metadata" and (kept is None or not _same(obj, kept)):
+    root = _root(pdf)
+    kept = pdf.Root.get("/Metadata")
+    kept = (kept.objgen, True) if kept is not None and kept.is_indirect else None
+    for data, where in _walk(pdf, every_object=True):
+        found += _active_in(pdf, data)
+        found += [LEFTOVER_KEYS[name] for name in _personal_keys(pdf, data, where, root)]
+        if "/Type" in data and _name_in(pdf, data, "/Type") == "/Metadata" and where != kept:
             found.append(PERSONAL_METADATA)
     info = pdf.trailer.get("/Info")
     expected = {"/Title": _one_line(title)} if title and _one_line(title) else {}
     if info is not None and not isinstance(info, pikepdf.Dictionary) or \
             {k: _one_line(_text(v)) for k, v in (info.items() if info is not None else ())} != expected:
         found.append("document properties other than the title")
-    if "/Metadata" in root:
+    if "/Metadata" in pdf.Root:
         xmp = _read_xmp(pdf)
         if xmp.personal or (xmp.title or None) != (expected.get("/Title") or None):
             found.append("XMP metadata other than the title")
