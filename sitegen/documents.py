@@ -3,15 +3,17 @@
 A PDF that is not really a PDF, is password-protected, is damaged or is beyond
 what one report can sanely cost (more than MAX_PAGES pages, or more than
 MAX_UNPACKED bytes of content once uncompressed) cannot be published: the entry
-that lists it is withheld with a message saying so, and the build goes on.
+that lists it is withheld with a message saying so, and the build goes on. So is
+a PDF with active content or files attached inside it (`pdfsafety.active_content`).
 Inspecting a PDF also makes the copy that is published, without the personal
-details in its properties (see `sitegen.pdfsafety`). qpdf (through pikepdf) does
-all of this; PDFium (pypdfium2) reads the published copy's text for search.
-What a PDF tells us, and its published copy, depend only on its bytes, so both
-are cached under the SHA-256 of the file, in a folder outside the output. A
+details it carries and with the title its entry gives it (see `sitegen.pdfsafety`),
+and checks that copy once written. qpdf (through pikepdf) does all of this;
+PDFium (pypdfium2) reads the published copy's text for search.
+What a PDF tells us depends only on its bytes, and its published copy on its
+bytes and its title, so both are cached (under the SHA-256 of the file, and of
+the title for a copy), in a folder outside the output. A
 PDF's text (for the search index) is extracted only when asked for, and cached
-beside its details.
-"""
+beside its details."""
 
 from __future__ import annotations
 
