@@ -194,7 +194,7 @@ def _one_line(text: str) -> str:
 
 # --- every dictionary in the file: what runs, what names people ---------------------------------
 
-MAX_WALKED = 5_000_000  # dictionaries and arrays walked before a file counts as one that cannot be checked
+MAX_WALKED = 5_000_000  # dictionaries walked before a file counts as one that cannot be checked
 # Actions that only move around the document, open a web page or an email, or show and hide its own
 # parts. Every other kind of action is active content.
 SAFE_ACTIONS = {"/GoTo", "/URI", "/Named", "/SetOCGState", "/Thread", "/Hide", "/ResetForm", "/Trans"}
@@ -214,7 +214,6 @@ RISKY_ACTIONS = {  # what each kind of action does, in plain words
 ACTION_KEYS = {"/A", "/OpenAction", "/Next", "/PA"}  # keys whose value is an action
 MEDIA = {"/RichMedia", "/3D", "/Movie", "/Sound", "/Screen"}  # annotations (and objects) of sound, video or 3D
 SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
-ANNOTATION_KEYS = {"/Annots", "/Popup", "/IRT"}  # keys under which an annotation is found
 COMMENT_TRACES = ("/T", "/M", "/CreationDate")  # who wrote a comment, and when
 JAVASCRIPT = "JavaScript"
 AUTOMATIC = "actions that run by themselves (when it is opened, printed, or a page or form field is used)"
@@ -248,11 +247,10 @@ def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[dict, 
     walked = 0
     while todo:
         owner, obj = todo.pop()
-        raw, found = _parsed(obj)
+        raw, top, found = _parsed(obj)
         walked += len(found)
         if walked > MAX_WALKED:
             raise ValueError("too many objects to check")
-        top = found[-1] if found else None  # the JSON reader makes the outer dictionary last
         for data in found:
             yield data, (owner, data is top)
         if every_object:
@@ -264,19 +262,19 @@ def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[dict, 
                 todo.append((objgen, pdf.get_object(objgen)))
 
 
-def _parsed(obj) -> tuple[bytes, list[dict]]:
-    """An object as qpdf's JSON (version 2), and every dictionary in it, the object's own last."""
+def _parsed(obj) -> tuple[bytes, object, list[dict]]:
+    """An object as qpdf's JSON (version 2), as Python's values, and every dictionary in it."""
     to_json = getattr(obj, "to_json", None)
     if to_json is None:  # pikepdf gives numbers, booleans and null as Python's own: nothing to walk
-        return b"", []
+        return b"", obj, []
     raw = to_json(dereference=True, schema_version=2)
     found: list[dict] = []
     _GATHERED.append(found)
     try:
-        _DECODER.decode(raw.decode("utf-8"))
+        value = _DECODER.decode(raw.decode("utf-8"))
     finally:
         _GATHERED.pop()
-    return raw, found
+    return raw, value, found
 
 
 def _gather(data: dict) -> dict:

@@ -672,3 +672,18 @@ def test_a_site_publishes_no_hostile_feature_in_any_output_file(site):
         scanned = streams_and_bytes(data) if path.endswith(".pdf") else data
         for feature in FEATURES:
             assert marker(feature).encode() not in scanned, (path, feature)
+
+
+def test_a_comment_written_inside_another_object_loses_its_author_too(tmp_path):
+    """Most comments are objects of their own; one written inside a page's list of them is found there."""
+    with pikepdf.open(io.BytesIO(make_pdf_bytes(["Report"], title="Report"))) as pdf:
+        note = pikepdf.Dictionary(Subtype=pikepdf.Name.Text, Rect=[0, 0, 9, 9], T=pikepdf.String("Qz Author"),
+                                  Contents=pikepdf.String("A note"), PieceInfo=pikepdf.Dictionary(Private=pikepdf.String("Qz")))
+        pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([note]))
+        pdf.save(tmp_path / "a.pdf")
+    info, copy = inspect(tmp_path / "a.pdf", DocumentCache(None)), None
+    assert info.safety.personal == ("private data saved by the program that made it (PieceInfo)", "comment authors")
+    copy = published_copy(tmp_path / "a.pdf", info, DocumentCache(None), "Report")
+    assert b"Qz" not in streams_and_bytes(copy)
+    with open_copy(copy) as reader:
+        assert reader.pages[0].obj.Annots[0].Contents == "A note"
