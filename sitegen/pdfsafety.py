@@ -724,7 +724,8 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
         found.append(warning(source, f"documents: {file} {message}", advice, line=line, field="documents.file"))
 
     if safety.personal:
-        warn(f"has details in its file properties that can identify people ({', '.join(safety.personal)}).",
+        warn(f"has details that can identify people ({', '.join(safety.personal)}), in its file properties or "
+             "hidden inside it.",
              "sitegen leaves them out of the copy it publishes, but the file in reports/ still has them: "
              "remove them there too before you share it anywhere else (in Word: File, Info, Check for Issues, "
              "Inspect Document; in Acrobat: File, Properties, or Protect, Remove Hidden Information).")
