@@ -344,10 +344,13 @@ class PublishedCopies:
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.in_memory: dict[tuple[str, str | None], bytes] = {}
+        self.asked: set[str] = set()  # the names of the titled copies this build asked for (`prune` keeps only those)
 
     def get(self, key: str, title: str | None = None) -> Path | bytes | None:
         """The published copy: its file in the cache, or its bytes when it is not in a folder."""
         title = copy_title(title)
+        if title is not None and self.folder is not None:
+            self.asked.add(self._file(key, title).name)
         if (key, title) in self.in_memory:
             return self.in_memory[(key, title)]
         if self.folder is not None and self._file(key, title).is_file():
@@ -423,6 +426,8 @@ class DocumentCache:
         only what it holds for files still there as they were hashed (any state: a report that came
         down but is still in reports/ keeps its entry), so it grows with reports/, not with every
         version of every PDF ever built. A removed entry only costs reading that file again.
+        A copy with a title this build did not publish it with (the entry's title for it changed, or it
+        came down) goes too: it is made again if it is ever needed.
         Files written since this cache was opened are left alone: `sitegen serve` may have just
         read a report added to reports/ after this build looked. Returns the number of files removed."""
         if self.folder is None:
@@ -437,7 +442,7 @@ class DocumentCache:
         except OSError:
             return 0
         for item in found:
-            if not _kept_file(item.name, kept) and item.is_file(follow_symlinks=False):
+            if not _kept_file(item.name, kept, self.copies.asked) and item.is_file(follow_symlinks=False):
                 try:
                     # not after: a file added in the same tick of the file system's clock as the
                     # last one before this cache was opened is removed (and only made again)
@@ -449,14 +454,15 @@ class DocumentCache:
         return removed
 
 
-def _kept_file(name: str, kept: set[str]) -> bool:
-    """Whether a file in documents/ is one of this version's files of a document whose hash is in `kept`."""
+def _kept_file(name: str, kept: set[str], copies: set[str]) -> bool:
+    """Whether a file in documents/ is one of this version's files of a document whose hash is in `kept`
+    (a copy with a title: one of `copies`, those this build asked for)."""
     key, rest = name[:64], name[64:]
     if key not in kept:
         return False
     if rest in (".json", ".txt", COPY_SUFFIX, renditions.CACHE_SUFFIX):
         return True
-    return re.fullmatch(r"-[0-9a-f]{16}" + re.escape(COPY_SUFFIX), rest) is not None  # a titled copy
+    return name in copies and re.fullmatch(r"-[0-9a-f]{16}" + re.escape(COPY_SUFFIX), rest) is not None
 
 
 def _folder_time(folder: Path) -> int:
