@@ -22,7 +22,7 @@ import jinja2
 from sitegen import deployment, links, netlify, opendata, outputs, search, takedown
 from sitegen.claims import claim_entries
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
-from sitegen.documents import DocumentCache, inspect, prepare, published_copy
+from sitegen.documents import DocumentCache, inspect, prepare, published_copy, published_size
 from sitegen.pdfsafety import office_problems, safety_problems
 from sitegen.entry_fragments import EntryFragments
 from sitegen.file_store import FileStore
@@ -182,15 +182,17 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
             rendition = cache.rendition(ref.word_path)
             problems += rendition_problems(entry.source, ref, rendition)
         if info.ok and state is State.LIVE and not ref.is_word_only:
-            content = published_copy(ref.path, info, cache)
+            content = published_copy(ref.path, info, cache, ref.title)  # a PDF's copy has the entry's title for it
             if content is None:
                 info = replace(info, problem="could not be copied for publishing.",
                                advice="Run the build again; if this message stays, export the PDF again and replace the file in reports/.")
+            elif info.format == "PDF":
+                info = replace(info, published_size=published_size(content))
         if not info.ok:
             problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
                                   line=ref.line, field="documents.file"))
         elif info.safety is not None:
-            problems += safety_problems(entry.source, ref.file, info.safety, ref.line)
+            problems += safety_problems(entry.source, ref.file, info.safety, ref.line, ref.title)
         elif not ref.is_word_only:
             problems += office_problems(entry.source, ref.file, info.personal, ref.line)
         downloads.append(Download(ref, info, entry.document_url(ref), content, rendition if rendition and rendition.ok else None,
@@ -216,6 +218,7 @@ def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCach
     ones too, for search, and the web pages of Word originals); only a first build of a large site
     has many to do."""
     paths, text_for, word_originals = [], set(), []
+    titles: dict[Path, set[str]] = {}  # the titles each published PDF's copies are given
     for entry, state in inspected:
         refs = [ref for ref in entry.documents if ref.path is not None]
         found = [ref.path for ref in refs]
@@ -223,7 +226,10 @@ def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCach
         word_originals += [ref.word_path for ref in refs if ref.word_path is not None]
         if state is State.LIVE:
             text_for.update(p for p in found if p.suffix.lower() == ".pdf")
-    prepare(paths, text_for, cache, progress=progress, word_originals=word_originals)
+            for ref in refs:
+                if not ref.is_word_only:
+                    titles.setdefault(ref.path, set()).add(ref.title)
+    prepare(paths, text_for, cache, progress=progress, word_originals=word_originals, titles=titles)
 
 
 def _about_documents(problem: Problem) -> bool:

@@ -3,15 +3,17 @@
 A PDF that is not really a PDF, is password-protected, is damaged or is beyond
 what one report can sanely cost (more than MAX_PAGES pages, or more than
 MAX_UNPACKED bytes of content once uncompressed) cannot be published: the entry
-that lists it is withheld with a message saying so, and the build goes on.
+that lists it is withheld with a message saying so, and the build goes on. So is
+a PDF with active content or files attached inside it (`pdfsafety.active_content`).
 Inspecting a PDF also makes the copy that is published, without the personal
-details in its properties (see `sitegen.pdfsafety`). qpdf (through pikepdf) does
-all of this; PDFium (pypdfium2) reads the published copy's text for search.
-What a PDF tells us, and its published copy, depend only on its bytes, so both
-are cached under the SHA-256 of the file, in a folder outside the output. A
+details it carries and with the title its entry gives it (see `sitegen.pdfsafety`),
+and checks that copy once written. qpdf (through pikepdf) does all of this;
+PDFium (pypdfium2) reads the published copy's text for search.
+What a PDF tells us depends only on its bytes, and its published copy on its
+bytes and its title, so both are cached (under the SHA-256 of the file, and of
+the title for a copy), in a folder outside the output. A
 PDF's text (for the search index) is extracted only when asked for, and cached
-beside its details.
-"""
+beside its details."""
 
 from __future__ import annotations
 
@@ -37,10 +39,14 @@ from sitegen.parallel import fork_call, fork_map, in_copy, in_shared_copy, resul
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
+# 4: PDFs with active content or attached files are withheld; the audit finds hidden personal data
+#    and the PDF's own title, and no longer counts the program that made it (Creator) as personal.
 # 3: the audit says which parts it could not read; PDFs over the limits are withheld.
+# 3 (copy): the entry's title for the document; no metadata or private data anywhere, no comment
+#    authors; checked once written (`pdfsafety.leftovers`).
 # 2 (copy): made with qpdf instead of pypdf.
-CACHE_VERSION = 3
-CLEAN_VERSION = 2
+CACHE_VERSION = 4
+CLEAN_VERSION = 3
 # What one PDF may cost to read. Reports run to hundreds of pages and tens of megabytes of
 # content; a file past these is damaged or made to exhaust whatever reads it.
 MAX_PAGES = 10_000
@@ -330,32 +336,52 @@ class DocumentTexts:
 
 
 class PublishedCopies:
-    """The copy of each PDF that is published (without the personal details in its properties), by
-    content hash: documents/SHA256.published-CLEAN_VERSION.pdf (a copy an older sitegen made is
-    never found), or in memory when it cannot be written."""
+    """The copy of each PDF that is published, by content hash and by the title it is given (the
+    entry's title for the document: the copy depends on it): documents/SHA256-TITLEHASH.published-
+    CLEAN_VERSION.pdf, or SHA256.published-CLEAN_VERSION.pdf for a copy with no title (a copy an
+    older sitegen made is never found), or in memory when it cannot be written."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.in_memory: dict[str, bytes] = {}
+        self.in_memory: dict[tuple[str, str | None], bytes] = {}
+        self.asked: set[str] = set()  # the names of the titled copies this build asked for (`prune` keeps only those)
 
-    def get(self, key: str) -> Path | bytes | None:
+    def get(self, key: str, title: str | None = None) -> Path | bytes | None:
         """The published copy: its file in the cache, or its bytes when it is not in a folder."""
-        if key in self.in_memory:
-            return self.in_memory[key]
-        if self.folder is not None and self._file(key).is_file():
-            return self._file(key)
+        title = copy_title(title)
+        if title is not None and self.folder is not None:
+            self.asked.add(self._file(key, title).name)
+        if (key, title) in self.in_memory:
+            return self.in_memory[(key, title)]
+        if self.folder is not None and self._file(key, title).is_file():
+            return self._file(key, title)
         return None
 
-    def put(self, key: str, data: bytes) -> None:
-        if self.folder is None or not write_whole(self._file(key), data):
-            self.in_memory[key] = data
+    def put(self, key: str, data: bytes, title: str | None = None) -> None:
+        title = copy_title(title)
+        if self.folder is None or not write_whole(self._file(key, title), data):
+            self.in_memory[(key, title)] = data
 
-    def add_from_worker(self, key: str, data: bytes) -> None:
+    def add_from_worker(self, key: str, data: bytes, title: str | None = None) -> None:
         """A copy a worker made and could not write."""
-        self.in_memory[key] = data
+        self.in_memory[(key, copy_title(title))] = data
 
-    def _file(self, key: str) -> Path:
-        return _document_file(self.folder, key, COPY_SUFFIX)
+    def _file(self, key: str, title: str | None) -> Path:
+        return _document_file(self.folder, key, copy_suffix(title))
+
+
+def copy_title(title: str | None) -> str | None:
+    """The title a copy is given, as the copy holds it (white space made single spaces; none: None)."""
+    title = " ".join((title or "").split())
+    return title or None
+
+
+def copy_suffix(title: str | None) -> str:
+    """What follows the content hash in the name of a copy with this title."""
+    title = copy_title(title)
+    if title is None:
+        return COPY_SUFFIX
+    return f"-{hashlib.sha256(title.encode('utf-8')).hexdigest()[:16]}{COPY_SUFFIX}"
 
 
 class DocumentCache:
@@ -400,6 +426,8 @@ class DocumentCache:
         only what it holds for files still there as they were hashed (any state: a report that came
         down but is still in reports/ keeps its entry), so it grows with reports/, not with every
         version of every PDF ever built. A removed entry only costs reading that file again.
+        A copy with a title this build did not publish it with (the entry's title for it changed, or it
+        came down) goes too: it is made again if it is ever needed.
         Files written since this cache was opened are left alone: `sitegen serve` may have just
         read a report added to reports/ after this build looked. Returns the number of files removed."""
         if self.folder is None:
@@ -408,14 +436,13 @@ class DocumentCache:
         self.index.keep_only(kept)
         self.infos.keep_only(kept)
         self.save()
-        kept_names = {f"{key}{suffix}" for key in kept for suffix in (".json", ".txt", COPY_SUFFIX, renditions.CACHE_SUFFIX)}
         removed = 0
         try:
             found = list(os.scandir(self.folder / "documents"))
         except OSError:
             return 0
         for item in found:
-            if item.name not in kept_names and item.is_file(follow_symlinks=False):
+            if not _kept_file(item.name, kept, self.copies.asked) and item.is_file(follow_symlinks=False):
                 try:
                     # not after: a file added in the same tick of the file system's clock as the
                     # last one before this cache was opened is removed (and only made again)
@@ -425,6 +452,17 @@ class DocumentCache:
                 except OSError:
                     pass  # removed by another build, or not ours to remove: left as it is
         return removed
+
+
+def _kept_file(name: str, kept: set[str], copies: set[str]) -> bool:
+    """Whether a file in documents/ is one of this version's files of a document whose hash is in `kept`
+    (a copy with a title: one of `copies`, those this build asked for)."""
+    key, rest = name[:64], name[64:]
+    if key not in kept:
+        return False
+    if rest in (".json", ".txt", COPY_SUFFIX, renditions.CACHE_SUFFIX):
+        return True
+    return name in copies and re.fullmatch(r"-[0-9a-f]{16}" + re.escape(COPY_SUFFIX), rest) is not None
 
 
 def _folder_time(folder: Path) -> int:
@@ -463,14 +501,15 @@ def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
     return inspect_as(path, cache.hashes.of(path), cache)
 
 
-def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
-    """`inspect` for a file whose content hash is known."""
+def inspect_as(path: Path, key: str, cache: DocumentCache, titles: tuple[str, ...] = ()) -> DocumentInfo:
+    """`inspect` for a file whose content hash is known; a PDF read now has its published copy made
+    with each of `titles` (with no title, when none is given)."""
     cached = cache.infos.get(key)
     if cached is not None:
         return cached
     size = path.stat().st_size
     if path.suffix.lower() == ".pdf":
-        info = inspect_pdf(path, key, size, cache)
+        info = inspect_pdf(path, key, size, cache, titles)
     elif path.suffix.lower() in (".docx", ".xlsx", ".pptx"):
         info = DocumentInfo(key, size, file_format(path.name), personal=pdfsafety.office_personal(path))
     else:
@@ -480,8 +519,11 @@ def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
 
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
-            progress: Callable[[int, int], None] | None = None, word_originals: list[Path] = ()) -> None:
+            progress: Callable[[int, int], None] | None = None, word_originals: list[Path] = (),
+            titles: dict[Path, set[str]] | None = None) -> None:
     """Inspect the documents the cache does not know yet, extract the text of those in `text_for`,
+    make the published copies of PDFs with the titles `titles` gives them (each PDF is published
+    with the title its entry gives it) not made yet,
     and make the web pages of the Word files in `word_originals` not made yet (`renditions`),
     sharing them between forked copies of the build (`parallel.fork_map`) so that a
     cold build of a large site uses every core.
@@ -495,14 +537,21 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     done, how many) after each tenth, so that a long first build can say what it is doing.
     """
     todo, seen = [], set()
+    wanted: dict[str, set[str]] = {}  # each PDF's titles, by content hash (two files may be the same PDF)
+    for path, named in (titles or {}).items():
+        if path.suffix.lower() == ".pdf":
+            wanted.setdefault(cache.hashes.of(path), set()).update(t for t in map(copy_title, named) if t)
     for path in paths:
         key = cache.hashes.of(path)
         if key in seen:
             continue
         seen.add(key)
         need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.texts.has(key)
-        if cache.infos.get(key) is None or need_text:
-            todo.append(_Job(str(path), key, need_text))
+        info = cache.infos.get(key)
+        copies = tuple(sorted(wanted.get(key, ())))
+        missing = info is not None and info.ok and any(cache.copies.get(key, title) is None for title in copies)
+        if info is None or need_text or missing:
+            todo.append(_Job(str(path), key, need_text, titles=copies))
     pages_to_make = set()
     for path in word_originals:
         key = cache.hashes.of(path)
@@ -527,8 +576,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
                 cache.infos.add_lost(done.key, done.info)
                 continue
             cache.infos.add_from_worker(done.key, done.info)
-            if done.copy is not None:
-                cache.copies.add_from_worker(done.key, done.copy)
+            for title, copy in done.copies:
+                cache.copies.add_from_worker(done.key, copy, title)
             if done.text is not None:
                 cache.texts.add_from_worker(done.key, done.text)
             if done.text_kept:
@@ -550,6 +599,7 @@ class _Job:
     key: str
     text: bool = False
     rendition: bool = False
+    titles: tuple[str, ...] = ()  # a PDF's published copies to make, by their titles
 
 
 @dataclass(frozen=True)
@@ -557,7 +607,7 @@ class _Prepared:
     """What a copy found out about one `_Job` (beyond what it wrote to the cache folder)."""
     key: str
     info: DocumentInfo | None = None
-    copy: bytes | None = None  # the published copy, when it could not be written to the folder
+    copies: tuple[tuple[str | None, bytes], ...] = ()  # published copies (by title) that could not be written to the folder
     text: str | None = None  # the text, when there is no folder
     text_kept: bool = False  # the text is in the folder
     rendition: renditions.Rendition | None = None
@@ -571,16 +621,21 @@ def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
         with _time_limit():  # mammoth and lxml read what the file holds, whatever it holds
             return _Prepared(job.key, rendition=renditions.rendition_of(Path(job.path), job.key, cache.folder, {}))
     with _time_limit():
-        info = inspect_as(Path(job.path), job.key, cache)
+        info = inspect_as(Path(job.path), job.key, cache, job.titles)
+        missing = [title for title in job.titles if cache.copies.get(job.key, title) is None]
+        if missing and info.ok and info.format == "PDF":
+            make_copies(Path(job.path), job.key, tuple(missing), cache)
     text = None
     if job.text and info.ok:
         text = cache.texts.get(job.key)
         if text is None:
-            text = _isolated_text(cache.copies.get(job.key) or Path(job.path), or_here=True)
+            copy = cache.copies.get(job.key, job.titles[0] if job.titles else None)
+            text = _isolated_text(copy or Path(job.path), or_here=True)
             if text is not None:
                 cache.texts.put(job.key, text)
     kept = folder is not None and job.text and cache.texts.has(job.key)
-    return _Prepared(job.key, info, cache.copies.in_memory.get(job.key), text if folder is None else None, kept)
+    copies = tuple((title, data) for (key, title), data in cache.copies.in_memory.items() if key == job.key)
+    return _Prepared(job.key, info, copies, text if folder is None else None, kept)
 
 
 LOST = ("could not be read: reading it crashed, or had not finished after "
@@ -604,30 +659,62 @@ def _lost(job: _Job) -> _Prepared:
     return _Prepared(job.key, DocumentInfo(job.key, size, file_format(job.path), problem=LOST, advice=advice))
 
 
-def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path | bytes | None:
-    """What is published for a document: the cleaned copy of a PDF (None if it cannot be made), else the file itself."""
+def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache, title: str | None = None) -> Path | bytes | None:
+    """What is published for a document: the cleaned copy of a PDF whose title is `title` (the entry's
+    title for it; None if the copy cannot be made), else the file itself."""
     if info.format != "PDF":
         return path
-    found = _uncut_copy(cache.copies.get(info.sha256), info)
-    if found is None and sha256_of(path) == info.sha256:  # the cache was emptied (or damaged) since it was inspected
-        inspect_pdf(path, info.sha256, info.size, cache)
-        found = _uncut_copy(cache.copies.get(info.sha256), info)
+    found = _uncut_copy(cache.copies.get(info.sha256, title))
+    if found is None and sha256_of(path) == info.sha256:  # not made yet with this title, or the cache was emptied (or damaged)
+        make_copies(path, info.sha256, (title,), cache)
+        found = _uncut_copy(cache.copies.get(info.sha256, title))
     return found
 
 
-def _uncut_copy(copy: Path | bytes | None, info: DocumentInfo) -> Path | bytes | None:
-    """A cached copy, unless it is not the size it was made: sitegen writes each one whole, but a
-    copy of the cache folder cut short (a CI cache restored halfway) must never be published."""
-    if isinstance(copy, Path) and info.published_size is not None:
+def published_size(content: Path | bytes | None) -> int | None:
+    """The size of what is published (a copy's size depends on its title, so it is measured)."""
+    if isinstance(content, bytes):
+        return len(content)
+    try:
+        return content.stat().st_size if content is not None else None
+    except OSError:
+        return None
+
+
+def _uncut_copy(copy: Path | bytes | None) -> Path | bytes | None:
+    """A cached copy, unless it is not whole: sitegen writes each one whole, ending with the %%EOF
+    line qpdf writes last, but a copy of the cache folder cut short (a CI cache restored halfway)
+    must never be published."""
+    if isinstance(copy, Path):
         try:
-            if copy.stat().st_size != info.published_size:
-                return None
+            with copy.open("rb") as handle:
+                head = handle.read(5)
+                handle.seek(max(0, copy.stat().st_size - 16))
+                tail = handle.read()
         except OSError:
+            return None
+        if head != b"%PDF-" or not tail.rstrip().endswith(b"%%EOF"):
             return None
     return copy
 
 
-def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> DocumentInfo:
+def make_copies(path: Path, key: str, titles: tuple[str | None, ...], cache: DocumentCache) -> None:
+    """Make and keep the published copies, with `titles`, of a PDF already inspected and found publishable
+    (a copy that cannot be made is not kept: `published_copy` then finds none, and the entry is withheld)."""
+    try:
+        with open_pdf(path) as pdf:
+            if pdf is None:
+                return
+            copies, _ = _clean_copies(path, pdf, key, titles, len(pdf.pages))
+    except read_errors():
+        return
+    for title, copy in copies.items():
+        cache.copies.put(key, copy, title)
+
+
+def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache, titles: tuple[str | None, ...] = ()) -> DocumentInfo:
+    """What a PDF is, and its published copies with `titles` (with no title, when none is given).
+    A PDF with active content or attached files is withheld (see `pdfsafety.active_content`)."""
     def bad(problem: str, advice: str) -> DocumentInfo:
         return DocumentInfo(key, size, "PDF", problem=problem, advice=advice)
 
@@ -649,37 +736,87 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
             if pages == 0:
                 return bad("has no pages.", "Export the report as PDF again and replace the file in reports/.")
             title = _metadata_title(pdf)
-            safety = _audit(pdf, title)
-            copy = _clean_copy(pdf, key, title, pages)
+            found = _survey(pdf)  # one walk of the whole file, for the audit, the check and the copy
+            safety = _audit(pdf, title, found)
+            active = found.active if found is not None else [
+                "parts that could not be checked for code, actions or attached files"]
+            if active:
+                return bad(f"has {_listed(active)}. A published report must not run code, open or send anything, "
+                           "or carry other files, so it is not published.", ACTIVE_ADVICE)
+            copies, left = _clean_copies(path, pdf, key, titles, pages, found)
     except read_errors():
         return bad("is damaged and could not be read.",
                    "Open it in a PDF reader to check it, export it as PDF again, and replace the file in reports/.")
-    if copy is None:
-        return bad("could not be copied without the personal details in its file properties, so it is not published.",
-                   "Export it as PDF again (or print it to PDF) and replace the file in reports/.")
-    cache.copies.put(key, copy)
-    return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
+    if not copies:
+        return bad(f"could not be copied without {_listed(left) if left else 'the personal details in its file properties'}, "
+                   "so it is not published.", "Export it as PDF again (or print it to PDF) and replace the file in reports/.")
+    for copy_of, copy in copies.items():
+        cache.copies.put(key, copy, copy_of)
+    return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety,
+                        published_size=len(next(iter(copies.values()))))
 
 
-def _audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
+ACTIVE_ADVICE = ("Make the PDF again from the original document: in Word, File, Save As, PDF; or in Acrobat, print it "
+                 "to the Adobe PDF printer, or use Protect, Sanitize Document. Then replace the file in reports/. If it "
+                 "had attached files that should be published, list each in the entry as a document of its own.")
+
+
+def _listed(kinds: list[str]) -> str:
+    """'JavaScript, links that open other files and files attached inside it'."""
+    return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else kinds[0]
+
+
+def _survey(pdf: pikepdf.Pdf) -> pdfsafety.Survey | None:
+    """`pdfsafety.survey`, or None when the file cannot be walked: then nothing can be vouched for,
+    and the PDF is withheld."""
     try:
-        return pdfsafety.audit(pdf, title)
+        return pdfsafety.survey(pdf)
+    except Exception:  # noqa: BLE001 - odd structures: nothing can be vouched for
+        return None
+
+
+def _audit(pdf: pikepdf.Pdf, title: str | None, found: pdfsafety.Survey | None = None) -> PdfSafety:
+    try:
+        return pdfsafety.audit(pdf, title, found)
     except Exception:  # noqa: BLE001 - odd structures: say that nothing could be vouched for
         return PdfSafety.not_read()
 
 
-def _clean_copy(pdf: pikepdf.Pdf, key: str, title: str | None, pages: int) -> bytes | None:
-    """The copy to publish, once read back whole; None when it cannot be made (the entry is withheld)."""
+def _clean_copies(path: Path, pdf: pikepdf.Pdf, key: str, titles: tuple[str | None, ...], pages: int,
+                  survey: pdfsafety.Survey | None = None) -> tuple[dict[str | None, bytes], list[str]]:
+    """The copies to publish, one for each title (with none given: one with no title), and, when one
+    cannot be made, no copies and what it still had that must not be published (see `_clean_copy`).
+    `pdf` is `path` opened (and `survey` its survey, if made); cleaning changes it, so each further
+    copy is made from `path` opened again."""
+    found: dict[str | None, bytes] = {}
+    for index, title in enumerate(dict.fromkeys(map(copy_title, titles or (None,)))):
+        if index:
+            with open_pdf(path) as again:
+                copy, left = _clean_copy(again, key, title, pages)
+        else:
+            copy, left = _clean_copy(pdf, key, title, pages, survey)
+        if copy is None:
+            return {}, left
+        found[title] = copy
+    return found, []
+
+
+def _clean_copy(pdf: pikepdf.Pdf, key: str, title: str | None, pages: int,
+                survey: pdfsafety.Survey | None = None) -> tuple[bytes | None, list[str]]:
+    """The copy to publish, once read back whole and walked object by object (`pdfsafety.leftovers`),
+    and []; or None (the entry is withheld) with what it still had that must not be published ([] when
+    it could not be made or read back at all)."""
     import pikepdf
 
     try:
-        copy = pdfsafety.clean(pdf, key, title)
+        copy = pdfsafety.clean(pdf, key, title, survey)
         with pikepdf.open(io.BytesIO(copy), inherit_page_attributes=False) as back:
             if len(back.pages) != pages:
-                return None  # the copy lost pages
+                return None, []  # the copy lost pages
+            left = pdfsafety.leftovers(back, title)
     except Exception:  # noqa: BLE001 - any failure means no safe copy
-        return None
-    return copy
+        return None, []
+    return (None, left) if left else (copy, [])
 
 
 def _over_limits(pdf: pikepdf.Pdf) -> str | None:

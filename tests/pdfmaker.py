@@ -11,6 +11,7 @@ can read it.
 """
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 
@@ -159,3 +160,145 @@ def filler_pages(n: int, topic: str) -> list[str]:
             ]))
         pages.append(f"Section {p + 1}: {topic}\n\n" + "\n\n".join(paras))
     return pages
+
+
+# --- hostile PDFs: personal data and active content where a review has none ---------------------
+# These need pikepdf (imported when called): each feature puts its own marker word into the part
+# it adds (a personal field, a script, an address, an attached file), so a test can tell which of
+# them reached a published copy. PERSONAL features must be removed from the copy; ACTIVE ones make
+# sitegen withhold the PDF, with a message naming what it has (ACTIVE[feature]).
+
+PERSONAL = ("page_xmp", "image_xmp", "piece_info_page", "piece_info_root", "piece_info_xobject",
+            "comment_author", "title_with_a_name")
+ACTIVE = {
+    "open_action_js": "JavaScript",
+    "named_js": "JavaScript",
+    "page_aa": "actions that run by themselves",
+    "annotation_aa": "actions that run by themselves",
+    "field_aa": "actions that run by themselves",
+    "launch": "a command that opens other programs or files",
+    "submit_form": "a form that sends what is typed into it",
+    "import_data": "a command that loads data from another file",
+    "go_to_remote": "links that open other files",
+    "javascript_uri": "links to addresses that are not web pages or email",
+    "xfa": "an XFA form",
+    "embedded_file": "files attached inside it",
+    "file_attachment": "files attached inside it",
+    "rich_media": "sound, video or 3D content",
+}
+FEATURES = PERSONAL + tuple(ACTIVE)
+
+
+def marker(feature: str) -> str:
+    """The word a feature hides in the PDF: MARKERPDF1, MARKERPDF2... (one for each feature)."""
+    return f"MARKERPDF{FEATURES.index(feature) + 1}Z"
+
+
+def _xmp(word: str) -> bytes:
+    return ('<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description rdf:about="" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:creator><rdf:Seq><rdf:li>' + word +
+            '</rdf:li></rdf:Seq></dc:creator></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>').encode()
+
+
+def make_hostile_pdf_bytes(features, text: str = "Overview of the review") -> bytes:
+    """A one-page PDF (see `make_pdf_bytes`) with each of `features` (names from FEATURES) added,
+    saved with its streams compressed and its objects in object streams, as Word and Acrobat save."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(make_pdf_bytes([text], title="Overview", tagged=True, lang="en-GB")))
+    page = pdf.pages[0].obj
+    annots = page.Annots = pikepdf.Array()
+    name, string, dictionary = pikepdf.Name, pikepdf.String, pikepdf.Dictionary
+
+    def entry(holder, key: str, default):
+        """`holder[key]`, set to `default` first when it is not there."""
+        if key not in holder:
+            holder[key] = default
+        return holder[key]
+
+    def resources(kind: str, key: str, value) -> None:
+        entry(page.Resources, kind, dictionary())[key] = value
+
+    def link(action) -> None:
+        annots.append(pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.Link, Rect=[50, 50, 150, 70],
+                                                   A=action)))
+
+    def attached(word: str):
+        data = pdf.make_stream(f"Unredacted draft by {word}".encode())
+        data.Type = name.EmbeddedFile
+        return dictionary(Type=name.Filespec, F=string(f"{word}.docx"), UF=string(f"{word}.docx"), EF=dictionary(F=data))
+
+    for feature in features:
+        word = marker(feature)
+        js = dictionary(S=name.JavaScript, JS=string(f"app.alert('{word}');"))
+        if feature == "page_xmp":
+            page.Metadata = pdf.make_stream(_xmp(word), Type=name.Metadata, Subtype=name.XML)
+        elif feature == "image_xmp":
+            image = pdf.make_stream(b"\x80", Type=name.XObject, Subtype=name.Image, Width=1, Height=1,
+                                    ColorSpace=name.DeviceGray, BitsPerComponent=8)
+            image.Metadata = pdf.make_stream(_xmp(word), Type=name.Metadata, Subtype=name.XML)
+            resources("/XObject", "/Im1", image)
+        elif feature == "piece_info_page":
+            page.PieceInfo = dictionary(Word=dictionary(LastModified=string("D:20260101"), Private=string(word)))
+        elif feature == "piece_info_root":
+            pdf.Root.PieceInfo = dictionary(Acrobat=dictionary(LastModified=string("D:20260101"), Private=string(word)))
+        elif feature == "piece_info_xobject":
+            form = pdf.make_stream(b"", Type=name.XObject, Subtype=name.Form, BBox=[0, 0, 10, 10])
+            form.PieceInfo = dictionary(Illustrator=dictionary(Private=string(word)))
+            resources("/XObject", "/Fm1", form)
+        elif feature == "comment_author":
+            note = pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.Text, Rect=[10, 10, 30, 30],
+                                                Contents=string("Check this paragraph"), T=string(word),
+                                                M=string("D:20260101"), CreationDate=string("D:20260101")))
+            popup = pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.Popup, Rect=[30, 30, 90, 90],
+                                                 Parent=note, T=string(word)))
+            note.Popup = popup
+            annots.extend([note, popup])
+        elif feature == "title_with_a_name":
+            pdf.docinfo.Title = f"Microsoft Word - SAR Jane {word} DRAFT v3 JW comments.docx"
+        elif feature == "open_action_js":
+            pdf.Root.OpenAction = js
+        elif feature == "named_js":
+            entry(pdf.Root, "/Names", dictionary()).JavaScript = dictionary(Names=[string(word), js])
+        elif feature == "page_aa":
+            page.AA = dictionary(O=js)
+        elif feature == "annotation_aa":
+            annots.append(pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.Link, Rect=[0, 0, 5, 5],
+                                                       AA=dictionary(E=js))))
+        elif feature == "field_aa":
+            field = pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.Widget, FT=name.Tx,
+                                                 T=string("Total"), Rect=[60, 60, 160, 80], P=page,
+                                                 AA=dictionary(K=js)))
+            annots.append(field)
+            entry(entry(pdf.Root, "/AcroForm", dictionary()), "/Fields", pikepdf.Array()).append(field)
+        elif feature == "launch":
+            link(dictionary(S=name.Launch, F=string(f"C:\\{word}.exe")))
+        elif feature == "submit_form":
+            link(dictionary(S=name.SubmitForm, F=dictionary(FS=name.URL, F=string(f"https://{word}.example/"))))
+        elif feature == "import_data":
+            link(dictionary(S=name.ImportData, F=string(f"{word}.fdf")))
+        elif feature == "go_to_remote":
+            link(dictionary(S=name.GoToR, F=string(f"{word}.pdf"), D=[0, name.Fit]))
+        elif feature == "javascript_uri":
+            link(dictionary(S=name.URI, URI=string(f" JavaScript:alert('{word}')")))
+        elif feature == "xfa":
+            form = entry(pdf.Root, "/AcroForm", dictionary())
+            entry(form, "/Fields", pikepdf.Array())
+            form.XFA = pdf.make_stream(f"<xdp:xdp><script>{word}</script></xdp:xdp>".encode())
+        elif feature == "embedded_file":
+            entry(pdf.Root, "/Names", dictionary()).EmbeddedFiles = dictionary(
+                Names=[string(f"{word}.docx"), pdf.make_indirect(attached(word))])
+        elif feature == "file_attachment":
+            annots.append(pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.FileAttachment,
+                                                       Rect=[100, 100, 120, 120], FS=attached(word))))
+        elif feature == "rich_media":
+            annots.append(pdf.make_indirect(dictionary(
+                Type=name.Annot, Subtype=name.RichMedia, Rect=[200, 200, 300, 300],
+                RichMediaContent=dictionary(Assets=dictionary(Names=[string(f"{word}.mp4"),
+                                                                     dictionary(Type=name.Filespec, F=string(f"{word}.mp4"))])))))
+        else:
+            raise ValueError(f"no such feature: {feature}")
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()

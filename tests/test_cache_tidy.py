@@ -11,7 +11,7 @@ from sitegen.documents import sha256_of
 def cached(site) -> set[str]:
     """The content hashes the document cache holds anything for."""
     folder = site.root / ".sitegen-cache" / "documents"
-    return {name.split(".")[0] for name in os.listdir(folder)} if folder.is_dir() else set()
+    return {name[:64] for name in os.listdir(folder)} if folder.is_dir() else set()  # each file's name starts with one
 
 
 def two_reports(site):
@@ -103,3 +103,18 @@ def test_what_a_preview_adds_while_a_build_runs_is_left_for_the_next_build(site)
     (site.root / "reports" / "b.pdf").unlink()  # and b's files were the build's own to forget
     running.prune()
     assert cached(site) == {a, c}
+
+
+def test_a_copy_with_a_title_no_longer_used_is_forgotten(site):
+    """A PDF's published copy has its entry's title for it: when that title changes, the copy with the
+    old one goes at the next whole build (and the copy with the new one stays)."""
+    from sitegen.documents import copy_suffix
+
+    a, _ = two_reports(site)
+    site.build("2026-11-22")
+    folder = site.root / ".sitegen-cache" / "documents"
+    assert (folder / f"{a}{copy_suffix('Overview')}").is_file()
+    site.entry("adult-a", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview report"}])
+    site.build("2026-11-22")
+    copies = sorted(path.name for path in folder.glob(f"{a}*.pdf"))
+    assert copies == [f"{a}{copy_suffix('Overview report')}"]

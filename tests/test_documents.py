@@ -15,6 +15,9 @@ from sitegen.visibility import State
 # qpdf cannot find the page tree of this file (its cross-reference table is broken),
 # so it is withheld as damaged rather than published with a guessed page count.
 UNREADABLE = {"unreadablemetadata.pdf"}
+# These have active content or attached files, so they are withheld, saying what they have (see test_pdfsafety.py).
+ACTIVE = {"pdflatex-forms.pdf": "a form that sends what is typed into it to an internet address",
+          "with-attachment.pdf": "files attached inside it"}
 
 
 @needs_corpus
@@ -26,6 +29,9 @@ def test_real_world_pdfs(expected):
         assert "without a password" in info.advice
     elif expected["file"] in UNREADABLE:
         assert not info.ok and "damaged" in info.problem
+    elif expected["file"] in ACTIVE:
+        assert not info.ok and info.problem.startswith(f"has {ACTIVE[expected['file']]}.")
+        assert "Save As, PDF" in info.advice
     else:
         assert info.ok, info.problem
         assert info.pages == expected["pages"]
@@ -284,9 +290,9 @@ def crash_on_quillwort(source):
 
 real_inspection = documents.inspect_pdf
 
-def inspection_crashes_on_quillwort(path, key, size, cache):
+def inspection_crashes_on_quillwort(path, key, size, cache, *titles):
     crash_on_quillwort(path)  # as qpdf crashing or looping for ever on a malformed file
-    return real_inspection(path, key, size, cache)
+    return real_inspection(path, key, size, cache, *titles)
 
 from sitegen import renditions
 real_conversion = renditions._convert

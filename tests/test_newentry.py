@@ -19,6 +19,7 @@ from sitegen.newentry import suggest, title_from_file_name
 from test_cli import sitegen
 
 DAMAGED = {"unreadablemetadata.pdf"}
+ACTIVE = {"pdflatex-forms.pdf", "with-attachment.pdf"}  # a form that sends what is typed into it; an attached file
 
 
 def front_matter(path):
@@ -50,6 +51,9 @@ def test_new_on_every_real_world_pdf_then_check(site):
         if name in DAMAGED:
             assert result.returncode == 1 and "damaged" in result.stderr
             continue
+        if name in ACTIVE:
+            assert result.returncode == 1 and "so it is not published" in result.stderr and "Save As, PDF" in result.stderr
+            continue
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr
         # What sitegen new offers, from what sitegen itself reads of the PDF (its title).
@@ -65,7 +69,7 @@ def test_new_on_every_real_world_pdf_then_check(site):
         assert front["summary"] == "" and front["themes"] == []
         written[name] = path
     assert not list((site.root / "content").rglob("libreoffice-writer-password*"))
-    assert len(written) >= 14
+    assert len(written) >= 12
 
     # As written, each entry is held back until its summary is filled in ...
     check = sitegen("check", "--as-of", "2026-03-14", cwd=site.root)
