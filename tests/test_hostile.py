@@ -122,6 +122,16 @@ def hostile_site(site: SiteMaker) -> SiteMaker:
         (reports / name).write_text(data)
         site.entry(f"format-{name.replace('.', '-')}", published=PUBLISHED, documents=[{"file": f"reports/{name}", "title": "The report"}])
 
+    # PDFs that carry personal data or active content (tests/pdfmaker.py; in depth in test_pdfsafety.py):
+    # one PDF for each feature, and one with them all.
+    import pdfmaker
+    for feature in pdfmaker.FEATURES:
+        never(pdfmaker.marker(feature), f"a PDF's {feature}")
+        (reports / f"pdf-{feature}.pdf").write_bytes(pdfmaker.make_hostile_pdf_bytes([feature]))
+        site.entry(f"pdf-{feature.replace('_', '-')}", published=PUBLISHED, documents=[{"file": f"reports/pdf-{feature}.pdf", "title": "Overview"}])
+    (reports / "pdf-all.pdf").write_bytes(pdfmaker.make_hostile_pdf_bytes(pdfmaker.FEATURES))
+    site.entry("pdf-all", published=PUBLISHED, documents=[{"file": "reports/pdf-all.pdf", "title": "Overview"}])
+
     # Paths that leave reports/: a link to a file outside, and ../
     outside = site.root / "outside.pdf"
     from pdfmaker import make_pdf
