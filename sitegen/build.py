@@ -26,7 +26,8 @@ from sitegen.entry_fragments import EntryFragments
 from sitegen.file_store import FileStore
 from sitegen.entries import DocumentRef, Entry, read_entries
 from sitegen.memo import Memo
-from sitegen.problems import Problem, error, has_errors, warning
+from sitegen.cachefile import LEDGER, Ledger
+from sitegen.problems import Problem, error, has_errors, note, warning
 from sitegen.renditions import Rendition
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.site import Download, EntryOnDay, Site
@@ -307,6 +308,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         result.problems.append(refusal)
         result.failed = True
         return result
+    LEDGER.take()  # what an earlier build in this process (a preview's) recorded is told by it
     cache = DocumentCache(config.cache_dir if use_cache else None)
     memo = memo_of(config, use_cache)
     site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, progress=progress, memo=memo)
@@ -357,7 +359,37 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         tidy_cache(config, cache, store)
         memo.save()
         keep_settings(loaded)
+    result.problems += cache_problems(config, LEDGER.take())
     return result
+
+
+def cache_problems(config: SiteConfig, ledger: Ledger) -> list[Problem]:
+    """What the build tells of its cache: one warning when something could not be kept (this
+    build's output is whole and right, but every later build would do the same work again until
+    it is mended), and a note (`--verbose`) of the kept files found damaged and made again."""
+    where = _shown(config, config.cache_dir)
+    found = []
+    if ledger.not_kept:
+        reasons = sorted({reason for _, reason in ledger.not_kept})
+        count = len({path for path, _ in ledger.not_kept})
+        found.append(warning(where, f"{count} file{'s' if count != 1 else ''} of the cache could not be kept "
+                             f"({'; '.join(reasons)}). This build is complete and right; the next one makes "
+                             "what is missing again, which takes longer.",
+                             "Free some disk space, or check that the build may write to this folder."))
+    if ledger.remade:
+        names = sorted({_shown(config, Path(path)) for path in ledger.remade})
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        found.append(note(where, f"{len(names)} kept file{'s' if len(names) != 1 else ''} of the cache "
+                          f"{'were' if len(names) != 1 else 'was'} damaged or incomplete and made again: {listed}."))
+    return found
+
+
+def _shown(config: SiteConfig, path: Path) -> str:
+    """A path as messages show it: relative to the site's folder when it is in it."""
+    try:
+        return Path(os.path.relpath(path, config.root)).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def previous_output_folder(config: SiteConfig, output: Path) -> Path:

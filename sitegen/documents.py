@@ -32,14 +32,15 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with 
     import pikepdf
 
 from sitegen import pdfsafety, renditions
-from sitegen.cachefile import write_whole
+from sitegen.cachefile import LEDGER, Ledger, read_sealed, seal_digest, write_sealed, write_whole
 from sitegen.parallel import fork_call, fork_map, in_copy, in_shared_copy, result_of
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
+# 4: every kept file is sealed (`sitegen.cachefile`); a published copy's SHA-256 is kept with its details.
 # 3: the audit says which parts it could not read; PDFs over the limits are withheld.
 # 2 (copy): made with qpdf instead of pypdf.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CLEAN_VERSION = 2
 # What one PDF may cost to read. Reports run to hundreds of pages and tens of megabytes of
 # content; a file past these is damaged or made to exhaust whatever reads it.
@@ -69,6 +70,7 @@ class DocumentInfo:
     safety: PdfSafety | None = None  # PDFs only: what it carries besides its pages
     personal: tuple[str, ...] = ()  # Word, Excel and PowerPoint files: properties that can name people
     published_size: int | None = None  # PDFs only: the size of the copy that is published
+    published_sha256: str | None = None  # PDFs only: the SHA-256 of that copy (checked before it is published)
 
     @property
     def ok(self) -> bool:
@@ -95,53 +97,78 @@ def file_format(name: str) -> str:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        return _sha256_of_handle(handle)
+
+
+def _sha256_of_handle(handle: io.BufferedReader) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
 class FileHashes:
-    """hashes.json: each file's SHA-256, remembered with its size, time and inode (as git's index
-    does), so that a file is read again only when one of them changed."""
+    """hashes.json: each file's SHA-256, remembered with its size, modification time, inode and
+    change time, so that a file is read again only when one of them changed.
+
+    The change time is what cannot be faked cheaply: copying another file over a report keeps its
+    inode, and `touch -r` (or `os.utime`) puts its modification time back, but both set the change
+    time to the moment they ran, and only the kernel sets it. Reading every file again instead
+    would cost a warm build of thousands of reports a second or more (see docs/performance.md).
+    As in git's index, a file changed in the same tick of the file system's clock as the hash was
+    remembered could keep its change time: a stamp not older than hashes.json itself is not
+    trusted (`_racy`), and the file is read again."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._known: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
+        self._known: dict[str, tuple[tuple[int, ...], str]] | None = None  # path -> (stamp, sha256)
         self._changed = False
 
     def of(self, path: Path) -> str:
-        """The SHA-256 of a file, read again only when its size, time or inode changed."""
-        status = path.stat()
-        stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-        known = self.load()
-        name = str(path)
-        found = known.get(name)
-        if found is not None and tuple(found[0]) == stamp:
-            return found[1]
-        key = sha256_of(path)
+        """The SHA-256 of a file, read again only when its stamp (`stamp_of`) changed. Raises
+        OSError when the file cannot be read (gone since it was listed, or not allowed)."""
+        with open(path, "rb") as handle:  # opened, not only looked at: a file the build may not read is told
+            stamp = stamp_of(os.fstat(handle.fileno()))
+            known = self.load()
+            name = str(path)
+            found = known.get(name)
+            if found is not None and tuple(found[0]) == stamp:
+                return found[1]
+            key = _sha256_of_handle(handle)
         known[name] = (stamp, key)
         self._changed = True
         return key
 
-    def load(self) -> dict[str, tuple[tuple[int, int, int], str]]:
-        """The remembered hashes (read when first needed; a preview asks for them after its build)."""
+    def of_readable(self, path: Path) -> str | None:
+        """`of`, or None when the file cannot be read."""
+        try:
+            return self.of(path)
+        except OSError:
+            return None
+
+    def load(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """The remembered hashes (read when first needed; a preview asks for them after its build),
+        but those whose stamp was taken too near the moment they were written to be trusted."""
         if self._known is None:
             self._known = {}
             if self.folder is not None:
+                path = self.folder / HASHES
+                data = read_sealed(path)
                 try:
-                    data = json.loads((self.folder / HASHES).read_text(encoding="utf-8"))
-                    if data.get("version") == 1:
-                        self._known = {k: (tuple(v[0]), v[1]) for k, v in data["files"].items()}
+                    written = os.stat(path).st_mtime_ns if data is not None else 0
+                    found = json.loads(data) if data is not None else {}
+                    if found.get("version") == 2:
+                        self._known = {k: (tuple(v[0]), v[1]) for k, v in found["files"].items()
+                                       if not _racy(v[0], written)}
                 except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
                     self._known = {}  # a damaged file only costs hashing again
         return self._known
 
     def save(self) -> None:
         if self.folder is not None and self._changed:
-            data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
-            write_whole(self.folder / HASHES, json.dumps(data).encode("utf-8"))
+            data = {"version": 2, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
+            write_sealed(self.folder / HASHES, json.dumps(data).encode("utf-8"))
             self._changed = False
 
     def forget_changed(self) -> set[str]:
@@ -150,49 +177,51 @@ class FileHashes:
         known = self.load()
         for name, (stamp, _) in list(known.items()):
             try:
-                status = os.stat(name)
+                now = stamp_of(os.stat(name))
             except OSError:
-                status = None
-            if status is None or (status.st_size, status.st_mtime_ns, status.st_ino) != tuple(stamp):
+                now = None
+            if now != tuple(stamp):
                 del known[name]
                 self._changed = True
         return {key for _, key in known.values()}
 
 
+def stamp_of(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells that a file is as it was hashed: its size, modification time, inode and change
+    time (see `FileHashes`)."""
+    return status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns
+
+
+def _racy(stamp: list[int], written_ns: int) -> bool:
+    """Whether a stamp remembered in a hashes.json written at `written_ns` (by the file system's
+    clock) may hide a change: the file last changed no earlier than the list was written, so a
+    change after that, in the same tick of the clock, would leave its times as they were."""
+    try:
+        return stamp[3] >= written_ns
+    except (IndexError, TypeError):
+        return True
+
+
 class DocumentIndex:
-    """documents.json: what the per-document files in documents/ say (each document's
-    `DocumentInfo`, and whether its text is there), gathered in one file so that a warm build
-    reads one file instead of two for each document. An entry never goes stale: each is filed
-    under its document's content hash, and the file under the cache's versions."""
+    """documents.json: each document's `DocumentInfo` (as in the per-document files in documents/),
+    gathered in one file so that a warm build reads one file instead of one for each document. An
+    entry never goes stale: each is filed under its document's content hash, and the file under
+    the cache's versions."""
 
     def __init__(self, folder: Path | None, use: bool = True):
         self.folder = folder if use else None  # a worker process is given only documents the index does not know
         self._infos: dict[str, dict] | None = None  # sha256 -> DocumentInfo as stored
-        self._with_text: set[str] = set()  # sha256s whose text is in the folder
         self.changed = False
 
     def infos(self) -> dict[str, dict]:
         self._load()
         return self._infos
 
-    def has_text(self, key: str) -> bool:
-        self._load()
-        return key in self._with_text
-
-    def text_kept(self, key: str) -> None:
-        self._load()
-        if key not in self._with_text:
-            self._with_text.add(key)
-            self.changed = True
-
     def keep_only(self, kept: set[str]) -> None:
         """Forget every document but those whose content hash is in `kept`."""
         infos = self.infos()
         for key in infos.keys() - kept:
             del infos[key]
-            self.changed = True
-        if self._with_text - kept:
-            self._with_text &= kept
             self.changed = True
 
     def save(self, infos: dict[str, DocumentInfo]) -> None:
@@ -203,9 +232,8 @@ class DocumentIndex:
         # A content hash's details never change (the file is under the cache's versions), so only
         # those not in the index yet are converted (converting all of them was 0.1 to 0.5 s a build).
         index.update((key, asdict(info)) for key, info in infos.items() if key not in index)
-        data = {"version": VERSION, "text": TEXT_HEADER, "documents": dict(sorted(index.items())),
-                "texts": sorted(self._with_text)}
-        write_whole(self.folder / INDEX, json.dumps(data).encode("utf-8"))
+        data = {"version": VERSION, "documents": dict(sorted(index.items()))}
+        write_sealed(self.folder / INDEX, json.dumps(data).encode("utf-8"))
         self.changed = False
 
     def _load(self) -> None:
@@ -214,18 +242,20 @@ class DocumentIndex:
         self._infos = {}
         if self.folder is None:
             return
+        found = read_sealed(self.folder / INDEX)
+        if found is None:
+            return
         try:
-            data = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
-            if data.get("version") == VERSION and data.get("text") == TEXT_HEADER:
+            data = json.loads(found)
+            if data.get("version") == VERSION:
                 self._infos = dict(data["documents"])
-                self._with_text |= set(data["texts"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._infos = {}  # a damaged index only costs reading each document's file
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._infos = {}  # only costs reading each document's file
 
 
 class DocumentInfos:
     """What inspecting each document found (its `DocumentInfo`), by content hash: in memory, in
-    documents/SHA256.json (marked with VERSION: another version's is a miss), and in the index."""
+    documents/SHA256.json (sealed, marked with VERSION: another version's is a miss), and in the index."""
 
     def __init__(self, folder: Path | None, index: DocumentIndex):
         self.folder = folder
@@ -238,16 +268,17 @@ class DocumentInfos:
             return self.known[key]
         if self.folder is None:
             return None
-        info = _info_from(self.index.infos().get(key))
+        info = _info_from(self.index.infos().get(key), key)
         if info is None:
             self.index.infos().pop(key, None)  # unusable there: the next index has the file's instead
+            found = read_sealed(_document_file(self.folder, key, ".json"))
             try:
-                data = json.loads(_document_file(self.folder, key, ".json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                data = json.loads(found) if found is not None else None
+            except ValueError:
                 return None  # a missing or damaged cache entry is just a miss
             if not isinstance(data, dict) or data.pop("version", None) != VERSION:
                 return None
-            info = _info_from(data)
+            info = _info_from(data, key)
             if info is None:
                 return None
             self.index.changed = True  # the next index has it
@@ -260,7 +291,7 @@ class DocumentInfos:
             return
         self.index.changed = True
         text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
-        write_whole(_document_file(self.folder, key, ".json"), text.encode("utf-8"))
+        write_sealed(_document_file(self.folder, key, ".json"), text.encode("utf-8"))
 
     def add_from_worker(self, key: str, info: DocumentInfo) -> None:
         """What another process found out (it has already written the folder)."""
@@ -278,61 +309,76 @@ class DocumentInfos:
 
 
 class DocumentTexts:
-    """Each PDF's text for the search index, by content hash: documents/SHA256.txt, whose first
-    line is TEXT_HEADER (a text another extractor made is a miss), or in memory when there is no
-    cache folder."""
+    """Each PDF's text for the search index, by content hash: documents/SHA256.txt (sealed), whose
+    first line is TEXT_HEADER (a text another extractor made is a miss), or in memory when it could
+    not be kept there (no cache folder, a full disk). Each text is checked before it is used, and
+    its digest (`text_digest`) is known to the search index, whose parts are kept under it."""
 
     def __init__(self, folder: Path | None, index: DocumentIndex):
         self.folder = folder
         self.index = index
-        self._in_memory: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
+        self._in_memory: dict[str, str] = {}  # texts that could not be kept in the folder
+        self._digests: dict[str, str] = {}  # the text_digest of each text checked or made by this build
 
     def get(self, key: str) -> str | None:
-        """A document's text (read from the folder each time: it can be long)."""
+        """A document's text (read from the folder each time: it can be long), once checked."""
         if key in self._in_memory:
             return self._in_memory[key]
         if self.folder is None:
             return None
-        try:
-            text = _document_file(self.folder, key, ".txt").read_text(encoding="utf-8")
-        except (OSError, ValueError):
-            return None
-        return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
+        text = self._read(key)
+        if text is None:
+            self._digests.pop(key, None)
+        return text
 
     def has(self, key: str) -> bool:
-        """Whether a document's text is kept (without reading it)."""
+        """Whether a document's text is kept, whole (it is read and checked)."""
         if key in self._in_memory:
             return True
         if self.folder is None:
             return False
-        if self.index.has_text(key):
-            return True
-        try:
-            with _document_file(self.folder, key, ".txt").open("rb") as handle:
-                found = handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
-        except OSError:
-            return False
-        if found:
-            self.index.text_kept(key)
-        return found
+        return self._read(key) is not None
+
+    def digest(self, key: str) -> str | None:
+        """The digest of the document's text as checked or made by this build (None: not known)."""
+        return self._digests.get(key)
 
     def put(self, key: str, text: str) -> None:
-        if self.folder is not None and write_whole(_document_file(self.folder, key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
-            self.index.text_kept(key)
+        """Keep a text; in memory when it cannot be kept in the folder (the index still gets it)."""
+        self._digests[key] = text_digest(key, text)
+        if self.folder is None or not write_sealed(_document_file(self.folder, key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
+            self._in_memory[key] = text
 
     def add_from_worker(self, key: str, text: str) -> None:
-        """A text a worker extracted, when there is no cache folder to hold it."""
+        """A text a worker extracted and could not keep in the folder."""
         self._in_memory[key] = text
+        self._digests[key] = text_digest(key, text)
 
     def written_by_worker(self, key: str) -> None:
-        """A document's text is in the folder (written by a worker)."""
-        self.index.text_kept(key)
+        """A document's text is in the folder (written by a worker): checked now, as any kept text."""
+        self.has(key)
+
+    def _read(self, key: str) -> str | None:
+        path = _document_file(self.folder, key, ".txt")
+        found = read_sealed(path)
+        text = found.decode("utf-8", "surrogateescape") if found is not None else None
+        if text is None or not text.startswith(TEXT_HEADER):
+            return None
+        self._digests[key] = seal_digest(path.name, found).decode("ascii")
+        return text[len(TEXT_HEADER):]
+
+
+def text_digest(key: str, text: str) -> str:
+    """What identifies a document's text (the document's content hash `key`): the digest its kept
+    file is sealed with, so that the search index's parts are kept under what they were made from."""
+    return seal_digest(f"{key}.txt", (TEXT_HEADER + text).encode("utf-8", "surrogateescape")).decode("ascii")
 
 
 class PublishedCopies:
     """The copy of each PDF that is published (without the personal details in its properties), by
     content hash: documents/SHA256.published-CLEAN_VERSION.pdf (a copy an older sitegen made is
-    never found), or in memory when it cannot be written."""
+    never found), made read-only, or in memory when it cannot be written. What is found there is
+    published only if it is what inspecting the PDF made (see `published_copy`)."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -347,7 +393,7 @@ class PublishedCopies:
         return None
 
     def put(self, key: str, data: bytes) -> None:
-        if self.folder is None or not write_whole(self._file(key), data):
+        if self.folder is None or not write_whole(self._file(key), data, read_only=True):
             self.in_memory[key] = data
 
     def add_from_worker(self, key: str, data: bytes) -> None:
@@ -380,11 +426,22 @@ class DocumentCache:
     def rendition(self, path: Path) -> renditions.Rendition:
         """The web page made from the Word file at `path`, made once per content (see `sitegen.renditions`);
         filed under the file's content hash in documents/, beside the other parts."""
-        return renditions.rendition_of(path, self.hashes.of(path), self.folder, self._renditions)
+        try:
+            key = self.hashes.of(path)
+        except OSError as exc:
+            problem = unreadable(path, exc)
+            return renditions.Rendition(problem=problem.problem, advice=problem.advice)
+        return renditions.rendition_of(path, key, self.folder, self._renditions)
 
     def rendition_known(self, key: str) -> bool:
-        """Whether the web page of the Word file with this content hash is made (by this build, or kept)."""
-        return key in self._renditions or renditions.is_kept(key, self.folder)
+        """Whether the web page of the Word file with this content hash is made (by this build, or
+        kept whole: then it is held for this build)."""
+        if key not in self._renditions:
+            found = renditions.kept(key, self.folder)
+            if found is None:
+                return False
+            self._renditions[key] = found
+        return True
 
     def add_rendition(self, key: str, rendition: renditions.Rendition) -> None:
         """A web page another process made (and kept, unless it is a problem of this build only)."""
@@ -444,9 +501,10 @@ COPY_SUFFIX = f".published-{CLEAN_VERSION}.pdf"
 INDEX = "documents.json"  # in the cache folder, beside documents/ (which `prune` empties of all else)
 
 
-def _info_from(data: dict | None) -> DocumentInfo | None:
-    """A DocumentInfo as the cache stores it (without its version), or None if it is not one."""
-    if not isinstance(data, dict):
+def _info_from(data: dict | None, key: str) -> DocumentInfo | None:
+    """A DocumentInfo as the cache stores it (without its version) for the document whose content
+    hash is `key`, or None if it is not one."""
+    if not isinstance(data, dict) or data.get("sha256") != key:
         return None
     try:
         data = dict(data)
@@ -459,8 +517,21 @@ def _info_from(data: dict | None) -> DocumentInfo | None:
 
 
 def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
-    """What a document is; never raises for bad content."""
-    return inspect_as(path, cache.hashes.of(path), cache)
+    """What a document is; never raises for bad content, nor for a file that cannot be read (gone
+    since the entries were read, or not allowed): a problem says so, and its entry is withheld."""
+    try:
+        key = cache.hashes.of(path)
+        return inspect_as(path, key, cache)
+    except OSError as exc:
+        return unreadable(path, exc)
+
+
+def unreadable(path: Path, exc: OSError) -> DocumentInfo:
+    """A document that could not be read at all, as a problem (not kept: the next build tries again)."""
+    reason = "it is no longer there" if isinstance(exc, FileNotFoundError) else (exc.strerror or type(exc).__name__).lower()
+    return DocumentInfo("", 0, file_format(path.name), problem=f"could not be read ({reason}), so it is not published.",
+                        advice=f"Check that {path.name} is in reports/ and that the build may read it "
+                               "(its permissions), then build again.")
 
 
 def inspect_as(path: Path, key: str, cache: DocumentCache) -> DocumentInfo:
@@ -496,8 +567,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     """
     todo, seen = [], set()
     for path in paths:
-        key = cache.hashes.of(path)
-        if key in seen:
+        key = cache.hashes.of_readable(path)
+        if key is None or key in seen:  # one that cannot be read is told when it is inspected
             continue
         seen.add(key)
         need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.texts.has(key)
@@ -505,8 +576,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
             todo.append(_Job(str(path), key, need_text))
     pages_to_make = set()
     for path in word_originals:
-        key = cache.hashes.of(path)
-        if key not in pages_to_make and not cache.rendition_known(key):
+        key = cache.hashes.of_readable(path)
+        if key is not None and key not in pages_to_make and not cache.rendition_known(key):
             pages_to_make.add(key)
             todo.append(_Job(str(path), key, rendition=True))
     if not todo:
@@ -520,8 +591,11 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
         for done in fork_map(one, batch, workers=shared, least=1, only_copies=True, lost=_lost):
+            LEDGER.add(done.ledger)
             if done.rendition is not None:
                 cache.add_rendition(done.key, done.rendition)
+                continue
+            if done.info is None:
                 continue
             if done.info.problem == LOST:
                 cache.infos.add_lost(done.key, done.info)
@@ -558,9 +632,10 @@ class _Prepared:
     key: str
     info: DocumentInfo | None = None
     copy: bytes | None = None  # the published copy, when it could not be written to the folder
-    text: str | None = None  # the text, when there is no folder
+    text: str | None = None  # the text, when it could not be kept in the folder
     text_kept: bool = False  # the text is in the folder
     rendition: renditions.Rendition | None = None
+    ledger: Ledger | None = None  # what the copy found damaged, or could not keep (`cachefile.LEDGER`)
 
 
 def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
@@ -569,9 +644,13 @@ def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
     cache = DocumentCache(Path(folder) if folder else None, use_index=False)
     if job.rendition:
         with _time_limit():  # mammoth and lxml read what the file holds, whatever it holds
-            return _Prepared(job.key, rendition=renditions.rendition_of(Path(job.path), job.key, cache.folder, {}))
-    with _time_limit():
-        info = inspect_as(Path(job.path), job.key, cache)
+            made = renditions.rendition_of(Path(job.path), job.key, cache.folder, {})
+        return _Prepared(job.key, rendition=made, ledger=LEDGER.take())
+    try:
+        with _time_limit():
+            info = inspect_as(Path(job.path), job.key, cache)
+    except OSError:  # gone, or not allowed: the build's own `inspect` tells it
+        return _Prepared(job.key, ledger=LEDGER.take())
     text = None
     if job.text and info.ok:
         text = cache.texts.get(job.key)
@@ -580,7 +659,7 @@ def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
             if text is not None:
                 cache.texts.put(job.key, text)
     kept = folder is not None and job.text and cache.texts.has(job.key)
-    return _Prepared(job.key, info, cache.copies.in_memory.get(job.key), text if folder is None else None, kept)
+    return _Prepared(job.key, info, cache.copies.in_memory.get(job.key), None if kept else text, kept, ledger=LEDGER.take())
 
 
 LOST = ("could not be read: reading it crashed, or had not finished after "
@@ -608,22 +687,26 @@ def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache) -> Path
     """What is published for a document: the cleaned copy of a PDF (None if it cannot be made), else the file itself."""
     if info.format != "PDF":
         return path
-    found = _uncut_copy(cache.copies.get(info.sha256), info)
+    found = _checked_copy(cache.copies.get(info.sha256), info)
     if found is None and sha256_of(path) == info.sha256:  # the cache was emptied (or damaged) since it was inspected
         inspect_pdf(path, info.sha256, info.size, cache)
-        found = _uncut_copy(cache.copies.get(info.sha256), info)
+        found = _checked_copy(cache.copies.get(info.sha256), info)
     return found
 
 
-def _uncut_copy(copy: Path | bytes | None, info: DocumentInfo) -> Path | bytes | None:
-    """A cached copy, unless it is not the size it was made: sitegen writes each one whole, but a
-    copy of the cache folder cut short (a CI cache restored halfway) must never be published."""
-    if isinstance(copy, Path) and info.published_size is not None:
-        try:
-            if copy.stat().st_size != info.published_size:
-                return None
-        except OSError:
-            return None
+def _checked_copy(copy: Path | bytes | None, info: DocumentInfo) -> Path | bytes | None:
+    """A kept copy, only if its bytes are those inspecting the PDF made (`published_sha256`): a
+    copy of the cache folder cut short, a disk's damage or an edit made through a link in an
+    output must never be published. A copy that fails is recorded to be made again."""
+    if copy is None or info.published_sha256 is None:
+        return None
+    try:
+        found = hashlib.sha256(copy).hexdigest() if isinstance(copy, bytes) else sha256_of(copy)
+    except OSError:
+        found = None
+    if found != info.published_sha256:
+        LEDGER.remade.append(str(copy) if isinstance(copy, Path) else info.sha256)
+        return None
     return copy
 
 
@@ -658,7 +741,8 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache) -> Docume
         return bad("could not be copied without the personal details in its file properties, so it is not published.",
                    "Export it as PDF again (or print it to PDF) and replace the file in reports/.")
     cache.copies.put(key, copy)
-    return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy))
+    return DocumentInfo(key, size, "PDF", pages=pages, title=title, safety=safety, published_size=len(copy),
+                        published_sha256=hashlib.sha256(copy).hexdigest())
 
 
 def _audit(pdf: pikepdf.Pdf, title: str | None) -> PdfSafety:
