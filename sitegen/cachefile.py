@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,8 @@ def write_whole(target: Path, data: bytes, read_only: bool = False) -> bool:
         temp.write_bytes(data)
         if read_only:
             os.chmod(temp, 0o444)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a folder in a kept file's place (damage) would stop it being kept for ever
         temp.replace(target)
         return True
     except OSError as exc:

@@ -333,11 +333,11 @@ class DocumentTexts:
 
     def has(self, key: str) -> bool:
         """Whether a document's text is kept, whole (it is read and checked)."""
-        if key in self._in_memory:
-            return True
-        if self.folder is None:
-            return False
-        return self._read(key) is not None
+        return key in self._in_memory or self.in_folder(key)
+
+    def in_folder(self, key: str) -> bool:
+        """Whether a document's text is kept whole in the folder, for the next build too."""
+        return self.folder is not None and self._read(key) is not None
 
     def digest(self, key: str) -> str | None:
         """The digest of the document's text as checked or made by this build (None: not known)."""
@@ -658,7 +658,7 @@ def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
             text = _isolated_text(cache.copies.get(job.key) or Path(job.path), or_here=True)
             if text is not None:
                 cache.texts.put(job.key, text)
-    kept = folder is not None and job.text and cache.texts.has(job.key)
+    kept = job.text and cache.texts.in_folder(job.key)
     return _Prepared(job.key, info, cache.copies.in_memory.get(job.key), None if kept else text, kept, ledger=LEDGER.take())
 
 

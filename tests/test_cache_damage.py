@@ -1,0 +1,236 @@
+"""The cache only saves time: whatever happens to it between builds (a file cut short, bytes
+changed at the same size, another cache file's bytes in its place, a file that cannot be read, a
+disk that fills while the build writes it), each build exits 0 with the very bytes a build without
+any cache makes; and nothing done to build/ (an edit in place), nor a report replaced in place
+with its old size and times, ever reaches a later output."""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import io
+import os
+import shutil
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import docxmaker
+from conftest import SiteMaker, occurrences, read_output
+from sitegen.cli import main
+
+# adult-a comes down on the 20th, adult-d goes up on it: builds on the days around a window's edge
+DAYS = ["2026-11-19", "2026-11-20", "2026-11-21"]
+DAMAGE = ["cut short", "bytes flipped", "another file's bytes", "unreadable", "disk full"]
+
+
+def make_site(root: Path) -> SiteMaker:
+    site = SiteMaker(root)
+    site.pdf("adult-a.pdf", ["Overview of Adult A", "Findings about Windlecombe"])
+    docxmaker.make_report(site.root / "reports" / "adult-a.docx")
+    site.entry("adult-a", published="2025-11-20", body="Windlecombe",
+               documents=[{"file": "reports/adult-a.pdf", "title": "Overview", "html": "reports/adult-a.docx"}])
+    site.pdf("adult-b.pdf", ["Overview of Adult B", "Findings about Marshfield"])
+    site.entry("adult-b", published="2026-06-01", body="The review of Adult B.",
+               documents=[{"file": "reports/adult-b.pdf", "title": "Overview"}])
+    site.pdf("adult-d.pdf", ["Overview of Adult D", "Findings about Thornbury"])
+    site.entry("adult-d", published="2026-11-20", body="Thornbury",
+               documents=[{"file": "reports/adult-d.pdf", "title": "Overview"}])
+    return site
+
+
+def cli_build(site: SiteMaker, day: str, *extra: str):
+    """`sitegen build` as the nightly job runs it; its exit code and what it said."""
+    result = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", day, *extra])
+    return result.exit_code, result.output  # both streams, as the terminal shows them
+
+
+@contextmanager
+def disk_full_for(folder: Path):
+    """Every write below `folder` fails as on a full disk (ENOSPC), in this process and its forks."""
+    prefix = str(folder.resolve())
+
+    def below(path) -> bool:
+        try:
+            return os.path.abspath(os.fspath(path)).startswith(prefix)
+        except TypeError:
+            return False  # a file descriptor
+
+    def failing(real, writes):
+        def call(path, *args, **kwargs):
+            if below(path) and writes(args, kwargs):
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    def mode_writes(args, kwargs) -> bool:
+        mode = args[0] if args else kwargs.get("mode", "r")
+        return any(c in mode for c in "wxa+")
+
+    def flags_write(args, kwargs) -> bool:
+        flags = args[0] if args else kwargs.get("flags", 0)
+        return bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
+
+    with ExitStack() as stack:
+        stack.enter_context(mock.patch.object(builtins, "open", failing(builtins.open, mode_writes)))
+        stack.enter_context(mock.patch.object(io, "open", failing(io.open, mode_writes)))
+        stack.enter_context(mock.patch.object(os, "open", failing(os.open, flags_write)))
+        yield
+
+
+def damage(cache: Path, number: int, how: str) -> None:
+    """Damage the `number`th file of the cache (in place: every link to it sees it), as a disk, a
+    cache restored halfway or a person might."""
+    kept = sorted(path for path in cache.rglob("*") if path.is_file() and not path.is_symlink())
+    if not kept:
+        return
+    path = kept[number % len(kept)]
+    data = path.read_bytes()
+    if how == "cut short":
+        with open(path, "r+b") as handle:
+            handle.truncate(len(data) // 2)
+    elif how == "bytes flipped":
+        if data:
+            spot = (number * 7919) % len(data)
+            with open(path, "r+b") as handle:
+                handle.seek(spot)
+                handle.write(bytes([data[spot] ^ 0x20]))
+    elif how == "another file's bytes":
+        other = kept[(number + 1) % len(kept)].read_bytes()
+        with open(path, "r+b") as handle:
+            handle.truncate(0)
+            handle.write(other)
+    elif how == "unreadable":  # tests run as root, whom no permission stops: a folder in its place
+        path.unlink()
+        path.mkdir()
+
+
+def differences(found: dict[str, bytes], wanted: dict[str, bytes]) -> list[str]:
+    """The paths at which two outputs differ (a short message when a test fails)."""
+    return sorted(path for path in found.keys() | wanted.keys() if found.get(path) != wanted.get(path))
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """Each day's output built without any cache."""
+    site = make_site(tmp_path_factory.mktemp("clean") / "site")
+    found = {}
+    for day in DAYS:
+        code, said = cli_build(site, day, "--no-cache")
+        assert code == 0, said
+        found[day] = read_output(site.root / "build")
+    assert occurrences(found["2026-11-19"], "Windlecombe") and not occurrences(found["2026-11-20"], "Windlecombe")
+    assert occurrences(found["2026-11-20"], "Thornbury") and not occurrences(found["2026-11-19"], "Thornbury")
+    return Outputs(found)
+
+
+class Outputs(dict):
+    """Outputs by day, shown briefly when a test fails."""
+
+    def __repr__(self) -> str:
+        return f"<clean outputs of {', '.join(self)}>"
+
+
+@pytest.fixture(scope="module")
+def cached_site(tmp_path_factory):
+    site = make_site(tmp_path_factory.mktemp("cached") / "site")
+    code, said = cli_build(site, DAYS[0])
+    assert code == 0, said
+    return site
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(DAYS), st.integers(0, 10_000), st.sampled_from(DAMAGE)), min_size=1, max_size=3))
+def test_whatever_happens_to_the_cache_each_build_is_a_clean_builds_bytes(clean, cached_site, builds):
+    """Days in any order around a report's coming down and another's going up, with any cache file
+    damaged before each build (or the disk filling while it keeps its files): every build exits 0,
+    and its whole output is the clean build's of its day, byte for byte."""
+    cache = cached_site.root / ".sitegen-cache"
+    for day, number, how in builds:
+        if how == "disk full":
+            with disk_full_for(cache):
+                code, said = cli_build(cached_site, day)
+            assert said.count("could not be kept") <= 1, said  # once, when anything had to be kept
+        else:
+            damage(cache, number, how)
+            code, said = cli_build(cached_site, day)
+        assert code == 0, said
+        assert differences(read_output(cached_site.root / "build"), clean[day]) == [], (how, said)
+
+
+def test_a_full_cache_disk_loses_nothing_and_the_next_build_keeps_what_was_missing(clean, tmp_path):
+    """A build whose cache cannot be written publishes the whole site, search text included, and
+    says so once; the next build (with space) keeps the texts and the search index's parts, so
+    that the build after it reads no PDF and indexes nothing again."""
+    site = make_site(tmp_path / "site")
+    cache = site.root / ".sitegen-cache"
+    with disk_full_for(cache):
+        code, said = cli_build(site, "2026-11-20")
+    assert code == 0 and said.count("could not be kept") == 1 and "No space left on device" in said, said
+    assert read_output(site.root / "build") == clean["2026-11-20"]
+    code, said = cli_build(site, "2026-11-20")
+    assert code == 0 and "could not be kept" not in said, said
+    assert read_output(site.root / "build") == clean["2026-11-20"]
+    assert len(list((cache / "documents").glob("*.txt"))) == 2  # adult-b's and adult-d's texts, live that day
+    parts = sorted((cache / "search").glob("*.cbor"))
+    assert parts
+    before = {path: path.stat().st_mtime_ns for path in parts}
+    with mock.patch("sitegen.search._index_parts", side_effect=AssertionError("indexed again")):
+        code, said = cli_build(site, "2026-11-20")
+    assert code == 0, said
+    assert read_output(site.root / "build") == clean["2026-11-20"]
+    assert set(before) == set((cache / "search").glob("*.cbor"))
+
+
+def test_a_published_file_edited_in_place_in_build_never_reaches_a_later_output(clean, tmp_path):
+    """A same-size edit of a published PDF in build/ (a person, or a later step that edits the
+    output in place) is not in the next build, on that day or any other; what the cache keeps to
+    publish is read-only."""
+    site = make_site(tmp_path / "site")
+    code, said = cli_build(site, "2026-11-19")
+    assert code == 0, said
+    published = site.root / "build" / "sar" / "adult-b" / "adult-b.pdf"
+    assert published.is_file()
+    data = published.read_bytes()
+    with open(published, "r+b") as handle:  # root: the read-only mode does not stop it
+        handle.seek(len(data) // 2)
+        handle.write(b"EDITED")
+    for day in DAYS:
+        code, said = cli_build(site, day, "--verbose")
+        assert code == 0, said
+        assert differences(read_output(site.root / "build"), clean[day]) == []
+    assert not occurrences(read_output(site.root / "build"), "EDITED")
+    kept = list((site.root / ".sitegen-cache" / "documents").glob("*.published-*.pdf"))
+    assert kept and all(path.stat().st_mode & 0o222 == 0 for path in kept)
+
+
+def test_a_report_replaced_in_place_with_its_size_and_times_kept_is_read_again(tmp_path):
+    """`cp` over a report keeps its inode, and `touch -r` puts back its times: the build still
+    publishes the new report, and searches find its words, not the old one's."""
+    site = make_site(tmp_path / "site")
+    report = site.root / "reports" / "adult-b.pdf"
+    code, said = cli_build(site, "2026-11-19")
+    assert code == 0, said
+    assert occurrences(read_output(site.root / "build"), "Marshfield")
+    data_published_before = (site.root / "build" / "sar" / "adult-b" / "adult-b.pdf").read_bytes()
+    replacement = tmp_path / "new.pdf"
+    from pdfmaker import make_pdf
+
+    make_pdf(replacement, ["Overview of Adult B", "Findings about Marshgrove"])  # the same length of text
+    new = replacement.read_bytes()
+    assert len(new) == report.stat().st_size
+    status = report.stat()
+    with open(report, "r+b") as handle:  # as cp does: the same file, new bytes
+        handle.write(new)
+    os.utime(report, ns=(status.st_atime_ns, status.st_mtime_ns))
+    after = report.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (status.st_size, status.st_mtime_ns, status.st_ino)
+    code, said = cli_build(site, "2026-11-19")
+    assert code == 0, said
+    files = read_output(site.root / "build")
+    assert occurrences(files, "Marshgrove") and not occurrences(files, "Marshfield")  # the search index's text
+    assert files["sar/adult-b/adult-b.pdf"] != data_published_before
