@@ -234,3 +234,74 @@ def test_a_report_replaced_in_place_with_its_size_and_times_kept_is_read_again(t
     files = read_output(site.root / "build")
     assert occurrences(files, "Marshgrove") and not occurrences(files, "Marshfield")  # the search index's text
     assert files["sar/adult-b/adult-b.pdf"] != data_published_before
+
+
+# --- files and folders the build cannot read -------------------------------------------------
+
+@contextmanager
+def unreadable(*paths: Path):
+    """Reading these files or listing these folders fails as without permission (tests run as
+    root, whom permissions do not stop), in this process and its forks."""
+    refused = {str(path) for path in paths}
+
+    def guard(real):
+        def call(path, *args, **kwargs):
+            if isinstance(path, (str, os.PathLike)) and os.fspath(path) in refused:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    with ExitStack() as stack:
+        for module in (builtins, io):
+            stack.enter_context(mock.patch.object(module, "open", guard(module.open)))
+        stack.enter_context(mock.patch.object(os, "scandir", guard(os.scandir)))
+        yield
+
+
+def test_a_report_the_build_cannot_read_withholds_only_its_entry(tmp_path):
+    site = make_site(tmp_path / "site")
+    code, said = cli_build(site, "2026-11-19")  # known to the cache, too
+    assert code == 0, said
+    with unreadable(site.root / "reports" / "adult-b.pdf"):
+        code, said = cli_build(site, "2026-11-19")
+    assert code == 0, said
+    assert "content/adult-b.md:4: error: documents: reports/adult-b.pdf could not be read (permission denied)" in said
+    files = read_output(site.root / "build")
+    assert "sar/adult-b/index.html" not in files and not occurrences(files, "Marshfield")
+    assert "sar/adult-a/index.html" in files and "sar/adult-a/adult-a.pdf" in files
+
+
+def test_a_report_deleted_while_the_build_runs_withholds_its_entry(tmp_path, monkeypatch):
+    """The entries are read, then the report goes before its content is hashed."""
+    from sitegen import build as build_module
+
+    site = make_site(tmp_path / "site")
+    report = site.root / "reports" / "adult-b.pdf"
+    real = build_module.read_entries
+
+    def read_then_delete(*args, **kwargs):
+        found = real(*args, **kwargs)
+        report.unlink()
+        return found
+
+    monkeypatch.setattr(build_module, "read_entries", read_then_delete)
+    code, said = cli_build(site, "2026-11-19")
+    assert code == 0, said
+    assert "reports/adult-b.pdf could not be read (it is no longer there)" in said
+    files = read_output(site.root / "build")
+    assert "sar/adult-b/index.html" not in files and "sar/adult-a/index.html" in files
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_folder_the_build_cannot_read_is_an_error_naming_it(tmp_path, command):
+    site = make_site(tmp_path / "site")
+    site.entry("briefing-one", folder="content/briefings", type="page", body="A briefing")
+    with unreadable(site.root / "content" / "briefings"):
+        result = CliRunner().invoke(main, [command, "--site", str(site.root), "--as-of", "2026-11-19"])
+    assert "content/briefings: error: this folder could not be read (permission denied)" in result.output, result.output
+    if command == "check":
+        assert result.exit_code == 1
+    else:
+        assert result.exit_code == 0
+        files = read_output(site.root / "build")
+        assert "sar/adult-a/index.html" in files and not occurrences(files, "A briefing")
