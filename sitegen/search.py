@@ -442,10 +442,13 @@ class _PartCache:
             files = cbor2.loads(found)
             if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, bytes) for k, v in files.items())):
                 return None
+        except (ValueError, EOFError, cbor2.CBORDecodeError):
+            return None  # sealed, so only another cbor2's: indexed again
+        try:
             os.utime(self.folder / f"{key}.cbor")  # recently used: kept longest
-            return files
-        except (OSError, ValueError, EOFError, cbor2.CBORDecodeError):
-            return None  # a missing or damaged entry only costs indexing again
+        except OSError:
+            pass  # a cache the build may not write: the part is as good
+        return files
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         if self.folder is None:
