@@ -115,3 +115,32 @@ def read_sealed(target: Path) -> bytes | None:
     if data is None:
         LEDGER.remade.append(str(target))
     return data
+
+
+TEXT_SEAL = b"\n# sitegen seal "  # a comment in YAML
+
+
+def write_sealed_text(target: Path, text: str) -> bool:
+    """`write_sealed` for a text a person may read (the settings kept to stand in for sitegen.yaml):
+    the seal is its last line, a YAML comment, so the file reads as it was and its lines keep their numbers."""
+    data = text.encode("utf-8")
+    return write_whole(target, data + TEXT_SEAL + seal_digest(target.name, data) + b"\n")
+
+
+def read_sealed_text(target: Path) -> str | None:
+    """What `write_sealed_text` wrote at `target`, or None (as `read_sealed`)."""
+    try:
+        blob = target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        LEDGER.remade.append(str(target))
+        return None
+    data, found, seal = blob.rpartition(TEXT_SEAL)
+    if not found or seal.rstrip(b"\n") != seal_digest(target.name, data):
+        LEDGER.remade.append(str(target))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
