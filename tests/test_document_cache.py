@@ -18,7 +18,8 @@ def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
     info = inspect(pdf, cache)
     cache.save()
     key = info.sha256
-    assert sorted(os.listdir(folder / "documents")) == sorted([f"{key}.json", f"{key}.txt", f"{key}.published-{CLEAN_VERSION}.pdf"])
+    assert sorted(os.listdir(folder / "documents")) == sorted([f"{key}.json", f"{key}.txt", f"{key}.published-{CLEAN_VERSION}.pdf",
+                                                              f"{key}.published-{CLEAN_VERSION}.pdf.sha256"])
     assert json.loads(read_sealed(folder / "hashes.json"))["files"][str(pdf)][1] == key
     index = json.loads(read_sealed(folder / "documents.json"))
     assert index["version"] == VERSION and key in index["documents"]
