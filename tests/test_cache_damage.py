@@ -308,3 +308,46 @@ def test_a_folder_the_build_cannot_read_is_an_error_naming_it(tmp_path, command)
         assert result.exit_code == 0
         files = read_output(site.root / "build")
         assert "sar/adult-a/index.html" in files and not occurrences(files, "A briefing")
+
+
+# --- builds killed part-way ---------------------------------------------------------------------
+
+KILLED_AT = {  # where a build is killed (SIGKILL, as a CI runner's timeout or a full machine does)
+    "while writing its files": "real = outputs._write_files\n"
+                               "def patched(*args, **kwargs):\n"
+                               "    real(*args, **kwargs)\n"
+                               "    os.kill(os.getpid(), signal.SIGKILL)\n"
+                               "outputs._write_files = patched\n",
+    "just before the swap": "def patched(*args, **kwargs):\n"
+                            "    os.kill(os.getpid(), signal.SIGKILL)\n"
+                            "outputs.swap_in = patched\n",
+    "just after the exchange": "real = outputs.exchange\n"
+                               "def patched(*args, **kwargs):\n"
+                               "    if real(*args, **kwargs):\n"
+                               "        os.kill(os.getpid(), signal.SIGKILL)\n"
+                               "    return False\n"
+                               "outputs.exchange = patched\n",
+}
+
+
+@pytest.mark.parametrize("moment", sorted(KILLED_AT))
+def test_the_build_after_a_killed_one_removes_what_it_left_and_is_clean(clean, tmp_path, moment):
+    """Whenever a build is killed, the next one leaves nothing of it beside the output (each leftover
+    is a whole copy of a site), and its output is the clean build's."""
+    import signal
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    code, said = cli_build(site, "2026-11-19")
+    assert code == 0, said
+    program = "import os, signal, sys\nfrom sitegen import outputs\n" + KILLED_AT[moment] + \
+              "from sitegen.cli import main\nsys.exit(main())\n"
+    killed = subprocess.run([sys.executable, "-c", program, "build", "--site", str(site.root), "--as-of", "2026-11-20"],
+                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert any(p.name.startswith(".build-") for p in site.root.iterdir()), "the killed build left a folder"
+    code, said = cli_build(site, "2026-11-20")
+    assert code == 0, said
+    assert sorted(p.name for p in site.root.iterdir()) == [".sitegen-cache", "build", "content", "reports", "sitegen.yaml"]
+    assert differences(read_output(site.root / "build"), clean["2026-11-20"]) == []
