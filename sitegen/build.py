@@ -379,8 +379,9 @@ def cache_problems(config: SiteConfig, ledger: Ledger) -> list[Problem]:
     if ledger.remade:
         names = sorted({_shown(config, Path(path)) for path in ledger.remade})
         listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        found.append(note(where, f"{len(names)} kept file{'s' if len(names) != 1 else ''} of the cache "
-                          f"{'were' if len(names) != 1 else 'was'} damaged or incomplete and made again: {listed}."))
+        found.append(note(where, f"{len(names)} kept file{'s' if len(names) != 1 else ''} of the cache could not be used "
+                          f"(damaged, incomplete, or kept by an older sitegen) and {'were' if len(names) != 1 else 'was'} "
+                          f"made again: {listed}."))
     return found
 
 
@@ -420,6 +421,8 @@ def tidy_cache(config: SiteConfig, cache: DocumentCache, store: FileStore | None
     cache.prune()
     if store is not None:
         store.keep_only_used()
+    for older in (config.cache_dir / TEMPLATES).glob("__jinja2_*.cache"):  # compiled, unsealed, by an older sitegen
+        older.unlink(missing_ok=True)
     try:
         previous_outputs = list(os.scandir(config.cache_dir / PREVIOUS_OUTPUTS))
     except OSError:

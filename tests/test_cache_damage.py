@@ -204,8 +204,8 @@ def test_a_published_file_edited_in_place_in_build_never_reaches_a_later_output(
         assert code == 0, said
         assert differences(read_output(site.root / "build"), clean[day]) == []
         if number == 0:  # a quiet note, in --verbose only, names what was made again
-            assert ".sitegen-cache: note: 1 kept file of the cache was damaged or incomplete and made again: " \
-                   ".sitegen-cache/documents/" in said, said
+            assert ".sitegen-cache: note: 1 kept file of the cache could not be used (damaged, incomplete, or kept " \
+                   "by an older sitegen) and was made again: .sitegen-cache/documents/" in said, said
     assert not occurrences(read_output(site.root / "build"), "EDITED")
     kept = list((site.root / ".sitegen-cache" / "documents").glob("*.published-*.pdf"))
     assert kept and all(path.stat().st_mode & 0o222 == 0 for path in kept)

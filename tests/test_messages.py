@@ -68,8 +68,7 @@ def test_a_note_is_told_only_in_full():
     """A note (the cache made something again) is for `--verbose`: a short report leaves it out."""
     from sitegen.problems import note
 
-    problems = [note(".sitegen-cache", "1 kept file of the cache was damaged or incomplete and made again: x."),
+    problems = [note(".sitegen-cache", "1 kept file of the cache could not be used and was made again: x."),
                 warning("content/a.md", "a warning.", "Do this.")]
     assert not any("note:" in line for line in report_lines(problems, full=False))
-    assert report_lines(problems, full=True)[-1] == (".sitegen-cache: note: 1 kept file of the cache was damaged "
-                                                     "or incomplete and made again: x.")
+    assert report_lines(problems, full=True)[-1] == ".sitegen-cache: note: 1 kept file of the cache could not be used and was made again: x."
