@@ -90,20 +90,26 @@ def write_sealed(target: Path, data: bytes) -> bool:
     return write_whole(target, sealed(target.name, data))
 
 
-def unseal(name: str, blob: bytes) -> bytes | None:
-    """What a sealed file named `name` holds, or None when it is not one whole (damaged, cut short,
-    another file's bytes)."""
+def unseal(name: str, blob: bytes) -> tuple[bytes, str] | None:
+    """What a sealed file named `name` holds, and its digest (hex), or None when it is not one
+    whole (damaged, cut short, another file's bytes)."""
     head = len(SEAL)
     start = head + 2 * DIGEST_SIZE + 1
     if blob[:head] != SEAL or blob[start - 1:start] != b"\n":
         return None
-    data = blob[start:]
-    return data if blob[head:start - 1] == seal_digest(name, data) else None
+    data, digest = blob[start:], blob[head:start - 1]
+    return (data, digest.decode("ascii")) if digest == seal_digest(name, data) else None
 
 
 def read_sealed(target: Path) -> bytes | None:
     """What `write_sealed` wrote at `target`; None when there is nothing there (a miss), or it is
     not whole (a miss, recorded in `LEDGER`: it is made again)."""
+    found = read_sealed_digest(target)
+    return found[0] if found is not None else None
+
+
+def read_sealed_digest(target: Path) -> tuple[bytes, str] | None:
+    """`read_sealed`, with the digest the file is sealed with (a value's name, for what is made from it)."""
     try:
         blob = target.read_bytes()
     except FileNotFoundError:
@@ -111,11 +117,10 @@ def read_sealed(target: Path) -> bytes | None:
     except OSError:  # a folder in its place, a file no one may read
         LEDGER.remade.append(str(target))
         return None
-    data = unseal(target.name, blob)
-    if data is None:
+    found = unseal(target.name, blob)
+    if found is None:
         LEDGER.remade.append(str(target))
-    return data
-
+    return found
 
 TEXT_SEAL = b"\n# sitegen seal "  # a comment in YAML
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with 
     import pikepdf
 
 from sitegen import pdfsafety, renditions
-from sitegen.cachefile import LEDGER, Ledger, read_sealed, seal_digest, write_sealed, write_whole
+from sitegen.cachefile import LEDGER, Ledger, read_sealed, read_sealed_digest, seal_digest, write_sealed, write_whole
 from sitegen.parallel import fork_call, fork_map, in_copy, in_shared_copy, result_of
 from sitegen.pdfsafety import PdfSafety
 
@@ -50,6 +50,7 @@ VERSION = f"{CACHE_VERSION}.{CLEAN_VERSION}"
 # First line of a cached text file. Bump it when the extracted text changes: older files are then misses.
 # 2: PDFium (pypdfium2) extracts the text instead of pypdf.
 TEXT_HEADER = "sitegen document text 2\n"
+TEXT_HEADER_BYTES = TEXT_HEADER.encode("utf-8")
 FORMATS = {
     ".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
     ".xlsx": "Excel spreadsheet", ".xls": "Excel spreadsheet", ".ods": "OpenDocument spreadsheet",
@@ -325,10 +326,11 @@ class DocumentTexts:
             return self._in_memory[key]
         if self.folder is None:
             return None
-        text = self._read(key)
-        if text is None:
+        found = self._read(key)
+        if found is None:
             self._digests.pop(key, None)
-        return text
+            return None
+        return found[len(TEXT_HEADER_BYTES):].decode("utf-8", "surrogateescape")
 
     def has(self, key: str) -> bool:
         """Whether a document's text is kept, whole (it is read and checked)."""
@@ -357,14 +359,13 @@ class DocumentTexts:
         """A document's text is in the folder (written by a worker): checked now, as any kept text."""
         self.has(key)
 
-    def _read(self, key: str) -> str | None:
-        path = _document_file(self.folder, key, ".txt")
-        found = read_sealed(path)
-        text = found.decode("utf-8", "surrogateescape") if found is not None else None
-        if text is None or not text.startswith(TEXT_HEADER):
+    def _read(self, key: str) -> bytes | None:
+        """The kept file's contents (TEXT_HEADER, then the text), once checked; its digest is noted."""
+        found = read_sealed_digest(_document_file(self.folder, key, ".txt"))
+        if found is None or not found[0].startswith(TEXT_HEADER_BYTES):
             return None
-        self._digests[key] = seal_digest(path.name, found).decode("ascii")
-        return text[len(TEXT_HEADER):]
+        self._digests[key] = found[1]
+        return found[0]
 
 
 def text_digest(key: str, text: str) -> str:
