@@ -351,3 +351,21 @@ def test_the_build_after_a_killed_one_removes_what_it_left_and_is_clean(clean, t
     assert code == 0, said
     assert sorted(p.name for p in site.root.iterdir()) == [".sitegen-cache", "build", "content", "reports", "sitegen.yaml"]
     assert differences(read_output(site.root / "build"), clean["2026-11-20"]) == []
+
+
+def test_compiled_templates_changed_by_one_byte_are_never_run(clean, tmp_path):
+    """A byte changed in any compiled template (the code a build runs) anywhere in it: the build
+    compiles the template again, exits 0, and its output is the clean build's."""
+    site = make_site(tmp_path / "site")
+    code, said = cli_build(site, "2026-11-20")
+    assert code == 0, said
+    compiled = sorted((site.root / ".sitegen-cache" / "templates").iterdir())
+    assert compiled
+    for spot in (0.1, 0.5, 0.9):
+        for path in compiled:
+            data = bytearray(path.read_bytes())
+            data[int(len(data) * spot)] ^= 0x01
+            path.write_bytes(bytes(data))
+        code, said = cli_build(site, "2026-11-20")
+        assert code == 0, said
+        assert differences(read_output(site.root / "build"), clean["2026-11-20"]) == []
