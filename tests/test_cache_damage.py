@@ -10,14 +10,13 @@ import builtins
 import errno
 import io
 import os
-import shutil
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import given, settings, strategies as st
 
 import docxmaker
 from conftest import SiteMaker, occurrences, read_output
@@ -143,7 +142,7 @@ def cached_site(tmp_path_factory):
     return site
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(DAYS), st.integers(0, 10_000), st.sampled_from(DAMAGE)), min_size=1, max_size=3))
 def test_whatever_happens_to_the_cache_each_build_is_a_clean_builds_bytes(clean, cached_site, builds):
     """Days in any order around a report's coming down and another's going up, with any cache file
