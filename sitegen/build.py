@@ -28,7 +28,8 @@ from sitegen.entry_fragments import EntryFragments
 from sitegen.file_store import FileStore
 from sitegen.entries import DocumentRef, Entry, internal_fault, read_entries
 from sitegen.memo import Memo
-from sitegen.problems import Problem, error, has_errors, warning
+from sitegen.cachefile import LEDGER, Ledger
+from sitegen.problems import Problem, error, has_errors, note, warning
 from sitegen.renditions import Rendition
 from sitegen.render import OutputFile, Renderer, make_environment, template_failure
 from sitegen.site import Download, EntryOnDay, Site
@@ -384,6 +385,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
            use_cache: bool, write: bool, banner: str | None, show_drafts: bool, env: jinja2.Environment | None,
            fragments: EntryFragments | None, workers: int | None, progress: Callable[[int, int], None] | None) -> BuildResult:
     """`build`, once the settings and the output folder are known to be usable."""
+    LEDGER.take()  # what an earlier build in this process (a preview's) recorded is told by it
     cache = DocumentCache(config.cache_dir if use_cache else None)
     memo = memo_of(config, use_cache)
     site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, progress=progress, memo=memo)
@@ -436,6 +438,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
         memo.save()
         keep_settings(loaded)
         takedown.record_last_good(config.cache_dir, output, store.folder if store is not None else None)
+    result.problems += cache_problems(config, LEDGER.take())
     return result
 
 
@@ -474,6 +477,36 @@ def _take_down_only(config: SiteConfig, day: date, output: Path, result: BuildRe
     return result
 
 
+def cache_problems(config: SiteConfig, ledger: Ledger) -> list[Problem]:
+    """What the build tells of its cache: one warning when something could not be kept (this
+    build's output is whole and right, but every later build would do the same work again until
+    it is mended), and a note (`--verbose`) of the kept files found damaged and made again."""
+    where = _shown(config, config.cache_dir)
+    found = []
+    if ledger.not_kept:
+        reasons = sorted({reason for _, reason in ledger.not_kept})
+        count = len({path for path, _ in ledger.not_kept})
+        found.append(warning(where, f"{count} file{'s' if count != 1 else ''} of the cache could not be kept "
+                             f"({'; '.join(reasons)}). This build is complete and right; the next one makes "
+                             "what is missing again, which takes longer.",
+                             "Free some disk space, or check that the build may write to this folder."))
+    if ledger.remade:
+        names = sorted({_shown(config, Path(path)) for path in ledger.remade})
+        listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        found.append(note(where, f"{len(names)} kept file{'s' if len(names) != 1 else ''} of the cache could not be used "
+                          f"(damaged, incomplete, or kept by an older sitegen) and {'were' if len(names) != 1 else 'was'} "
+                          f"made again: {listed}."))
+    return found
+
+
+def _shown(config: SiteConfig, path: Path) -> str:
+    """A path as messages show it: relative to the site's folder when it is in it."""
+    try:
+        return Path(os.path.relpath(path, config.root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def previous_output_folder(config: SiteConfig, output: Path) -> Path:
     """Where the output replaced by this build is kept, to be made into the next one
     (see `outputs.write_site`): one place in the cache, whatever the output folder, so that
@@ -503,6 +536,8 @@ def tidy_cache(config: SiteConfig, cache: DocumentCache, store: FileStore | None
     cache.prune()
     if store is not None:
         store.keep_only_used()
+    for older in (config.cache_dir / TEMPLATES).glob("__jinja2_*.cache"):  # compiled, unsealed, by an older sitegen
+        older.unlink(missing_ok=True)
     try:
         previous_outputs = list(os.scandir(config.cache_dir / PREVIOUS_OUTPUTS))
     except OSError:

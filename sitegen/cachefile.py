@@ -1,29 +1,151 @@
-"""Writing a file of sitegen's cache: whole, or not at all.
+"""Writing and reading a file of sitegen's cache: whole or not at all, and checked before use.
 
 Every file in `.sitegen-cache/` only saves time (or, for the settings of the last build, stands in
 for a sitegen.yaml that cannot be read), so a file that cannot be written (a read-only folder, a
 full disk) is no error: the next build makes its contents again. A file is written
 under a temporary name of this process's own and then renamed, so another build or a preview
 reading it at the same moment sees the old file or the new one, never half of one.
+
+A kept value is never trusted as it is found: a cache folder is restored by a CI plugin, copied,
+cut short by a full disk or edited by hand. So each is written sealed (`write_sealed`): after a
+header, a digest of what it holds and of the file's own name, so that neither damage nor another
+cache file's bytes in its place pass `read_sealed`, which gives None for them (a miss: the value
+is made again). What was made again, and what could not be kept, is recorded here (`Ledger`) for
+the build to tell: the first in a quiet note (`--verbose`), the second in one warning, because a
+full disk or a cache the build may not write costs every later build the same work until mended.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 
+SEAL = b"sitegen sealed 1\n"  # the first line of a sealed file
+DIGEST_SIZE = 32  # bytes of blake2b; written in hex after SEAL, then a newline
 
-def write_whole(target: Path, data: bytes) -> bool:
-    """Write `data` to `target` in one step; False (and nothing left behind) when it cannot be."""
+
+@dataclass
+class Ledger:
+    """What this process found damaged in the cache (and made again), and what it could not keep
+    (file, reason), since the build last took them (`take`)."""
+    remade: list[str] = field(default_factory=list)
+    not_kept: list[tuple[str, str]] = field(default_factory=list)
+
+    def take(self) -> Ledger:
+        """What is recorded, leaving this ledger empty (a build takes it at its end; a forked
+        worker sends its share back to the build, which adds it with `add`)."""
+        found = Ledger(self.remade, self.not_kept)
+        self.remade, self.not_kept = [], []
+        return found
+
+    def add(self, other: Ledger | None) -> None:
+        if other is not None:
+            self.remade += other.remade
+            self.not_kept += other.not_kept
+
+
+LEDGER = Ledger()  # one per process: the cache's parts are many, and each writes through here
+
+
+def write_whole(target: Path, data: bytes, read_only: bool = False) -> bool:
+    """Write `data` to `target` in one step; False (and nothing left behind, and the failure
+    recorded in `LEDGER`) when it cannot be. `read_only`: the file is made so no one but its owner
+    (or root) can write through a link to it."""
     temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp.write_bytes(data)
+        if read_only:
+            os.chmod(temp, 0o444)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a folder in a kept file's place (damage) would stop it being kept for ever
         temp.replace(target)
         return True
-    except OSError:
+    except OSError as exc:
+        LEDGER.not_kept.append((str(target), exc.strerror or type(exc).__name__))
         try:
             temp.unlink()
         except OSError:
             pass
         return False
+
+
+def seal_digest(name: str, data: bytes) -> bytes:
+    """The digest a sealed file named `name` carries for `data` (hex)."""
+    digest = hashlib.blake2b(data, digest_size=DIGEST_SIZE, person=b"sitegen-cache")
+    digest.update(b"\0" + name.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest().encode("ascii")
+
+
+def sealed(name: str, data: bytes) -> bytes:
+    """`data` as a sealed file named `name` holds it."""
+    return SEAL + seal_digest(name, data) + b"\n" + data
+
+
+def write_sealed(target: Path, data: bytes) -> bool:
+    """`write_whole`, sealed: `read_sealed` gives `data` back only while the file is as written."""
+    return write_whole(target, sealed(target.name, data))
+
+
+def unseal(name: str, blob: bytes) -> tuple[bytes, str] | None:
+    """What a sealed file named `name` holds, and its digest (hex), or None when it is not one
+    whole (damaged, cut short, another file's bytes)."""
+    head = len(SEAL)
+    start = head + 2 * DIGEST_SIZE + 1
+    if blob[:head] != SEAL or blob[start - 1:start] != b"\n":
+        return None
+    data, digest = blob[start:], blob[head:start - 1]
+    return (data, digest.decode("ascii")) if digest == seal_digest(name, data) else None
+
+
+def read_sealed(target: Path) -> bytes | None:
+    """What `write_sealed` wrote at `target`; None when there is nothing there (a miss), or it is
+    not whole (a miss, recorded in `LEDGER`: it is made again)."""
+    found = read_sealed_digest(target)
+    return found[0] if found is not None else None
+
+
+def read_sealed_digest(target: Path) -> tuple[bytes, str] | None:
+    """`read_sealed`, with the digest the file is sealed with (a value's name, for what is made from it)."""
+    try:
+        blob = target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:  # a folder in its place, a file no one may read
+        LEDGER.remade.append(str(target))
+        return None
+    found = unseal(target.name, blob)
+    if found is None:
+        LEDGER.remade.append(str(target))
+    return found
+
+TEXT_SEAL = b"\n# sitegen seal "  # a comment in YAML
+
+
+def write_sealed_text(target: Path, text: str) -> bool:
+    """`write_sealed` for a text a person may read (the settings kept to stand in for sitegen.yaml):
+    the seal is its last line, a YAML comment, so the file reads as it was and its lines keep their numbers."""
+    data = text.encode("utf-8")
+    return write_whole(target, data + TEXT_SEAL + seal_digest(target.name, data) + b"\n")
+
+
+def read_sealed_text(target: Path) -> str | None:
+    """What `write_sealed_text` wrote at `target`, or None (as `read_sealed`)."""
+    try:
+        blob = target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError:
+        LEDGER.remade.append(str(target))
+        return None
+    data, found, seal = blob.rpartition(TEXT_SEAL)
+    if not found or seal.rstrip(b"\n") != seal_digest(target.name, data):
+        LEDGER.remade.append(str(target))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None

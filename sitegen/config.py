@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sitegen import yamladvice, yamlfile
 from sitegen.addresses import RESERVED_NAMES
-from sitegen.cachefile import write_whole
+from sitegen.cachefile import read_sealed_text, write_sealed_text
 from sitegen.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.pictures import picture_size
 from sitegen.problems import Problem, error, warning
@@ -340,9 +340,12 @@ def _last_built(root: Path, loaded: LoadedConfig) -> LoadedConfig:
     """The last whole build's settings in place of a sitegen.yaml that cannot be used (`loaded`),
     or `loaded` as it is when there are none (a first build, or the cache was cleared)."""
     kept_at = f"{CACHE_DIR}/{LAST_BUILT}"
+    text = read_sealed_text(root / kept_at)  # a damaged copy must never stand in: it could change a window
+    if text is None:
+        return loaded
     try:
-        kept = parse_config(root, yamlfile.load((root / kept_at).read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, yamlfile.YamlError):
+        kept = parse_config(root, yamlfile.load(text))
+    except yamlfile.YamlError:
         return loaded
     if kept.config is None:
         return loaded
@@ -361,12 +364,9 @@ def keep_settings(loaded: LoadedConfig) -> None:
     if loaded.config is None or loaded.text is None or loaded.stand_in:
         return
     target = loaded.config.cache_dir / LAST_BUILT
-    try:
-        if target.read_text(encoding="utf-8") == loaded.text:
-            return
-    except (OSError, UnicodeDecodeError):
-        pass
-    write_whole(target, loaded.text.encode("utf-8"))
+    if read_sealed_text(target) == loaded.text:
+        return
+    write_sealed_text(target, loaded.text)
 
 
 def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:

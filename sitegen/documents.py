@@ -34,18 +34,19 @@ if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with 
     import pikepdf
 
 from sitegen import pdfsafety, renditions
-from sitegen.cachefile import write_whole
+from sitegen.cachefile import LEDGER, Ledger, read_sealed, read_sealed_digest, seal_digest, write_sealed, write_whole
 from sitegen.parallel import fork_call, fork_map, in_copy, in_shared_copy, result_of
 from sitegen.pdfsafety import PdfSafety
 
 # Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
-# 4: PDFs with active content or attached files are withheld; the audit finds hidden personal data
+# 5: every kept file is sealed (`sitegen.cachefile`); a published copy's SHA-256 is kept beside it;
+#    PDFs with active content or attached files are withheld; the audit finds hidden personal data
 #    and the PDF's own title, and no longer counts the program that made it (Creator) as personal.
 # 3: the audit says which parts it could not read; PDFs over the limits are withheld.
 # 3 (copy): the entry's title for the document; no metadata or private data anywhere, no comment
 #    authors; checked once written (`pdfsafety.leftovers`).
 # 2 (copy): made with qpdf instead of pypdf.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 CLEAN_VERSION = 3
 # What one PDF may cost to read. Reports run to hundreds of pages and tens of megabytes of
 # content; a file past these is damaged or made to exhaust whatever reads it.
@@ -55,6 +56,7 @@ VERSION = f"{CACHE_VERSION}.{CLEAN_VERSION}"
 # First line of a cached text file. Bump it when the extracted text changes: older files are then misses.
 # 2: PDFium (pypdfium2) extracts the text instead of pypdf.
 TEXT_HEADER = "sitegen document text 2\n"
+TEXT_HEADER_BYTES = TEXT_HEADER.encode("utf-8")
 FORMATS = {
     ".pdf": "PDF", ".docx": "Word document", ".doc": "Word document", ".odt": "OpenDocument text",
     ".xlsx": "Excel spreadsheet", ".xls": "Excel spreadsheet", ".ods": "OpenDocument spreadsheet",
@@ -101,53 +103,78 @@ def file_format(name: str) -> str:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        return _sha256_of_handle(handle)
+
+
+def _sha256_of_handle(handle: io.BufferedReader) -> str:
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
 class FileHashes:
-    """hashes.json: each file's SHA-256, remembered with its size, time and inode (as git's index
-    does), so that a file is read again only when one of them changed."""
+    """hashes.json: each file's SHA-256, remembered with its size, modification time, inode and
+    change time, so that a file is read again only when one of them changed.
+
+    The change time is what cannot be faked cheaply: copying another file over a report keeps its
+    inode, and `touch -r` (or `os.utime`) puts its modification time back, but both set the change
+    time to the moment they ran, and only the kernel sets it. Reading every file again instead
+    would cost a warm build 0.16 s at 2,000 reports, growing with reports/ (see docs/performance.md).
+    As in git's index, a file changed in the same tick of the file system's clock as the hash was
+    remembered could keep its change time: a stamp not older than hashes.json itself is not
+    trusted (`_racy`), and the file is read again."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._known: dict[str, tuple[tuple[int, int, int], str]] | None = None  # path -> (stat, sha256)
+        self._known: dict[str, tuple[tuple[int, ...], str]] | None = None  # path -> (stamp, sha256)
         self._changed = False
 
     def of(self, path: Path) -> str:
-        """The SHA-256 of a file, read again only when its size, time or inode changed."""
-        status = path.stat()
-        stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-        known = self.load()
-        name = str(path)
-        found = known.get(name)
-        if found is not None and tuple(found[0]) == stamp:
-            return found[1]
-        key = sha256_of(path)
+        """The SHA-256 of a file, read again only when its stamp (`stamp_of`) changed. Raises
+        OSError when the file cannot be read (gone since it was listed, or not allowed)."""
+        with open(path, "rb") as handle:  # opened, not only looked at: a file the build may not read is told
+            stamp = stamp_of(os.fstat(handle.fileno()))
+            known = self.load()
+            name = str(path)
+            found = known.get(name)
+            if found is not None and tuple(found[0]) == stamp:
+                return found[1]
+            key = _sha256_of_handle(handle)
         known[name] = (stamp, key)
         self._changed = True
         return key
 
-    def load(self) -> dict[str, tuple[tuple[int, int, int], str]]:
-        """The remembered hashes (read when first needed; a preview asks for them after its build)."""
+    def of_readable(self, path: Path) -> str | None:
+        """`of`, or None when the file cannot be read."""
+        try:
+            return self.of(path)
+        except OSError:
+            return None
+
+    def load(self) -> dict[str, tuple[tuple[int, ...], str]]:
+        """The remembered hashes (read when first needed; a preview asks for them after its build),
+        but those whose stamp was taken too near the moment they were written to be trusted."""
         if self._known is None:
             self._known = {}
             if self.folder is not None:
+                path = self.folder / HASHES
+                data = read_sealed(path)
                 try:
-                    data = json.loads((self.folder / HASHES).read_text(encoding="utf-8"))
-                    if data.get("version") == 1:
-                        self._known = {k: (tuple(v[0]), v[1]) for k, v in data["files"].items()}
+                    written = os.stat(path).st_mtime_ns if data is not None else 0
+                    found = json.loads(data) if data is not None else {}
+                    if found.get("version") == 2:
+                        self._known = {k: (tuple(v[0]), v[1]) for k, v in found["files"].items()
+                                       if not _racy(v[0], written)}
                 except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
                     self._known = {}  # a damaged file only costs hashing again
         return self._known
 
     def save(self) -> None:
         if self.folder is not None and self._changed:
-            data = {"version": 1, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
-            write_whole(self.folder / HASHES, json.dumps(data).encode("utf-8"))
+            data = {"version": 2, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
+            write_sealed(self.folder / HASHES, json.dumps(data).encode("utf-8"))
             self._changed = False
 
     def forget_changed(self) -> set[str]:
@@ -156,49 +183,51 @@ class FileHashes:
         known = self.load()
         for name, (stamp, _) in list(known.items()):
             try:
-                status = os.stat(name)
+                now = stamp_of(os.stat(name))
             except OSError:
-                status = None
-            if status is None or (status.st_size, status.st_mtime_ns, status.st_ino) != tuple(stamp):
+                now = None
+            if now != tuple(stamp):
                 del known[name]
                 self._changed = True
         return {key for _, key in known.values()}
 
 
+def stamp_of(status: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells that a file is as it was hashed: its size, modification time, inode and change
+    time (see `FileHashes`)."""
+    return status.st_size, status.st_mtime_ns, status.st_ino, status.st_ctime_ns
+
+
+def _racy(stamp: list[int], written_ns: int) -> bool:
+    """Whether a stamp remembered in a hashes.json written at `written_ns` (by the file system's
+    clock) may hide a change: the file last changed no earlier than the list was written, so a
+    change after that, in the same tick of the clock, would leave its times as they were."""
+    try:
+        return stamp[3] >= written_ns
+    except (IndexError, TypeError):
+        return True
+
+
 class DocumentIndex:
-    """documents.json: what the per-document files in documents/ say (each document's
-    `DocumentInfo`, and whether its text is there), gathered in one file so that a warm build
-    reads one file instead of two for each document. An entry never goes stale: each is filed
-    under its document's content hash, and the file under the cache's versions."""
+    """documents.json: each document's `DocumentInfo` (as in the per-document files in documents/),
+    gathered in one file so that a warm build reads one file instead of one for each document. An
+    entry never goes stale: each is filed under its document's content hash, and the file under
+    the cache's versions."""
 
     def __init__(self, folder: Path | None, use: bool = True):
         self.folder = folder if use else None  # a worker process is given only documents the index does not know
         self._infos: dict[str, dict] | None = None  # sha256 -> DocumentInfo as stored
-        self._with_text: set[str] = set()  # sha256s whose text is in the folder
         self.changed = False
 
     def infos(self) -> dict[str, dict]:
         self._load()
         return self._infos
 
-    def has_text(self, key: str) -> bool:
-        self._load()
-        return key in self._with_text
-
-    def text_kept(self, key: str) -> None:
-        self._load()
-        if key not in self._with_text:
-            self._with_text.add(key)
-            self.changed = True
-
     def keep_only(self, kept: set[str]) -> None:
         """Forget every document but those whose content hash is in `kept`."""
         infos = self.infos()
         for key in infos.keys() - kept:
             del infos[key]
-            self.changed = True
-        if self._with_text - kept:
-            self._with_text &= kept
             self.changed = True
 
     def save(self, infos: dict[str, DocumentInfo]) -> None:
@@ -209,9 +238,8 @@ class DocumentIndex:
         # A content hash's details never change (the file is under the cache's versions), so only
         # those not in the index yet are converted (converting all of them was 0.1 to 0.5 s a build).
         index.update((key, asdict(info)) for key, info in infos.items() if key not in index)
-        data = {"version": VERSION, "text": TEXT_HEADER, "documents": dict(sorted(index.items())),
-                "texts": sorted(self._with_text)}
-        write_whole(self.folder / INDEX, json.dumps(data).encode("utf-8"))
+        data = {"version": VERSION, "documents": dict(sorted(index.items()))}
+        write_sealed(self.folder / INDEX, json.dumps(data).encode("utf-8"))
         self.changed = False
 
     def _load(self) -> None:
@@ -220,18 +248,20 @@ class DocumentIndex:
         self._infos = {}
         if self.folder is None:
             return
+        found = read_sealed(self.folder / INDEX)
+        if found is None:
+            return
         try:
-            data = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
-            if data.get("version") == VERSION and data.get("text") == TEXT_HEADER:
+            data = json.loads(found)
+            if data.get("version") == VERSION:
                 self._infos = dict(data["documents"])
-                self._with_text |= set(data["texts"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self._infos = {}  # a damaged index only costs reading each document's file
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._infos = {}  # only costs reading each document's file
 
 
 class DocumentInfos:
     """What inspecting each document found (its `DocumentInfo`), by content hash: in memory, in
-    documents/SHA256.json (marked with VERSION: another version's is a miss), and in the index."""
+    documents/SHA256.json (sealed, marked with VERSION: another version's is a miss), and in the index."""
 
     def __init__(self, folder: Path | None, index: DocumentIndex):
         self.folder = folder
@@ -244,16 +274,17 @@ class DocumentInfos:
             return self.known[key]
         if self.folder is None:
             return None
-        info = _info_from(self.index.infos().get(key))
+        info = _info_from(self.index.infos().get(key), key)
         if info is None:
             self.index.infos().pop(key, None)  # unusable there: the next index has the file's instead
+            found = read_sealed(_document_file(self.folder, key, ".json"))
             try:
-                data = json.loads(_document_file(self.folder, key, ".json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                data = json.loads(found) if found is not None else None
+            except ValueError:
                 return None  # a missing or damaged cache entry is just a miss
             if not isinstance(data, dict) or data.pop("version", None) != VERSION:
                 return None
-            info = _info_from(data)
+            info = _info_from(data, key)
             if info is None:
                 return None
             self.index.changed = True  # the next index has it
@@ -266,7 +297,7 @@ class DocumentInfos:
             return
         self.index.changed = True
         text = json.dumps({"version": VERSION, **asdict(info)}, sort_keys=True)
-        write_whole(_document_file(self.folder, key, ".json"), text.encode("utf-8"))
+        write_sealed(_document_file(self.folder, key, ".json"), text.encode("utf-8"))
 
     def add_from_worker(self, key: str, info: DocumentInfo) -> None:
         """What another process found out (it has already written the folder)."""
@@ -284,62 +315,79 @@ class DocumentInfos:
 
 
 class DocumentTexts:
-    """Each PDF's text for the search index, by content hash: documents/SHA256.txt, whose first
-    line is TEXT_HEADER (a text another extractor made is a miss), or in memory when there is no
-    cache folder."""
+    """Each PDF's text for the search index, by content hash: documents/SHA256.txt (sealed), whose
+    first line is TEXT_HEADER (a text another extractor made is a miss), or in memory when it could
+    not be kept there (no cache folder, a full disk). Each text is checked before it is used, and
+    its digest (`text_digest`) is known to the search index, whose parts are kept under it."""
 
     def __init__(self, folder: Path | None, index: DocumentIndex):
         self.folder = folder
         self.index = index
-        self._in_memory: dict[str, str] = {}  # texts extracted by workers when there is no cache folder
+        self._in_memory: dict[str, str] = {}  # texts that could not be kept in the folder
+        self._digests: dict[str, str] = {}  # the text_digest of each text checked or made by this build
 
     def get(self, key: str) -> str | None:
-        """A document's text (read from the folder each time: it can be long)."""
+        """A document's text (read from the folder each time: it can be long), once checked."""
         if key in self._in_memory:
             return self._in_memory[key]
         if self.folder is None:
             return None
-        try:
-            text = _document_file(self.folder, key, ".txt").read_text(encoding="utf-8")
-        except (OSError, ValueError):
+        found = self._read(key)
+        if found is None:
+            self._digests.pop(key, None)
             return None
-        return text[len(TEXT_HEADER):] if text.startswith(TEXT_HEADER) else None
+        return found[len(TEXT_HEADER_BYTES):].decode("utf-8", "surrogateescape")
 
     def has(self, key: str) -> bool:
-        """Whether a document's text is kept (without reading it)."""
-        if key in self._in_memory:
-            return True
-        if self.folder is None:
-            return False
-        if self.index.has_text(key):
-            return True
-        try:
-            with _document_file(self.folder, key, ".txt").open("rb") as handle:
-                found = handle.read(len(TEXT_HEADER)) == TEXT_HEADER.encode("utf-8")
-        except OSError:
-            return False
-        if found:
-            self.index.text_kept(key)
-        return found
+        """Whether a document's text is kept, whole (it is read and checked)."""
+        return key in self._in_memory or self.in_folder(key)
+
+    def in_folder(self, key: str) -> bool:
+        """Whether a document's text is kept whole in the folder, for the next build too."""
+        return self.folder is not None and self._read(key) is not None
+
+    def digest(self, key: str) -> str | None:
+        """The digest of the document's text as checked or made by this build (None: not known)."""
+        return self._digests.get(key)
 
     def put(self, key: str, text: str) -> None:
-        if self.folder is not None and write_whole(_document_file(self.folder, key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
-            self.index.text_kept(key)
+        """Keep a text; in memory when it cannot be kept in the folder (the index still gets it)."""
+        self._digests[key] = text_digest(key, text)
+        if self.folder is None or not write_sealed(_document_file(self.folder, key, ".txt"), (TEXT_HEADER + text).encode("utf-8")):
+            self._in_memory[key] = text
 
     def add_from_worker(self, key: str, text: str) -> None:
-        """A text a worker extracted, when there is no cache folder to hold it."""
+        """A text a worker extracted and could not keep in the folder."""
         self._in_memory[key] = text
+        self._digests[key] = text_digest(key, text)
 
     def written_by_worker(self, key: str) -> None:
-        """A document's text is in the folder (written by a worker)."""
-        self.index.text_kept(key)
+        """A document's text is in the folder (written by a worker): checked now, as any kept text."""
+        self.has(key)
+
+    def _read(self, key: str) -> bytes | None:
+        """The kept file's contents (TEXT_HEADER, then the text), once checked; its digest is noted."""
+        found = read_sealed_digest(_document_file(self.folder, key, ".txt"))
+        if found is None or not found[0].startswith(TEXT_HEADER_BYTES):
+            return None
+        self._digests[key] = found[1]
+        return found[0]
+
+
+def text_digest(key: str, text: str) -> str:
+    """What identifies a document's text (the document's content hash `key`): the digest its kept
+    file is sealed with, so that the search index's parts are kept under what they were made from."""
+    return seal_digest(f"{key}.txt", (TEXT_HEADER + text).encode("utf-8", "surrogateescape")).decode("ascii")
 
 
 class PublishedCopies:
     """The copy of each PDF that is published, by content hash and by the title it is given (the
     entry's title for the document: the copy depends on it): documents/SHA256-TITLEHASH.published-
     CLEAN_VERSION.pdf, or SHA256.published-CLEAN_VERSION.pdf for a copy with no title (a copy an
-    older sitegen made is never found), or in memory when it cannot be written."""
+    older sitegen made is never found), made read-only, with the SHA-256 of what was written kept
+    beside it (sealed, in COPY_DIGEST_SUFFIX); or in memory when it cannot be written. A kept copy
+    is given out only while its bytes are those: never one cut short, damaged on disk, or edited
+    through a link in an output (root can write through a read-only file)."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -347,27 +395,39 @@ class PublishedCopies:
         self.asked: set[str] = set()  # the names of the titled copies this build asked for (`prune` keeps only those)
 
     def get(self, key: str, title: str | None = None) -> Path | bytes | None:
-        """The published copy: its file in the cache, or its bytes when it is not in a folder."""
+        """The published copy: its file in the cache (checked), or its bytes when it is not in a folder."""
         title = copy_title(title)
         if title is not None and self.folder is not None:
             self.asked.add(self._file(key, title).name)
         if (key, title) in self.in_memory:
             return self.in_memory[(key, title)]
-        if self.folder is not None and self._file(key, title).is_file():
-            return self._file(key, title)
-        return None
+        if self.folder is None:
+            return None
+        wanted = read_sealed(self._file(key, title, COPY_DIGEST_SUFFIX))
+        if wanted is None:
+            return None
+        path = self._file(key, title)
+        try:
+            found = sha256_of(path)
+        except OSError:
+            found = None
+        if found != wanted.decode("ascii", "replace"):
+            LEDGER.remade.append(str(path))  # made again from the report by `published_copy`
+            return None
+        return path
 
     def put(self, key: str, data: bytes, title: str | None = None) -> None:
         title = copy_title(title)
-        if self.folder is None or not write_whole(self._file(key, title), data):
+        if self.folder is None or not (write_whole(self._file(key, title), data, read_only=True) and write_sealed(
+                self._file(key, title, COPY_DIGEST_SUFFIX), hashlib.sha256(data).hexdigest().encode("ascii"))):
             self.in_memory[(key, title)] = data
 
     def add_from_worker(self, key: str, data: bytes, title: str | None = None) -> None:
         """A copy a worker made and could not write."""
         self.in_memory[(key, copy_title(title))] = data
 
-    def _file(self, key: str, title: str | None) -> Path:
-        return _document_file(self.folder, key, copy_suffix(title))
+    def _file(self, key: str, title: str | None, suffix: str = "") -> Path:
+        return _document_file(self.folder, key, copy_suffix(title) + suffix)
 
 
 def copy_title(title: str | None) -> str | None:
@@ -406,11 +466,22 @@ class DocumentCache:
     def rendition(self, path: Path) -> renditions.Rendition:
         """The web page made from the Word file at `path`, made once per content (see `sitegen.renditions`);
         filed under the file's content hash in documents/, beside the other parts."""
-        return renditions.rendition_of(path, self.hashes.of(path), self.folder, self._renditions)
+        try:
+            key = self.hashes.of(path)
+        except OSError as exc:
+            problem = unreadable(path, exc)
+            return renditions.Rendition(problem=problem.problem, advice=problem.advice)
+        return renditions.rendition_of(path, key, self.folder, self._renditions)
 
     def rendition_known(self, key: str) -> bool:
-        """Whether the web page of the Word file with this content hash is made (by this build, or kept)."""
-        return key in self._renditions or renditions.is_kept(key, self.folder)
+        """Whether the web page of the Word file with this content hash is made (by this build, or
+        kept whole: then it is held for this build)."""
+        if key not in self._renditions:
+            found = renditions.kept(key, self.folder)
+            if found is None:
+                return False
+            self._renditions[key] = found
+        return True
 
     def add_rendition(self, key: str, rendition: renditions.Rendition) -> None:
         """A web page another process made (and kept, unless it is a problem of this build only)."""
@@ -460,9 +531,10 @@ def _kept_file(name: str, kept: set[str], copies: set[str]) -> bool:
     key, rest = name[:64], name[64:]
     if key not in kept:
         return False
-    if rest in (".json", ".txt", COPY_SUFFIX, renditions.CACHE_SUFFIX):
+    if rest in (".json", ".txt", COPY_SUFFIX, COPY_SUFFIX + COPY_DIGEST_SUFFIX, renditions.CACHE_SUFFIX):
         return True
-    return name in copies and re.fullmatch(r"-[0-9a-f]{16}" + re.escape(COPY_SUFFIX), rest) is not None
+    copy = name.removesuffix(COPY_DIGEST_SUFFIX)  # a titled copy, or the digest kept beside it
+    return copy in copies and re.fullmatch(r"-[0-9a-f]{16}" + re.escape(COPY_SUFFIX), copy[64:]) is not None
 
 
 def _folder_time(folder: Path) -> int:
@@ -479,12 +551,14 @@ def _document_file(folder: Path, key: str, suffix: str) -> Path:
 
 HASHES = "hashes.json"  # in the cache folder
 COPY_SUFFIX = f".published-{CLEAN_VERSION}.pdf"
+COPY_DIGEST_SUFFIX = ".sha256"  # after COPY_SUFFIX: the SHA-256 of the copy as it was written
 INDEX = "documents.json"  # in the cache folder, beside documents/ (which `prune` empties of all else)
 
 
-def _info_from(data: dict | None) -> DocumentInfo | None:
-    """A DocumentInfo as the cache stores it (without its version), or None if it is not one."""
-    if not isinstance(data, dict):
+def _info_from(data: dict | None, key: str) -> DocumentInfo | None:
+    """A DocumentInfo as the cache stores it (without its version) for the document whose content
+    hash is `key`, or None if it is not one."""
+    if not isinstance(data, dict) or data.get("sha256") != key:
         return None
     try:
         data = dict(data)
@@ -497,8 +571,21 @@ def _info_from(data: dict | None) -> DocumentInfo | None:
 
 
 def inspect(path: Path, cache: DocumentCache) -> DocumentInfo:
-    """What a document is; never raises for bad content."""
-    return inspect_as(path, cache.hashes.of(path), cache)
+    """What a document is; never raises for bad content, nor for a file that cannot be read (gone
+    since the entries were read, or not allowed): a problem says so, and its entry is withheld."""
+    try:
+        key = cache.hashes.of(path)
+        return inspect_as(path, key, cache)
+    except OSError as exc:
+        return unreadable(path, exc)
+
+
+def unreadable(path: Path, exc: OSError) -> DocumentInfo:
+    """A document that could not be read at all, as a problem (not kept: the next build tries again)."""
+    reason = "it is no longer there" if isinstance(exc, FileNotFoundError) else (exc.strerror or type(exc).__name__).lower()
+    return DocumentInfo("", 0, file_format(path.name), problem=f"could not be read ({reason}), so it is not published.",
+                        advice=f"Check that {path.name} is in reports/ and that the build may read it "
+                               "(its permissions), then build again.")
 
 
 def inspect_as(path: Path, key: str, cache: DocumentCache, titles: tuple[str, ...] = ()) -> DocumentInfo:
@@ -542,8 +629,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         if path.suffix.lower() == ".pdf":
             wanted.setdefault(cache.hashes.of(path), set()).update(t for t in map(copy_title, named) if t)
     for path in paths:
-        key = cache.hashes.of(path)
-        if key in seen:
+        key = cache.hashes.of_readable(path)
+        if key is None or key in seen:  # one that cannot be read is told when it is inspected
             continue
         seen.add(key)
         need_text = path in text_for and path.suffix.lower() == ".pdf" and not cache.texts.has(key)
@@ -554,8 +641,8 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
             todo.append(_Job(str(path), key, need_text, titles=copies))
     pages_to_make = set()
     for path in word_originals:
-        key = cache.hashes.of(path)
-        if key not in pages_to_make and not cache.rendition_known(key):
+        key = cache.hashes.of_readable(path)
+        if key is not None and key not in pages_to_make and not cache.rendition_known(key):
             pages_to_make.add(key)
             todo.append(_Job(str(path), key, rendition=True))
     if not todo:
@@ -569,8 +656,11 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     for start in range(0, len(todo), size):
         batch = todo[start:start + size]
         for done in fork_map(one, batch, workers=shared, least=1, only_copies=True, lost=_lost):
+            LEDGER.add(done.ledger)
             if done.rendition is not None:
                 cache.add_rendition(done.key, done.rendition)
+                continue
+            if done.info is None:
                 continue
             if done.info.problem == LOST:
                 cache.infos.add_lost(done.key, done.info)
@@ -608,9 +698,10 @@ class _Prepared:
     key: str
     info: DocumentInfo | None = None
     copies: tuple[tuple[str | None, bytes], ...] = ()  # published copies (by title) that could not be written to the folder
-    text: str | None = None  # the text, when there is no folder
+    text: str | None = None  # the text, when it could not be kept in the folder
     text_kept: bool = False  # the text is in the folder
     rendition: renditions.Rendition | None = None
+    ledger: Ledger | None = None  # what the copy found damaged, or could not keep (`cachefile.LEDGER`)
 
 
 def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
@@ -619,12 +710,16 @@ def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
     cache = DocumentCache(Path(folder) if folder else None, use_index=False)
     if job.rendition:
         with _time_limit():  # mammoth and lxml read what the file holds, whatever it holds
-            return _Prepared(job.key, rendition=renditions.rendition_of(Path(job.path), job.key, cache.folder, {}))
-    with _time_limit():
-        info = inspect_as(Path(job.path), job.key, cache, job.titles)
-        missing = [title for title in job.titles if cache.copies.get(job.key, title) is None]
-        if missing and info.ok and info.format == "PDF":
-            make_copies(Path(job.path), job.key, tuple(missing), cache)
+            made = renditions.rendition_of(Path(job.path), job.key, cache.folder, {})
+        return _Prepared(job.key, rendition=made, ledger=LEDGER.take())
+    try:
+        with _time_limit():
+            info = inspect_as(Path(job.path), job.key, cache, job.titles)
+            missing = [title for title in job.titles if cache.copies.get(job.key, title) is None]
+            if missing and info.ok and info.format == "PDF":
+                make_copies(Path(job.path), job.key, tuple(missing), cache)
+    except OSError:  # gone, or not allowed: the build's own `inspect` tells it
+        return _Prepared(job.key, ledger=LEDGER.take())
     text = None
     if job.text and info.ok:
         text = cache.texts.get(job.key)
@@ -633,9 +728,9 @@ def _prepare_one(job: _Job, folder: str | None) -> _Prepared:
             text = _isolated_text(copy or Path(job.path), or_here=True)
             if text is not None:
                 cache.texts.put(job.key, text)
-    kept = folder is not None and job.text and cache.texts.has(job.key)
+    kept = job.text and cache.texts.in_folder(job.key)
     copies = tuple((title, data) for (key, title), data in cache.copies.in_memory.items() if key == job.key)
-    return _Prepared(job.key, info, copies, text if folder is None else None, kept)
+    return _Prepared(job.key, info, copies, None if kept else text, kept, ledger=LEDGER.take())
 
 
 LOST = ("could not be read: reading it crashed, or had not finished after "
@@ -664,10 +759,10 @@ def published_copy(path: Path, info: DocumentInfo, cache: DocumentCache, title: 
     title for it; None if the copy cannot be made), else the file itself."""
     if info.format != "PDF":
         return path
-    found = _uncut_copy(cache.copies.get(info.sha256, title))
+    found = cache.copies.get(info.sha256, title)  # checked against its digest
     if found is None and sha256_of(path) == info.sha256:  # not made yet with this title, or the cache was emptied (or damaged)
         make_copies(path, info.sha256, (title,), cache)
-        found = _uncut_copy(cache.copies.get(info.sha256, title))
+        found = cache.copies.get(info.sha256, title)
     return found
 
 
@@ -679,23 +774,6 @@ def published_size(content: Path | bytes | None) -> int | None:
         return content.stat().st_size if content is not None else None
     except OSError:
         return None
-
-
-def _uncut_copy(copy: Path | bytes | None) -> Path | bytes | None:
-    """A cached copy, unless it is not whole: sitegen writes each one whole, ending with the %%EOF
-    line qpdf writes last, but a copy of the cache folder cut short (a CI cache restored halfway)
-    must never be published."""
-    if isinstance(copy, Path):
-        try:
-            with copy.open("rb") as handle:
-                head = handle.read(5)
-                handle.seek(max(0, copy.stat().st_size - 16))
-                tail = handle.read()
-        except OSError:
-            return None
-        if head != b"%PDF-" or not tail.rstrip().endswith(b"%%EOF"):
-            return None
-    return copy
 
 
 def make_copies(path: Path, key: str, titles: tuple[str | None, ...], cache: DocumentCache) -> None:

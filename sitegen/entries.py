@@ -301,22 +301,34 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
     content = config.content_dir
     if not content.is_dir():
         return []
-    files = []
-    for dirpath, dirnames, filenames in os.walk(content):
+    files, unreadable = [], []
+    for dirpath, dirnames, filenames in os.walk(content, onerror=unreadable.append):
         dirnames[:] = sorted(d for d in dirnames if not is_set_aside(d))
         files += [os.path.join(dirpath, name) for name in filenames if is_entry_name(name)]
     files.sort(key=path_order)
+    for _ in os.walk(config.reports_dir, onerror=unreadable.append):
+        pass  # a folder of reports/ that cannot be read is told, whether or not an entry names a file in it
     fields = front_matter_fields(config)
 
     def read(path: str) -> tuple[Entry, object]:
         return read_entry_or_fault(path, config, fields, memo), memo.take_new_results() if memo is not None else None
 
-    entries = []
+    entries = [unreadable_folder(exc, config) for exc in unreadable if not isinstance(exc, FileNotFoundError)]
     for entry, memo_results in fork_map(read, files, workers=workers):
         entries.append(entry)
         if memo is not None:
             memo.merge_from_worker(memo_results)
     return suggest_similar_reports(check_addresses(entries, config), config)
+
+
+def unreadable_folder(exc: OSError, config: SiteConfig) -> Entry:
+    """A folder under content/ or reports/ that could not be read, as an entry with an error (so that
+    `check` and `build` say so, and name it): what is in it is left out, as no build can see it."""
+    source = relative(exc.filename or "", config.root) if isinstance(exc.filename, str) else str(exc.filename)
+    what = "the entries in it are" if source.startswith("content") else "the documents in it are not published, and their entries are"
+    return Entry(source, slugify(os.path.basename(source.rstrip("/"))) or "folder", None, None, problems=(error(
+        source, f"this folder could not be read ({(exc.strerror or type(exc).__name__).lower()}), so {what} left out.",
+        "Check that the folder exists and that the build may read it (its permissions), then build again."),))
 
 
 def path_order(path: str) -> object:
@@ -629,6 +641,10 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     path = config.root / posix
     try:
         real = path.resolve(strict=True)
+    except PermissionError as exc:
+        problems.append(error(source, f"documents: {file} could not be read ({(exc.strerror or 'permission denied').lower()}).",
+                              "Check that the build may read it and the folders it is in, then build again.", line=line, field=field_name))
+        return None
     except (FileNotFoundError, RuntimeError, OSError):
         # No guess here: whether a similar file is another review's report is known only once every
         # entry is read (`suggest_similar_reports`).

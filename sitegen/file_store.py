@@ -9,8 +9,9 @@ file again.
 
 A kept file is never trusted: its bytes are compared with what the build wants before it is
 linked, so a file changed through one of its links (an edit in the output folder) is replaced,
-never published. A file is never written through: a replaced file is unlinked first, and a new
-one is always a new file, so no other link to it changes.
+never published. Each is made read-only, so that no one but root can write through a link to it
+(a later step that edits the output in place fails instead). A file is never written through: a
+replaced file is unlinked first, and a new one is always a new file, so no other link to it changes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ import hashlib
 import os
 import shutil
 from pathlib import Path
+
+from sitegen.cachefile import LEDGER
+
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 class FileStore:
@@ -54,12 +59,17 @@ class FileStore:
             pass
         _remove(path)  # changed since it was kept (through a link in an output), or not a file
         try:
-            handle = open(path, "xb")  # a new file: no other link shares it
+            written = os.open(path, NEW_FILE, 0o444)  # a new file: no other link shares it
         except FileNotFoundError:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle = open(path, "xb")
-        with handle:
-            handle.write(data)
+            written = os.open(path, NEW_FILE, 0o444)
+        with open(written, "wb") as handle:
+            try:
+                handle.write(data)
+                handle.flush()
+            except OSError:
+                _remove(path)  # a file cut short (a full disk) is never kept
+                raise
             return path, os.fstat(handle.fileno()).st_ino
 
     def link(self, data: bytes, target: str) -> None:
@@ -68,7 +78,8 @@ class FileStore:
         `target` is written as a file of its own."""
         try:
             path, inode = self.file_for(data)
-        except OSError:
+        except OSError as exc:
+            LEDGER.not_kept.append((str(self.folder), exc.strerror or type(exc).__name__))
             path = inode = None
         try:
             if os.lstat(target).st_ino == inode:

@@ -24,7 +24,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from sitegen.cachefile import write_whole
+from sitegen.cachefile import LEDGER, write_whole
 
 T = TypeVar("T")
 
@@ -103,6 +103,7 @@ def _load(path: Path, stamp: bytes) -> dict[bytes, bytes]:
         return {}  # another version of sitegen or of its libraries: everything is made again
     digest, payload = data[head + 16:head + 32], data[head + 32:]
     if hashlib.blake2b(payload, digest_size=16).digest() != digest:
+        LEDGER.remade.append(str(path))
         return {}  # damaged or cut short
     try:
         known = marshal.loads(payload)

@@ -1,7 +1,7 @@
 """How problems are told on the terminal: errors first, warnings short.
 
 Errors always come first and whole, with what to do. In full (`sitegen check`, or
-`--verbose`), every warning follows with its advice. Otherwise (a build, a preview) warnings
+`--verbose`), every warning follows with its advice, then the notes (shown only then). Otherwise (a build, a preview) warnings
 follow on one line each, without advice that many of them share: that advice is said once,
 at the end, as a numbered note ("[1]") that each of its warnings points to; and past `limit`
 warnings the rest are counted, not listed, so that a large site's build does not print
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable
 
-from sitegen.problems import Problem
+from sitegen.problems import Problem, Severity
 
 WARNINGS_SHOWN = 20  # warnings listed one by one in a short report; the rest are counted
 
@@ -28,10 +28,10 @@ def report_lines(problems: Iterable[Problem], *, full: bool, limit: int = WARNIN
     """The lines that tell `problems`. `label` may colour "error" and "warning"."""
     ordered = _ordered(problems)
     errors = [p for p in ordered if p.is_error]
-    warnings = [p for p in ordered if not p.is_error]
+    warnings = [p for p in ordered if p.severity is Severity.WARNING]
     lines = [p.format(label(p)) for p in errors]
     if full:
-        return lines + [p.format(label(p)) for p in warnings]
+        return lines + [p.format(label(p)) for p in warnings] + [p.format(label(p)) for p in ordered if p.severity is Severity.NOTE]
     shown = warnings[:limit]
     shared = _shared_advice(shown)
     for problem in shown:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -31,6 +32,11 @@ from sitegen.visibility import start_of_day
 
 MARKER = ".sitegen-output"
 MARKER_TEXT = b"This folder is written by `sitegen build` and replaced whole on every build.\n"
+# In a folder beside the output while a build writes it (removed just before it is swapped in):
+# with the folder's name, it proves the folder is sitegen's, so that a later build may remove it
+# once the build that made it is gone (`remove_leftovers`).
+WRITING = ".sitegen-writing"
+WRITING_TEXT = b"A sitegen build is writing this folder; a later build removes it if that build was stopped.\n"
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -255,11 +261,12 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
     output = Path(output).absolute()
     check_output_folder(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(output)
     wanted = _by_path(files, {})
     previous_output = _usable_previous_output(previous_output, output)
     held = later.folder if later is not None else None
     claimed = _claim(previous_output, output, wanted, held) if previous_output is not None else None
-    temp = claimed if claimed is not None else Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    temp = claimed if claimed is not None else _new_folder(output)
     try:
         folders = {str(temp)}
         _write_files(temp, wanted, folders, store, claimed is not None)
@@ -278,6 +285,7 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
         (temp / MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
+        os.unlink(temp / WRITING)  # the site is whole: from now on its MARKER tells what it is
         swap_in(temp, output, previous_output)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -346,14 +354,69 @@ def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile], h
     is no previous output sitegen made."""
     if previous_output.is_symlink() or not previous_output.is_dir() or not (previous_output / MARKER).is_file():
         return None
-    claimed = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-", dir=output.parent))
+    claimed = _new_folder(output, marked=False)  # empty: the previous output takes its place
     try:
         os.replace(previous_output, claimed)  # an empty folder is replaced by the previous output
     except OSError:
-        claimed.rmdir()
+        shutil.rmtree(claimed, ignore_errors=True)
         return None
+    (claimed / WRITING).write_bytes(WRITING_TEXT)
     _prune(str(claimed), "", wanted, _folders_of(wanted), held)
     return claimed
+
+
+def _new_folder(output: Path, marked: bool = True) -> Path:
+    """A new folder beside `output`, named for this process (`_leftover_owner` reads it back), with
+    the WRITING marker in it if `marked`."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{output.name}-new-{os.getpid()}-", dir=output.parent))
+    if marked:
+        (folder / WRITING).write_bytes(WRITING_TEXT)
+    return folder
+
+
+def remove_leftovers(output: Path) -> None:
+    """Remove the folders beside `output` that builds killed part-way left (a site being written,
+    or the one replaced, each a whole copy of a site), and only those this can prove are a
+    sitegen build's: named as `_new_folder` names them, holding its WRITING marker or an output's
+    MARKER, and made by a process that is no longer running (a build running now keeps its own)."""
+    try:
+        found = list(os.scandir(output.parent))
+    except OSError:
+        return
+    for item in found:
+        pid = _leftover_owner(item.name, output.name)
+        if pid is None or not item.is_dir(follow_symlinks=False) or _running(pid):
+            continue
+        if os.path.isfile(os.path.join(item.path, WRITING)) or os.path.isfile(os.path.join(item.path, MARKER)):
+            shutil.rmtree(item.path, ignore_errors=True)
+        else:
+            try:
+                os.rmdir(item.path)  # only if empty: made, and killed before anything was put in it
+            except OSError:
+                pass
+
+
+def _leftover_owner(name: str, output_name: str) -> int | None:
+    """The process that made a folder named `.OUTPUT-new-PID-...` or `.OUTPUT-old-PID-...`, or None."""
+    for kind in ("new", "old"):
+        prefix = f".{output_name}-{kind}-"
+        if name.startswith(prefix):
+            pid, _, rest = name[len(prefix):].partition("-")
+            return int(pid) if pid.isdigit() and rest else None
+    return None
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id is running (one of another user's is)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _folders_of(wanted: dict[str, OutputFile]) -> set[str]:
@@ -382,7 +445,7 @@ def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]
                 _prune(root, path, wanted, folders, held)
             else:
                 shutil.rmtree(item.path)
-        elif path not in wanted or path == MARKER:
+        elif (path not in wanted or path == MARKER) and path != WRITING:
             os.unlink(item.path)
 
 
@@ -422,18 +485,23 @@ def _linked(source: Path, target: Path) -> bool:
 
 
 def swap_in(new: Path, output: Path, previous_output: Path | None = None) -> None:
-    """Replace `output` with `new`; the old output is then kept as `previous_output`, or removed."""
+    """Replace `output` with `new`; the old output is then kept as `previous_output`, or removed.
+    Where the system can (`exchange`), the two folders trade places in one step, so that there is
+    never a moment without an output folder; elsewhere the old one is moved aside first."""
     if not output.exists():
         os.replace(new, output)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-", dir=output.parent))
-    old.rmdir()
-    os.replace(output, old)
-    try:
-        os.replace(new, output)
-    except BaseException:
-        os.replace(old, output)  # put the previous site back
-        raise
+    if exchange(new, output):
+        old = new  # now the previous site
+    else:
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}-old-{os.getpid()}-", dir=output.parent))
+        old.rmdir()
+        os.replace(output, old)
+        try:
+            os.replace(new, output)
+        except BaseException:
+            os.replace(old, output)  # put the previous site back
+            raise
     if previous_output is not None and not previous_output.exists():
         try:
             os.replace(old, previous_output)
@@ -441,3 +509,35 @@ def swap_in(new: Path, output: Path, previous_output: Path | None = None) -> Non
         except OSError:
             pass
     shutil.rmtree(old, ignore_errors=True)
+
+
+RENAME_EXCHANGE = 2  # renameat2's flag (linux/fs.h)
+AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap two folders' places in one step (Linux's renameat2 with RENAME_EXCHANGE, through the C
+    library); False, with nothing changed, where that is not available (another system, an older
+    C library or kernel, a file system without it)."""
+    call = _renameat2()
+    if call is None:
+        return False
+    if call(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE) == 0:
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _renameat2():
+    """The C library's renameat2, or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    call.restype = ctypes.c_int
+    return call

@@ -15,6 +15,7 @@ from typing import Iterable
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # shown only in full (`--verbose`): nothing to do, but worth knowing when asked
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +61,10 @@ def error(file: str, message: str, advice: str = "", *, line: int | None = None,
 
 def warning(file: str, message: str, advice: str = "", *, line: int | None = None, field: str | None = None) -> Problem:
     return Problem(file, line, field, message, advice, Severity.WARNING)
+
+
+def note(file: str, message: str, advice: str = "") -> Problem:
+    return Problem(file, None, None, message, advice, Severity.NOTE)
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

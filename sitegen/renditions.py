@@ -32,11 +32,11 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.cachefile import write_whole
+from sitegen.cachefile import read_sealed, write_sealed
 from sitegen.wordsafety import WordCheck, check_docx, words_in
 
 # Bump when what a Word file becomes changes: cached renditions of an older version are misses.
-VERSION = 2  # 2: pictures re-encoded; the page's words compared with the words Word shows
+VERSION = 3  # 2: pictures re-encoded; the page's words compared with the words Word shows; 3: kept sealed (`sitegen.cachefile`)
 CACHE_SUFFIX = f".rendition-{VERSION}.cbor"  # in the document cache's folder, beside a document's other files
 NOT_INSTALLED = ("Install sitegen again with its dependencies (pip install --upgrade sitegen, or the lock files in "
                  "requirements/), then build again.")
@@ -103,9 +103,10 @@ class Rendition:
         return tuple(h for h in self.headings if h.level <= top + 1)
 
 
-def is_kept(key: str, folder: Path | None) -> bool:
-    """Whether the cache (`folder`, the document cache's) holds the rendition of the Word file whose SHA-256 is `key`."""
-    return folder is not None and _kept_file(folder, key).is_file()
+def kept(key: str, folder: Path | None) -> Rendition | None:
+    """The rendition of the Word file whose SHA-256 is `key` the cache (`folder`, the document
+    cache's) holds whole; None when it holds none, or a damaged one."""
+    return _load(_kept_file(folder, key)) if folder is not None else None
 
 
 def _kept_file(folder: Path, key: str) -> Path:
@@ -124,7 +125,7 @@ def rendition_of(path: Path, key: str, folder: Path | None, memory: dict[str, Re
         if target is not None and found.advice != NOT_INSTALLED:
             import cbor2
 
-            write_whole(target, cbor2.dumps(_record(found)))
+            write_sealed(target, cbor2.dumps(_record(found)))
     memory[key] = found
     return found
 
@@ -139,8 +140,11 @@ def _load(target: Path) -> Rendition | None:
     """A cached rendition; None when there is none, or it is damaged (then it is made again)."""
     import cbor2
 
+    found = read_sealed(target)
+    if found is None:
+        return None
     try:
-        data = cbor2.loads(target.read_bytes())
+        data = cbor2.loads(found)
         return Rendition(html=data["html"], headings=tuple(Heading(*h) for h in data["headings"]),
                          pictures=tuple(Picture(*p) for p in data["pictures"]),
                          warnings=tuple((w[0], w[1]) for w in data["warnings"]),

@@ -24,6 +24,8 @@ EXAMPLE_PDF = "reports/example-sar-adult-a.pdf"  # the example review's document
 FILLED_IN = {".md", ".yaml"}  # starter files whose $name and $published are filled in
 
 GITIGNORE = ("# Made by sitegen build: never commit them (they can hold reports that have come down).\nbuild/\n.sitegen-cache/\n"
+             "# A build's output while it is written, and the one it replaces (a stopped build's are removed by the next).\n"
+             ".build-new-*/\n.build-old-*/\n"
              "# Netlify's command line keeps its own state here when you try a build on your computer.\n.netlify/\n")
 
 

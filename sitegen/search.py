@@ -44,7 +44,7 @@ import cbor2
 
 from sitegen import pagefind_adapter as pagefind
 from sitegen.addresses import page_address
-from sitegen.cachefile import write_whole
+from sitegen.cachefile import read_sealed, write_sealed
 from sitegen.documents import TEXT_HEADER, DocumentCache, document_text
 from sitegen.problems import Problem, error, warning
 from sitegen.render import OutputFile
@@ -56,7 +56,7 @@ TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
 PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
-FORMAT = 3  # bump when what goes into a part, or how it is written, changes
+FORMAT = 4  # 4: kept sealed; a part's key names its documents' texts. bump when what goes into a part, or how it is written, changes
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,13 @@ class DocumentRecord:
     source: str = ""  # the PDF's content hash: with the extractor's version, it fixes the text
     weight: int = 1  # pages, as a measure of the text the indexer holds
     period: str = ""  # the month its entry was published (YYYY-MM)
+    text_digest: str = ""  # the digest of the text it is made from, as the build knows it before reading it ("": not known)
+    digest_now: Callable[[], str | None] = lambda: None  # that digest once the text is read (it may have been made again)
+
+    @property
+    def read_as_known(self) -> bool:
+        """Whether the text sent to the index is the one `text_digest` names (after `text` was read)."""
+        return bool(self.text_digest) and self.digest_now() == self.text_digest
 
     @property
     def meta(self) -> dict[str, str]:
@@ -136,7 +143,9 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
         documents.append(DocumentRecord(prefix + entry_on_day.entry.url + "#" + document_anchor(download.ref.name), entry_on_day.entry.title,
                                         f"{download.ref.title} ({download.info.format})", load, filters(site, entry_on_day),
                                         group=prefix + entry_on_day.entry.url, source=download.info.sha256,
-                                        weight=_weight(download), period=_period(entry_on_day)))
+                                        weight=_weight(download), period=_period(entry_on_day),
+                                        text_digest=cache.texts.digest(download.info.sha256) or "",
+                                        digest_now=partial(cache.texts.digest, download.info.sha256)))
     return page_records, documents
 
 
@@ -174,7 +183,7 @@ class Part:
         for page in self.pages:
             digest.update(f"page {page.url}\n{of_page(page.html)}\n".encode("utf-8"))
         for doc in self.documents:
-            described = json.dumps([doc.url, doc.meta, doc.filters, doc.source], sort_keys=True)
+            described = json.dumps([doc.url, doc.meta, doc.filters, doc.source, doc.text_digest], sort_keys=True)
             digest.update(f"document {described}\n".encode("utf-8"))
         return digest.hexdigest()
 
@@ -374,7 +383,10 @@ def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, byte
         made = _index_parts(todo)
         for part in todo:
             found[part.folder] = made[part.folder]
-            store.put(keys[part.folder], made[part.folder])
+            # Kept only under a key that names every text it was made from: a text that could not be
+            # kept, or was found damaged and made again, is indexed again by the next build.
+            if all(doc.read_as_known for doc in part.documents):
+                store.put(keys[part.folder], made[part.folder])
     for part in parts:
         store.name(page_keys[part.folder], keys[part.folder])
     store.keep(set(keys.values()), set(page_keys.values()))
@@ -423,33 +435,40 @@ class _PartCache:
     def get(self, key: str) -> dict[str, bytes] | None:
         if self.folder is None:
             return None
+        found = read_sealed(self.folder / f"{key}.cbor")
+        if found is None:
+            return None
         try:
-            files = cbor2.loads((self.folder / f"{key}.cbor").read_bytes())
+            files = cbor2.loads(found)
             if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, bytes) for k, v in files.items())):
                 return None
+        except (ValueError, EOFError, cbor2.CBORDecodeError):
+            return None  # sealed, so only another cbor2's: indexed again
+        try:
             os.utime(self.folder / f"{key}.cbor")  # recently used: kept longest
-            return files
-        except (OSError, ValueError, EOFError, cbor2.CBORDecodeError):
-            return None  # a missing or damaged entry only costs indexing again
+        except OSError:
+            pass  # a cache the build may not write: the part is as good
+        return files
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         if self.folder is None:
             return
-        write_whole(self.folder / f"{key}.cbor", cbor2.dumps(files))  # the cache only saves time
+        write_sealed(self.folder / f"{key}.cbor", cbor2.dumps(files))  # the cache only saves time
 
     def named(self, page_key: str) -> str | None:
         """The key of the part whose pages' HTML had this key, if a build recorded it."""
         if self.folder is None:
             return None
+        found = read_sealed(self.folder / f"{page_key}.key")
         try:
-            key = (self.folder / f"{page_key}.key").read_text(encoding="ascii").strip()
-        except (OSError, ValueError):
+            key = found.decode("ascii").strip() if found is not None else ""
+        except ValueError:
             return None
         return key if len(key) == 64 and all(c in "0123456789abcdef" for c in key) else None
 
     def name(self, page_key: str, key: str) -> None:
         if self.folder is not None and self.named(page_key) != key:
-            write_whole(self.folder / f"{page_key}.key", key.encode("ascii"))
+            write_sealed(self.folder / f"{page_key}.key", key.encode("ascii"))
 
     def keep(self, used: set[str], used_names: set[str] = frozenset()) -> None:
         """Remove all but the parts (and names) in use and the most recently used others."""

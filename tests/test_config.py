@@ -170,6 +170,7 @@ accessibility:
 
 # --- the last whole build's settings stand in for a sitegen.yaml that cannot be used -----
 
+from sitegen.cachefile import read_sealed_text  # noqa: E402
 from sitegen.config import CACHE_DIR, LAST_BUILT, keep_settings  # noqa: E402
 
 GOOD = "name: Northshire\nbase_url: https://x.example/\ntypes:\n  sar:\n    window: 6 months\n"
@@ -184,7 +185,7 @@ def kept_build(tmp_path: Path, text: str = GOOD) -> Path:
 
 def test_a_whole_build_keeps_the_settings_it_used(tmp_path):
     root = kept_build(tmp_path)
-    assert (root / CACHE_DIR / LAST_BUILT).read_text() == GOOD
+    assert read_sealed_text(root / CACHE_DIR / LAST_BUILT) == GOOD
 
 
 def test_broken_settings_are_replaced_by_the_last_built_ones_and_said_so(tmp_path):
@@ -225,6 +226,17 @@ def test_no_kept_settings_or_damaged_ones_still_stop(tmp_path):
         assert [p.file for p in loaded.problems] == ["sitegen.yaml"]
 
 
+def test_kept_settings_changed_since_they_were_kept_never_stand_in(tmp_path):
+    """A kept copy with a byte changed (a disk, a cache restored halfway) could shorten or lengthen
+    a window: it is not used, and the build stops as it would with no kept settings."""
+    root = kept_build(tmp_path)
+    kept = root / CACHE_DIR / LAST_BUILT
+    kept.write_bytes(kept.read_bytes().replace(b"6 months", b"9 months"))
+    (root / "sitegen.yaml").write_text("name: [\n")
+    loaded = load_config(root, stand_in=True)
+    assert loaded.config is None and not loaded.stand_in
+
+
 def test_a_missing_settings_file_is_never_stood_in_for(tmp_path):
     root = kept_build(tmp_path)
     (root / "sitegen.yaml").unlink()
@@ -236,11 +248,11 @@ def test_stood_in_settings_are_not_kept_again_and_good_ones_replace_them(tmp_pat
     root = kept_build(tmp_path)
     (root / "sitegen.yaml").write_text("name: [\n")
     keep_settings(load_config(root, stand_in=True))
-    assert (root / CACHE_DIR / LAST_BUILT).read_text() == GOOD
+    assert read_sealed_text(root / CACHE_DIR / LAST_BUILT) == GOOD
     fixed = GOOD.replace("6 months", "2 years")
     (root / "sitegen.yaml").write_text(fixed)
     keep_settings(load_config(root, stand_in=True))
-    assert (root / CACHE_DIR / LAST_BUILT).read_text() == fixed
+    assert read_sealed_text(root / CACHE_DIR / LAST_BUILT) == fixed
 
 
 def test_problems_of_the_kept_settings_are_filed_under_their_own_name(tmp_path):

@@ -6,6 +6,7 @@ import os
 
 from pdfmaker import make_pdf
 from sitegen import documents
+from sitegen.cachefile import read_sealed, write_sealed
 from sitegen.documents import CLEAN_VERSION, TEXT_HEADER, VERSION, DocumentCache, inspect, published_copy
 
 
@@ -17,10 +18,12 @@ def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
     info = inspect(pdf, cache)
     cache.save()
     key = info.sha256
-    assert sorted(os.listdir(folder / "documents")) == sorted([f"{key}.json", f"{key}.txt", f"{key}.published-{CLEAN_VERSION}.pdf"])
-    assert json.loads((folder / "hashes.json").read_text())["files"][str(pdf)][1] == key
-    index = json.loads((folder / "documents.json").read_text())
-    assert index["version"] == VERSION and index["texts"] == [key] and key in index["documents"]
+    assert sorted(os.listdir(folder / "documents")) == sorted([f"{key}.json", f"{key}.txt", f"{key}.published-{CLEAN_VERSION}.pdf",
+                                                              f"{key}.published-{CLEAN_VERSION}.pdf.sha256"])
+    assert json.loads(read_sealed(folder / "hashes.json"))["files"][str(pdf)][1] == key
+    index = json.loads(read_sealed(folder / "documents.json"))
+    assert index["version"] == VERSION and key in index["documents"]
+    assert read_sealed(folder / "documents" / f"{key}.txt").decode().startswith(TEXT_HEADER)
     again = DocumentCache(folder)  # the next build reads each part back
     assert again.hashes.of(pdf) == key and again.infos.get(key) == info
     assert "Kestrel" in again.texts.get(key) and again.texts.has(key)
@@ -53,9 +56,9 @@ def test_the_index_keeps_what_it_had_gains_new_documents_and_mends_an_unusable_e
     info_a = inspect(a, cache)
     cache.save()
     index_file = folder / "documents.json"
-    data = json.loads(index_file.read_text())
-    data["documents"][info_a.sha256] = {"pages": "many", "unknown": 1}  # damaged
-    index_file.write_text(json.dumps(data))
+    data = json.loads(read_sealed(index_file))
+    data["documents"][info_a.sha256] = {"pages": "many", "unknown": 1}  # unusable, in a whole index
+    write_sealed(index_file, json.dumps(data).encode())
     cache = DocumentCache(folder)
     assert inspect(a, cache) == info_a, "an unusable entry: the document's own file is read"
     info_b = inspect(b, cache)

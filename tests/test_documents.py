@@ -247,7 +247,9 @@ def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
     old.write_text("sitegen document text 1\nwhat pypdf made of it")
     documents.prepare([pdf], {pdf}, cache)
     assert documents.document_text(pdf, info.sha256, cache) == "Only here: Zebrafinch"
-    assert old.read_text() == documents.TEXT_HEADER + "Only here: Zebrafinch"
+    from sitegen.cachefile import read_sealed
+
+    assert read_sealed(old).decode() == documents.TEXT_HEADER + "Only here: Zebrafinch"
 
 
 def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeypatch):

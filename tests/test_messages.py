@@ -62,3 +62,13 @@ def test_a_build_is_short_and_check_is_full(site):
     for full in (verbose, check):
         assert full.stderr.splitlines()[0].startswith("content/broken.md: error: ")
         assert sum("screen readers" in line and "Export" in line for line in full.stderr.splitlines()) == 12
+
+
+def test_a_note_is_told_only_in_full():
+    """A note (the cache made something again) is for `--verbose`: a short report leaves it out."""
+    from sitegen.problems import note
+
+    problems = [note(".sitegen-cache", "1 kept file of the cache could not be used and was made again: x."),
+                warning("content/a.md", "a warning.", "Do this.")]
+    assert not any("note:" in line for line in report_lines(problems, full=False))
+    assert report_lines(problems, full=True)[-1] == ".sitegen-cache: note: 1 kept file of the cache could not be used and was made again: x."

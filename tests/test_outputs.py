@@ -221,3 +221,63 @@ def test_whatever_the_kept_files_hold_a_build_gives_a_cold_builds_bytes(small_si
         result, out = site.build(day)
         assert not result.failed
         assert read_output(out) == cold[day]
+
+
+# --- what killed builds leave beside the output -------------------------------------------------
+
+def _a_finished_process_id() -> int:
+    """The id of a process that has ended (a build killed part-way)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    return int(done.stdout)
+
+
+def test_a_build_removes_what_killed_builds_left_and_only_that(tmp_path):
+    """Folders a killed build left beside the output (one being written, the old site moved aside,
+    an empty one) are removed by the next build; one a running build is writing, and folders
+    that only look like them, are left alone."""
+    output = tmp_path / "build"
+    outputs.write_site([OutputFile("index.html", b"first")], output)
+    dead, alive = _a_finished_process_id(), os.getppid()
+    left = {
+        f".build-new-{dead}-abc": {outputs.WRITING: outputs.WRITING_TEXT, "index.html": b"half"},
+        f".build-old-{dead}-def": {outputs.MARKER: outputs.MARKER_TEXT, "index.html": b"old site"},
+        f".build-new-{dead}-ghi": {},
+    }
+    kept = {
+        f".build-new-{alive}-jkl": {outputs.WRITING: outputs.WRITING_TEXT},  # a build running now
+        f".build-new-{dead}-mno": {"notes.txt": b"someone's own folder, named alike"},
+        ".build-new-xyz": {outputs.WRITING: outputs.WRITING_TEXT},  # not named by a build
+    }
+    for name, files in {**left, **kept}.items():
+        (tmp_path / name).mkdir()
+        for file, data in files.items():
+            (tmp_path / name / file).write_bytes(data)
+    outputs.write_site([OutputFile("index.html", b"second")], output)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["build", *kept])
+    assert (output / "index.html").read_bytes() == b"second" and not (output / outputs.WRITING).exists()
+
+
+def test_the_swap_exchanges_the_folders_in_one_step_where_it_can(tmp_path, monkeypatch):
+    """On Linux the new output and the old trade places at once (never a moment without an
+    output folder); elsewhere the two renames give the same result."""
+    output = tmp_path / "build"
+    outputs.write_site([OutputFile("index.html", b"first")], output)
+    renames = []
+    real = os.replace
+
+    def counted(source, target):
+        renames.append((Path(source).name, Path(target).name))
+        return real(source, target)
+
+    monkeypatch.setattr(outputs.os, "replace", counted)
+    outputs.write_site([OutputFile("index.html", b"second")], output)
+    if outputs._renameat2() is not None:
+        assert not any(target == "build" for _, target in renames), "the output folder is never renamed away"
+    assert (output / "index.html").read_bytes() == b"second"
+    monkeypatch.setattr(outputs, "exchange", lambda first, second: False)
+    outputs.write_site([OutputFile("index.html", b"third")], output)
+    assert (output / "index.html").read_bytes() == b"third"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]

@@ -1,6 +1,11 @@
 """`sitegen init`: a new partnership's site builds and checks clean; a folder with anything in it is never touched."""
 
+import shutil
+import subprocess
+from pathlib import Path
+
 import pikepdf
+import pytest
 
 from conftest import read_output
 from pdfmaker import make_pdf_bytes
@@ -79,3 +84,20 @@ def test_a_new_site_keeps_the_output_and_cache_out_of_git(tmp_path):
     assert problem is None and tmp_path / "site" / ".gitignore" in written
     lines = (tmp_path / "site" / ".gitignore").read_text().splitlines()
     assert "build/" in lines and ".sitegen-cache/" in lines and ".netlify/" in lines
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_git_ignores_what_a_stopped_build_leaves_in_a_new_site_and_in_this_repository(tmp_path):
+    """The folders a build writes beside its output (each a whole copy of the site) are never committed."""
+    from datetime import date
+
+    from sitegen.scaffold import init_site
+
+    site = tmp_path / "site"
+    init_site(site, date(2026, 11, 22))
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    repository = Path(__file__).resolve().parents[1]
+    for root in (site, repository):
+        for name in (".build-new-4242-x1y2/index.html", ".build-old-4242-z3/sar/adult-a/index.html"):
+            found = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", "--no-index", name])
+            assert found.returncode == 0, f"{name} is not ignored in {root}"
