@@ -23,7 +23,7 @@ from sitegen import deployment, links, netlify, opendata, outputs, search, taked
 from sitegen.claims import claim_entries
 from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
 from sitegen.documents import DocumentCache, inspect, prepare, published_copy, published_size
-from sitegen.pdfsafety import office_problems, safety_problems
+from sitegen.pdfsafety import safety_problems
 from sitegen.entry_fragments import EntryFragments
 from sitegen.file_store import FileStore
 from sitegen.entries import DocumentRef, Entry, internal_fault, read_entries
@@ -194,8 +194,6 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
                                   line=ref.line, field="documents.file"))
         elif info.safety is not None:
             problems += safety_problems(entry.source, ref.file, info.safety, ref.line, ref.title)
-        elif not ref.is_word_only:
-            problems += office_problems(entry.source, ref.file, info.personal, ref.line)
         downloads.append(Download(ref, info, entry.document_url(ref), content, rendition if rendition and rendition.ok else None,
                                   entry.rendition_url(ref)))
     if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):

@@ -597,9 +597,7 @@ def inspect_as(path: Path, key: str, cache: DocumentCache, titles: tuple[str, ..
     size = path.stat().st_size
     if path.suffix.lower() == ".pdf":
         info = inspect_pdf(path, key, size, cache, titles)
-    elif path.suffix.lower() in (".docx", ".xlsx", ".pptx"):
-        info = DocumentInfo(key, size, file_format(path.name), personal=pdfsafety.office_personal(path))
-    else:
+    else:  # a Word original (made into a web page, never published as it is: `sitegen.renditions`)
         info = DocumentInfo(key, size, file_format(path.name))
     cache.infos.put(key, info)
     return info
@@ -626,8 +624,9 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     todo, seen = [], set()
     wanted: dict[str, set[str]] = {}  # each PDF's titles, by content hash (two files may be the same PDF)
     for path, named in (titles or {}).items():
-        if path.suffix.lower() == ".pdf":
-            wanted.setdefault(cache.hashes.of(path), set()).update(t for t in map(copy_title, named) if t)
+        key = cache.hashes.of_readable(path) if path.suffix.lower() == ".pdf" else None
+        if key is not None:  # one that cannot be read is told when it is inspected
+            wanted.setdefault(key, set()).update(t for t in map(copy_title, named) if t)
     for path in paths:
         key = cache.hashes.of_readable(path)
         if key is None or key in seen:  # one that cannot be read is told when it is inspected

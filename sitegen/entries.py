@@ -600,7 +600,7 @@ def unpublishable(file: str) -> tuple[str, str] | None:
                 "so it is not published.",
                 "In Word, save it as a PDF (File, Save As, PDF) and list the PDF here; to publish it as a web page too, "
                 "save it as a Word Document (.docx) and list that with `html:` under the PDF.")
-    return (f"is not a PDF: sitegen publishes only PDFs (and Word files as web pages), because it can check only "
+    return ("is not a PDF: sitegen publishes only PDFs (and Word files as web pages), because it can check only "
             "those for personal details and anything that runs, so it is not published.",
             "Export it as a PDF (in most programs: File, Save As or Export, PDF) and list the PDF here.")
 

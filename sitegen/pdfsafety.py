@@ -42,9 +42,7 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:  # pikepdf is imported when a PDF is first read: a build with a warm cache never needs it
@@ -670,41 +668,6 @@ def _xmp_packet(title: str | None, ids: dict[str, dict[str, str]]) -> bytes | No
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
             f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="{RDF}">{body}</rdf:RDF></x:xmpmeta>\n'
             '<?xpacket end="r"?>').encode("utf-8")
-
-
-OFFICE_PROPERTIES = {  # docProps/core.xml and app.xml elements that can name people, by their local name
-    "creator": "Author", "lastModifiedBy": "Last modified by", "Company": "Company", "Manager": "Manager"}
-
-
-MAX_PROPERTIES = 1_000_000  # bytes of docProps/core.xml or app.xml, unzipped
-
-
-def office_personal(path: Path) -> tuple[str, ...]:
-    """The properties of a Word, Excel or PowerPoint file that can name people (the file is published as it is)."""
-    import xml.etree.ElementTree as ET  # here: a warm build reads no document
-    found: list[str] = []
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for part in ("docProps/core.xml", "docProps/app.xml"):
-                if part not in archive.namelist() or archive.getinfo(part).file_size > MAX_PROPERTIES:
-                    continue  # a real one is a few KB: one that unzips to more is not read (a zip bomb)
-                for element in ET.fromstring(archive.read(part)).iter():
-                    local = element.tag.rpartition("}")[2]
-                    if local in OFFICE_PROPERTIES and (element.text or "").strip():
-                        found.append(OFFICE_PROPERTIES[local])
-    except (OSError, zipfile.BadZipFile, ET.ParseError, KeyError, RuntimeError):
-        return ()
-    return tuple(dict.fromkeys(found))
-
-
-def office_problems(source: str, file: str, personal: tuple[str, ...], line: int | None) -> list[Problem]:
-    if not personal:
-        return []
-    return [warning(source, f"documents: {file} has details in its file properties that can identify people "
-                            f"({', '.join(personal)}), and it is published as it is.",
-                    "Remove them before it is published: in Word, Excel or PowerPoint, File, Info, Check for Issues, "
-                    "Inspect Document, Document Properties and Personal Information, Remove All; then save it and "
-                    "replace the file in reports/.", line=line, field="documents.file")]
 
 
 def _count(number: int, one: str, many: str) -> str:

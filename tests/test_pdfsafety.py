@@ -342,27 +342,20 @@ def test_the_sample_site_publishes_adult_b_without_its_author(tmp_path):
             assert b"J. Smith" not in every_byte(data), path
 
 
-def test_office_files_with_personal_properties_are_warned_about(site):
-    """Published as they are (a Word file is made into a web page instead: see test_renditions.py)."""
+def test_office_files_are_never_published(site):
+    """Only PDFs are downloads (a Word file is made into a web page instead: see test_renditions.py):
+    a spreadsheet is refused, whatever its properties hold, and nothing of it is published."""
     import zipfile
 
-    core = ('<?xml version="1.0" encoding="UTF-8"?><cp:coreProperties '
-            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Referral form</dc:title>'
-            '<dc:creator>Jane Smith</dc:creator><cp:lastModifiedBy>Bob Jones</cp:lastModifiedBy></cp:coreProperties>')
     with zipfile.ZipFile(site.root / "reports" / "form.xlsx", "w") as archive:
-        archive.writestr("docProps/core.xml", core)
+        archive.writestr("docProps/core.xml", "<cp:coreProperties><dc:creator>Jane Smith</dc:creator></cp:coreProperties>")
         archive.writestr("xl/workbook.xml", "<workbook/>")
-    with zipfile.ZipFile(site.root / "reports" / "clean.xlsx", "w") as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-    site.entry("how-to-refer", type="page", documents=[{"file": "reports/form.xlsx", "title": "Form"},
-                                                      {"file": "reports/clean.xlsx", "title": "Clean form"}])
+    site.entry("how-to-refer", type="page", documents=[{"file": "reports/form.xlsx", "title": "Form"}])
     result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
-    assert result.returncode == 0
-    [line] = [line for line in result.stderr.splitlines() if "warning" in line]
-    assert ("content/how-to-refer.md:4: warning: documents: reports/form.xlsx has details in its file properties that can "
-            "identify people (Author, Last modified by), and it is published as it is.") in line
-    assert "Inspect Document" in line and "Jane Smith" not in result.stderr
+    assert result.returncode == 1
+    assert ("content/how-to-refer.md:4: error: documents: reports/form.xlsx is not a PDF: sitegen publishes only PDFs "
+            "(and Word files as web pages)") in result.stderr
+    assert "Export it as a PDF" in result.stderr and "Jane Smith" not in result.stderr
 
 
 SECRET = st.text(alphabet="abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,'-", min_size=1, max_size=40)
