@@ -245,3 +245,18 @@ def test_a_date_past_the_years_sitegen_accepts_is_said_plainly(site):
     result, _ = site.build(date(2026, 11, 22))
     [problem] = result.errors
     assert problem.line == 5 and "accepts the years 1900 to 2199" in problem.message
+
+
+@pytest.mark.parametrize("day", DAYS[:2], ids=str)
+def test_check_finds_what_build_withholds(hostile, day):
+    """`sitegen check` on the same day fails, and names every entry the build withheld."""
+    from click.testing import CliRunner
+
+    from sitegen.cli import main
+
+    result, _ = hostile.build(day)
+    withheld = {item.entry.source for item in result.site.entries if item.state is State.WITHHELD}
+    run = CliRunner().invoke(main, ["check", "--site", str(hostile.root), "--as-of", day.isoformat()])
+    assert run.exit_code == 1
+    said = {line.split(":", 1)[0] for line in run.output.splitlines() if ": error: " in line}
+    assert withheld <= said, withheld - said
