@@ -31,6 +31,7 @@ from sitegen.addresses import output_file
 from sitegen.deployment import MARKER
 from sitegen.visibility import start_of_day
 
+TAKE_DOWN_ONLY = "take-down only"  # how the marker's digest starts in such a build (`sitegen verify` says so)
 RECORD = "last-good-output.json"  # in the cache: what the last whole build that succeeded wrote
 SEARCH_FOLDER = "pagefind/"
 _ROBOTS = re.compile(r"^\s+X-Robots-Tag:\s*unavailable_after:\s*(.+?)\s*$", re.IGNORECASE)
@@ -165,7 +166,7 @@ def take_down_only(files: dict[str, bytes], day: date, timezone: str) -> TakeDow
             if name in kept:
                 kept[name] = _without(kept[name], tag, gone)
         kept = opendata.take_down(kept, gone)  # the JSON Feed and the open register
-    kept[MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": "take-down only: the build failed",
+    kept[MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": f"{TAKE_DOWN_ONLY}: the build failed",
                                 "generator": str(marker.get("generator", "sitegen")),
                                 "last_good_build": str(marker.get("built_for", "unknown"))}, indent=2) + "\n").encode("utf-8")
     return TakeDown(kept, tuple(sorted(gone)), str(marker.get("built_for", "unknown")))

@@ -30,6 +30,7 @@ from typing import Callable
 
 from sitegen import __version__
 from sitegen.deployment import MARKER, Answer, Expected, Marker, expectations, marker
+from sitegen.takedown import TAKE_DOWN_ONLY
 from sitegen.render import uk_date
 from sitegen.site import Site
 
@@ -238,6 +239,12 @@ def _marker_findings(site: Site, base: str, deployed: Marker | None) -> list[Fin
                         "today's build has not been deployed.",
                         "Open Netlify's Deploys page: if the last deploy failed, its log says why; to publish today's site "
                         "now, choose Trigger deploy.")]
+    if deployed.digest.startswith(TAKE_DOWN_ONLY):
+        return [Finding(f"The site at {base} is a take-down only build for {uk_date(site.as_of)}: the build failed, so the "
+                        "last good site was published again with the reports due to come down taken down, and nothing new "
+                        "put up, and without search.",
+                        "Read the error in Netlify's deploy log (or .sitegen-cache/last-failure.txt) and report it: it is "
+                        "a fault in sitegen. The next build that succeeds puts everything right.")]
     if deployed.digest != marker(site).digest:
         return [Finding(f"The site at {base} was built for {uk_date(site.as_of)}, but not from the content in this folder: "
                         "its public addresses differ from the ones this content decides.",

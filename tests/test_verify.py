@@ -111,6 +111,23 @@ def test_yesterdays_build_served_on_the_day_a_report_comes_down_fails_and_names_
     assert all("content/child-d.md" in f for f in child_d)
 
 
+def test_a_take_down_only_build_is_told_plainly_and_its_report_is_down(reviews, tmp_path, monkeypatch):
+    """The build failed on the day Child D comes down (tests/test_takedown.py): the site then holds
+    the day before's site less Child D. verify says it was a take-down only, and Child D is down."""
+    from sitegen import render
+
+    out = tmp_path / "out"
+    reviews.build("2027-01-19", out)
+    monkeypatch.setattr(render.Renderer, "render_all", lambda self, *a, **k: (_ for _ in ()).throw(RuntimeError("fault")))
+    result, _ = reviews.build("2027-01-20", out)
+    assert result.took_down_only is not None
+    monkeypatch.undo()
+    found = check(reviews, "2027-01-20", ServedFolder(out, SECURITY))
+    text = messages(found)
+    assert not found.ok and "take-down only build for 20 January 2027" in text
+    assert not any("Child D" in str(f) and "still online" in str(f) for f in found.findings), text
+
+
 def test_yesterdays_build_on_the_day_a_report_goes_live_fails_and_names_it(reviews, tmp_path):
     host = served(reviews, "2027-01-14", tmp_path)
     result = check(reviews, "2027-01-15", host)
