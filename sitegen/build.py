@@ -251,24 +251,12 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
     return Site(config, day, tuple(on_day)), problems
 
 
-def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
-                problems: list[Problem] | None = None, renderer: Renderer | None = None,
-                workers: int | None = None) -> list[OutputFile]:
-    """Every output file of the site, in memory (documents as paths to copy).
-
-    A step that can fall short without stopping the build (search) adds its warning to `problems`.
-    `workers` share rendering the pages (default: one per core; see `sitegen.core.parallel`).
-    """
-    problems = problems if problems is not None else []
-    files, index = render_with_index(site, banner, cache=cache, renderer=renderer, workers=workers)
-    return files + index.result().collect(problems)
-
-
 def render_with_index(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
                       renderer: Renderer | None = None,
                       workers: int | None = None) -> tuple[list[OutputFile], search.IndexInBackground]:
-    """`render_site`'s files but the search index, and the index, which Pagefind makes meanwhile
-    (and while they are written: see `build`)."""
+    """Every output file of the site but the search index, in memory (documents as paths to copy),
+    and the index, which Pagefind makes meanwhile (and while they are written: see `build`).
+    `workers` share rendering the pages (default: one per core; see `sitegen.core.parallel`)."""
     cache = cache or DocumentCache(None)
     renderer = renderer or Renderer(site, banner=banner)
     pages = renderer.render_all(workers=workers)

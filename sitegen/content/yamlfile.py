@@ -29,14 +29,14 @@ _TextDatesLoader.add_constructor(
     "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
 )
 
-Path = tuple  # a key path such as ("documents", 0, "file")
+KeyPath = tuple  # where a value sits in the document, by its keys and indexes: ("documents", 0, "file")
 
 
 @dataclass
 class YamlDocument:
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
-    duplicates: list[tuple[Path, int]] = field(default_factory=list)
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    duplicates: list[tuple[KeyPath, int]] = field(default_factory=list)
     first_line: int = 1  # line of the file where the YAML text starts
 
     def record(self) -> tuple:
@@ -115,7 +115,7 @@ def _walk(root, doc: YamlDocument, offset: int) -> None:
     """Note the line of every key and list item, and keys written twice; raise YamlError for
     values nested more than DEEPEST deep (libyaml reads a thousand, and much that handles a value
     afterwards, such as showing it in a message, recurses)."""
-    todo: list[tuple[object, Path]] = [(root, ())]
+    todo: list[tuple[object, KeyPath]] = [(root, ())]
     while todo:
         node, path = todo.pop()
         if len(path) > DEEPEST:

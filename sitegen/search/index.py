@@ -236,7 +236,7 @@ def indexed_digest(html: str) -> str:
     sorting, weights), headings of the first rank, images and the page's language. More than
     Pagefind reads, never less: what it leaves out is what may change without indexing again
     (a page's footer, its list of related reviews). A page lxml cannot read is taken whole."""
-    from lxml import etree, html as lxml_html  # lxml comes with pikepdf
+    from lxml import etree, html as lxml_html  # a dependency of its own (pikepdf needs it too)
 
     digest = hashlib.sha256()
     try:
