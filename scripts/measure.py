@@ -2,8 +2,8 @@
 modules and functions, and its duplicated blocks. Measured the same way each time, so a change
 to the layout can be compared with what came before it.
 
-Usage: python3 scripts/measure.py   (from the repository; duplicates are counted when the
-`duplicates` command is on PATH)
+Usage: python3 scripts/measure.py [CHECKOUT]   (this repository, or another checkout of it, such as
+an older commit's `git archive`; duplicates are counted when the `duplicates` command is on PATH)
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ import ast
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parents[1]).resolve()
 PACKAGE = ROOT / "sitegen"
 
 
@@ -76,7 +77,8 @@ def main() -> None:
     known = modules()
     lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in known.values())
     folders = sorted({path.parent.relative_to(ROOT).as_posix() for path in known.values()})
-    print(f"modules: {len(known)} in {len(folders)} folders ({', '.join(folders)}), {lines} lines")
+    plain = [name for name, path in known.items() if path.name != "__init__.py"]
+    print(f"modules: {len(plain)} (besides packages' __init__.py) in {len(folders)} folders ({', '.join(folders)}), {lines} lines")
     print(f"import edges between the package's modules: {edges()}")
     print("largest modules: " + ", ".join(f"{where} {size}" for size, where in longest_modules()))
     print("largest functions: " + ", ".join(f"{where} {size}" for size, where in longest_functions()))
