@@ -71,7 +71,7 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
     shown as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
-    the first time have been read (see `documents.prepare`). `taken_down`: the documents of
+    the first time have been read (see `inspection.prepare`). `taken_down`: the documents of
     expired entries (`taken_down_documents`), when `entries` are only some of the site's (a
     preview's update); by default worked out from `entries`.
     """

@@ -342,7 +342,7 @@ class IndexInBackground:
     first build, indexing is the longest step, and writing is mostly the kernel's work: where a core
     is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no copy of
     itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
-    `documents.prepare` has read every live PDF's."""
+    `inspection.prepare` has read every live PDF's."""
 
     def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
         self._index: SearchIndex | None = None
