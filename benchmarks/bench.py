@@ -125,8 +125,8 @@ def edit_rebuild_ms(site: Path, as_of: date, repeats: int = 5, gap: float = 0.3)
     import asyncio
     import tempfile
 
-    from sitegen.cli import report_problems
-    from sitegen.serve import Preview
+    from sitegen.commands.cli import report_problems
+    from sitegen.preview.serve import Preview
 
     target = sorted((site / "content").glob("*.md"))[0]
     original = target.read_text()

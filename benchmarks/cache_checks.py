@@ -31,11 +31,11 @@ from pathlib import Path
 
 # The same build with one mechanism off, through the command line's own entry point:
 # every remembered stamp taken as too new to trust (so every source file is hashed again) ...
-NO_HASHES = ("import sys; from sitegen import documents; documents._racy = lambda stamp, written: True; "
-             "from sitegen.cli import main; sys.exit(main())")
+NO_HASHES = ("import sys; from sitegen.documents import inspection as documents; documents._racy = lambda stamp, written: True; "
+             "from sitegen.commands.cli import main; sys.exit(main())")
 # ... and no compiled template loaded (so each is compiled again).
-NO_TEMPLATES = ("import sys; from sitegen import render; render._TemplateCache.load_bytecode = lambda self, bucket: None; "
-                "from sitegen.cli import main; sys.exit(main())")
+NO_TEMPLATES = ("import sys; from sitegen.rendering import render; render._TemplateCache.load_bytecode = lambda self, bucket: None; "
+                "from sitegen.commands.cli import main; sys.exit(main())")
 
 
 def timed_build(site: Path, day: date, output: Path, code: str | None = None) -> float:

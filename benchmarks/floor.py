@@ -33,11 +33,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sitegen import search  # noqa: E402
-from sitegen.config import load_config  # noqa: E402
-from sitegen.documents import _join_pages, _pdfium_page_texts  # noqa: E402
-from sitegen.entries import read_entries  # noqa: E402
-from sitegen.visibility import State, decide  # noqa: E402
+from sitegen.search import index as search  # noqa: E402
+from sitegen.content.config import load_config  # noqa: E402
+from sitegen.documents.inspection import _join_pages, _pdfium_page_texts  # noqa: E402
+from sitegen.content.entries import read_entries  # noqa: E402
+from sitegen.rules.visibility import State, decide  # noqa: E402
 
 WORK = HERE / ".work"
 

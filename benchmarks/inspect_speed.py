@@ -23,8 +23,8 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from pdfmaker import filler_pages, make_pdf_bytes  # noqa: E402
-from sitegen import documents  # noqa: E402
-from sitegen.documents import DocumentCache  # noqa: E402
+from sitegen.documents import inspection as documents  # noqa: E402
+from sitegen.documents.inspection import DocumentCache  # noqa: E402
 
 CORPUS = HERE.parent.parent / "shared" / "corpus" / "real-pdfs"
 

@@ -20,7 +20,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from sitegen.documents import _pdfium_page_texts, extract_pdf_text  # noqa: E402
+from sitegen.documents.inspection import _pdfium_page_texts, extract_pdf_text  # noqa: E402
 
 
 def best_of(runs: int, extract, files: list[Path]) -> tuple[float, float]:

@@ -1,3 +1,3 @@
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 main()

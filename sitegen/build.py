@@ -19,21 +19,24 @@ from typing import Callable
 
 import jinja2
 
-from sitegen import deployment, links, netlify, opendata, outputs, search, takedown
-from sitegen.claims import claim_entries
-from sitegen.config import LoadedConfig, SiteConfig, keep_settings, load_config
-from sitegen.documents import DocumentCache, inspect, prepare, published_copy, published_size
-from sitegen.pdfsafety import safety_problems
-from sitegen.entry_fragments import EntryFragments
-from sitegen.file_store import FileStore
-from sitegen.entries import DocumentRef, Entry, internal_fault, read_entries
-from sitegen.memo import Memo
-from sitegen.cachefile import LEDGER, Ledger
-from sitegen.problems import Problem, error, has_errors, note, warning
-from sitegen.renditions import Rendition
-from sitegen.render import OutputFile, Renderer, make_environment, template_failure
-from sitegen.site import Download, EntryOnDay, Site
-from sitegen.visibility import State, decide
+from sitegen.output import deployment, netlify, opendata, outputs, takedown
+from sitegen.rendering import links
+from sitegen.search import index as search
+from sitegen.rendering.claims import claim_entries
+from sitegen.content.config import LoadedConfig, SiteConfig, keep_settings, load_config
+from sitegen.documents.inspection import DocumentCache, inspect, prepare, published_copy, published_size
+from sitegen.documents.pdfsafety import safety_problems
+from sitegen.rendering.entry_fragments import EntryFragments
+from sitegen.output.file_store import FileStore
+from sitegen.content.entries import DocumentRef, Entry, internal_fault, read_entries
+from sitegen.core.memo import Memo
+from sitegen.core.cachefile import LEDGER, Ledger
+from sitegen.core.problems import Problem, error, has_errors, note, warning
+from sitegen.documents.renditions import Rendition
+from sitegen.rendering.render import Renderer, make_environment, template_failure
+from sitegen.rules.addresses import OutputFile
+from sitegen.rendering.site import Download, EntryOnDay, Site
+from sitegen.rules.visibility import State, decide
 
 
 @dataclass
@@ -68,7 +71,7 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
     shown as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
-    the first time have been read (see `documents.prepare`). `taken_down`: the documents of
+    the first time have been read (see `inspection.prepare`). `taken_down`: the documents of
     expired entries (`taken_down_documents`), when `entries` are only some of the site's (a
     preview's update); by default worked out from `entries`.
     """
@@ -248,24 +251,12 @@ def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: b
     return Site(config, day, tuple(on_day)), problems
 
 
-def render_site(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
-                problems: list[Problem] | None = None, renderer: Renderer | None = None,
-                workers: int | None = None) -> list[OutputFile]:
-    """Every output file of the site, in memory (documents as paths to copy).
-
-    A step that can fall short without stopping the build (search) adds its warning to `problems`.
-    `workers` share rendering the pages (default: one per core; see `sitegen.parallel`).
-    """
-    problems = problems if problems is not None else []
-    files, index = render_with_index(site, banner, cache=cache, renderer=renderer, workers=workers)
-    return files + index.result().collect(problems)
-
-
 def render_with_index(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
                       renderer: Renderer | None = None,
                       workers: int | None = None) -> tuple[list[OutputFile], search.IndexInBackground]:
-    """`render_site`'s files but the search index, and the index, which Pagefind makes meanwhile
-    (and while they are written: see `build`)."""
+    """Every output file of the site but the search index, in memory (documents as paths to copy),
+    and the index, which Pagefind makes meanwhile (and while they are written: see `build`).
+    `workers` share rendering the pages (default: one per core; see `sitegen.core.parallel`)."""
     cache = cache or DocumentCache(None)
     renderer = renderer or Renderer(site, banner=banner)
     pages = renderer.render_all(workers=workers)
@@ -295,7 +286,7 @@ def output_problems(site: Site, cache: DocumentCache, memo: Memo | None = None) 
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
     """Everything but the pages and the search index: downloads, assets, feed, sitemap, Netlify's files
-    and the build marker (`sitegen.deployment`)."""
+    and the build marker (`sitegen.output.deployment`)."""
     return [file for part in site_file_parts(site, renderer, pages).values() for file in part]
 
 
@@ -345,7 +336,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     `banner` marks every page as a preview. `show_drafts` shows drafts as if they
     were not drafts; it is refused unless this is a preview (a banner) written
     somewhere other than the site's build/ folder. A preview also passes the template
-    environment and the fragments it keeps for its updates (see `sitegen.entry_fragments`).
+    environment and the fragments it keeps for its updates (see `sitegen.rendering.entry_fragments`).
     `workers` is how many processes share reading entries and rendering pages on a large
     site (default: one per core); the output is the same bytes whatever it is. `progress` is
     told how many of the documents read for the first time have been read (the command line
@@ -442,7 +433,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
 
 def _take_down_only(config: SiteConfig, day: date, output: Path, result: BuildResult, exc: Exception) -> BuildResult:
     """After a fault no one foresaw: the last good output again, with what has come down today
-    taken down (`sitegen.takedown`), loudly. The fault's details go to FAILURE in the cache."""
+    taken down (`sitegen.output.takedown`), loudly. The fault's details go to FAILURE in the cache."""
     result.site = None
     detail = "".join(traceback.format_exception(exc))
     try:
@@ -515,14 +506,14 @@ def previous_output_folder(config: SiteConfig, output: Path) -> Path:
 
 PREVIOUS_OUTPUTS = "previous-output"
 PREVIOUS_OUTPUT = "site"
-FILE_STORE = "output-files"  # the output's files, linked into each output (see `sitegen.file_store`)
-MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.memo`)
+FILE_STORE = "output-files"  # the output's files, linked into each output (see `sitegen.output.file_store`)
+MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.core.memo`)
 TEMPLATES = "templates"  # the theme's templates, compiled
 FAILURE = "last-failure.txt"  # the details of the last fault that made a build take reports down only
 
 
 def memo_of(config: SiteConfig, use_cache: bool = True) -> Memo:
-    """What earlier builds made from each entry's text (see `sitegen.memo`). Only a whole build
+    """What earlier builds made from each entry's text (see `sitegen.core.memo`). Only a whole build
     writes it; `sitegen check`, `status` and `report` read it too."""
     return Memo(config.cache_dir / MEMO if use_cache else None)
 

@@ -86,7 +86,7 @@ class ServedFolder:
     """A built site answered the way Netlify answers it, in memory, for `sitegen verify`'s tests:
     a file (a folder's index.html), its headers from `_headers` and from netlify.toml's rules for
     every path (`security`), forced `_redirects` rules (410 with their target's page), and 404
-    with /404.html for anything else. `fetch` has the signature of `sitegen.verify.http_fetch`.
+    with /404.html for anything else. `fetch` has the signature of `sitegen.commands.verify.http_fetch`.
     The real Netlify CLI is used by tests/test_fresh_clone.py."""
 
     def __init__(self, folder, security: dict[str, str] | None = None):
@@ -104,7 +104,7 @@ class ServedFolder:
         from email.message import Message
         from urllib.parse import urlsplit
 
-        from sitegen.verify import Response
+        from sitegen.commands.verify import Response
 
         path = urlsplit(url).path or "/"
         self.asked.append(path)

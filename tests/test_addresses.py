@@ -4,9 +4,9 @@ file a page's address is written to."""
 import pytest
 from hypothesis import given, strategies as st
 
-from sitegen.addresses import is_slug, output_file, page_address, slugify
-from sitegen.config import load_config
-from sitegen.entries import read_entries
+from sitegen.rules.addresses import is_slug, output_file, page_address, slugify
+from sitegen.content.config import load_config
+from sitegen.content.entries import read_entries
 
 # Text that is close to a slug as often as not: letters of many scripts and cases, digits of
 # other scripts, hyphens (doubled too), spaces, dots and slashes.

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import ROOT, occurrences, read_output
-from sitegen import bounds
+from sitegen.rules import bounds
 
 MEMORY = 2 * 1024**3  # bytes of address space the build may use, as in the nightly build's tests
 HANG = 120  # seconds: only a guard against a hang (a bomb took longer than this before)
@@ -91,7 +91,7 @@ def test_the_limits_leave_room_for_real_entries(site):
 
 
 def test_anchors_and_aliases_are_refused_wherever_they_are_and_ampersands_in_text_are_not(site):
-    from sitegen import yamlfile
+    from sitegen.content import yamlfile
 
     for text, line in (("a: &x 1\n", 2), ("a: 1\nb: *x\n", 3), ("l:\n  - &x [1]\n", 3)):
         with pytest.raises(yamlfile.AliasRefused) as refused:

@@ -7,8 +7,8 @@ import pikepdf
 import pytest
 
 from conftest import REAL_PDFS, SiteMaker, needs_corpus, occurrences, read_output, real_pdfs
-from sitegen import outputs
-from sitegen.visibility import State
+from sitegen.output import outputs
+from sitegen.rules.visibility import State
 
 # Each entry carries its own marker words; the test knows, by hand, when each is live.
 ENTRIES = {
@@ -316,7 +316,7 @@ def test_a_whole_build_falls_back_to_the_default_theme_and_says_so(site):
 
 
 def test_a_fault_in_the_default_theme_is_a_problem_not_a_traceback(site, monkeypatch):
-    from sitegen import render
+    from sitegen.rendering import render
 
     site.entry("good", published="2026-01-01")
 

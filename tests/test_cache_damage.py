@@ -20,7 +20,7 @@ from hypothesis import given, settings, strategies as st
 
 import docxmaker
 from conftest import SiteMaker, occurrences, read_output
-from sitegen.cli import main
+from sitegen.commands.cli import main
 
 # adult-a comes down on the 20th, adult-d goes up on it: builds on the days around a window's edge
 DAYS = ["2026-11-19", "2026-11-20", "2026-11-21"]
@@ -178,7 +178,7 @@ def test_a_full_cache_disk_loses_nothing_and_the_next_build_keeps_what_was_missi
     parts = sorted((cache / "search").glob("*.cbor"))
     assert parts
     before = {path: path.stat().st_mtime_ns for path in parts}
-    with mock.patch("sitegen.search._index_parts", side_effect=AssertionError("indexed again")):
+    with mock.patch("sitegen.search.index._index_parts", side_effect=AssertionError("indexed again")):
         code, said = cli_build(site, "2026-11-20")
     assert code == 0, said
     assert read_output(site.root / "build") == clean["2026-11-20"]
@@ -340,8 +340,8 @@ def test_the_build_after_a_killed_one_removes_what_it_left_and_is_clean(clean, t
     site = make_site(tmp_path / "site")
     code, said = cli_build(site, "2026-11-19")
     assert code == 0, said
-    program = "import os, signal, sys\nfrom sitegen import outputs\n" + KILLED_AT[moment] + \
-              "from sitegen.cli import main\nsys.exit(main())\n"
+    program = "import os, signal, sys\nfrom sitegen.output import outputs\n" + KILLED_AT[moment] + \
+              "from sitegen.commands.cli import main\nsys.exit(main())\n"
     killed = subprocess.run([sys.executable, "-c", program, "build", "--site", str(site.root), "--as-of", "2026-11-20"],
                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     assert killed.returncode == -signal.SIGKILL, killed.stderr

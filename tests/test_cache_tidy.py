@@ -4,8 +4,8 @@ output a build replaces is kept once, not once for each output folder or preview
 import os
 
 from conftest import read_output
-from sitegen import outputs
-from sitegen.documents import sha256_of
+from sitegen.output import outputs
+from sitegen.documents.inspection import sha256_of
 
 
 def cached(site) -> set[str]:
@@ -87,7 +87,7 @@ def test_one_previous_output_is_kept_whatever_the_output_folders(site, tmp_path)
 def test_what_a_preview_adds_while_a_build_runs_is_left_for_the_next_build(site):
     """`sitegen serve` may read a report added to reports/ after a running build looked: that
     build's tidying leaves the preview's new files alone (the next build decides)."""
-    from sitegen.documents import DocumentCache
+    from sitegen.documents.inspection import DocumentCache
 
     a, b = two_reports(site)
     site.build("2026-11-22")
@@ -108,7 +108,7 @@ def test_what_a_preview_adds_while_a_build_runs_is_left_for_the_next_build(site)
 def test_a_copy_with_a_title_no_longer_used_is_forgotten(site):
     """A PDF's published copy has its entry's title for it: when that title changes, the copy with the
     old one goes at the next whole build (and the copy with the new one stays)."""
-    from sitegen.documents import copy_suffix
+    from sitegen.documents.inspection import copy_suffix
 
     a, _ = two_reports(site)
     site.build("2026-11-22")

@@ -1,4 +1,4 @@
-"""Every file of the output is claimed in one place (sitegen.claims): whatever one entry lists, a
+"""Every file of the output is claimed in one place (sitegen.rendering.claims): whatever one entry lists, a
 clash withholds that entry with a message naming its file and line, never a site file and never
 the whole build; `check` finds what `build` would."""
 
@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import occurrences, read_output
 from sitegen.build import assemble
-from sitegen.claims import Claim, Claims, SITE, site_claims
-from sitegen.config import load_config
-from sitegen.documents import DocumentCache
-from sitegen.visibility import State
+from sitegen.rendering.claims import Claim, Claims, SITE, site_claims
+from sitegen.content.config import load_config
+from sitegen.documents.inspection import DocumentCache
+from sitegen.rules.visibility import State
 
 DAY = date(2026, 11, 22)
 

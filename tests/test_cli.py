@@ -201,7 +201,8 @@ def test_a_first_build_of_a_small_site_says_nothing_of_it(site):
 def test_check_and_status_use_what_the_last_build_read_and_never_write_it(site, monkeypatch):
     from click.testing import CliRunner
 
-    from sitegen import cli, yamlfile
+    from sitegen.commands import cli
+    from sitegen.content import yamlfile
     from sitegen.build import MEMO
 
     site.entry("good", published="2026-01-01")

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.config import DEFAULT_TYPES, load_config
-from sitegen.visibility import NEVER, Window
+from sitegen.content.config import DEFAULT_TYPES, load_config
+from sitegen.rules.visibility import NEVER, Window
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -94,8 +94,8 @@ def test_a_bad_window_breaks_only_that_type(tmp_path):
 
 from hypothesis import given, strategies as st  # noqa: E402
 
-from sitegen.colour import contrast, darkest_needed, relative_luminance  # noqa: E402
-from sitegen.config import AccessibilityStatement, DEFAULT_KNOWN_ISSUES  # noqa: E402
+from sitegen.content.colour import contrast, darkest_needed, relative_luminance  # noqa: E402
+from sitegen.content.config import AccessibilityStatement, DEFAULT_KNOWN_ISSUES  # noqa: E402
 
 
 def test_contrast_matches_wcag_examples():
@@ -170,8 +170,8 @@ accessibility:
 
 # --- the last whole build's settings stand in for a sitegen.yaml that cannot be used -----
 
-from sitegen.cachefile import read_sealed_text  # noqa: E402
-from sitegen.config import CACHE_DIR, LAST_BUILT, keep_settings  # noqa: E402
+from sitegen.core.cachefile import read_sealed_text  # noqa: E402
+from sitegen.content.config import CACHE_DIR, LAST_BUILT, keep_settings  # noqa: E402
 
 GOOD = "name: Northshire\nbase_url: https://x.example/\ntypes:\n  sar:\n    window: 6 months\n"
 

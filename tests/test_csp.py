@@ -18,7 +18,7 @@ LOADED = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "fra
           "object": ("data",), "source": ("src", "srcset"), "audio": ("src",), "video": ("src", "poster"),
           "track": ("src",), "input": ("src",), "form": ("action",)}
 LOADED_LINKS = {"stylesheet", "icon", "preload", "modulepreload", "prefetch", "manifest", "apple-touch-icon"}
-DATA_SCRIPTS = {"application/ld+json"}  # the schema.org data sitegen writes (sitegen.structured): never run, outside script-src
+DATA_SCRIPTS = {"application/ld+json"}  # the schema.org data sitegen writes (sitegen.rendering.structured): never run, outside script-src
 
 
 class PolicyScanner(HTMLParser):

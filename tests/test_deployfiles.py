@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from sitegen import deployfiles
+from sitegen.commands import deployfiles
 from test_cli import sitegen
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"

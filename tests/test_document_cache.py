@@ -5,9 +5,9 @@ import json
 import os
 
 from pdfmaker import make_pdf
-from sitegen import documents
-from sitegen.cachefile import read_sealed, write_sealed
-from sitegen.documents import CLEAN_VERSION, TEXT_HEADER, VERSION, DocumentCache, inspect, published_copy
+from sitegen.documents import inspection as documents
+from sitegen.core.cachefile import read_sealed, write_sealed
+from sitegen.documents.inspection import CLEAN_VERSION, TEXT_HEADER, VERSION, DocumentCache, inspect, published_copy
 
 
 def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):

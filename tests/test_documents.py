@@ -8,9 +8,9 @@ import pytest
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
-from sitegen import documents
-from sitegen.documents import DocumentCache, human_size, inspect
-from sitegen.visibility import State
+from sitegen.documents import inspection as documents
+from sitegen.documents.inspection import DocumentCache, human_size, inspect
+from sitegen.rules.visibility import State
 
 # qpdf cannot find the page tree of this file (its cross-reference table is broken),
 # so it is withheld as damaged rather than published with a guessed page count.
@@ -86,7 +86,7 @@ def test_damaged_cache_is_a_miss(tmp_path):
 
 
 def test_text_is_extracted_once_and_cached_beside_the_details(tmp_path, monkeypatch):
-    from sitegen import documents
+    from sitegen.documents import inspection as documents
 
     pdf = tmp_path / "report.pdf"
     make_pdf(pdf, ["First page", "Only here: Zebrafinch"])
@@ -107,7 +107,7 @@ def test_text_is_extracted_once_and_cached_beside_the_details(tmp_path, monkeypa
 
 
 def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
-    from sitegen.documents import document_text
+    from sitegen.documents.inspection import document_text
 
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(b"%PDF-1.4\n garbage")
@@ -120,7 +120,7 @@ def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
 # --- text for the search index (PDFium) ---
 
 def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path):
-    from sitegen.documents import extract_pdf_text
+    from sitegen.documents.inspection import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["Page one\nsecond  line", "", "   ", "Third page: Zebrafinch"])
     # pages stripped and joined by a blank line, empty pages dropped, runs of spaces collapsed
@@ -131,7 +131,7 @@ def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path):
 def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path):
     import pikepdf
 
-    from sitegen.documents import extract_pdf_text
+    from sitegen.documents.inspection import extract_pdf_text
 
     plain = make_pdf(tmp_path / "plain.pdf", ["Anyone can open this", "Only here: Kingfisher"])
     encrypted = tmp_path / "encrypted.pdf"
@@ -145,7 +145,7 @@ def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path):
 def test_a_pdf_pdfium_cannot_open_has_no_text(tmp_path, monkeypatch):
     import pypdfium2
 
-    from sitegen.documents import extract_pdf_text
+    from sitegen.documents.inspection import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Only here: Zebrafinch"])
 
@@ -159,7 +159,7 @@ def test_a_pdf_pdfium_cannot_open_has_no_text(tmp_path, monkeypatch):
 def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
     import pypdfium2
 
-    from sitegen.documents import extract_pdf_text
+    from sitegen.documents.inspection import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Second page", "Third page"])
     real = pypdfium2.PdfPage.get_textpage
@@ -181,7 +181,7 @@ def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
 
 
 def test_text_holds_clean_words():
-    from sitegen.documents import _clean_text
+    from sitegen.documents.inspection import _clean_text
 
     # PDFium's line ends, its mark of a hyphen that split a word at a line's end, control
     # characters of fonts without a map to letters, and a symbol font's private-use glyphs
@@ -194,7 +194,7 @@ def test_text_holds_clean_words():
 def test_text_of_real_world_pdfs(expected):
     import re
 
-    from sitegen.documents import extract_pdf_text
+    from sitegen.documents.inspection import extract_pdf_text
 
     text = extract_pdf_text(REAL_PDFS / expected["file"])
     assert isinstance(text, str)
@@ -208,7 +208,7 @@ def test_text_of_real_world_pdfs(expected):
 
 @needs_corpus
 def test_real_world_text_has_whole_words():
-    from sitegen.documents import extract_pdf_text
+    from sitegen.documents.inspection import extract_pdf_text
 
     # ligatures as letters: "misfits", not "misﬁts"
     assert "misfits." in extract_pdf_text(REAL_PDFS / "crazyones-pdfa.pdf").split()
@@ -222,8 +222,9 @@ def test_text_not_read_before_is_read_in_a_process_of_its_own_and_never_in_a_thr
     crash, is never run; the next build reads that text. Elsewhere it runs in a forked copy."""
     import threading
 
-    from sitegen import documents, parallel
+    from sitegen.documents import inspection as documents
 
+    from sitegen.core import parallel
     pdf = make_pdf(tmp_path / "report.pdf", ["Only here: Zebrafinch"])
     info = inspect(pdf, DocumentCache(None))
     monkeypatch.setattr(documents, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
@@ -238,7 +239,7 @@ def test_text_not_read_before_is_read_in_a_process_of_its_own_and_never_in_a_thr
 
 
 def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
-    from sitegen import documents
+    from sitegen.documents import inspection as documents
 
     pdf = make_pdf(tmp_path / "report.pdf", ["Only here: Zebrafinch"])
     cache = DocumentCache(tmp_path / "cache")
@@ -247,7 +248,7 @@ def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
     old.write_text("sitegen document text 1\nwhat pypdf made of it")
     documents.prepare([pdf], {pdf}, cache)
     assert documents.document_text(pdf, info.sha256, cache) == "Only here: Zebrafinch"
-    from sitegen.cachefile import read_sealed
+    from sitegen.core.cachefile import read_sealed
 
     assert read_sealed(old).decode() == documents.TEXT_HEADER + "Only here: Zebrafinch"
 
@@ -255,7 +256,7 @@ def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
 def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeypatch):
     """prepare() forks worker processes: a parent that has already loaded PDFium (an earlier
     build of `sitegen serve`) gives them the same text as extracting one by one."""
-    from sitegen import documents
+    from sitegen.documents import inspection as documents
 
     paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}", f"Unique word Quartz{index}"]) for index in range(4)]
     serial = [documents.extract_pdf_text(path) for path in paths]  # PDFium loaded in this process
@@ -271,9 +272,9 @@ import faulthandler, os, signal, sys
 from datetime import date
 from pathlib import Path
 
-from sitegen import documents
+from sitegen.documents import inspection as documents
 from sitegen.build import build
-from sitegen.visibility import State
+from sitegen.rules.visibility import State
 
 faulthandler.enable()  # as pytest does: a crash prints a trace, unless the crash is meant
 real = documents._pdfium_page_texts
@@ -296,7 +297,7 @@ def inspection_crashes_on_quillwort(path, key, size, cache, *titles):
     crash_on_quillwort(path)  # as qpdf crashing or looping for ever on a malformed file
     return real_inspection(path, key, size, cache, *titles)
 
-from sitegen import renditions
+from sitegen.documents import renditions
 real_conversion = renditions._convert
 
 def conversion_crashes_on_quillwort(path, checked):
@@ -371,8 +372,9 @@ def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(sit
 def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
     """A copy of the build that shares the reports is a process whose crash loses nothing (its share
     is done again), so it reads each report's text itself, not in a copy of its own per report."""
-    from sitegen import documents, parallel
+    from sitegen.documents import inspection as documents
 
+    from sitegen.core import parallel
     if not parallel.can_fork():  # an earlier test left a thread running in this process
         pytest.skip("forking is not safe here")
     paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}"]) for index in range(6)]

@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from sitegen.config import load_config
-from sitegen.entries import read_entries
+from sitegen.content.config import load_config
+from sitegen.content.entries import read_entries
 
 
 def entries_of(site):
@@ -308,7 +308,7 @@ from pathlib import Path, PurePosixPath  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from sitegen import entries  # noqa: E402
+from sitegen.content import entries  # noqa: E402
 
 path_part = st.text(st.sampled_from("ab-_.Z0 é"), min_size=1, max_size=5).filter(lambda p: p not in (".", ".."))
 
@@ -377,7 +377,7 @@ def test_a_review_may_say_it_has_no_documents_on_purpose(site):
 
 def test_a_document_too_large_for_github_is_warned_about(site):
     """GitHub refuses files over 100 MB: a report that large would silently never reach the site."""
-    from sitegen import bounds
+    from sitegen.rules import bounds
 
     small = site.pdf("small.pdf")
     with open(site.root / "reports" / "huge.pdf", "wb") as handle:  # sparse: no 120 MB written to disk
@@ -419,7 +419,7 @@ FIELD_NAMES = ["title", "type", "published", "expires", "draft", "summary", "sub
 def test_any_one_slip_in_a_field_name_is_caught(name, position, letter, kind):
     """Whatever one slip of the keyboard does to a field's name, it is taken for a known field (that
     one, or another just as close), never let through as a mere warning."""
-    from sitegen.schema import one_slip_from, slip_distance
+    from sitegen.content.schema import one_slip_from, slip_distance
 
     written = one_edit(name, position, letter, kind)
     if written in FIELD_NAMES:
@@ -431,7 +431,7 @@ def test_any_one_slip_in_a_field_name_is_caught(name, position, letter, kind):
 
 @given(st.text("abcdefghij_", max_size=12), st.text("abcdefghij_", max_size=12))
 def test_slips_are_counted_the_same_both_ways(a, b):
-    from sitegen.schema import slip_distance
+    from sitegen.content.schema import slip_distance
 
     assert slip_distance(a, b) == slip_distance(b, a)
     assert (slip_distance(a, b) == 0) == (a == b)

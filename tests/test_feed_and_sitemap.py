@@ -8,12 +8,12 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from sitegen import outputs
-from sitegen.config import DEFAULT_TYPES, SiteConfig
-from sitegen.entries import Entry
-from sitegen.entry_fragments import EntryFragments
-from sitegen.site import EntryOnDay, Site
-from sitegen.visibility import State
+from sitegen.output import outputs
+from sitegen.content.config import DEFAULT_TYPES, SiteConfig
+from sitegen.content.entries import Entry
+from sitegen.rendering.entry_fragments import EntryFragments
+from sitegen.rendering.site import EntryOnDay, Site
+from sitegen.rules.visibility import State
 
 ATOM, SITEMAP = outputs.ATOM, outputs.SITEMAP
 A, S = f"{{{ATOM}}}", f"{{{SITEMAP}}}"

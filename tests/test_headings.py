@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 from hypothesis import given, strategies as st
 
-from sitegen.markup import split_sections, to_html
+from sitegen.rendering.markup import split_sections, to_html
 
 
 class Outline(HTMLParser):

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import docxmaker
 from conftest import SiteMaker, occurrences, read_output
-from sitegen.visibility import State
+from sitegen.rules.visibility import State
 
 PUBLISHED = date(2026, 3, 1)  # the live reviews: a year's window, down on 1 March 2027
 SCHEDULED = date(2026, 12, 1)  # the scheduled review goes up on 1 December 2026

@@ -10,7 +10,7 @@ import yaml
 
 from conftest import ROOT, read_output
 from sitegen.build import build
-from sitegen.incremental import LivePreview
+from sitegen.preview.incremental import LivePreview
 
 DAY = date(2026, 11, 22)
 BANNER = "Preview banner"
@@ -100,7 +100,7 @@ def test_a_run_of_edits(site, preview, tmp_path, how):
 @pytest.fixture
 def rendered(monkeypatch):
     """The addresses of the pages rendered while the test runs."""
-    from sitegen import render
+    from sitegen.rendering import render
 
     paths = []
     real_page = render.Renderer.page
@@ -123,7 +123,7 @@ def test_an_edit_renders_only_the_pages_it_touches(site, preview, rendered):
 
 
 def test_a_title_edit_makes_the_feed_again_but_not_what_does_not_show_titles(site, preview, monkeypatch, tmp_path):
-    from sitegen import netlify, outputs
+    from sitegen.output import netlify, outputs
 
     made = []
     for module, name in [(outputs, "feed"), (outputs, "sitemap"), (outputs, "downloads"), (netlify, "headers"), (netlify, "redirects")]:
@@ -187,9 +187,9 @@ def test_a_content_only_rebuild_still_sees_other_changes_on_the_next_full_look(s
 def whole(site) -> dict[str, bytes]:
     """What a whole build makes of the site as it stands (but for search), in memory."""
     from sitegen.build import assemble, site_files
-    from sitegen.config import load_config
-    from sitegen.documents import DocumentCache
-    from sitegen.render import Renderer
+    from sitegen.content.config import load_config
+    from sitegen.documents.inspection import DocumentCache
+    from sitegen.rendering.render import Renderer
 
     config = load_config(site.root).config
     made, _ = assemble(config, DAY, DocumentCache(config.cache_dir))
@@ -301,7 +301,7 @@ def test_an_index_made_for_an_earlier_state_of_the_preview_is_not_written(site, 
 
 
 def test_an_index_pagefind_could_not_make_leaves_the_one_written(site, preview):
-    from sitegen.search import SearchIndex
+    from sitegen.search.index import SearchIndex
 
     EDITS["new theme"](site)
     preview.rebuild()
@@ -313,7 +313,7 @@ def test_an_index_pagefind_could_not_make_leaves_the_one_written(site, preview):
 
 def test_a_large_sites_preview_search_waits_for_a_whole_rebuild(site, tmp_path, monkeypatch):
     """Making a large index takes seconds, and would slow the saves made meanwhile."""
-    from sitegen import incremental
+    from sitegen.preview import incremental
 
     monkeypatch.setattr(incremental, "SEARCH_FOLLOWS_UP_TO", 2)
     site.entry("adult-a", published="2026-03-14", documents=["a.pdf"])

@@ -1,4 +1,4 @@
-"""Links that stay true (`sitegen.links`): a body's links to the site's own addresses are checked at
+"""Links that stay true (`sitegen.rendering.links`): a body's links to the site's own addresses are checked at
 every build, a link to an entry not published that day is not made, and links to other sites are
 checked by `sitegen check --links` with lychee (here only against a server on 127.0.0.1)."""
 
@@ -12,9 +12,9 @@ import pytest
 
 from conftest import occurrences, read_output
 from sitegen.build import assemble
-from sitegen.config import load_config
-from sitegen.documents import DocumentCache
-from sitegen.links import check_external, lychee_program
+from sitegen.content.config import load_config
+from sitegen.documents.inspection import DocumentCache
+from sitegen.rendering.links import check_external, lychee_program
 from test_cli import sitegen
 
 DAY = "2026-11-22"
@@ -148,7 +148,7 @@ def test_without_lychee_the_check_says_the_links_were_not_checked(site, local_se
     ("`[not](/a/link/)` in code", []),
 ])
 def test_body_links_finds_every_link_markdown_makes(body, hrefs):
-    from sitegen.links import body_links
+    from sitegen.rendering.links import body_links
 
     assert [link.href for link in body_links(body)] == hrefs
 
@@ -159,11 +159,11 @@ from pathlib import Path  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from sitegen.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
-from sitegen.entries import DocumentRef, Entry  # noqa: E402
-from sitegen.render import Renderer  # noqa: E402
-from sitegen.site import EntryOnDay, Site  # noqa: E402
-from sitegen.visibility import State  # noqa: E402
+from sitegen.content.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
+from sitegen.content.entries import DocumentRef, Entry  # noqa: E402
+from sitegen.rendering.render import Renderer  # noqa: E402
+from sitegen.rendering.site import EntryOnDay, Site  # noqa: E402
+from sitegen.rules.visibility import State  # noqa: E402
 
 CONFIG = SiteConfig(root=Path("."), name="Testshire", base_url="https://learning.testshire.example/learning",
                     types=DEFAULT_TYPES)

@@ -1,4 +1,4 @@
-"""What sitegen.livereload_adapter relies on in livereload without livereload documenting it.
+"""What sitegen.preview.livereload_adapter relies on in livereload without livereload documenting it.
 
 These tests fail, loudly, when a new livereload changes any of it: check the adapter against the
 new version, then change LIVERELOAD_VERSION there and the pin in pyproject.toml together. That a
@@ -11,13 +11,13 @@ import re
 from importlib.metadata import version
 
 from conftest import ROOT
-from sitegen import livereload_adapter
+from sitegen.preview import livereload_adapter
 
 
 def test_the_installed_livereload_is_the_one_the_adapter_was_written_for():
     found = version("livereload")
     assert found == livereload_adapter.LIVERELOAD_VERSION, (
-        f"sitegen.livereload_adapter was written for livereload {livereload_adapter.LIVERELOAD_VERSION}; this is "
+        f"sitegen.preview.livereload_adapter was written for livereload {livereload_adapter.LIVERELOAD_VERSION}; this is "
         f"{found}. Check what the adapter relies on (its docstring) before changing LIVERELOAD_VERSION and the pin.")
     pins = re.findall(r'"livereload==([^"]+)"', (ROOT / "pyproject.toml").read_text())
     assert pins == [livereload_adapter.LIVERELOAD_VERSION], "pyproject.toml pins livereload to exactly LIVERELOAD_VERSION"

@@ -11,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import read_output
-from sitegen import entries, markup, render, yamlfile
-from sitegen import memo as memo_module
+import sitegen
+from sitegen.content import entries, yamlfile
+from sitegen.rendering import markup, render
+from sitegen.core import memo as memo_module
 from sitegen.build import MEMO
-from sitegen.memo import Memo
+from sitegen.core.memo import Memo
 
 
 def counting(make):
@@ -91,7 +93,7 @@ def test_a_damaged_memo_costs_time_not_results(tmp_path, damage, monkeypatch):
     elif damage == "empty":
         data = b""
     else:  # made by another sitegen, or with other libraries: its values may differ
-        from sitegen import memo as memo_module
+        from sitegen.core import memo as memo_module
 
         monkeypatch.setattr(memo_module, "code_stamp", lambda: b"0123456789abcdef")
     (tmp_path / "memo").write_bytes(data)
@@ -301,7 +303,7 @@ def test_what_this_process_sent_itself_is_not_sent_again(tmp_path):
 
 # --- what the memo is keyed on ------------------------------------------------------
 
-PACKAGE = Path(memo_module.__file__).resolve().parent
+PACKAGE = sitegen.PACKAGE_FOLDER  # the whole package, whichever of its folders memo.py is in
 
 
 def package_copy(tmp_path: Path) -> Path:
@@ -321,7 +323,7 @@ def test_a_change_to_any_file_of_the_package_changes_the_key(tmp_path):
     before = memo_module.package_digest(copy)
     assert memo_module.package_digest(copy) == before  # the same files: the same key
     files = package_files()
-    assert "render.py" in files and "__init__.py" in files and any(f.startswith("themes/default/") for f in files)
+    assert "rendering/render.py" in files and "core/memo.py" in files and "__init__.py" in files and any(f.startswith("themes/default/") for f in files)
     for name in files:
         path = copy / name
         data = path.read_bytes()
@@ -331,7 +333,7 @@ def test_a_change_to_any_file_of_the_package_changes_the_key(tmp_path):
     (copy / "new_module.py").write_text("")
     assert memo_module.package_digest(copy) != before, "a module added"
     (copy / "new_module.py").unlink()
-    (copy / "render.py").rename(copy / "renamed.py")
+    (copy / "rendering" / "render.py").rename(copy / "rendering" / "renamed.py")
     assert memo_module.package_digest(copy) != before, "a module renamed"
 
 
@@ -341,7 +343,7 @@ def test_an_upgraded_sitegen_reads_nothing_an_older_one_kept(tmp_path):
     copy = package_copy(tmp_path)
 
     def stamp() -> str:
-        code = "from sitegen.memo import code_stamp; print(code_stamp().hex())"
+        code = "from sitegen.core.memo import code_stamp; print(code_stamp().hex())"
         return subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"}, cwd=tmp_path,
                               capture_output=True, text=True, check=True).stdout.strip()
 
@@ -351,7 +353,7 @@ def test_an_upgraded_sitegen_reads_nothing_an_older_one_kept(tmp_path):
     assert Path(where).parent == copy  # the copy is the one used
     first = stamp()
     assert stamp() == first
-    render_py = copy / "render.py"
+    render_py = copy / "rendering" / "render.py"
     assert "return intro, [(s.heading, s.html) for s in sections]" in render_py.read_text()
     render_py.write_text(render_py.read_text().replace("return intro, [(s.heading, s.html) for s in sections]",
                                                        "return intro, [(s.heading.upper(), s.html) for s in sections]"))

@@ -1,8 +1,8 @@
 """Warnings do not bury errors: errors first and whole; warnings short, shared advice once, a long
 list counted; `sitegen check` (and `build --verbose`) in full."""
 
-from sitegen.messages import report_lines
-from sitegen.problems import error, warning
+from sitegen.core.messages import report_lines
+from sitegen.core.problems import error, warning
 from test_cli import sitegen
 
 LONG_ADVICE = "People who use screen readers may not be able to read it. Export it again with tags switched on."
@@ -66,7 +66,7 @@ def test_a_build_is_short_and_check_is_full(site):
 
 def test_a_note_is_told_only_in_full():
     """A note (the cache made something again) is for `--verbose`: a short report leaves it out."""
-    from sitegen.problems import note
+    from sitegen.core.problems import note
 
     problems = [note(".sitegen-cache", "1 kept file of the cache could not be used and was made again: x."),
                 warning("content/a.md", "a warning.", "Do this.")]

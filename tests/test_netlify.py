@@ -10,12 +10,12 @@ from hypothesis import given, settings, strategies as st
 
 from conftest import SiteMaker, occurrences, read_output
 from netlifyfiles import headers_for, parse_headers, parse_redirects, redirect_for
-from sitegen import netlify
-from sitegen.config import DEFAULT_TYPES, SiteConfig
-from sitegen.documents import DocumentInfo
-from sitegen.entries import DocumentRef, Entry
-from sitegen.site import Download, EntryOnDay, Site
-from sitegen.visibility import State
+from sitegen.output import netlify
+from sitegen.content.config import DEFAULT_TYPES, SiteConfig
+from sitegen.documents.inspection import DocumentInfo
+from sitegen.content.entries import DocumentRef, Entry
+from sitegen.rendering.site import Download, EntryOnDay, Site
+from sitegen.rules.visibility import State
 
 
 def build(site: SiteMaker, day: str, output=None):

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, SiteMaker, read_output
-from sitegen.cachefile import read_sealed
+from sitegen.core.cachefile import read_sealed
 
 PLUGIN = ROOT / "plugins" / "sitegen-cache"
 RUNNER = Path(__file__).parent / "netlify_plugin_runner.mjs"

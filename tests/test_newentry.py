@@ -13,9 +13,9 @@ import yaml
 from conftest import REAL_PDFS, ROOT, needs_corpus, real_pdfs
 from types import SimpleNamespace
 
-from sitegen.config import DEFAULT_TYPES
-from sitegen.documents import DocumentCache, inspect
-from sitegen.newentry import suggest, title_from_file_name
+from sitegen.content.config import DEFAULT_TYPES
+from sitegen.documents.inspection import DocumentCache, inspect
+from sitegen.commands.newentry import suggest, title_from_file_name
 from test_cli import sitegen
 
 DAMAGED = {"unreadablemetadata.pdf"}
@@ -123,7 +123,7 @@ def test_a_pdfs_own_title_is_shown_in_a_warning_never_used(site, file, pdf_title
      "Safeguarding Adults Review: Adult C", "adult-c", "Safeguarding Adults Review: Adult C"),
 ])
 def test_the_title_and_address_offered_are_what_a_person_would_choose(file, pdf_title, rtype, title, slug, document):
-    from sitegen.newentry import Suggestion
+    from sitegen.commands.newentry import Suggestion
 
     assert suggest(f"reports/{file}", SimpleNamespace(title=pdf_title), DEFAULT_TYPES[rtype]) == Suggestion(title, slug, document)
 
@@ -249,7 +249,7 @@ def test_default_published_is_today_in_the_site(site):
     result = sitegen("new", "sar", "a.pdf", cwd=site.root)
     assert result.returncode == 0, result.stderr
     published = front_matter(site.root / "content" / "sar" / "a.md")["published"]
-    from sitegen.render import uk_date
+    from sitegen.rules.dates import uk_date
     assert f"It will be on the site from {uk_date(published)} until" in result.stdout
 
 
@@ -302,8 +302,8 @@ def test_prompts_in_a_terminal(site):
 
 
 def test_a_dhr_requires_approved_by_default_and_a_site_can_say_otherwise(site):
-    from sitegen.config import load_config
-    from sitegen.entries import read_entries
+    from sitegen.content.config import load_config
+    from sitegen.content.entries import read_entries
 
     site.entry("ms-g", type="dhr", published="2026-05-05")
     site.entry("mr-j", type="dhr", published="2026-05-05", approved="2026-04-01")

@@ -1,5 +1,5 @@
 """Open data others can harvest: the JSON Feed, the register of what is live and its DCAT catalogue
-(`sitegen.opendata`), never holding anything of an entry that is not live."""
+(`sitegen.output.opendata`), never holding anything of an entry that is not live."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import occurrences, read_output
-from sitegen.config import OPEN_GOVERNMENT_LICENCE
-from sitegen.takedown import take_down_only
+from sitegen.content.config import OPEN_GOVERNMENT_LICENCE
+from sitegen.output.takedown import take_down_only
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DAY = "2026-11-22"
@@ -175,11 +175,11 @@ from datetime import timedelta  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from sitegen import opendata  # noqa: E402
-from sitegen.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
-from sitegen.entries import Entry  # noqa: E402
-from sitegen.site import EntryOnDay, Site  # noqa: E402
-from sitegen.visibility import decide  # noqa: E402
+from sitegen.output import opendata  # noqa: E402
+from sitegen.content.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
+from sitegen.content.entries import Entry  # noqa: E402
+from sitegen.rendering.site import EntryOnDay, Site  # noqa: E402
+from sitegen.rules.visibility import decide  # noqa: E402
 
 CONFIG = SiteConfig(root=Path("."), name="Testshire", base_url="https://learning.testshire.example", types=DEFAULT_TYPES)
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import read_output
-from sitegen import outputs
-from sitegen.file_store import FileStore
-from sitegen.render import OutputFile
+from sitegen.output import outputs
+from sitegen.output.file_store import FileStore
+from sitegen.rules.addresses import OutputFile
 
 # Paths that clash across builds: a file in one build is a folder in another.
 PATHS = ["index.html", "sar/index.html", "sar/a/index.html", "sar/a/report.pdf", "sar/a", "sar/b/index.html",
@@ -108,7 +108,7 @@ def test_an_entry_that_comes_down_leaves_no_trace_in_a_recycled_output(site, tmp
     assert not list(out.rglob("*.pdf"))
 
 
-# --- the files kept in the cache and linked into each output (sitegen.file_store) ----------------
+# --- the files kept in the cache and linked into each output (sitegen.output.file_store) ----------------
 
 def build_with_store(tmp_path, versions):
     output, previous_output = tmp_path / "build", tmp_path / "cache" / "previous-output" / "site"

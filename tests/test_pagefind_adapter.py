@@ -1,4 +1,4 @@
-"""What sitegen.pagefind_adapter relies on in Pagefind without Pagefind documenting it.
+"""What sitegen.search.pagefind_adapter relies on in Pagefind without Pagefind documenting it.
 
 These tests fail, loudly, when a new Pagefind changes any of it: check the adapter against the
 new version, then change PAGEFIND_VERSION there and the pin in pyproject.toml together."""
@@ -17,9 +17,9 @@ import cbor2
 import pytest
 
 from conftest import ROOT
-from sitegen import pagefind_adapter as pagefind
+from sitegen.search import pagefind_adapter as pagefind
 
-UPGRADE = ("sitegen.pagefind_adapter was written for Pagefind {wanted}; this is {found}. Check what the "
+UPGRADE = ("sitegen.search.pagefind_adapter was written for Pagefind {wanted}; this is {found}. Check what the "
            "adapter relies on (its docstring) against the new version before changing PAGEFIND_VERSION and the pin.")
 
 

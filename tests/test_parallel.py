@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import read_output
-from sitegen import parallel
-from sitegen.parallel import fork_map
+from sitegen.core import parallel
+from sitegen.core.parallel import fork_map
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sitegen forks only on Linux")
 
@@ -164,8 +164,9 @@ def test_a_whole_build_is_the_same_bytes_whatever_the_number_of_processes(may_fo
 
 
 def test_what_the_copies_read_and_converted_is_kept_for_the_next_build(may_fork, site, tmp_path, monkeypatch):
-    from sitegen import render, yamlfile
+    from sitegen.rendering import render
 
+    from sitegen.content import yamlfile
     make_many(site, 60)
     monkeypatch.setattr(parallel, "FORK_FROM", 1)
     first, _ = site.build("2026-11-22", tmp_path / "first", workers=2)

@@ -18,8 +18,8 @@ from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import ACTIVE as ACTIVE_FEATURES
 from pdfmaker import FEATURES, make_hostile_pdf_bytes, make_pdf_bytes, marker
 from pdfmaker import PERSONAL as PERSONAL_FEATURES
-from sitegen.documents import DocumentCache, copy_suffix, extract_pdf_text, human_size, inspect, published_copy
-from sitegen.pdfsafety import PdfSafety, audit, clean, safety_problems
+from sitegen.documents.inspection import DocumentCache, copy_suffix, extract_pdf_text, human_size, inspect, published_copy
+from sitegen.documents.pdfsafety import PdfSafety, audit, clean, safety_problems
 from test_cli import sitegen
 
 # Real-world PDFs with active content or attached files: withheld, never published (what each has)
@@ -213,7 +213,7 @@ def test_published_copy_is_deterministic_and_cached_by_content(site, tmp_path):
 
 
 def test_rebuilds_use_the_cached_copy(site, tmp_path, monkeypatch):
-    from sitegen import pdfsafety
+    from sitegen.documents import pdfsafety
 
     site.pdf("a.pdf", ["one"], author="Ann Other")
     site.entry("review", published="2026-01-01", documents=["reports/a.pdf"])
@@ -228,7 +228,7 @@ def test_rebuilds_use_the_cached_copy(site, tmp_path, monkeypatch):
 
 
 def test_a_pdf_that_cannot_be_cleaned_is_withheld(site, monkeypatch):
-    from sitegen import pdfsafety
+    from sitegen.documents import pdfsafety
 
     def broken(*args, **kwargs):
         raise ValueError("writer failed")
@@ -425,7 +425,7 @@ def test_an_attachment_list_that_cannot_be_read_is_not_reported_as_none(site, tr
 
 
 def test_an_audit_that_fails_as_a_whole_vouches_for_nothing(site, monkeypatch):
-    from sitegen import pdfsafety
+    from sitegen.documents import pdfsafety
 
     def broken(*args, **kwargs):
         raise RecursionError("a structure too deep to follow")
@@ -501,7 +501,7 @@ def test_the_copy_is_the_same_bytes_in_every_process(tmp_path):
 
     source = tmp_path / "report.pdf"
     source.write_bytes(make_pdf_bytes(["One", "Two"], title="Report", author="Ann Other"))
-    program = ("import sys; from pathlib import Path; from sitegen.documents import DocumentCache, inspect, published_copy\n"
+    program = ("import sys; from pathlib import Path; from sitegen.documents.inspection import DocumentCache, inspect, published_copy\n"
                "path = Path(sys.argv[1]); info = inspect(path, DocumentCache(None))\n"
                "sys.stdout.buffer.write(published_copy(path, info, DocumentCache(None)))")
     copies = [subprocess.run([sys.executable, "-c", program, str(source)], capture_output=True, check=True,
@@ -585,7 +585,7 @@ def test_comments_keep_their_text_but_not_who_wrote_them_or_when(tmp_path):
 def test_the_written_copy_is_checked_object_by_object(site, monkeypatch):
     """The safety net: were cleaning to miss something (here: removing nothing hidden, and finding no
     active content), the copy is read back, walked whole and refused; the entry is withheld, saying why."""
-    from sitegen import pdfsafety
+    from sitegen.documents import pdfsafety
 
     monkeypatch.setattr(pdfsafety, "_strip_personal", lambda pdf, found=None: None)
     monkeypatch.setattr(pdfsafety, "survey", lambda pdf: pdfsafety.Survey([], [], []))

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from sitegen.placeholders import is_example_domain
+from sitegen.commands.placeholders import is_example_domain
 from test_cli import sitegen
 
 

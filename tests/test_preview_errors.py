@@ -2,7 +2,7 @@
 development servers show build errors); a real build never has a trace of them."""
 
 from conftest import occurrences, read_output
-from sitegen.incremental import LivePreview
+from sitegen.preview.incremental import LivePreview
 
 BANNER = "Preview of the site — not the live site"
 DAY = "2026-11-22"

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 import docxmaker
 from conftest import occurrences, read_output
-from sitegen import renditions
-from sitegen.entries import rendition_address
-from sitegen.renditions import make_rendition
+from sitegen.documents import renditions
+from sitegen.content.entries import rendition_address
+from sitegen.documents.renditions import make_rendition
 
 PAGE = "sar/adult-a/sar-adult-a-overview/index.html"
 FOOTNOTE = ('<w:p><w:r><w:t>Agencies met twice</w:t></w:r><w:r><w:footnoteReference w:id="1"/></w:r></w:p>')
@@ -201,7 +201,7 @@ def test_the_page_follows_its_entry_window(site):
     assert f"https://learning.testshire.example{address}" in live["sitemap.xml"].decode()
     assert f"{address}\n  X-Robots-Tag: unavailable_after" in live["_headers"].decode()
     result, _, after = built(site, "2026-06-02")
-    from sitegen.netlify import GONE_PAGE
+    from sitegen.output.netlify import GONE_PAGE
     assert f"{address}  {GONE_PAGE}  410!\n" in after["_redirects"].decode()
     # its pictures too (and anything else below the page), read as Netlify reads the file
     from netlifyfiles import parse_redirects, redirect_for
@@ -212,7 +212,7 @@ def test_the_page_follows_its_entry_window(site):
     assert redirect_for(rules, "/sar/adult-a/sar-adult-a-overview.pdf-other") is None
     assert not [path for path in after if path.startswith("sar/adult-a/sar-adult-a-overview")]
     assert address not in after["sitemap.xml"].decode() and occurrences(after, "Finding one") == []
-    from sitegen.deployment import Answer, expectations
+    from sitegen.output.deployment import Answer, expectations
     gone = {e.path: e.answer for e in expectations(result.site)}
     assert gone[address] is Answer.GONE
 
@@ -220,7 +220,7 @@ def test_the_page_follows_its_entry_window(site):
 def test_deployment_expects_the_page_while_live(site):
     review(site)
     result, _, _ = built(site)
-    from sitegen.deployment import Answer, expectations
+    from sitegen.output.deployment import Answer, expectations
     found = {e.path: e for e in expectations(result.site)}
     assert found["/sar/adult-a/sar-adult-a-overview/"].answer is Answer.LIVE
     assert found["/sar/adult-a/sar-adult-a-overview/"].document == "reports/sar-adult-a-overview.docx"
@@ -230,7 +230,7 @@ def test_a_scheduled_entrys_page_is_absent(site):
     review(site, published=date(2026, 5, 1))
     result, _, files = built(site, "2026-03-01")
     assert occurrences(files, "sar-adult-a-overview") == []
-    from sitegen.deployment import Answer, expectations
+    from sitegen.output.deployment import Answer, expectations
     found = {e.path: e.answer for e in expectations(result.site)}
     assert found["/sar/adult-a/sar-adult-a-overview/"] is Answer.ABSENT
 
@@ -283,7 +283,7 @@ def test_check_reports_on_the_word_file(site):
 def test_the_preview_shows_an_edited_entry_on_its_documents_pages_too(site, tmp_path):
     """Retitling an entry changes its rendition's page (which names it) in the preview, as a whole build does."""
     from sitegen.build import build
-    from sitegen.incremental import LivePreview
+    from sitegen.preview.incremental import LivePreview
     from test_incremental import edited, without_search
 
     review(site)
@@ -415,7 +415,7 @@ def test_a_picture_of_more_pixels_than_a_report_holds_is_no_picture(monkeypatch)
 def test_a_page_with_words_the_check_did_not_see_is_withheld(tmp_path, monkeypatch):
     """The last guard: had mammoth read text the check did not (a new version of it, a part the check
     does not know), the page's words would not all be words Word shows."""
-    from sitegen.wordsafety import WordCheck
+    from sitegen.documents.wordsafety import WordCheck
 
     path = docxmaker.make_report(tmp_path / "r.docx")
     seen = renditions.check_docx(path)
@@ -445,7 +445,7 @@ def test_a_symbol_is_published_as_the_character_it_shows(tmp_path):
 
 
 def test_a_symbol_does_not_let_hidden_words_through_the_guard(tmp_path, monkeypatch):
-    from sitegen.wordsafety import WordCheck
+    from sitegen.documents.wordsafety import WordCheck
 
     path = docxmaker.make_report(tmp_path / "r.docx", body_xml='<w:p><w:r><w:sym w:font="Symbol" w:char="F062"/></w:r></w:p>')
     seen = renditions.check_docx(path)

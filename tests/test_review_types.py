@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from conftest import read_output
-from sitegen.config import AVAILABLE_TYPES, DEFAULT_TYPES, load_config
-from sitegen.visibility import Window
+from sitegen.content.config import AVAILABLE_TYPES, DEFAULT_TYPES, load_config
+from sitegen.rules.visibility import Window
 
 
 def _settings(tmp_path, types: str):

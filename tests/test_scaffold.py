@@ -46,7 +46,7 @@ def test_a_new_site_checks_clean_and_builds(tmp_path):
 
 def test_the_example_report_is_the_one_the_test_pdf_writer_makes():
     """The example PDF ships as a file (sitegen has no PDF writer); tests/pdfmaker.py makes it again."""
-    from sitegen.scaffold import STARTER
+    from sitegen.commands.scaffold import STARTER
 
     pages = [
         "Example: Safeguarding Adults Review, Adult A\n\nOverview report\n\nThis is an example report. Adult A is a "
@@ -78,7 +78,7 @@ def test_an_empty_folder_is_fine(tmp_path):
 def test_a_new_site_keeps_the_output_and_cache_out_of_git(tmp_path):
     from datetime import date
 
-    from sitegen.scaffold import init_site
+    from sitegen.commands.scaffold import init_site
 
     written, problem = init_site(tmp_path / "site", date(2026, 11, 22))
     assert problem is None and tmp_path / "site" / ".gitignore" in written
@@ -91,7 +91,7 @@ def test_git_ignores_what_a_stopped_build_leaves_in_a_new_site_and_in_this_repos
     """The folders a build writes beside its output (each a whole copy of the site) are never committed."""
     from datetime import date
 
-    from sitegen.scaffold import init_site
+    from sitegen.commands.scaffold import init_site
 
     site = tmp_path / "site"
     init_site(site, date(2026, 11, 22))

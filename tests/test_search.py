@@ -11,9 +11,10 @@ import threading
 
 from conftest import occurrences, read_output
 from test_cli import sitegen
-from sitegen import outputs, search
-from sitegen.documents import DocumentCache
-from sitegen.render import Renderer
+from sitegen.output import outputs
+from sitegen.search import index as search
+from sitegen.documents.inspection import DocumentCache
+from sitegen.rendering.render import Renderer
 
 
 def make_site(site):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pictures import picture_size
+from sitegen.content.pictures import picture_size
 
 DESCRIPTION = re.compile(r'<meta name="description" content="([^"]*)">')
 

@@ -196,7 +196,7 @@ def test_each_save_reloads_the_open_page_once_rebuilt(site):
 
 
 def test_a_save_reports_the_problems_of_what_changed_not_every_warning_again(site, tmp_path):
-    from sitegen.serve import Preview
+    from sitegen.preview.serve import Preview
 
     for slug in ("adult-a", "adult-b"):
         site.entry(slug, published="2026-03-14", colour="red")  # a warning each
@@ -227,8 +227,9 @@ def test_the_preview_search_catches_up_with_saves_once_they_settle(site, tmp_pat
     import asyncio
 
     from conftest import read_output
-    from sitegen import parallel, serve
-    from sitegen.serve import Preview
+    from sitegen.core import parallel
+    from sitegen.preview import serve
+    from sitegen.preview.serve import Preview
 
     monkeypatch.setattr(serve, "QUIET_BEFORE_SEARCH", 0.05)
     # Forking is safe only with no other thread running (the browser tests run in a process of their own).

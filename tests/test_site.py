@@ -36,10 +36,10 @@ from pathlib import Path  # noqa: E402
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-from sitegen.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
-from sitegen.entries import Entry  # noqa: E402
-from sitegen.site import EntryOnDay, Site  # noqa: E402
-from sitegen.visibility import State  # noqa: E402
+from sitegen.content.config import DEFAULT_TYPES, SiteConfig  # noqa: E402
+from sitegen.content.entries import Entry  # noqa: E402
+from sitegen.rendering.site import EntryOnDay, Site  # noqa: E402
+from sitegen.rules.visibility import State  # noqa: E402
 
 CONFIG = SiteConfig(root=Path("."), name="Testshire", base_url="https://learning.testshire.example", types=DEFAULT_TYPES)
 WORKED_OUT = ["live_reviews", "pages", "home", "notices", "themes", "_themed", "_live_by_type", "_live_by_slug", "_live_pointing_at"]

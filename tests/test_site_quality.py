@@ -49,7 +49,7 @@ class Page(HTMLParser):
             self.inline.append(f"<{tag}> style")
         if any(name.startswith("on") for name in a):
             self.inline.append(f"<{tag}> event handler")
-        # schema.org data (sitegen.structured) is data, never run: the policy's script-src does not apply
+        # schema.org data (sitegen.rendering.structured) is data, never run: the policy's script-src does not apply
         self._script = tag == "script" and a.get("type") != "application/ld+json"
 
     def handle_data(self, data):

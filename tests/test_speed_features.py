@@ -3,8 +3,8 @@
 import os
 
 from conftest import read_output
-from sitegen import documents
-from sitegen.documents import DocumentCache
+from sitegen.documents import inspection as documents
+from sitegen.documents.inspection import DocumentCache
 
 
 def make_many(site, n=20):
@@ -73,7 +73,7 @@ def test_published_pdfs_are_linked_from_the_cache_and_the_site_files_never_are(s
 
 
 def test_a_cached_copy_on_another_disk_is_copied(site, monkeypatch):
-    from sitegen import outputs
+    from sitegen.output import outputs
 
     def no_links(source, target):
         raise OSError(18, "Invalid cross-device link")

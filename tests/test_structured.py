@@ -1,4 +1,4 @@
-"""schema.org JSON-LD on each live review's page and each notice (`sitegen.structured`), read back
+"""schema.org JSON-LD on each live review's page and each notice (`sitegen.rendering.structured`), read back
 with a real JSON-LD processor (pyld)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import read_output
-from sitegen.structured import script
+from sitegen.rendering.structured import script
 
 jsonld = pytest.importorskip("pyld.jsonld", reason="pyld (pip install pyld) reads the pages' JSON-LD in these tests")
 

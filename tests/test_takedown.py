@@ -1,4 +1,4 @@
-"""The second line of defence (sitegen.takedown): a build that fails for a reason no one foresaw,
+"""The second line of defence (sitegen.output.takedown): a build that fails for a reason no one foresaw,
 on the day a report comes down, still takes that report down, and says so loudly."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import occurrences, read_output
-from sitegen import render
-from sitegen.cli import main
-from sitegen.takedown import RECORD, expired_addresses
+from sitegen.rendering import render
+from sitegen.commands.cli import main
+from sitegen.output.takedown import RECORD, expired_addresses
 
 PUBLISHED = date(2025, 11, 22)
 LAST_DAY = date(2026, 11, 21)  # a year's window: the report comes down on 22 November 2026
@@ -88,8 +88,9 @@ def test_expired_addresses_follow_the_headers():
 def test_a_fault_on_one_entry_withholds_only_it(site, monkeypatch, step):
     """The first line of defence: sitegen failing on one entry's file or documents withholds that
     entry, and the rest is built as usual (no take-down only)."""
-    from sitegen import build as build_module, entries
+    from sitegen import build as build_module
 
+    from sitegen.content import entries
     site.entry("odd", published=DAY_BEFORE, documents=["odd.pdf"], body="ODDBODY")
     site.entry("fine", published=DAY_BEFORE, documents=["fine.pdf"])
     if step == "reading":

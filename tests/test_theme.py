@@ -167,7 +167,7 @@ def test_a_site_may_supply_its_own_accent_stylesheet(site):
 def test_a_card_made_once_for_all_the_pages_that_show_it_is_the_card_each_would_make(site, tmp_path, monkeypatch):
     """A whole build makes each entry's card (sitegen's own card macro) once, for the home page,
     its listing and its themes' pages: the pages are those of making it for each page."""
-    from sitegen import render
+    from sitegen.rendering import render
 
     for index in range(6):
         site.entry(f"r{index}", published=f"2026-0{index + 1}-01", themes=["Neglect", "Hoarding"][: index % 3],

@@ -17,10 +17,10 @@ from click.testing import CliRunner
 from conftest import ROOT, SiteMaker
 from netlifyfiles import ServedFolder
 from sitegen.build import assemble
-from sitegen.cli import main
-from sitegen.config import load_config
-from sitegen.documents import DocumentCache
-from sitegen.verify import (Finding, Unreachable, http_fetch, security_headers, summarised, verify,
+from sitegen.commands.cli import main
+from sitegen.content.config import load_config
+from sitegen.documents.inspection import DocumentCache
+from sitegen.commands.verify import (Finding, Unreachable, http_fetch, security_headers, summarised, verify,
                             wait_for_build)
 
 BASE = "https://learning.testshire.example"

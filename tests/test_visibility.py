@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, strategies as st
 
-from sitegen.visibility import (NEVER, ONE_YEAR, State, Window, add_window, as_of_day, decide, goes_live, hidden_from,
+from sitegen.rules.visibility import (NEVER, ONE_YEAR, State, Window, add_window, as_of_day, decide, goes_live, hidden_from,
                                 last_day_shown, parse_window, window_state)
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31))

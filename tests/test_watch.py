@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from sitegen.watch import SiteWatcher
+from sitegen.preview.watch import SiteWatcher
 
 LIMIT = 20  # seconds: a guard against a hang, never a timing
 
@@ -268,7 +268,7 @@ def test_the_watching_process_ends_with_the_preview(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waiting for another process's end: os.pidfd_open is Linux's")
 def test_the_watching_process_ends_when_the_preview_is_killed(tmp_path):
-    code = ("import asyncio, sys\nfrom sitegen.watch import SiteWatcher\n"
+    code = ("import asyncio, sys\nfrom sitegen.preview.watch import SiteWatcher\n"
             "async def main():\n"
             "    w = SiteWatcher(sys.argv[1], catch_up=lambda: print(w.process.pid, flush=True))\n"
             "    w.watch_folder('content', print)\n    w.start()\n    await asyncio.Event().wait()\n"

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 import docxmaker
-from sitegen import wordsafety
-from sitegen.wordsafety import check_docx
+from sitegen.documents import wordsafety
+from sitegen.documents.wordsafety import check_docx
 
 
 def test_a_clean_report_passes(tmp_path):
@@ -316,7 +316,7 @@ def text_box(newer: str, older: str) -> str:
 
 
 def test_a_text_box_as_word_saves_it_is_published(tmp_path):
-    from sitegen.renditions import make_rendition
+    from sitegen.documents.renditions import make_rendition
 
     path = docxmaker.make_report(tmp_path / "r.docx", body_xml=text_box("Box text here", "Box text here"))
     assert check_docx(path).ok

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 
 from conftest import SiteMaker, read_output
 from netlifyfiles import headers_for, parse_headers, parse_redirects, redirect_for
-from sitegen.cli import main
-from sitegen.netlify import CONTENT_TYPES
-from sitegen.visibility import as_of_day
+from sitegen.commands.cli import main
+from sitegen.output.netlify import CONTENT_TYPES
+from sitegen.rules.visibility import as_of_day
 
 FIRST_NIGHT, LAST_NIGHT = date(2027, 10, 20), date(2028, 11, 5)
 BASE = "https://learning.testshire.example"
@@ -150,7 +150,7 @@ def check_night(night: Night) -> None:
     for rtype in ("sar", "cspr", "scr", "dhr", "briefing", "learning-review"):
         assert night.titles_in(f"{rtype}/index.html") == {s for s in live if ENTRIES[s][0]["type"] == rtype}, (day, rtype)
     assert night.titles_in("feed.xml") == live, day
-    for path in ("feed.json", "data/register.csv", "data/register.json"):  # the open data too (sitegen.opendata)
+    for path in ("feed.json", "data/register.csv", "data/register.json"):  # the open data too (sitegen.output.opendata)
         assert night.titles_in(path) == live, (day, path)
     in_sitemap = {slug for _, slug in LOC.findall(files["sitemap.xml"].decode())}
     assert in_sitemap & set(ENTRIES) == live, day

@@ -1,4 +1,4 @@
-"""A large site's search index comes in parts (see sitegen.search.plan); in the browser
+"""A large site's search index comes in parts (see sitegen.search.index.plan); in the browser
 they are searched as one. The sample site is built with every entry in a part of its own."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from conftest import ROOT, SAMPLE_DAY
 
 @pytest.fixture(scope="module")
 def parts_server(tmp_path_factory):
-    from sitegen import search
+    from sitegen.search import index as search
     from sitegen.build import build
 
     output = tmp_path_factory.mktemp("parts") / "build"

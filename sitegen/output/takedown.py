@@ -1,0 +1,209 @@
+"""The second line of defence: when a build fails for a reason no one foresaw, the reports whose
+window has ended still come down.
+
+Every whole build that succeeds records what it wrote (`record_last_good`: each file's path and
+the digest it is kept under in the cache's file store, `sitegen.output.file_store`), so the last good
+output can be put together again even where the output folder is new (Netlify starts every build
+on a fresh machine, with only the cache restored). When a later build fails, `take_down_only`
+makes today's output from it with nothing added: every address whose `X-Robots-Tag:
+unavailable_after` moment (in the last good `_headers`, see `sitegen.output.netlify`) has come is
+removed and answers 410 Gone through `_redirects`; the feeds, the sitemap and the open register
+lose those addresses; the search index, which holds their text, is left out whole; and `/sitegen.json` says
+the build was a take-down only, so `sitegen verify` and the nightly run report it. Nothing goes
+up, and no page is made again: the listings still link to what came down, where a reader now gets
+the 410 page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sitegen.output import opendata
+from sitegen.rules.addresses import output_file
+from sitegen.output.deployment import MARKER
+from sitegen.rules.visibility import start_of_day
+
+TAKE_DOWN_ONLY = "take-down only"  # how the marker's digest starts in such a build (`sitegen verify` says so)
+RECORD = "last-good-output.json"  # in the cache: what the last whole build that succeeded wrote
+SEARCH_FOLDER = "pagefind/"
+_ROBOTS = re.compile(r"^\s+X-Robots-Tag:\s*unavailable_after:\s*(.+?)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TakeDown:
+    files: dict[str, bytes]  # today's output, by path relative to the output folder
+    removed: tuple[str, ...]  # the addresses taken down today (/sar/adult-c/, /sar/adult-c/overview.pdf)
+    built_for: str  # the day the last good output was built for
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def record_last_good(cache_dir: Path, output: Path, store_folder: Path | None) -> None:
+    """After a whole build that succeeded: where each file of `output` can be found again from the
+    cache alone, and the digest of its bytes, so that `last_good_files` can put the output together
+    on a machine that has only the cache (see the module's description). A file is found as a link
+    to the file store (named by its digest) or to a published copy in the cache's documents/; any
+    other (a theme's stylesheet, copied) is kept in the record itself, up to EMBED_AT_MOST bytes.
+    A digest is worked out again only for a file that changed since the last record."""
+    record = cache_dir / RECORD
+    try:
+        before = _json(record.read_bytes()).get("files", {}) if record.is_file() else {}
+        places: dict[int, str] = {}
+        for folder in [p for p in (store_folder, cache_dir / "documents") if p is not None and p.is_dir()]:
+            prefix = os.path.relpath(folder, cache_dir).replace(os.sep, "/")
+            places.update({e.inode(): f"{prefix}/{e.name}" for e in os.scandir(folder) if e.is_file(follow_symlinks=False)})
+        files = {}
+        for folder, _, names in os.walk(output):
+            for name in names:
+                path = os.path.join(folder, name)
+                rel = os.path.relpath(path, output).replace(os.sep, "/")
+                status = os.lstat(path)
+                stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+                old = before.get(rel) if isinstance(before, dict) else None
+                if isinstance(old, dict) and old.get("stamp") == stamp and old.get("at") == places.get(status.st_ino):
+                    files[rel] = old
+                    continue
+                data = Path(path).read_bytes()
+                item = {"digest": _digest(data), "stamp": stamp}
+                if status.st_ino in places:
+                    item["at"] = places[status.st_ino]
+                elif len(data) <= EMBED_AT_MOST:
+                    item["data"] = base64.b64encode(data).decode("ascii")
+                else:
+                    record.unlink(missing_ok=True)  # it could not be put together whole: no record beats a partial one
+                    return
+                files[rel] = item
+        temp = record.with_suffix(".tmp")
+        temp.write_text(json.dumps({"files": files}, sort_keys=True), encoding="utf-8")
+        os.replace(temp, record)
+    except OSError:
+        pass  # the record only ever helps a failed build; its absence is said then
+
+
+EMBED_AT_MOST = 1_000_000
+
+
+def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
+    """The files of the last good output: the output folder as it stands, when it is one sitegen
+    wrote (it has the build marker), else the record in the cache and the cache's files, each
+    checked against its digest. None when neither can be had whole."""
+    if (output / MARKER).is_file():
+        files = {}
+        try:
+            for folder, _, names in os.walk(output):
+                for name in names:
+                    path = os.path.join(folder, name)
+                    if not os.path.islink(path):
+                        files[os.path.relpath(path, output).replace(os.sep, "/")] = Path(path).read_bytes()
+            return files
+        except OSError:
+            pass
+    try:
+        record = json.loads((cache_dir / RECORD).read_text(encoding="utf-8"))["files"]
+        files = {}
+        for path, item in record.items():
+            if "data" in item:
+                data = base64.b64decode(item["data"])
+            else:
+                at = str(item["at"])
+                if at.startswith("/") or ".." in at.split("/"):
+                    return None
+                data = (cache_dir / at).read_bytes()
+            if _digest(data) != item["digest"] or path.startswith("/") or ".." in path.split("/"):
+                return None  # a kept file was changed, or the record was: it cannot be trusted whole
+            files[str(path)] = data
+        return files
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def expired_addresses(headers: str, day: date, timezone: str) -> set[str]:
+    """The addresses in a `_headers` file whose `unavailable_after` moment is at or before the
+    start of `day` in the site's time zone: those that must not answer any more."""
+    found: set[str] = set()
+    path = None
+    start = start_of_day(day, timezone)
+    for line in headers.splitlines():
+        if line.startswith("/"):
+            path = line.strip()
+            continue
+        match = _ROBOTS.match(line)
+        if match and path is not None:
+            try:
+                moment = datetime.fromisoformat(match.group(1))
+            except ValueError:
+                found.add(path)  # not a moment sitegen wrote: take it down rather than guess
+                continue
+            if moment.tzinfo is None or moment <= start:
+                found.add(path)
+    return found
+
+
+def take_down_only(files: dict[str, bytes], day: date, timezone: str) -> TakeDown:
+    """Today's output made from the last good one by taking down what has come down (see the
+    module's description)."""
+    marker = _json(files.get(MARKER, b"{}"))
+    gone = expired_addresses(files.get("_headers", b"").decode("utf-8", "replace"), day, timezone)
+    gone_files = {output_file(address) for address in gone}
+    kept = {path: data for path, data in files.items() if path not in gone_files}
+    if gone:
+        kept = {path: data for path, data in kept.items() if not path.startswith(SEARCH_FOLDER)}
+        lines = "".join(f"{address}  /410.html  410!\n" for address in sorted(gone))
+        kept["_redirects"] = files.get("_redirects", b"") + lines.encode("utf-8")
+        if "_headers" in kept:
+            kept["_headers"] = _headers_without(kept["_headers"].decode("utf-8", "replace"), gone).encode("utf-8")
+        for name, tag in (("feed.xml", "entry"), ("sitemap.xml", "url")):
+            if name in kept:
+                kept[name] = _without(kept[name], tag, gone)
+        kept = opendata.take_down(kept, gone)  # the JSON Feed and the open register
+    kept[MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": f"{TAKE_DOWN_ONLY}: the build failed",
+                                "generator": str(marker.get("generator", "sitegen")),
+                                "last_good_build": str(marker.get("built_for", "unknown"))}, indent=2) + "\n").encode("utf-8")
+    return TakeDown(kept, tuple(sorted(gone)), str(marker.get("built_for", "unknown")))
+
+
+def _headers_without(headers: str, gone: set[str]) -> str:
+    """A `_headers` file without the blocks of the addresses in `gone`."""
+    kept, keep = [], True
+    for line in headers.splitlines(keepends=True):
+        if line.startswith("/"):
+            keep = line.strip() not in gone
+        if keep:
+            kept.append(line)
+    return "".join(kept)
+
+
+def _json(data: bytes) -> dict:
+    try:
+        value = json.loads(data)
+        return value if isinstance(value, dict) else {}
+    except ValueError:
+        return {}
+
+
+def _without(data: bytes, tag: str, gone: set[str]) -> bytes:
+    """An Atom feed or a sitemap without the items that point at an address in `gone` (every
+    element named `tag` below the root, in any namespace, whose link or loc ends in one)."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return data  # not one sitegen wrote; its items are titles and addresses only
+    for namespace, uri in re.findall(rb'xmlns(?::(\w+))?="([^"]+)"', data[:500]):
+        ET.register_namespace(namespace.decode(), uri.decode())
+    for item in [child for child in root if child.tag.rsplit("}", 1)[-1] == tag]:
+        targets = [element.get("href") or element.text or "" for element in item.iter()
+                   if element.tag.rsplit("}", 1)[-1] in ("link", "loc", "id")]
+        if any(target.endswith(address) for target in targets for address in gone):
+            root.remove(item)
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

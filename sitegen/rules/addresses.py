@@ -1,0 +1,81 @@
+"""Web addresses: the one home of the slug rule and of where each page's address is written.
+
+A slug is the last part of an address (adult-a in /sar/adult-a/): lower-case letters a to z,
+digits, and single hyphens between them. `slugify` makes one of any text, and every slug is
+what `slugify` makes of it. A page at an address ending in / is written to that folder's
+index.html; any other address (/404.html) is written to the file it names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# A document's file name, which becomes the last part of its address: it starts with a letter or a
+# digit, and holds letters, digits, spaces and . _ - ( ) , ' & + only (no / \ ? # % and no control
+# characters), and its name before the last dot is not only dots.
+_DOCUMENT_NAME = re.compile(r"[^\W_][\w .()',&+-]*", re.UNICODE)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+INDEX = "index.html"
+# The files of the site's open data (`sitegen.output.opendata`), relative to the output folder; the home
+# page's schema.org Dataset names them too (`sitegen.rendering.structured`).
+JSON_FEED = "feed.json"
+REGISTER_CSV = "data/register.csv"
+REGISTER_JSON = "data/register.json"
+CATALOGUE = "data.json"
+
+# The site's own files and folders, relative to the output (a folder ends in / and is the site's
+# whole): every build may write them, whatever its entries (see `sitegen.rendering.claims`).
+SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
+              JSON_FEED, CATALOGUE, REGISTER_CSV.split("/")[0] + "/",  # the open data (`sitegen.output.opendata`)
+              "_redirects", "sitegen.json", ".sitegen-output", "accessibility/", "search/", "themes/",
+              "assets/", "pagefind/")
+# Names a page's slug or a review type's key may not be, as the site uses them at its top level.
+RESERVED_NAMES = frozenset({name.rstrip("/").removesuffix(".html") for name in SITE_FILES}
+                           | {"index", "theme", "downloads", "404.html"})
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` can be the last part of an address (adult-a, 2026-review)."""
+    return _SLUG.fullmatch(text) is not None
+
+
+def slugify(text: str) -> str:
+    """The slug people would expect for `text`: "Adult A" -> adult-a ("entry" when nothing is left)."""
+    return _NOT_SLUG.sub("-", text.lower()).strip("-") or "entry"
+
+
+def is_document_name(name: str) -> bool:
+    """Whether a document's file name can be the last part of its address (overview.pdf,
+    "SAR Adult A (final).pdf"), and its name without the suffix the name of a folder
+    (index.html.docx and ...docx cannot)."""
+    stem = name.rsplit(".", 1)[0]
+    return (_DOCUMENT_NAME.fullmatch(name) is not None and len(name) <= 150 and stem.strip(". ") != ""
+            and not name.endswith((" ", ".")) and not stem.endswith((" ", ".")))
+
+
+def output_file(address: str) -> str:
+    """The file a page's address is written to, relative to the output folder:
+    / -> index.html, /sar/adult-a/ -> sar/adult-a/index.html, /404.html -> 404.html."""
+    file = address.lstrip("/")
+    return file + INDEX if file == "" or file.endswith("/") else file
+
+
+def page_address(file: str) -> str | None:
+    """The address of a page written to `file` (the opposite of `output_file`), or None when
+    `file` is not a page's index.html: sar/adult-a/index.html -> /sar/adult-a/."""
+    if file != INDEX and not file.endswith("/" + INDEX):
+        return None
+    return "/" + file[: -len(INDEX)]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One file of the output: `data` to write, or a `source` file to copy."""
+
+    path: str  # relative, forward slashes: sar/adult-a/index.html
+    data: bytes | None = None
+    source: Path | None = None
+    link: bool = False  # `source` is sitegen's own, never changed in place (a cached copy): link it, not copy it

@@ -1,0 +1,484 @@
+"""Search: a Pagefind index of the live site, written into /pagefind/.
+
+What goes in is chosen from `Site`, never by scanning the output: the pages of
+live reviews and briefings, static pages and the accessibility statement, plus
+one record per live PDF holding its text and pointing at its entry's page.
+Notices of expired entries, listings, theme pages and the 404 page stay out.
+
+The search itself runs in the reader's browser (Pagefind's JavaScript and
+WebAssembly); every page is still reachable without it. Pagefind is run through
+its command line (see `sitegen.search.pagefind_adapter`, the one place that knows how).
+When Pagefind is not installed, the site is built without an index and a warning
+says so. When it is there but the index cannot be made (Pagefind fails, or a fault
+in sitegen), the site is built without an index and an error says so, which fails
+`sitegen build --strict` and `sitegen check`: no index is better than a wrong one.
+
+A large site's index is split into parts (see `plan`): Pagefind holds everything
+it indexes in memory, so one index of thousands of long reports would need
+gigabytes. Entries are put in parts by the month they were published, so the
+reports that go up or come down on a day touch only a few parts. Each part is
+indexed by its own Pagefind process and cached under a key made of what it
+indexes (the indexed text and search attributes of each page, each document's
+content hash and details), so a rebuild re-indexes only the parts whose indexed
+content changed: not those whose pages changed only outside what search reads,
+such as a list of related reviews. The reader's browser searches them all as one
+(Pagefind's `mergeIndex`), with the part list in /pagefind/parts.json.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Callable, Iterator
+from pathlib import Path
+
+import cbor2
+
+from sitegen.search import pagefind_adapter as pagefind
+from sitegen.rules.addresses import page_address
+from sitegen.core.cachefile import read_sealed, write_sealed
+from sitegen.documents.inspection import TEXT_HEADER, DocumentCache, document_text
+from sitegen.core.problems import Problem, error, warning
+from sitegen.rules.addresses import OutputFile
+from sitegen.rendering.site import Download, EntryOnDay, Site, document_anchor
+
+BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
+LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
+TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
+PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
+PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
+PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
+FORMAT = 4  # 4: kept sealed; a part's key names its documents' texts. bump when what goes into a part, or how it is written, changes
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    url: str  # as linked from the site: with the base address's path
+    html: str
+    group: str = ""  # the entry it belongs to ("" for the site's own pages): a group stays in one part
+    period: str = ""  # the month its entry was published (YYYY-MM): which parts it may go in
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    url: str  # the document's block on its entry's page: /sar/adult-a/#document-overview-pdf
+    entry_title: str
+    document_title: str
+    load: Callable[[], str]  # the document's text, read only when it is sent to the index
+    filters: dict[str, list[str]]
+    group: str = ""  # the address of its entry's page
+    source: str = ""  # the PDF's content hash: with the extractor's version, it fixes the text
+    weight: int = 1  # pages, as a measure of the text the indexer holds
+    period: str = ""  # the month its entry was published (YYYY-MM)
+    text_digest: str = ""  # the digest of the text it is made from, as the build knows it before reading it ("": not known)
+    digest_now: Callable[[], str | None] = lambda: None  # that digest once the text is read (it may have been made again)
+
+    @property
+    def read_as_known(self) -> bool:
+        """Whether the text sent to the index is the one `text_digest` names (after `text` was read)."""
+        return bool(self.text_digest) and self.digest_now() == self.text_digest
+
+    @property
+    def meta(self) -> dict[str, str]:
+        return {"title": self.entry_title, "entry": self.entry_title, "document": self.document_title}
+
+    @property
+    def text(self) -> str:
+        return self.load()
+
+
+@dataclass
+class SearchIndex:
+    files: list[OutputFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def collect(self, problems: list[Problem]) -> list[OutputFile]:
+        """The files, after adding any problem to `problems`."""
+        problems += self.problems
+        return self.files
+
+
+def filters(site: Site, entry_on_day: EntryOnDay) -> dict[str, list[str]]:
+    """The same filters the entry page declares with data-pagefind-filter."""
+    entry = entry_on_day.entry
+    rtype = site.type_of(entry)
+    found = {"type": [rtype.singular] if rtype else [], "year": [str(entry.published.year)] if entry.published else [],
+             "theme": list(entry.themes)}
+    return {key: values for key, values in found.items() if values}
+
+
+def _indexed_pages(site: Site) -> list[str]:
+    """The addresses of the pages the index holds: only live ones."""
+    renditions = [d.page_url for p in [*site.live_reviews, *site.pages] for d in p.downloads if d.rendition is not None]
+    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + ["/accessibility/"]
+
+
+def _indexed_documents(site: Site) -> Iterator[tuple[EntryOnDay, Download]]:
+    """The documents whose text the index holds: live entries' PDFs."""
+    for entry_on_day in site.live_reviews:
+        for download in entry_on_day.downloads:
+            if download.ref.is_pdf and download.ref.path is not None:
+                yield entry_on_day, download
+
+
+def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
+    """What the index holds: only live pages and the text of live entries' PDFs."""
+    rendered = {page_address(f.path): f for f in pages if f.data is not None}
+    reviews = {p.entry.url: _period(p) for p in site.live_reviews}
+    page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "",
+                               reviews.get(url, ""))
+                    for url in _indexed_pages(site) if url in rendered]
+    documents = []
+    for entry_on_day, download in _indexed_documents(site):
+        # Its own address (Pagefind keeps one record per address), on the entry's page.
+        load = partial(_searchable_text, download.ref.path, download.info.sha256, cache)
+        documents.append(DocumentRecord(prefix + entry_on_day.entry.url + "#" + document_anchor(download.ref.name), entry_on_day.entry.title,
+                                        f"{download.ref.title} ({download.info.format})", load, filters(site, entry_on_day),
+                                        group=prefix + entry_on_day.entry.url, source=download.info.sha256,
+                                        weight=_weight(download), period=_period(entry_on_day),
+                                        text_digest=cache.texts.digest(download.info.sha256) or "",
+                                        digest_now=partial(cache.texts.digest, download.info.sha256)))
+    return page_records, documents
+
+
+def _period(entry_on_day: EntryOnDay) -> str:
+    """The month an entry was published: entries go up and come down in order of it, so the
+    parts a day's changes touch are few."""
+    return entry_on_day.entry.published.strftime("%Y-%m") if entry_on_day.entry.published else ""
+
+
+def _weight(download: Download) -> int:
+    """A document's weight in the index: its pages."""
+    return max(1, download.info.pages or 1)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Pagefind index: the main bundle (`pagefind`) or one of its parts (`pagefind/part-2`)."""
+    folder: str
+    pages: tuple[PageRecord, ...]
+    documents: tuple[DocumentRecord, ...]
+
+    def key(self) -> str:
+        """Everything that decides this part's files, without reading any document's text: of each
+        page, only what Pagefind reads of it (`indexed_digest`)."""
+        return self._digest(indexed_digest)
+
+    def page_key(self) -> str:
+        """As `key`, with each page's whole HTML instead: quicker to make, and it decides `key`."""
+        return self._digest(lambda html: hashlib.sha256(html.encode("utf-8")).hexdigest())
+
+    def _digest(self, of_page: Callable[[str], str]) -> str:
+        digest = hashlib.sha256()
+        for value in (FORMAT, _pagefind_version(), LANGUAGE, TEXT_HEADER, VERBATIM, self.folder):
+            digest.update(f"{value}\n".encode("utf-8"))
+        for page in self.pages:
+            digest.update(f"page {page.url}\n{of_page(page.html)}\n".encode("utf-8"))
+        for doc in self.documents:
+            described = json.dumps([doc.url, doc.meta, doc.filters, doc.source, doc.text_digest], sort_keys=True)
+            digest.update(f"document {described}\n".encode("utf-8"))
+        return digest.hexdigest()
+
+
+def index_weight(site: Site) -> int:
+    """What `plan` weighs the site's index at (pages, counting each live PDF's pages), from the
+    site alone: without rendering a page or reading a document."""
+    return len(_indexed_pages(site)) + sum(_weight(download) for _, download in _indexed_documents(site))
+
+
+def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None) -> list[Part]:
+    """How the index is split: one index unless the site is large (more than `PART_WEIGHT`
+    pages, counting each PDF's pages), then the site's own pages in the main bundle and
+    the entries, each with its documents, by the month they were published: a month in one
+    part, or in as many as its size needs (an entry's share of them chosen from its address).
+
+    Reports go up in the newest month and come down from the oldest, so a day's changes
+    touch a few parts, and the others are taken from the cache.
+    """
+    weight = weight or PART_WEIGHT
+    total = len(page_records) + sum(doc.weight for doc in documents)
+    if total <= weight:
+        return [Part(BUNDLE, tuple(page_records), tuple(documents))]
+    months: dict[str, int] = {}
+    for record in [*(p for p in page_records if p.group), *documents]:
+        months[record.period] = months.get(record.period, 0) + getattr(record, "weight", 1)
+    shares = {month: math.ceil(size / weight) for month, size in months.items()}
+
+    def part_of(record: PageRecord | DocumentRecord) -> str:
+        share = int(hashlib.sha256(record.group.encode("utf-8")).hexdigest()[:8], 16) % shares[record.period]
+        return f"{BUNDLE}/part-{record.period or 'undated'}-{share + 1}"
+
+    parts = {BUNDLE: Part(BUNDLE, tuple(p for p in page_records if not p.group), ())}
+    held: dict[str, tuple[list[PageRecord], list[DocumentRecord]]] = {}
+    for page in page_records:
+        if page.group:
+            held.setdefault(part_of(page), ([], []))[0].append(page)
+    for doc in documents:
+        held.setdefault(part_of(doc), ([], []))[1].append(doc)
+    for folder in sorted(held):
+        pages, docs = held[folder]
+        parts[folder] = Part(folder, tuple(pages), tuple(docs))
+    return list(parts.values())
+
+
+def indexed_digest(html: str) -> str:
+    """A digest of what Pagefind reads of a page: the text and tags inside its `data-pagefind-body`
+    elements (or its whole body when it has none) without those marked `data-pagefind-ignore`,
+    and, wherever they are, the elements with Pagefind's other attributes (filters, metadata,
+    sorting, weights), headings of the first rank, images and the page's language. More than
+    Pagefind reads, never less: what it leaves out is what may change without indexing again
+    (a page's footer, its list of related reviews). A page lxml cannot read is taken whole."""
+    from lxml import etree, html as lxml_html  # a dependency of its own (pikepdf needs it too)
+
+    digest = hashlib.sha256()
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        digest.update(html.encode("utf-8"))
+        return digest.hexdigest()
+    digest.update(repr(sorted(root.attrib.items())).encode("utf-8"))
+    for element in root.xpath(_READ_ANYWHERE):
+        digest.update(b"\0" + etree.tostring(element, encoding="utf-8", with_tail=False))
+    digest.update(b"\1")
+    regions = root.xpath("//*[@data-pagefind-body]") or root.xpath("//body") or [root]
+    for ignored in root.xpath("//*[@data-pagefind-ignore]"):
+        ignored.drop_tree()
+    for region in regions:
+        digest.update(b"\0" + etree.tostring(region, encoding="utf-8", with_tail=False))
+    return digest.hexdigest()
+
+
+# Elements Pagefind may read wherever they are on a page (its attributes other than those that
+# mark what to index or leave out; the first <h1> and <img> give a result's title and image).
+_READ_ANYWHERE = ("//*[@*[starts-with(name(), 'data-pagefind-') and name() != 'data-pagefind-ignore'"
+                  " and name() != 'data-pagefind-body']] | //h1 | //img")
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"pagefind-bin {version('pagefind-bin')}"
+    except PackageNotFoundError:
+        return "unknown"
+
+
+VERBATIM = 30_000  # characters of a PDF's text indexed as written (for readable excerpts)
+
+
+def searchable_text(text: str, verbatim: int | None = None) -> str:
+    """What the index holds of a PDF: its opening as written, then each other word once.
+
+    Every word of the document still finds it, but a long report costs the indexer a
+    fraction of the memory (Pagefind holds everything it is given: about 1 GB for the
+    text of 1,000 reports of 60 pages). Excerpts for words after the opening are lists
+    of words rather than sentences.
+    """
+    verbatim = VERBATIM if verbatim is None else verbatim
+    if len(text) <= verbatim:
+        return text
+    cut = text.rfind(" ", 0, verbatim)
+    head, tail = text[: cut if cut > 0 else verbatim], text[cut if cut > 0 else verbatim:]
+    known = {word.lower() for word in head.split()}
+    rest = []
+    for word in tail.split():
+        key = word.lower()
+        if key not in known:
+            known.add(key)
+            rest.append(word)
+    return head + ("\n\n" + " ".join(rest) if rest else "")
+
+
+def _searchable_text(path: Path, sha256: str, cache: DocumentCache) -> str:
+    return searchable_text(document_text(path, sha256, cache))
+
+
+def _write_part(part: Part, site: Path) -> None:
+    """Write what one part's index holds below `site`, in a fixed order: its pages, then the text
+    of its documents (each read only now, one at a time)."""
+    for page in part.pages:
+        pagefind.write_page(site, page.url, page.html)
+    for doc in part.documents:
+        text = doc.text
+        if text:
+            pagefind.write_record(site, doc.url, text, doc.meta, doc.filters)
+
+
+def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
+    """The search bundle as output files; or none, and a warning when Pagefind is not installed or
+    an error when the index could not be made."""
+    try:
+        parts = plan(*records(site, pages, cache, prefix))
+        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None))
+    except pagefind.PagefindMissing as exc:
+        return SearchIndex(problems=[warning(
+            BUNDLE, f"{exc}, so this build has no search. Everything else was built as usual.",
+            "Install it with: pip install pagefind-bin (or install sitegen again), and build again.")])
+    except Exception as exc:  # noqa: BLE001 - Pagefind failing, or a fault in sitegen: the rest of the site is still built
+        reason = str(exc).strip() or type(exc).__name__
+        return SearchIndex(problems=[error(
+            BUNDLE, f"the search index could not be made ({reason}), so this build has no search. Everything "
+            "else was built as usual.",
+            "This is a fault in sitegen or in Pagefind, not in your content: build again, and if this message "
+            "stays, report it with this message.")])
+    listed = [part.folder.removeprefix(BUNDLE + "/") + "/" for part in parts if part.folder != BUNDLE]
+    files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8"))]
+    for part in parts:
+        files += [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
+    return SearchIndex(sorted(files, key=lambda f: f.path))
+
+
+class IndexInBackground:
+    """`build_index`, in a thread of its own, started at once: Pagefind's processes index while the
+    build makes and writes the rest of the site. On a day a report goes up or comes down, and in a
+    first build, indexing is the longest step, and writing is mostly the kernel's work: where a core
+    is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no copy of
+    itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
+    `inspection.prepare` has read every live PDF's."""
+
+    def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
+        self._index: SearchIndex | None = None
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(site, pages, cache, prefix), name="sitegen-search")
+        self._thread.start()
+
+    def _run(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str) -> None:
+        try:
+            self._index = build_index(site, pages, cache, prefix)
+        except BaseException as exc:  # noqa: BLE001 - raised again where the build waits for it
+            self._failure = exc
+
+    def result(self) -> SearchIndex:
+        """The index, once made (the same each time it is asked for)."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        assert self._index is not None
+        return self._index
+
+
+def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, bytes]]:
+    """Each part's files: from the cache, or indexed now (and then kept in the cache)."""
+    # A part whose pages are the very same as in a build before is found under its pages' HTML;
+    # otherwise under what search reads of them (reading each page: slower).
+    page_keys = {part.folder: part.page_key() for part in parts}
+    keys, found = {}, {}
+    for part in parts:
+        key = store.named(page_keys[part.folder])
+        files = store.get(key) if key else None
+        if files is None:
+            key = part.key()
+            files = store.get(key)
+        keys[part.folder], found[part.folder] = key, files
+    todo = [part for part in parts if found[part.folder] is None]
+    if todo:
+        made = _index_parts(todo)
+        for part in todo:
+            found[part.folder] = made[part.folder]
+            # Kept only under a key that names every text it was made from: a text that could not be
+            # kept, or was found damaged and made again, is indexed again by the next build.
+            if all(doc.read_as_known for doc in part.documents):
+                store.put(keys[part.folder], made[part.folder])
+    for part in parts:
+        store.name(page_keys[part.folder], keys[part.folder])
+    store.keep(set(keys.values()), set(page_keys.values()))
+    return found
+
+
+def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
+    """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time (the next
+    part's records are written while the others run)."""
+    made: dict[str, dict[str, bytes]] = {}
+    running: deque = deque()  # (part, process, its folder, deadline)
+    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
+        try:
+            for number, part in enumerate(parts):
+                if len(running) >= PARALLEL:
+                    _collect(running.popleft(), made)
+                folder = Path(temp) / str(number)
+                _write_part(part, folder / "site")
+                process = pagefind.start(folder / "site", folder / "bundle", LANGUAGE)
+                running.append((part, process, folder, time.monotonic() + TIME_LIMIT))
+            while running:
+                _collect(running.popleft(), made)
+        finally:
+            for _, process, _, _ in running:  # only after a failure: stop the others before their folder goes
+                pagefind.stop(process)
+    return made
+
+
+def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
+    part, process, folder, deadline = started
+    files = pagefind.finish(process, folder / "bundle", deadline)
+    if part.folder != BUNDLE:  # a part is searched with the main bundle's scripts
+        files = {name: data for name, data in files.items() if pagefind.is_data(name)}
+    made[part.folder] = files
+
+
+class _PartCache:
+    """Each part's index files, kept under its key (one file each) between builds, and, under
+    the key of its pages' HTML, the name of that key (see `_indexed`)."""
+
+    KEEP_OTHERS = 8  # at least this many parts not used by this build are kept (a preview's, the day before's)
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def get(self, key: str) -> dict[str, bytes] | None:
+        if self.folder is None:
+            return None
+        found = read_sealed(self.folder / f"{key}.cbor")
+        if found is None:
+            return None
+        try:
+            files = cbor2.loads(found)
+            if not (isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, bytes) for k, v in files.items())):
+                return None
+        except (ValueError, EOFError, cbor2.CBORDecodeError):
+            return None  # sealed, so only another cbor2's: indexed again
+        try:
+            os.utime(self.folder / f"{key}.cbor")  # recently used: kept longest
+        except OSError:
+            pass  # a cache the build may not write: the part is as good
+        return files
+
+    def put(self, key: str, files: dict[str, bytes]) -> None:
+        if self.folder is None:
+            return
+        write_sealed(self.folder / f"{key}.cbor", cbor2.dumps(files))  # the cache only saves time
+
+    def named(self, page_key: str) -> str | None:
+        """The key of the part whose pages' HTML had this key, if a build recorded it."""
+        if self.folder is None:
+            return None
+        found = read_sealed(self.folder / f"{page_key}.key")
+        try:
+            key = found.decode("ascii").strip() if found is not None else ""
+        except ValueError:
+            return None
+        return key if len(key) == 64 and all(c in "0123456789abcdef" for c in key) else None
+
+    def name(self, page_key: str, key: str) -> None:
+        if self.folder is not None and self.named(page_key) != key:
+            write_sealed(self.folder / f"{page_key}.key", key.encode("ascii"))
+
+    def keep(self, used: set[str], used_names: set[str] = frozenset()) -> None:
+        """Remove all but the parts (and names) in use and the most recently used others."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        try:
+            for suffix, kept in (("cbor", used), ("key", used_names)):
+                others = [p for p in self.folder.glob(f"*.{suffix}") if p.stem not in kept]
+                others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
+                for path in others[max(self.KEEP_OTHERS, len(kept)):]:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
