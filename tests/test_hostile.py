@@ -252,7 +252,7 @@ def test_check_finds_what_build_withholds(hostile, day):
     """`sitegen check` on the same day fails, and names every entry the build withheld."""
     from click.testing import CliRunner
 
-    from sitegen.cli import main
+    from sitegen.commands.cli import main
 
     result, _ = hostile.build(day)
     withheld = {item.entry.source for item in result.site.entries if item.state is State.WITHHELD}

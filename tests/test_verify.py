@@ -114,7 +114,7 @@ def test_yesterdays_build_served_on_the_day_a_report_comes_down_fails_and_names_
 def test_a_take_down_only_build_is_told_plainly_and_its_report_is_down(reviews, tmp_path, monkeypatch):
     """The build failed on the day Child D comes down (tests/test_takedown.py): the site then holds
     the day before's site less Child D. verify says it was a take-down only, and Child D is down."""
-    from sitegen import render
+    from sitegen.rendering import render
 
     out = tmp_path / "out"
     reviews.build("2027-01-19", out)
