@@ -103,7 +103,7 @@ def test_a_rebuild_leaves_nothing_stale(site):
     make_sweep_site(site)
     _, out = site.build("2026-08-01")
     assert (out / "dhr" / "charlie" / "charlie.pdf").exists()
-    (out / ".sitegen-output").exists()
+    assert (out / ".sitegen-output").exists()
     site.build("2026-11-22")
     assert not (out / "dhr" / "charlie" / "charlie.pdf").exists()
     assert not (out / "dhr" / "charlie" / "index.html").read_text().count("CharlieBodyMarker")

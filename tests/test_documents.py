@@ -10,7 +10,6 @@ from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
 from sitegen.documents import inspection as documents
 from sitegen.documents.inspection import DocumentCache, human_size, inspect
-from sitegen.rules.visibility import State
 
 # qpdf cannot find the page tree of this file (its cross-reference table is broken),
 # so it is withheld as damaged rather than published with a guessed page count.
@@ -58,6 +57,10 @@ def test_describe():
     assert human_size(999) == "999 bytes"
     assert human_size(1_234_567) == "1.2 MB"
     assert human_size(48_722) == "49 KB"
+    # what a reader sees beside a download: the published copy's size (its title may change it), and its pages
+    info = documents.DocumentInfo("0" * 64, 1_234_567, "PDF", pages=34, published_size=1_250_000)
+    assert info.describe() == "PDF, 1.2 MB, 34 pages"
+    assert documents.DocumentInfo("0" * 64, 999, "PDF", pages=1).describe() == "PDF, 999 bytes, 1 page"
 
 
 def test_cache_is_by_content(tmp_path):
