@@ -458,3 +458,24 @@ def test_a_report_listed_by_an_expired_entry_and_a_live_one(site):
     # The day before the old one came down, both were up: nothing was taken down yet.
     result, _ = site.build("2024-12-31")
     assert {p.entry.slug: p.state for p in result.site.entries}["briefing"] is State.SCHEDULED
+
+
+def test_builds_in_two_processes_with_different_hash_seeds_are_the_same_bytes(tmp_path):
+    """Byte-identical output must not hang on the order of a set or a dict of strings in one
+    process: the sample site is built by two processes whose string hashing differs."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    outputs_made = []
+    for seed in ("1", "2"):
+        site = sample_copy(tmp_path / f"seed-{seed}")
+        out = tmp_path / f"out-{seed}"
+        run = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site), "--as-of", "2026-11-22",
+                              "--output", str(out)], env={**os.environ, "PYTHONHASHSEED": seed},
+                             capture_output=True, text=True, timeout=600, cwd=ROOT)
+        assert run.returncode == 0, run.stderr
+        outputs_made.append(read_output(out))
+    assert outputs_made[0] == outputs_made[1]
