@@ -269,3 +269,102 @@ def test_a_review_type_cannot_take_an_address_the_site_uses(tmp_path, key):
     loaded = load_config(tmp_path)
     assert key not in loaded.config.types
     assert any(f"`{key}` is an address the site itself uses" in p.message and p.line == 4 for p in loaded.problems)
+
+
+# --- each setting declared once: its kind, default and help (what the web editor's form shows) ---
+
+import tempfile  # noqa: E402
+
+from sitegen.content import yamlfile  # noqa: E402
+from sitegen.content.config import (ACCESSIBILITY_FIELDS, CONTACT_FIELDS, DEFAULT_LIBRARIES, LIBRARY_FIELDS, SITE_FIELDS,  # noqa: E402
+                                    TYPE_FIELDS, SiteConfig, parse_config, site_description)
+from sitegen.content.schema import attribute_of  # noqa: E402
+
+ALL_TABLES = {"settings": SITE_FIELDS, "contact": CONTACT_FIELDS, "accessibility": ACCESSIBILITY_FIELDS,
+              "a review type": TYPE_FIELDS, "a library": LIBRARY_FIELDS}
+
+
+@pytest.mark.parametrize("table", ALL_TABLES)
+def test_every_setting_has_plain_help(table):
+    for field in ALL_TABLES[table]:
+        assert len(field.help) > 15, f"{table}: {field.name} has no help for the web editor's form"
+        assert field.help[0].isupper() and field.help.endswith("."), f"{table}: {field.name}: {field.help!r}"
+
+
+def test_every_setting_of_the_site_has_its_default_and_site_config_has_the_same():
+    bare = SiteConfig(root=Path("."), name="N", base_url="https://x.example")
+    assert [f.name for f in SITE_FIELDS if f.required] == ["name", "base_url"]
+    for field in SITE_FIELDS:
+        if field.required:
+            assert field.default is None, field.name
+        else:
+            assert getattr(bare, attribute_of(SiteConfig, field.name)) == field.default, field.name
+    assert bare.types == DEFAULT_TYPES and SITE_FIELDS[0].default is None
+    contact_and_statement = {f.name: f.default for f in CONTACT_FIELDS + ACCESSIBILITY_FIELDS}
+    assert contact_and_statement == {**vars(bare.contact), **vars(bare.accessibility)}
+
+
+# A value that is not the default, for each setting a site may leave out (not `logo`: it needs a file).
+WRITTEN = {
+    "timezone": ("Europe/Paris", "Europe/Paris"),
+    "language": ("cy", "cy"),
+    "contact": ({"email": "safeguarding@x.example"}, None),
+    "types": ({"sar": {"label": "Adult reviews"}}, None),
+    "national_libraries": ({"nspcc": {"title": "NSPCC library"}}, None),
+    "on_expiry": ("remove", "remove"),
+    "description": ("About our reviews.", "About our reviews."),
+    "accent_colour": ("#1d70b8", "#1d70b8"),
+    "accessibility": ({"status": "full"}, None),
+    "licence": ("https://x.example/licence", "https://x.example/licence"),
+}
+
+
+@given(st.sets(st.sampled_from(sorted(WRITTEN))))
+def test_a_setting_left_out_takes_its_declared_default(written):
+    """Whichever settings a site writes, every one it leaves out is the table's default on the
+    SiteConfig it loads (the description: made from the name), and one it writes is not."""
+    import yaml
+    data = {"name": "Northshire", "base_url": "https://x.example"}
+    data.update({name: WRITTEN[name][0] for name in written})
+    with tempfile.TemporaryDirectory() as folder:
+        loaded = parse_config(Path(folder), yamlfile.load(yaml.safe_dump(data)))
+    assert loaded.problems == []
+    for field in SITE_FIELDS:
+        if field.required or field.name == "logo":
+            continue
+        value = getattr(loaded.config, attribute_of(SiteConfig, field.name))
+        if field.name not in written:
+            expected = site_description("Northshire") if field.name == "description" else field.default
+            assert value == expected, field.name
+        else:
+            assert value != field.default, field.name
+            if WRITTEN[field.name][1] is not None:
+                assert value == WRITTEN[field.name][1]
+    if "contact" in written:
+        assert loaded.config.contact.email == "safeguarding@x.example"
+    if "types" in written:
+        assert loaded.config.types["sar"].label == "Adult reviews" and loaded.config.types["sar"].short == "SAR"
+    if "national_libraries" in written:
+        assert loaded.config.libraries["nspcc"].title == "NSPCC library"
+        assert loaded.config.libraries["nspcc"].url == DEFAULT_LIBRARIES["nspcc"].url
+    if "accessibility" in written:
+        assert loaded.config.accessibility.compliance == "fully compliant"
+
+
+@pytest.mark.parametrize("text, message, line, field", [
+    ("contact: safeguarding@x.example\n",
+     'the contact section should be a list of `name: value` lines, not "safeguarding@x.example".', 3, "contact"),
+    ("contact:\n  url: not an address\n", 'contact.url: "not an address" is not a web address.', 4, "contact.url"),
+    ("contact:\n  emial: a@x.example\n", "`contact.emial` is not a setting sitegen knows, so it is ignored.", 4, "contact.emial"),
+    ("accessibility: [full]\n",
+     "the accessibility section should be a list of `name: value` lines, not ['full'].", 3, "accessibility"),
+    ("types: [sar]\n", "types should list review types by their short name, such as sar.", 3, None),
+    ("national_libraries: nspcc\n", "national_libraries should list libraries by name.", 3, None),
+    ("national_libraries:\n  local:\n    title: Our library\n", "`national_libraries.local.url` is missing: the library needs it.", 4,
+     "national_libraries.local.url"),
+])
+def test_a_section_written_wrong_is_told_as_before(tmp_path, text, message, line, field):
+    loaded = load_config(write(tmp_path, "name: N\nbase_url: https://x.example\n" + text))
+    assert loaded.config is not None
+    [problem] = loaded.problems
+    assert (problem.message, problem.line, problem.field) == (message, line, field)

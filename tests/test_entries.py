@@ -436,3 +436,12 @@ def test_slips_are_counted_the_same_both_ways(a, b):
     assert slip_distance(a, b) == slip_distance(b, a)
     assert (slip_distance(a, b) == 0) == (a == b)
     assert slip_distance(a, b) <= max(len(a), len(b))
+
+
+def test_every_front_matter_field_has_plain_help():
+    """What the web editor's form will show beside each field of an entry."""
+    from sitegen.content.config import DEFAULT_TYPES, SiteConfig
+    from sitegen.content.entries import front_matter_fields
+    config = SiteConfig(root=Path("."), name="N", base_url="https://x.example", types=DEFAULT_TYPES)
+    for field in front_matter_fields(config):
+        assert len(field.help) > 15 and field.help[0].isupper() and field.help.endswith("."), field.name

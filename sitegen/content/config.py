@@ -20,7 +20,8 @@ from sitegen.core.cachefile import read_sealed_text, write_sealed_text
 from sitegen.content.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.content.pictures import picture_size
 from sitegen.core.problems import Problem, error, warning
-from sitegen.content.schema import Choice, Custom, Date, Field, Invalid, Slug, Text, TextList, Url, validate
+from sitegen.content.schema import (Choice, Custom, Date, Field, Invalid, Section, Sections, Slug, Text, TextList, Url,
+                                    declared_fields, setting, validate)
 from sitegen.rules.visibility import ONE_YEAR, Window, parse_window
 
 CONFIG_FILE = "sitegen.yaml"
@@ -33,6 +34,33 @@ DEFAULT_TIMEZONE = "Europe/London"  # a site that names no time zone; the one si
 LAST_BUILT = "last-built-settings.yaml"
 
 
+def _window(value: Any) -> Window:
+    try:
+        return parse_window(value)
+    except ValueError:
+        raise Invalid(f'"{value}" is not a length of time.', 'Write, for example, 1 year, 18 months, 90 days or never.') from None
+
+
+def _timezone(value: Any) -> str:
+    text = Text().parse(value)
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f'"{text}" is not a time zone.', "Write Europe/London, or leave the line out.") from None
+    return text
+
+
+def _base_url(value: Any) -> str:
+    return Url().parse(value).rstrip("/")
+
+
+def _colour(value: Any) -> str:
+    text = Text().parse(value)
+    if len(text) in (4, 7) and text.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in text[1:]):
+        return text.lower()
+    raise Invalid(f'"{text}" is not a colour.', 'Write a hex colour in quotes, for example "#1d70b8".')
+
+
 @dataclass(frozen=True)
 class Library:
     key: str
@@ -40,6 +68,16 @@ class Library:
     url: str
     description: str = ""
     access: str = ""  # who may read it, when not everyone: shown wherever a page points to it
+
+
+# What a site may write of a library under `national_libraries:`. No defaults: what is not written
+# is the built-in library's (and a new library must give its title and address: `parse_config`).
+LIBRARY_FIELDS = [
+    Field("title", Text(), required=True, help="The library's name, as the home page shows it."),
+    Field("url", Url(), required=True, help="The address of the library's website."),
+    Field("description", Text(), help="One sentence: what the library holds."),
+    Field("access", Text(), help="Who may read the reports there, when not everyone."),
+]
 
 
 @dataclass(frozen=True)
@@ -55,12 +93,28 @@ class ReviewType:
     broken: bool = False  # its settings have an error: its entries are withheld
 
 
+# What a site may write of a review type under `types:`. No defaults: what is not written is the
+# built-in type's, or for a new type made from its name (`parse_config`).
+TYPE_FIELDS = [
+    Field("label", Text(), help="The heading of the type's listing, such as Safeguarding Adults Reviews."),
+    Field("singular", Text(), help="One review of this type, such as Safeguarding Adults Review."),
+    Field("short", Text(), help="The type's short name, such as SAR."),
+    Field("description", Text(), help="One sentence: what a review of this type is."),
+    Field("window", Custom(_window, "a length of time such as 1 year"),
+          help="How long a review of this type stays on the site after it is published, such as 1 year, or never."),
+    Field("library", Text(), help="The national library (under national_libraries) where the type's reviews are also kept."),
+    Field("requires", TextList(), help="Front matter fields an entry of this type must have before it is published."),
+]
+
+
 @dataclass(frozen=True)
 class Contact:
-    email: str | None = None
-    phone: str | None = None
-    address: str | None = None
-    url: str | None = None
+    """How readers reach the partnership: its keys are declared here alone (see `schema.setting`)."""
+
+    email: str | None = field(default=None, metadata=setting(Text(), "The email address readers can write to."))
+    phone: str | None = field(default=None, metadata=setting(Text(), "The telephone number readers can ring."))
+    address: str | None = field(default=None, metadata=setting(Text(), "The partnership's postal address."))
+    url: str | None = field(default=None, metadata=setting(Url(), "The address of the partnership's own website."))
 
 
 COMPLIANCE = {"full": "fully compliant", "partial": "partially compliant", "not": "not compliant"}
@@ -74,64 +128,21 @@ DEFAULT_KNOWN_ISSUES = (
 class AccessibilityStatement:
     """What the accessibility statement page says; public sector sites must publish one."""
 
-    status: str = "partial"  # a key of COMPLIANCE
-    known_issues: tuple[str, ...] = DEFAULT_KNOWN_ISSUES
-    prepared: date | None = None  # when the statement was first written
-    reviewed: date | None = None  # when it was last reviewed
+    status: str = field(default="partial", metadata=setting(
+        Choice(*COMPLIANCE), "How far the site meets the accessibility rules: full, partial or not."))
+    known_issues: tuple[str, ...] = field(default=DEFAULT_KNOWN_ISSUES, metadata=setting(
+        TextList(), "What readers may find hard to use, one line each."))
+    prepared: date | None = field(default=None, metadata=setting(Date(), "The day the statement was first written."))
+    reviewed: date | None = field(default=None, metadata=setting(Date(), "The day the statement was last reviewed."))
 
     @property
     def compliance(self) -> str:
         return COMPLIANCE[self.status]
 
 
-@dataclass(frozen=True)
-class SiteConfig:
-    root: Path
-    name: str
-    base_url: str  # without a trailing slash
-    timezone: str = DEFAULT_TIMEZONE
-    language: str = "en-GB"
-    contact: Contact = field(default_factory=Contact)
-    types: dict[str, ReviewType] = field(default_factory=dict)
-    libraries: dict[str, Library] = field(default_factory=dict)
-    on_expiry: str = "notice"  # or "remove"
-    logo: str | None = None  # path in the site folder; published as /assets/<file name>
-    logo_size: tuple[int, int] | None = None  # its width and height, for the page's <img>
-    description: str = ""  # one or two sentences about the site, for search engines (see `site_description`)
-    accent_colour: str | None = None  # only a colour that passes WCAG AA on white
-    accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement)
-    licence: str = OPEN_GOVERNMENT_LICENCE  # the address of the open data's licence
-    own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def reports_dir(self) -> Path:
-        return self.root / "reports"
-
-    @cached_property
-    def reports_real(self) -> Path:
-        """reports/ with links resolved: a document must lie inside it."""
-        return self.reports_dir.resolve()
-
-    @property
-    def theme_dir(self) -> Path:
-        return self.root / "themes"
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.root / CACHE_DIR
-
-    def url(self, path: str) -> str:
-        """Absolute address of a site path such as '/sar/adult-a/'."""
-        return self.base_url + path
-
-    @property
-    def prefix(self) -> str:
-        """The path part of base_url ('/learning' for https://example.org/learning), or ''."""
-        return urlparse(self.base_url).path.rstrip("/")
+CONTACT_FIELDS = declared_fields(Contact)
+ACCESSIBILITY_FIELDS = declared_fields(AccessibilityStatement)
+LOGO_FORMATS = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
 DEFAULT_LIBRARIES = {
@@ -228,66 +239,89 @@ AVAILABLE_TYPES = {
         library=None),
 }
 
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """The site's settings. Each setting of `sitegen.yaml` is declared here alone, with its kind
+    (how it is checked), its default and its help (`schema.setting`); `SITE_FIELDS` and the checks
+    of `parse_config` are made from it. The fields without `setting` are not written by a site."""
+
+    root: Path
+    name: str = field(metadata=setting(Text(), "The partnership's name, as every page shows it.", required=True))
+    base_url: str = field(metadata=setting(  # without a trailing slash
+        Custom(_base_url, "the site's address, starting with https://"),
+        "The site's address on the web, starting with https://.", required=True))
+    timezone: str = field(default=DEFAULT_TIMEZONE, metadata=setting(
+        Custom(_timezone, "a time zone such as Europe/London"),
+        "The time zone whose day decides when reports go up and come down."))
+    language: str = field(default="en-GB", metadata=setting(Text(), "The language the site is written in, such as en-GB."))
+    contact: Contact = field(default_factory=Contact, metadata=setting(
+        Section(CONTACT_FIELDS, what="contact section", description="contact details", make=lambda values: Contact(**values)),
+        "How readers can reach the partnership to ask about a review or for a document in another format."))
+    types: dict[str, ReviewType] = field(default_factory=lambda: dict(DEFAULT_TYPES), metadata=setting(
+        Sections(TYPE_FIELDS, what="review type", description="review types",
+                 listing="should list review types by their short name, such as sar.",
+                 advice="See the comments in a new site's sitegen.yaml (sitegen init)."),
+        "The kinds of review the site publishes: change a built-in one's labels or window, switch one on, or add your own."))
+    libraries: dict[str, Library] = field(default_factory=lambda: dict(DEFAULT_LIBRARIES), metadata=setting(
+        Sections(LIBRARY_FIELDS, what="library", description="national library links",
+                 listing="should list libraries by name.",
+                 advice="See the comments in a new site's sitegen.yaml (sitegen init)."),
+        "The national libraries the home page points to: change a built-in one, or add your own.",
+        name="national_libraries"))
+    on_expiry: str = field(default="notice", metadata=setting(  # or "remove"
+        Choice("notice", "remove"),
+        "What an expired review's page shows: a notice that it has been taken down, or nothing (remove)."))
+    logo: str | None = field(default=None, metadata=setting(  # path in the site folder; published as /assets/<file name>
+        Text(), "The partnership's logo: a picture in the site folder, such as logo.svg."))
+    logo_size: tuple[int, int] | None = None  # its width and height, for the page's <img>
+    description: str = field(default="", metadata=setting(  # when not written: `site_description`
+        Text(), "One or two sentences about the site, for search engines. Left out: made from the partnership's name."))
+    accent_colour: str | None = field(default=None, metadata=setting(  # only a colour that passes WCAG AA on white
+        Custom(_colour, 'a hex colour such as "#1d70b8"'),
+        "The colour of links and buttons, such as \"#1d70b8\"; one too light to read on white is not used."))
+    accessibility: AccessibilityStatement = field(default_factory=AccessibilityStatement, metadata=setting(
+        Section(ACCESSIBILITY_FIELDS, what="accessibility section", description="accessibility statement details",
+                make=lambda values: AccessibilityStatement(**values)),
+        "What the site's accessibility statement says."))
+    licence: str = field(default=OPEN_GOVERNMENT_LICENCE, metadata=setting(  # the address of the open data's licence
+        Url(), "The address of the licence of the site's open data; left out: the Open Government Licence."))
+    own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @cached_property
+    def reports_real(self) -> Path:
+        """reports/ with links resolved: a document must lie inside it."""
+        return self.reports_dir.resolve()
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "themes"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    def url(self, path: str) -> str:
+        """Absolute address of a site path such as '/sar/adult-a/'."""
+        return self.base_url + path
+
+    @property
+    def prefix(self) -> str:
+        """The path part of base_url ('/learning' for https://example.org/learning), or ''."""
+        return urlparse(self.base_url).path.rstrip("/")
+
+
+SITE_FIELDS = declared_fields(SiteConfig)  # what sitegen.yaml may say, in order
+
 PAGE_TYPE = "page"  # static pages: no window
-
-
-def _window(value: Any) -> Window:
-    try:
-        return parse_window(value)
-    except ValueError:
-        raise Invalid(f'"{value}" is not a length of time.', 'Write, for example, 1 year, 18 months, 90 days or never.') from None
-
-
-def _timezone(value: Any) -> str:
-    text = Text().parse(value)
-    try:
-        ZoneInfo(text)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid(f'"{text}" is not a time zone.', "Write Europe/London, or leave the line out.") from None
-    return text
-
-
-def _base_url(value: Any) -> str:
-    return Url().parse(value).rstrip("/")
-
-
-def _colour(value: Any) -> str:
-    text = Text().parse(value)
-    if len(text) in (4, 7) and text.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in text[1:]):
-        return text.lower()
-    raise Invalid(f'"{text}" is not a colour.', 'Write a hex colour in quotes, for example "#1d70b8".')
-
-
-CONTACT_FIELDS = [
-    Field("email", Text()), Field("phone", Text()), Field("address", Text()), Field("url", Url()),
-]
-ACCESSIBILITY_FIELDS = [
-    Field("status", Choice(*COMPLIANCE)), Field("known_issues", TextList()),
-    Field("prepared", Date()), Field("reviewed", Date()),
-]
-LOGO_FORMATS = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
-LIBRARY_FIELDS = [Field("title", Text(), required=True), Field("url", Url(), required=True), Field("description", Text()),
-                  Field("access", Text())]
-TYPE_FIELDS = [
-    Field("label", Text()), Field("singular", Text()), Field("short", Text()), Field("description", Text()),
-    Field("window", Custom(_window, "a length of time such as 1 year")),
-    Field("library", Text()), Field("requires", TextList()),
-]
-SITE_FIELDS = [
-    Field("name", Text(), required=True, help="the partnership's name"),
-    Field("base_url", Custom(_base_url, "the site's address, starting with https://"), required=True),
-    Field("timezone", Custom(_timezone, "a time zone such as Europe/London"), default=DEFAULT_TIMEZONE),
-    Field("language", Text(), default="en-GB"),
-    Field("contact", Custom(lambda v: v, "contact details"), default=None),
-    Field("types", Custom(lambda v: v, "review types"), default=None),
-    Field("national_libraries", Custom(lambda v: v, "national library links"), default=None),
-    Field("on_expiry", Choice("notice", "remove"), default="notice"),
-    Field("logo", Text()),
-    Field("description", Text()),
-    Field("accent_colour", Custom(_colour, 'a hex colour such as "#1d70b8"')),
-    Field("accessibility", Custom(lambda v: v, "accessibility statement details"), default=None),
-    Field("licence", Url(), default=OPEN_GOVERNMENT_LICENCE),
-]
 
 
 @dataclass
@@ -370,67 +404,14 @@ def keep_settings(loaded: LoadedConfig) -> None:
 
 
 def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
+    """The settings `doc` gives, checked against `SITE_FIELDS`; `config` is None when the site
+    cannot be built (no usable name, address or time zone)."""
     file = CONFIG_FILE
     top = validate(doc.data, SITE_FIELDS, file=file, doc=doc, what="settings file")
     problems = list(top.problems)
     v = top.values
-
-    contact = Contact()
-    if v["contact"] is not None:
-        sub = validate(v["contact"], CONTACT_FIELDS, file=file, doc=doc, path=("contact",), what="contact section")
-        problems += sub.problems
-        contact = Contact(**{k: sub.values[k] for k in ("email", "phone", "address", "url")})
-
-    statement = AccessibilityStatement()
-    if v["accessibility"] is not None:
-        sub = validate(v["accessibility"], ACCESSIBILITY_FIELDS, file=file, doc=doc, path=("accessibility",), what="accessibility section")
-        problems += sub.problems
-        statement = replace(statement, **{k: val for k, val in sub.values.items() if val is not None})
-
-    libraries = dict(DEFAULT_LIBRARIES)
-    if v["national_libraries"] is not None:
-        raw = v["national_libraries"]
-        if not isinstance(raw, dict):
-            problems.append(error(file, "national_libraries should list libraries by name.", "See the comments in a new site's sitegen.yaml (sitegen init).", line=doc.line_of("national_libraries")))
-        else:
-            for key, body in raw.items():
-                base = DEFAULT_LIBRARIES.get(str(key)) or AVAILABLE_LIBRARIES.get(str(key))
-                fields = [replace(f, required=f.required and base is None) for f in LIBRARY_FIELDS]
-                sub = validate(body, fields, file=file, doc=doc, path=("national_libraries", key), what="library")
-                problems += sub.problems
-                if not sub.invalid:
-                    given = {k: val for k, val in sub.values.items() if val is not None}
-                    libraries[str(key)] = replace(base, **given) if base else Library(str(key), **given)
-
-    types = dict(DEFAULT_TYPES)
-    if v["types"] is not None:
-        raw = v["types"]
-        if not isinstance(raw, dict):
-            problems.append(error(file, "types should list review types by their short name, such as sar.", "See the comments in a new site's sitegen.yaml (sitegen init).", line=doc.line_of("types")))
-        else:
-            for key, body in raw.items():
-                try:
-                    key = Slug().parse(key)
-                except Invalid as bad:
-                    problems.append(error(file, f"types: {bad.message}", bad.advice, line=doc.line_of("types", key), field=f"types.{key}"))
-                    continue
-                if key == PAGE_TYPE:
-                    problems.append(error(file, "types: `page` is kept for static pages.", "Choose another name for this type.", line=doc.line_of("types", key), field="types.page"))
-                    continue
-                if key in RESERVED_NAMES:
-                    problems.append(error(file, f"types: `{key}` is an address the site itself uses (/{key}/), so it cannot be a review type.",
-                                          "Choose another name for this type.", line=doc.line_of("types", key), field=f"types.{key}"))
-                    continue
-                base = types.get(key) or AVAILABLE_TYPES.get(key)
-                if body is True:  # `dardr: on`: switched on as it is
-                    body = None
-                sub = validate(body, TYPE_FIELDS, file=file, doc=doc, path=("types", key), what="review type")
-                problems += sub.problems
-                given = {k: val for k, val in sub.values.items() if val is not None}
-                if base is None:
-                    label = given.get("label") or key.replace("-", " ").capitalize()
-                    base = ReviewType(key, label, label, label, "")
-                types[key] = replace(base, **given, broken=bool(sub.invalid))
+    libraries = _libraries(v["national_libraries"], doc, problems)
+    types = _types(v["types"], doc, problems)
 
     for rtype in list(types.values()):
         if rtype.library in AVAILABLE_LIBRARIES and rtype.library not in libraries:
@@ -448,13 +429,65 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
     logo = _logo(root, v["logo"], doc, problems)
     config = SiteConfig(
         root=root, name=v["name"], base_url=v["base_url"], timezone=v["timezone"], language=v["language"],
-        contact=contact, types=types, libraries=libraries, on_expiry=v["on_expiry"],
+        contact=v["contact"], types=types, libraries=libraries, on_expiry=v["on_expiry"],
         logo=logo, logo_size=picture_size(root / logo) if logo else None,
         accent_colour=_accent(v["accent_colour"], doc, problems),
-        accessibility=statement, description=v["description"] or site_description(v["name"]),
-        licence=v["licence"] or OPEN_GOVERNMENT_LICENCE,
+        accessibility=v["accessibility"], description=v["description"] or site_description(v["name"]),
+        licence=v["licence"],
     )
     return LoadedConfig(config, problems)
+
+
+def _setting(name: str) -> Field:
+    """The declared setting written as `name` in sitegen.yaml."""
+    return next(f for f in SITE_FIELDS if f.name == name)
+
+
+def _libraries(written: dict, doc: yamlfile.YamlDocument, problems: list[Problem]) -> dict[str, Library]:
+    """The site's national libraries: the built-in ones, changed or added to by what is `written`
+    under national_libraries. A new library must give its title and address."""
+    libraries = dict(_setting("national_libraries").default)
+    for key, body in written.items():
+        base = DEFAULT_LIBRARIES.get(str(key)) or AVAILABLE_LIBRARIES.get(str(key))
+        fields = [replace(f, required=f.required and base is None) for f in LIBRARY_FIELDS]
+        sub = validate(body, fields, file=CONFIG_FILE, doc=doc, path=("national_libraries", key), what="library")
+        problems += sub.problems
+        if not sub.invalid:
+            given = {k: val for k, val in sub.values.items() if val is not None}
+            libraries[str(key)] = replace(base, **given) if base else Library(str(key), **given)
+    return libraries
+
+
+def _types(written: dict, doc: yamlfile.YamlDocument, problems: list[Problem]) -> dict[str, ReviewType]:
+    """The site's review types: the built-in ones, changed, switched on (`AVAILABLE_TYPES`) or added
+    to by what is `written` under types. A type whose settings have an error is kept, marked broken
+    (its entries are withheld)."""
+    file = CONFIG_FILE
+    types = dict(_setting("types").default)
+    for key, body in written.items():
+        try:
+            key = Slug().parse(key)
+        except Invalid as bad:
+            problems.append(error(file, f"types: {bad.message}", bad.advice, line=doc.line_of("types", key), field=f"types.{key}"))
+            continue
+        if key == PAGE_TYPE:
+            problems.append(error(file, "types: `page` is kept for static pages.", "Choose another name for this type.", line=doc.line_of("types", key), field="types.page"))
+            continue
+        if key in RESERVED_NAMES:
+            problems.append(error(file, f"types: `{key}` is an address the site itself uses (/{key}/), so it cannot be a review type.",
+                                  "Choose another name for this type.", line=doc.line_of("types", key), field=f"types.{key}"))
+            continue
+        base = types.get(key) or AVAILABLE_TYPES.get(key)
+        if body is True:  # `dardr: on`: switched on as it is
+            body = None
+        sub = validate(body, TYPE_FIELDS, file=file, doc=doc, path=("types", key), what="review type")
+        problems += sub.problems
+        given = {k: val for k, val in sub.values.items() if val is not None}
+        if base is None:
+            label = given.get("label") or key.replace("-", " ").capitalize()
+            base = ReviewType(key, label, label, label, "")
+        types[key] = replace(base, **given, broken=bool(sub.invalid))
+    return types
 
 
 def site_description(name: str) -> str:

@@ -204,28 +204,31 @@ def _themes(value: Any) -> tuple[str, ...]:
 
 def front_matter_fields(config: SiteConfig) -> list[Field]:
     fields = [
-        Field("title", Text(longest=bounds.TITLE), required=True),
-        Field("type", entry_type(config), required=True),
-        Field("published", Date()),
-        Field("expires", Date()),
-        Field("draft", Flag(), default=False),
-        Field("summary", Text(longest=bounds.SUMMARY)),
-        Field("subject", Text(longest=bounds.SHORT_TEXT)),
-        Field("themes", Custom(_themes, TextList.description), default=()),
-        Field("documents", Custom(lambda v: v, "a list of documents"), default=None),
-        Field("national_library", Url()),
-        Field("related", TextList(most=bounds.LIST_ITEMS, longest=bounds.LIST_ITEM), default=()),
-        Field("slug", Slug(longest=bounds.SLUG)),
-        Field("on_expiry", Choice("notice", "remove")),
-        Field("approved", Date()),
-        Field("republish", Text(longest=bounds.SUMMARY)),
-        Field("order", Custom(_order, "a whole number")),
+        Field("title", Text(longest=bounds.TITLE), required=True, help="The entry's title, as its page and listings show it."),
+        Field("type", entry_type(config), required=True, help="What kind of entry it is: a review type, such as sar, or page."),
+        Field("published", Date(), help="The day it goes on the site; a review's window counts from it."),
+        Field("expires", Date(), help="The day it comes down, when not at the end of its type's window."),
+        Field("draft", Flag(), default=False, help="True while it is not ready: it is never published."),
+        Field("summary", Text(longest=bounds.SUMMARY), help="A sentence or two about it, for listings, the feed and search engines."),
+        Field("subject", Text(longest=bounds.SHORT_TEXT), help="Whom the review is about, as the review names them (Adult A)."),
+        Field("themes", Custom(_themes, TextList.description), default=(), help="The themes of its learning, such as self-neglect."),
+        Field("documents", Custom(lambda v: v, "a list of documents"), default=None,
+              help="The files in reports/ it publishes, or none."),
+        Field("national_library", Url(), help="The address of the review in a national library, when it is there too."),
+        Field("related", TextList(most=bounds.LIST_ITEMS, longest=bounds.LIST_ITEM), default=(),
+              help="The slugs of other entries to point to from its page, such as adult-b."),
+        Field("slug", Slug(longest=bounds.SLUG), help="The last part of its address, when not made from its file name."),
+        Field("on_expiry", Choice("notice", "remove"), help="What its page shows once it has come down, when not the site's choice."),
+        Field("approved", Date(), help="The day the review was approved for publication: it goes up no sooner."),
+        Field("republish", Text(longest=bounds.SUMMARY), help="Why a report taken down before goes up again."),
+        Field("order", Custom(_order, "a whole number"), help="Where a page comes among the others: lower first."),
     ]
     known = {f.name for f in fields}
     for rtype in config.types.values():
         for name in rtype.requires:
             if name not in known:
-                fields.append(Field(name, Custom(lambda v: v, "a value")))
+                fields.append(Field(name, Custom(lambda v: v, "a value"),
+                                    help=f"A field sitegen.yaml requires of {rtype.label} (`requires:`)."))
                 known.add(name)
     return fields
 

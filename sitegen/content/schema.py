@@ -4,12 +4,19 @@ Each setting is a `Field` with a `Kind` that turns the YAML value into a
 Python value or explains, in plain English, what to write instead. As in
 MkDocs' typed config options, the schema is data: the same description drives
 validation, defaults and did-you-mean suggestions for misspelt keys.
+
+A setting is declared once, where its value lives: a field of a frozen dataclass whose metadata
+is `setting(kind, help)` (see `SiteConfig`, `Contact`); `declared_fields` reads them back as
+`Field`s, with the dataclass's default. A section of settings (`contact:`) is a `Section` of its
+own fields, and a list of named sections (`types:`) is `Sections`; `validate` checks both with
+the file's lines, as it checks the top level.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable, Iterable, Sequence
@@ -232,13 +239,83 @@ class Custom(Kind):
         return self.func(value)
 
 
+class Section(Kind):
+    """A mapping with settings of its own (`contact:`, `accessibility:`). `validate` checks its
+    fields itself (it knows the file and its lines), then `make` turns their values into the
+    setting's value."""
+
+    def __init__(self, fields: Sequence["Field"], *, what: str, description: str, make: Callable[[dict[str, Any]], Any]):
+        self.fields = tuple(fields)
+        self.what = what  # "contact section": named in the message when it is not a mapping
+        self.description = description
+        self.make = make
+
+    def parse(self, value):  # pragma: no cover - `validate` checks a section with its lines
+        raise NotImplementedError
+
+
+class Sections(Kind):
+    """Named sections of the same fields (`types:`, `national_libraries:`). `validate` checks that
+    they are a mapping (`listing` is the message when not) and gives the mapping as written; the
+    caller checks each section against `fields` and lays it over the setting's default."""
+
+    def __init__(self, fields: Sequence["Field"], *, what: str, description: str, listing: str, advice: str):
+        self.fields = tuple(fields)
+        self.what = what  # "review type": one section
+        self.description = description
+        self.listing = listing  # "should list review types by their short name, such as sar."
+        self.advice = advice
+
+    def parse(self, value):  # pragma: no cover - `validate` checks the mapping with its lines
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class Field:
+    """One setting or front matter field: its name, the kind that checks it, whether it must be
+    given, its value when it is not, and what it is for in plain English (what the web editor's
+    form shows beside it)."""
+
     name: str
     kind: Kind
     required: bool = False
     default: Any = None
     help: str = ""
+
+
+SETTING = "sitegen.setting"  # the key of a dataclass field's metadata that makes it a setting
+
+
+def setting(kind: Kind, help: str, *, required: bool = False, name: str | None = None) -> dict[str, Any]:
+    """Metadata that declares a dataclass field a setting: `field(default=..., metadata=setting(...))`.
+    `name`: the key written in the YAML file when it is not the attribute's name."""
+    return {SETTING: (kind, help, required, name)}
+
+
+def declared_fields(cls: type) -> list[Field]:
+    """The settings a dataclass declares (`setting`), in its order, each with the dataclass's
+    default (a required one has none): the one place they are written."""
+    found = []
+    for attribute in dataclasses.fields(cls):
+        if SETTING not in attribute.metadata:
+            continue
+        kind, help, required, name = attribute.metadata[SETTING]
+        if required or (attribute.default is dataclasses.MISSING and attribute.default_factory is dataclasses.MISSING):
+            default = None
+        elif attribute.default is not dataclasses.MISSING:
+            default = attribute.default
+        else:
+            default = attribute.default_factory()
+        found.append(Field(name or attribute.name, kind, required=required, default=default, help=help))
+    return found
+
+
+def attribute_of(cls: type, name: str) -> str:
+    """The attribute of `cls` that holds the setting written as `name` (national_libraries: libraries)."""
+    for attribute in dataclasses.fields(cls):
+        if SETTING in attribute.metadata and (attribute.metadata[SETTING][3] or attribute.name) == name:
+            return attribute.name
+    raise KeyError(name)
 
 
 @dataclass
@@ -330,6 +407,7 @@ def validate(
         result.invalid.update(f.name for f in fields)
         return result
     known = {f.name: f for f in fields}
+    sections: list[tuple[Field, Any]] = []  # `Section`s given: checked after the fields
     needed = {f.name for f in fields if f.required} | set(required)
     unknown = [str(key) for key in data if str(key) not in known]
     misspelt: dict[str, str] = {}  # a required field that is missing: the unknown key close to it
@@ -365,11 +443,34 @@ def validate(
                 misspelt=(typo, line_of(*path, typo)) if typo else None))
             result.invalid.add(f.name)
             continue
+        if isinstance(f.kind, Sections):
+            result.values[f.name] = _named_sections(f, raw, path, file, line_of, result)
+            continue
         if raw is None:
             continue  # absent, or `key:` with nothing after it: "not given"
+        if isinstance(f.kind, Section):
+            sections.append((f, raw))
+            continue
         try:
             result.values[f.name] = f.kind.parse(raw)
         except Invalid as bad:
             result.invalid.add(f.name)
             result.problems.append(error(file, f"{dotted(f.name)}: {bad.message}", bad.advice, line=line_of(*path, f.name), field=dotted(f.name)))
+    for f, raw in sections:  # after the fields above, so that their problems come first
+        sub = validate(raw, f.kind.fields, file=file, doc=doc, path=path + (f.name,), what=f.kind.what)
+        result.problems += sub.problems
+        result.values[f.name] = f.kind.make(sub.values)
     return result
+
+
+def _named_sections(f: Field, raw: Any, path: tuple, file: str, line_of: Callable[..., int | None],
+                    result: Validated) -> dict:
+    """The named sections written under `f` (none when it is absent), or none and an error when
+    they are not a mapping; the caller checks each one against `f.kind.fields`."""
+    if raw is None:
+        return {}
+    if isinstance(raw, dict):
+        return raw
+    name = ".".join(str(p) for p in path + (f.name,))
+    result.problems.append(error(file, f"{name} {f.kind.listing}", f.kind.advice, line=line_of(*path, f.name)))
+    return {}
