@@ -87,7 +87,7 @@ def _published_at(download: Download) -> list[str]:
     """The addresses of a live document: its file, its web page and the page's pictures."""
     paths = [download.url] if download.downloadable else []
     if download.rendition is not None:
-        paths += page_paths(download.page_url) + [download.page_url + p.name for p in download.rendition.pictures]
+        paths += page_paths(download.page_url) + [address for address, _ in download.picture_urls()]
     return paths
 
 
