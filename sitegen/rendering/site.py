@@ -16,7 +16,7 @@ from typing import Callable
 
 from sitegen.content.config import Library, ReviewType, SiteConfig
 from sitegen.documents.inspection import DocumentInfo
-from sitegen.rules.addresses import picture_address, slugify, theme_address
+from sitegen.rules.addresses import HOME, picture_address, slugify, theme_address
 from sitegen.content.entries import DocumentRef, Entry
 from sitegen.documents.renditions import Rendition
 from sitegen.rules.visibility import State, last_day_shown
@@ -112,14 +112,14 @@ class Site:
     @cached_property
     def pages(self) -> list[EntryOnDay]:
         """Static pages (not the home page's introduction), by `order:` and then by title."""
-        found = [p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
+        found = [p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url != HOME]
         unordered = max((p.entry.order for p in found if p.entry.order is not None), default=0) + 1
         return sorted(found, key=lambda p: (p.entry.order if p.entry.order is not None else unordered,
                                             p.entry.title.lower(), p.entry.source))
 
     @cached_property
     def home(self) -> EntryOnDay | None:
-        return next((p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url == "/"), None)
+        return next((p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url == HOME), None)
 
     @cached_property
     def notices(self) -> list[EntryOnDay]:
