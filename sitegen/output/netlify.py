@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sitegen.rules.addresses import OutputFile, output_file
+from sitegen.rules.addresses import GONE_PAGE, OutputFile, output_file
 from sitegen.content.entries import Entry
 from sitegen.rendering.entry_fragments import EntryFragments, fragments_of
 from sitegen.rendering.site import Download, EntryOnDay, Site
@@ -39,7 +39,6 @@ from sitegen.rules.visibility import State, start_of_day
 if TYPE_CHECKING:  # only named in a signature: `sitegen verify` need not load the templates
     from sitegen.rendering.render import Renderer
 
-GONE_PAGE = "/410.html"
 HEADER_NOTE = ("# Written by sitegen on every build; do not edit. Search engines drop each report\n"
                "# when it comes down, and do not index the notices of reports taken down.\n")
 REDIRECT_NOTE = ("# Written by sitegen on every build; do not edit. The old addresses of reports\n"

@@ -67,6 +67,7 @@ THEMES = "/themes/"  # the page that lists every theme
 SEARCH = "/search/"
 ACCESSIBILITY = "/accessibility/"
 NOT_FOUND = "/404.html"
+GONE_PAGE = "/410.html"  # what a report's old address shows once it is taken down (`sitegen.output.netlify`)
 
 
 def entry_address(type_key: str, slug: str, is_page: bool) -> str:
