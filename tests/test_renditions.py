@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import docxmaker
 from conftest import occurrences, read_output
 from sitegen.documents import renditions
-from sitegen.content.entries import rendition_address
+from sitegen.rules.addresses import rendition_address
 from sitegen.documents.renditions import make_rendition
 
 PAGE = "sar/adult-a/sar-adult-a-overview/index.html"

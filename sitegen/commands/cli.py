@@ -13,6 +13,7 @@ from sitegen.build import BuildResult, build, memo_of
 from sitegen.content.config import LoadedConfig, load_config
 from sitegen.core.messages import report_lines
 from sitegen.core.problems import Problem
+from sitegen.rules.addresses import listing_address
 from sitegen.rules.dates import uk_date
 from sitegen.rules.visibility import State, Window, as_of_day, parse_window
 
@@ -286,7 +287,7 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
         report_problems([own_title], full=True)
     title = answer(title, "Title", offered.title)
     day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
-    slug = answer(slug, f"Web address ends with (after {config.url(f'/{rtype.key}/')})", offered.slug)
+    slug = answer(slug, f"Web address ends with (after {config.url(listing_address(rtype.key))})", offered.slug)
     new, problems, notes = newentry.plan(config, rtype, report, info, entries, title=title, published=day,
                                          slug=slug, document_title=offered.document_title)
     if new is None:

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.content.config import ReviewType, SiteConfig
 from sitegen.documents.inspection import DocumentInfo
-from sitegen.rules.addresses import is_slug, slugify
+from sitegen.rules.addresses import entry_address, is_slug, slugify
 from sitegen.content.entries import Entry, listed_documents, relative, resolve_report, similar_file_advice, similar_report
 from sitegen.core.problems import Problem, did_you_mean, error, warning
 from sitegen.rules.dates import uk_date
@@ -56,7 +56,7 @@ class NewEntry:
 
     @property
     def url(self) -> str:
-        return f"/{self.rtype.key}/{self.slug}/"
+        return entry_address(self.rtype.key, self.slug, is_page=False)
 
     @property
     def hidden_from(self) -> date | None:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sitegen.rules import bounds
 from sitegen.content import yamladvice, yamlfile
-from sitegen.rules.addresses import RESERVED_NAMES, is_document_name, slugify
+from sitegen.rules.addresses import RESERVED_NAMES, document_address, entry_address, is_document_name, rendition_address, slugify
 from sitegen.content.config import PAGE_TYPE, SiteConfig
 from sitegen.core.memo import Memo
 from sitegen.core.parallel import fork_map
@@ -70,13 +70,6 @@ def _file_name(file: str) -> str:
     return parts[-1] if parts else ""
 
 
-def rendition_address(entry_url: str, word_name: str) -> str:
-    """The address of the web page made from a Word file: the entry's address, then the file's name
-    without .docx, then a slash (/sar/adult-a/ and sar-adult-a-overview.docx: /sar/adult-a/sar-adult-a-overview/)."""
-    stem = word_name[: -len(".docx")] if is_word_file(word_name) else word_name
-    return f"{entry_url}{stem}/"
-
-
 @dataclass(frozen=True)
 class Entry:
     source: str  # path relative to the site: content/reviews/sar-adult-a.md
@@ -109,7 +102,7 @@ class Entry:
             return self.url
         if self.meant_type is None:
             return None
-        return f"/{self.slug}/" if self.meant_type == PAGE_TYPE else f"/{self.meant_type}/{self.slug}/"
+        return entry_address(self.meant_type, self.slug, self.meant_type == PAGE_TYPE)
 
     @property
     def is_page(self) -> bool:
@@ -138,14 +131,12 @@ class Entry:
 
     @cached_property  # an entry never changes: worked out once, as it is asked for often
     def url(self) -> str:
-        """Site path of the entry's page: /sar/adult-a/ or /how-to-refer/."""
-        if self.is_page:
-            return "/" if self.slug == "index" else f"/{self.slug}/"
-        return f"/{self.type}/{self.slug}/"
+        """Site path of the entry's page: /sar/adult-a/ or /how-to-refer/ (`addresses.entry_address`)."""
+        return entry_address(self.type, self.slug, self.is_page)
 
     def document_url(self, doc: DocumentRef) -> str:
-        """Stable, derivable address of a document: /<type>/<slug>/<file name>."""
-        return self.url + doc.name
+        """Stable, derivable address of a document: /<type>/<slug>/<file name> (`addresses.document_address`)."""
+        return document_address(self.url, doc.name)
 
     def rendition_url(self, doc: DocumentRef) -> str | None:
         """The address of the web page made from a document's Word original, None when it has none."""

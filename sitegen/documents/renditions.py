@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.core.cachefile import read_sealed, write_sealed
+from sitegen.rules.addresses import picture_address
 from sitegen.documents.wordsafety import WordCheck, check_docx, words_in
 
 # Bump when what a Word file becomes changes: cached renditions of an older version are misses.
@@ -94,7 +95,7 @@ class Rendition:
 
     def html_at(self, address: str) -> str:
         """The body for the page at `address` (/sar/adult-a/overview/), its pictures' addresses made whole."""
-        return _PICTURE_SRC.sub(lambda m: f'{m.group(1)}{address}{m.group(2)}', self.html)
+        return _PICTURE_SRC.sub(lambda m: m.group(1) + picture_address(address, m.group(2)), self.html)
 
     @property
     def contents(self) -> tuple[Heading, ...]:
@@ -345,7 +346,7 @@ def _with_notes_heading(body: str) -> str:
     return body if found is None else body[:found.start()] + "<h2>Notes</h2>" + body[found.start():]
 
 
-_PICTURE_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(picture-\d+\.\w+")')
+_PICTURE_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(picture-\d+\.\w+)(?=")')
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
 
 

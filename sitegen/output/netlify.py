@@ -30,7 +30,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from sitegen.rules.addresses import OutputFile, output_file
+from sitegen.rules.addresses import GONE_PAGE, OutputFile, output_file
 from sitegen.content.entries import Entry
 from sitegen.rendering.entry_fragments import EntryFragments, fragments_of
 from sitegen.rendering.site import Download, EntryOnDay, Site
@@ -39,7 +39,6 @@ from sitegen.rules.visibility import State, start_of_day
 if TYPE_CHECKING:  # only named in a signature: `sitegen verify` need not load the templates
     from sitegen.rendering.render import Renderer
 
-GONE_PAGE = "/410.html"
 HEADER_NOTE = ("# Written by sitegen on every build; do not edit. Search engines drop each report\n"
                "# when it comes down, and do not index the notices of reports taken down.\n")
 REDIRECT_NOTE = ("# Written by sitegen on every build; do not edit. The old addresses of reports\n"
@@ -87,7 +86,7 @@ def _published_at(download: Download) -> list[str]:
     """The addresses of a live document: its file, its web page and the page's pictures."""
     paths = [download.url] if download.downloadable else []
     if download.rendition is not None:
-        paths += page_paths(download.page_url) + [download.page_url + p.name for p in download.rendition.pictures]
+        paths += page_paths(download.page_url) + [address for address, _ in download.picture_urls()]
     return paths
 
 

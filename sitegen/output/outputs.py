@@ -22,7 +22,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable
 
-from sitegen.rules.addresses import page_address
+from sitegen.rules.addresses import output_file, page_address
 from sitegen.content.colour import darken
 from sitegen.rendering.render import theme_assets
 from sitegen.rules.addresses import OutputFile
@@ -61,17 +61,16 @@ def _downloads_of(entry_on_day: EntryOnDay) -> tuple[OutputFile, ...]:
     files = []
     for download in entry_on_day.downloads:
         content = download.content
-        if download.rendition is not None:  # the pictures of its web page, beside the page
-            files += [OutputFile((download.page_url + picture.name).lstrip("/"), data=picture.data)
-                      for picture in download.rendition.pictures]
+        # the pictures of its web page, beside the page
+        files += [OutputFile(output_file(address), data=data) for address, data in download.picture_urls()]
         if not download.downloadable:
             continue
         if isinstance(content, bytes):
-            files.append(OutputFile(download.url.lstrip("/"), data=content))
+            files.append(OutputFile(output_file(download.url), data=content))
         elif content is not None:
             # a PDF's published copy is the cache's file (written once, never changed):
             # linked, not copied; any other document is the site's own file, copied
-            files.append(OutputFile(download.url.lstrip("/"), source=content, link=content != download.ref.path))
+            files.append(OutputFile(output_file(download.url), source=content, link=content != download.ref.path))
     return tuple(files)
 
 

@@ -40,7 +40,7 @@ from sitegen.content.config import CONFIG_FILE, LoadedConfig, load_config
 from sitegen.documents.inspection import DocumentCache
 from sitegen.content.entries import Entry, check_addresses, is_entry_file, is_entry_name, is_set_aside, read_entry_or_fault
 from sitegen.rendering.entry_fragments import EntryFragments
-from sitegen.rendering.render import Renderer, make_environment, template_failure
+from sitegen.rendering.render import LIST_EVERY_ENTRY, Renderer, make_environment, pages_showing, template_failure
 from sitegen.rules.addresses import OutputFile
 from sitegen.search.index import SearchIndex, build_index, index_weight
 from sitegen.rendering.site import EntryOnDay, Site
@@ -453,14 +453,10 @@ class LivePreview:
         old_site = self.site
         site = old_site.updated(tuple(self.entries.on_day.values()), [p for p in old.values() if p is not None], list(new.values()))
         renderer = self.setup.renderer(site, self.banner)
-        affected = {"/", "/themes/", "/search/"}  # these list or count live entries
+        affected = set(LIST_EVERY_ENTRY)  # the pages that showed each entry before the edit, and show it after
         for the_site, entry_on_day in [(old_site, p) for p in old.values()] + [(site, p) for p in new.values()]:
-            if entry_on_day is None:
-                continue
-            affected |= {entry_on_day.entry.url, f"/{entry_on_day.entry.type}/"}
-            affected |= {d.page_url for d in entry_on_day.downloads if d.rendition is not None}  # its documents' web pages
-            affected |= {the_site.theme_url(name) for name in entry_on_day.entry.themes}
-            affected |= {other.entry.url for other in the_site.related(entry_on_day)}
+            if entry_on_day is not None:
+                affected |= pages_showing(the_site, entry_on_day)
         written = self.written
         old_pages = written.pages
         jobs = renderer.page_jobs(select=lambda path: path in affected or path not in old_pages)

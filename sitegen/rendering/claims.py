@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
-from sitegen.rules.addresses import INDEX, SITE_FILES, output_file
+from sitegen.rules.addresses import HOME, INDEX, SITE_FILES, listing_address, output_file
 from sitegen.content.entries import Entry
 from sitegen.core.problems import Problem, error
 from sitegen.rendering.site import EntryOnDay
@@ -74,7 +74,7 @@ class Claims:
 def site_claims(type_keys: Iterable[str]) -> Claims:
     """The site's own files: `SITE_FILES` and the listing of each review type."""
     claims = Claims()
-    for path in [*SITE_FILES, *(f"{key}/{INDEX}" for key in type_keys)]:
+    for path in [*SITE_FILES, *(output_file(listing_address(key)) for key in type_keys)]:
         claims.add(Claim(path, SITE))
     return claims
 
@@ -83,7 +83,7 @@ def entry_claims(entry: Entry) -> list[Claim]:
     """What an entry puts in the output when it is live: its page (or, once taken down, its notice),
     then each document's download and the folder of its web page (the page and its pictures)."""
     found = []
-    if entry.url != "/":  # the home page's own file is the site's index.html
+    if entry.url != HOME:  # the home page's own file is the site's index.html
         # A review or a page has its whole folder: nothing of another entry may be inside it.
         found.append(Claim(output_file(entry.url)[: -len(INDEX)], entry.source))
         found.append(Claim(output_file(entry.url), entry.source))

@@ -31,9 +31,9 @@ from sitegen.content.config import CONFIG_FILE, SiteConfig
 from sitegen.content.entries import Entry, split_front_matter
 from sitegen.core.problems import Problem, warning
 from sitegen.rendering.site import EntryOnDay, Site
+from sitegen.rules.addresses import page_address
 from sitegen.rules.visibility import State
 
-INDEX = "index.html"
 _LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
 
 
@@ -98,8 +98,9 @@ def addresses_of(paths: list[str]) -> set[str]:
     found = set()
     for path in paths:
         found.add("/" + path)
-        if path == INDEX or path.endswith("/" + INDEX):
-            found.add("/" + path[: -len(INDEX)])
+        page = page_address(path)  # the owner of addresses: `sitegen.rules.addresses`
+        if page is not None:
+            found.add(page)
     return found
 
 

@@ -15,7 +15,8 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import PACKAGE_FOLDER
-from sitegen.rules.addresses import OutputFile, output_file
+from sitegen.rules.addresses import (ACCESSIBILITY, HOME, NOT_FOUND, SEARCH, THEMES, OutputFile, listing_address,
+                                     output_file)
 from sitegen.rules.dates import uk_date
 from sitegen.core.cachefile import read_sealed, write_sealed
 from sitegen.rendering.markup import Section, split_sections, to_html
@@ -209,6 +210,30 @@ def theme_assets(site_root: Path, own: bool = True) -> dict[str, Path]:
     return found
 
 
+# The pages that list or count every live entry, so show something of each.
+LIST_EVERY_ENTRY = (HOME, THEMES, SEARCH)
+
+
+def rendition_pages(entry_on_day: EntryOnDay) -> list[tuple[str, Download]]:
+    """The web pages made from an entry's Word originals, by address, each with its document."""
+    return [(download.page_url, download) for download in entry_on_day.downloads if download.rendition is not None]
+
+
+def own_pages(entry_on_day: EntryOnDay) -> list[str]:
+    """The pages made from an entry alone: its own page (or its notice), then its documents' web pages."""
+    return [entry_on_day.entry.url] + [address for address, _ in rendition_pages(entry_on_day)]
+
+
+def pages_showing(site: Site, entry_on_day: EntryOnDay) -> set[str]:
+    """Every page of `site` that shows something of an entry: its own pages, its type's listing,
+    its themes' pages, the pages of the entries related to it, and the pages that list every entry.
+    What `Renderer` makes of the entry, and what a preview makes again when it changes
+    (`sitegen.preview.incremental`)."""
+    entry = entry_on_day.entry
+    return {*LIST_EVERY_ENTRY, *own_pages(entry_on_day), listing_address(entry.type),
+            *(site.theme_url(name) for name in entry.themes), *(other.entry.url for other in site.related(entry_on_day))}
+
+
 class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None,
                  fragments: EntryFragments | None = None, memo: Memo | None = None):
@@ -311,33 +336,32 @@ class Renderer:
                 address = entry_on_day.entry.preview_error_url
                 if address is not None:
                     yield address, self._preview_error_page, entry_on_day
-        yield "/", self._home, None
+        yield HOME, self._home, None
         for rtype in site.types:
-            yield f"/{rtype.key}/", self._listing, rtype
+            yield listing_address(rtype.key), self._listing, rtype
         for entry_on_day in site.live_reviews:
             yield entry_on_day.entry.url, self._entry_page, entry_on_day
         for entry_on_day in site.pages:
             yield entry_on_day.entry.url, self._static_page, entry_on_day
         for entry_on_day in [*site.live_reviews, *site.pages]:
-            for download in entry_on_day.downloads:
-                if download.rendition is not None:
-                    yield download.page_url, self._rendition_page, (entry_on_day, download)
+            for address, download in rendition_pages(entry_on_day):
+                yield address, self._rendition_page, (entry_on_day, download)
         for entry_on_day in site.notices:
             yield entry_on_day.entry.url, self._notice_page, entry_on_day
-        yield "/themes/", self._themes_page, None
+        yield THEMES, self._themes_page, None
         for theme in site.themes:
             yield theme.url, self._theme_page, theme
-        for path, template in (("/accessibility/", "accessibility.html"), ("/search/", "search.html"), ("/404.html", "404.html")):
+        for path, template in ((ACCESSIBILITY, "accessibility.html"), (SEARCH, "search.html"), (NOT_FOUND, "404.html")):
             yield path, self._plain_page, (template, path)
 
     def _home(self, _=None) -> OutputFile:
         home = self.site.home
-        home_html = jinja2.filters.Markup(self.unlinked(self.html(home.entry.body), "/")) if home else ""
-        return self.page("home.html", "/", home=home, home_html=home_html,
+        home_html = jinja2.filters.Markup(self.unlinked(self.html(home.entry.body), HOME)) if home else ""
+        return self.page("home.html", HOME, home=home, home_html=home_html,
                          structured_data=script(dataset_data(self.site)))  # the open register, for dataset search
 
     def _themes_page(self, _=None) -> OutputFile:
-        return self.page("themes.html", "/themes/", themes=self.site.themes)
+        return self.page("themes.html", THEMES, themes=self.site.themes)
 
     def _plain_page(self, which: tuple[str, str]) -> OutputFile:
         template, path = which
@@ -379,7 +403,7 @@ class Renderer:
         years: dict[int, list[EntryOnDay]] = {}
         for entry_on_day in entries:
             years.setdefault(entry_on_day.entry.published.year, []).append(entry_on_day)
-        return self.page("listing.html", f"/{rtype.key}/", rtype=rtype, entries=entries,
+        return self.page("listing.html", listing_address(rtype.key), rtype=rtype, entries=entries,
                          years=sorted(years.items(), reverse=True),
                          library=self.site.config.libraries.get(rtype.library or ""))
 

@@ -16,7 +16,7 @@ from typing import Callable
 
 from sitegen.content.config import Library, ReviewType, SiteConfig
 from sitegen.documents.inspection import DocumentInfo
-from sitegen.rules.addresses import slugify
+from sitegen.rules.addresses import HOME, picture_address, slugify, theme_address
 from sitegen.content.entries import DocumentRef, Entry
 from sitegen.documents.renditions import Rendition
 from sitegen.rules.visibility import State, last_day_shown
@@ -44,6 +44,12 @@ class Download:
     def downloadable(self) -> bool:
         """Whether the file is published for download (a Word file listed alone is only a web page)."""
         return not self.ref.is_word_only
+
+    def picture_urls(self) -> list[tuple[str, bytes]]:
+        """The address and bytes of each picture of its web page, beside the page (`addresses.picture_address`)."""
+        if self.rendition is None:
+            return []
+        return [(picture_address(self.page_url, picture.name), picture.data) for picture in self.rendition.pictures]
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,7 @@ class Theme:
 
     @property
     def url(self) -> str:
-        return f"/themes/{self.slug}/"
+        return theme_address(self.slug)
 
 
 def _newest(p: EntryOnDay) -> tuple:
@@ -106,14 +112,14 @@ class Site:
     @cached_property
     def pages(self) -> list[EntryOnDay]:
         """Static pages (not the home page's introduction), by `order:` and then by title."""
-        found = [p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url != "/"]
+        found = [p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url != HOME]
         unordered = max((p.entry.order for p in found if p.entry.order is not None), default=0) + 1
         return sorted(found, key=lambda p: (p.entry.order if p.entry.order is not None else unordered,
                                             p.entry.title.lower(), p.entry.source))
 
     @cached_property
     def home(self) -> EntryOnDay | None:
-        return next((p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url == "/"), None)
+        return next((p for p in self.entries if p.state is State.LIVE and p.entry.is_page and p.entry.url == HOME), None)
 
     @cached_property
     def notices(self) -> list[EntryOnDay]:
@@ -168,7 +174,8 @@ class Site:
         return self._grouped(GROUPINGS["_themed"])
 
     def theme_url(self, name: str) -> str:
-        return f"/themes/{slugify(name)}/"
+        """The page of the theme an entry names (`addresses.theme_address`)."""
+        return theme_address(slugify(name))
 
     @cached_property
     def _live_by_slug(self) -> dict[str, list[EntryOnDay]]:

@@ -1,4 +1,9 @@
-"""Web addresses: the one home of the slug rule and of where each page's address is written.
+"""Web addresses: the one home of the slug rule, of every address the site has and of the file each is written to.
+
+Every page, document, web page made from a Word original and picture gets its address here, and
+every other module (the entries, the renderer, the preview, the claims, the Netlify files, the
+deployment checks, `sitegen new`) asks for it rather than working it out: a later change to the
+addresses (a language in each, for a bilingual site) is made in this one place.
 
 A slug is the last part of an address (adult-a in /sar/adult-a/): lower-case letters a to z,
 digits, and single hyphens between them. `slugify` makes one of any text, and every slug is
@@ -56,9 +61,56 @@ def is_document_name(name: str) -> bool:
             and not name.endswith((" ", ".")) and not stem.endswith((" ", ".")))
 
 
+# The site's own pages, whatever its entries (the renderer makes each: `sitegen.rendering.render`).
+HOME = "/"
+THEMES = "/themes/"  # the page that lists every theme
+SEARCH = "/search/"
+ACCESSIBILITY = "/accessibility/"
+NOT_FOUND = "/404.html"
+GONE_PAGE = "/410.html"  # what a report's old address shows once it is taken down (`sitegen.output.netlify`)
+
+
+def entry_address(type_key: str, slug: str, is_page: bool) -> str:
+    """An entry's address: a review's /<type>/<slug>/ (/sar/adult-a/), a static page's /<slug>/
+    (/how-to-refer/), and / for the home page (content/index.md, slug index)."""
+    if is_page:
+        return "/" if slug == "index" else f"/{slug}/"
+    return f"/{type_key}/{slug}/"
+
+
+def document_address(entry: str, name: str) -> str:
+    """A document's download, beside its entry's page: /sar/adult-a/ and overview.pdf ->
+    /sar/adult-a/overview.pdf. Stable, so that it can be derived again when it comes down."""
+    return entry + name
+
+
+def rendition_address(entry: str, word_name: str) -> str:
+    """The web page made from a Word file: the entry's address, then the file's name without
+    .docx, then a slash (/sar/adult-a/ and sar-adult-a-overview.docx: /sar/adult-a/sar-adult-a-overview/)."""
+    stem = word_name[: -len(".docx")] if word_name.lower().endswith(".docx") else word_name
+    return f"{entry}{stem}/"
+
+
+def picture_address(rendition: str, name: str) -> str:
+    """A picture of a Word original's web page, beside that page: /sar/adult-a/overview/ and
+    picture-1.png -> /sar/adult-a/overview/picture-1.png."""
+    return rendition + name
+
+
+def listing_address(type_key: str) -> str:
+    """The page that lists a review type's live reviews: /sar/."""
+    return f"/{type_key}/"
+
+
+def theme_address(slug: str) -> str:
+    """A theme's page, by the theme's slug: /themes/self-neglect/."""
+    return f"{THEMES}{slug}/"
+
+
 def output_file(address: str) -> str:
-    """The file a page's address is written to, relative to the output folder:
-    / -> index.html, /sar/adult-a/ -> sar/adult-a/index.html, /404.html -> 404.html."""
+    """The file an address is written to, relative to the output folder: a page's index.html
+    (/ -> index.html, /sar/adult-a/ -> sar/adult-a/index.html), or the file any other address names
+    (/404.html -> 404.html, /sar/adult-a/overview.pdf -> sar/adult-a/overview.pdf)."""
     file = address.lstrip("/")
     return file + INDEX if file == "" or file.endswith("/") else file
 

@@ -43,7 +43,7 @@ from pathlib import Path
 import cbor2
 
 from sitegen.search import pagefind_adapter as pagefind
-from sitegen.rules.addresses import page_address
+from sitegen.rules.addresses import ACCESSIBILITY, page_address
 from sitegen.core.cachefile import read_sealed, write_sealed
 from sitegen.documents.inspection import TEXT_HEADER, DocumentCache, document_text
 from sitegen.core.problems import Problem, error, warning
@@ -118,7 +118,7 @@ def filters(site: Site, entry_on_day: EntryOnDay) -> dict[str, list[str]]:
 def _indexed_pages(site: Site) -> list[str]:
     """The addresses of the pages the index holds: only live ones."""
     renditions = [d.page_url for p in [*site.live_reviews, *site.pages] for d in p.downloads if d.rendition is not None]
-    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + ["/accessibility/"]
+    return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + [ACCESSIBILITY]
 
 
 def _indexed_documents(site: Site) -> Iterator[tuple[EntryOnDay, Download]]:
