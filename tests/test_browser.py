@@ -5,7 +5,11 @@ report. `python -m pytest tests/browser` runs them directly."""
 import subprocess
 import sys
 
+import pytest
+
 from conftest import BROWSER_TESTS, ROOT
+
+pytestmark = pytest.mark.slow  # starts the browser tests (Chromium) in a process of their own: left out of scripts/test-fast
 
 
 def test_the_browser_tests_pass_in_a_process_of_their_own():

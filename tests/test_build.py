@@ -402,7 +402,7 @@ def sample_copy(tmp_path: Path) -> Path:
     from conftest import ROOT
 
     copy = tmp_path / "sample"
-    for name in ("content", "reports"):
+    for name in ("content", "reports", "themes"):
         shutil.copytree(ROOT / name, copy / name)
     for name in ("sitegen.yaml", "northshire-logo.svg"):
         shutil.copy(ROOT / name, copy / name)

@@ -350,6 +350,7 @@ def crashing_build(site, parallel_from: int, misbehaviour: str, where: str = "te
                           env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "HOME": "/tmp", "LANG": "C.UTF-8"})
 
 
+@pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
 def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(site, parallel_from, misbehaviour):
@@ -390,6 +391,7 @@ def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeyp
     assert len(readers) == 2 and f"read by process {os.getpid()}" not in readers
 
 
+@pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
 def test_a_word_original_that_crashes_or_hangs_its_conversion_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
@@ -518,6 +520,7 @@ def test_a_pdf_that_would_exhaust_the_build_is_withheld_and_the_build_goes_on(si
     assert not [path for path in read_output(out) if path.endswith("bomb.pdf")]
 
 
+@pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
 def test_a_pdf_that_crashes_or_hangs_the_pdf_inspection_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):

@@ -29,6 +29,8 @@ import pytest
 
 from conftest import ROOT, read_output
 
+pytestmark = pytest.mark.slow  # a fresh clone, a new virtual environment and Netlify's CLI: left out of scripts/test-fast
+
 NETLIFY = ROOT / "node_modules" / ".bin" / "netlify"
 needs_git = pytest.mark.skipif(not (ROOT / ".git").exists() or shutil.which("git") is None,
                                reason="these tests clone the checkout with git, and this is not a git checkout")

@@ -234,6 +234,7 @@ def random_edit(rng: random.Random, documents: list[str], fronts: dict[str, dict
     return lambda site: site.raw(f"content/{slug}.md", text)
 
 
+@pytest.mark.slow  # a long run: forty random edits a seed, each compared with a whole build
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_long_run_of_random_edits_gives_what_a_whole_build_gives(site, tmp_path, seed):
     rng = random.Random(seed)

@@ -7,7 +7,11 @@ import sysconfig
 import venv
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, SiteMaker
+
+pytestmark = pytest.mark.slow  # installs sitegen into new virtual environments: left out of scripts/test-fast
 
 
 def test_installed_package_builds_a_site_without_a_theme_folder(tmp_path):

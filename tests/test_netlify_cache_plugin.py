@@ -19,6 +19,8 @@ import yaml
 from conftest import ROOT, SiteMaker, read_output
 from sitegen.core.cachefile import read_sealed
 
+pytestmark = pytest.mark.slow  # runs the Netlify build plugin under Node: left out of scripts/test-fast
+
 PLUGIN = ROOT / "plugins" / "sitegen-cache"
 RUNNER = Path(__file__).parent / "netlify_plugin_runner.mjs"
 CACHE_UTILS = ROOT / "node_modules" / "@netlify" / "cache-utils" / "package.json"

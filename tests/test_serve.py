@@ -23,6 +23,8 @@ import pytest
 from conftest import ROOT
 from sitegen.build import build
 
+pytestmark = pytest.mark.slow  # runs the preview's server and watcher: left out of scripts/test-fast
+
 TIMEOUT = 45  # seconds: only a guard against a hang, generous for a busy 2-core machine
 
 

@@ -197,3 +197,21 @@ def test_a_sites_own_copy_of_a_template_may_still_call_the_entry_placed(site):
     result, out = site.build("2026-11-22")
     assert not result.failed
     assert "Old: 13 March 2027. New: 13 March 2027." in page(out, "/sar/adult-a/")
+
+
+def test_the_sample_sites_own_theme_file_is_used_in_place_of_the_default_themes(sample_build):
+    """The sample partnership's themes/ holds its own copy of the contact partial, which adds
+    where to report a concern now: every page's footer shows it, and the default theme is
+    untouched (a site without its own copy shows none of it)."""
+    from conftest import ROOT
+
+    assert (ROOT / "themes" / "templates" / "partials" / "contact.html").is_file()
+    assert "Safeguarding Hub" not in (ROOT / "sitegen/themes/default/templates/partials/contact.html").read_text()
+    pages = [path for path in sample_build.output.rglob("*.html")
+             if '<footer class="site-footer">' in path.read_text()]
+    assert len(pages) > 20
+    for path in pages:
+        footer = text(path.read_text().split('<footer class="site-footer">', 1)[1])
+        assert "Worried about someone? If someone is in danger now, call 999." in footer, path
+        assert "Northshire Safeguarding Hub on 01632 960100" in footer, path
+        assert "Contact Northshire Safeguarding Partnership Email: learning@northshire.example" in footer, path

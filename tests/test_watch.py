@@ -21,6 +21,8 @@ import pytest
 from conftest import ROOT
 from sitegen.preview.watch import SiteWatcher
 
+pytestmark = pytest.mark.slow  # runs the file watcher in processes of its own: left out of scripts/test-fast
+
 LIMIT = 20  # seconds: a guard against a hang, never a timing
 
 

@@ -209,6 +209,7 @@ def check_night(night: Night) -> None:
             assert night.slug_in(slug) == set(), (day, slug, s)
 
 
+@pytest.mark.slow  # a long run: a build for every night of a year
 def test_a_year_of_nightly_builds(year_site, tmp_path):
     nights, seen = 0, set()
     day = FIRST_NIGHT
