@@ -5,16 +5,17 @@ import json
 import os
 
 from pdfmaker import make_pdf
-from sitegen.documents import inspection as documents
+from sitegen.documents import cache as kept, reading, record
 from sitegen.core.cachefile import read_sealed, write_sealed
-from sitegen.documents.inspection import CLEAN_VERSION, TEXT_HEADER, VERSION, DocumentCache, inspect, published_copy
+from sitegen.documents.cache import CLEAN_VERSION, TEXT_HEADER, VERSION
+from sitegen.documents.inspection import DocumentCache, inspect, published_copy
 
 
 def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
     pdf = make_pdf(tmp_path / "a.pdf", ["Report", "Only here: Kestrel"])
     folder = tmp_path / "cache"
     cache = DocumentCache(folder)
-    documents.prepare([pdf], {pdf}, cache)
+    reading.prepare([pdf], {pdf}, cache)
     info = inspect(pdf, cache)
     cache.save()
     key = info.sha256
@@ -33,7 +34,7 @@ def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
 def test_what_an_older_version_cached_is_a_miss_and_never_published(tmp_path):
     pdf = make_pdf(tmp_path / "a.pdf", ["Report"], author="Jane Smith")
     folder = tmp_path / "cache"
-    key = documents.sha256_of(pdf)
+    key = record.sha256_of(pdf)
     kept = folder / "documents"
     kept.mkdir(parents=True)
     stale = {"sha256": key, "size": 1, "format": "PDF", "pages": 99, "published_size": 9}

@@ -89,23 +89,23 @@ def test_a_failing_copy_costs_time_not_results(may_fork, failure):
     assert fork_map(work, range(9), workers=3, least=0) == list(range(1, 10))
 
 
-def test_with_only_copies_this_process_only_waits_and_does_again_what_a_copy_lost(may_fork):
+def test_with_only_workers_this_process_only_waits_and_does_again_what_a_copy_lost(may_fork):
     """For work that may crash the process doing it: every share is a copy's (even with one worker),
     each copy knows it is one, and a copy's crash costs its share being done again here."""
     here = os.getpid()
-    done = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_copy()), range(10), workers=2, least=0, only_copies=True)
+    done = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_worker()), range(10), workers=2, least=0, only_workers=True)
     assert [x for x, *_ in done] == list(range(10))
     assert len({pid for _, pid, _ in done}) == 2 and here not in {pid for _, pid, _ in done}
-    assert all(shared for *_, shared in done) and not parallel.in_shared_copy()
-    (_, pid, shared), = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_copy()), [0], workers=1, least=0, only_copies=True)
+    assert all(shared for *_, shared in done) and not parallel.in_shared_worker()
+    (_, pid, shared), = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_worker()), [0], workers=1, least=0, only_workers=True)
     assert pid != here and shared
 
     def work(x):
-        if x == 3 and parallel.in_shared_copy():
+        if x == 3 and parallel.in_shared_worker():
             os.kill(os.getpid(), signal.SIGKILL)
         return x, os.getpid()
 
-    done = fork_map(work, range(10), workers=2, least=0, only_copies=True)
+    done = fork_map(work, range(10), workers=2, least=0, only_workers=True)
     assert [x for x, _ in done] == list(range(10))
     assert {pid for x, pid in done if x % 2 == 1} == {here}  # the share of the copy that died: done here
     assert here not in {pid for x, pid in done if x % 2 == 0}
@@ -114,10 +114,10 @@ def test_with_only_copies_this_process_only_waits_and_does_again_what_a_copy_los
 def test_a_copy_of_a_call_is_not_a_shared_copy_even_forked_from_one(may_fork):
     """`fork_call`'s copy is the only one to do its work: no one would do it again if it died."""
     def from_a_call(_):
-        pid, pipe = parallel.fork_call(parallel.in_shared_copy)
-        return parallel.in_shared_copy(), parallel.result_of(pid, read_all(pipe))
+        pid, pipe = parallel.fork_call(parallel.in_shared_worker)
+        return parallel.in_shared_worker(), parallel.result_of(pid, read_all(pipe))
 
-    assert fork_map(from_a_call, [0], workers=1, least=0, only_copies=True) == [(True, False)]
+    assert fork_map(from_a_call, [0], workers=1, least=0, only_workers=True) == [(True, False)]
 
 
 def test_an_error_is_raised_here_as_without_processes_and_no_copy_is_left(may_fork):

@@ -18,7 +18,10 @@ from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import ACTIVE as ACTIVE_FEATURES
 from pdfmaker import FEATURES, make_hostile_pdf_bytes, make_pdf_bytes, marker
 from pdfmaker import PERSONAL as PERSONAL_FEATURES
-from sitegen.documents.inspection import DocumentCache, copy_suffix, extract_pdf_text, human_size, inspect, published_copy
+from sitegen.documents.cache import copy_suffix
+from sitegen.documents.inspection import DocumentCache, inspect, published_copy
+from sitegen.documents.record import human_size
+from sitegen.documents.text import extract_pdf_text
 from sitegen.documents.pdfsafety import PdfSafety, audit, clean, safety_problems
 from test_cli import sitegen
 

@@ -45,7 +45,8 @@ import cbor2
 from sitegen.search import pagefind_adapter as pagefind
 from sitegen.rules.addresses import page_address
 from sitegen.core.cachefile import read_sealed, write_sealed
-from sitegen.documents.inspection import TEXT_HEADER, DocumentCache, document_text
+from sitegen.documents.cache import TEXT_HEADER, DocumentCache
+from sitegen.documents.reading import document_text
 from sitegen.core.problems import Problem, error, warning
 from sitegen.rules.addresses import OutputFile
 from sitegen.rendering.site import Download, EntryOnDay, Site, document_anchor
@@ -340,9 +341,9 @@ class IndexInBackground:
     """`build_index`, in a thread of its own, started at once: Pagefind's processes index while the
     build makes and writes the rest of the site. On a day a report goes up or comes down, and in a
     first build, indexing is the longest step, and writing is mostly the kernel's work: where a core
-    is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no copy of
+    is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no worker of
     itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
-    `inspection.prepare` has read every live PDF's."""
+    `reading.prepare` has read every live PDF's."""
 
     def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
         self._index: SearchIndex | None = None
