@@ -15,26 +15,20 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from sitegen.core.cachefile import LEDGER, read_sealed, read_sealed_digest, seal_digest, write_sealed, write_whole
+from sitegen.core.cachefile import LEDGER, made_by, read_sealed, read_sealed_digest, seal_digest, write_sealed, write_whole
 from sitegen.documents import renditions
 from sitegen.documents.pdfsafety import PdfSafety
 from sitegen.documents.record import DocumentInfo, sha256_of_handle, sha256_of, unreadable
 
 
-# Bump CACHE_VERSION when what is cached changes, CLEAN_VERSION when the published copy does.
-# 5: every kept file is sealed (`sitegen.core.cachefile`); a published copy's SHA-256 is kept beside it;
-#    PDFs with active content or attached files are withheld; the audit finds hidden personal data
-#    and the PDF's own title, and no longer counts the program that made it (Creator) as personal.
-# 3: the audit says which parts it could not read; PDFs over the limits are withheld.
-# 3 (copy): the entry's title for the document; no metadata or private data anywhere, no comment
-#    authors; checked once written (`pdfsafety.leftovers`).
-# 2 (copy): made with qpdf instead of pypdf.
-CACHE_VERSION = 5
-CLEAN_VERSION = 3
+# What is kept is marked with the code that makes it (`cachefile.made_by`: the rule is there), so a
+# change to that code makes the old values misses, and nothing here is bumped by hand.
+CACHE_VERSION = made_by("documents/record.py", "documents/cache.py", "documents/inspection.py",
+                        "documents/pdfinspect.py", "documents/pdfsafety.py")  # what inspecting a document found
+CLEAN_VERSION = made_by("documents/pdfinspect.py", "documents/pdfsafety.py")  # the cleaned copy that is published
 VERSION = f"{CACHE_VERSION}.{CLEAN_VERSION}"
-# First line of a cached text file. Bump it when the extracted text changes: older files are then misses.
-# 2: PDFium (pypdfium2) extracts the text instead of pypdf.
-TEXT_HEADER = "sitegen document text 2\n"
+HASHES_VERSION = made_by("documents/cache.py")  # hashes.json: the hashes depend on no code but its layout
+TEXT_HEADER = f"sitegen document text {made_by('documents/text.py')}\n"  # the first line of a kept text
 TEXT_HEADER_BYTES = TEXT_HEADER.encode("utf-8")
 
 
@@ -88,7 +82,7 @@ class FileHashes:
                 try:
                     written = os.stat(path).st_mtime_ns if data is not None else 0
                     found = json.loads(data) if data is not None else {}
-                    if found.get("version") == 2:
+                    if found.get("version") == HASHES_VERSION:
                         self._known = {k: (tuple(v[0]), v[1]) for k, v in found["files"].items()
                                        if not _racy(v[0], written)}
                 except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
@@ -97,7 +91,7 @@ class FileHashes:
 
     def save(self) -> None:
         if self.folder is not None and self._changed:
-            data = {"version": 2, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
+            data = {"version": HASHES_VERSION, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
             write_sealed(self.folder / HASHES, json.dumps(data).encode("utf-8"))
             self._changed = False
 

@@ -44,7 +44,7 @@ import cbor2
 
 from sitegen.search import pagefind_adapter as pagefind
 from sitegen.rules.addresses import page_address
-from sitegen.core.cachefile import read_sealed, write_sealed
+from sitegen.core.cachefile import made_by, read_sealed, write_sealed
 from sitegen.documents.cache import TEXT_HEADER, DocumentCache
 from sitegen.documents.reading import document_text
 from sitegen.core.problems import Problem, error, warning
@@ -57,7 +57,7 @@ TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
 PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
-FORMAT = 4  # 4: kept sealed; a part's key names its documents' texts. bump when what goes into a part, or how it is written, changes
+FORMAT = made_by("search/index.py", "search/pagefind_adapter.py")  # the code that makes a part (`cachefile.made_by`)
 
 
 @dataclass(frozen=True)
