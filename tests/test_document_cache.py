@@ -1,5 +1,5 @@
-"""The document cache's parts keep the folder's layout, and nothing an older sitegen cached (under
-other versions) is ever used or published."""
+"""The document cache's parts keep the folder's layout, and nothing an older sitegen cached (marked
+with other code) is ever used or published."""
 
 import json
 import os
@@ -10,7 +10,7 @@ import sys
 import sitegen
 
 from pdfmaker import make_pdf
-from sitegen.documents import cache as kept, reading, record
+from sitegen.documents import reading, record
 from sitegen.core.cachefile import read_sealed, write_sealed
 from sitegen.documents.cache import CLEAN_VERSION, TEXT_HEADER, VERSION
 from sitegen.documents.inspection import DocumentCache, inspect, published_copy

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
-from sitegen.documents import cache as kept, pdfinspect, reading, record, text as pdftext
+from sitegen.documents import record
 from sitegen.documents.inspection import DocumentCache, inspect
 from sitegen.documents.record import human_size
 
@@ -223,7 +223,7 @@ def test_real_world_text_has_whole_words():
 
 def test_text_not_read_before_is_read_in_a_process_of_its_own_and_never_in_a_thread(tmp_path, monkeypatch):
     """The search asks for texts in threads, where forking is not safe: there PDFium, which can
-    crash, is never run; the next build reads that text. Elsewhere it runs in a forked copy."""
+    crash, is never run; the next build reads that text. Elsewhere it runs in a forked worker."""
     import threading
 
     from sitegen.documents import reading, text as pdftext
@@ -318,7 +318,7 @@ else:
     pdftext._pdfium_page_texts = crash_on_quillwort
 reading.READ_TIME_LIMIT = 1  # seconds
 reading.PARALLEL_FROM = int(sys.argv[2])
-reading.PROGRESS_STEPS = 1  # one batch: the crashing report shares a copy with others
+reading.PROGRESS_STEPS = 1  # one batch: the crashing report shares a worker with others
 result = build(Path(sys.argv[1]), date(2026, 11, 22), Path(sys.argv[1]) / "build")
 print("failed" if result.failed else "built", result.count(State.LIVE))
 for problem in result.errors:
@@ -352,14 +352,14 @@ def crashing_build(site, parallel_from: int, misbehaviour: str, where: str = "te
 
 
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
-@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-workers", "one-by-one"])
 def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(site, parallel_from, misbehaviour):
     """PDFium is native code: a crash kills the process it runs in, and a loop for ever would hold
     the nightly build for ever (such a process is ended after `reading.READ_TIME_LIMIT`). It runs only in processes
-    whose death loses nothing (a copy of the build sharing the reports, whose share the build then
+    whose death loses nothing (a worker sharing the reports, whose share the build then
     does again with each report in a process of its own; or that process), so the build goes on:
     that report is published, without its text in the search index, and every other report's text
-    is there, those that shared a copy with it too. (The build runs in a process of its own:
+    is there, those that shared a worker with it too. (The build runs in a process of its own:
     forking is only safe where no other thread runs, and the browser tests leave threads.)"""
     from conftest import occurrences, read_output
 
@@ -373,9 +373,9 @@ def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(sit
     assert all(occurrences(index, word) for word in OTHERS) and not occurrences(index, "Quillwort")
 
 
-def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
-    """A copy of the build that shares the reports is a process whose crash loses nothing (its share
-    is done again), so it reads each report's text itself, not in a copy of its own per report."""
+def test_workers_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
+    """A worker that shares the reports is a process whose crash loses nothing (its share
+    is done again), so it reads each report's text itself, not in a worker of its own per report."""
     from sitegen.documents import reading, text as pdftext
 
     from sitegen.core import parallel
@@ -392,10 +392,10 @@ def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
-@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-workers", "one-worker"])
 def test_a_word_original_that_crashes_or_hangs_its_conversion_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
     """A Word original is made into a web page by mammoth and lxml, reading whatever the file holds:
-    like a PDF, it is read only in a copy of the build, within `reading.READ_TIME_LIMIT`. One that
+    like a PDF, it is read only in a worker, within `reading.READ_TIME_LIMIT`. One that
     crashes or stops every reader withholds its entry, with an error naming the file, and the
     nightly build publishes everything else; the next build tries it again."""
     from docxmaker import make_report
@@ -520,11 +520,11 @@ def test_a_pdf_that_would_exhaust_the_build_is_withheld_and_the_build_goes_on(si
 
 
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
-@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-workers", "one-worker"])
 def test_a_pdf_that_crashes_or_hangs_the_pdf_inspection_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
     """qpdf, which opens, audits and cleans each PDF, is native code too. A new document is only ever
-    inspected in a copy of the build, within `reading.READ_TIME_LIMIT`; when the copy dies, its
-    share is done again one document per copy, so only the document that crashes or stops every
+    inspected in a worker, within `reading.READ_TIME_LIMIT`; when the worker dies, its
+    share is done again one document per worker, so only the document that crashes or stops every
     reader is lost. Its entry is withheld with an error naming the file (it was never checked), and
     the nightly build publishes everything else."""
     from conftest import occurrences
