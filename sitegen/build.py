@@ -24,7 +24,8 @@ from sitegen.rendering import links
 from sitegen.search import index as search
 from sitegen.rendering.claims import claim_entries
 from sitegen.content.config import LoadedConfig, SiteConfig, keep_settings, load_config
-from sitegen.documents.inspection import DocumentCache, inspect, prepare, published_copy, published_size
+from sitegen.documents.inspection import DocumentCache, inspect, published_copy, published_size
+from sitegen.documents.reading import prepare
 from sitegen.documents.pdfsafety import safety_problems
 from sitegen.rendering.entry_fragments import EntryFragments
 from sitegen.output.file_store import FileStore
@@ -71,7 +72,7 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     `show_drafts` is for previews only (`sitegen serve --drafts`): drafts are
     shown as if they were not drafts, and stay marked as drafts. `build` refuses
     it unless the output is a preview. `progress` is told how many of the documents read for
-    the first time have been read (see `inspection.prepare`). `taken_down`: the documents of
+    the first time have been read (see `reading.prepare`). `taken_down`: the documents of
     expired entries (`taken_down_documents`), when `entries` are only some of the site's (a
     preview's update); by default worked out from `entries`.
     """

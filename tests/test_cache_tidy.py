@@ -5,7 +5,7 @@ import os
 
 from conftest import read_output
 from sitegen.output import outputs
-from sitegen.documents.inspection import sha256_of
+from sitegen.documents.record import sha256_of
 
 
 def cached(site) -> set[str]:
@@ -108,7 +108,7 @@ def test_what_a_preview_adds_while_a_build_runs_is_left_for_the_next_build(site)
 def test_a_copy_with_a_title_no_longer_used_is_forgotten(site):
     """A PDF's published copy has its entry's title for it: when that title changes, the copy with the
     old one goes at the next whole build (and the copy with the new one stays)."""
-    from sitegen.documents.inspection import copy_suffix
+    from sitegen.documents.cache import copy_suffix
 
     a, _ = two_reports(site)
     site.build("2026-11-22")

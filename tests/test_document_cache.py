@@ -1,20 +1,26 @@
-"""The document cache's parts keep the folder's layout, and nothing an older sitegen cached (under
-other versions) is ever used or published."""
+"""The document cache's parts keep the folder's layout, and nothing an older sitegen cached (marked
+with other code) is ever used or published."""
 
 import json
 import os
+import shutil
+import subprocess
+import sys
+
+import sitegen
 
 from pdfmaker import make_pdf
-from sitegen.documents import inspection as documents
+from sitegen.documents import reading, record
 from sitegen.core.cachefile import read_sealed, write_sealed
-from sitegen.documents.inspection import CLEAN_VERSION, TEXT_HEADER, VERSION, DocumentCache, inspect, published_copy
+from sitegen.documents.cache import CLEAN_VERSION, TEXT_HEADER, VERSION
+from sitegen.documents.inspection import DocumentCache, inspect, published_copy
 
 
 def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
     pdf = make_pdf(tmp_path / "a.pdf", ["Report", "Only here: Kestrel"])
     folder = tmp_path / "cache"
     cache = DocumentCache(folder)
-    documents.prepare([pdf], {pdf}, cache)
+    reading.prepare([pdf], {pdf}, cache)
     info = inspect(pdf, cache)
     cache.save()
     key = info.sha256
@@ -33,14 +39,14 @@ def test_each_part_files_what_it_holds_where_it_always_has(tmp_path):
 def test_what_an_older_version_cached_is_a_miss_and_never_published(tmp_path):
     pdf = make_pdf(tmp_path / "a.pdf", ["Report"], author="Jane Smith")
     folder = tmp_path / "cache"
-    key = documents.sha256_of(pdf)
+    key = record.sha256_of(pdf)
     kept = folder / "documents"
     kept.mkdir(parents=True)
     stale = {"sha256": key, "size": 1, "format": "PDF", "pages": 99, "published_size": 9}
     (kept / f"{key}.json").write_text(json.dumps({"version": "0.0", **stale}))
     (folder / "documents.json").write_text(json.dumps({"version": "0.0", "text": TEXT_HEADER, "documents": {key: stale}, "texts": [key]}))
     (kept / f"{key}.txt").write_text("sitegen document text 0\nold words")
-    (kept / f"{key}.published-{CLEAN_VERSION - 1}.pdf").write_bytes(b"%PDF-1.4 old copy by Jane Smith")
+    (kept / f"{key}.published-0123456789abcdef.pdf").write_bytes(b"%PDF-1.4 old copy by Jane Smith")
     cache = DocumentCache(folder)
     assert cache.infos.get(key) is None and cache.texts.get(key) is None and cache.copies.get(key) is None
     info = inspect(pdf, cache)
@@ -67,3 +73,50 @@ def test_the_index_keeps_what_it_had_gains_new_documents_and_mends_an_unusable_e
         own.unlink()  # from now on, only the index knows them
     again = DocumentCache(folder)
     assert again.infos.get(info_a.sha256) == info_a and again.infos.get(info_b.sha256) == info_b
+
+
+MENDED_CLEANER = """
+
+_clean_before_the_mend = clean
+
+
+def clean(*args, **kwargs):  # as a fix to the cleaner would: every copy it makes is new
+    return _clean_before_the_mend(*args, **kwargs) + b"%% cleaned by the mended cleaner\\n"
+"""
+
+
+def test_a_mended_cleaner_reaches_every_published_pdf_with_no_version_bumped(site, tmp_path):
+    """The cleaned copies kept in the cache are marked with the code that makes them
+    (`cachefile.made_by`), so the first build after a change to that code publishes copies the
+    changed code made, never those kept from before, though no one bumped a version."""
+    site.pdf("a.pdf", ["Report"], author="Jane Smith")
+    site.entry("review", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Overview"}])
+    mended = tmp_path / "mended"
+    shutil.copytree(sitegen.PACKAGE_FOLDER, mended / "sitegen", ignore=shutil.ignore_patterns("__pycache__"))
+    with open(mended / "sitegen" / "documents" / "pdfsafety.py", "a", encoding="utf-8") as source:
+        source.write(MENDED_CLEANER)
+
+    def build(package: os.PathLike, output: str) -> bytes:
+        done = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site.root), "--as-of", "2026-02-01",
+                               "--output", str(tmp_path / output)], env={**os.environ, "PYTHONPATH": str(package)},
+                              cwd=tmp_path, capture_output=True, text=True, timeout=300)  # not a folder holding sitegen
+        assert done.returncode == 0, done.stderr
+        return (tmp_path / output / "sar" / "review" / "a.pdf").read_bytes()
+
+    before = build(sitegen.PACKAGE_FOLDER.parent, "before")
+    assert b"mended cleaner" not in before
+    assert build(mended, "after").endswith(b"% cleaned by the mended cleaner\n")
+    assert build(sitegen.PACKAGE_FOLDER.parent, "again") == before  # and back: the first code's copy again
+
+
+def test_the_mark_of_the_code_follows_the_modules_named_and_only_them(tmp_path):
+    from sitegen.core.cachefile import made_by
+
+    (tmp_path / "maker.py").write_text("MADE = 1\n")
+    (tmp_path / "other.py").write_text("OTHER = 1\n")
+    mark = made_by("maker.py", folder=tmp_path)
+    (tmp_path / "other.py").write_text("OTHER = 2\n")
+    assert made_by("maker.py", folder=tmp_path) == mark  # a change elsewhere reads no document again
+    (tmp_path / "maker.py").write_text("MADE = 1  # mended\n")
+    assert made_by("maker.py", folder=tmp_path) != mark
+    assert made_by("gone.py", folder=tmp_path) != made_by("maker.py", folder=tmp_path)

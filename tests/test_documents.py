@@ -8,8 +8,9 @@ import pytest
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
-from sitegen.documents import inspection as documents
-from sitegen.documents.inspection import DocumentCache, human_size, inspect
+from sitegen.documents import record
+from sitegen.documents.inspection import DocumentCache, inspect
+from sitegen.documents.record import human_size
 
 # qpdf cannot find the page tree of this file (its cross-reference table is broken),
 # so it is withheld as damaged rather than published with a guessed page count.
@@ -58,9 +59,9 @@ def test_describe():
     assert human_size(1_234_567) == "1.2 MB"
     assert human_size(48_722) == "49 KB"
     # what a reader sees beside a download: the published copy's size (its title may change it), and its pages
-    info = documents.DocumentInfo("0" * 64, 1_234_567, "PDF", pages=34, published_size=1_250_000)
+    info = record.DocumentInfo("0" * 64, 1_234_567, "PDF", pages=34, published_size=1_250_000)
     assert info.describe() == "PDF, 1.2 MB, 34 pages"
-    assert documents.DocumentInfo("0" * 64, 999, "PDF", pages=1).describe() == "PDF, 999 bytes, 1 page"
+    assert record.DocumentInfo("0" * 64, 999, "PDF", pages=1).describe() == "PDF, 999 bytes, 1 page"
 
 
 def test_cache_is_by_content(tmp_path):
@@ -89,15 +90,15 @@ def test_damaged_cache_is_a_miss(tmp_path):
 
 
 def test_text_is_extracted_once_and_cached_beside_the_details(tmp_path, monkeypatch):
-    from sitegen.documents import inspection as documents
+    from sitegen.documents import reading, text as pdftext
 
     pdf = tmp_path / "report.pdf"
     make_pdf(pdf, ["First page", "Only here: Zebrafinch"])
     cache = DocumentCache(tmp_path / "cache")
     info = inspect(pdf, cache)
     assert not (tmp_path / "cache" / "documents" / f"{info.sha256}.txt").exists()  # only when asked for
-    documents.prepare([pdf], {pdf}, cache)  # as a build asks for the text of live reports
-    text = documents.document_text(pdf, info.sha256, cache)
+    reading.prepare([pdf], {pdf}, cache)  # as a build asks for the text of live reports
+    text = reading.document_text(pdf, info.sha256, cache)
     assert "First page" in text and "Zebrafinch" in text
     assert (tmp_path / "cache" / "documents" / f"{info.sha256}.txt").is_file()
     assert (tmp_path / "cache" / "documents" / f"{info.sha256}.json").is_file()
@@ -105,12 +106,12 @@ def test_text_is_extracted_once_and_cached_beside_the_details(tmp_path, monkeypa
     def no_extraction(path):
         raise AssertionError("extracted again")
 
-    monkeypatch.setattr(documents, "extract_pdf_text", no_extraction)
-    assert documents.document_text(pdf, info.sha256, DocumentCache(tmp_path / "cache")) == text
+    monkeypatch.setattr(pdftext, "extract_pdf_text", no_extraction)
+    assert reading.document_text(pdf, info.sha256, DocumentCache(tmp_path / "cache")) == text
 
 
 def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
-    from sitegen.documents.inspection import document_text
+    from sitegen.documents.reading import document_text
 
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(b"%PDF-1.4\n garbage")
@@ -123,7 +124,7 @@ def test_text_of_a_damaged_or_protected_pdf_is_empty(tmp_path):
 # --- text for the search index (PDFium) ---
 
 def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path):
-    from sitegen.documents.inspection import extract_pdf_text
+    from sitegen.documents.text import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["Page one\nsecond  line", "", "   ", "Third page: Zebrafinch"])
     # pages stripped and joined by a blank line, empty pages dropped, runs of spaces collapsed
@@ -134,7 +135,7 @@ def test_text_of_a_pdf_has_its_words_with_newline_line_ends(tmp_path):
 def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path):
     import pikepdf
 
-    from sitegen.documents.inspection import extract_pdf_text
+    from sitegen.documents.text import extract_pdf_text
 
     plain = make_pdf(tmp_path / "plain.pdf", ["Anyone can open this", "Only here: Kingfisher"])
     encrypted = tmp_path / "encrypted.pdf"
@@ -148,7 +149,7 @@ def test_text_of_a_pdf_encrypted_with_an_empty_password(tmp_path):
 def test_a_pdf_pdfium_cannot_open_has_no_text(tmp_path, monkeypatch):
     import pypdfium2
 
-    from sitegen.documents.inspection import extract_pdf_text
+    from sitegen.documents.text import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Only here: Zebrafinch"])
 
@@ -162,7 +163,7 @@ def test_a_pdf_pdfium_cannot_open_has_no_text(tmp_path, monkeypatch):
 def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
     import pypdfium2
 
-    from sitegen.documents.inspection import extract_pdf_text
+    from sitegen.documents.text import extract_pdf_text
 
     pdf = make_pdf(tmp_path / "report.pdf", ["First page", "Second page", "Third page"])
     real = pypdfium2.PdfPage.get_textpage
@@ -184,7 +185,7 @@ def test_a_page_pdfium_cannot_read_is_skipped(tmp_path, monkeypatch):
 
 
 def test_text_holds_clean_words():
-    from sitegen.documents.inspection import _clean_text
+    from sitegen.documents.text import _clean_text
 
     # PDFium's line ends, its mark of a hyphen that split a word at a line's end, control
     # characters of fonts without a map to letters, and a symbol font's private-use glyphs
@@ -197,7 +198,7 @@ def test_text_holds_clean_words():
 def test_text_of_real_world_pdfs(expected):
     import re
 
-    from sitegen.documents.inspection import extract_pdf_text
+    from sitegen.documents.text import extract_pdf_text
 
     text = extract_pdf_text(REAL_PDFS / expected["file"])
     assert isinstance(text, str)
@@ -211,7 +212,7 @@ def test_text_of_real_world_pdfs(expected):
 
 @needs_corpus
 def test_real_world_text_has_whole_words():
-    from sitegen.documents.inspection import extract_pdf_text
+    from sitegen.documents.text import extract_pdf_text
 
     # ligatures as letters: "misfits", not "misﬁts"
     assert "misfits." in extract_pdf_text(REAL_PDFS / "crazyones-pdfa.pdf").split()
@@ -222,50 +223,50 @@ def test_real_world_text_has_whole_words():
 
 def test_text_not_read_before_is_read_in_a_process_of_its_own_and_never_in_a_thread(tmp_path, monkeypatch):
     """The search asks for texts in threads, where forking is not safe: there PDFium, which can
-    crash, is never run; the next build reads that text. Elsewhere it runs in a forked copy."""
+    crash, is never run; the next build reads that text. Elsewhere it runs in a forked worker."""
     import threading
 
-    from sitegen.documents import inspection as documents
+    from sitegen.documents import reading, text as pdftext
 
     from sitegen.core import parallel
     pdf = make_pdf(tmp_path / "report.pdf", ["Only here: Zebrafinch"])
     info = inspect(pdf, DocumentCache(None))
-    monkeypatch.setattr(documents, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
+    monkeypatch.setattr(pdftext, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
     found = []
-    thread = threading.Thread(target=lambda: found.append(documents.document_text(pdf, info.sha256, DocumentCache(None))))
+    thread = threading.Thread(target=lambda: found.append(reading.document_text(pdf, info.sha256, DocumentCache(None))))
     thread.start()
     thread.join()
     assert found == [""]
     if parallel.can_fork():  # not when an earlier test left a thread running in this process
-        text = documents.document_text(pdf, info.sha256, DocumentCache(None))
+        text = reading.document_text(pdf, info.sha256, DocumentCache(None))
         assert text.startswith("read by process ") and text != f"read by process {os.getpid()}"
 
 
 def test_text_cached_by_the_previous_extractor_is_extracted_again(tmp_path):
-    from sitegen.documents import inspection as documents
+    from sitegen.documents import cache as kept, reading
 
     pdf = make_pdf(tmp_path / "report.pdf", ["Only here: Zebrafinch"])
     cache = DocumentCache(tmp_path / "cache")
     info = inspect(pdf, cache)
     old = tmp_path / "cache" / "documents" / f"{info.sha256}.txt"
     old.write_text("sitegen document text 1\nwhat pypdf made of it")
-    documents.prepare([pdf], {pdf}, cache)
-    assert documents.document_text(pdf, info.sha256, cache) == "Only here: Zebrafinch"
+    reading.prepare([pdf], {pdf}, cache)
+    assert reading.document_text(pdf, info.sha256, cache) == "Only here: Zebrafinch"
     from sitegen.core.cachefile import read_sealed
 
-    assert read_sealed(old).decode() == documents.TEXT_HEADER + "Only here: Zebrafinch"
+    assert read_sealed(old).decode() == kept.TEXT_HEADER + "Only here: Zebrafinch"
 
 
 def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeypatch):
     """prepare() forks worker processes: a parent that has already loaded PDFium (an earlier
     build of `sitegen serve`) gives them the same text as extracting one by one."""
-    from sitegen.documents import inspection as documents
+    from sitegen.documents import reading, text as pdftext
 
     paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}", f"Unique word Quartz{index}"]) for index in range(4)]
-    serial = [documents.extract_pdf_text(path) for path in paths]  # PDFium loaded in this process
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    serial = [pdftext.extract_pdf_text(path) for path in paths]  # PDFium loaded in this process
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
     cache = DocumentCache(tmp_path / "cache")
-    documents.prepare(paths, set(paths), cache, workers=2)
+    reading.prepare(paths, set(paths), cache, workers=2)
     cached = [cache.texts.get(cache.hashes.of(path)) for path in paths]
     assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
 
@@ -275,12 +276,12 @@ import faulthandler, os, signal, sys
 from datetime import date
 from pathlib import Path
 
-from sitegen.documents import inspection as documents
+from sitegen.documents import pdfinspect, reading, text as pdftext
 from sitegen.build import build
 from sitegen.rules.visibility import State
 
 faulthandler.enable()  # as pytest does: a crash prints a trace, unless the crash is meant
-real = documents._pdfium_page_texts
+real = pdftext._pdfium_page_texts
 
 def misbehave_on_quillwort(data):
     if b"Quillwort" in data and sys.argv[3] != "none":
@@ -294,7 +295,7 @@ def crash_on_quillwort(source):
     misbehave_on_quillwort(source.read_bytes() if isinstance(source, Path) else source)
     return real(source)
 
-real_inspection = documents.inspect_pdf
+real_inspection = pdfinspect.inspect_pdf
 
 def inspection_crashes_on_quillwort(path, key, size, cache, *titles):
     crash_on_quillwort(path)  # as qpdf crashing or looping for ever on a malformed file
@@ -310,14 +311,14 @@ def conversion_crashes_on_quillwort(path, checked):
     return real_conversion(path, checked)
 
 if sys.argv[4:] == ["inspection"]:
-    documents.inspect_pdf = inspection_crashes_on_quillwort
+    pdfinspect.inspect_pdf = inspection_crashes_on_quillwort
 elif sys.argv[4:] == ["rendition"]:
     renditions._convert = conversion_crashes_on_quillwort
 else:
-    documents._pdfium_page_texts = crash_on_quillwort
-documents.READ_TIME_LIMIT = 1  # seconds
-documents.PARALLEL_FROM = int(sys.argv[2])
-documents.PROGRESS_STEPS = 1  # one batch: the crashing report shares a copy with others
+    pdftext._pdfium_page_texts = crash_on_quillwort
+reading.READ_TIME_LIMIT = 1  # seconds
+reading.PARALLEL_FROM = int(sys.argv[2])
+reading.PROGRESS_STEPS = 1  # one batch: the crashing report shares a worker with others
 result = build(Path(sys.argv[1]), date(2026, 11, 22), Path(sys.argv[1]) / "build")
 print("failed" if result.failed else "built", result.count(State.LIVE))
 for problem in result.errors:
@@ -352,14 +353,14 @@ def crashing_build(site, parallel_from: int, misbehaviour: str, where: str = "te
 
 @pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
-@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-by-one"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-workers", "one-by-one"])
 def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(site, parallel_from, misbehaviour):
     """PDFium is native code: a crash kills the process it runs in, and a loop for ever would hold
-    the nightly build for ever (such a process is ended after `documents.READ_TIME_LIMIT`). It runs only in processes
-    whose death loses nothing (a copy of the build sharing the reports, whose share the build then
+    the nightly build for ever (such a process is ended after `reading.READ_TIME_LIMIT`). It runs only in processes
+    whose death loses nothing (a worker sharing the reports, whose share the build then
     does again with each report in a process of its own; or that process), so the build goes on:
     that report is published, without its text in the search index, and every other report's text
-    is there, those that shared a copy with it too. (The build runs in a process of its own:
+    is there, those that shared a worker with it too. (The build runs in a process of its own:
     forking is only safe where no other thread runs, and the browser tests leave threads.)"""
     from conftest import occurrences, read_output
 
@@ -373,30 +374,30 @@ def test_a_pdf_that_crashes_or_hangs_the_text_reader_does_not_stop_the_build(sit
     assert all(occurrences(index, word) for word in OTHERS) and not occurrences(index, "Quillwort")
 
 
-def test_copies_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
-    """A copy of the build that shares the reports is a process whose crash loses nothing (its share
-    is done again), so it reads each report's text itself, not in a copy of its own per report."""
-    from sitegen.documents import inspection as documents
+def test_workers_sharing_the_reports_read_their_text_themselves(tmp_path, monkeypatch):
+    """A worker that shares the reports is a process whose crash loses nothing (its share
+    is done again), so it reads each report's text itself, not in a worker of its own per report."""
+    from sitegen.documents import reading, text as pdftext
 
     from sitegen.core import parallel
     if not parallel.can_fork():  # an earlier test left a thread running in this process
         pytest.skip("forking is not safe here")
     paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}"]) for index in range(6)]
-    monkeypatch.setattr(documents, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(documents, "PROGRESS_STEPS", 1)
+    monkeypatch.setattr(pdftext, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading, "PROGRESS_STEPS", 1)
     cache = DocumentCache(None)
-    documents.prepare(paths, set(paths), cache, workers=2)
+    reading.prepare(paths, set(paths), cache, workers=2)
     readers = {cache.texts.get(cache.hashes.of(path)) for path in paths}
     assert len(readers) == 2 and f"read by process {os.getpid()}" not in readers
 
 
 @pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
-@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-workers", "one-worker"])
 def test_a_word_original_that_crashes_or_hangs_its_conversion_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
     """A Word original is made into a web page by mammoth and lxml, reading whatever the file holds:
-    like a PDF, it is read only in a copy of the build, within `documents.READ_TIME_LIMIT`. One that
+    like a PDF, it is read only in a worker, within `reading.READ_TIME_LIMIT`. One that
     crashes or stops every reader withholds its entry, with an error naming the file, and the
     nightly build publishes everything else; the next build tries it again."""
     from docxmaker import make_report
@@ -522,11 +523,11 @@ def test_a_pdf_that_would_exhaust_the_build_is_withheld_and_the_build_goes_on(si
 
 @pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
 @pytest.mark.parametrize("misbehaviour", ["crash", "hang"])
-@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-copies", "one-copy"])
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["shared-between-workers", "one-worker"])
 def test_a_pdf_that_crashes_or_hangs_the_pdf_inspection_is_withheld_and_the_build_goes_on(site, parallel_from, misbehaviour):
     """qpdf, which opens, audits and cleans each PDF, is native code too. A new document is only ever
-    inspected in a copy of the build, within `documents.READ_TIME_LIMIT`; when the copy dies, its
-    share is done again one document per copy, so only the document that crashes or stops every
+    inspected in a worker, within `reading.READ_TIME_LIMIT`; when the worker dies, its
+    share is done again one document per worker, so only the document that crashes or stops every
     reader is lost. Its entry is withheld with an error naming the file (it was never checked), and
     the nightly build publishes everything else."""
     from conftest import occurrences

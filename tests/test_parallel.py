@@ -28,10 +28,10 @@ def children() -> set[int]:
 
 
 @pytest.fixture(autouse=True)
-def no_copy_is_left_behind():
+def no_worker_is_left_behind():
     before = children()
     yield
-    assert children() <= before, "every forked copy has ended and been waited for"
+    assert children() <= before, "every forked worker has ended and been waited for"
 
 
 @pytest.fixture
@@ -71,13 +71,13 @@ def test_with_another_thread_running_nothing_is_forked():
 
 
 @pytest.mark.parametrize("failure", ["exception", "crash", "killed", "unpicklable"])
-def test_a_failing_copy_costs_time_not_results(may_fork, failure):
+def test_a_failing_worker_costs_time_not_results(may_fork, failure):
     here = os.getpid()
 
     def work(x):
         if os.getpid() != here:
             if failure == "exception":
-                raise ValueError("only in the copy")
+                raise ValueError("only in the worker")
             if failure == "crash":
                 os._exit(3)
             if failure == "killed":
@@ -89,44 +89,44 @@ def test_a_failing_copy_costs_time_not_results(may_fork, failure):
     assert fork_map(work, range(9), workers=3, least=0) == list(range(1, 10))
 
 
-def test_with_only_copies_this_process_only_waits_and_does_again_what_a_copy_lost(may_fork):
-    """For work that may crash the process doing it: every share is a copy's (even with one worker),
-    each copy knows it is one, and a copy's crash costs its share being done again here."""
+def test_with_only_workers_this_process_only_waits_and_does_again_what_a_worker_lost(may_fork):
+    """For work that may crash the process doing it: every share is a worker's (even with one worker),
+    each worker knows it is one, and a worker's crash costs its share being done again here."""
     here = os.getpid()
-    done = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_copy()), range(10), workers=2, least=0, only_copies=True)
+    done = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_worker()), range(10), workers=2, least=0, only_workers=True)
     assert [x for x, *_ in done] == list(range(10))
     assert len({pid for _, pid, _ in done}) == 2 and here not in {pid for _, pid, _ in done}
-    assert all(shared for *_, shared in done) and not parallel.in_shared_copy()
-    (_, pid, shared), = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_copy()), [0], workers=1, least=0, only_copies=True)
+    assert all(shared for *_, shared in done) and not parallel.in_shared_worker()
+    (_, pid, shared), = fork_map(lambda x: (x, os.getpid(), parallel.in_shared_worker()), [0], workers=1, least=0, only_workers=True)
     assert pid != here and shared
 
     def work(x):
-        if x == 3 and parallel.in_shared_copy():
+        if x == 3 and parallel.in_shared_worker():
             os.kill(os.getpid(), signal.SIGKILL)
         return x, os.getpid()
 
-    done = fork_map(work, range(10), workers=2, least=0, only_copies=True)
+    done = fork_map(work, range(10), workers=2, least=0, only_workers=True)
     assert [x for x, _ in done] == list(range(10))
-    assert {pid for x, pid in done if x % 2 == 1} == {here}  # the share of the copy that died: done here
+    assert {pid for x, pid in done if x % 2 == 1} == {here}  # the share of the worker that died: done here
     assert here not in {pid for x, pid in done if x % 2 == 0}
 
 
-def test_a_copy_of_a_call_is_not_a_shared_copy_even_forked_from_one(may_fork):
-    """`fork_call`'s copy is the only one to do its work: no one would do it again if it died."""
+def test_a_worker_of_a_call_is_not_a_shared_worker_even_forked_from_one(may_fork):
+    """`fork_call`'s worker is the only one to do its work: no one would do it again if it died."""
     def from_a_call(_):
-        pid, pipe = parallel.fork_call(parallel.in_shared_copy)
-        return parallel.in_shared_copy(), parallel.result_of(pid, read_all(pipe))
+        pid, pipe = parallel.fork_call(parallel.in_shared_worker)
+        return parallel.in_shared_worker(), parallel.result_of(pid, read_all(pipe))
 
-    assert fork_map(from_a_call, [0], workers=1, least=0, only_copies=True) == [(True, False)]
+    assert fork_map(from_a_call, [0], workers=1, least=0, only_workers=True) == [(True, False)]
 
 
-def test_an_error_is_raised_here_as_without_processes_and_no_copy_is_left(may_fork):
+def test_an_error_is_raised_here_as_without_processes_and_no_worker_is_left(may_fork):
     def work(x):
         if x == 5:
             raise KeyError("item 5")
         return x
 
-    with pytest.raises(KeyError, match="item 5"):  # item 5 is a copy's: the build does it again itself
+    with pytest.raises(KeyError, match="item 5"):  # item 5 is a worker's: the build does it again itself
         fork_map(work, range(10), workers=2, least=0)
     with pytest.raises(KeyError, match="item 5"):  # item 5 is this process's own
         fork_map(work, range(10), workers=5, least=0)
@@ -156,14 +156,14 @@ def test_a_whole_build_is_the_same_bytes_whatever_the_number_of_processes(may_fo
     monkeypatch.setattr(parallel, "_collect", collect)
     shared, _ = site.build("2026-11-22", tmp_path / "shared", workers=2)
     assert len(shares) == 3 and all(isinstance(share, list) and share for share in shares), \
-        "reading and rendering were each shared with a copy, and the one new PDF inspected in a copy, each of which sent its results back"
+        "reading and rendering were each shared with a worker, and the one new PDF inspected in a worker, each of which sent its results back"
     alone, _ = site.build("2026-11-22", tmp_path / "alone", workers=1)
     assert read_output(tmp_path / "shared") == read_output(tmp_path / "alone")
     assert [str(p) for p in shared.problems] == [str(p) for p in alone.problems]
     assert any("r-broken" in str(p) for p in shared.problems)
 
 
-def test_what_the_copies_read_and_converted_is_kept_for_the_next_build(may_fork, site, tmp_path, monkeypatch):
+def test_what_the_workers_read_and_converted_is_kept_for_the_next_build(may_fork, site, tmp_path, monkeypatch):
     from sitegen.rendering import render
 
     from sitegen.content import yamlfile
@@ -173,11 +173,11 @@ def test_what_the_copies_read_and_converted_is_kept_for_the_next_build(may_fork,
     real_load = yamlfile.load
 
     def load(text, first_line=1):  # front matter starts on line 2; sitegen.yaml is read as ever
-        assert first_line != 2, "front matter read again, although a copy had read it"
+        assert first_line != 2, "front matter read again, although a worker had read it"
         return real_load(text, first_line)
 
     def to_html(text):
-        raise AssertionError("Markdown converted again, although a copy had converted it")
+        raise AssertionError("Markdown converted again, although a worker had converted it")
 
     monkeypatch.setattr(yamlfile, "load", load)
     monkeypatch.setattr(render, "to_html", to_html)
@@ -190,14 +190,14 @@ def read_all(pipe: int) -> bytes:
         return handle.read()
 
 
-def test_a_call_in_a_forked_copy_sends_back_what_it_returns(may_fork):
+def test_a_call_in_a_forked_worker_sends_back_what_it_returns(may_fork):
     pid, pipe = parallel.fork_call(lambda: ("made in", os.getpid()))
     made, where = parallel.result_of(pid, read_all(pipe))
     assert made == "made in" and where == pid != os.getpid()
 
 
 @pytest.mark.parametrize("failure", ["exception", "crash"])
-def test_a_call_that_fails_in_its_copy_gives_none(may_fork, failure):
+def test_a_call_that_fails_in_its_worker_gives_none(may_fork, failure):
     def fail():
         if failure == "crash":
             os.kill(os.getpid(), signal.SIGKILL)

@@ -18,7 +18,10 @@ from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import ACTIVE as ACTIVE_FEATURES
 from pdfmaker import FEATURES, make_hostile_pdf_bytes, make_pdf_bytes, marker
 from pdfmaker import PERSONAL as PERSONAL_FEATURES
-from sitegen.documents.inspection import DocumentCache, copy_suffix, extract_pdf_text, human_size, inspect, published_copy
+from sitegen.documents.cache import COPY_SUFFIX, copy_suffix
+from sitegen.documents.inspection import DocumentCache, inspect, published_copy
+from sitegen.documents.record import human_size
+from sitegen.documents.text import extract_pdf_text
 from sitegen.documents.pdfsafety import PdfSafety, audit, clean, safety_problems
 from test_cli import sitegen
 
@@ -206,7 +209,7 @@ def test_published_copy_is_deterministic_and_cached_by_content(site, tmp_path):
     site.build("2026-02-01", tmp_path / "first")
     cached = list((site.root / ".sitegen-cache" / "documents").glob("*.pdf"))
     assert [p.name for p in cached] == [f"{sha(site.root / 'reports' / 'a.pdf')}{copy_suffix('Overview')}"]
-    assert copy_suffix("Overview").endswith(".published-3.pdf")
+    assert copy_suffix("Overview").endswith(COPY_SUFFIX) and COPY_SUFFIX.startswith(".published-")
     site.build("2026-02-01", tmp_path / "second", use_cache=False)
     first, second = (tmp_path / "first" / "sar" / "review" / "a.pdf"), (tmp_path / "second" / "sar" / "review" / "a.pdf")
     assert first.read_bytes() == second.read_bytes() == cached[0].read_bytes()

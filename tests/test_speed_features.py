@@ -3,7 +3,7 @@
 import os
 
 from conftest import read_output
-from sitegen.documents import inspection as documents
+from sitegen.documents import reading, record
 from sitegen.documents.inspection import DocumentCache
 
 
@@ -16,10 +16,10 @@ def make_many(site, n=20):
 
 def test_output_is_identical_with_or_without_cache_and_parallel_work(site, tmp_path, monkeypatch):
     make_many(site)
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
     site.build("2026-11-22", tmp_path / "parallel-cold")  # fills the cache in worker processes
     site.build("2026-11-22", tmp_path / "parallel-warm")
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 10_000)
     site.build("2026-11-22", tmp_path / "serial-nocache", use_cache=False)
     one = read_output(tmp_path / "parallel-cold")
     assert any(path.startswith("pagefind/") for path in one)
@@ -28,9 +28,9 @@ def test_output_is_identical_with_or_without_cache_and_parallel_work(site, tmp_p
 
 def test_parallel_work_without_a_cache_folder(site, tmp_path, monkeypatch):
     make_many(site)
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
     site.build("2026-11-22", tmp_path / "a", use_cache=False)
-    monkeypatch.setattr(documents, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", 10_000)
     site.build("2026-11-22", tmp_path / "b", use_cache=False)
     assert read_output(tmp_path / "a") == read_output(tmp_path / "b")
 
@@ -46,7 +46,7 @@ def test_a_changed_file_is_hashed_again(site, tmp_path):
     os.utime(path, ns=(later, later))
     again = DocumentCache(tmp_path / "cache")  # a later build, reading the remembered hashes
     assert again.hashes.of(path) != first
-    assert again.hashes.of(path) == documents.sha256_of(path)
+    assert again.hashes.of(path) == record.sha256_of(path)
 
 
 def test_remembered_hashes_survive_a_damaged_index(tmp_path):
@@ -54,7 +54,7 @@ def test_remembered_hashes_survive_a_damaged_index(tmp_path):
     path.write_bytes(b"%PDF-1.4 one")
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / "hashes.json").write_text("{broken")
-    assert DocumentCache(tmp_path / "cache").hashes.of(path) == documents.sha256_of(path)
+    assert DocumentCache(tmp_path / "cache").hashes.of(path) == record.sha256_of(path)
 
 
 def test_published_pdfs_are_linked_from_the_cache_and_the_site_files_never_are(site):

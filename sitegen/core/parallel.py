@@ -2,14 +2,14 @@
 
 A large site's warm build spends most of its time reading 2,000 Markdown files and rendering
 their pages, one after another, on one core. `fork_map` shares such a list of jobs with forked
-copies of the build: each copy already holds the settings, the theme and the site, so nothing
+workers (processes forked from the build): each worker already holds the settings, the theme and the site, so nothing
 but the results crosses between processes.
 
 The results are exactly those of `[func(item) for item in items]`, in the same order, whatever
-the parallelism, because `func` is pure. If a copy fails in any way (an exception, a crash, a
-result that cannot be sent back), the build does that copy's share itself, so an error is raised
+the parallelism, because `func` is pure. If a worker fails in any way (an exception, a crash, a
+result that cannot be sent back), the build does that worker's share itself, so an error is raised
 where it would have been without processes, and nothing is lost. So work that may crash the
-process doing it (PDFium's, in `documents`) is safe in such a copy: see `in_shared_copy`.
+process doing it (PDFium's, in `documents`) is safe in such a worker: see `in_shared_worker`.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ R = TypeVar("R")
 
 FORK_FROM = 200  # items before it pays to fork: a fork and its results' trip back cost a few ms
 
-_SHARED_COPY = False  # True in a copy `fork_map` forked (and not in a copy `fork_call` forked from it)
-_COPY = False  # True in any copy either forked
+_SHARED_WORKER = False  # True in a worker `fork_map` forked (and not in one `fork_call` forked from it)
+_WORKER = False  # True in any worker either forked
 
 
 def cpus() -> int:
@@ -40,51 +40,51 @@ def cpus() -> int:
 
 def can_fork() -> bool:
     """Forking is safe only on Linux and only with no other thread running: a thread's lock
-    held at the moment of the fork stays held for ever in the copy (a preview's server runs threads)."""
+    held at the moment of the fork stays held for ever in the worker (a preview's server runs threads)."""
     return sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
 
 
-def in_copy() -> bool:
-    """Whether this process is a forked copy (`fork_map`'s or `fork_call`'s): a process whose end
+def in_worker() -> bool:
+    """Whether this process is a forked worker (`fork_map`'s or `fork_call`'s): a process whose end
     does not end the build."""
-    return _COPY
+    return _WORKER
 
 
-def in_shared_copy() -> bool:
-    """Whether this process is a copy that `fork_map` forked: if it dies, the process that forked
+def in_shared_worker() -> bool:
+    """Whether this process is a worker that `fork_map` forked: if it dies, the process that forked
     it does its share again itself, so a crash here loses nothing."""
-    return _SHARED_COPY
+    return _SHARED_WORKER
 
 
 def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None = None,
-             least: int | None = None, only_copies: bool = False,
+             least: int | None = None, only_workers: bool = False,
              lost: Callable[[T], R] | None = None) -> list[R]:
-    """`[func(item) for item in items]`, shared between this process and `workers - 1` forked copies
-    (item i goes to copy i mod workers) when there are at least `least` items (default `FORK_FROM`)
-    and forking is safe. With `only_copies`, `workers` copies do it all (even with one worker) and
-    this process only waits and does again what a copy failed to do: for a `func` that does work
-    which may crash the process only where `in_shared_copy`. With `lost` too, what a copy failed to
-    do is done again one item per forked copy (`fork_call`), so an item that crashes or stops every
+    """`[func(item) for item in items]`, shared between this process and `workers - 1` forked workers
+    (item i goes to worker i mod workers) when there are at least `least` items (default `FORK_FROM`)
+    and forking is safe. With `only_workers`, `workers` workers do it all (even with one worker) and
+    this process only waits and does again what a worker failed to do: for a `func` that does work
+    which may crash the process only where `in_shared_worker`. With `lost` too, what a worker failed to
+    do is done again one item per forked worker (`fork_call`), so an item that crashes or stops every
     process that works on it loses only itself: its result is `lost(item)`."""
     items = list(items)
     least = FORK_FROM if least is None else least
     workers = min(workers if workers is not None else cpus(), len(items))
-    if workers < (1 if only_copies else 2) or len(items) < least or not can_fork():
+    if workers < (1 if only_workers else 2) or len(items) < least or not can_fork():
         return [func(item) for item in items]
-    sys.stdout.flush()  # a copy exits without flushing, but an unflushed buffer would be the parent's to write
+    sys.stdout.flush()  # a worker exits without flushing, but an unflushed buffer would be the parent's to write
     sys.stderr.flush()
     children: list[tuple[int, int, int]] = []  # (share, pid, pipe to read)
     try:
-        for share in range(0 if only_copies else 1, workers):
+        for share in range(0 if only_workers else 1, workers):
             read_end, write_end = os.pipe()
             pid = os.fork()
-            if pid == 0:  # the copy: do this share, send it back, and leave without running any cleanup
+            if pid == 0:  # the worker: do this share, send it back, and leave without running any cleanup
                 os.close(read_end)
                 _child(func, items[share::workers], write_end, shared=True)
             os.close(write_end)
             children.append((share, pid, read_end))
         results: list = [None] * len(items)
-        if not only_copies:
+        if not only_workers:
             results[0::workers] = [func(item) for item in items[0::workers]]
         while children:
             share, pid, read_end = children.pop(0)
@@ -92,13 +92,13 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
             got = _collect(pid, read_end)
             if isinstance(got, list) and len(got) == len(mine):
                 results[share::workers] = got
-            elif only_copies and lost is not None:
+            elif only_workers and lost is not None:
                 results[share::workers] = [_alone(func, item, lost) for item in mine]
             else:
                 results[share::workers] = [func(item) for item in mine]
         return results
     finally:
-        for _, pid, read_end in children:  # only after an exception here: stop and reap the copies
+        for _, pid, read_end in children:  # only after an exception here: stop and reap the workers
             os.close(read_end)
             try:
                 os.kill(pid, signal.SIGKILL)
@@ -108,7 +108,7 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
 
 
 def _alone(func: Callable[[T], R], item: T, lost: Callable[[T], R]) -> R:
-    """`func(item)` in a forked copy of its own; `lost(item)` if that copy did not send it back."""
+    """`func(item)` in a forked worker of its own; `lost(item)` if that worker did not send it back."""
     started = fork_call(lambda: func(item))
     if started is None:
         return func(item)
@@ -119,8 +119,8 @@ def _alone(func: Callable[[T], R], item: T, lost: Callable[[T], R]) -> R:
 
 
 def _child(func: Callable, items: list, write_end: int, shared: bool) -> None:
-    global _SHARED_COPY, _COPY
-    _SHARED_COPY, _COPY = shared, True
+    global _SHARED_WORKER, _WORKER
+    _SHARED_WORKER, _WORKER = shared, True
     code = 1
     try:
         data = pickle.dumps([func(item) for item in items], protocol=pickle.HIGHEST_PROTOCOL)
@@ -134,14 +134,14 @@ def _child(func: Callable, items: list, write_end: int, shared: bool) -> None:
 
 
 def _collect(pid: int, read_end: int) -> object:
-    """What a copy sent back, or None if it failed."""
+    """What a worker sent back, or None if it failed."""
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
     return _sent(pid, data)
 
 
 def _sent(pid: int, data: bytes) -> object:
-    """What a copy that has written `data` and closed its pipe sent back (once it has ended), or None if it failed."""
+    """What a worker that has written `data` and closed its pipe sent back (once it has ended), or None if it failed."""
     _, status = os.waitpid(pid, 0)
     if status != 0:
         return None
@@ -152,7 +152,7 @@ def _sent(pid: int, data: bytes) -> object:
 
 
 def fork_call(func: Callable[[], R]) -> tuple[int, int] | None:
-    """Start `func()` in a forked copy of this process, which goes on meanwhile: the copy's pid and
+    """Start `func()` in a forked worker, while this process goes on: the worker's pid and
     the pipe to read what it sends back (for `result_of`, once the pipe is at its end). None when
     forking is not safe here (see `can_fork`)."""
     if not can_fork():
@@ -163,12 +163,12 @@ def fork_call(func: Callable[[], R]) -> tuple[int, int] | None:
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
-        _child(lambda _: func(), [None], write_end, shared=False)  # no one does it again if this copy dies
+        _child(lambda _: func(), [None], write_end, shared=False)  # no one does it again if this worker dies
     os.close(write_end)
     return pid, read_end
 
 
 def result_of(pid: int, data: bytes) -> object:
-    """What `func()` returned in the copy `fork_call` started, from all it sent; None if it failed."""
+    """What `func()` returned in the worker `fork_call` started, from all it sent; None if it failed."""
     sent = _sent(pid, data)
     return sent[0] if isinstance(sent, list) and len(sent) == 1 else None

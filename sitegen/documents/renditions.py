@@ -32,12 +32,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.core.cachefile import read_sealed, write_sealed
+from sitegen.core.cachefile import made_by, read_sealed, write_sealed
 from sitegen.rules.addresses import picture_address
 from sitegen.documents.wordsafety import WordCheck, check_docx, words_in
 
 # Bump when what a Word file becomes changes: cached renditions of an older version are misses.
-VERSION = 3  # 2: pictures re-encoded; the page's words compared with the words Word shows; 3: kept sealed (`sitegen.core.cachefile`)
+VERSION = made_by("documents/renditions.py", "documents/wordsafety.py")  # the code that makes a web page (`cachefile.made_by`)
 CACHE_SUFFIX = f".rendition-{VERSION}.cbor"  # in the document cache's folder, beside a document's other files
 NOT_INSTALLED = ("Install sitegen again with its dependencies (pip install --upgrade sitegen, or the lock files in "
                  "requirements/), then build again.")

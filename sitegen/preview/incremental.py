@@ -392,7 +392,7 @@ class LivePreview:
     def search_job(self) -> Callable[[], tuple[int, SearchIndex]] | None:
         """A job that makes the search index of the preview as it is now, or None when the index
         is up to date. The job only reads what it is given (and the cache folder), so it may run
-        apart (in a forked copy, or a thread) while the preview goes on; its result is for `apply_search`."""
+        apart (in a forked worker, or a thread) while the preview goes on; its result is for `apply_search`."""
         if not self.search.stale or self.site is None or self.setup is None:
             return None
         generation, site, pages, folder = self.search.generation, self.site, list(self.written.pages.values()), self.setup.cache.folder

@@ -86,7 +86,7 @@ class Preview:
         self.search_timer = loop.call_later(QUIET_BEFORE_SEARCH, self.search_now)
 
     def search_now(self) -> None:
-        """Make the index in a forked copy of the preview (it holds the site already, and shares no
+        """Make the index in a forked worker of the preview (it holds the site already, and shares no
         lock with this process's saves); in a thread where forking is not safe."""
         self.search_timer = None
         if self.searching:  # one at a time: again when it is done

@@ -44,8 +44,9 @@ import cbor2
 
 from sitegen.search import pagefind_adapter as pagefind
 from sitegen.rules.addresses import ACCESSIBILITY, page_address
-from sitegen.core.cachefile import read_sealed, write_sealed
-from sitegen.documents.inspection import TEXT_HEADER, DocumentCache, document_text
+from sitegen.core.cachefile import made_by, read_sealed, write_sealed
+from sitegen.documents.cache import TEXT_HEADER, DocumentCache
+from sitegen.documents.reading import document_text
 from sitegen.core.problems import Problem, error, warning
 from sitegen.rules.addresses import OutputFile
 from sitegen.rendering.site import Download, EntryOnDay, Site, document_anchor
@@ -56,7 +57,7 @@ TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
 PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
-FORMAT = 4  # 4: kept sealed; a part's key names its documents' texts. bump when what goes into a part, or how it is written, changes
+FORMAT = made_by("search/index.py", "search/pagefind_adapter.py")  # the code that makes a part (`cachefile.made_by`)
 
 
 @dataclass(frozen=True)
@@ -340,9 +341,9 @@ class IndexInBackground:
     """`build_index`, in a thread of its own, started at once: Pagefind's processes index while the
     build makes and writes the rest of the site. On a day a report goes up or comes down, and in a
     first build, indexing is the longest step, and writing is mostly the kernel's work: where a core
-    is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no copy of
+    is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no worker of
     itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
-    `inspection.prepare` has read every live PDF's."""
+    `reading.prepare` has read every live PDF's."""
 
     def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
         self._index: SearchIndex | None = None
