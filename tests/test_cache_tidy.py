@@ -4,7 +4,6 @@ output a build replaces is kept once, not once for each output folder or preview
 import os
 
 from conftest import read_output
-from sitegen.output import outputs
 from sitegen.documents.record import sha256_of
 
 

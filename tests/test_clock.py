@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import sitegen
-from sitegen.commands import cli
 from sitegen.content.config import DEFAULT_TIMEZONE, load_config
 from sitegen.commands.scaffold import init_site
 

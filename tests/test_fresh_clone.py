@@ -14,7 +14,6 @@ import json
 import os
 import queue
 import re
-import shlex
 import shutil
 import socket
 import subprocess

@@ -69,3 +69,16 @@ def test_every_run_step_passes_shellcheck(where, script, tmp_path):
 def test_scripts_pass_shellcheck(script):
     done = subprocess.run(["shellcheck", str(script)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout
+
+
+def test_python_passes_ruff():
+    """The Python of the package, the tests, the benchmarks and the scripts passes ruff with the
+    settings in pyproject.toml: pyflakes' checks, likely bugs, and a reason for each broad except."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("ruff") is None:
+        pytest.skip("ruff is not installed: run bash scripts/test-all")
+    run = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "sitegen", "tests", "benchmarks", "scripts"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -96,7 +96,7 @@ def test_every_page_weighs_at_most_75_kb_with_its_css_and_js(output, pages):
 def test_every_internal_link_and_asset_resolves(output, pages):
     broken = []
     for path, page in pages.items():
-        for tag, address in page.links:
+        for _tag, address in page.links:
             parts = urlparse(address)
             if parts.scheme or parts.netloc:
                 continue  # mailto:, tel:, https:// (other sites are linked to, never loaded)

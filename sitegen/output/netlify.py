@@ -161,7 +161,7 @@ def redirects(site: Site, fragments: EntryFragments | None = None) -> OutputFile
     for has_notice in (True, False):
         # 410! : a forced rule, so the old address is gone even if a file were ever left there.
         for made in fragments_of(fragments, ("gone", has_notice), [p for p in expired if (p.entry.url in noticed) == has_notice],
-                                 lambda p: _gone_lines(p, has_notice)):
+                                 lambda p, has_notice=has_notice: _gone_lines(p, has_notice)):
             lines.update(made)
     return OutputFile("_redirects", (REDIRECT_NOTE + "".join(lines[path] for path in sorted(lines))).encode("utf-8"))
 
