@@ -23,7 +23,7 @@ from sitegen.rules.addresses import RESERVED_NAMES, document_address, entry_addr
 from sitegen.content.config import PAGE_TYPE, SiteConfig
 from sitegen.core.memo import Memo
 from sitegen.core.parallel import fork_map
-from sitegen.core.problems import Problem, error, has_errors, warning
+from sitegen.core.problems import Problem, error, has_errors, shown, warning
 from sitegen.content.schema import Choice, Custom, Date, Field, Flag, Invalid, Slug, Text, TextList, Url, show, validate
 from sitegen.rules.visibility import goes_live, hidden_from
 
@@ -584,7 +584,7 @@ def unpublishable(file: str) -> tuple[str, str] | None:
     address, or its format is not on the allowlist), and what to do; None when it may be."""
     name = _file_name(file)
     if not is_document_name(name):
-        return (f"has a name that cannot be part of a web address ({_printable(name) or 'no name'}).",
+        return (f"has a name that cannot be part of a web address ({shown(name) or 'no name'}).",
                 "Rename the file in reports/ (and here) so that its name starts with a letter or a digit and "
                 "holds only letters, digits, spaces, hyphens, dots and brackets, for example sar-adult-a-overview.pdf.")
     suffix = os.path.splitext(name)[1].lower()
@@ -598,11 +598,6 @@ def unpublishable(file: str) -> tuple[str, str] | None:
     return ("is not a PDF: sitegen publishes only PDFs (and Word files as web pages), because it can check only "
             "those for personal details and anything that runs, so it is not published.",
             "Export it as a PDF (in most programs: File, Save As or Export, PDF) and list the PDF here.")
-
-
-def _printable(text: str) -> str:
-    """`text` with control and invisible characters shown as ?, to be quoted in a message."""
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def resolve_report(file: str, config: SiteConfig, source: str, line: int | None, problems: list[Problem],
@@ -631,7 +626,7 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
             problems.append(error(source, f"documents: {file} is not in the reports/ folder.", advice, line=line, field=field_name))
         return None
     if refused is not None:
-        problems.append(error(source, f"documents: {_printable(file)} {refused[0]}", refused[1], line=line, field=field_name))
+        problems.append(error(source, f"documents: {shown(file)} {refused[0]}", refused[1], line=line, field=field_name))
         return None
     path = config.root / posix
     try:

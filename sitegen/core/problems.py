@@ -43,14 +43,15 @@ class Problem:
         """The one way a problem is written: `content/x.md:4: error: message advice`.
         `label` stands in for the severity's word (coloured on a terminal); `after` for the advice
         (a short report points to advice shared by many warnings with a note's number: [1])."""
-        text = f"{_shown(self.where)}: {label or self.severity.value}: {_shown(self.message)}"
-        after = _shown(self.advice) if after is None else after
+        text = f"{shown(self.where)}: {label or self.severity.value}: {shown(self.message)}"
+        after = shown(self.advice) if after is None else after
         return f"{text} {after}" if after else text
 
 
-def _shown(text: str) -> str:
-    """`text` with each control character (a NUL, an escape that would recolour a terminal, a line
-    break inside a value) shown as ?, so that what a file holds never changes how a message looks."""
+def shown(text: str) -> str:
+    """`text` (a message, or a value quoted in one) with each control character but a line break (a NUL,
+    an escape that would recolour a terminal) shown as ?, so that what a file holds never changes how a
+    message looks."""
     return text if text.isprintable() else "".join(c if c.isprintable() or c == "\n" else "?" for c in text)
 
 
