@@ -41,6 +41,10 @@ def _check_taken_down(out):
     assert not occurrences({k: v for k, v in files.items() if k != "_redirects"}, "/sar/going/going.pdf")
     assert "/sar/going/going.pdf  /410.html  410!" in files["_redirects"].decode()
     assert not occurrences(files, "GOINGBODY")  # the search index held its text: none is left
+    # nor do the listings still show it: its card is cut from every page that listed it
+    assert not occurrences(files, "GOINGSUMMARY") and not occurrences(files, "Review going")
+    assert not occurrences({k: v for k, v in files.items() if k not in ("_redirects", "_headers")}, "/sar/going/")
+    assert b"Review staying" in files["index.html"] and b"This page is being updated" not in files["index.html"]
     assert (out / "sar" / "staying" / "staying.pdf").is_file() and occurrences(files, "STAYINGBODY")
     marker = json.loads(files["sitegen.json"])
     assert marker["built_for"] == DOWN_DAY.isoformat() and marker["digest"].startswith("take-down only")
@@ -116,3 +120,20 @@ def test_a_fault_on_one_entry_withholds_only_it(site, monkeypatch, step):
 
 
 DAY_BEFORE = date(2026, 11, 1)
+
+
+def test_a_page_that_still_links_to_what_came_down_is_replaced(site, monkeypatch):
+    """A link to the report in another entry's text cannot be cut out as a card can: that page is
+    replaced by a short page saying it is being updated, rather than show the report's name."""
+    site.entry("going", published=PUBLISHED, title="GOINGTITLE", documents=["going.pdf"])
+    site.entry("pointer", published=date(2026, 6, 1), body="See [GOINGLINK](/sar/going/) too. POINTERBODY")
+    result, _ = site.build(LAST_DAY)
+    assert not result.failed
+    _fail_rendering(monkeypatch)
+    run = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", DOWN_DAY.isoformat()])
+    assert run.exit_code == 0 and "TAKE-DOWN ONLY" in run.output
+    files = read_output(site.root / "build")
+    assert not occurrences(files, "GOINGTITLE") and not occurrences(files, "GOINGLINK")
+    page = files["sar/pointer/index.html"].decode()
+    assert "This page is being updated" in page and "POINTERBODY" not in page
+    assert "This page is being updated" not in files["index.html"].decode()

@@ -10,8 +10,10 @@ unavailable_after` moment (in the last good `_headers`, see `sitegen.output.netl
 removed and answers 410 Gone through `_redirects`; the feeds, the sitemap and the open register
 lose those addresses; the search index, which holds their text, is left out whole; and `/sitegen.json` says
 the build was a take-down only, so `sitegen verify` and the nightly run report it. Nothing goes
-up, and no page is made again: the listings still link to what came down, where a reader now gets
-the 410 page.
+up, and no page is made again; but no page may still show what came down (`page_without`): each
+card of a report taken down (the default theme marks it with `data-address`) is cut from the
+pages that list it, and a page that would still link to it after that (a theme's own card, a link
+in another entry's text) is replaced whole by a short "being updated" page.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+
+import lxml.etree
+import lxml.html
 
 from sitegen.output import opendata
 from sitegen.rules.addresses import output_file
@@ -166,10 +171,49 @@ def take_down_only(files: dict[str, bytes], day: date, timezone: str) -> TakeDow
             if name in kept:
                 kept[name] = _without(kept[name], tag, gone)
         kept = opendata.take_down(kept, gone)  # the JSON Feed and the open register
+        kept = {path: page_without(data, gone) if path.endswith(".html") else data for path, data in kept.items()}
     kept[MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": f"{TAKE_DOWN_ONLY}: the build failed",
                                 "generator": str(marker.get("generator", "sitegen")),
                                 "last_good_build": str(marker.get("built_for", "unknown"))}, indent=2) + "\n").encode("utf-8")
     return TakeDown(kept, tuple(sorted(gone)), str(marker.get("built_for", "unknown")))
+
+
+BEING_UPDATED = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>This page is being updated</title>
+</head>
+<body>
+<main>
+<h1>This page is being updated</h1>
+<p>Please come back later. <a href="/">Go to the home page</a>.</p>
+</main>
+</body>
+</html>
+"""
+
+
+def page_without(data: bytes, gone: set[str]) -> bytes:
+    """A page of the last good output with nothing left of the addresses in `gone`: the elements
+    marked with one of them (`data-address`, on each card of the default theme) are cut out; if
+    any of those addresses is still written anywhere in the page after that, the page cannot be
+    trusted to show none of what came down, and the short BEING_UPDATED page takes its place."""
+    if not any(address.encode("utf-8") in data for address in gone):
+        return data
+    try:
+        document = lxml.html.document_fromstring(data)
+        for element in document.xpath("//*[@data-address]"):
+            if element.get("data-address") in gone:
+                element.drop_tree()
+        cut = lxml.html.tostring(document, doctype="<!DOCTYPE html>", encoding="utf-8", method="html")
+    except (ValueError, lxml.etree.LxmlError):
+        cut = data  # not a page sitegen wrote: judged as it is, below
+    if any(address.encode("utf-8") in cut for address in gone):
+        return BEING_UPDATED.encode("utf-8")
+    return cut
 
 
 def _headers_without(headers: str, gone: set[str]) -> str:
