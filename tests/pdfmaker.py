@@ -169,7 +169,7 @@ def filler_pages(n: int, topic: str) -> list[str]:
 # sitegen withhold the PDF, with a message naming what it has (ACTIVE[feature]).
 
 PERSONAL = ("page_xmp", "image_xmp", "piece_info_page", "piece_info_root", "piece_info_xobject",
-            "comment_author", "title_with_a_name")
+            "comment_author", "title_with_a_name", "signature", "security_store")
 ACTIVE = {
     "open_action_js": "JavaScript",
     "named_js": "JavaScript",
@@ -255,6 +255,18 @@ def make_hostile_pdf_bytes(features, text: str = "Overview of the review") -> by
                                                  Parent=note, T=string(word)))
             note.Popup = popup
             annots.extend([note, popup])
+        elif feature == "signature":  # a signed report: who signed, where, why, and their certificate
+            value = pdf.make_indirect(dictionary(
+                Type=name.Sig, Filter=name("/Adobe.PPKLite"), SubFilter=name("/adbe.pkcs7.detached"),
+                ByteRange=[0, 10, 20, 10], Contents=string(f"certificate of {word}".encode()), Name=string(word),
+                Reason=string(f"Approved by {word}"), Location=string(f"{word} House"), ContactInfo=string(f"{word}@example.org"),
+                M=string("D:20260101")))
+            field = pdf.make_indirect(dictionary(Type=name.Annot, Subtype=name.Widget, FT=name.Sig, T=string("Signature1"),
+                                                 Rect=[0, 0, 0, 0], P=page, V=value))
+            annots.append(field)
+            entry(entry(pdf.Root, "/AcroForm", dictionary()), "/Fields", pikepdf.Array()).append(field)
+        elif feature == "security_store":  # the certificates of a signed document's signers, kept for later checks
+            pdf.Root.DSS = dictionary(Certs=[pdf.make_stream(f"certificate of {word}".encode())])
         elif feature == "title_with_a_name":
             pdf.docinfo.Title = f"Microsoft Word - SAR Jane {word} DRAFT v3 JW comments.docx"
         elif feature == "open_action_js":

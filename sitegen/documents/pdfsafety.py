@@ -21,6 +21,9 @@ copy that is published of any other PDF, with qpdf (through pikepdf):
 - every private-data dictionary (/PieceInfo) goes, wherever it is;
 - comments keep their text but lose their author label (/T) and the times they
   were made and changed, popups and replies included;
+- a digital signature loses who signed, where, why and when, and its certificate
+  (the copy is written again, so it would no longer hold), and so does the
+  document's security store of its signers' certificates (/DSS);
 - the trailer /ID is replaced: its first part is made from the original's
   SHA-256, and qpdf makes the second from the copy's own bytes, so the copy
   cannot be linked to the author's computer or other copies, and the same
@@ -376,11 +379,28 @@ def _personal_keys(pdf: pikepdf.Pdf, data: dict, where: Where, root: Where) -> l
         names.append("/Metadata")
     if data.keys() & COMMENT_TRACE_KEYS and _is_annotation(pdf, data) and _name_in(pdf, data, "/Subtype") != "/Widget":
         names += [name for name in COMMENT_TRACES if name in data]
+    if _is_signature(pdf, data):
+        names += [name for name in SIGNATURE_TRACES if name in data]
+    if where == root and "/DSS" in data:
+        names.append("/DSS")
     return names
 
 
+def _is_signature(pdf: pikepdf.Pdf, data: dict) -> bool:
+    """Whether a dictionary is a digital signature's value: it has the signed byte ranges, or says
+    it is one. (Its /Contents is the signature itself, with the signer's certificate, not a
+    comment's text.)"""
+    return "/ByteRange" in data or _name_in(pdf, data, "/Type") in ("/Sig", "/DocTimeStamp")
+
+
 COMMENT_TRACE_KEYS = set(COMMENT_TRACES)
-PERSONAL_KEYS = {"/Metadata": PERSONAL_METADATA, "/PieceInfo": PRIVATE_DATA, "/T": COMMENT_AUTHORS}
+# A signature names who signed, where and why, and holds their certificate; the copy is written
+# again, so the signature would no longer hold anyway. The document's security store (/DSS) keeps
+# the certificates and revocation answers of its signers.
+SIGNATURE_TRACES = ("/Name", "/Reason", "/Location", "/ContactInfo", "/Contents", "/Cert", "/Prop_Build", "/M")
+SIGNER = "the name and certificate of whoever signed it (a digital signature)"
+PERSONAL_KEYS = {"/Metadata": PERSONAL_METADATA, "/PieceInfo": PRIVATE_DATA, "/T": COMMENT_AUTHORS,
+                 **{name: SIGNER for name in SIGNATURE_TRACES if name != "/M"}, "/DSS": SIGNER}
 LEFTOVER_KEYS = {**PERSONAL_KEYS, "/Author": "an author's name", "/M": "the times comments were written",
                  "/CreationDate": "the times comments were written"}
 
@@ -490,7 +510,9 @@ def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
     kept = (kept.objgen, True) if kept is not None and kept.is_indirect else None
     for data, where in _walk(pdf, every_object=True):
         found += _active_in(pdf, data)
-        found += [LEFTOVER_KEYS[name] for name in _personal_keys(pdf, data, where, root)]
+        signature = _is_signature(pdf, data)
+        found += [SIGNER if signature and name in SIGNATURE_TRACES else LEFTOVER_KEYS[name]
+                  for name in _personal_keys(pdf, data, where, root)]
         if "/Type" in data and _name_in(pdf, data, "/Type") == "/Metadata" and where != kept:
             found.append(PERSONAL_METADATA)
     info = pdf.trailer.get("/Info")
