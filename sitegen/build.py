@@ -197,7 +197,8 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
             problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
                                   line=ref.line, field="documents.file"))
         elif info.safety is not None:
-            problems += safety_problems(entry.source, ref.file, info.safety, ref.line, ref.title)
+            problems += safety_problems(entry.source, ref.file, info.safety, ref.line, ref.title,
+                                        published=" ".join(filter(None, (entry.title, entry.subject))))
         downloads.append(Download(ref, info, entry.document_url(ref), content, rendition if rendition and rendition.ok else None,
                                   entry.rendition_url(ref)))
     if has_errors(problems) and state in (State.LIVE, State.SCHEDULED):

@@ -683,3 +683,29 @@ def test_a_comment_written_inside_another_object_loses_its_author_too(tmp_path):
     assert b"Qz" not in streams_and_bytes(copy)
     with open_copy(copy) as reader:
         assert reader.pages[0].obj.Annots[0].Contents == "A note"
+
+
+def test_a_title_property_made_of_the_entrys_own_words_is_not_warned_about(site):
+    """Word and Acrobat usually give a PDF the whole title of the report ("Safeguarding Adults
+    Review: Adult A - Overview report"): warning about each of them would hide the one that names
+    someone, so only a Title with words the entry does not show is warned about."""
+    for name, title in (("plain.pdf", "Safeguarding Adults Review: Adult A - Overview report"),
+                        ("named.pdf", "Safeguarding Adults Review: Adult A (Jane Qzwright) - Overview report")):
+        (site.root / "reports" / name).write_bytes(make_pdf_bytes(["Overview"], title=title, tagged=True, lang="en-GB"))
+    site.entry("review", published="2026-01-01", title="Safeguarding Adults Review: Adult A", subject="Adult A",
+               documents=[{"file": "reports/plain.pdf", "title": "Overview report"},
+                          {"file": "reports/named.pdf", "title": "Overview report"}])
+    result = sitegen("check", "--as-of", "2026-02-01", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    titled = [line for line in result.stderr.splitlines() if "own Title property" in line]
+    assert len(titled) == 1 and "reports/named.pdf" in titled[0] and "Qzwright" in titled[0]
+
+
+@given(st.lists(st.sampled_from(["Adult", "A", "Review", "overview", "report", "-", ":", "Jane", "DRAFT", "v3"]), max_size=8))
+def test_a_title_property_is_shown_exactly_when_it_has_a_word_the_entry_does_not(words):
+    from sitegen.documents.pdfsafety import says_more
+
+    own = " ".join(words)
+    published = "Safeguarding Adults Review: Adult A Overview report"
+    unknown = {w.casefold() for w in words if w.isalnum()} - {"safeguarding", "adults", "review", "adult", "a", "overview", "report"}
+    assert says_more(own, published) == bool(unknown)

@@ -697,12 +697,15 @@ def _count(number: int, one: str, many: str) -> str:
 
 
 def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
-                    title: str | None = None) -> list[Problem]:
+                    title: str | None = None, published: str = "") -> list[Problem]:
     """Plain-English warnings about one PDF that an entry lists, whose title in the entry is `title`.
 
     Only what a person must act on: the program that made the file (Creator, Producer) is never
-    warned about. The PDF's own Title property is shown when it is not the entry's title (it often
-    names the author, the person reviewed or a draft's history), so the officer can see it."""
+    warned about. The PDF's own Title property is shown when it says something the entry does not
+    (`says_more`, with `published` the entry's own words: its title and subject), for it often
+    names the author, the person reviewed or a draft's history; a Title that only puts the entry's
+    own title and the document's together ("Safeguarding Adults Review: Adult A - Overview report")
+    is no reason to warn."""
     found = []
 
     def warn(message: str, advice: str) -> None:
@@ -714,7 +717,7 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
              "sitegen leaves them out of the copy it publishes, but the file in reports/ still has them: "
              "remove them there too before you share it anywhere else (in Word: File, Info, Check for Issues, "
              "Inspect Document; in Acrobat: File, Properties, or Protect, Remove Hidden Information).")
-    if title and safety.own_title and _one_line(safety.own_title) != _one_line(title):
+    if title and safety.own_title and says_more(safety.own_title, f"{title} {published}"):
         warn(f"has its own Title property, \"{safety.own_title}\", which is not the title this entry gives it "
              f"(\"{_one_line(title)}\").",
              "The published copy uses the entry's title instead. If the Title property names anyone, change it in "
@@ -748,3 +751,10 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
              "tags for accessibility\"), after setting its title (File, Info, Properties) and language "
              "(Review, Language), and replace the file in reports/.")
     return found
+
+
+def says_more(own_title: str, published: str) -> bool:
+    """Whether a PDF's own Title property has a word (letters or digits, in any case) that is not
+    in `published`: what the site shows of the entry anyway."""
+    shown = {word.casefold() for word in re.findall(r"\w+", published)}
+    return any(word.casefold() not in shown for word in re.findall(r"\w+", own_title))
