@@ -220,18 +220,21 @@ def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCach
     """Inspect, in parallel, the documents `entries_on_day` is about to need (the text of live
     ones too, for search, and the web pages of Word originals); only a first build of a large site
     has many to do."""
-    paths, text_for, word_originals = [], set(), []
+    paths: list[Path] = []
+    text_for: set[Path] = set()
+    word_originals: list[Path] = []
     titles: dict[Path, set[str]] = {}  # the titles each published PDF's copies are given
     for entry, state in inspected:
-        refs = [ref for ref in entry.documents if ref.path is not None]
-        found = [ref.path for ref in refs]
-        paths += found
-        word_originals += [ref.word_path for ref in refs if ref.word_path is not None]
-        if state is State.LIVE:
-            text_for.update(p for p in found if p.suffix.lower() == ".pdf")
-            for ref in refs:
-                if not ref.is_word_only:
-                    titles.setdefault(ref.path, set()).add(ref.title)
+        for ref in entry.documents:
+            if ref.path is None:
+                continue
+            paths.append(ref.path)
+            if ref.word_path is not None:
+                word_originals.append(ref.word_path)
+            if state is State.LIVE and ref.path.suffix.lower() == ".pdf":
+                text_for.add(ref.path)
+            if state is State.LIVE and not ref.is_word_only:
+                titles.setdefault(ref.path, set()).add(ref.title)
     prepare(paths, text_for, cache, progress=progress, word_originals=word_originals, titles=titles)
 
 

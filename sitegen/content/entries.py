@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePath, PurePosixPath
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from sitegen.rules import bounds
@@ -132,7 +133,9 @@ class Entry:
     @cached_property  # an entry never changes: worked out once, as it is asked for often
     def url(self) -> str:
         """Site path of the entry's page: /sar/adult-a/ or /how-to-refer/ (`addresses.entry_address`)."""
-        return entry_address(self.type, self.slug, self.is_page)
+        # An entry whose type cannot be used is withheld, so no page is written at its address:
+        # "None" stands in for its type (preview_error_url finds the address it seems to mean).
+        return entry_address(self.type if self.type is not None else "None", self.slug, self.is_page)
 
     def document_url(self, doc: DocumentRef) -> str:
         """Stable, derivable address of a document: /<type>/<slug>/<file name> (`addresses.document_address`)."""
@@ -140,7 +143,7 @@ class Entry:
 
     def rendition_url(self, doc: DocumentRef) -> str | None:
         """The address of the web page made from a document's Word original, None when it has none."""
-        return rendition_address(self.url, doc.word_name) if doc.word else None
+        return rendition_address(self.url, doc.word_name) if doc.word_name is not None else None
 
     def document_urls(self, doc: DocumentRef) -> list[str]:
         """Every address a document is published at: its download (not for a Word file listed alone)
@@ -296,7 +299,8 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
     content = config.content_dir
     if not content.is_dir():
         return []
-    files, unreadable = [], []
+    files: list[str] = []
+    unreadable: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(content, onerror=unreadable.append):
         dirnames[:] = sorted(d for d in dirnames if not is_set_aside(d))
         files += [os.path.join(dirpath, name) for name in filenames if is_entry_name(name)]
@@ -305,7 +309,7 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
         pass  # a folder of reports/ that cannot be read is told, whether or not an entry names a file in it
     fields = front_matter_fields(config)
 
-    def read(path: str) -> tuple[Entry, object]:
+    def read(path: str) -> tuple[Entry, tuple[dict[bytes, bytes], set[bytes]] | None]:
         return read_entry_or_fault(path, config, fields, memo), memo.take_new_results() if memo is not None else None
 
     entries = [unreadable_folder(exc, config) for exc in unreadable if not isinstance(exc, FileNotFoundError)]
@@ -326,7 +330,7 @@ def unreadable_folder(exc: OSError, config: SiteConfig) -> Entry:
         "Check that the folder exists and that the build may read it (its permissions), then build again."),))
 
 
-def path_order(path: str) -> object:
+def path_order(path: str) -> list[str] | PurePath:
     """How files are ordered: as `sorted` orders them as `Path` objects (part by part), without
     making 10,000 paths on a large site's every build."""
     return path.split(os.sep) if os.name == "posix" else PurePath(path)
@@ -530,7 +534,7 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         word, word_path = _word_original(file, path, sub.values["html"], source, word_line, config, problems)
         ref = DocumentRef(file=file, title=title, path=path, line=line, word=word, word_path=word_path, word_line=word_line)
         problems += _too_large(source, ref)
-        names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if word else [])
+        names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if ref.word_name is not None else [])
         for name in names if path is not None else []:
             if name.lower() in seen:
                 problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
@@ -543,7 +547,7 @@ def _too_large(source: str, ref: DocumentRef) -> list[Problem]:
     found = []
     for file, path, line, field in ((ref.file, ref.path, ref.line, "documents.file"),
                                     (ref.word, ref.word_path, ref.word_line, "documents.html")):
-        if path is None or (field == "documents.html" and ref.word == ref.file):
+        if file is None or path is None or (field == "documents.html" and ref.word == ref.file):
             continue
         try:
             size = os.stat(path).st_size
@@ -657,7 +661,7 @@ def missing_report(file: str) -> str:
     return f"documents: {file} does not exist."
 
 
-def similar_report(config: SiteConfig, file: str, listed: set[str] = frozenset()) -> str | None:
+def similar_report(config: SiteConfig, file: str, listed: AbstractSet[str] = frozenset()) -> str | None:
     """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close, leaving
     out the files in `listed` (those entries list: another review's report must never be offered
     as this one's, or Mr K's review would be published under Mr L's name)."""

@@ -241,7 +241,7 @@ def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[dict, 
     todo: list[tuple[tuple[int, int] | None, object]] = [(None, pdf.trailer)]
     if every_object:
         todo += [(obj.objgen, obj) for obj in pdf.objects]
-    seen: set[tuple[int, int]] = {objgen for objgen, _ in todo}
+    seen: set[tuple[int, int] | None] = {objgen for objgen, _ in todo}  # None: the trailer
     walked = 0
     while todo:
         owner, obj = todo.pop()
@@ -353,7 +353,7 @@ def _active_in(pdf: pikepdf.Pdf, data: dict) -> list[str]:
         found.append(RISKY_ACTIONS[kind])
     elif kind == "/URI" and _odd_address(_string_in(pdf, data, "/URI")):
         found.append(ODD_LINK)
-    actions = [data] if type_ == "/Action" else []
+    actions: list[object] = [data] if type_ == "/Action" else []
     for name in data.keys() & ACTION_KEYS:  # /A, /OpenAction...: what they hold is an action (or a destination)
         value = _value(pdf, data[name])
         actions += [_value(pdf, item) for item in value] if isinstance(value, list) else [value]
@@ -486,8 +486,8 @@ def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
 
     found: list[str] = []
     root = _root(pdf)
-    kept = pdf.Root.get("/Metadata")
-    kept = (kept.objgen, True) if kept is not None and kept.is_indirect else None
+    metadata = pdf.Root.get("/Metadata")
+    kept = (metadata.objgen, True) if metadata is not None and metadata.is_indirect else None
     for data, where in _walk(pdf, every_object=True):
         found += _active_in(pdf, data)
         found += [LEFTOVER_KEYS[name] for name in _personal_keys(pdf, data, where, root)]
@@ -572,7 +572,9 @@ def _embedded_files(pdf: pikepdf.Pdf) -> int | None:
     names = _get(pdf.Root, "/Names")
     if names is None or isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" not in names:
         return 0
-    todo, seen, count = [_get(names, "/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None], set(), 0
+    todo = [_get(names, "/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None]
+    seen: set[tuple[int, int]] = set()
+    count = 0
     while todo:
         node = todo.pop()
         if not isinstance(node, pikepdf.Dictionary) or len(seen) > MAX_TREE_NODES:

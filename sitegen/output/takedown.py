@@ -63,9 +63,9 @@ def record_last_good(cache_dir: Path, output: Path, store_folder: Path | None) -
             prefix = os.path.relpath(folder, cache_dir).replace(os.sep, "/")
             places.update({e.inode(): f"{prefix}/{e.name}" for e in os.scandir(folder) if e.is_file(follow_symlinks=False)})
         files = {}
-        for folder, _, names in os.walk(output):
+        for here, _, names in os.walk(output):
             for name in names:
-                path = os.path.join(folder, name)
+                path = os.path.join(here, name)
                 rel = os.path.relpath(path, output).replace(os.sep, "/")
                 status = os.lstat(path)
                 stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
