@@ -34,8 +34,8 @@ from sitegen.core.memo import Memo
 from sitegen.core.cachefile import LEDGER, Ledger
 from sitegen.core.problems import Problem, error, has_errors, note, warning
 from sitegen.documents.renditions import Rendition
-from sitegen.rendering.render import Renderer, make_environment, template_failure
-from sitegen.rules.addresses import OutputFile
+from sitegen.rendering.render import Renderer, make_environment, old_names_in_theme, template_failure
+from sitegen.rules.addresses import OUTPUT_MARKER, OutputFile
 from sitegen.rendering.site import Download, EntryOnDay, Site
 from sitegen.rules.visibility import State, decide
 
@@ -409,6 +409,8 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             "themes/", f"because of the error in {problem.file}, this build used sitegen's default theme instead of "
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
+    if config.own_theme:
+        result.problems += old_names_in_theme(config.root, theme)
     result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
     if not write:
         result.files = files + index.result().collect(result.problems)
@@ -456,7 +458,7 @@ def _take_down_only(config: SiteConfig, day: date, output: Path, result: BuildRe
         return result
     down = takedown.take_down_only(files, day, config.timezone)
     try:
-        outputs.write_site([OutputFile(path, data=data) for path, data in down.files.items() if path != outputs.MARKER], output)
+        outputs.write_site([OutputFile(path, data=data) for path, data in down.files.items() if path != OUTPUT_MARKER], output)
     except (OSError, outputs.OutputRefused) as written:
         result.problems.append(error("sitegen", f"{fault}, and the reports due to come down could not be taken down "
                                      f"either ({written}), so the previous output was left as it was.", advice))

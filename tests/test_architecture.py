@@ -5,8 +5,13 @@ one module's alone in the whole package."""
 
 import ast
 import importlib
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+
+import pytest
 
 import sitegen
 
@@ -88,3 +93,15 @@ def test_every_home_named_for_a_rule_exists():
         if thing is None:
             missing.append(name)
     assert missing == []
+
+
+@pytest.mark.parametrize("module", ["commands.status", "commands.verify", "commands.newentry", "commands.publication"])
+def test_commands_that_write_no_pages_do_not_load_jinja(module):
+    """`sitegen status`, `verify`, `new` and `report` write dates and names, not pages: each, imported
+    alone in a fresh interpreter, has not loaded Jinja (the renderer's library) by the time it is ready."""
+    code = ("import importlib, sys; importlib.import_module(sys.argv[1]); "
+            "print(sorted(name for name in sys.modules if name.split('.')[0] == 'jinja2'))")
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    done = subprocess.run([sys.executable, "-c", code, f"sitegen.{module}"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -279,7 +279,7 @@ def default_slug(report: str) -> str:
     return slugify(PurePosixPath(report).stem)
 
 
-def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo, entries: list[Entry], *,
+def entry_to_write(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo, entries: list[Entry], *,
          title: str, published: date, slug: str, document_title: str | None = None) -> tuple[NewEntry | None, list[Problem], list[str]]:
     """The entry to write, or the problems that stop it; plus notes worth telling."""
     problems: list[Problem] = []
