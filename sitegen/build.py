@@ -424,7 +424,8 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
         result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
         result.failed = True
     except OSError as exc:
-        result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
+        result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).",
+                                     "Check there is free disk space and that you may write there. The previous output was left as it was."))
         result.failed = True
     finally:
         result.files = files + index.result().collect(result.problems)  # waits for it, if writing failed first

@@ -359,7 +359,8 @@ def read_entry(path: Path | str, config: SiteConfig, fields: list[Field] | None 
     except UnicodeDecodeError:
         return Entry(source, slug, None, None, problems=(error(source, "this file is not UTF-8 text.", "Save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)."),))
     except OSError as exc:
-        return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).", "Check that it exists and that you may read it."),))
+        return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).",
+                                                               "Check that it exists and that you may read it."),))
     if too_large:
         return Entry(source, slug, None, None, problems=(too_large,))
     split = split_front_matter(text)
@@ -456,12 +457,14 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
                        slips_are_errors=True)
     problems = list(checked.problems)
     for key_path, line in doc.duplicates:
-        problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))
+        problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.",
+                                line=line, field=str(key_path[-1])))
     v = checked.values
     etype = v["type"] if "type" not in checked.invalid else None
 
     if rtype is not None and rtype.broken:
-        problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.", "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
+        problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.",
+                              "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
     if v["published"] and v["expires"] and v["expires"] <= v["published"]:
         problems.append(error(source, f"expires: {v['expires'].isoformat()} is not after published ({v['published'].isoformat()}).",
                               "Write a date after the published date, or remove `expires` to use the usual window.", line=doc.line_of("expires"), field="expires"))
@@ -508,7 +511,8 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
     if raw is None:
         return
     if not isinstance(raw, list):
-        problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.", line=doc.line_of("documents"), field="documents"))
+        problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.",
+                              line=doc.line_of("documents"), field="documents"))
         return
     if len(raw) > bounds.DOCUMENTS:
         problems.append(error(source, f"documents: {len(raw):,} are listed; sitegen accepts at most {bounds.DOCUMENTS:,} for one entry.",
@@ -529,7 +533,8 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         title = sub.values["title"]
         if title is None:
             title = PurePosixPath(file).stem.replace("-", " ").replace("_", " ").capitalize()
-            problems.append(warning(source, f"the document {file} has no title, so it is called \"{title}\".", "Add `title: ...` under its `file:` line, for example `title: Overview report`.", line=line, field=f"documents.{index}.title"))
+            problems.append(warning(source, f"the document {file} has no title, so it is called \"{title}\".",
+                                    "Add `title: ...` under its `file:` line, for example `title: Overview report`.", line=line, field=f"documents.{index}.title"))
         word_line = doc.line_of(*where, "html") or line
         word, word_path = _word_original(file, path, sub.values["html"], source, word_line, config, problems)
         ref = DocumentRef(file=file, title=title, path=path, line=line, word=word, word_path=word_path, word_line=word_line)
@@ -537,7 +542,8 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if ref.word_name is not None else [])
         for name in names if path is not None else []:
             if name.lower() in seen:
-                problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
+                problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.",
+                                      line=line, field=f"documents.{index}.file"))
             seen[name.lower()] = index
         yield ref
 
@@ -645,7 +651,8 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
         problems.append(error(source, missing_report(file), MISSING_ADVICE, line=line, field=field_name))
         return None
     if config.reports_real not in real.parents:
-        problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.", "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
+        problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.",
+                              "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
         return None
     if not real.is_file():
         problems.append(error(source, f"documents: {file} is a folder, not a file.", advice, line=line, field=field_name))

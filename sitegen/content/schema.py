@@ -405,7 +405,8 @@ def validate(
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        result.problems.append(error(file, f"the {what} should be a list of `name: value` lines, not {show(data)}.", line=line_of(*path), field=".".join(map(str, path)) or None))
+        result.problems.append(error(file, f"the {what} should be a list of `name: value` lines, not {show(data)}.", line=line_of(*path),
+                                     field=".".join(map(str, path)) or None))
         result.invalid.update(f.name for f in fields)
         return result
     known = {f.name: f for f in fields}

@@ -214,8 +214,8 @@ def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
 def _time_limit() -> Iterator[None]:
     """In a worker (`parallel.in_worker`), the kernel ends the worker if what runs inside takes
     longer than `READ_TIME_LIMIT`, as it would after a crash, even inside native code (qpdf's, PDFium's:
-    an alarm left at its default action; a Python handler would wait for them to return). A PDF that
-    makes them run for ever must not stop the nightly build. In the build's own process: no limit."""
+    an alarm left at its default action; a Python handler would wait for them to return): why, in
+    `prepare`. In the build's own process: no limit."""
     if not in_worker():
         yield
         return
