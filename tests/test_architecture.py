@@ -105,3 +105,27 @@ def test_commands_that_write_no_pages_do_not_load_jinja(module):
     done = subprocess.run([sys.executable, "-c", code, f"sitegen.{module}"], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_every_library_the_package_imports_is_one_it_declares():
+    """A library sitegen imports itself (tornado, lxml, MarkupSafe...) is in pyproject.toml's
+    dependencies, not only there because another library needs it today: else an upgrade of that
+    other library could drop it and break an install."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-") for requirement in project["dependencies"]}
+    imported = set()
+    for path in FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    libraries = sorted(name for name in imported - set(sys.stdlib_module_names) if name != "sitegen")
+    assert {"tornado", "lxml", "markupsafe", "jinja2"} <= set(libraries)
+    installed = importlib.metadata.packages_distributions()
+    undeclared = [name for name in libraries
+                  if not {dist.lower().replace("_", "-") for dist in installed.get(name, [name])} & declared]
+    assert undeclared == []
