@@ -95,6 +95,13 @@ def test_every_home_named_for_a_rule_exists():
     assert missing == []
 
 
+def test_every_home_named_for_a_rule_is_a_public_name():
+    """A rule's home is a name other modules may use and a reader may look for: none begins with `_`
+    (a private helper may change with no word to the doc)."""
+    homes = re.findall(r"`((?:%s)\.[\w.]+)`" % "|".join(PATHS), section("Where each rule lives"))
+    assert [name for name in homes if any(part.startswith("_") for part in name.split("."))] == []
+
+
 @pytest.mark.parametrize("module", ["commands.status", "commands.verify", "commands.newentry", "commands.publication"])
 def test_commands_that_write_no_pages_do_not_load_jinja(module):
     """`sitegen status`, `verify`, `new` and `report` write dates and names, not pages: each, imported
@@ -129,3 +136,14 @@ def test_every_library_the_package_imports_is_one_it_declares():
     undeclared = [name for name in libraries
                   if not {dist.lower().replace("_", "-") for dist in installed.get(name, [name])} & declared]
     assert undeclared == []
+
+
+def test_the_doc_names_every_module_without_a_test_file_and_where_it_is_tested():
+    """"The tests do not mirror the modules one for one": the doc's table of the modules with no
+    `tests/test_<module>.py` is those modules exactly, and every test file it names exists."""
+    tests = PACKAGE.parent / "tests"
+    table = [line.split("|") for line in section("Tests").splitlines() if line.startswith("| `")]
+    named = {name.removesuffix(".py") for cells in table for name in re.findall(r"`(\w+\.py)`", cells[1])}
+    assert named == {module for module in PATHS if not (tests / f"test_{module}.py").is_file()}
+    files = {name for cells in table for name in re.findall(r"`((?:tests/)?[\w/]*test_\w+\.py)`", cells[2])}
+    assert files and [name for name in sorted(files) if not (PACKAGE.parent / name if "/" in name else tests / name).is_file()] == []

@@ -167,7 +167,7 @@ def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None, found: Survey | None
         del pdf.trailer["/Info"]
     if title:
         pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title)))
-    _strip_personal(pdf, found)
+    strip_personal(pdf, found)
     packet = _xmp_packet(title, xmp.ids) if xmp else None  # a PDF without XMP gets none
     if packet:
         stream = pdf.make_stream(packet)
@@ -440,7 +440,7 @@ def hidden_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> list[str]:
     return (found or survey(pdf)).personal
 
 
-def _strip_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> None:
+def strip_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> None:
     """Remove every metadata stream but the document's (rewritten by `clean`), every private-data
     dictionary and every comment's author and times, wherever they are in the file."""
     root = _root(pdf)
