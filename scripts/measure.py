@@ -1,9 +1,11 @@
-"""The figures of sitegen's shape that docs/architecture.md records: its import graph, its largest
-modules and functions, and its duplicated blocks. Measured the same way each time, so a change
-to the layout can be compared with what came before it.
+"""The figures of sitegen's shape that docs/architecture.md records: its import graph (modules,
+import edges, the longest import chain), its largest modules and functions, and its duplicated
+blocks. Measured the same way each time, so a change to the layout can be compared with what came
+before it.
 
 Usage: python3 scripts/measure.py [CHECKOUT]   (this repository, or another checkout of it, such as
-an older commit's `git archive`; duplicates are counted when the `duplicates` command is on PATH)
+an older commit's: git worktree add /tmp/before COMMIT; duplicates are counted when the
+`duplicates` command is on PATH)
 """
 
 from __future__ import annotations
@@ -43,10 +45,31 @@ def imported(path: Path, known: set[str]) -> set[str]:
     return found - {"sitegen"}
 
 
+def graph() -> dict[str, set[str]]:
+    """Each module of the package and the package's modules it imports (itself left out)."""
+    known = modules()
+    return {name: imported(path, set(known)) - {name} for name, path in known.items()}
+
+
 def edges() -> int:
     """How many (importer, imported) pairs of the package's own modules there are."""
-    known = modules()
-    return sum(len(imported(path, set(known)) - {name}) for name, path in known.items())
+    return sum(len(used) for used in graph().values())
+
+
+def longest_chain() -> list[str]:
+    """The longest run of imports, each module importing the next (build imports entries, which
+    imports config...): how many floors a change at the bottom can reach through. A cycle, were
+    there one, is walked once round."""
+    imports = graph()
+    longest: dict[str, list[str]] = {}
+
+    def chain_from(name: str, walking: frozenset[str]) -> list[str]:
+        if name not in longest:
+            below = [chain_from(used, walking | {name}) for used in sorted(imports.get(name, ())) if used not in walking]
+            longest[name] = [name] + max(below, key=len, default=[])
+        return longest[name]
+
+    return max((chain_from(name, frozenset()) for name in sorted(imports)), key=len, default=[])
 
 
 def longest_modules(most: int = 5) -> list[tuple[int, str]]:
@@ -80,6 +103,8 @@ def main() -> None:
     plain = [name for name, path in known.items() if path.name != "__init__.py"]
     print(f"modules: {len(plain)} (besides packages' __init__.py) in {len(folders)} folders ({', '.join(folders)}), {lines} lines")
     print(f"import edges between the package's modules: {edges()}")
+    chain = longest_chain()
+    print(f"longest import chain: {len(chain)} modules ({' > '.join(name.removeprefix('sitegen.') for name in chain)})")
     print("largest modules: " + ", ".join(f"{where} {size}" for size, where in longest_modules()))
     print("largest functions: " + ", ".join(f"{where} {size}" for size, where in longest_functions()))
     print("duplicated blocks: " + re.sub(r"\s+", " ", duplicated_pairs()))

@@ -34,8 +34,8 @@ from sitegen.core.memo import Memo
 from sitegen.core.cachefile import LEDGER, Ledger
 from sitegen.core.problems import Problem, error, has_errors, note, warning
 from sitegen.documents.renditions import Rendition
-from sitegen.rendering.render import Renderer, make_environment, template_failure
-from sitegen.rules.addresses import OutputFile
+from sitegen.rendering.render import Renderer, make_environment, old_names_in_theme, template_failure
+from sitegen.rules.addresses import OUTPUT_MARKER, OutputFile
 from sitegen.rendering.site import Download, EntryOnDay, Site
 from sitegen.rules.visibility import State, decide
 
@@ -221,18 +221,21 @@ def _prepare_documents(inspected: list[tuple[Entry, State]], cache: DocumentCach
     """Inspect, in parallel, the documents `entries_on_day` is about to need (the text of live
     ones too, for search, and the web pages of Word originals); only a first build of a large site
     has many to do."""
-    paths, text_for, word_originals = [], set(), []
+    paths: list[Path] = []
+    text_for: set[Path] = set()
+    word_originals: list[Path] = []
     titles: dict[Path, set[str]] = {}  # the titles each published PDF's copies are given
     for entry, state in inspected:
-        refs = [ref for ref in entry.documents if ref.path is not None]
-        found = [ref.path for ref in refs]
-        paths += found
-        word_originals += [ref.word_path for ref in refs if ref.word_path is not None]
-        if state is State.LIVE:
-            text_for.update(p for p in found if p.suffix.lower() == ".pdf")
-            for ref in refs:
-                if not ref.is_word_only:
-                    titles.setdefault(ref.path, set()).add(ref.title)
+        for ref in entry.documents:
+            if ref.path is None:
+                continue
+            paths.append(ref.path)
+            if ref.word_path is not None:
+                word_originals.append(ref.word_path)
+            if state is State.LIVE and ref.path.suffix.lower() == ".pdf":
+                text_for.add(ref.path)
+            if state is State.LIVE and not ref.is_word_only:
+                titles.setdefault(ref.path, set()).add(ref.title)
     prepare(paths, text_for, cache, progress=progress, word_originals=word_originals, titles=titles)
 
 
@@ -407,6 +410,8 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             "themes/", f"because of the error in {problem.file}, this build used sitegen's default theme instead of "
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
+    if config.own_theme:
+        result.problems += old_names_in_theme(config.root, theme)
     result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
     if not write:
         result.files = files + index.result().collect(result.problems)
@@ -420,7 +425,8 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
         result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
         result.failed = True
     except OSError as exc:
-        result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).", "Check there is free disk space and that you may write there. The previous output was left as it was."))
+        result.problems.append(error(str(output), f"the site could not be written ({exc.strerror or exc}).",
+                                     "Check there is free disk space and that you may write there. The previous output was left as it was."))
         result.failed = True
     finally:
         result.files = files + index.result().collect(result.problems)  # waits for it, if writing failed first
@@ -454,7 +460,7 @@ def _take_down_only(config: SiteConfig, day: date, output: Path, result: BuildRe
         return result
     down = takedown.take_down_only(files, day, config.timezone)
     try:
-        outputs.write_site([OutputFile(path, data=data) for path, data in down.files.items() if path != outputs.MARKER], output)
+        outputs.write_site([OutputFile(path, data=data) for path, data in down.files.items() if path != OUTPUT_MARKER], output)
     except (OSError, outputs.OutputRefused) as written:
         result.problems.append(error("sitegen", f"{fault}, and the reports due to come down could not be taken down "
                                      f"either ({written}), so the previous output was left as it was.", advice))

@@ -5,8 +5,13 @@ one module's alone in the whole package."""
 
 import ast
 import importlib
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
+
+import pytest
 
 import sitegen
 
@@ -88,3 +93,57 @@ def test_every_home_named_for_a_rule_exists():
         if thing is None:
             missing.append(name)
     assert missing == []
+
+
+def test_every_home_named_for_a_rule_is_a_public_name():
+    """A rule's home is a name other modules may use and a reader may look for: none begins with `_`
+    (a private helper may change with no word to the doc)."""
+    homes = re.findall(r"`((?:%s)\.[\w.]+)`" % "|".join(PATHS), section("Where each rule lives"))
+    assert [name for name in homes if any(part.startswith("_") for part in name.split("."))] == []
+
+
+@pytest.mark.parametrize("module", ["commands.status", "commands.verify", "commands.newentry", "commands.publication"])
+def test_commands_that_write_no_pages_do_not_load_jinja(module):
+    """`sitegen status`, `verify`, `new` and `report` write dates and names, not pages: each, imported
+    alone in a fresh interpreter, has not loaded Jinja (the renderer's library) by the time it is ready."""
+    code = ("import importlib, sys; importlib.import_module(sys.argv[1]); "
+            "print(sorted(name for name in sys.modules if name.split('.')[0] == 'jinja2'))")
+    env = {**os.environ, "PYTHONPATH": str(PACKAGE.parent)}
+    done = subprocess.run([sys.executable, "-c", code, f"sitegen.{module}"], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_every_library_the_package_imports_is_one_it_declares():
+    """A library sitegen imports itself (tornado, lxml, MarkupSafe...) is in pyproject.toml's
+    dependencies, not only there because another library needs it today: else an upgrade of that
+    other library could drop it and break an install."""
+    import importlib.metadata
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {re.split(r"[<>=!~ ;\[]", requirement, maxsplit=1)[0].lower().replace("_", "-") for requirement in project["dependencies"]}
+    imported = set()
+    for path in FILES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    libraries = sorted(name for name in imported - set(sys.stdlib_module_names) if name != "sitegen")
+    assert {"tornado", "lxml", "markupsafe", "jinja2"} <= set(libraries)
+    installed = importlib.metadata.packages_distributions()
+    undeclared = [name for name in libraries
+                  if not {dist.lower().replace("_", "-") for dist in installed.get(name, [name])} & declared]
+    assert undeclared == []
+
+
+def test_the_doc_names_every_module_without_a_test_file_and_where_it_is_tested():
+    """"The tests do not mirror the modules one for one": the doc's table of the modules with no
+    `tests/test_<module>.py` is those modules exactly, and every test file it names exists."""
+    tests = PACKAGE.parent / "tests"
+    table = [line.split("|") for line in section("Tests").splitlines() if line.startswith("| `")]
+    named = {name.removesuffix(".py") for cells in table for name in re.findall(r"`(\w+\.py)`", cells[1])}
+    assert named == {module for module in PATHS if not (tests / f"test_{module}.py").is_file()}
+    files = {name for cells in table for name in re.findall(r"`((?:tests/)?[\w/]*test_\w+\.py)`", cells[2])}
+    assert files and [name for name in sorted(files) if not (PACKAGE.parent / name if "/" in name else tests / name).is_file()] == []

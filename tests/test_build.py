@@ -460,6 +460,7 @@ def test_a_report_listed_by_an_expired_entry_and_a_live_one(site):
     assert {p.entry.slug: p.state for p in result.site.entries}["briefing"] is State.SCHEDULED
 
 
+@pytest.mark.slow  # two whole builds of the sample site, each in a process of its own
 def test_builds_in_two_processes_with_different_hash_seeds_are_the_same_bytes(tmp_path):
     """Byte-identical output must not hang on the order of a set or a dict of strings in one
     process: the sample site is built by two processes whose string hashing differs."""

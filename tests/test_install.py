@@ -16,7 +16,8 @@ pytestmark = pytest.mark.slow  # installs sitegen into new virtual environments:
 
 def test_installed_package_builds_a_site_without_a_theme_folder(tmp_path):
     source = tmp_path / "source"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", ".sitegen-cache", "__pycache__", "*.egg-info", ".pytest_cache", ".hypothesis", "node_modules"))
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", "build", ".sitegen-cache", "__pycache__", "*.egg-info", ".pytest_cache",
+                                                                ".hypothesis", "node_modules"))
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=False, with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"

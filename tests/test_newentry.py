@@ -115,7 +115,8 @@ def test_a_pdfs_own_title_is_shown_in_a_warning_never_used(site, file, pdf_title
     ("dhr-ms-g-executive-summary.pdf", None, "dhr", "Domestic Homicide Review: Ms G", "ms-g", "Executive summary"),
     ("Safeguarding Adults Review - Adult D (2024) v2.pdf", None, "sar", "Safeguarding Adults Review: Adult D", "adult-d", "Safeguarding Adults Review: Adult D"),
     ("cspr_child_d_final_redacted.pdf", None, "cspr", "Child Safeguarding Practice Review: Child D", "child-d", "Child Safeguarding Practice Review: Child D"),
-    ("7-minute-briefing-professional-curiosity.pdf", None, "briefing", "7-minute briefing: Professional curiosity", "professional-curiosity", "7-minute briefing: Professional curiosity"),
+    ("7-minute-briefing-professional-curiosity.pdf", None, "briefing", "7-minute briefing: Professional curiosity", "professional-curiosity",
+     "7-minute briefing: Professional curiosity"),
     ("x.pdf", "Thematic review: transitions to adulthood", "learning-review", "Learning review: X", "x", "Learning review: X"),
     ("cspr-child-d-overview.pdf", "Overview report on the death of Jane Smith (aged 3)", "cspr",
      "Child Safeguarding Practice Review: Child D", "child-d", "Overview report"),
@@ -198,7 +199,8 @@ def test_a_report_another_entry_lists_is_never_offered_for_a_missing_file(site):
     (["sar", "reprt.pdf"], "A file with a similar name exists: reports/report.pdf. Check it is this review's report before you use it"),
     (["sar", "/etc/hostname"], "/etc/hostname: error: is not in the site's reports/ folder."),
     (["sra", "report.pdf"], '"sra" is not a review type this site knows. Did you mean scr?'),
-    (["sar", "report.pdf", "--slug", "Adult A"], 'error: "Adult A" cannot be used in a web address. Use lower-case letters, digits and hyphens, for example --slug adult-a.'),
+    (["sar", "report.pdf", "--slug", "Adult A"],
+     'error: "Adult A" cannot be used in a web address. Use lower-case letters, digits and hyphens, for example --slug adult-a.'),
     (["sar", "report.pdf", "--published", "14/03/2026"], "14/03/2026 is not a date; write 2026-03-14 (year-month-day)."),
 ])
 def test_bad_answers_are_explained(site, args, message):

@@ -66,7 +66,7 @@ def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, bui
             files, later = first, outputs.LaterFiles("pagefind", late_files)
         outputs.write_site(files, output, previous_output=previous_output, store=store, later=later)
         written, folders = tree(output)
-        assert written == {outputs.MARKER: outputs.MARKER_TEXT,
+        assert written == {outputs.OUTPUT_MARKER: outputs.MARKER_TEXT,
                            **{p: f"{p} v{version}".encode() if not p.endswith(".pdf") else b"%PDF cached copy" for p in paths}}
         needed = {parent.as_posix() for p in paths for parent in Path(p).parents if parent != Path(".")}
         assert folders == needed
@@ -81,7 +81,7 @@ def test_later_files_at_a_path_already_written_or_outside_their_folder_are_refus
         with pytest.raises(ValueError):
             outputs.write_site([OutputFile("index.html", b"second")], output,
                                later=outputs.LaterFiles("pagefind", lambda late=late: late))
-        assert read_output(output) == {"index.html": b"first", outputs.MARKER: outputs.MARKER_TEXT}
+        assert read_output(output) == {"index.html": b"first", outputs.OUTPUT_MARKER: outputs.MARKER_TEXT}
         assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
 
 
@@ -137,7 +137,7 @@ def test_the_store_keeps_only_the_files_of_the_last_build(tmp_path):
     output, _, store = build_with_store(tmp_path, ["v1", "v2", "v3"])
     kept = {path.read_bytes() for path in store.folder.iterdir()}
     assert kept == {f"page {n} v3".encode() for n in range(5)}
-    assert read_output(output) == {outputs.MARKER: outputs.MARKER_TEXT, **{f"page-{n}/index.html": f"page {n} v3".encode() for n in range(5)}}
+    assert read_output(output) == {outputs.OUTPUT_MARKER: outputs.MARKER_TEXT, **{f"page-{n}/index.html": f"page {n} v3".encode() for n in range(5)}}
 
 
 @pytest.mark.parametrize("where", ["output", "previous output"])
@@ -243,7 +243,7 @@ def test_a_build_removes_what_killed_builds_left_and_only_that(tmp_path):
     dead, alive = _a_finished_process_id(), os.getppid()
     left = {
         f".build-new-{dead}-abc": {outputs.WRITING: outputs.WRITING_TEXT, "index.html": b"half"},
-        f".build-old-{dead}-def": {outputs.MARKER: outputs.MARKER_TEXT, "index.html": b"old site"},
+        f".build-old-{dead}-def": {outputs.OUTPUT_MARKER: outputs.MARKER_TEXT, "index.html": b"old site"},
         f".build-new-{dead}-ghi": {},
     }
     kept = {

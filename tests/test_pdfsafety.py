@@ -590,7 +590,7 @@ def test_the_written_copy_is_checked_object_by_object(site, monkeypatch):
     active content), the copy is read back, walked whole and refused; the entry is withheld, saying why."""
     from sitegen.documents import pdfsafety
 
-    monkeypatch.setattr(pdfsafety, "_strip_personal", lambda pdf, found=None: None)
+    monkeypatch.setattr(pdfsafety, "strip_personal", lambda pdf, found=None: None)
     monkeypatch.setattr(pdfsafety, "survey", lambda pdf: pdfsafety.Survey([], [], []))
     (site.root / "reports" / "a.pdf").write_bytes(make_hostile_pdf_bytes(["piece_info_xobject", "comment_author"]))
     (site.root / "reports" / "b.pdf").write_bytes(make_hostile_pdf_bytes(["named_js"]))

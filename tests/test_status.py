@@ -1,8 +1,12 @@
 """`sitegen status`: every entry's state, as a table or JSON, from the build's own rule."""
 
 import json
+import re
+from datetime import date, timedelta
 
 import pytest
+
+from sitegen.rules.visibility import State
 
 from conftest import ROOT
 from test_cli import sitegen
@@ -40,20 +44,36 @@ def test_json_lists_every_entry_with_exactly_the_documented_keys(site):
     assert all(row["errors"] == [] for slug, row in rows.items() if slug != "broken")
 
 
-def test_table_in_order_of_what_needs_attention(site):
+def cells(line: str) -> list[str]:
+    """A table line's cells, as the officer reads them (columns are two or more spaces apart)."""
+    return re.split(r"\s{2,}", line.strip())
+
+
+def test_table_shows_each_entrys_state_and_dates_in_order_of_what_needs_attention(site):
+    """What the officer reads: every entry once, with its state, the day it went or goes up, the day
+    it comes down, the days it has left while live, its type, title and file; what needs attention
+    first (withheld), then live by the day each comes down, scheduled, drafts, expired."""
     make_site(site)
     result = sitegen("status", "--as-of", "2026-11-22", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[0].split() == ["State", "Published", "Comes", "down", "Days", "left", "Type", "Title", "File"]
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
-    states = [line.split()[0] for line in lines[1:8]]
-    assert states == ["withheld", "live", "live", "live", "scheduled", "draft", "expired"]
-    soon = next(line for line in lines if "Going soon" in line)
-    assert soon.split()[:8] == ["live", "1", "Dec", "2025", "1", "Dec", "2026", "9"]
-    assert "On 22 November 2026: 1 withheld, 3 live, 1 scheduled, 1 draft, 1 expired." in result.stdout
-    assert "Withheld entries stay off the site until these errors are fixed:" in result.stdout
-    assert "content/broken.md:4: error: published: 31/02/2026" in result.stdout
+    lines = result.stdout.splitlines()
+    assert [cells(line) for line in lines[:8]] == [
+        ["State", "Published", "Comes down", "Days left", "Type", "Title", "File"],
+        ["withheld", "-", "-", "-", "sar", "Broken", "content/broken.md"],
+        ["live", "1 Dec 2025", "1 Dec 2026", "9", "sar", "Going soon", "content/live-soon-down.md"],
+        ["live", "1 Nov 2026", "1 Nov 2027", "344", "sar", "Staying", "content/live-long.md"],
+        ["live", "-", "-", "-", "page", "Contact us", "content/contact.md"],
+        ["scheduled", "1 Feb 2027", "1 Feb 2028", "-", "sar", "Not yet", "content/future.md"],
+        ["draft", "1 Jan 2026", "1 Jan 2027", "-", "sar", "Work in progress", "content/wip.md"],
+        ["expired", "1 Jan 2024", "1 Jan 2025", "-", "sar", "Gone", "content/old.md"],
+    ]
+    assert lines[8:] == [
+        "",
+        "On 22 November 2026: 1 withheld, 3 live, 1 scheduled, 1 draft, 1 expired.",
+        "Withheld entries stay off the site until these errors are fixed:",
+        "  content/broken.md:4: error: published: 31/02/2026 is not a date; write it as year-month-day, for example 2026-11-22.",
+    ]
 
 
 def test_a_dhr_waiting_for_its_approval_is_scheduled_and_says_so(site):
@@ -107,12 +127,35 @@ def test_as_of_help_says_what_the_command_does(command):
             "serve": "Preview the site as it will be on"}[command] in " ".join(result.stdout.split())
 
 
-def test_status_agrees_with_the_build(tmp_path):
-    result = sitegen("status", "--site", str(ROOT), "--as-of", "2026-11-22", "--json")
-    rows = {row["slug"]: row["state"] for row in json.loads(result.stdout)}
-    assert rows["cspr-child-e"] == "scheduled" and rows["sar-adult-h"] == "draft" and rows["sar-adult-c"] == "expired"
-    build = sitegen("build", "--site", str(ROOT), "--as-of", "2026-11-22", "--output", str(tmp_path / "out"))
-    assert f"{sum(state == 'live' for state in rows.values())} live" in build.stdout
+def test_status_agrees_with_what_the_build_publishes(sample_build):
+    """For every entry of the sample site, what status says on the day is what the build put on the
+    site that day: a live review's page is there, with the published day and the last day shown
+    (the day before status's "comes down"); nothing of a scheduled, draft or withheld entry is in any
+    output file; an expired review's documents are gone; and the counts are the build's own."""
+    from sitegen.rules.dates import uk_date
+    from conftest import SAMPLE_DAY
+
+    result = sitegen("status", "--site", str(ROOT), "--as-of", SAMPLE_DAY.isoformat(), "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    out = sample_build.output
+    every_file = [path.read_bytes().decode("utf-8", "replace") for path in out.rglob("*") if path.is_file()]
+    for row in rows:
+        folder = out / row["type"] / row["slug"]
+        if row["state"] == "live" and row["type"] != "page":
+            page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", (folder / "index.html").read_text()))
+            last_day = date.fromisoformat(row["hidden_from"]) - timedelta(days=1)
+            assert f"Published {uk_date(date.fromisoformat(row['published']))}" in page, row["slug"]
+            assert f"On this site until {uk_date(last_day)}" in page, row["slug"]
+        elif row["state"] in ("scheduled", "draft", "withheld"):
+            assert not folder.exists(), row["slug"]
+            assert not any(row["title"] in text or f"/{row['slug']}/" in text for text in every_file), row["slug"]
+        elif row["state"] == "expired":
+            assert not folder.exists() or [p.name for p in folder.rglob("*") if p.is_file()] == ["index.html"], row["slug"]
+    built = {state.value: sample_build.result.count(state) for state in State}
+    assert {state: sum(row["state"] == state for row in rows) for state in built} == built
+    assert {"cspr-child-e": "scheduled", "sar-adult-h": "draft", "sar-adult-c": "expired"}.items() \
+        <= {row["slug"]: row["state"] for row in rows}.items()
 
 
 def test_colour_only_in_a_terminal(site):

@@ -199,6 +199,23 @@ def test_a_sites_own_copy_of_a_template_may_still_call_the_entry_placed(site):
     assert "Old: 13 March 2027. New: 13 March 2027." in page(out, "/sar/adult-a/")
 
 
+def test_a_template_that_still_says_placed_is_told_the_new_name_and_when_the_old_one_goes(site):
+    """The theme's author reads, for each use of the old name in the site's own templates, the file and
+    line, the name to write instead and the release that stops giving the old one; a template that uses
+    the new name, or sets `placed` itself, is told nothing."""
+    site.entry("adult-a", published="2026-03-14", subject="Adult A", summary="What happened, briefly.")
+    site.raw("themes/templates/entry.html", "{% extends 'base.html' %}{% block content %}\n"
+             "<h1>{{ entry.title }}</h1>\n<p>{{ placed.last_day|ukdate }}</p>{% endblock %}")
+    site.raw("themes/templates/notice.html", "{% extends 'base.html' %}{% block content %}{% set placed = 1 %}"
+             "<p>{{ placed }} {{ entry_on_day.last_day|ukdate }}</p>{% endblock %}")
+    result, _ = site.build("2026-11-22")
+    told = [p.format() for p in result.problems if "placed" in p.message]
+    assert told == ["themes/templates/entry.html:3: warning: `placed` is the old name of `entry_on_day`: sitegen gives "
+                    "templates the old name only until version 0.2.0, from which this template will fail and the build "
+                    "will use the default theme. Change `placed` to `entry_on_day` in this template."]
+    assert not result.failed
+
+
 def test_the_sample_sites_own_theme_file_is_used_in_place_of_the_default_themes(sample_build):
     """The sample partnership's themes/ holds its own copy of the contact partial, which adds
     where to report a concern now: every page's footer shows it, and the default theme is

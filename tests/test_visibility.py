@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from sitegen.rules.visibility import (NEVER, ONE_YEAR, State, Window, add_window, as_of_day, decide, goes_live, hidden_from,
-                                last_day_shown, parse_window, window_state)
+                                last_day_shown, parse_window, start_of_day, window_state)
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2200, 12, 31))
 windows = st.builds(Window, years=st.integers(0, 5), months=st.integers(0, 30), days=st.integers(0, 400)).filter(
@@ -66,53 +66,81 @@ def test_years_cover_full_years(start, years):
         assert end == date(start.year + years, 3, 1)
 
 
-@given(dates, dates, windows)
-def test_state_partitions_the_timeline(day, published, window):
+# Windows short enough that every day around one can be looked at (a property below walks them all).
+short_windows = st.builds(Window, years=st.integers(0, 2), months=st.integers(0, 14), days=st.integers(0, 120)).filter(
+    lambda w: w != Window())
+sound = dict(draft=False, has_errors=False)
+
+
+def days_around(first: date, last: date, margin: int = 3) -> list[date]:
+    """Every day from `margin` days before `first` to `margin` days after `last`."""
+    return [first + timedelta(days=n) for n in range(-margin, (last - first).days + margin + 1)]
+
+
+def live_days(days: list[date], published: date, hidden: date | None, approved: date | None = None) -> list[date]:
+    return [day for day in days if decide(day, published, hidden, approved=approved, **sound) is State.LIVE]
+
+
+@given(dates, st.one_of(short_windows.map(lambda w: ("window", w)), st.integers(1, 800).map(lambda n: ("expires", n))))
+def test_a_report_is_live_exactly_from_its_first_day_to_its_last_inclusive(published, ending):
+    """What an officer states: a report goes up on its published day, stays up every day to the last
+    day readers are told it is shown ("on this site until"), and is down from the next day on, for
+    good; before it goes up it is scheduled, after it is expired, never the other way round."""
+    kind, value = ending
+    hidden = hidden_from(published, value) if kind == "window" else hidden_from(published, ONE_YEAR, published + timedelta(days=value))
+    last = last_day_shown(hidden)
+    days = days_around(published, last)
+    assert live_days(days, published, hidden) == [published + timedelta(days=n) for n in range((last - published).days + 1)]
+    states = [decide(day, published, hidden, **sound) for day in days]
+    assert states == sorted(states, key=[State.SCHEDULED, State.LIVE, State.EXPIRED].index)  # up once, down once
+    assert states[0] is State.SCHEDULED and states[-1] is State.EXPIRED
+
+
+@given(dates, short_windows, st.sampled_from(["Europe/London", "UTC", "America/New_York", "Pacific/Auckland"]))
+def test_a_report_is_never_live_after_the_moment_search_engines_are_told_it_goes(published, window, timezone):
+    """The X-Robots-Tag `unavailable_after` moment (`netlify.unavailable_after`) is the end of the last
+    live day in the site's time zone: no live day runs past it, and it is not earlier than that end
+    (search engines would drop a report still up)."""
+    from types import SimpleNamespace
+
+    from sitegen.content.entries import Entry
+    from sitegen.output.netlify import unavailable_after
+
     hidden = hidden_from(published, window)
-    state = window_state(day, published, hidden)
-    if day < published:
-        assert state is State.SCHEDULED
-    elif day < hidden:
-        assert state is State.LIVE
-    else:
-        assert state is State.EXPIRED
+    entry = Entry(source="content/x.md", slug="x", type="sar", title="X", published=published, hidden_from=hidden)
+    moment = datetime.fromisoformat(unavailable_after(SimpleNamespace(config=SimpleNamespace(timezone=timezone)), entry)
+                                    .removeprefix("unavailable_after: "))
+    live = live_days(days_around(published, hidden), published, hidden)
+    end_of_last_live_day = start_of_day(live[-1] + timedelta(days=1), timezone)
+    assert end_of_last_live_day == moment
+    assert all(start_of_day(day, timezone) < moment for day in live)
 
 
-@given(dates, windows)
-def test_live_exactly_from_published_until_the_day_before_hidden(published, window):
+@given(dates, dates, st.booleans(), st.booleans(), st.one_of(st.none(), dates))
+def test_drafts_and_entries_with_errors_are_never_live_on_any_day(day, published, draft, errors, expires):
+    """Whatever their dates, a draft is a draft and an entry with an error is withheld, on every day."""
+    state = decide(day, published, expires, draft=draft, has_errors=errors)
+    if draft or errors:
+        assert state is (State.DRAFT if draft else State.WITHHELD)
+
+
+@given(dates, st.integers(-60, 500), short_windows)
+def test_a_dhr_is_never_live_before_its_approval_and_comes_down_on_its_usual_day(published, later, window):
+    """A review with an approval day (a DHR, approved by the Home Office panel) is never live before
+    that day; approval never keeps it up longer: its last live day is the one it has without approval,
+    and one approved after that day never goes up at all."""
+    approved = published + timedelta(days=later)
     hidden = hidden_from(published, window)
-    assert window_state(published - timedelta(days=1), published, hidden) is State.SCHEDULED
-    assert window_state(published, published, hidden) is State.LIVE
-    assert window_state(hidden - timedelta(days=1), published, hidden) is State.LIVE
-    assert window_state(hidden, published, hidden) is State.EXPIRED
-
-
-@given(dates, dates, st.booleans(), st.booleans())
-def test_drafts_and_errors_never_show(day, published, draft, errors):
-    state = decide(day, published, None, draft=draft, has_errors=errors)
-    if draft:
-        assert state is State.DRAFT
-    elif errors:
-        assert state is State.WITHHELD
+    days = days_around(min(published, approved), max(approved, hidden))
+    live = live_days(days, published, hidden, approved)
+    unapproved = live_days(days, published, hidden)
+    assert all(day >= approved for day in live)
+    assert live == [day for day in unapproved if day >= approved]
+    if approved >= hidden:
+        assert live == []
     else:
-        assert state is State.LIVE if day >= published else State.SCHEDULED
-
-
-@given(dates, dates, dates, windows)
-def test_nothing_is_live_before_it_is_approved(day, published, approved, window):
-    """A review with an approval date (a DHR) is never live before it: it is scheduled until the later
-    of its published and approved days; approval only delays going up, and the window still counts
-    from published, so it comes down on the same day whenever it was approved."""
-    hidden = hidden_from(published, window)
-    state = decide(day, published, hidden, draft=False, has_errors=False, approved=approved)
-    if day < approved or day < published:
-        assert state is State.SCHEDULED
-    else:
-        assert state is window_state(day, published, hidden)
-    assert goes_live(published, approved) == max(published, approved)
-    if day >= hidden:
-        assert state in (State.EXPIRED, State.SCHEDULED)
-        assert state is State.EXPIRED or day < approved
+        assert live[0] == max(published, approved) == goes_live(published, approved)
+        assert live[-1] == unapproved[-1] == last_day_shown(hidden)
 
 
 def test_a_review_approved_late_comes_down_on_its_usual_day():

@@ -95,7 +95,8 @@ class Duration(click.ParamType):
         return window
 
 
-def summary(result: BuildResult) -> str:
+def state_counts(result: BuildResult) -> str:
+    """How many entries the build found in each state ("11 live, 1 scheduled, ..."), for its last line."""
     counts = [f"{result.count(state)} {state.value}" for state in State]
     return ", ".join(counts)
 
@@ -153,7 +154,7 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
         click.echo(f"TAKE-DOWN ONLY: the build failed, so {target} holds the site built for {down.built_for} with "
                    f"{len(down.removed)} address{'es' if len(down.removed) != 1 else ''} taken down today. See the error above.", err=True)
         sys.exit(1 if strict else 0)  # deployed all the same (without --strict): the reports must come down today
-    click.echo(f"Built the site as on {uk_date(day)} into {target}: {summary(result)}.")
+    click.echo(f"Built the site as on {uk_date(day)} into {target}: {state_counts(result)}.")
     withheld = result.count(State.WITHHELD)
     if withheld:
         click.echo(f"{withheld} entr{'y was' if withheld == 1 else 'ies were'} left out because of the errors above.", err=True)
@@ -288,8 +289,8 @@ def new_command(site: str | None, type_key: str | None, pdf: str | None, title: 
     title = answer(title, "Title", offered.title)
     day = answer(None if published is None else as_date(published), "Published (year-month-day)", today, value_proc=as_date)
     slug = answer(slug, f"Web address ends with (after {config.url(listing_address(rtype.key))})", offered.slug)
-    new, problems, notes = newentry.plan(config, rtype, report, info, entries, title=title, published=day,
-                                         slug=slug, document_title=offered.document_title)
+    new, problems, notes = newentry.entry_to_write(config, rtype, report, info, entries, title=title, published=day,
+                                                   slug=slug, document_title=offered.document_title)
     if new is None:
         report_problems(problems)
         sys.exit(1)
@@ -350,7 +351,7 @@ def status_command(site: str | None, when: str | None, as_json: bool, within: Wi
     for line in status.table(rows, lambda text, state: click.style(text, fg=colours[state], bold=(state is State.WITHHELD) or None)):
         click.echo(line)
     click.echo("")
-    click.echo(status.summary(rows, day))
+    click.echo(status.counts_on_day(rows, day))
     withheld = [r for r in rows if r.state is State.WITHHELD]
     if withheld:
         click.echo("Withheld entries stay off the site until these errors are fixed:")

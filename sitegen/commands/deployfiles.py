@@ -47,7 +47,7 @@ def installed_source() -> tuple[str | None, Problem | None]:
         return None, _cannot("sitegen is not installed as a package here (it runs from a folder).")
     recorded = dist.read_text("direct_url.json")
     if not recorded:  # installed from a package index, if it is the sitegen running
-        if Path(dist.locate_file("sitegen/__init__.py")).resolve() != PACKAGE_FOLDER / "__init__.py":
+        if Path(str(dist.locate_file("sitegen/__init__.py"))).resolve() != PACKAGE_FOLDER / "__init__.py":
             return None, _cannot(f"the sitegen running is the one in {CHECKOUT}, not an installed package.")
         return f"sitegen=={dist.version}", None
     try:

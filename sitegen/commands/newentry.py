@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
+from typing import Sequence
 
 from sitegen.content.config import ReviewType, SiteConfig
 from sitegen.documents.inspection import DocumentInfo
@@ -136,7 +137,7 @@ def review_type(config: SiteConfig, key: str) -> ReviewType | Problem:
                  hint or f"Write one of: {', '.join(config.types)}.")
 
 
-def find_report(config: SiteConfig, given: str, entries: list[Entry] = ()) -> str | Problem:
+def find_report(config: SiteConfig, given: str, entries: Sequence[Entry] = ()) -> str | Problem:
     """`reports/x.pdf` for a file given as reports/x.pdf, x.pdf or a full path into reports/.
     For a file that is not there, a similar name is offered only when none of `entries` lists it
     (it would be another review's report)."""
@@ -279,7 +280,7 @@ def default_slug(report: str) -> str:
     return slugify(PurePosixPath(report).stem)
 
 
-def plan(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo, entries: list[Entry], *,
+def entry_to_write(config: SiteConfig, rtype: ReviewType, report: str, info: DocumentInfo, entries: list[Entry], *,
          title: str, published: date, slug: str, document_title: str | None = None) -> tuple[NewEntry | None, list[Problem], list[str]]:
     """The entry to write, or the problems that stop it; plus notes worth telling."""
     problems: list[Problem] = []

@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from sitegen.content.config import SiteConfig
-from sitegen.output.outputs import MARKER
 from sitegen.core.problems import Problem, error
+from sitegen.rules.addresses import OUTPUT_MARKER
 from sitegen.rules.dates import uk_date
 from sitegen.rendering.site import EntryOnDay, Site
 from sitegen.rules.visibility import State
@@ -131,7 +131,7 @@ def unsafe_destination(config: SiteConfig, target: Path) -> Problem | None:
             return error(str(target), f"this is inside {folder.name}/, and everything there can end up on the public site.",
                          "Write the record somewhere else, such as your documents folder.")
     for folder in path.parents:
-        if (folder / MARKER).is_file():
+        if (folder / OUTPUT_MARKER).is_file():
             return error(str(target), f"this is inside {folder}, a folder that sitegen builds the public site into.",
                          "Write the record somewhere else, such as your documents folder.")
     if path.exists():

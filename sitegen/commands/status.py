@@ -105,6 +105,7 @@ def table(rows: list[StatusRow], paint: Callable[[str, State], str] = lambda tex
     return lines
 
 
-def summary(rows: list[StatusRow], day: date) -> str:
+def counts_on_day(rows: list[StatusRow], day: date) -> str:
+    """The line under the status table: the day, and how many entries are in each state on it."""
     counts = ", ".join(f"{sum(r.state is s for r in rows)} {s.value}" for s in ORDER)
     return f"On {uk_date(day)}: {counts}."

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Callable
 
 from sitegen import __version__
-from sitegen.output.deployment import MARKER, Answer, Expected, Marker, expectations, marker
+from sitegen.output.deployment import Answer, Expected, Marker, expectations, marker
 from sitegen.output.takedown import TAKE_DOWN_ONLY
+from sitegen.rules.addresses import BUILD_MARKER
 from sitegen.rules.dates import uk_date
 from sitegen.rendering.site import Site
 
@@ -142,7 +143,7 @@ def security_headers(site_root: Path) -> dict[str, str]:
 
 def read_marker(base: str, fetch: Fetch = http_fetch) -> Marker | None:
     """The build marker the site serves, or None when it serves none."""
-    answer = fetch(address(base, "/" + MARKER), True)
+    answer = fetch(address(base, "/" + BUILD_MARKER), True)
     return Marker.parse(answer.body) if answer.status == 200 else None
 
 
@@ -229,7 +230,7 @@ def _day_text(iso: str) -> str:
 
 def _marker_findings(site: Site, base: str, deployed: Marker | None) -> list[Finding]:
     if deployed is None:
-        return [Finding(f"{address(base, '/' + MARKER)} does not say which day the site was built for: the site there was "
+        return [Finding(f"{address(base, '/' + BUILD_MARKER)} does not say which day the site was built for: the site there was "
                         "not built by this version of sitegen, or has not been deployed.",
                         "Check Netlify's Deploys page for a failed deploy.")]
     today = site.as_of.isoformat()

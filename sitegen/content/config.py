@@ -471,7 +471,8 @@ def _types(written: dict, doc: yamlfile.YamlDocument, problems: list[Problem]) -
             problems.append(error(file, f"types: {bad.message}", bad.advice, line=doc.line_of("types", key), field=f"types.{key}"))
             continue
         if key == PAGE_TYPE:
-            problems.append(error(file, "types: `page` is kept for static pages.", "Choose another name for this type.", line=doc.line_of("types", key), field="types.page"))
+            problems.append(error(file, "types: `page` is kept for static pages.", "Choose another name for this type.",
+                                  line=doc.line_of("types", key), field="types.page"))
             continue
         if key in RESERVED_NAMES:
             problems.append(error(file, f"types: `{key}` is an address the site itself uses (/{key}/), so it cannot be a review type.",

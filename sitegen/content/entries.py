@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 from pathlib import Path, PurePath, PurePosixPath
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from sitegen.rules import bounds
@@ -132,7 +133,9 @@ class Entry:
     @cached_property  # an entry never changes: worked out once, as it is asked for often
     def url(self) -> str:
         """Site path of the entry's page: /sar/adult-a/ or /how-to-refer/ (`addresses.entry_address`)."""
-        return entry_address(self.type, self.slug, self.is_page)
+        # An entry whose type cannot be used is withheld, so no page is written at its address:
+        # "None" stands in for its type (preview_error_url finds the address it seems to mean).
+        return entry_address(self.type if self.type is not None else "None", self.slug, self.is_page)
 
     def document_url(self, doc: DocumentRef) -> str:
         """Stable, derivable address of a document: /<type>/<slug>/<file name> (`addresses.document_address`)."""
@@ -140,7 +143,7 @@ class Entry:
 
     def rendition_url(self, doc: DocumentRef) -> str | None:
         """The address of the web page made from a document's Word original, None when it has none."""
-        return rendition_address(self.url, doc.word_name) if doc.word else None
+        return rendition_address(self.url, doc.word_name) if doc.word_name is not None else None
 
     def document_urls(self, doc: DocumentRef) -> list[str]:
         """Every address a document is published at: its download (not for a Word file listed alone)
@@ -296,7 +299,8 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
     content = config.content_dir
     if not content.is_dir():
         return []
-    files, unreadable = [], []
+    files: list[str] = []
+    unreadable: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(content, onerror=unreadable.append):
         dirnames[:] = sorted(d for d in dirnames if not is_set_aside(d))
         files += [os.path.join(dirpath, name) for name in filenames if is_entry_name(name)]
@@ -305,7 +309,7 @@ def read_entries(config: SiteConfig, workers: int | None = None, memo: Memo | No
         pass  # a folder of reports/ that cannot be read is told, whether or not an entry names a file in it
     fields = front_matter_fields(config)
 
-    def read(path: str) -> tuple[Entry, object]:
+    def read(path: str) -> tuple[Entry, tuple[dict[bytes, bytes], set[bytes]] | None]:
         return read_entry_or_fault(path, config, fields, memo), memo.take_new_results() if memo is not None else None
 
     entries = [unreadable_folder(exc, config) for exc in unreadable if not isinstance(exc, FileNotFoundError)]
@@ -326,7 +330,7 @@ def unreadable_folder(exc: OSError, config: SiteConfig) -> Entry:
         "Check that the folder exists and that the build may read it (its permissions), then build again."),))
 
 
-def path_order(path: str) -> object:
+def path_order(path: str) -> list[str] | PurePath:
     """How files are ordered: as `sorted` orders them as `Path` objects (part by part), without
     making 10,000 paths on a large site's every build."""
     return path.split(os.sep) if os.name == "posix" else PurePath(path)
@@ -355,7 +359,8 @@ def read_entry(path: Path | str, config: SiteConfig, fields: list[Field] | None 
     except UnicodeDecodeError:
         return Entry(source, slug, None, None, problems=(error(source, "this file is not UTF-8 text.", "Save it as UTF-8 (in most editors: Save As, Encoding: UTF-8)."),))
     except OSError as exc:
-        return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).", "Check that it exists and that you may read it."),))
+        return Entry(source, slug, None, None, problems=(error(source, f"this file could not be read ({exc.strerror}).",
+                                                               "Check that it exists and that you may read it."),))
     if too_large:
         return Entry(source, slug, None, None, problems=(too_large,))
     split = split_front_matter(text)
@@ -452,12 +457,14 @@ def validate_entry(source: str, slug: str, doc: yamlfile.YamlDocument, body: str
                        slips_are_errors=True)
     problems = list(checked.problems)
     for key_path, line in doc.duplicates:
-        problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.", line=line, field=str(key_path[-1])))
+        problems.append(warning(source, f"`{'.'.join(map(str, key_path))}` is written twice; only the last one counts.", "Remove one of them.",
+                                line=line, field=str(key_path[-1])))
     v = checked.values
     etype = v["type"] if "type" not in checked.invalid else None
 
     if rtype is not None and rtype.broken:
-        problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.", "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
+        problems.append(error(source, f"the type `{etype}` has an error in sitegen.yaml, so its entries are not published.",
+                              "Fix the error reported for sitegen.yaml.", field="type", line=doc.line_of("type")))
     if v["published"] and v["expires"] and v["expires"] <= v["published"]:
         problems.append(error(source, f"expires: {v['expires'].isoformat()} is not after published ({v['published'].isoformat()}).",
                               "Write a date after the published date, or remove `expires` to use the usual window.", line=doc.line_of("expires"), field="expires"))
@@ -504,7 +511,8 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
     if raw is None:
         return
     if not isinstance(raw, list):
-        problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.", line=doc.line_of("documents"), field="documents"))
+        problems.append(error(source, "documents should be a list.", "Write each document on its own lines: `- file: reports/NAME.pdf` then `title: ...`.",
+                              line=doc.line_of("documents"), field="documents"))
         return
     if len(raw) > bounds.DOCUMENTS:
         problems.append(error(source, f"documents: {len(raw):,} are listed; sitegen accepts at most {bounds.DOCUMENTS:,} for one entry.",
@@ -525,15 +533,17 @@ def _documents(raw: Any, source: str, doc: yamlfile.YamlDocument, config: SiteCo
         title = sub.values["title"]
         if title is None:
             title = PurePosixPath(file).stem.replace("-", " ").replace("_", " ").capitalize()
-            problems.append(warning(source, f"the document {file} has no title, so it is called \"{title}\".", "Add `title: ...` under its `file:` line, for example `title: Overview report`.", line=line, field=f"documents.{index}.title"))
+            problems.append(warning(source, f"the document {file} has no title, so it is called \"{title}\".",
+                                    "Add `title: ...` under its `file:` line, for example `title: Overview report`.", line=line, field=f"documents.{index}.title"))
         word_line = doc.line_of(*where, "html") or line
         word, word_path = _word_original(file, path, sub.values["html"], source, word_line, config, problems)
         ref = DocumentRef(file=file, title=title, path=path, line=line, word=word, word_path=word_path, word_line=word_line)
         problems += _too_large(source, ref)
-        names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if word else [])
+        names = ([] if ref.is_word_only else [ref.name]) + ([rendition_address("", ref.word_name)] if ref.word_name is not None else [])
         for name in names if path is not None else []:
             if name.lower() in seen:
-                problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.", line=line, field=f"documents.{index}.file"))
+                problems.append(error(source, f"two documents are called {name.rstrip('/')}.", "Give each document of an entry its own file name.",
+                                      line=line, field=f"documents.{index}.file"))
             seen[name.lower()] = index
         yield ref
 
@@ -543,7 +553,7 @@ def _too_large(source: str, ref: DocumentRef) -> list[Problem]:
     found = []
     for file, path, line, field in ((ref.file, ref.path, ref.line, "documents.file"),
                                     (ref.word, ref.word_path, ref.word_line, "documents.html")):
-        if path is None or (field == "documents.html" and ref.word == ref.file):
+        if file is None or path is None or (field == "documents.html" and ref.word == ref.file):
             continue
         try:
             size = os.stat(path).st_size
@@ -641,7 +651,8 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
         problems.append(error(source, missing_report(file), MISSING_ADVICE, line=line, field=field_name))
         return None
     if config.reports_real not in real.parents:
-        problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.", "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
+        problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.",
+                              "Copy the file itself into reports/ instead of linking to it.", line=line, field=field_name))
         return None
     if not real.is_file():
         problems.append(error(source, f"documents: {file} is a folder, not a file.", advice, line=line, field=field_name))
@@ -657,7 +668,7 @@ def missing_report(file: str) -> str:
     return f"documents: {file} does not exist."
 
 
-def similar_report(config: SiteConfig, file: str, listed: set[str] = frozenset()) -> str | None:
+def similar_report(config: SiteConfig, file: str, listed: AbstractSet[str] = frozenset()) -> str | None:
     """The file in reports/ whose path is closest to `file` (reports/NAME), if one is close, leaving
     out the files in `listed` (those entries list: another review's report must never be offered
     as this one's, or Mr K's review would be published under Mr L's name)."""

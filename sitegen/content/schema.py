@@ -300,12 +300,14 @@ def declared_fields(cls: type) -> list[Field]:
         if SETTING not in attribute.metadata:
             continue
         kind, help, required, name = attribute.metadata[SETTING]
-        if required or (attribute.default is dataclasses.MISSING and attribute.default_factory is dataclasses.MISSING):
+        if required:
             default = None
         elif attribute.default is not dataclasses.MISSING:
             default = attribute.default
-        else:
+        elif attribute.default_factory is not dataclasses.MISSING:
             default = attribute.default_factory()
+        else:
+            default = None  # the dataclass has no default: the setting is needed
         found.append(Field(name or attribute.name, kind, required=required, default=default, help=help))
     return found
 
@@ -403,11 +405,12 @@ def validate(
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        result.problems.append(error(file, f"the {what} should be a list of `name: value` lines, not {show(data)}.", line=line_of(*path), field=".".join(map(str, path)) or None))
+        result.problems.append(error(file, f"the {what} should be a list of `name: value` lines, not {show(data)}.", line=line_of(*path),
+                                     field=".".join(map(str, path)) or None))
         result.invalid.update(f.name for f in fields)
         return result
     known = {f.name: f for f in fields}
-    sections: list[tuple[Field, Any]] = []  # `Section`s given: checked after the fields
+    sections: list[tuple[Field, Section, Any]] = []  # `Section`s given: checked after the fields
     needed = {f.name for f in fields if f.required} | set(required)
     unknown = [str(key) for key in data if str(key) not in known]
     misspelt: dict[str, str] = {}  # a required field that is missing: the unknown key close to it
@@ -444,33 +447,33 @@ def validate(
             result.invalid.add(f.name)
             continue
         if isinstance(f.kind, Sections):
-            result.values[f.name] = _named_sections(f, raw, path, file, line_of, result)
+            result.values[f.name] = _named_sections(f, f.kind, raw, path, file, line_of, result)
             continue
         if raw is None:
             continue  # absent, or `key:` with nothing after it: "not given"
         if isinstance(f.kind, Section):
-            sections.append((f, raw))
+            sections.append((f, f.kind, raw))
             continue
         try:
             result.values[f.name] = f.kind.parse(raw)
         except Invalid as bad:
             result.invalid.add(f.name)
             result.problems.append(error(file, f"{dotted(f.name)}: {bad.message}", bad.advice, line=line_of(*path, f.name), field=dotted(f.name)))
-    for f, raw in sections:  # after the fields above, so that their problems come first
-        sub = validate(raw, f.kind.fields, file=file, doc=doc, path=path + (f.name,), what=f.kind.what)
+    for f, section, raw in sections:  # after the fields above, so that their problems come first
+        sub = validate(raw, section.fields, file=file, doc=doc, path=path + (f.name,), what=section.what)
         result.problems += sub.problems
-        result.values[f.name] = f.kind.make(sub.values)
+        result.values[f.name] = section.make(sub.values)
     return result
 
 
-def _named_sections(f: Field, raw: Any, path: tuple, file: str, line_of: Callable[..., int | None],
+def _named_sections(f: Field, kind: Sections, raw: Any, path: tuple, file: str, line_of: Callable[..., int | None],
                     result: Validated) -> dict:
-    """The named sections written under `f` (none when it is absent), or none and an error when
-    they are not a mapping; the caller checks each one against `f.kind.fields`."""
+    """The named sections written under `f` (of `kind`, its kind; none when it is absent), or none
+    and an error when they are not a mapping; the caller checks each one against `kind.fields`."""
     if raw is None:
         return {}
     if isinstance(raw, dict):
         return raw
     name = ".".join(str(p) for p in path + (f.name,))
-    result.problems.append(error(file, f"{name} {f.kind.listing}", f.kind.advice, line=line_of(*path, f.name)))
+    result.problems.append(error(file, f"{name} {kind.listing}", kind.advice, line=line_of(*path, f.name)))
     return {}

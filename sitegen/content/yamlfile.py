@@ -12,13 +12,17 @@ bomb") that anything walking the values would expand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 
-# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
-_SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one
+# (the type checker is told of the pure-Python one: the two have the same methods).
+if TYPE_CHECKING:
+    from yaml import SafeLoader as _SafeBase
+else:
+    _SafeBase = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _TextDatesLoader(_SafeBase):
@@ -115,7 +119,7 @@ def _walk(root, doc: YamlDocument, offset: int) -> None:
     """Note the line of every key and list item, and keys written twice; raise YamlError for
     values nested more than DEEPEST deep (libyaml reads a thousand, and much that handles a value
     afterwards, such as showing it in a message, recurses)."""
-    todo: list[tuple[object, KeyPath]] = [(root, ())]
+    todo: list[tuple[yaml.Node, KeyPath]] = [(root, ())]
     while todo:
         node, path = todo.pop()
         if len(path) > DEEPEST:

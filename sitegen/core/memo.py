@@ -59,7 +59,7 @@ class Memo:
                 pass  # made again below
         value = make(text)
         try:
-            blob = marshal.dumps(value)
+            blob = marshal.dumps(value)  # type: ignore[arg-type]  # any value: marshal refuses what it cannot keep
         except ValueError:  # something marshal cannot keep: made again each time
             return value
         self._known[key] = self._fresh[key] = self._outbox[0][key] = blob

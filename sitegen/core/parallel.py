@@ -9,7 +9,8 @@ The results are exactly those of `[func(item) for item in items]`, in the same o
 the parallelism, because `func` is pure. If a worker fails in any way (an exception, a crash, a
 result that cannot be sent back), the build does that worker's share itself, so an error is raised
 where it would have been without processes, and nothing is lost. So work that may crash the
-process doing it (PDFium's, in `documents`) is safe in such a worker: see `in_shared_worker`.
+process doing it is safe in such a worker (`in_shared_worker`): how reading documents relies on
+that is told once, in `sitegen.documents.reading.prepare`.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ class FileHashes:
 
     def save(self) -> None:
         if self.folder is not None and self._changed:
-            data = {"version": HASHES_VERSION, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self._known.items())}}
+            data = {"version": HASHES_VERSION, "files": {k: [list(v[0]), v[1]] for k, v in sorted(self.load().items())}}
             write_sealed(self.folder / HASHES, json.dumps(data).encode("utf-8"))
             self._changed = False
 
@@ -138,7 +138,8 @@ class DocumentIndex:
         self.changed = False
 
     def infos(self) -> dict[str, dict]:
-        self._load()
+        if self._infos is None:
+            self._infos = self._read()
         return self._infos
 
     def keep_only(self, kept: set[str]) -> None:
@@ -160,21 +161,18 @@ class DocumentIndex:
         write_sealed(self.folder / INDEX, json.dumps(data).encode("utf-8"))
         self.changed = False
 
-    def _load(self) -> None:
-        if self._infos is not None:
-            return
-        self._infos = {}
-        if self.folder is None:
-            return
-        found = read_sealed(self.folder / INDEX)
+    def _read(self) -> dict[str, dict]:
+        """The index as kept (empty when there is none, or it is damaged or another version's)."""
+        found = read_sealed(self.folder / INDEX) if self.folder is not None else None
         if found is None:
-            return
+            return {}
         try:
             data = json.loads(found)
             if data.get("version") == VERSION:
-                self._infos = dict(data["documents"])
+                return dict(data["documents"])
         except (ValueError, KeyError, TypeError, AttributeError):
-            self._infos = {}  # only costs reading each document's file
+            pass  # only costs reading each document's file
+        return {}
 
 
 class DocumentInfos:
@@ -285,6 +283,8 @@ class DocumentTexts:
 
     def _read(self, key: str) -> bytes | None:
         """The kept file's contents (TEXT_HEADER, then the text), once checked; its digest is noted."""
+        if self.folder is None:
+            return None
         found = read_sealed_digest(_document_file(self.folder, key, ".txt"))
         if found is None or not found[0].startswith(TEXT_HEADER_BYTES):
             return None
@@ -316,15 +316,15 @@ class PublishedCopies:
         """The published copy: its file in the cache (checked), or its bytes when it is not in a folder."""
         title = copy_title(title)
         if title is not None and self.folder is not None:
-            self.asked.add(self._file(key, title).name)
+            self.asked.add(_copy_file(self.folder, key, title).name)
         if (key, title) in self.in_memory:
             return self.in_memory[(key, title)]
         if self.folder is None:
             return None
-        wanted = read_sealed(self._file(key, title, COPY_DIGEST_SUFFIX))
+        wanted = read_sealed(_copy_file(self.folder, key, title, COPY_DIGEST_SUFFIX))
         if wanted is None:
             return None
-        path = self._file(key, title)
+        path = _copy_file(self.folder, key, title)
         try:
             found = sha256_of(path)
         except OSError:
@@ -336,16 +336,18 @@ class PublishedCopies:
 
     def put(self, key: str, data: bytes, title: str | None = None) -> None:
         title = copy_title(title)
-        if self.folder is None or not (write_whole(self._file(key, title), data, read_only=True) and write_sealed(
-                self._file(key, title, COPY_DIGEST_SUFFIX), hashlib.sha256(data).hexdigest().encode("ascii"))):
+        if self.folder is None or not (write_whole(_copy_file(self.folder, key, title), data, read_only=True) and write_sealed(
+                _copy_file(self.folder, key, title, COPY_DIGEST_SUFFIX), hashlib.sha256(data).hexdigest().encode("ascii"))):
             self.in_memory[(key, title)] = data
 
     def add_from_worker(self, key: str, data: bytes, title: str | None = None) -> None:
         """A copy a worker made and could not write."""
         self.in_memory[(key, copy_title(title))] = data
 
-    def _file(self, key: str, title: str | None, suffix: str = "") -> Path:
-        return _document_file(self.folder, key, copy_suffix(title) + suffix)
+
+def _copy_file(folder: Path, key: str, title: str | None, suffix: str = "") -> Path:
+    """Where the copy of a document (by content hash) with `title` is kept, or (with `suffix`) what is kept beside it."""
+    return _document_file(folder, key, copy_suffix(title) + suffix)
 
 
 def copy_title(title: str | None) -> str | None:

@@ -123,8 +123,8 @@ def _clean_copies(path: Path, pdf: pikepdf.Pdf, key: str, titles: tuple[str | No
     found: dict[str | None, bytes] = {}
     for index, title in enumerate(dict.fromkeys(map(copy_title, titles or (None,)))):
         if index:
-            with open_pdf(path) as again:
-                copy, left = _clean_copy(again, key, title, pages)
+            with open_pdf(path) as again:  # None: it now wants a password (changed on disk), so no copy
+                copy, left = _clean_copy(again, key, title, pages) if again is not None else (None, [])
         else:
             copy, left = _clean_copy(pdf, key, title, pages, survey)
         if copy is None:
@@ -209,8 +209,8 @@ def _unpacked_size(pdf: pikepdf.Pdf, limit: int) -> int:
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream) or obj.get("/Subtype") == "/Image":
             continue
-        filters = obj.get("/Filter")
-        filters = [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
+        named = obj.get("/Filter")
+        filters = [str(f) for f in named] if isinstance(named, pikepdf.Array) else [str(named)] if named else []
         try:
             raw = obj.read_raw_bytes()
         except Exception:  # noqa: BLE001 - a stream that cannot be read is read by no one
@@ -307,8 +307,8 @@ def _metadata_title(pdf: pikepdf.Pdf) -> str | None:
 
     try:
         info = pdf.trailer.get("/Info")
-        title = info.get("/Title") if isinstance(info, pikepdf.Dictionary) else None
-        title = str(title) if isinstance(title, (str, pikepdf.String)) else None
+        given = info.get("/Title") if isinstance(info, pikepdf.Dictionary) else None
+        title = str(given) if isinstance(given, (str, pikepdf.String)) else None
     except Exception:  # noqa: BLE001 - unreadable metadata is common and harmless here
         return None
     return " ".join(title.split()) or None if title else None

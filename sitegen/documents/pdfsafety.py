@@ -170,7 +170,7 @@ def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None, found: Survey | None
         del pdf.trailer["/Info"]
     if title:
         pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title)))
-    _strip_personal(pdf, found)
+    strip_personal(pdf, found)
     packet = _xmp_packet(title, xmp.ids) if xmp else None  # a PDF without XMP gets none
     if packet:
         stream = pdf.make_stream(packet)
@@ -244,7 +244,7 @@ def _walk(pdf: pikepdf.Pdf, every_object: bool = False) -> Iterator[tuple[dict, 
     todo: list[tuple[tuple[int, int] | None, object]] = [(None, pdf.trailer)]
     if every_object:
         todo += [(obj.objgen, obj) for obj in pdf.objects]
-    seen: set[tuple[int, int]] = {objgen for objgen, _ in todo}
+    seen: set[tuple[int, int] | None] = {objgen for objgen, _ in todo}  # None: the trailer
     walked = 0
     while todo:
         owner, obj = todo.pop()
@@ -356,7 +356,7 @@ def _active_in(pdf: pikepdf.Pdf, data: dict) -> list[str]:
         found.append(RISKY_ACTIONS[kind])
     elif kind == "/URI" and _odd_address(_string_in(pdf, data, "/URI")):
         found.append(ODD_LINK)
-    actions = [data] if type_ == "/Action" else []
+    actions: list[object] = [data] if type_ == "/Action" else []
     for name in data.keys() & ACTION_KEYS:  # /A, /OpenAction...: what they hold is an action (or a destination)
         value = _value(pdf, data[name])
         actions += [_value(pdf, item) for item in value] if isinstance(value, list) else [value]
@@ -460,7 +460,7 @@ def hidden_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> list[str]:
     return (found or survey(pdf)).personal
 
 
-def _strip_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> None:
+def strip_personal(pdf: pikepdf.Pdf, found: Survey | None = None) -> None:
     """Remove every metadata stream but the document's (rewritten by `clean`), every private-data
     dictionary and every comment's author and times, wherever they are in the file."""
     root = _root(pdf)
@@ -506,8 +506,8 @@ def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
 
     found: list[str] = []
     root = _root(pdf)
-    kept = pdf.Root.get("/Metadata")
-    kept = (kept.objgen, True) if kept is not None and kept.is_indirect else None
+    metadata = pdf.Root.get("/Metadata")
+    kept = (metadata.objgen, True) if metadata is not None and metadata.is_indirect else None
     for data, where in _walk(pdf, every_object=True):
         found += _active_in(pdf, data)
         signature = _is_signature(pdf, data)
@@ -594,7 +594,9 @@ def _embedded_files(pdf: pikepdf.Pdf) -> int | None:
     names = _get(pdf.Root, "/Names")
     if names is None or isinstance(names, pikepdf.Dictionary) and "/EmbeddedFiles" not in names:
         return 0
-    todo, seen, count = [_get(names, "/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None], set(), 0
+    todo = [_get(names, "/EmbeddedFiles") if isinstance(names, pikepdf.Dictionary) else None]
+    seen: set[tuple[int, int]] = set()
+    count = 0
     while todo:
         node = todo.pop()
         if not isinstance(node, pikepdf.Dictionary) or len(seen) > MAX_TREE_NODES:

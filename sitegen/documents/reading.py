@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 from sitegen.core.cachefile import LEDGER, Ledger
 from sitegen.core.parallel import fork_call, fork_map, in_shared_worker, in_worker, result_of
@@ -23,7 +23,7 @@ from sitegen.documents.pdfinspect import make_copies
 from sitegen.documents.record import DocumentInfo, file_format
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
-            progress: Callable[[int, int], None] | None = None, word_originals: list[Path] = (),
+            progress: Callable[[int, int], None] | None = None, word_originals: Sequence[Path] = (),
             titles: dict[Path, set[str]] | None = None) -> None:
     """Inspect the documents the cache does not know yet, extract the text of those in `text_for`,
     make the published copies of PDFs with the titles `titles` gives them (each PDF is published
@@ -214,8 +214,8 @@ def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
 def _time_limit() -> Iterator[None]:
     """In a worker (`parallel.in_worker`), the kernel ends the worker if what runs inside takes
     longer than `READ_TIME_LIMIT`, as it would after a crash, even inside native code (qpdf's, PDFium's:
-    an alarm left at its default action; a Python handler would wait for them to return). A PDF that
-    makes them run for ever must not stop the nightly build. In the build's own process: no limit."""
+    an alarm left at its default action; a Python handler would wait for them to return): why, in
+    `prepare`. In the build's own process: no limit."""
     if not in_worker():
         yield
         return

@@ -17,11 +17,10 @@ from enum import Enum
 
 from sitegen import __version__
 from sitegen.output.netlify import gone_paths, page_paths, unavailable_after
-from sitegen.rules.addresses import OutputFile
+from sitegen.rules.addresses import BUILD_MARKER, OutputFile
 from sitegen.rendering.site import EntryOnDay, Site
 from sitegen.rules.visibility import State
 
-MARKER = "sitegen.json"  # at the site's root: /sitegen.json
 
 
 class Answer(str, Enum):
@@ -114,4 +113,4 @@ def marker_file(site: Site) -> OutputFile:
     """`/sitegen.json`: which day this output was built for (see the module's description)."""
     made = marker(site)
     text = json.dumps({"built_for": made.built_for, "digest": made.digest, "generator": made.generator}, indent=2)
-    return OutputFile(MARKER, (text + "\n").encode("utf-8"))
+    return OutputFile(BUILD_MARKER, (text + "\n").encode("utf-8"))

@@ -76,6 +76,8 @@ class FileStore:
         """Make `target` a link to the kept file holding `data`, unless it is one already. Where
         the store cannot be used (a file system without links, a store that cannot be written),
         `target` is written as a file of its own."""
+        path: str | None
+        inode: int | None
         try:
             path, inode = self.file_for(data)
         except OSError as exc:

@@ -25,13 +25,12 @@ from typing import Callable
 from sitegen.rules.addresses import output_file, page_address
 from sitegen.content.colour import darken
 from sitegen.rendering.render import theme_assets
-from sitegen.rules.addresses import OutputFile
+from sitegen.rules.addresses import OUTPUT_MARKER, OutputFile
 from sitegen.rendering.entry_fragments import EntryFragments, fragments_of
 from sitegen.output.file_store import FileStore
 from sitegen.rendering.site import EntryOnDay, Site
 from sitegen.rules.visibility import start_of_day
 
-MARKER = ".sitegen-output"
 MARKER_TEXT = b"This folder is written by `sitegen build` and replaced whole on every build.\n"
 # In a folder beside the output while a build writes it (removed just before it is swapped in):
 # with the folder's name, it proves the folder is sitegen's, so that a later build may remove it
@@ -231,7 +230,7 @@ def check_output_folder(output: Path) -> None:
     """Raise OutputRefused unless `output` is absent, empty, or an earlier sitegen output."""
     if output.is_symlink() or (output.exists() and not output.is_dir()):
         raise OutputRefused(f"{output} is not a folder.")
-    if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
+    if output.is_dir() and any(output.iterdir()) and not (output / OUTPUT_MARKER).is_file():
         raise OutputRefused(
             f"{output} already holds files that sitegen did not write, so it will not be replaced.")
 
@@ -282,10 +281,10 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
                 else:
                     shutil.rmtree(temp / held)
             _write_files(temp, late, folders, store, claimed is not None)
-        (temp / MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
+        (temp / OUTPUT_MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
-        os.unlink(temp / WRITING)  # the site is whole: from now on its MARKER tells what it is
+        os.unlink(temp / WRITING)  # the site is whole: from now on its OUTPUT_MARKER tells what it is
         swap_in(temp, output, previous_output)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
@@ -352,7 +351,7 @@ def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile], h
     """The previous output, moved aside (so no other build uses it) and emptied of everything not in
     `wanted` but the folder `held` (whose files are not known yet: see `LaterFiles`); None when there
     is no previous output sitegen made."""
-    if previous_output.is_symlink() or not previous_output.is_dir() or not (previous_output / MARKER).is_file():
+    if previous_output.is_symlink() or not previous_output.is_dir() or not (previous_output / OUTPUT_MARKER).is_file():
         return None
     claimed = _new_folder(output, marked=False)  # empty: the previous output takes its place
     try:
@@ -378,7 +377,7 @@ def remove_leftovers(output: Path) -> None:
     """Remove the folders beside `output` that builds killed part-way left (a site being written,
     or the one replaced, each a whole copy of a site), and only those this can prove are a
     sitegen build's: named as `_new_folder` names them, holding its WRITING marker or an output's
-    MARKER, and made by a process that is no longer running (a build running now keeps its own)."""
+    OUTPUT_MARKER, and made by a process that is no longer running (a build running now keeps its own)."""
     try:
         found = list(os.scandir(output.parent))
     except OSError:
@@ -387,7 +386,7 @@ def remove_leftovers(output: Path) -> None:
         pid = _leftover_owner(item.name, output.name)
         if pid is None or not item.is_dir(follow_symlinks=False) or _running(pid):
             continue
-        if os.path.isfile(os.path.join(item.path, WRITING)) or os.path.isfile(os.path.join(item.path, MARKER)):
+        if os.path.isfile(os.path.join(item.path, WRITING)) or os.path.isfile(os.path.join(item.path, OUTPUT_MARKER)):
             shutil.rmtree(item.path, ignore_errors=True)
         else:
             try:
@@ -445,7 +444,7 @@ def _prune(root: str, rel: str, wanted: dict[str, OutputFile], folders: set[str]
                 _prune(root, path, wanted, folders, held)
             else:
                 shutil.rmtree(item.path)
-        elif (path not in wanted or path == MARKER) and path != WRITING:
+        elif (path not in wanted or path == OUTPUT_MARKER) and path != WRITING:
             os.unlink(item.path)
 
 

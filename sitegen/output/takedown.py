@@ -32,8 +32,7 @@ import lxml.etree
 import lxml.html
 
 from sitegen.output import opendata
-from sitegen.rules.addresses import output_file
-from sitegen.output.deployment import MARKER
+from sitegen.rules.addresses import BUILD_MARKER, output_file
 from sitegen.rules.visibility import start_of_day
 
 TAKE_DOWN_ONLY = "take-down only"  # how the marker's digest starts in such a build (`sitegen verify` says so)
@@ -68,9 +67,9 @@ def record_last_good(cache_dir: Path, output: Path, store_folder: Path | None) -
             prefix = os.path.relpath(folder, cache_dir).replace(os.sep, "/")
             places.update({e.inode(): f"{prefix}/{e.name}" for e in os.scandir(folder) if e.is_file(follow_symlinks=False)})
         files = {}
-        for folder, _, names in os.walk(output):
+        for here, _, names in os.walk(output):
             for name in names:
-                path = os.path.join(folder, name)
+                path = os.path.join(here, name)
                 rel = os.path.relpath(path, output).replace(os.sep, "/")
                 status = os.lstat(path)
                 stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
@@ -102,7 +101,7 @@ def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
     """The files of the last good output: the output folder as it stands, when it is one sitegen
     wrote (it has the build marker), else the record in the cache and the cache's files, each
     checked against its digest. None when neither can be had whole."""
-    if (output / MARKER).is_file():
+    if (output / BUILD_MARKER).is_file():
         files = {}
         try:
             for folder, _, names in os.walk(output):
@@ -157,7 +156,7 @@ def expired_addresses(headers: str, day: date, timezone: str) -> set[str]:
 def take_down_only(files: dict[str, bytes], day: date, timezone: str) -> TakeDown:
     """Today's output made from the last good one by taking down what has come down (see the
     module's description)."""
-    marker = _json(files.get(MARKER, b"{}"))
+    marker = _json(files.get(BUILD_MARKER, b"{}"))
     gone = expired_addresses(files.get("_headers", b"").decode("utf-8", "replace"), day, timezone)
     gone_files = {output_file(address) for address in gone}
     kept = {path: data for path, data in files.items() if path not in gone_files}
@@ -172,7 +171,7 @@ def take_down_only(files: dict[str, bytes], day: date, timezone: str) -> TakeDow
                 kept[name] = _without(kept[name], tag, gone)
         kept = opendata.take_down(kept, gone)  # the JSON Feed and the open register
         kept = {path: page_without(data, gone) if path.endswith(".html") else data for path, data in kept.items()}
-    kept[MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": f"{TAKE_DOWN_ONLY}: the build failed",
+    kept[BUILD_MARKER] = (json.dumps({"built_for": day.isoformat(), "digest": f"{TAKE_DOWN_ONLY}: the build failed",
                                 "generator": str(marker.get("generator", "sitegen")),
                                 "last_good_build": str(marker.get("built_for", "unknown"))}, indent=2) + "\n").encode("utf-8")
     return TakeDown(kept, tuple(sorted(gone)), str(marker.get("built_for", "unknown")))

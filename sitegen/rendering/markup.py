@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-def _move_headings(state) -> None:
+def move_headings(state) -> None:
     """Set each heading's level as the module says, its highest level being `state.env["top"]`:
     a heading is one level below the nearest heading before it with fewer `#` (or is at the top)."""
     top = state.env.get("top", 2)
@@ -44,7 +44,7 @@ def _parser():
 
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
-    md.core.ruler.push("move_headings", _move_headings)
+    md.core.ruler.push("move_headings", move_headings)
     md.use(anchors_plugin, min_level=2, max_level=3, permalink=False)
     return md
 

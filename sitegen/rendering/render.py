@@ -23,7 +23,7 @@ from sitegen.rendering.markup import Section, split_sections, to_html
 from sitegen.core.memo import Memo
 from sitegen.core.parallel import fork_map
 from sitegen.rendering.entry_fragments import EntryFragments
-from sitegen.core.problems import Problem, Severity
+from sitegen.core.problems import Problem, Severity, warning
 from sitegen.rendering.site import Download, EntryOnDay, Site
 from sitegen.rendering.structured import dataset_data, notice_data, report_data, script
 from sitegen.rendering.links import hidden_addresses, unlink
@@ -47,6 +47,37 @@ def default_theme_dir() -> Path:
 def theme_dirs(site_root: Path, own: bool = True) -> list[Path]:
     """Where to look for a theme file, first match wins. `own=False`: sitegen's default theme only."""
     return [site_root / "themes", default_theme_dir()] if own else [default_theme_dir()]
+
+
+# Names that pages once gave templates under another name: each old name (still given, as well as
+# the new one), the new name, and the release of sitegen that stops giving the old one (the README's
+# "Your own look: themes/" says the same). A site's own copy of a template made before the rename
+# may still use the old name: `old_names_in_theme` warns its author in time.
+RENAMED = {"placed": ("entry_on_day", "0.2.0")}
+
+
+def old_names_in_theme(site_root: Path, env: jinja2.Environment) -> list[Problem]:
+    """A warning for each use, in the site's own templates (themes/templates/), of an old name in
+    RENAMED: the file, the line, the new name and the release from which the old one fails the
+    template. A template that cannot be read or parsed is left to the build, which tells that."""
+    folder = site_root / "themes" / "templates"
+    found = []
+    for path in sorted(folder.rglob("*.html")) if folder.is_dir() else []:
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+            continue
+        names = list(tree.find_all(jinja2.nodes.Name))
+        own = {name.name for name in names if name.ctx != "load"}  # set in the template itself: not the page's
+        for name in names:
+            if name.ctx == "load" and name.name in RENAMED and name.name not in own:
+                new, release = RENAMED[name.name]
+                found.append(warning(
+                    path.relative_to(site_root).as_posix(),
+                    f"`{name.name}` is the old name of `{new}`: sitegen gives templates the old name only until version "
+                    f"{release}, from which this template will fail and the build will use the default theme.",
+                    f"Change `{name.name}` to `{new}` in this template.", line=name.lineno))
+    return found
 
 
 def template_failure(exc: BaseException, site_root: Path) -> Problem | None:
@@ -305,7 +336,7 @@ class Renderer:
                           for n, s in enumerate(sections, 1)]
         return {
             "entry_on_day": entry_on_day,
-            "placed": entry_on_day,  # its old name, which a site's own copies of the templates may still use
+            "placed": entry_on_day,  # its old name, given until 0.2.0 (RENAMED)
             "entry": entry,
             "rtype": self.site.type_of(entry),
             "body_html": jinja2.filters.Markup(self.unlinked(self.html(entry.body), entry.url)),

@@ -30,12 +30,18 @@ JSON_FEED = "feed.json"
 REGISTER_CSV = "data/register.csv"
 REGISTER_JSON = "data/register.json"
 CATALOGUE = "data.json"
+# The build marker, /sitegen.json: what the build was and the day it was built for, which
+# `sitegen verify` asks the deployed site for (`sitegen.output.deployment`).
+BUILD_MARKER = "sitegen.json"
+# The file that says a folder is an output sitegen wrote, so that a build may replace it whole
+# (`sitegen.output.outputs`) and `sitegen report` may find the output (`sitegen.commands.publication`).
+OUTPUT_MARKER = ".sitegen-output"
 
 # The site's own files and folders, relative to the output (a folder ends in / and is the site's
 # whole): every build may write them, whatever its entries (see `sitegen.rendering.claims`).
 SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
               JSON_FEED, CATALOGUE, REGISTER_CSV.split("/")[0] + "/",  # the open data (`sitegen.output.opendata`)
-              "_redirects", "sitegen.json", ".sitegen-output", "accessibility/", "search/", "themes/",
+              "_redirects", BUILD_MARKER, OUTPUT_MARKER, "accessibility/", "search/", "themes/",
               "assets/", "pagefind/")
 # Names a page's slug or a review type's key may not be, as the site uses them at its top level.
 RESERVED_NAMES = frozenset({name.rstrip("/").removesuffix(".html") for name in SITE_FILES}
