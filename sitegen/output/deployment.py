@@ -22,6 +22,7 @@ from sitegen.rendering.site import EntryOnDay, Site
 from sitegen.rules.visibility import State
 
 MARKER = "sitegen.json"  # at the site's root: /sitegen.json
+PREVIEW_KEY = "deploy_preview"  # in the marker of a deploy preview's build (`sitegen build --deploy-preview`) only
 
 
 class Answer(str, Enum):
@@ -113,5 +114,16 @@ def marker(site: Site) -> Marker:
 def marker_file(site: Site) -> OutputFile:
     """`/sitegen.json`: which day this output was built for (see the module's description)."""
     made = marker(site)
-    text = json.dumps({"built_for": made.built_for, "digest": made.digest, "generator": made.generator}, indent=2)
-    return OutputFile(MARKER, (text + "\n").encode("utf-8"))
+    fields = {"built_for": made.built_for, "digest": made.digest, "generator": made.generator}
+    if site.preview is not None:  # never to be taken as a production output (`takedown.last_good_files`)
+        fields[PREVIEW_KEY] = True
+    return OutputFile(MARKER, (json.dumps(fields, indent=2) + "\n").encode("utf-8"))
+
+
+def is_deploy_preview(data: bytes) -> bool:
+    """Whether a marker's bytes are a deploy preview's (or cannot be read, so cannot be vouched for)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return True
+    return not isinstance(value, dict) or value.get(PREVIEW_KEY, False) is not False
