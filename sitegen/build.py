@@ -353,7 +353,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
           write: bool = True, banner: str | None = None, show_drafts: bool = False,
           env: jinja2.Environment | None = None, fragments: EntryFragments | None = None,
           workers: int | None = None, progress: Callable[[int, int], None] | None = None,
-          deploy_preview: bool = False) -> BuildResult:
+          deploy_preview: bool = False, also_told: Callable[[Site], list[Problem]] | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
     `banner` marks every page as a preview. `show_drafts` shows drafts as if they
@@ -370,7 +370,8 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     last good output or reused by a production build: no take-down record, no file store, no
     previous output, no settings kept; a take-down build refuses an output folder a preview wrote
     (`takedown.last_good_files`). The document cache it shares is filed by content, and hands back
-    only what a build asks for by its digest.
+    only what a build asks for by its digest. `also_told`: what else `sitegen check` says of the
+    site (the command's own checks), for the preview's page of problems.
     """
     whole = use_cache and banner is None  # a whole build, not a preview (`sitegen serve`)
     loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site), stand_in=whole)
@@ -394,7 +395,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     try:
         return _build(loaded, config, day, output, result, whole, use_cache=use_cache, write=write, banner=banner,
                       show_drafts=show_drafts, env=env, fragments=fragments, workers=workers, progress=progress,
-                      deploy_preview=deploy_preview)
+                      deploy_preview=deploy_preview, also_told=also_told)
     except Exception as exc:  # noqa: BLE001 - a fault no one foresaw: the expired reports must still come down
         if banner is not None or not write:  # a preview, `check`: nothing is published, so nothing to take down
             raise
@@ -406,7 +407,7 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
 def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, result: BuildResult, whole: bool, *,
            use_cache: bool, write: bool, banner: str | None, show_drafts: bool, env: jinja2.Environment | None,
            fragments: EntryFragments | None, workers: int | None, progress: Callable[[int, int], None] | None,
-           deploy_preview: bool = False) -> BuildResult:
+           deploy_preview: bool = False, also_told: Callable[[Site], list[Problem]] | None = None) -> BuildResult:
     """`build`, once the settings and the output folder are known to be usable."""
     LEDGER.take()  # what an earlier build in this process (a preview's) recorded is told by it
     production = whole and not deploy_preview  # the only build whose output is kept as the last good one
@@ -444,6 +445,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             "Fix that template and build again (preview it first with sitegen serve)."))
     result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
     if preview is not None:  # after everything else, so that it lists every problem; never in the sitemap or index
+        result.problems += also_told(site) if also_told is not None else []
         files.append(problems_page(renderer, result.problems))
     if not write:
         result.files = files + index.result().collect(result.problems)

@@ -147,6 +147,35 @@ def test_the_command_builds_a_preview_only_when_asked(preview_site):
     assert "deploy_preview" not in (preview_site.root / "build" / "sitegen.json").read_text()
 
 
+def test_the_page_lists_what_only_the_command_checks_too(preview_site):
+    """`sitegen check` also warns of what is still as `sitegen init` wrote it: so does the preview's page."""
+    from sitegen.commands.placeholders import DEFAULT_NAME
+
+    preview_site.write_settings(name=DEFAULT_NAME)
+    run = CliRunner().invoke(main, ["build", "--site", str(preview_site.root), "--as-of", DAY.isoformat(), "--deploy-preview"])
+    assert run.exit_code == 0, run.output
+    text = _text((preview_site.root / "build" / PROBLEMS_FILE).read_bytes())
+    assert "sitegen.yaml Warning A warning in the `name` field." in text
+
+
+def test_the_preview_pages_are_valid_html_within_a_strict_policy(preview_site, tmp_path):
+    from test_site_quality import VNU, Page
+
+    _, files = _build(preview_site, tmp_path / "out", protected=True, deploy_preview=True)
+    checked = [PROBLEMS_FILE, "sar/later/index.html", "sar/live-one/index.html"]
+    for path in checked:
+        page = Page(files[path].decode())
+        assert page.inline == [] and all(address.startswith("/") for address in page.loads), path
+    java = shutil.which("java")
+    if not (java and VNU.is_file()):
+        pytest.skip("the Nu HTML validator needs java and node_modules/vnu-jar: run bash scripts/test-all")
+    import subprocess
+
+    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *(str(tmp_path / "out" / p) for p in checked)],
+                         capture_output=True, text=True, timeout=300)
+    assert json.loads(run.stderr or run.stdout)["messages"] == []
+
+
 # --- nothing of a preview reaches production --------------------------------------------------------
 
 def _fail_rendering(monkeypatch):
@@ -201,23 +230,34 @@ FIELDS = ["title", "summary", "subject", "expires", "approved", "themes", "relat
 
 def _hostile(fields: dict, keys: list[str], document: str) -> dict:
     front = dict(fields)
-    for key in keys:
-        front[key] = MARK  # a field sitegen does not know, or one mistyped by a slip
+    for key in [f"{MARK}note", *keys]:
+        front[key] = MARK  # a field sitegen does not know (whose name every message about it quotes), or one mistyped
     front["documents"] = [{"file": f"reports/{document}", "title": MARK}]
     return front
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Each value written out in full, even one that is the same object as another (sitegen refuses aliases)."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def _write(site: SiteMaker, name: str, front: dict, body: str) -> None:
-    site.raw(f"content/{name}.md", "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n" + body + "\n")
+    text = yaml.dump(front, Dumper=_NoAliases, allow_unicode=True, sort_keys=False)
+    site.raw(f"content/{name}.md", "---\n" + text + "---\n" + body + "\n")
 
 
 hostile_fields = st.fixed_dictionaries({name: st.sampled_from(FORMS) for name in FIELDS})
+TEXTS = [MARK, f"<b>{MARK}</b> & \"'", f"`{MARK}` {MARK}"]  # text a field may hold: the entry stays sound
+sound_fields = st.fixed_dictionaries({"title": st.sampled_from(TEXTS), "summary": st.sampled_from(TEXTS),
+                                      "subject": st.sampled_from(TEXTS), "themes": st.lists(st.sampled_from(TEXTS), max_size=2)})
 hostile_keys = st.lists(st.sampled_from([f"{MARK}", f"summar{MARK}", f"titl{MARK.lower()}", f"documents.{MARK}"]),
                         max_size=2, unique=True)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(held=hostile_fields, scheduled=hostile_fields, draft=hostile_fields, keys=hostile_keys,
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(held=hostile_fields, scheduled=st.one_of(sound_fields, hostile_fields), draft=hostile_fields, keys=hostile_keys,
        body=st.sampled_from(FORMS[:5]), pdf_property=st.sampled_from(["title", "author", "subject"]))
 def test_an_unprotected_preview_shows_nothing_of_an_entry_that_is_not_live(held, scheduled, draft, keys, body, pdf_property):
     """Every field of a withheld, a scheduled and a draft entry holds the marker, in hostile forms
@@ -234,5 +274,8 @@ def test_an_unprotected_preview_shows_nothing_of_an_entry_that_is_not_live(held,
         assert not result.failed
         files = read_output(out)
         assert PROBLEMS_FILE in files and "sar/live-one/index.html" in files
+        states = {p.entry.source: p.state.value for p in result.site.entries}
+        assert states["content/drafty.md"] == "draft" and states["content/held.md"] == "withheld"
+        assert states["content/later.md"] == "scheduled" or set(scheduled) == set(FIELDS)  # sound: its warnings quote it
         assert any(MARK.lower() in p.format().lower() for p in result.problems)  # the messages do quote it
         assert occurrences(files, MARK) == []

@@ -148,8 +148,10 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
     """
     loaded = load_site(site, stand_in=not no_cache)  # a mistake in sitegen.yaml must not stop the nightly build
     day = resolve_day(when, loaded)
+    from sitegen.commands.placeholders import placeholder_problems
+
     result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=reading_progress,
-                   deploy_preview=deploy_preview)
+                   deploy_preview=deploy_preview, also_told=lambda site_model: placeholder_problems(loaded.config, site_model))
     report_problems(result.problems, full=verbose)
     if result.failed:
         click.echo("The build stopped; the previous output was left as it was.", err=True)
