@@ -213,7 +213,7 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
                 info = replace(info, published_size=published_size(content))
         if not info.ok:
             problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
-                                  line=ref.line, field="documents.file"))
+                                  line=ref.line, field="documents.file", kind="a document it lists cannot be published"))
         elif info.safety is not None:
             problems += safety_problems(entry.source, ref.file, info.safety, ref.line, ref.title)
         downloads.append(Download(ref, info, entry.document_url(ref), content, rendition if rendition and rendition.ok else None,

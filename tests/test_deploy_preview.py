@@ -89,9 +89,11 @@ def test_an_unprotected_preview_names_file_line_and_kind_only(preview_site, tmp_
     result, files = _build(preview_site, tmp_path / "out", deploy_preview=True)
     text = _text(files[PROBLEMS_FILE])
     assert "content/held.md Not published: fix the errors below" in text
-    assert "Error, line 4 An error in the `published` field." in text  # the wrong date is not quoted
-    assert "Error, line 7 An error in this file." in text  # a mistyped key's name is not shown, not even as the field
-    assert "content/later.md Scheduled: not public yet. Warning, line 6 A warning in the `documents` field." in text
+    # the wrong date is not quoted, nor the mistyped key's name (not even as the field), but what is wrong is said
+    assert "Error, line 4 An error in the `published` field: it should be a date (year-month-day)." in text
+    assert "Error, line 7 An error in this file: a setting sitegen does not know, mistyped." in text
+    assert ("content/later.md Scheduled: not public yet. Warning, line 6 A warning in the `documents` field: "
+            "a PDF is not ready for screen readers.") in text
     assert "the pull request on GitHub" in text
     for needle in ("2026-13-45", "summray", "HELDKEY", "HELDTITLE", "HELDBODY", "SCHEDULEDTITLE", "SCHEDULEDSUMMARY",
                    "SCHEDULEDBODY", "DRAFTTITLE", "DRAFTBODY"):
@@ -155,7 +157,7 @@ def test_the_page_lists_what_only_the_command_checks_too(preview_site):
     run = CliRunner().invoke(main, ["build", "--site", str(preview_site.root), "--as-of", DAY.isoformat(), "--deploy-preview"])
     assert run.exit_code == 0, run.output
     text = _text((preview_site.root / "build" / PROBLEMS_FILE).read_bytes())
-    assert "sitegen.yaml Warning A warning in the `name` field." in text
+    assert "sitegen.yaml Warning A warning in the `name` field." in text  # (no kind given: only the field)
 
 
 def test_the_preview_pages_are_valid_html_within_a_strict_policy(preview_site, tmp_path):
