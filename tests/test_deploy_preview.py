@@ -281,3 +281,22 @@ def test_an_unprotected_preview_shows_nothing_of_an_entry_that_is_not_live(held,
         assert states["content/later.md"] == "scheduled" or set(scheduled) == set(FIELDS)  # sound: its warnings quote it
         assert any(MARK.lower() in p.format().lower() for p in result.problems)  # the messages do quote it
         assert occurrences(files, MARK) == []
+
+
+@settings(max_examples=300)
+@given(message=st.text(min_size=1), advice=st.text(), field=st.one_of(st.none(), st.text()), error=st.booleans(),
+       line=st.one_of(st.none(), st.integers(1, 10_000)))
+def test_the_public_form_of_a_problem_keeps_only_its_file_line_kind_and_a_declared_field(message, advice, field, error, line):
+    """Whatever a message, its advice or its field's name hold, the form an unprotected preview shows is
+    made of sitegen's own words: the severity, a field sitegen declares, the kind, and the advice given."""
+    from sitegen.core.problems import Problem, Severity
+
+    fields = frozenset({"title", "published", "documents"})
+    problem = Problem("content/x.md", line, field, MARK + message, MARK + advice,
+                      Severity.ERROR if error else Severity.WARNING, "it should be a date")
+    public = problem.quoting_nothing(fields, "Read the check.")
+    name = (field or "").split(".")[0]
+    expected = ("An error" if error else "A warning") + (f" in the `{name}` field" if name in fields else " in this file")
+    assert public.message == expected + ": it should be a date."
+    assert (public.file, public.line, public.advice, public.severity) == ("content/x.md", line, "Read the check.", problem.severity)
+    assert public.field in fields | {None}
