@@ -35,9 +35,10 @@ from sitegen.core.cachefile import LEDGER, Ledger
 from sitegen.core.problems import Problem, error, has_errors, note, warning
 from sitegen.documents.renditions import Rendition
 from sitegen.rendering.render import Renderer, make_environment, old_names_in_theme, template_failure
+from sitegen.rendering.preview_problems import problems_page
 from sitegen.rules.addresses import OUTPUT_MARKER, OutputFile
-from sitegen.rendering.site import Download, EntryOnDay, Site
-from sitegen.rules.visibility import State, decide
+from sitegen.rendering.site import DeployPreview, Download, EntryOnDay, Site
+from sitegen.rules.visibility import State, decide, window_state
 
 
 @dataclass
@@ -63,7 +64,7 @@ class BuildResult:
 def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: DocumentCache,
                    inspect_all: bool = False, show_drafts: bool = False,
                    progress: Callable[[int, int], None] | None = None,
-                   taken_down: dict[str, str] | None = None) -> list[EntryOnDay]:
+                   taken_down: dict[str, str] | None = None, show_scheduled: bool = False) -> list[EntryOnDay]:
     """Decide each entry's state and inspect the documents that will be published.
 
     Which entries' documents are inspected is `inspects_documents`. A PDF is published as its
@@ -74,9 +75,12 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     it unless the output is a preview. `progress` is told how many of the documents read for
     the first time have been read (see `reading.prepare`). `taken_down`: the documents of
     expired entries (`taken_down_documents`), when `entries` are only some of the site's (a
-    preview's update); by default worked out from `entries`.
+    preview's update); by default worked out from `entries`. `show_scheduled` is for a protected
+    deploy preview only (`site.DeployPreview`): each scheduled entry is live, as on its day, and
+    marked `early`.
     """
     decided = _decide_states(entries, day, show_drafts)
+    decided, early = shown_early(decided) if show_scheduled else (decided, set())
     decided = taken_down_again(decided, taken_down_documents(decided) if taken_down is None else taken_down)
     inspected = [(entry, state) for entry, state in decided if inspects_documents(entry, state, inspect_all)]
     _prepare_documents(inspected, cache, progress)
@@ -91,8 +95,22 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
         if state is State.DRAFT:
             # A draft is work in progress: its problems are reported, but do not fail `check`.
             entry = replace(entry, problems=tuple(p.as_warning() for p in entry.problems))
-        on_day.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else ()))
+        on_day.append(EntryOnDay(entry, state, tuple(downloads) if state is State.LIVE else (),
+                                 early=state is State.LIVE and entry.source in early))
     return claim_entries(on_day, config.types)
+
+
+def shown_early(decided: list[tuple[Entry, State]]) -> tuple[list[tuple[Entry, State]], set[str]]:
+    """For a protected deploy preview: each scheduled entry as it will be on the day it goes up (live,
+    unless its window ends before then), and the sources of those shown so."""
+    shown, early = [], set()
+    for entry, state in decided:
+        if state is State.SCHEDULED and entry.goes_live is not None and entry.published is not None and \
+                window_state(entry.goes_live, entry.published, entry.hidden_from, entry.approved) is State.LIVE:
+            state = State.LIVE
+            early.add(entry.source)
+        shown.append((entry, state))
+    return shown, early
 
 
 def inspects_documents(entry: Entry, state: State, inspect_all: bool) -> bool:
@@ -195,7 +213,7 @@ def _inspect_documents(entry: Entry, state: State, cache: DocumentCache) -> tupl
                 info = replace(info, published_size=published_size(content))
         if not info.ok:
             problems.append(error(entry.source, f"documents: {ref.file} {info.problem}", info.advice or "",
-                                  line=ref.line, field="documents.file"))
+                                  line=ref.line, field="documents.file", kind="a document it lists cannot be published"))
         elif info.safety is not None:
             problems += safety_problems(entry.source, ref.file, info.safety, ref.line, ref.title,
                                         published=" ".join(filter(None, (entry.title, entry.subject))))
@@ -245,15 +263,18 @@ def _about_documents(problem: Problem) -> bool:
 
 def assemble(config: SiteConfig, day: date, cache: DocumentCache, inspect_all: bool = False,
              show_drafts: bool = False, workers: int | None = None,
-             progress: Callable[[int, int], None] | None = None, memo: Memo | None = None) -> tuple[Site, list[Problem]]:
+             progress: Callable[[int, int], None] | None = None, memo: Memo | None = None,
+             preview: DeployPreview | None = None) -> tuple[Site, list[Problem]]:
     """Everything up to rendering: the site as it stands on `day`, with all problems.
     `show_drafts` is for previews only (see `entries_on_day`); `workers` share reading the entries;
-    `memo` holds front matter read by earlier builds."""
+    `memo` holds front matter read by earlier builds; `preview`: a deploy preview's build (a
+    protected one shows scheduled entries early)."""
     entries = read_entries(config, workers=workers, memo=memo)
-    on_day = entries_on_day(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress)
+    on_day = entries_on_day(config, entries, day, cache, inspect_all=inspect_all, show_drafts=show_drafts, progress=progress,
+                            show_scheduled=preview is not None and preview.protected)
     cache.save()
     problems = [p for item in on_day for p in item.entry.problems]
-    return Site(config, day, tuple(on_day)), problems
+    return Site(config, day, tuple(on_day), preview), problems
 
 
 def render_with_index(site: Site, banner: str | None = None, *, cache: DocumentCache | None = None,
@@ -335,7 +356,8 @@ FROM_SETTINGS = ("assets", "robots", "gone")
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
           write: bool = True, banner: str | None = None, show_drafts: bool = False,
           env: jinja2.Environment | None = None, fragments: EntryFragments | None = None,
-          workers: int | None = None, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+          workers: int | None = None, progress: Callable[[int, int], None] | None = None,
+          deploy_preview: bool = False, also_told: Callable[[Site], list[Problem]] | None = None) -> BuildResult:
     """Build the site (a folder, or its loaded settings) as it stands on `day` into `output` (default build/).
 
     `banner` marks every page as a preview. `show_drafts` shows drafts as if they
@@ -346,8 +368,16 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
     site (default: one per core); the output is the same bytes whatever it is. `progress` is
     told how many of the documents read for the first time have been read (the command line
     says so when there are many).
+
+    `deploy_preview`: Netlify's deploy preview of a pull request (`sitegen build --deploy-preview`;
+    what it shows: `site.DeployPreview`). It is built whole, but nothing of it is ever kept as the
+    last good output or reused by a production build: no take-down record, no file store, no
+    previous output, no settings kept; a take-down build refuses an output folder a preview wrote
+    (`takedown.last_good_files`). The document cache it shares is filed by content, and hands back
+    only what a build asks for by its digest. `also_told`: what else `sitegen check` says of the
+    site (the command's own checks), for the preview's page of problems.
     """
-    whole = use_cache and banner is None  # a whole build, not a preview
+    whole = use_cache and banner is None  # a whole build, not a preview (`sitegen serve`)
     loaded = site if isinstance(site, LoadedConfig) else load_config(Path(site), stand_in=whole)
     result = BuildResult(problems=list(loaded.problems))
     if loaded.config is None:
@@ -368,21 +398,28 @@ def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, u
         return result
     try:
         return _build(loaded, config, day, output, result, whole, use_cache=use_cache, write=write, banner=banner,
-                      show_drafts=show_drafts, env=env, fragments=fragments, workers=workers, progress=progress)
+                      show_drafts=show_drafts, env=env, fragments=fragments, workers=workers, progress=progress,
+                      deploy_preview=deploy_preview, also_told=also_told)
     except Exception as exc:  # noqa: BLE001 - a fault no one foresaw: the expired reports must still come down
         if banner is not None or not write:  # a preview, `check`: nothing is published, so nothing to take down
             raise
+        if deploy_preview:  # never the production site's last good output on a preview's address
+            return _preview_failed(config, result, exc)
         return _take_down_only(config, day, output, result, exc)
 
 
 def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, result: BuildResult, whole: bool, *,
            use_cache: bool, write: bool, banner: str | None, show_drafts: bool, env: jinja2.Environment | None,
-           fragments: EntryFragments | None, workers: int | None, progress: Callable[[int, int], None] | None) -> BuildResult:
+           fragments: EntryFragments | None, workers: int | None, progress: Callable[[int, int], None] | None,
+           deploy_preview: bool = False, also_told: Callable[[Site], list[Problem]] | None = None) -> BuildResult:
     """`build`, once the settings and the output folder are known to be usable."""
     LEDGER.take()  # what an earlier build in this process (a preview's) recorded is told by it
+    production = whole and not deploy_preview  # the only build whose output is kept as the last good one
     cache = DocumentCache(config.cache_dir if use_cache else None)
     memo = memo_of(config, use_cache)
-    site, problems = assemble(config, day, cache, show_drafts=show_drafts, workers=workers, progress=progress, memo=memo)
+    preview = DeployPreview(protected=config.deploy_previews.protected) if deploy_preview else None
+    site, problems = assemble(config, day, cache, inspect_all=deploy_preview, show_drafts=show_drafts, workers=workers,
+                              progress=progress, memo=memo, preview=preview)
     result.site = site
     result.problems += problems
     compiled = config.cache_dir / TEMPLATES if use_cache else None
@@ -413,13 +450,16 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
     if config.own_theme:
         result.problems += old_names_in_theme(config.root, theme)
     result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
+    if preview is not None:  # after everything else, so that it lists every problem; never in the sitemap or index
+        result.problems += also_told(site) if also_told is not None else []
+        files.append(problems_page(renderer, result.problems))
     if not write:
         result.files = files + index.result().collect(result.problems)
         return result
-    store = FileStore.beside(config.cache_dir / FILE_STORE, output) if whole else None
+    store = FileStore.beside(config.cache_dir / FILE_STORE, output) if production else None
     try:
         # The search index is written last: Pagefind makes it while the rest is written.
-        outputs.write_site(files, output, previous_output=previous_output_folder(config, output) if use_cache else None,
+        outputs.write_site(files, output, previous_output=previous_output_folder(config, output) if use_cache and not deploy_preview else None,
                            store=store, later=outputs.LaterFiles(search.BUNDLE, lambda: index.result().files))
     except outputs.OutputRefused as exc:
         result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
@@ -430,12 +470,28 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
         result.failed = True
     finally:
         result.files = files + index.result().collect(result.problems)  # waits for it, if writing failed first
-    if whole and not result.failed:
+    if production and not result.failed:
         tidy_cache(config, cache, store)
         memo.save()
         keep_settings(loaded)
         takedown.record_last_good(config.cache_dir, output, store.folder if store is not None else None)
     result.problems += cache_problems(config, LEDGER.take())
+    return result
+
+
+def _preview_failed(config: SiteConfig, result: BuildResult, exc: Exception) -> BuildResult:
+    """A deploy preview that failed for a reason no one foresaw: nothing is written (Netlify then
+    shows the preview failed), and the fault's details go to FAILURE in the cache."""
+    result.site = None
+    try:
+        config.cache_dir.mkdir(parents=True, exist_ok=True)
+        (config.cache_dir / FAILURE).write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    except OSError:
+        pass
+    result.problems.append(error("sitegen", f"the deploy preview could not be built ({type(exc).__name__}), so nothing was written.",
+                                 f"This is a fault in sitegen, not in your content: report it with the details in .sitegen-cache/{FAILURE}. "
+                                 "The production site is not affected."))
+    result.failed = True
     return result
 
 

@@ -53,6 +53,15 @@ def test_netlify_builds_today_s_site_into_build(netlify):
     assert "--strict" not in command  # one broken entry must not stop the deploy
 
 
+def test_a_deploy_preview_installs_the_same_and_builds_a_preview(netlify):
+    """Netlify runs `[context.deploy-preview]`'s command for a pull request's preview: the production
+    build's install, then `sitegen build --deploy-preview` (nothing else differs, so nothing drifts)."""
+    production = netlify["build"]["command"]
+    preview = netlify["context"]["deploy-preview"]["command"]
+    assert preview == production + " --deploy-preview"
+    assert set(netlify["context"]) == {"deploy-preview"}  # the production build is the [build] command alone
+
+
 def test_netlify_installs_none_of_the_test_tools(netlify):
     """package.json lists only tools for sitegen's own tests; Netlify would install them on every deploy."""
     package = json.loads((ROOT / "package.json").read_text())
@@ -231,7 +240,7 @@ def test_the_lock_files_agree_with_pyproject(name):
 
 
 def install_commands() -> list[str]:
-    commands = [netlify_toml()["build"]["command"]]
+    commands = [netlify_toml()["build"]["command"], netlify_toml()["context"]["deploy-preview"]["command"]]
     for flow in ("ci.yml", "nightly.yml"):
         commands += [line for line in runs(workflow(flow)).splitlines() if "pip install" in line]
     return commands
@@ -340,3 +349,42 @@ def test_a_public_repository_or_one_that_cannot_be_told_fails_the_run(tmp_path, 
                          env={"PATH": f"{fake}:/usr/bin:/bin", "PRIVATE": event, "GITHUB_REPOSITORY": "partnership/site"})
     assert run.returncode == code
     assert said in run.stdout
+
+
+def check_step() -> dict:
+    [step] = [step for step in steps_of_job("ci.yml", "check") if "sitegen check" in step.get("run", "")]
+    return step
+
+
+def steps_of_job(name: str, job: str) -> list[dict]:
+    return workflow(name)["jobs"][job]["steps"]
+
+
+@pytest.mark.parametrize("event", ["pull_request", "push"])
+@pytest.mark.parametrize("code", [0, 1])
+def test_a_pull_requests_check_run_shows_what_sitegen_check_says(tmp_path, event, code):
+    """On a pull request the check's whole output goes to the job summary, which GitHub shows with the
+    pull request, escaped so that a message cannot change how it looks; the step fails as sitegen check
+    does; on a push nothing is written there."""
+    import subprocess
+
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    said = 'content/sar/x.md:4: error: published: "2026-13-01 <b>&" is not a date.'
+    (fake / "sitegen").write_text(f"#!/bin/sh\n[ \"$1\" = check ] || exit 2\necho '{said}' >&2\nexit {code}\n")
+    (fake / "sitegen").chmod(0o755)
+    summary = tmp_path / "summary.md"
+    step = check_step()
+    assert step["env"]["EVENT"] == "${{ github.event_name }}"
+    run = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True,
+                         env={"PATH": f"{fake}:/usr/bin:/bin", "EVENT": event, "RUNNER_TEMP": str(tmp_path),
+                              "GITHUB_STEP_SUMMARY": str(summary)})
+    assert run.returncode == code
+    assert said in run.stdout  # the log has it too
+    if event == "push":
+        assert not summary.exists()
+        return
+    text = summary.read_text()
+    assert "## What sitegen check says about this pull request" in text
+    assert ("No errors" in text) == (code == 0)
+    assert "<pre>\n" + said.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "\n</pre>" in text

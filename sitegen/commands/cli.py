@@ -128,7 +128,12 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with an error when there is any error (in an entry, the settings or the theme); what can be built is still built.")
 @click.option("--no-cache", is_flag=True, help="Inspect every document again instead of using .sitegen-cache/.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning in full, with its advice (as sitegen check does).")
-def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool, verbose: bool) -> None:
+@click.option("--deploy-preview", is_flag=True, help="Build Netlify's deploy preview of a pull request (netlify.toml asks for it): "
+              "every page says it is a preview and links to what sitegen check says, and each entry's page says when it goes "
+              "up and comes down. Nothing more of an entry that is not live is shown unless sitegen.yaml says "
+              "deploy_previews: protected: true. Never kept as the production site's last good output.")
+def build_command(site: str | None, when: str | None, output: str | None, strict: bool, no_cache: bool, verbose: bool,
+                  deploy_preview: bool) -> None:
     """Build the site as it stands on one day.
 
     Live reports are published; scheduled, draft and withheld ones leave no
@@ -140,10 +145,14 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
       sitegen build
       sitegen build --as-of 2026-11-22 --output public
       sitegen build --site ../northshire --strict
+      sitegen build --deploy-preview
     """
     loaded = load_site(site, stand_in=not no_cache)  # a mistake in sitegen.yaml must not stop the nightly build
     day = resolve_day(when, loaded)
-    result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=reading_progress)
+    from sitegen.commands.placeholders import placeholder_problems
+
+    result = build(loaded, day, Path(output) if output else None, use_cache=not no_cache, progress=reading_progress,
+                   deploy_preview=deploy_preview, also_told=lambda site_model: placeholder_problems(loaded.config, site_model))
     report_problems(result.problems, full=verbose)
     if result.failed:
         click.echo("The build stopped; the previous output was left as it was.", err=True)
@@ -154,7 +163,8 @@ def build_command(site: str | None, when: str | None, output: str | None, strict
         click.echo(f"TAKE-DOWN ONLY: the build failed, so {target} holds the site built for {down.built_for} with "
                    f"{len(down.removed)} address{'es' if len(down.removed) != 1 else ''} taken down today. See the error above.", err=True)
         sys.exit(1 if strict else 0)  # deployed all the same (without --strict): the reports must come down today
-    click.echo(f"Built the site as on {uk_date(day)} into {target}: {state_counts(result)}.")
+    what = "a deploy preview of the site" if deploy_preview else "the site"
+    click.echo(f"Built {what} as on {uk_date(day)} into {target}: {state_counts(result)}.")
     withheld = result.count(State.WITHHELD)
     if withheld:
         click.echo(f"{withheld} entr{'y was' if withheld == 1 else 'ies were'} left out because of the errors above.", err=True)

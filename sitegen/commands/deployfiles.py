@@ -3,7 +3,7 @@
 They are this repository's own: `netlify.toml`, the nightly workflow, the cache plugin and the
 lock of sitegen's libraries (`REPOSITORY_FILES`). Their one home is the repository; the wheel
 carries copies in `sitegen/deploy/` (pyproject.toml's `force-include`). A new site gets them with
-one change: the repository installs sitegen from its own folder (`FROM_THIS_FOLDER`), a site
+one change, made wherever they install sitegen: the repository installs sitegen from its own folder (`FROM_THIS_FOLDER`), a site
 installs the very sitegen that ran `sitegen init`, from where pip recorded it came from
 (PEP 610's `direct_url.json`): a Git repository at its commit, or a version from a package index.
 A sitegen installed from a folder on this computer cannot be named to Netlify, so then no
@@ -29,7 +29,8 @@ REPOSITORY_FILES = (
     "requirements/deploy.txt",
     "requirements/links.txt",  # the link checker the nightly run installs
 )
-# The files whose one line installs sitegen itself, and how that line names the repository's folder.
+# The files whose lines install sitegen itself (netlify.toml: the production build's and the deploy
+# preview's), and how each such line names the repository's folder.
 INSTALLING_FILES = ("netlify.toml", ".github/workflows/nightly.yml")
 INSTALLS_WITHOUT_LIBRARIES = "--no-deps --no-build-isolation"  # they are all in the lock
 FROM_THIS_FOLDER = f"{INSTALLS_WITHOUT_LIBRARIES} ."
@@ -82,7 +83,7 @@ def deployment_files(requirement: str) -> dict[str, bytes]:
     files = {path: (source / path).read_bytes() for path in REPOSITORY_FILES}
     for path in INSTALLING_FILES:
         text = files[path].decode("utf-8")
-        if text.count(FROM_THIS_FOLDER) != 1:
-            raise ValueError(f"{path} must install sitegen with `{FROM_THIS_FOLDER}` exactly once")
+        if text.count(FROM_THIS_FOLDER) < 1:
+            raise ValueError(f"{path} must install sitegen with `{FROM_THIS_FOLDER}`")
         files[path] = text.replace(FROM_THIS_FOLDER, f"{INSTALLS_WITHOUT_LIBRARIES} '{requirement}'").encode("utf-8")
     return files

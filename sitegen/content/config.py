@@ -20,7 +20,7 @@ from sitegen.core.cachefile import read_sealed_text, write_sealed_text
 from sitegen.content.colour import AA_TEXT, contrast, darkest_needed
 from sitegen.content.pictures import picture_size
 from sitegen.core.problems import Problem, error, warning
-from sitegen.content.schema import (Choice, Custom, Date, Field, Invalid, Section, Sections, Slug, Text, TextList, Url,
+from sitegen.content.schema import (Choice, Custom, Date, Field, Flag, Invalid, Section, Sections, Slug, Text, TextList, Url,
                                     declared_fields, setting, validate)
 from sitegen.rules.visibility import ONE_YEAR, Window, parse_window
 
@@ -140,8 +140,21 @@ class AccessibilityStatement:
         return COMPLIANCE[self.status]
 
 
+@dataclass(frozen=True)
+class DeployPreviews:
+    """What a deploy preview (`sitegen build --deploy-preview`, Netlify's preview of a pull request)
+    may show. Its address is public unless Netlify protects it, so by default it shows nothing of an
+    entry that is not live (see `sitegen.rendering.preview_problems`)."""
+
+    protected: bool = field(default=False, metadata=setting(
+        Flag(), "Whether this site's deploy previews can only be seen by its own team. Set it to true only when "
+                "Netlify's password protection or team-only protection is switched on for deploy previews: a "
+                "protected preview shows every problem in full and each scheduled report as it will look on its day."))
+
+
 CONTACT_FIELDS = declared_fields(Contact)
 ACCESSIBILITY_FIELDS = declared_fields(AccessibilityStatement)
+DEPLOY_PREVIEW_FIELDS = declared_fields(DeployPreviews)
 LOGO_FORMATS = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
@@ -286,6 +299,10 @@ class SiteConfig:
         "What the site's accessibility statement says."))
     licence: str = field(default=OPEN_GOVERNMENT_LICENCE, metadata=setting(  # the address of the open data's licence
         Url(), "The address of the licence of the site's open data; left out: the Open Government Licence."))
+    deploy_previews: DeployPreviews = field(default_factory=DeployPreviews, metadata=setting(
+        Section(DEPLOY_PREVIEW_FIELDS, what="deploy_previews section", description="deploy preview settings",
+                make=lambda values: DeployPreviews(**values)),
+        "What Netlify's deploy preview of a pull request may show: only what is public, unless the previews are protected."))
     own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
 
     @property
@@ -433,7 +450,7 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
         logo=logo, logo_size=picture_size(root / logo) if logo else None,
         accent_colour=_accent(v["accent_colour"], doc, problems),
         accessibility=v["accessibility"], description=v["description"] or site_description(v["name"]),
-        licence=v["licence"],
+        licence=v["licence"], deploy_previews=v["deploy_previews"],
     )
     return LoadedConfig(config, problems)
 

@@ -648,7 +648,8 @@ def resolve_report(file: str, config: SiteConfig, source: str, line: int | None,
     except (FileNotFoundError, RuntimeError, OSError):
         # No guess here: whether a similar file is another review's report is known only once every
         # entry is read (`suggest_similar_reports`).
-        problems.append(error(source, missing_report(file), MISSING_ADVICE, line=line, field=field_name))
+        problems.append(error(source, missing_report(file), MISSING_ADVICE, line=line, field=field_name,
+                              kind="a document it lists is not in reports/"))
         return None
     if config.reports_real not in real.parents:
         problems.append(error(source, f"documents: {file} links to a file outside the reports/ folder.",

@@ -347,7 +347,7 @@ def missing_field(file: str, name: str, *, empty: bool, why: str, advice: str, l
         own = name.rpartition(".")[2]  # documents.0.file -> file
         message += f" {f'Line {line}' if line else 'It'} has `{key}`: did you mean {own}?"
         advice = f"Correct the spelling to `{own}`."
-    return error(file, message, advice, line=line, field=name)
+    return error(file, message, advice, line=line, field=name, kind="it is empty" if empty else "it is missing")
 
 
 def slip_distance(a: str, b: str) -> int:
@@ -427,13 +427,13 @@ def validate(
             result.problems.append(error(
                 file, f"`{dotted(key)}` is not a setting sitegen knows: it looks like `{slip}` mistyped, so the entry is "
                       "not published.", f"Correct the spelling to `{slip}`, or remove the line.",
-                line=line_of(*path, key), field=dotted(key)))
+                line=line_of(*path, key), field=dotted(key), kind="a setting sitegen does not know, mistyped"))
             continue
         hint = did_you_mean(key, known)
         result.problems.append(warning(
             file, f"`{dotted(key)}` is not a setting sitegen knows, so it is ignored.",
             hint or f"Known settings here: {', '.join(known)}.",
-            line=line_of(*path, key), field=dotted(key)))
+            line=line_of(*path, key), field=dotted(key), kind="a setting sitegen does not know"))
     for f in fields:
         raw = data.get(f.name)
         if f.name in needed and is_empty(raw):
@@ -458,7 +458,8 @@ def validate(
             result.values[f.name] = f.kind.parse(raw)
         except Invalid as bad:
             result.invalid.add(f.name)
-            result.problems.append(error(file, f"{dotted(f.name)}: {bad.message}", bad.advice, line=line_of(*path, f.name), field=dotted(f.name)))
+            result.problems.append(error(file, f"{dotted(f.name)}: {bad.message}", bad.advice, line=line_of(*path, f.name),
+                                         field=dotted(f.name), kind=f"it should be {f.kind.description}"))
     for f, section, raw in sections:  # after the fields above, so that their problems come first
         sub = validate(raw, section.fields, file=file, doc=doc, path=path + (f.name,), what=section.what)
         result.problems += sub.problems

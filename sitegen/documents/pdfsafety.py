@@ -710,26 +710,27 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
     is no reason to warn."""
     found = []
 
-    def warn(message: str, advice: str) -> None:
-        found.append(warning(source, f"documents: {file} {message}", advice, line=line, field="documents.file"))
+    def warn(message: str, advice: str, kind: str) -> None:
+        found.append(warning(source, f"documents: {file} {message}", advice, line=line, field="documents.file", kind=kind))
 
     if safety.personal:
         warn(f"has details that can identify people ({', '.join(safety.personal)}), in its file properties or "
              "hidden inside it.",
              "sitegen leaves them out of the copy it publishes, but the file in reports/ still has them: "
              "remove them there too before you share it anywhere else (in Word: File, Info, Check for Issues, "
-             "Inspect Document; in Acrobat: File, Properties, or Protect, Remove Hidden Information).")
+             "Inspect Document; in Acrobat: File, Properties, or Protect, Remove Hidden Information).",
+             "a PDF has details that can identify people in its properties or hidden inside it")
     if title and safety.own_title and says_more(safety.own_title, f"{title} {published}"):
         warn(f"has its own Title property, \"{safety.own_title}\", which is not the title this entry gives it "
              f"(\"{_one_line(title)}\").",
              "The published copy uses the entry's title instead. If the Title property names anyone, change it in "
              "the file in reports/ too before you share it anywhere else (in Word: File, Info, Properties, Title; "
-             "in Acrobat: File, Properties, Description).")
+             "in Acrobat: File, Properties, Description).", "a PDF's own Title property is not the title the entry gives it")
     if safety.comments:
         warn(f"has {_count(safety.comments, 'comment', 'comments')} or other mark-up (notes, highlights or drawings), "
              "which will be published with it.",
              "Comments can show what reviewers said and who they are. Unless they are meant to be part of the report, "
-             "delete them, save or export the PDF again and replace the file in reports/.")
+             "delete them, save or export the PDF again and replace the file in reports/.", "a PDF has comments or other mark-up")
     # Attached files are not warned about here: a PDF with any is withheld (`active_content`).
     if safety.unreadable:
         parts = list(safety.unreadable)
@@ -738,11 +739,11 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
              "would be published with it.",
              "Open it in a PDF reader and look (in Acrobat: View, Show/Hide, Side panels, Attachments and Comments). "
              "To be sure nothing is hidden there, export it as PDF again from the original document and replace "
-             "the file in reports/.")
+             "the file in reports/.", "part of a PDF could not be checked")
     if safety.form_fields:
         warn(f"has {_count(safety.form_fields, 'form field', 'form fields')}; anything typed into them is published.",
              "If it is a form for people to fill in, check the fields are empty. Otherwise print it to PDF again "
-             "so the answers become plain text, and check they name no one.")
+             "so the answers become plain text, and check they name no one.", "a PDF has form fields")
     missing = [text for ok, text in ((safety.tagged, "is not tagged for screen readers"),
                                      (safety.language, "does not say what language it is in"),
                                      (safety.title or bool(title), "has no title")) if not ok]
@@ -751,7 +752,7 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
              "People who use screen readers may not be able to read it. Export it from the original document "
              "again with accessibility switched on (in Word: File, Save As, PDF, Options, tick \"Document structure "
              "tags for accessibility\"), after setting its title (File, Info, Properties) and language "
-             "(Review, Language), and replace the file in reports/.")
+             "(Review, Language), and replace the file in reports/.", "a PDF is not ready for screen readers")
     return found
 
 

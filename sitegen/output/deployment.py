@@ -21,6 +21,7 @@ from sitegen.rules.addresses import BUILD_MARKER, OutputFile
 from sitegen.rendering.site import EntryOnDay, Site
 from sitegen.rules.visibility import State
 
+PREVIEW_KEY = "deploy_preview"  # in the marker of a deploy preview's build (`sitegen build --deploy-preview`) only
 
 
 class Answer(str, Enum):
@@ -112,5 +113,16 @@ def marker(site: Site) -> Marker:
 def marker_file(site: Site) -> OutputFile:
     """`/sitegen.json`: which day this output was built for (see the module's description)."""
     made = marker(site)
-    text = json.dumps({"built_for": made.built_for, "digest": made.digest, "generator": made.generator}, indent=2)
-    return OutputFile(BUILD_MARKER, (text + "\n").encode("utf-8"))
+    fields: dict[str, str | bool] = {"built_for": made.built_for, "digest": made.digest, "generator": made.generator}
+    if site.preview is not None:  # never to be taken as a production output (`takedown.last_good_files`)
+        fields[PREVIEW_KEY] = True
+    return OutputFile(BUILD_MARKER, (json.dumps(fields, indent=2) + "\n").encode("utf-8"))
+
+
+def is_deploy_preview(data: bytes) -> bool:
+    """Whether a marker's bytes are a deploy preview's (or cannot be read, so cannot be vouched for)."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return True
+    return not isinstance(value, dict) or value.get(PREVIEW_KEY, False) is not False

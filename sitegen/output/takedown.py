@@ -33,6 +33,7 @@ import lxml.html
 
 from sitegen.output import opendata
 from sitegen.rules.addresses import BUILD_MARKER, output_file
+from sitegen.output.deployment import is_deploy_preview
 from sitegen.rules.visibility import start_of_day
 
 TAKE_DOWN_ONLY = "take-down only"  # how the marker's digest starts in such a build (`sitegen verify` says so)
@@ -98,10 +99,12 @@ EMBED_AT_MOST = 1_000_000
 
 
 def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
-    """The files of the last good output: the output folder as it stands, when it is one sitegen
-    wrote (it has the build marker), else the record in the cache and the cache's files, each
-    checked against its digest. None when neither can be had whole."""
-    if (output / BUILD_MARKER).is_file():
+    """The files of the last good output: the output folder as it stands, when it is one a
+    production build wrote (it has the build marker, and the marker is not a deploy preview's,
+    which may show what is not public yet), else the record in the cache and the cache's files,
+    each checked against its digest (only a production build writes the record). None when
+    neither can be had whole."""
+    if (output / BUILD_MARKER).is_file() and not _is_preview(output / BUILD_MARKER):
         files = {}
         try:
             for folder, _, names in os.walk(output):
@@ -129,6 +132,14 @@ def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
         return files
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def _is_preview(marker: Path) -> bool:
+    """Whether the output whose marker is at `marker` is a deploy preview's (or cannot be told)."""
+    try:
+        return is_deploy_preview(marker.read_bytes())
+    except OSError:
+        return True
 
 
 def expired_addresses(headers: str, day: date, timezone: str) -> set[str]:

@@ -15,8 +15,8 @@ import jinja2
 from markupsafe import Markup
 
 from sitegen import PACKAGE_FOLDER
-from sitegen.rules.addresses import (ACCESSIBILITY, HOME, NOT_FOUND, SEARCH, THEMES, OutputFile, listing_address,
-                                     output_file)
+from sitegen.rules.addresses import (ACCESSIBILITY, HOME, NOT_FOUND, PREVIEW_PROBLEMS, SEARCH, THEMES, OutputFile,
+                                     listing_address, output_file)
 from sitegen.rules.dates import uk_date
 from sitegen.core.cachefile import read_sealed, write_sealed
 from sitegen.rendering.markup import Section, split_sections, to_html
@@ -279,6 +279,7 @@ class Renderer:
         self.env.globals.update(
             site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
             State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
+            deploy_preview=site.preview, preview_problems_url=self.url(PREVIEW_PROBLEMS),  # a deploy preview's banner and notes
         )
 
     def cards(self, card, items, *args) -> list[Markup]:

@@ -60,6 +60,7 @@ class EntryOnDay:
     entry: Entry
     state: State
     downloads: tuple[Download, ...] = ()
+    early: bool = False  # scheduled, shown as on its day: only ever on a protected deploy preview (`DeployPreview`)
 
     @property
     def last_day(self) -> date | None:
@@ -69,6 +70,18 @@ class EntryOnDay:
     def is_draft_preview(self) -> bool:
         """A draft shown by `sitegen serve --drafts`: only a preview ever shows a draft as live."""
         return self.entry.draft and self.state is State.LIVE
+
+
+@dataclass(frozen=True)
+class DeployPreview:
+    """The build is Netlify's deploy preview of a pull request (`sitegen build --deploy-preview`):
+    every page says so and links to what `sitegen check` would say, and each entry's page says when
+    it goes up and comes down. `protected` (the site's `deploy_previews: protected:`): only the
+    site's team can see it, so it shows every problem in full and each scheduled entry as it will
+    look on its day. Unprotected, it is a public address, and shows nothing more of an entry that
+    is not live than the production site does."""
+
+    protected: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ class Site:
     config: SiteConfig
     as_of: date
     entries: tuple[EntryOnDay, ...]  # every entry read, as it stands on the day `as_of`
+    preview: DeployPreview | None = None  # a deploy preview's build; None for the production site
 
     def in_state(self, state: State) -> list[EntryOnDay]:
         return [p for p in self.entries if p.state is state]
@@ -200,7 +214,7 @@ class Site:
         are carried over with just those entries taken out and put in, in their places; any not
         worked out yet are worked out from scratch when first asked for. Each is the same as worked
         out from scratch (tested)."""
-        site = Site(self.config, self.as_of, entries)
+        site = Site(self.config, self.as_of, entries, self.preview)
         done = self.__dict__
         out = {id(p) for p in gone}
         live_out = [p for p in gone if _is_live_review(p)]

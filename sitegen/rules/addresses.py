@@ -42,7 +42,7 @@ OUTPUT_MARKER = ".sitegen-output"
 SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
               JSON_FEED, CATALOGUE, REGISTER_CSV.split("/")[0] + "/",  # the open data (`sitegen.output.opendata`)
               "_redirects", BUILD_MARKER, OUTPUT_MARKER, "accessibility/", "search/", "themes/",
-              "assets/", "pagefind/")
+              "assets/", "pagefind/", "preview-problems/")
 # Names a page's slug or a review type's key may not be, as the site uses them at its top level.
 RESERVED_NAMES = frozenset({name.rstrip("/").removesuffix(".html") for name in SITE_FILES}
                            | {"index", "theme", "downloads", "404.html"})
@@ -74,6 +74,9 @@ SEARCH = "/search/"
 ACCESSIBILITY = "/accessibility/"
 NOT_FOUND = "/404.html"
 GONE_PAGE = "/410.html"  # what a report's old address shows once it is taken down (`sitegen.output.netlify`)
+# What `sitegen check` would say, on a deploy preview only (`sitegen.rendering.preview_problems`); never in
+# the sitemap, the feeds, the search index or the open data, and never made by a production build.
+PREVIEW_PROBLEMS = "/preview-problems/"
 
 
 def entry_address(type_key: str, slug: str, is_page: bool) -> str:
