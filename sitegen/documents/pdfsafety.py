@@ -725,7 +725,7 @@ def safety_problems(source: str, file: str, safety: PdfSafety, line: int | None,
              f"(\"{_one_line(title)}\").",
              "The published copy uses the entry's title instead. If the Title property names anyone, change it in "
              "the file in reports/ too before you share it anywhere else (in Word: File, Info, Properties, Title; "
-             "in Acrobat: File, Properties, Description).", "a PDF's own Title property is not the title the entry gives it")
+             "in Acrobat: File, Properties, Description).", "a PDF's own Title property has words the entry does not show")
     if safety.comments:
         warn(f"has {_count(safety.comments, 'comment', 'comments')} or other mark-up (notes, highlights or drawings), "
              "which will be published with it.",
