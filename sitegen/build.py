@@ -19,7 +19,7 @@ from typing import Callable
 
 import jinja2
 
-from sitegen.output import deployment, netlify, opendata, outputs, takedown
+from sitegen.output import admin, deployment, netlify, opendata, outputs, takedown
 from sitegen.rendering import links
 from sitegen.search import index as search
 from sitegen.rendering.claims import claim_entries
@@ -282,7 +282,7 @@ def output_problems(site: Site, cache: DocumentCache, memo: Memo | None = None) 
         if problem is None:
             raise
         return [problem]
-    return links.link_problems(site, links.addresses_of([f.path for f in files])) + search.build_index(site, pages, cache, site.config.prefix).problems
+    return links.link_problems(site, links.addresses_of([f.path for f in files])) + admin.admin_files(site.config).problems + search.build_index(site, pages, cache, site.config.prefix).problems
 
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
@@ -308,6 +308,7 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
         "redirects": lambda: [netlify.redirects(site, fragments)],
         "gone": lambda: [netlify.gone_page(renderer)],
         "marker": lambda: [deployment.marker_file(site)],
+        "admin": lambda: admin.admin_files(site.config, local=admin.LOCAL_BACKEND_PORT if renderer.banner is not None else None).files,
     }
     kept = kept or {}
     return {name: kept[name] if name in kept else make() for name, make in makers.items()}
@@ -325,7 +326,7 @@ SHARES: dict[str, Callable[[Site, EntryOnDay], object]] = {
     "headers": netlify.headers_share,
     "redirects": netlify.redirects_share,
 }
-FROM_SETTINGS = ("assets", "robots", "gone")
+FROM_SETTINGS = ("assets", "robots", "gone", "admin")
 
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
@@ -407,6 +408,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             "your own, so that reports still go up and come down on their day.",
             "Fix that template and build again (preview it first with sitegen serve)."))
     result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
+    result.problems += admin.admin_files(config, local=admin.LOCAL_BACKEND_PORT if banner is not None else None).problems
     if not write:
         result.files = files + index.result().collect(result.problems)
         return result
