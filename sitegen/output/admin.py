@@ -50,8 +50,12 @@ LABELS = {
 }
 # Fields of text that take more than a line in the form.
 LONG_TEXT = {"summary", "republish"}
-# What a page's form has, of the front matter fields (a page has no window, documents or type's fields).
-PAGE_FIELDS = ("title", "type", "summary", "order", "slug", "draft")
+# The order of the form's fields, which is also the order Decap writes their keys in (a hand-written
+# entry in this order keeps its lines when saved); fields not named here (a type's own `requires`)
+# come after them. A page's form has only what a page uses (no window, documents or type's fields).
+FORM_ORDER = ("title", "type", "published", "approved", "expires", "draft", "summary", "subject", "themes", "related",
+              "documents", "national_library", "slug", "on_expiry", "republish")
+PAGE_FIELDS = ("title", "type", "order", "summary", "slug", "draft")
 
 DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}$", "Write a date as year-month-day, for example 2026-11-22.")
 URL_PATTERN = (r"^https?://\S+$", "Write the full address, starting with https://")
@@ -146,9 +150,9 @@ def _backend(config: SiteConfig) -> dict[str, Any]:
 
 def collections(config: SiteConfig) -> list[dict[str, Any]]:
     """One collection for each review type (briefings among them), then the pages and the home page."""
-    fields = entries.front_matter_fields(config)
+    fields = {f.name: f for f in entries.front_matter_fields(config)}
     found = [_type_collection(config, rtype, fields) for rtype in config.types.values()]
-    page_fields = [_widget(f, config, PAGE_TYPE) for f in fields if f.name in PAGE_FIELDS] + [_body()]
+    page_fields = [_widget(fields[name], config, PAGE_TYPE) for name in PAGE_FIELDS] + [_body()]
     found.append({
         "name": PAGE_TYPE, "label": "Pages", "label_singular": "page",
         "description": "Pages such as Contact us and How to refer: always on the site, with no window.",
@@ -163,9 +167,10 @@ def collections(config: SiteConfig) -> list[dict[str, Any]]:
     return found
 
 
-def _type_collection(config: SiteConfig, rtype: ReviewType, fields: list[Field]) -> dict[str, Any]:
+def _type_collection(config: SiteConfig, rtype: ReviewType, fields: dict[str, Field]) -> dict[str, Any]:
     """A review type's collection: its entries are told apart from other types' by `type:`."""
-    own = [_widget(f, config, rtype.key) for f in fields if f.name != "order"]
+    names = [*FORM_ORDER, *(name for name in fields if name not in FORM_ORDER and name != "order")]
+    own = [_widget(fields[name], config, rtype.key) for name in names]
     return {
         "name": rtype.key, "label": rtype.label, "label_singular": rtype.singular,
         "description": rtype.description,
