@@ -155,7 +155,7 @@ def collections(config: SiteConfig) -> list[dict[str, Any]]:
     page_fields = [_widget(fields[name], config, PAGE_TYPE) for name in PAGE_FIELDS] + [_body()]
     found.append({
         "name": PAGE_TYPE, "label": "Pages", "label_singular": "page",
-        "description": "Pages such as Contact us and How to refer: always on the site, with no window.",
+        "description": "Pages that stay on the site, with no window: how to reach the partnership, guidance, and the like.",
         "folder": PAGES_FOLDER, "filter": {"field": "type", "value": PAGE_TYPE},
         "create": True, "slug": "{{slug}}", "extension": "md", "format": "frontmatter",
         "summary": "{{title}}", "fields": page_fields,
