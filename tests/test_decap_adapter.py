@@ -44,3 +44,21 @@ def test_the_main_script_loads_its_parts_from_its_own_folder_by_the_names_picked
 def test_source_maps_and_the_old_name_are_not_published():
     names = decap_adapter.bundle_names(DIST)
     assert not [name for name in names if name.endswith(".map") or name.startswith("cms.") or ".cms." in name]
+
+
+def test_a_new_site_gets_the_same_pins_with_its_own_lock():
+    """`sitegen init` writes sitegen/starter/'s package.json and package-lock.json: Decap in
+    dependencies (Netlify's build installs it) at the version sitegen pins, decap-server for editing
+    on a computer in devDependencies, each from the lock with its integrity hash."""
+    from sitegen.commands.scaffold import STARTER
+
+    ours = json.loads((ROOT / "package.json").read_text())
+    package = json.loads((STARTER / "package.json").read_text())
+    assert package["dependencies"] == ours["dependencies"] == {"decap-cms": decap_adapter.VERSION}
+    assert package["devDependencies"] == {"decap-server": ours["devDependencies"]["decap-server"]}
+    lock = json.loads((STARTER / "package-lock.json").read_text())
+    assert lock["packages"][""]["dependencies"] == package["dependencies"]
+    for name, pinned in {**package["dependencies"], **package["devDependencies"]}.items():
+        locked = lock["packages"][f"node_modules/{name}"]
+        assert locked["version"] == pinned and locked["integrity"].startswith("sha512-")
+    assert all("integrity" in entry for path, entry in lock["packages"].items() if path and not entry.get("link"))
