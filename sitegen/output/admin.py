@@ -123,7 +123,7 @@ def form_config(config: SiteConfig, *, local: int | None = None) -> dict[str, An
     this computer, and a production build never names it)."""
     found: dict[str, Any] = {"backend": _backend(config)}
     if local:
-        found["local_backend"] = {"url": f"http://localhost:{local}/api/v1"}
+        found["local_backend"] = {"url": f"http://127.0.0.1:{local}/api/v1"}
     found.update({
         "publish_mode": "editorial_workflow",
         "site_url": config.base_url,

@@ -113,13 +113,13 @@ def decap_server(site: Path, port: int):
     """decap-server in git mode on `site`, until the block ends; waits until it answers."""
     log = open(site.parent / "decap-server.log", "w")
     process = subprocess.Popen([str(DECAP_SERVER)], cwd=site, stdout=log, stderr=subprocess.STDOUT,
-                               env={**os.environ, **GIT, "PORT": str(port), "MODE": "git", "GIT_REPO_DIRECTORY": str(site)})
+                               env={**os.environ, **GIT, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "git", "GIT_REPO_DIRECTORY": str(site)})
     try:
         for _ in range(200):  # it answers within a second or two; a process that died is told at once
             if process.poll() is not None:
                 raise RuntimeError((site.parent / "decap-server.log").read_text())
             try:
-                urlopen(f"http://localhost:{port}/api/v1", timeout=1)  # noqa: S310 - this computer
+                urlopen(f"http://127.0.0.1:{port}/api/v1", timeout=1)  # noqa: S310 - this computer
                 break
             except OSError as exc:
                 if getattr(exc, "code", None):  # an HTTP error: it answers

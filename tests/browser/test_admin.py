@@ -32,7 +32,7 @@ def editor_for(tmp_path, browser):
         port = free_port()
         build_admin(site, tmp_path / "out", port)
         stack.enter_context(decap_server(site, port))
-        policy = admin_policy().replace("connect-src 'self'", f"connect-src 'self' http://localhost:{port}")
+        policy = admin_policy().replace("connect-src 'self'", f"connect-src 'self' http://127.0.0.1:{port}")
         address = stack.enter_context(serving(tmp_path / "out", policy))
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
         stack.callback(context.close)
