@@ -57,6 +57,10 @@ def test_a_review_added_in_the_form_with_its_pdf_is_published_by_the_next_build(
     editor = editor_for()
     report = make_pdf(tmp_path / "sar-adult-z-overview.pdf", ["The overview report of the review about Adult Z."],
                       title="Overview report", lang="en-GB", tagged=True)
+    editor.open("#/collections/sar")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    editor.page.get_by_text("Safeguarding Adults Review: Adult A").wait_for()
+    editor.page.screenshot(path=str(SCREENSHOTS / "editor-collections.png"))  # README "Adding a report in the browser"
     editor.open("#/collections/sar/new")
     editor.field("title").fill("Safeguarding Adults Review: Adult Z")
     editor.field("published").fill("2026-11-20")
@@ -64,8 +68,7 @@ def test_a_review_added_in_the_form_with_its_pdf_is_published_by_the_next_build(
     editor.page.get_by_role("button", name="Add documents").click()
     editor.upload(report)
     editor.field("title", 1).fill("Overview report")
-    SCREENSHOTS.mkdir(exist_ok=True)
-    editor.page.screenshot(path=str(SCREENSHOTS / "editor-form.png"))
+    editor.page.screenshot(path=str(SCREENSHOTS / "editor-form.png"))  # the form, and its preview beside it
     editor.save()
     editor.publish()
 
@@ -94,6 +97,8 @@ def test_a_domestic_homicide_review_without_its_approval_date_is_asked_for_it(ed
     asked = editor.page.get_by_text("Approved on is required.")
     asked.wait_for()
     assert asked.is_visible()
+    asked.scroll_into_view_if_needed()
+    editor.page.screenshot(path=str(SCREENSHOTS / "editor-required.png"))
     assert "cms/" not in git(editor.site, "branch", "--all")  # nothing was saved
     assert editor.policy_problems() == []
 
