@@ -158,7 +158,7 @@ def test_a_changed_bundle_is_refused(site, tmp_path):
 def test_the_sample_site_has_admin_with_decaps_own_files_and_no_script_from_elsewhere(sample_build):
     files = read_output(sample_build.output)
     page = files["admin/index.html"].decode()
-    assert '<script src="decap-cms.js"></script>' in page and "http" not in page.split("<body>")[1]
+    assert '<script src="/admin/decap-cms.js"></script>' in page and "http" not in page.split("<body>")[1]
     assert files["admin/decap-cms.js"] == (ROOT / "node_modules/decap-cms/dist/decap-cms.js").read_bytes()
     assert b"registerPreviewStyle(\"/assets/site.css\")" in files["admin/preview.js"]
     assert b"local_backend" not in files["admin/config.yml"]

@@ -91,15 +91,17 @@ def admin_files(config: SiteConfig, *, local: int | None = None) -> AdminFiles:
 
 
 def admin_page(config: SiteConfig) -> str:
-    """The page that loads Decap: its own files only, no inline script or style (its policy:
-    netlify.toml), and never indexed by search engines."""
+    """The page that loads Decap: its own files only (by their absolute addresses, as every page of
+    the site names them), no inline script or style (its policy: netlify.toml), never indexed."""
     name = html.escape(config.name)
+    folder = config.prefix + ADMIN
     return ("<!doctype html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
             f"<title>Content manager: {name}</title>\n"
-            "<link href=\"config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n</head>\n<body>\n"
-            f"<script src=\"{decap_adapter.MAIN}\"></script>\n<script src=\"preview.js\"></script>\n</body>\n</html>\n")
+            f"<link href=\"{folder}config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n</head>\n<body>\n"
+            f"<script src=\"{folder}{decap_adapter.MAIN}\"></script>\n<script src=\"{folder}preview.js\"></script>\n"
+            "</body>\n</html>\n")
 
 
 def preview_script(config: SiteConfig) -> str:
@@ -230,12 +232,13 @@ def _documents(needed: bool) -> dict[str, Any]:
     found: dict[str, Any] = {
         "widget": "list", "collapsed": False, "summary": "{{fields.title}}",
         "fields": [
-            {"label": "File (PDF, or Word .docx)", "name": "file", "widget": "file", "required": True,
+            {"label": "File (PDF, or Word .docx)", "name": "file", "widget": "file", "required": True, "choose_url": False,
              "hint": "Upload the report: it is saved in reports/."},
             {"label": "Title", "name": "title", "widget": "string", "required": True,
              "hint": "What the document is, such as Overview report.",
              "pattern": [rf"^[\s\S]{{0,{bounds.SHORT_TEXT}}}$", f"This is too long: sitegen accepts at most {bounds.SHORT_TEXT} characters."]},
             {"label": "Word original (for the web version)", "name": "html", "widget": "file", "required": False,
+             "choose_url": False,
              "hint": "The Word file the PDF was made from, when you have it: the site makes a web page of it."},
         ],
     }
