@@ -99,7 +99,8 @@ def admin_page(config: SiteConfig) -> str:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
             f"<title>Content manager: {name}</title>\n"
-            f"<link href=\"{folder}config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n</head>\n<body>\n"
+            f"<meta name=\"description\" content=\"Where the staff of {name} add and edit the site's reviews.\">\n"
+            "</head>\n<body>\n"  # Decap reads config.yml beside the page by itself
             f"<script src=\"{folder}{decap_adapter.MAIN}\"></script>\n<script src=\"{folder}preview.js\"></script>\n"
             "</body>\n</html>\n")
 
