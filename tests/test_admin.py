@@ -203,3 +203,12 @@ def test_admin_is_claimed_so_no_page_can_take_it(site):
     site.entry("admin", folder="content/pages", title="Admin", type="page")
     result, _ = site.build(DAY)
     assert any("admin" in p.message and p.is_error for p in result.problems if p.file == "content/pages/admin.md")
+
+
+def test_a_sign_in_sitegen_does_not_know_is_an_error_on_its_line_and_no_editor(site):
+    editing_site(site, backend="netlfy")
+    result, out = site.build(DAY)
+    [problem] = [p for p in result.problems if p.file == "sitegen.yaml"]
+    assert problem.is_error and problem.field == "editing.backend"
+    assert '"netlfy" is not one of none, git-gateway, github' in problem.message
+    assert not result.failed and (out / "index.html").is_file() and not (out / "admin").exists()
