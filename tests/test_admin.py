@@ -15,6 +15,8 @@ from conftest import ROOT, read_output
 from sitegen.content.config import load_config
 from sitegen.content.entries import read_entries
 from sitegen.output import admin, decap_adapter
+from sitegen.rules.addresses import RESERVED_NAMES, is_slug
+from sitegen.content.schema import Slug
 
 DAY = date(2026, 11, 22)
 
@@ -92,9 +94,7 @@ def test_uploads_go_into_reports_as_entries_name_them_and_the_workflow_is_editor
 def test_the_slug_pattern_is_the_rule_of_addresses():
     import re
 
-    from sitegen.rules.addresses import is_slug
-
-    pattern = re.compile(admin._by_kind(__import__("sitegen.content.schema", fromlist=["Slug"]).Slug())["pattern"][0])
+    pattern = re.compile(admin._by_kind(Slug())["pattern"][0])
 
     @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
     @given(st.text(alphabet="ab-9Z _", max_size=12))
@@ -212,3 +212,28 @@ def test_a_sign_in_sitegen_does_not_know_is_an_error_on_its_line_and_no_editor(s
     assert problem.is_error and problem.field == "editing.backend"
     assert '"netlfy" is not one of none, git-gateway, github' in problem.message
     assert not result.failed and (out / "index.html").is_file() and not (out / "admin").exists()
+
+
+TYPE_KEYS = st.from_regex(r"[a-z]{2,8}(-[a-z]{2,6})?", fullmatch=True).filter(
+    lambda key: key not in RESERVED_NAMES and key not in ("page", "home"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(TYPE_KEYS, st.lists(st.sampled_from(["approved", "subject", "panel_ref"]), unique=True), max_size=4))
+def test_any_review_types_give_one_collection_each_with_what_they_require_required(types):
+    """For any review types a site adds (and what each requires), the form has exactly one collection
+    for each of the site's types, reading its own entries by `type:`, and requires what the build does."""
+    from sitegen.content import yamlfile
+    from sitegen.content.config import parse_config
+    from sitegen.content.entries import required_fields
+
+    text = yaml.safe_dump({"name": "N", "base_url": "https://x.example", "editing": {"backend": "git-gateway"},
+                           "types": {key: {"requires": needs} for key, needs in types.items()}})
+    config = parse_config(Path("/nonexistent"), yamlfile.load(text)).config
+    made = admin.form_config(config)
+    reviews = [c for c in made["collections"] if c["name"] not in ("page", "home")]
+    assert [c["name"] for c in reviews] == list(config.types)
+    for c in reviews:
+        assert c["filter"] == {"field": "type", "value": c["name"]}
+        required = {f["name"] for f in c["fields"] if f.get("required")}
+        assert required == set(required_fields(config, c["name"])) | {"documents"}
