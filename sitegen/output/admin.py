@@ -164,7 +164,7 @@ def collections(config: SiteConfig) -> list[dict[str, Any]]:
         "summary": "{{title}}", "fields": page_fields,
     })
     found.append({
-        "name": "home", "label": "Home page", "format": "frontmatter", "extension": "md",
+        "name": "home_page", "label": "Home page", "format": "frontmatter", "extension": "md",  # no type key has a _
         "files": [{"name": "index", "label": "Home page", "file": HOME_PAGE, "fields": page_fields}],
     })
     return found

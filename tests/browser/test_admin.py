@@ -127,7 +127,7 @@ def sample_entries(site: Path) -> list[tuple[str, str]]:
     for path in sorted((site / "content").rglob("*.md")):
         source = path.relative_to(site).as_posix()
         if source == "content/index.md":
-            found.append(("#/collections/home/entries/index", source))
+            found.append(("#/collections/home_page/entries/index", source))
             continue
         kind = re.search(r"^type: *(\S+)", path.read_text(), re.MULTILINE).group(1)
         found.append((f"#/collections/{kind}/entries/{path.stem}", source))
