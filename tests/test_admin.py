@@ -257,3 +257,16 @@ def test_any_review_types_give_one_collection_each_with_what_they_require_requir
         assert c["filter"] == {"field": "type", "value": c["name"]}
         required = {f["name"] for f in c["fields"] if f.get("required")}
         assert required == set(required_fields(config, c["name"])) | {"documents"}
+
+
+@needs_decap
+def test_only_a_preview_names_the_local_backend(site, tmp_path):
+    """`sitegen serve` builds with a banner: its /admin/ saves through decap-server on this computer.
+    A production build of the same site never names it."""
+    editing_site(site)
+    preview, out = site.build(DAY, tmp_path / "preview", banner="Preview", use_cache=False)
+    assert not preview.failed
+    config = yaml.safe_load((out / "admin/config.yml").read_text())
+    assert config["local_backend"] == {"url": f"http://127.0.0.1:{admin.LOCAL_BACKEND_PORT}/api/v1"}
+    _, built = site.build(DAY)
+    assert b"local_backend" not in (built / "admin/config.yml").read_bytes()
