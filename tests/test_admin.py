@@ -83,7 +83,7 @@ def test_each_field_has_its_label_help_and_widget_by_kind(site):
     fields = collection(form(site), "sar")["fields"]
     published = field(fields, "published")
     assert (published["label"], published["widget"], published["format"], published["time_format"]) == \
-        ("Publish on", "datetime", "YYYY-MM-DD", False)
+        ("Goes on the site on", "datetime", "YYYY-MM-DD", False)
     assert published["hint"] == "The day it goes on the site; a review's window counts from it."
     assert published["pattern"][1] == "Write a date as year-month-day, for example 2026-11-22."
     assert field(fields, "on_expiry")["widget"] == "select" and field(fields, "on_expiry")["options"] == ["notice", "remove"]

@@ -41,9 +41,10 @@ REPORTS_FOLDER = "reports"  # where uploaded documents go, and how entries name 
 BRIEFING = "briefing"  # the built-in type whose entries live in BRIEFINGS_FOLDER
 LOCAL_BACKEND_PORT = 8081  # decap-server's own default
 
-# Labels people read in the form; any other field's is its name in plain words (`_label`).
+# Labels people read in the form; any other field's is its name in plain words (`_label`). The dates
+# do not say "publish": in the editor, Publish is the button that adds a saved entry to the site.
 LABELS = {
-    "type": "Type", "published": "Publish on", "expires": "Take down on", "draft": "Draft (not ready to publish)",
+    "type": "Type", "published": "Goes on the site on", "expires": "Comes down on", "draft": "Draft (not ready to publish)",
     "national_library": "Address in a national library", "related": "Related entries",
     "slug": "Web address (the last part)", "on_expiry": "Once it has come down", "approved": "Approved on",
     "republish": "Why it goes up again", "order": "Place in the menu",
