@@ -27,7 +27,7 @@ import yaml
 
 from sitegen.content import entries
 from sitegen.content.config import PAGE_TYPE, ReviewType, SiteConfig
-from sitegen.content.schema import Choice, Custom, Date, Field, Flag, Slug, Text, TextList, Url
+from sitegen.content.schema import DATE_ADVICE, SLUG_ADVICE, URL_ADVICE, Choice, Custom, Date, Field, Flag, Slug, Text, TextList, Url
 from sitegen.core.problems import Problem
 from sitegen.output import decap_adapter
 from sitegen.rules import bounds
@@ -58,8 +58,8 @@ FORM_ORDER = ("title", "type", "published", "approved", "expires", "draft", "sum
               "documents", "national_library", "slug", "on_expiry", "republish")
 PAGE_FIELDS = ("title", "type", "order", "summary", "slug", "draft")
 
-DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}$", "Write a date as year-month-day, for example 2026-11-22.")
-URL_PATTERN = (r"^https?://\S+$", "Write the full address, starting with https://")
+DATE_PATTERN = (r"^\d{4}-\d{2}-\d{2}$", DATE_ADVICE)
+URL_PATTERN = (r"^https?://\S+$", URL_ADVICE)
 
 
 @dataclass(frozen=True)
@@ -213,8 +213,7 @@ def _by_kind(kind: Any, *, long: bool = False) -> dict[str, Any]:
     if isinstance(kind, Choice):
         return {"widget": "select", "options": list(kind.choices)}
     if isinstance(kind, Slug):
-        return {"widget": "string", "pattern": [SLUG_PATTERN, "Use lower-case letters, digits and single hyphens, "
-                                                               "for example adult-b."]}
+        return {"widget": "string", "pattern": [SLUG_PATTERN, SLUG_ADVICE.format(example="adult-b")]}
     if isinstance(kind, Url):
         return {"widget": "string", "pattern": list(URL_PATTERN)}
     if isinstance(kind, TextList) or (isinstance(kind, Custom) and kind.description == TextList.description):
