@@ -19,7 +19,7 @@ from typing import Callable
 
 import jinja2
 
-from sitegen.output import deployment, netlify, opendata, outputs, takedown
+from sitegen.output import admin, deployment, netlify, opendata, outputs, takedown
 from sitegen.rendering import links
 from sitegen.search import index as search
 from sitegen.rendering.claims import claim_entries
@@ -307,7 +307,8 @@ def output_problems(site: Site, cache: DocumentCache, memo: Memo | None = None) 
         if problem is None:
             raise
         return [problem]
-    return links.link_problems(site, links.addresses_of([f.path for f in files])) + search.build_index(site, pages, cache, site.config.prefix).problems
+    return (links.link_problems(site, links.addresses_of([f.path for f in files])) + admin.admin_files(site.config).problems
+            + search.build_index(site, pages, cache, site.config.prefix).problems)
 
 
 def site_files(site: Site, renderer: Renderer, pages: list[OutputFile]) -> list[OutputFile]:
@@ -333,6 +334,7 @@ def site_file_parts(site: Site, renderer: Renderer, pages: list[OutputFile],
         "redirects": lambda: [netlify.redirects(site, fragments)],
         "gone": lambda: [netlify.gone_page(renderer)],
         "marker": lambda: [deployment.marker_file(site)],
+        "admin": lambda: admin.admin_files(site.config, local=admin.LOCAL_BACKEND_PORT if renderer.banner is not None else None).files,
     }
     kept = kept or {}
     return {name: kept[name] if name in kept else make() for name, make in makers.items()}
@@ -350,7 +352,7 @@ SHARES: dict[str, Callable[[Site, EntryOnDay], object]] = {
     "headers": netlify.headers_share,
     "redirects": netlify.redirects_share,
 }
-FROM_SETTINGS = ("assets", "robots", "gone")
+FROM_SETTINGS = ("assets", "robots", "gone", "admin")
 
 
 def build(site: Path | LoadedConfig, day: date, output: Path | None = None, *, use_cache: bool = True,
@@ -450,6 +452,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
     if config.own_theme:
         result.problems += old_names_in_theme(config.root, theme)
     result.problems += links.link_problems(site, links.addresses_of([file.path for file in files]))
+    result.problems += admin.admin_files(config, local=admin.LOCAL_BACKEND_PORT if banner is not None else None).problems
     if preview is not None:  # after everything else, so that it lists every problem; never in the sitemap or index
         result.problems += also_told(site) if also_told is not None else []
         files.append(problems_page(renderer, result.problems))

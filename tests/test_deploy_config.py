@@ -63,9 +63,12 @@ def test_a_deploy_preview_installs_the_same_and_builds_a_preview(netlify):
 
 
 def test_netlify_installs_none_of_the_test_tools(netlify):
-    """package.json lists only tools for sitegen's own tests; Netlify would install them on every deploy."""
+    """package.json's devDependencies are tools for sitegen's own tests (and decap-server, for editing on
+    a computer); Netlify would install them on every deploy. The one package a build uses is Decap
+    CMS, pinned, whose bundle is the browser editor (sitegen/output/decap_adapter.py)."""
     package = json.loads((ROOT / "package.json").read_text())
-    assert set(package) - {"name", "private", "description", "devDependencies"} == set(), "a build needs no npm package"
+    assert set(package) - {"name", "private", "description", "dependencies", "devDependencies"} == set()
+    assert package["dependencies"] == {"decap-cms": "3.16.3"}, "a build needs no other npm package"
     assert netlify["build"]["environment"]["NPM_FLAGS"] == "--omit=dev"
 
 

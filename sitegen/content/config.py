@@ -152,9 +152,42 @@ class DeployPreviews:
                 "protected preview shows every problem in full and each scheduled report as it will look on its day."))
 
 
+# The ways the browser editor (/admin/, `sitegen.output.admin`) can sign people in, by what a site
+# writes as `editing: backend:`. README "Setting up sign-in for the browser editor" says what each costs.
+EDITING_BACKENDS = {
+    "none": "no browser editor: the site has no /admin/",
+    "git-gateway": "Netlify Identity with Git Gateway: people the site invites sign in with an email address",
+    "github": "GitHub: people with write access to the site's repository sign in with their GitHub account",
+}
+
+
+@dataclass(frozen=True)
+class Editing:
+    """The browser editor at /admin/ (Decap CMS): which sign-in it uses and what that needs. Off
+    (`none`) unless a site chooses one, so that a site whose sign-in is not set up never publishes
+    an editor nobody can sign in to, nor needs Decap's files installed (README says why)."""
+
+    backend: str = field(default="none", metadata=setting(
+        Choice(*EDITING_BACKENDS), "How people sign in to the browser editor at /admin/: git-gateway (Netlify "
+        "Identity), github (a GitHub account), or none for no browser editor."))
+    repo: str | None = field(default=None, metadata=setting(
+        Text(), "With github: the site's repository on GitHub, written as owner/name."))
+    branch: str = field(default="main", metadata=setting(
+        Text(), "The branch the editor saves to and the site is built from, such as main."))
+    base_url: str | None = field(default=None, metadata=setting(
+        Url(), "With github: the address of the sign-in service (an OAuth app), when not Netlify's own."))
+    auth_endpoint: str | None = field(default=None, metadata=setting(
+        Text(), "With github: the path of the sign-in page at that address, such as auth."))
+
+    @property
+    def on(self) -> bool:
+        return self.backend != "none"
+
+
 CONTACT_FIELDS = declared_fields(Contact)
 ACCESSIBILITY_FIELDS = declared_fields(AccessibilityStatement)
 DEPLOY_PREVIEW_FIELDS = declared_fields(DeployPreviews)
+EDITING_FIELDS = declared_fields(Editing)
 LOGO_FORMATS = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
 
 
@@ -303,6 +336,10 @@ class SiteConfig:
         Section(DEPLOY_PREVIEW_FIELDS, what="deploy_previews section", description="deploy preview settings",
                 make=lambda values: DeployPreviews(**values)),
         "What Netlify's deploy preview of a pull request may show: only what is public, unless the previews are protected."))
+    editing: Editing = field(default_factory=Editing, metadata=setting(
+        Section(EDITING_FIELDS, what="editing section", description="browser editor settings",
+                make=lambda values: Editing(**values)),
+        "The browser editor at /admin/, where reports can be added without a terminal: how people sign in."))
     own_theme: bool = True  # False: this build uses sitegen's default theme alone (see `build.build`)
 
     @property
@@ -450,7 +487,7 @@ def parse_config(root: Path, doc: yamlfile.YamlDocument) -> LoadedConfig:
         logo=logo, logo_size=picture_size(root / logo) if logo else None,
         accent_colour=_accent(v["accent_colour"], doc, problems),
         accessibility=v["accessibility"], description=v["description"] or site_description(v["name"]),
-        licence=v["licence"], deploy_previews=v["deploy_previews"],
+        licence=v["licence"], deploy_previews=v["deploy_previews"], editing=_editing(v["editing"], doc, problems),
     )
     return LoadedConfig(config, problems)
 
@@ -506,6 +543,24 @@ def _types(written: dict, doc: yamlfile.YamlDocument, problems: list[Problem]) -
             base = ReviewType(key, label, label, label, "")
         types[key] = replace(base, **given, broken=bool(sub.invalid))
     return types
+
+
+def _editing(editing: Editing, doc: yamlfile.YamlDocument, problems: list[Problem]) -> Editing:
+    """The browser editor's settings, or none (no /admin/) when the chosen sign-in lacks what it
+    needs: a warning, as the rest of the site is built as usual."""
+    if editing.backend == "github" and not editing.repo:
+        problems.append(warning(
+            CONFIG_FILE, "editing: the github sign-in needs the site's repository, so the site has no browser editor (/admin/).",
+            "Write `repo:` under editing, with the repository as owner/name, for example repo: northshire/learning-site.",
+            line=doc.line_of("editing", "backend"), field="editing.repo"))
+        return Editing()
+    if editing.repo is not None and "/" not in editing.repo.strip("/"):
+        problems.append(warning(
+            CONFIG_FILE, f'editing.repo: "{editing.repo}" is not a repository written as owner/name, so the site has no '
+            "browser editor (/admin/).", "Write it as it is in the repository's GitHub address, for example "
+            "northshire/learning-site.", line=doc.line_of("editing", "repo"), field="editing.repo"))
+        return Editing()
+    return editing
 
 
 def site_description(name: str) -> str:

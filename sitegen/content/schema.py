@@ -28,6 +28,12 @@ from sitegen.core.problems import Problem, did_you_mean, error, warning
 from sitegen.content.yamlfile import YamlDocument
 
 
+# Advice that the browser editor's form gives too, in the same words (`sitegen.output.admin`).
+DATE_ADVICE = "Write a date as year-month-day, for example 2026-11-22."
+SLUG_ADVICE = "Use lower-case letters, digits and hyphens, for example {example}."
+URL_ADVICE = "Write the full address, starting with https://"
+
+
 class Invalid(Exception):
     """Raised by a Kind when a value cannot be used; caught by `validate`."""
 
@@ -123,7 +129,7 @@ def _parse_iso_date(value: Any) -> date:
         return value
     text = "" if value is None else str(value).strip()
     if not text:
-        raise Invalid("is empty.", "Write a date as year-month-day, for example 2026-11-22.")
+        raise Invalid("is empty.", DATE_ADVICE)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             return date.fromisoformat(text)
@@ -186,7 +192,7 @@ class Url(Kind):
             return text
         if self.allow_mailto and parts.scheme == "mailto":
             return text
-        raise Invalid(f"{show(text)} is not a web address.", "Write the full address, starting with https://")
+        raise Invalid(f"{show(text)} is not a web address.", URL_ADVICE)
 
 
 class Choice(Kind):
@@ -224,7 +230,7 @@ class Slug(Kind):
         text = Text(longest=self.longest).parse(value)
         if not is_slug(text):
             raise Invalid(f"{show(text)} cannot be used in a web address.",
-                          f"Use lower-case letters, digits and hyphens, for example {slugify(text)}.")
+                          SLUG_ADVICE.format(example=slugify(text)))
         return text
 
 

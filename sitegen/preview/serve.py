@@ -16,6 +16,7 @@ import asyncio
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from sitegen.search.index import SearchIndex
 from sitegen.preview.watch import SiteWatcher
 from sitegen.content.config import CONFIG_FILE, load_config
 from sitegen.core.problems import Problem
+from sitegen.output.admin import LOCAL_BACKEND_PORT
 from sitegen.rules.dates import uk_date
 
 HOST = "127.0.0.1"
@@ -185,6 +187,7 @@ def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callabl
             echo(f"(built in {folder}; build/ is not touched). Press Ctrl+C to stop.")
 
         watcher = preview.watcher(after=livereload_adapter.reload_browsers, ready=ready)  # every update reloads the open pages
+        editing = local_editing(Path(site_dir), address, echo, asked=bool(loaded.config and loaded.config.editing.on))
         try:
             livereload_adapter.serve(str(root), port, HOST, started=watcher.start)
         except OSError as exc:
@@ -192,11 +195,36 @@ def serve(site_dir: Path, day: date, port: int, drafts: bool, *, report: Callabl
             return 1
         finally:
             watcher.stop()
+            if editing is not None:
+                editing.terminate()
+                editing.wait()
         echo("Preview stopped.")
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def local_editing(site_dir: Path, address: str, echo: Callable[[str], None], asked: bool) -> subprocess.Popen | None:
+    """decap-server, so that the preview's browser editor (/admin/, with `local_backend`) saves into
+    this site's own files, as an officer with a terminal may want; None when it is not installed
+    (it is in the site's package.json: `npm install`). It answers on this computer alone, and writes
+    the files straight into content/ and reports/ (no branches), which the preview then shows.
+    `asked`: the site has chosen a sign-in for its editor, so a missing decap-server is worth a word."""
+    program = site_dir / "node_modules" / ".bin" / "decap-server"
+    if not program.exists():
+        if asked:
+            echo("To add and edit reports in the browser here, run `npm install` in the site folder once "
+                 "(its package.json names decap-server).")
+        return None
+    env = {**os.environ, "PORT": str(LOCAL_BACKEND_PORT), "BIND_HOST": HOST, "MODE": "fs", "GIT_REPO_DIRECTORY": str(site_dir.resolve())}
+    try:
+        process = subprocess.Popen([str(program)], cwd=site_dir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError as exc:
+        echo(f"The browser editor could not start decap-server ({exc.strerror or exc}), so this preview offers no editing.")
+        return None
+    echo(f"Add and edit reports in the browser at {address}admin/ (saved straight into content/ and reports/).")
+    return process
 
 
 def _stop(signum, frame) -> None:

@@ -21,7 +21,8 @@ from pathlib import Path
 # digit, and holds letters, digits, spaces and . _ - ( ) , ' & + only (no / \ ? # % and no control
 # characters), and its name before the last dot is not only dots.
 _DOCUMENT_NAME = re.compile(r"[^\W_][\w .()',&+-]*", re.UNICODE)
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # what a slug may be (`is_slug`); the browser editor's form checks it too
+_SLUG = re.compile(SLUG_PATTERN)
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 INDEX = "index.html"
 # The files of the site's open data (`sitegen.output.opendata`), relative to the output folder; the home
@@ -42,7 +43,8 @@ OUTPUT_MARKER = ".sitegen-output"
 SITE_FILES = ("index.html", "404.html", "410.html", "feed.xml", "sitemap.xml", "robots.txt", "_headers",
               JSON_FEED, CATALOGUE, REGISTER_CSV.split("/")[0] + "/",  # the open data (`sitegen.output.opendata`)
               "_redirects", BUILD_MARKER, OUTPUT_MARKER, "accessibility/", "search/", "themes/",
-              "assets/", "pagefind/", "preview-problems/")
+              "assets/", "pagefind/", "preview-problems/",
+              "admin/")  # the browser editor (`sitegen.output.admin`), whether or not the site has one
 # Names a page's slug or a review type's key may not be, as the site uses them at its top level.
 RESERVED_NAMES = frozenset({name.rstrip("/").removesuffix(".html") for name in SITE_FILES}
                            | {"index", "theme", "downloads", "404.html"})
@@ -73,6 +75,7 @@ THEMES = "/themes/"  # the page that lists every theme
 SEARCH = "/search/"
 ACCESSIBILITY = "/accessibility/"
 NOT_FOUND = "/404.html"
+ADMIN = "/admin/"  # the browser editor (`sitegen.output.admin`)
 GONE_PAGE = "/410.html"  # what a report's old address shows once it is taken down (`sitegen.output.netlify`)
 # What `sitegen check` would say, on a deploy preview only (`sitegen.rendering.preview_problems`); never in
 # the sitemap, the feeds, the search index or the open data, and never made by a production build.
