@@ -460,10 +460,11 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
         result.files = files + index.result().collect(result.problems)
         return result
     store = FileStore.beside(config.cache_dir / FILE_STORE, output) if production else None
+    stored: dict[str, str] = {}
     try:
         # The search index is written last: Pagefind makes it while the rest is written.
-        outputs.write_site(files, output, previous_output=previous_output_folder(config, output) if use_cache and not deploy_preview else None,
-                           store=store, later=outputs.LaterFiles(search.BUNDLE, lambda: index.result().files))
+        stored = outputs.write_site(files, output, previous_output=previous_output_folder(config, output) if use_cache and not deploy_preview else None,
+                                    store=store, later=outputs.LaterFiles(search.BUNDLE, lambda: index.result().files))
     except outputs.OutputRefused as exc:
         result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
         result.failed = True
@@ -477,7 +478,8 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
         tidy_cache(config, cache, store)
         memo.save()
         keep_settings(loaded)
-        takedown.record_last_good(config.cache_dir, output, store.folder if store is not None else None)
+        takedown.record_last_good(config.cache_dir, result.files, stored, store.folder if store is not None else None,
+                                  {OUTPUT_MARKER: outputs.MARKER_TEXT})
     result.problems += cache_problems(config, LEDGER.take())
     return result
 

@@ -72,10 +72,11 @@ class FileStore:
                 raise
             return path, os.fstat(handle.fileno()).st_ino
 
-    def link(self, data: bytes, target: str) -> None:
-        """Make `target` a link to the kept file holding `data`, unless it is one already. Where
-        the store cannot be used (a file system without links, a store that cannot be written),
-        `target` is written as a file of its own."""
+    def link(self, data: bytes, target: str) -> str | None:
+        """Make `target` a link to the kept file holding `data`, unless it is one already, and
+        return that file's name (the digest of `data`). Where the store cannot be used (a file
+        system without links, a store that cannot be written), `target` is written as a file of
+        its own, and None is returned."""
         path: str | None
         inode: int | None
         try:
@@ -85,18 +86,19 @@ class FileStore:
             path = inode = None
         try:
             if os.lstat(target).st_ino == inode:
-                return
+                return os.path.basename(path) if path is not None else None
             os.unlink(target)
         except FileNotFoundError:
             pass
         try:
             if path is not None:
                 os.link(path, target)
-                return
+                return os.path.basename(path)
         except OSError:
             pass
         with open(target, "wb") as handle:
             handle.write(data)
+        return None
 
     def keep_only_used(self) -> None:
         """Remove the kept files this build did not link (after a whole build: the files of outputs

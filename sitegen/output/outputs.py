@@ -244,8 +244,9 @@ class LaterFiles:
 
 
 def write_site(files: list[OutputFile], output: Path, previous_output: Path | None = None,
-               store: FileStore | None = None, later: LaterFiles | None = None) -> None:
-    """Write every file into a temporary folder, then swap it in for `output`.
+               store: FileStore | None = None, later: LaterFiles | None = None) -> dict[str, str]:
+    """Write every file into a temporary folder, then swap it in for `output`. Returns the name in
+    `store` of each file linked to it, by its path in the output (for `takedown.record_last_good`).
 
     `later`'s files are written after the others, before the swap: what makes them (Pagefind, in
     other processes) runs while the others are written. `store` (a whole build's, in the cache)
@@ -266,9 +267,10 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
     held = later.folder if later is not None else None
     claimed = _claim(previous_output, output, wanted, held) if previous_output is not None else None
     temp = claimed if claimed is not None else _new_folder(output)
+    stored: dict[str, str] = {}
     try:
         folders = {str(temp)}
-        _write_files(temp, wanted, folders, store, claimed is not None)
+        _write_files(temp, wanted, folders, store, claimed is not None, stored)
         if later is not None:
             late = _by_path(later.files(), wanted)
             outside = [path for path in late if not path.startswith(f"{held}/")]
@@ -280,7 +282,7 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
                     _prune(str(temp), held, every, _folders_of(every))
                 else:
                     shutil.rmtree(temp / held)
-            _write_files(temp, late, folders, store, claimed is not None)
+            _write_files(temp, late, folders, store, claimed is not None, stored)
         (temp / OUTPUT_MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
@@ -289,6 +291,7 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
+    return stored
 
 
 def _by_path(files: list[OutputFile], others: dict[str, OutputFile]) -> dict[str, OutputFile]:
@@ -302,9 +305,10 @@ def _by_path(files: list[OutputFile], others: dict[str, OutputFile]) -> dict[str
 
 
 def _write_files(temp: Path, wanted: dict[str, OutputFile], folders: set[str], store: FileStore | None,
-                 recycled: bool) -> None:
-    """Write `wanted` below `temp`, making the folders not yet in `folders` (and adding them).
-    In a `recycled` output, a file already as wanted is left as it is."""
+                 recycled: bool, stored: dict[str, str]) -> None:
+    """Write `wanted` below `temp`, making the folders not yet in `folders` (and adding them), and
+    put in `stored` the name in `store` of each file linked to it. In a `recycled` output, a file
+    already as wanted is left as it is."""
     for path in sorted(wanted):
         item = wanted[path]
         target = os.path.join(temp, path)
@@ -315,7 +319,9 @@ def _write_files(temp: Path, wanted: dict[str, OutputFile], folders: set[str], s
                 folders.add(parent)
                 parent = os.path.dirname(parent)
         if store is not None and item.data is not None:
-            store.link(item.data, target)
+            name = store.link(item.data, target)
+            if name is not None:
+                stored[path] = name
         elif not recycled or not _already(target, item):
             _write(target, item)
 

@@ -32,7 +32,7 @@ import lxml.etree
 import lxml.html
 
 from sitegen.output import opendata
-from sitegen.rules.addresses import BUILD_MARKER, output_file
+from sitegen.rules.addresses import BUILD_MARKER, OutputFile, output_file
 from sitegen.output.deployment import is_deploy_preview
 from sitegen.rules.visibility import start_of_day
 
@@ -53,46 +53,52 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def record_last_good(cache_dir: Path, output: Path, store_folder: Path | None) -> None:
-    """After a whole build that succeeded: where each file of `output` can be found again from the
-    cache alone, and the digest of its bytes, so that `last_good_files` can put the output together
-    on a machine that has only the cache (see the module's description). A file is found as a link
-    to the file store (named by its digest) or to a published copy in the cache's documents/; any
-    other (a theme's stylesheet, copied) is kept in the record itself, up to EMBED_AT_MOST bytes.
-    A digest is worked out again only for a file that changed since the last record."""
+def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str, str], store_folder: Path | None,
+                     extra: dict[str, bytes]) -> None:
+    """After a whole build that succeeded: where each file it wrote (`files`, and `extra` written
+    beside them) can be found again from the cache alone, and the digest of its bytes, so that
+    `last_good_files` can put the output together on a machine that has only the cache (see the
+    module's description). The build says which files it linked to the file store and by what name
+    (`stored`: the name is the digest); a published copy linked from the cache's documents/ is
+    found there, its digest worked out again only when it changed since the last record; any
+    other file (a theme's stylesheet, copied) is kept in the record itself, up to EMBED_AT_MOST
+    bytes. Nothing is walked or read again that the build has just written."""
     record = cache_dir / RECORD
     try:
         before = _json(record.read_bytes()).get("files", {}) if record.is_file() else {}
-        places: dict[int, str] = {}
-        for folder in [p for p in (store_folder, cache_dir / "documents") if p is not None and p.is_dir()]:
-            prefix = os.path.relpath(folder, cache_dir).replace(os.sep, "/")
-            places.update({e.inode(): f"{prefix}/{e.name}" for e in os.scandir(folder) if e.is_file(follow_symlinks=False)})
-        files = {}
-        for here, _, names in os.walk(output):
-            for name in names:
-                path = os.path.join(here, name)
-                rel = os.path.relpath(path, output).replace(os.sep, "/")
-                status = os.lstat(path)
-                stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-                old = before.get(rel) if isinstance(before, dict) else None
-                if isinstance(old, dict) and old.get("stamp") == stamp and old.get("at") == places.get(status.st_ino):
-                    files[rel] = old
-                    continue
-                data = Path(path).read_bytes()
-                item = {"digest": _digest(data), "stamp": stamp}
-                if status.st_ino in places:
-                    item["at"] = places[status.st_ino]
-                elif len(data) <= EMBED_AT_MOST:
-                    item["data"] = base64.b64encode(data).decode("ascii")
-                else:
-                    record.unlink(missing_ok=True)  # it could not be put together whole: no record beats a partial one
-                    return
-                files[rel] = item
+        prefix = os.path.relpath(store_folder, cache_dir).replace(os.sep, "/") if store_folder is not None else None
+        found: dict[str, dict] = {}
+        for item in files:
+            name = stored.get(item.path)
+            kept = {"digest": name, "at": f"{prefix}/{name}"} if name is not None and prefix is not None \
+                else _found_again(item, cache_dir, before.get(item.path) if isinstance(before, dict) else None)
+            if kept is None:
+                record.unlink(missing_ok=True)  # it could not be put together whole: no record beats a partial one
+                return
+            found[item.path] = kept
+        for path, data in extra.items():
+            found[path] = {"digest": _digest(data), "data": base64.b64encode(data).decode("ascii")}
         temp = record.with_suffix(".tmp")
-        temp.write_text(json.dumps({"files": files}, sort_keys=True), encoding="utf-8")
+        temp.write_text(json.dumps({"files": found}, sort_keys=True), encoding="utf-8")
         os.replace(temp, record)
     except OSError:
         pass  # the record only ever helps a failed build; its absence is said then
+
+
+def _found_again(item: OutputFile, cache_dir: Path, old: object) -> dict | None:
+    """How `last_good_files` finds one file the build did not link to the file store: a cached
+    copy where it is kept in the cache, else its bytes in the record (None: too large for that)."""
+    if item.data is None and item.source is not None and item.link and item.source.is_relative_to(cache_dir):
+        at = item.source.relative_to(cache_dir).as_posix()
+        status = os.stat(item.source)
+        stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+        if isinstance(old, dict) and old.get("at") == at and old.get("stamp") == stamp:
+            return old
+        return {"digest": _digest(item.source.read_bytes()), "at": at, "stamp": stamp}
+    data = item.data if item.data is not None else Path(item.source or "").read_bytes()
+    if len(data) > EMBED_AT_MOST:
+        return None
+    return {"digest": _digest(data), "data": base64.b64encode(data).decode("ascii")}
 
 
 EMBED_AT_MOST = 1_000_000
