@@ -3,6 +3,7 @@ decap-server into a copy of the sample site, offline (see browser/editor.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -17,7 +18,15 @@ from pdfmaker import make_pdf
 
 pytestmark = pytest.mark.slow  # a browser, decap-server and git
 
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+# The README's screenshots of the editor are taken by these tests only when asked
+# (SITEGEN_SCREENSHOTS=docs/screenshots): a test run never changes the repository's files.
+SCREENSHOTS = Path(os.environ["SITEGEN_SCREENSHOTS"]) if os.environ.get("SITEGEN_SCREENSHOTS") else None
+
+
+def screenshot(editor, name: str) -> None:
+    if SCREENSHOTS is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        editor.page.screenshot(path=str(SCREENSHOTS / name))
 
 
 @pytest.fixture
@@ -58,9 +67,8 @@ def test_a_review_added_in_the_form_with_its_pdf_is_published_by_the_next_build(
     report = make_pdf(tmp_path / "sar-adult-z-overview.pdf", ["The overview report of the review about Adult Z."],
                       title="Overview report", lang="en-GB", tagged=True)
     editor.open("#/collections/sar")
-    SCREENSHOTS.mkdir(exist_ok=True)
     editor.page.get_by_text("Safeguarding Adults Review: Adult A").wait_for()
-    editor.page.screenshot(path=str(SCREENSHOTS / "editor-collections.png"))  # README "Adding a report in the browser"
+    screenshot(editor, "editor-collections.png")  # README "Adding a report in the browser"
     editor.open("#/collections/sar/new")
     editor.field("title").fill("Safeguarding Adults Review: Adult Z")
     editor.field("published").fill("2026-11-20")
@@ -68,7 +76,7 @@ def test_a_review_added_in_the_form_with_its_pdf_is_published_by_the_next_build(
     editor.page.get_by_role("button", name="Add documents").click()
     editor.upload(report)
     editor.field("title", 1).fill("Overview report")
-    editor.page.screenshot(path=str(SCREENSHOTS / "editor-form.png"))  # the form, and its preview beside it
+    screenshot(editor, "editor-form.png")  # the form, and its preview beside it
     editor.save()
     editor.publish()
 
@@ -98,7 +106,7 @@ def test_a_domestic_homicide_review_without_its_approval_date_is_asked_for_it(ed
     asked.wait_for()
     assert asked.is_visible()
     asked.scroll_into_view_if_needed()
-    editor.page.screenshot(path=str(SCREENSHOTS / "editor-required.png"))
+    screenshot(editor, "editor-required.png")
     assert "cms/" not in git(editor.site, "branch", "--all")  # nothing was saved
     assert editor.policy_problems() == []
 
@@ -151,15 +159,20 @@ def test_every_sample_entry_saved_unchanged_builds_the_same_site_byte_for_byte(e
         editor.open(fragment)
         editor.field("title").fill(written)
         editor.save()
-    git(editor.site, "checkout", "-q", "main")
+    editor.page.goto("about:blank")  # the editor asks the server nothing more
+    # decap-server works in the site's own folder (it checks branches out there), so what it saved
+    # is read from git into a folder of its own: the site's files are never touched while it may run.
+    saved = tmp_path / "saved"
+    git(editor.site, "worktree", "add", "-q", "--detach", str(saved), "main")
+    (saved / "node_modules").symlink_to(ROOT / "node_modules")
     for fragment, source in entries:  # each entry as saved on its own branch (cms/<collection>/<name>)
         branch = "cms/" + fragment.removeprefix("#/collections/").replace("/entries/", "/")
-        (editor.site / source).write_text(git(editor.site, "show", f"{branch}:{source}"))
+        (saved / source).write_text(git(editor.site, "show", f"{branch}:{source}"))
     # The sample's entries are kept as Decap writes them (README "What the browser editor changes in
     # a file"), so each one saved unchanged is the same file, byte for byte.
-    assert {source: (editor.site / source).read_text() for _, source in entries} == \
+    assert {source: (saved / source).read_text() for _, source in entries} == \
         {source: (ROOT / source).read_text() for _, source in entries}
-    after = build(editor.site, SAMPLE_DAY, tmp_path / "after", use_cache=False)
+    after = build(saved, SAMPLE_DAY, tmp_path / "after", use_cache=False)
     said = lambda result: sorted((p.file, p.severity, p.message) for p in result.problems)  # lines move with the keys
     assert said(after) == said(before)
     assert read_output(tmp_path / "after") == read_output(tmp_path / "before")
