@@ -48,7 +48,7 @@ from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WORK = HERE / ".work"
+WORK = Path(os.environ.get("SITEGEN_BENCH_WORK", HERE / ".work"))  # corpora, kept between runs
 sys.path.insert(0, str(ROOT))  # this checkout's sitegen, whatever else is installed
 
 from corpus import write_corpus  # noqa: E402
@@ -208,9 +208,10 @@ def restore_state(site: Path, kept: Path, out: Path) -> None:
 
 def add_report(site: Path, as_of: date) -> None:
     """A new 60-page report and its entry, published on `as_of`."""
-    from pdfmaker import filler_pages, make_pdf_bytes
+    from corpus import report_pages
+    from pdfmaker import make_pdf_bytes
 
-    texts = [f"{NEW_REPORT}: the overview report of a review added today."] + filler_pages(60, "a new review")[1:]
+    texts = report_pages(NEW_REPORT, 60, "a new review")
     (site / "reports" / f"{NEW_REPORT}.pdf").write_bytes(make_pdf_bytes(texts, title="Overview report"))
     (site / "content" / f"{NEW_REPORT}.md").write_text(
         f'---\ntitle: "A review added today"\ntype: sar\npublished: {as_of.isoformat()}\n'
