@@ -6,7 +6,8 @@ went. Run on demand:
 
 OUTPUT is a built site (for example /work/bench-data/n2000/out after `bench.py 2000`). Each
 search starts in a new browser context (nothing cached), as a reader's first visit does: the
-search page is loaded, the word typed, and the clock starts when Search is pressed.
+search page is loaded, the word put in the box (at once, the worst case; or with `--typing MS`
+typed a key every MS milliseconds, as a reader types), and the clock starts when Search is pressed.
 
 `--latency` holds back every response for that many milliseconds in the server (one round
 trip of a phone far from the server); 0 is this machine's own loopback. It is added by the
@@ -115,7 +116,7 @@ new MutationObserver((changes, observer) => {
 """
 
 
-def search_once(browser, address: str, word: str) -> dict:
+def search_once(browser, address: str, word: str, typing_ms: int = 0) -> dict:
     """One first search: its seconds, and each request to /pagefind/ (kind, start, end in ms after
     pressing Search, bytes)."""
     context = browser.new_context(base_url=address, ignore_https_errors=True, bypass_csp=True)
@@ -125,7 +126,10 @@ def search_once(browser, address: str, word: str) -> dict:
     page = context.new_page()
     page.goto("/search/")
     page.wait_for_load_state("load")
-    page.fill("#search-q", word)
+    if typing_ms:  # typed as a reader types, a key every `typing_ms`, the search box focused first
+        page.locator("#search-q").press_sequentially(word, delay=typing_ms)
+    else:  # put in the box at once: the browser has no time to fetch anything before Search is pressed
+        page.fill("#search-q", word)
     page.keyboard.press("Enter")
     page.wait_for_selector("#search-results li", timeout=120_000)
     pressed_ms, shown_ms = page.evaluate("[window.pressedAt, window.shownAt]")
@@ -162,6 +166,8 @@ def main() -> None:
     parser.add_argument("--latency", type=int, default=0, help="milliseconds each response is held back")
     parser.add_argument("--word", default="safeguarding")
     parser.add_argument("--http2", action="store_true", help="serve over HTTP/2, as a CDN does")
+    parser.add_argument("--typing", type=int, default=0, metavar="MS",
+                        help="type the word a key every MS milliseconds (0: put in at once, the worst case)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -169,11 +175,12 @@ def main() -> None:
     server = serve_http2 if args.http2 else serve_slowly
     with server(args.output, args.latency) as address, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        runs = [search_once(browser, address, args.word) for _ in range(args.repeats)]
+        runs = [search_once(browser, address, args.word, args.typing) for _ in range(args.repeats)]
         browser.close()
     seconds = [r["seconds"] for r in runs]
     first = runs[0]["requests"]
-    print(f"{args.output}: {len(parts) + 1} indexes, {'HTTP/2' if args.http2 else 'HTTP/1.1'}, search for {args.word!r}, latency {args.latency} ms: "
+    print(f"{args.output}: {len(parts) + 1} indexes, {'HTTP/2' if args.http2 else 'HTTP/1.1'}, "
+          f"{f'typed a key every {args.typing} ms' if args.typing else 'put in at once'}, search for {args.word!r}, latency {args.latency} ms: "
           f"{statistics.median(seconds):.2f} s median ({min(seconds):.2f} to {max(seconds):.2f}), "
           f"{len(first)} requests to /pagefind/, {sum(r['bytes'] for r in first) / 1e6:.1f} MB")
     print("the first search:")
