@@ -14,7 +14,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import occurrences, read_output
 from test_cli import sitegen
 from sitegen.output import outputs
-from sitegen.search import index as search
+from sitegen.search import index as search, pagefind_adapter as pagefind
 from sitegen.documents.inspection import DocumentCache
 from sitegen.rendering.render import Renderer
 
@@ -337,34 +337,6 @@ def test_a_damaged_cached_part_is_indexed_again(site, monkeypatch):
 
 # --- the next day: what search reads, and only that, decides what is indexed again -----------
 
-PAGE = ('<!doctype html><html lang="en-GB"><head><title>{title}</title></head><body><header>Menu</header>'
-        '<article data-pagefind-body><h1>Review A</h1><p data-pagefind-filter="type">SAR</p><p>{body}</p>'
-        '<section data-pagefind-ignore><h2>Related</h2><a href="/x/">{related}</a></section></article>'
-        '<footer>{footer}</footer></body></html>')
-
-
-def digest(**parts):
-    values = dict(title="Review A", body="What we learned.", related="Review X", footer="Built on 1 December")
-    return search.indexed_digest(PAGE.format(**{**values, **parts}))
-
-
-def test_a_page_is_keyed_on_what_search_reads_of_it():
-    same = digest()
-    # what Pagefind does not read may change without indexing again
-    assert digest(related="Review Y") == same
-    assert digest(footer="Built on 2 December") == same
-    assert digest(title="Another title") == same
-    # what it reads may not
-    assert digest(body="What we learned again.") != same
-    assert search.indexed_digest(PAGE.format(title="", body="", related="", footer="").replace("SAR", "DHR")) != \
-        search.indexed_digest(PAGE.format(title="", body="", related="", footer=""))
-    assert search.indexed_digest(PAGE.replace("Review A", "Review B").format(title="", body="", related="", footer="")) != \
-        search.indexed_digest(PAGE.format(title="", body="", related="", footer=""))
-    # a page without data-pagefind-body: its whole body is read
-    bare = "<html><body><p>{}</p><footer>{}</footer></body></html>"
-    assert search.indexed_digest(bare.format("a", "b")) != search.indexed_digest(bare.format("a", "c"))
-
-
 def make_next_day_site(site):
     """On 22 November 2026 `leaving` is live and `arriving` scheduled; on the 23rd the reverse.
     The steady reviews name both as related, so their lists of related reviews change."""
@@ -405,8 +377,8 @@ def test_parts_of_unchanged_pages_are_found_without_reading_the_pages(site, monk
     _, out = site.build("2026-11-22")
     first = read_output(out)
     calls = []
-    real = search.indexed_digest
-    monkeypatch.setattr(search, "indexed_digest", lambda html: calls.append(1) or real(html))
+    real = pagefind.indexed_digest
+    monkeypatch.setattr(pagefind, "indexed_digest", lambda html: calls.append(1) or real(html))
     indexed = counting_indexer(monkeypatch)
     _, out = site.build("2026-11-22", output=tmp_path / "again")
     assert calls == [] and indexed == [] and read_output(out) == first, "found under its pages' HTML"

@@ -172,8 +172,8 @@ class Part:
 
     def key(self) -> str:
         """Everything that decides this part's files, without reading any document's text: of each
-        page, only what Pagefind reads of it (`indexed_digest`)."""
-        return self._digest(indexed_digest)
+        page, only what Pagefind reads of it (`pagefind_adapter.indexed_digest`)."""
+        return self._digest(pagefind.indexed_digest)
 
     def page_key(self) -> str:
         """As `key`, with each page's whole HTML instead: quicker to make, and it decides `key`."""
@@ -237,39 +237,6 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
         pages, docs = held[folder]
         parts[folder] = Part(folder, tuple(pages), tuple(docs))
     return list(parts.values())
-
-
-def indexed_digest(html: str) -> str:
-    """A digest of what Pagefind reads of a page: the text and tags inside its `data-pagefind-body`
-    elements (or its whole body when it has none) without those marked `data-pagefind-ignore`,
-    and, wherever they are, the elements with Pagefind's other attributes (filters, metadata,
-    sorting, weights), headings of the first rank, images and the page's language. More than
-    Pagefind reads, never less: what it leaves out is what may change without indexing again
-    (a page's footer, its list of related reviews). A page lxml cannot read is taken whole."""
-    from lxml import etree, html as lxml_html  # a dependency of its own (pikepdf needs it too)
-
-    digest = hashlib.sha256()
-    try:
-        root = lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        digest.update(html.encode("utf-8"))
-        return digest.hexdigest()
-    digest.update(repr(sorted(root.attrib.items())).encode("utf-8"))
-    for element in root.xpath(_READ_ANYWHERE):
-        digest.update(b"\0" + etree.tostring(element, encoding="utf-8", with_tail=False))
-    digest.update(b"\1")
-    regions = root.xpath("//*[@data-pagefind-body]") or root.xpath("//body") or [root]
-    for ignored in root.xpath("//*[@data-pagefind-ignore]"):
-        ignored.drop_tree()
-    for region in regions:
-        digest.update(b"\0" + etree.tostring(region, encoding="utf-8", with_tail=False))
-    return digest.hexdigest()
-
-
-# Elements Pagefind may read wherever they are on a page (its attributes other than those that
-# mark what to index or leave out; the first <h1> and <img> give a result's title and image).
-_READ_ANYWHERE = ("//*[@*[starts-with(name(), 'data-pagefind-') and name() != 'data-pagefind-ignore'"
-                  " and name() != 'data-pagefind-body']] | //h1 | //img")
 
 
 @functools.cache
