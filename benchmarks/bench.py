@@ -10,15 +10,17 @@ plugin keeps it (no output folder, no replaced output):
 
 - same day: the same build again;
 - next day: the build of the next day, nothing edited (the nightly job: reports whose
-  window starts or ends that day go up or come down);
-- day a report comes down: the first later day on which a live report's window ends
-  (reports whose window starts by then go up too; it prints how many);
+  window starts or ends that day go up or come down; it prints how many);
+- no change: the first day after it on which nothing goes up or comes down, built from the
+  cache of the day before (made first, untimed);
+- day a report comes down: the first day after it on which reports only come down, built
+  from the cache of the day before (made first, untimed): what that day's change costs;
 - add one report: a new 60-page PDF and its entry added, built the same day.
 
 It prints the medians (and ranges) and each as a ratio of Hugo's median, the time from
 saving an edited entry to its page rewritten in `sitegen serve` (an edit of its body,
 and one of its title), and peak memory (resident set of the whole process tree).
-Corpora are kept in benchmarks/.work/ between runs.
+Corpora are kept in benchmarks/.work/ between runs (or in $SITEGEN_BENCH_WORK).
 
     python benchmarks/bench.py 2000 --machinery
 
