@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from sitegen.search import index as search  # noqa: E402
 from sitegen.content.config import load_config  # noqa: E402
-from sitegen.documents.inspection import _join_pages, _pdfium_page_texts  # noqa: E402
+from sitegen.documents.text import _join_pages, _pdfium_page_texts  # noqa: E402
 from sitegen.content.entries import read_entries  # noqa: E402
 from sitegen.rules.visibility import State, decide  # noqa: E402
 
