@@ -71,6 +71,19 @@ def test_results_and_filters_come_from_every_part(parts_page):
     assert page.complaints == []
 
 
+def test_a_filter_in_the_address_is_applied_to_the_first_search(parts_page):
+    """A shared link with a filter: the filters are fetched before that search (not after, as for a
+    search without one), and the filter is chosen and kept in the address."""
+    page = parts_page
+    page.goto("/search/?q=hoarding&type=7-minute+briefing")
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results li").count() == 1
+    assert page.locator("#search-results a").first.get_attribute("href") == "/briefing/7-minute-briefing-adult-a/"
+    assert page.locator("#search-filter-type").input_value() == "7-minute briefing"
+    assert "type=7-minute+briefing" in page.url
+    assert page.complaints == []
+
+
 def test_only_the_results_shown_are_fetched_and_more_come_on_request(browser, tmp_path):
     """A word found on 30 pages: the first search fetches the fragments of the ten results it shows,
     not one for every match, and "Show more results" adds the next ten."""

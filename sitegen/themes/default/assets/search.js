@@ -39,7 +39,7 @@ function engine() {
 }
 
 // The filters need every part's filter files: they are fetched after the first results are shown,
-// not before (with a filter in the address, the search waits for them).
+// not before (with a filter in the address, the search waits for them: see `run`).
 function showFilters(search) {
   if (!filtersShown) {
     filtersShown = search.filters().then(addFilters);
@@ -152,6 +152,11 @@ let shownCount = SHOWN; // items shown now ("Show more results" adds ten)
 
 async function run(query, count = SHOWN) {
   query = query.trim();
+  const asked = new URLSearchParams(window.location.search);
+  if (!filtersShown && FILTERS.some(([key]) => asked.get(key))) {
+    // A filter in the address (a shared link): its choice is made once the filters are shown.
+    await engine().then(showFilters).catch(() => {}); // without them, the search below says it is not working
+  }
   const filters = chosenFilters();
   const params = new URLSearchParams();
   if (query) params.set("q", query);
@@ -166,7 +171,6 @@ async function run(query, count = SHOWN) {
   status.textContent = "Searching…";
   try {
     const search = await engine();
-    if (Object.keys(filters).length) await showFilters(search);
     const found = await search.search(query || null, { filters });
     const { items, more } = await firstItems(found.results, count);
     shownCount = count;
