@@ -110,4 +110,6 @@ def test_only_the_results_shown_are_fetched_and_more_come_on_request(browser, tm
         page.get_by_role("button", name="Show more results").click()
         expect(page.locator("#search-results li")).to_have_count(20)
         assert len(fragments) == 20
+        focused = page.evaluate_handle("document.activeElement")
+        assert focused.evaluate("e => e.closest('li') === document.querySelectorAll('#search-results li')[10]")
         context.close()

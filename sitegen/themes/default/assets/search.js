@@ -190,7 +190,12 @@ async function run(query, count = SHOWN) {
 
 const moreButton = element("button", { type: "button", class: "search-more", hidden: "" }, "Show more results");
 list.after(moreButton);
-moreButton.addEventListener("click", () => run(input.value, shownCount + SHOWN));
+moreButton.addEventListener("click", async () => {
+  const first = shownCount; // the first new result takes the focus (the button may go)
+  await run(input.value, shownCount + SHOWN);
+  const links = list.querySelectorAll(".card-title a");
+  if (links[first]) links[first].focus();
+});
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
