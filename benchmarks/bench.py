@@ -10,15 +10,17 @@ plugin keeps it (no output folder, no replaced output):
 
 - same day: the same build again;
 - next day: the build of the next day, nothing edited (the nightly job: reports whose
-  window starts or ends that day go up or come down);
-- day a report comes down: the first later day on which a live report's window ends
-  (reports whose window starts by then go up too; it prints how many);
+  window starts or ends that day go up or come down; it prints how many);
+- no change: the first day after it on which nothing goes up or comes down, built from the
+  cache of the day before (made first, untimed);
+- day a report comes down: the first day after it on which reports only come down, built
+  from the cache of the day before (made first, untimed): what that day's change costs;
 - add one report: a new 60-page PDF and its entry added, built the same day.
 
 It prints the medians (and ranges) and each as a ratio of Hugo's median, the time from
 saving an edited entry to its page rewritten in `sitegen serve` (an edit of its body,
 and one of its title), and peak memory (resident set of the whole process tree).
-Corpora are kept in benchmarks/.work/ between runs.
+Corpora are kept in benchmarks/.work/ between runs (or in $SITEGEN_BENCH_WORK).
 
     python benchmarks/bench.py 2000 --machinery
 
@@ -48,7 +50,7 @@ from zoneinfo import ZoneInfo
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-WORK = HERE / ".work"
+WORK = Path(os.environ.get("SITEGEN_BENCH_WORK", HERE / ".work"))  # corpora, kept between runs
 sys.path.insert(0, str(ROOT))  # this checkout's sitegen, whatever else is installed
 
 from corpus import write_corpus  # noqa: E402
@@ -208,9 +210,10 @@ def restore_state(site: Path, kept: Path, out: Path) -> None:
 
 def add_report(site: Path, as_of: date) -> None:
     """A new 60-page report and its entry, published on `as_of`."""
-    from pdfmaker import filler_pages, make_pdf_bytes
+    from corpus import report_pages
+    from pdfmaker import make_pdf_bytes
 
-    texts = [f"{NEW_REPORT}: the overview report of a review added today."] + filler_pages(60, "a new review")[1:]
+    texts = report_pages(NEW_REPORT, 60, "a new review")
     (site / "reports" / f"{NEW_REPORT}.pdf").write_bytes(make_pdf_bytes(texts, title="Overview report"))
     (site / "content" / f"{NEW_REPORT}.md").write_text(
         f'---\ntitle: "A review added today"\ntype: sar\npublished: {as_of.isoformat()}\n'
@@ -223,22 +226,40 @@ def remove_report(site: Path) -> None:
     (site / "content" / f"{NEW_REPORT}.md").unlink(missing_ok=True)
 
 
-SCENARIOS = ("same day", "next day", "day a report comes down", "add one report")
+SCENARIOS = ("same day", "next day", "no change", "day a report comes down", "add one report")
 
 
-def day_a_report_comes_down(n: int, as_of: date) -> tuple[date, int, int]:
-    """The first day after `as_of` on which a live report of the corpus comes down, and how many
-    come down and go up between `as_of` and then (what a build from `as_of`'s cache meets)."""
+def hidden_from(published: date) -> date:
+    """The day a corpus report comes down: sitegen's one-year window (29 February: 1 March)."""
+    return date(published.year + 1, 3, 1) if (published.month, published.day) == (2, 29) else published.replace(year=published.year + 1)
+
+
+def changes(n: int, as_of: date, day: date) -> tuple[int, int]:
+    """How many reports of the corpus come down and go up on `day` (since the day before)."""
     from corpus import plan
 
-    def hidden(published: date) -> date:
-        return date(published.year + 1, 3, 1) if (published.month, published.day) == (2, 29) else published.replace(year=published.year + 1)
+    before = day - timedelta(days=1)
+    entries = [(published, hidden_from(published)) for _, _, published, _, _ in plan(n, as_of)]
+    return (sum(before < end <= day and start <= before for start, end in entries),
+            sum(before < start <= day for start, _ in entries))
 
-    entries = [(published, hidden(published)) for _, _, published, _, _ in plan(n, as_of)]
-    day = min(end for start, end in entries if start <= as_of < end)
-    down = sum(as_of < end <= day and start <= as_of for start, end in entries)
-    up = sum(as_of < start <= day for start, _ in entries)
-    return day, down, up
+
+def scenario_days(n: int, as_of: date, within: int = 60) -> dict[str, date]:
+    """The day each scenario builds, each from the cache of the day before it (made untimed), within
+    `within` days of `as_of`: the first on which nothing goes up or comes down ("no change"; a large
+    corpus may have none), and the first on which reports come down and, if there is one, none goes
+    up ("day a report comes down"): each costs that day's own change."""
+    days, downs = {}, []
+    for number in range(1, within + 1):
+        day = as_of + timedelta(days=number)
+        down, up = changes(n, as_of, day)
+        if not down and not up:
+            days.setdefault("no change", day)
+        if down:
+            downs.append((up > 0, day))
+    if downs:
+        days["day a report comes down"] = min(downs)[1]
+    return days
 
 
 def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = True) -> dict:
@@ -256,9 +277,15 @@ def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = Tr
     peaks = []
     if not cold and not (site / ".sitegen-cache").is_dir():
         cold = True
-    change_day, down, up = day_a_report_comes_down(n, as_of)
-    print(f"next day: {as_of + timedelta(days=1)}; the first day a report comes down: {change_day} "
-          f"({down} come down and {up} go up after {as_of})", flush=True)
+    days = scenario_days(n, as_of)
+    days["next day"] = as_of + timedelta(days=1)
+    for name in ("no change", "day a report comes down"):
+        if name not in days:
+            print(f"{name}: no such day within 60 days of {as_of}", flush=True)
+    for name, day in days.items():
+        down, up = changes(n, as_of, day)
+        print(f"{name}: {day}, {down} come down and {up} go up that day"
+              + (f" (from the cache of {day - timedelta(days=1)})" if name != "next day" else ""), flush=True)
     for round_ in range(repeats):
         if cold or round_ == 0:
             shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
@@ -270,8 +297,14 @@ def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = Tr
             keep_state(site, kept)
             times["hugo"].append(hugo_seconds(hugo, hugo_out))
         for name in SCENARIOS:
+            if name in ("no change", "day a report comes down") and name not in days:
+                continue  # no such day near enough (a large corpus has changes every day)
             restore_state(site, kept, out)
-            day = {"next day": as_of + timedelta(days=1), "day a report comes down": change_day}.get(name, as_of)
+            day = days.get(name, as_of)
+            if name in ("no change", "day a report comes down"):  # the day before, untimed, as the nightly job left it
+                run(sitegen(site, out, day - timedelta(days=1)))
+                shutil.rmtree(site / ".sitegen-cache" / "previous-output", ignore_errors=True)
+                shutil.rmtree(out, ignore_errors=True)
             if name == "add one report":
                 add_report(site, as_of)
             try:
@@ -389,17 +422,17 @@ def main() -> None:
             machinery(n, as_of, args.repeats)
         return
     results = [bench(n, as_of, args.repeats, cold=not args.no_cold, edits=not args.no_edits) for n in args.sizes]
-    print("\n| entries | cold | same-day warm | next day | a report comes down | add one report | Hugo | cold / Hugo "
-          "| same day / Hugo | next day / Hugo | comes down / Hugo | add one / Hugo | edit in serve (body, title) | peak memory |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n| entries | cold | same-day warm | next day | no change | a report comes down | add one report | Hugo | cold / Hugo "
+          "| same day / Hugo | next day / Hugo | no change / Hugo | comes down / Hugo | add one / Hugo | edit in serve (body, title) | peak memory |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        m = {name: statistics.median(values) if values else float("nan") for name, values in r["times"].items()}
+        m = {name: statistics.median(values) if values else float("nan") for name, values in r["times"].items()}  # nan: not run
         edit = (f"{statistics.median(r['edit_ms']['body']):,.0f} ms, {statistics.median(r['edit_ms']['title']):,.0f} ms"
                 if r["edit_ms"] else "")
         down = m["day a report comes down"]
-        print(f"| {r['n']:,} | {m['cold']:.2f} s | {m['same day']:.2f} s | {m['next day']:.2f} s | {down:.2f} s "
+        print(f"| {r['n']:,} | {m['cold']:.2f} s | {m['same day']:.2f} s | {m['next day']:.2f} s | {m['no change']:.2f} s | {down:.2f} s "
               f"| {m['add one report']:.2f} s | {m['hugo']:.2f} s | {m['cold'] / m['hugo']:.2f}x | {m['same day'] / m['hugo']:.2f}x "
-              f"| {m['next day'] / m['hugo']:.2f}x | {down / m['hugo']:.2f}x | {m['add one report'] / m['hugo']:.2f}x "
+              f"| {m['next day'] / m['hugo']:.2f}x | {m['no change'] / m['hugo']:.2f}x | {down / m['hugo']:.2f}x | {m['add one report'] / m['hugo']:.2f}x "
               f"| {edit} | {r['peak_mb']:.0f} MB |")
 
 

@@ -15,7 +15,7 @@ the same libraries and the same number of processes a build uses:
 
 It prints both against Hugo's build of the same corpus into a new folder (best of
 `--repeats` runs each), and the cold target of issue 14: at most 1.2x this floor.
-It reads the corpus and writes only under benchmarks/.work/.
+It reads the corpus and writes only under benchmarks/.work/ (or $SITEGEN_BENCH_WORK).
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ sys.path.insert(0, str(HERE.parent))
 
 from sitegen.search import index as search  # noqa: E402
 from sitegen.content.config import load_config  # noqa: E402
-from sitegen.documents.inspection import _join_pages, _pdfium_page_texts  # noqa: E402
+from sitegen.documents.text import _join_pages, _pdfium_page_texts  # noqa: E402
 from sitegen.content.entries import read_entries  # noqa: E402
 from sitegen.rules.visibility import State, decide  # noqa: E402
 
-WORK = HERE / ".work"
+WORK = Path(os.environ.get("SITEGEN_BENCH_WORK", HERE / ".work"))  # as bench.py
 
 
 def live_reports(site: Path, day: date) -> list[Path]:

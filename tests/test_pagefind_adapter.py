@@ -108,3 +108,47 @@ def test_a_layout_it_does_not_know_is_a_failure_not_an_index(tmp_path):
                     {k: v for k, v in files.items() if k != meta_name}):
         with pytest.raises(pagefind.PagefindFailed, match="not laid out as this sitegen expects|without its signature"):
             pagefind.in_stable_order(damaged)
+
+
+# --- what Pagefind reads of a page: indexed_digest never misses it ----------------------------
+
+REVIEW = ('<!doctype html><html lang="en-GB"><head><title>{title}</title></head><body><header>Menu</header>'
+          '<article data-pagefind-body><h1>{heading}</h1><p data-pagefind-filter="type">{kind}</p><p>{body}</p>'
+          '<section data-pagefind-ignore><h2>Related</h2><a href="/x/">{related}</a></section></article>'
+          '<footer>{footer}</footer></body></html>')
+BASE = dict(title="Review A", heading="Review A", kind="SAR", body="What we learned.", related="Review X",
+            footer="Built on 1 December")
+VARIANTS = {  # a change to one part of the page: whether Pagefind reads it (its index changes)
+    "related": (dict(related="Review Y"), False),
+    "footer": (dict(footer="Built on 2 December"), False),
+    "title": (dict(title="Another title"), False),
+    "body": (dict(body="What we learned again."), True),
+    "filter": (dict(kind="DHR"), True),
+    "heading": (dict(heading="Review B"), True),
+}
+
+
+def indexed(tmp_path: Path, name: str, page: str) -> dict[str, bytes]:
+    """Pagefind's data files for a site of one page."""
+    site = tmp_path / name / "site"
+    pagefind.write_page(site, "/sar/a/", page)
+    process = pagefind.start(site, site.parent / "bundle", "en")
+    files = pagefind.finish(process, site.parent / "bundle", time.monotonic() + 120)
+    return {key: value for key, value in files.items() if pagefind.is_data(key)}
+
+
+def test_a_page_is_keyed_on_what_pagefind_reads_of_it_and_nothing_it_reads_is_missed(tmp_path):
+    """`indexed_digest` leaves out what Pagefind does not read (a page may change there without
+    being indexed again): run Pagefind on each change and check that wherever the digest stays the
+    same, Pagefind's index does too. Fails when a new Pagefind reads more of a page."""
+    base = REVIEW.format(**BASE)
+    base_index = indexed(tmp_path, "base", base)
+    for name, (change, read) in VARIANTS.items():
+        page = REVIEW.format(**{**BASE, **change})
+        same_digest = pagefind.indexed_digest(page) == pagefind.indexed_digest(base)
+        assert same_digest == (not read), name
+        if same_digest:
+            assert indexed(tmp_path, name, page) == base_index, f"Pagefind reads the {name}, which indexed_digest leaves out"
+    # a page without data-pagefind-body: its whole body is read
+    bare = "<html><body><p>{}</p><footer>{}</footer></body></html>"
+    assert pagefind.indexed_digest(bare.format("a", "b")) != pagefind.indexed_digest(bare.format("a", "c"))

@@ -9,10 +9,12 @@ import shutil
 import stat
 import threading
 
+from hypothesis import given, settings, strategies as st
+
 from conftest import occurrences, read_output
 from test_cli import sitegen
 from sitegen.output import outputs
-from sitegen.search import index as search
+from sitegen.search import index as search, pagefind_adapter as pagefind
 from sitegen.documents.inspection import DocumentCache
 from sitegen.rendering.render import Renderer
 
@@ -173,6 +175,27 @@ def test_searchable_text_keeps_every_word_once_after_the_opening():
     assert search.searchable_text("short text") == "short text"
 
 
+def _searchable_text_as_defined(text, verbatim):
+    """`searchable_text` as its docstring says it, one word at a time (slow, plain)."""
+    if len(text) <= verbatim:
+        return text
+    cut = text.rfind(" ", 0, verbatim)
+    head, tail = text[: cut if cut > 0 else verbatim], text[cut if cut > 0 else verbatim:]
+    known, rest = {word.lower() for word in head.split()}, []
+    for word in tail.split():
+        if word.lower() not in known:
+            known.add(word.lower())
+            rest.append(word)
+    return head + ("\n\n" + " ".join(rest) if rest else "")
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(st.sampled_from(["a", "A", "b", "B", "\u0130", "\u00df", "\u1e9e", " ", "\n", "\x85", "\u2028", "\xa0", "\x1c"]),
+                    max_size=80), verbatim=st.integers(1, 40))
+def test_searchable_text_is_each_word_once_whatever_the_text(text, verbatim):
+    assert search.searchable_text(text, verbatim) == _searchable_text_as_defined(text, verbatim)
+
+
 def test_a_word_deep_in_a_long_report_is_still_found(site, monkeypatch):
     monkeypatch.setattr(search, "VERBATIM", 100)
     pages = [f"Page {n} talks about supervision and caseloads in the service." for n in range(30)] + ["Deepword Zephyrine here."]
@@ -206,7 +229,7 @@ def test_a_site_of_ordinary_size_has_one_index(site):
 def test_a_large_site_is_split_by_entry_with_its_documents(site):
     make_reviews(site)
     pages, documents = records_of(site)
-    parts = search.plan(pages, documents, weight=4)
+    parts = search.plan(pages, documents, weight=4, split_above=4)
     main, *others = parts
     assert main.folder == "pagefind" and [p.url for p in main.pages] == ["/contact/", "/accessibility/"] and main.documents == ()
     assert len(others) > 1 and all(p.folder.startswith("pagefind/part-") for p in others)
@@ -217,7 +240,7 @@ def test_a_large_site_is_split_by_entry_with_its_documents(site):
     assert sorted(u for p in parts for u in [*(x.url for x in p.pages), *(d.url for d in p.documents)]) == \
         sorted([*(p.url for p in pages), *(d.url for d in documents)])
     # an entry's part depends on its address alone: removing another leaves the rest in place
-    fewer = search.plan([p for p in pages if p.url != "/sar/review-0/"], [d for d in documents if d.group != "/sar/review-0/"], weight=4)
+    fewer = search.plan([p for p in pages if p.url != "/sar/review-0/"], [d for d in documents if d.group != "/sar/review-0/"], weight=4, split_above=4)
     if len(fewer) == len(parts):
         where = {page.url: part.folder for part in parts for page in part.pages}
         assert all(where[page.url] == part.folder for part in fewer for page in part.pages)
@@ -237,6 +260,7 @@ def test_a_part_key_changes_with_what_it_holds_and_nothing_else(site):
 
 def test_parts_are_searched_together_and_hold_only_live_words(site, monkeypatch):
     monkeypatch.setattr(search, "PART_WEIGHT", 1)  # every entry in a part of its own
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 1)
     make_site(site)
     make_reviews(site, 3)
     result, out = site.build("2026-11-22")
@@ -276,6 +300,7 @@ def counting_indexer(monkeypatch):
 
 def test_a_rebuild_indexes_only_the_parts_that_changed(site, monkeypatch, tmp_path):
     monkeypatch.setattr(search, "PART_WEIGHT", 4)
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 4)
     make_reviews(site, 8)
     indexed = counting_indexer(monkeypatch)
     _, out = site.build("2026-11-22")
@@ -312,34 +337,6 @@ def test_a_damaged_cached_part_is_indexed_again(site, monkeypatch):
 
 # --- the next day: what search reads, and only that, decides what is indexed again -----------
 
-PAGE = ('<!doctype html><html lang="en-GB"><head><title>{title}</title></head><body><header>Menu</header>'
-        '<article data-pagefind-body><h1>Review A</h1><p data-pagefind-filter="type">SAR</p><p>{body}</p>'
-        '<section data-pagefind-ignore><h2>Related</h2><a href="/x/">{related}</a></section></article>'
-        '<footer>{footer}</footer></body></html>')
-
-
-def digest(**parts):
-    values = dict(title="Review A", body="What we learned.", related="Review X", footer="Built on 1 December")
-    return search.indexed_digest(PAGE.format(**{**values, **parts}))
-
-
-def test_a_page_is_keyed_on_what_search_reads_of_it():
-    same = digest()
-    # what Pagefind does not read may change without indexing again
-    assert digest(related="Review Y") == same
-    assert digest(footer="Built on 2 December") == same
-    assert digest(title="Another title") == same
-    # what it reads may not
-    assert digest(body="What we learned again.") != same
-    assert search.indexed_digest(PAGE.format(title="", body="", related="", footer="").replace("SAR", "DHR")) != \
-        search.indexed_digest(PAGE.format(title="", body="", related="", footer=""))
-    assert search.indexed_digest(PAGE.replace("Review A", "Review B").format(title="", body="", related="", footer="")) != \
-        search.indexed_digest(PAGE.format(title="", body="", related="", footer=""))
-    # a page without data-pagefind-body: its whole body is read
-    bare = "<html><body><p>{}</p><footer>{}</footer></body></html>"
-    assert search.indexed_digest(bare.format("a", "b")) != search.indexed_digest(bare.format("a", "c"))
-
-
 def make_next_day_site(site):
     """On 22 November 2026 `leaving` is live and `arriving` scheduled; on the 23rd the reverse.
     The steady reviews name both as related, so their lists of related reviews change."""
@@ -355,6 +352,7 @@ def make_next_day_site(site):
 
 def test_the_next_day_indexes_only_what_changed_and_gives_a_cold_builds_bytes(site, monkeypatch, tmp_path):
     monkeypatch.setattr(search, "PART_WEIGHT", 4)
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 4)
     make_next_day_site(site)
     indexed = counting_indexer(monkeypatch)
     _, out = site.build("2026-11-22")
@@ -379,8 +377,8 @@ def test_parts_of_unchanged_pages_are_found_without_reading_the_pages(site, monk
     _, out = site.build("2026-11-22")
     first = read_output(out)
     calls = []
-    real = search.indexed_digest
-    monkeypatch.setattr(search, "indexed_digest", lambda html: calls.append(1) or real(html))
+    real = pagefind.indexed_digest
+    monkeypatch.setattr(pagefind, "indexed_digest", lambda html: calls.append(1) or real(html))
     indexed = counting_indexer(monkeypatch)
     _, out = site.build("2026-11-22", output=tmp_path / "again")
     assert calls == [] and indexed == [] and read_output(out) == first, "found under its pages' HTML"
@@ -388,3 +386,93 @@ def test_parts_of_unchanged_pages_are_found_without_reading_the_pages(site, monk
         name.write_text("damaged")
     _, out = site.build("2026-11-22", output=tmp_path / "damaged")
     assert calls and indexed == [] and read_output(out) == first, "a damaged name: found by reading the pages"
+
+
+# --- parts that stay put: a report going up or coming down re-indexes its own month's parts only ---
+
+def _records(entries):
+    """Synthetic records for `plan`: each entry (address, month, pages) as its page and one PDF."""
+    pages = [search.PageRecord(f"/sar/{slug}/", "<html></html>", f"/sar/{slug}/", month) for slug, month, _ in entries]
+    documents = [search.DocumentRecord(f"/sar/{slug}/#document-{slug}-pdf", slug, "Overview report (PDF)", lambda: "", {},
+                                       group=f"/sar/{slug}/", weight=weight, period=month)
+                 for slug, month, weight in entries]
+    site_pages = [search.PageRecord("/contact/", "<html></html>"), search.PageRecord("/accessibility/", "<html></html>")]
+    return site_pages + pages, documents
+
+
+def _placed(parts):
+    """Where each record is: {url: part folder}."""
+    return {record.url: part.folder for part in parts for record in [*part.pages, *part.documents]}
+
+
+def _held(part):
+    """What a part holds, comparably: its folder and its records' addresses, in order."""
+    return part.folder, [record.url for record in [*part.pages, *part.documents]]
+
+
+_entries = st.lists(st.tuples(st.integers(0, 11), st.integers(1, 120)), min_size=2, max_size=60).map(
+    lambda rows: [(f"review-{number}", f"2026-{month + 1:02d}", pages) for number, (month, pages) in enumerate(rows)])
+
+
+@settings(max_examples=200, deadline=None)
+@given(entries=_entries, gone=st.integers(0, 59), weight=st.integers(20, 400))
+def test_a_report_coming_down_moves_no_other_months_records(entries, gone, weight):
+    """Whatever the site: when one report comes down (or, read backwards, goes up), every part of
+    another month holds the very same records as before, so it is taken from the cache."""
+    leaving = entries[gone % len(entries)]
+    before = search.plan(*_records(entries), weight=weight, split_above=0)
+    after = search.plan(*_records([e for e in entries if e != leaving]), weight=weight, split_above=0)
+    kept = {part.folder: _held(part) for part in before if not part.folder.startswith(f"pagefind/part-{leaving[1]}-")}
+    for part in after:
+        if not part.folder.startswith(f"pagefind/part-{leaving[1]}-"):
+            assert kept.pop(part.folder) == _held(part), "a part of another month changed"
+    assert list(kept) == [], "a part of another month went"
+    where = _placed(after)
+    assert f"/sar/{leaving[0]}/" not in where and all(url in _placed(before) for url in where)
+
+
+def test_a_small_site_is_one_index_and_a_large_one_is_split_by_month():
+    small = search.plan(*_records([("a", "2026-01", 10), ("b", "2026-02", 10)]), split_above=100)
+    assert [part.folder for part in small] == ["pagefind"]
+    large = search.plan(*_records([("a", "2026-01", 60), ("b", "2026-02", 60)]), weight=100, split_above=100)
+    assert [part.folder for part in large] == ["pagefind", "pagefind/part-2026-01-1", "pagefind/part-2026-02-1"]
+
+
+def make_reports_over_months(site):
+    """Reports published across three months, two of them in November 2025: on 12 and 13 November
+    2026 those two come down (a one-year window), and one goes up on 13 November 2026."""
+    for slug, published in {"first-down": "2025-11-12", "then-down": "2025-11-13", "november-stays": "2025-11-20",
+                            "march": "2026-03-14", "march-too": "2026-03-20", "up": "2026-11-13"}.items():
+        word = slug.replace("-", "").capitalize()
+        site.pdf(f"{slug}.pdf", ["Front page", f"Inside: {word}PdfWord " + " ".join(f"{word}{n}" for n in range(30))])
+        site.entry(slug, published=published, body=f"{word}BodyWord", themes=["hoarding"],
+                   documents=[{"file": f"reports/{slug}.pdf", "title": "Overview report"}])
+    site.entry("contact", type="page", title="Contact us", body="ContactBodyWord")
+
+
+def test_day_by_day_the_index_is_a_cold_builds_and_holds_nothing_that_came_down(site, monkeypatch, tmp_path):
+    """Nightly builds, each from the cache the night before left: on each day every file of the
+    index (all of /pagefind/, decompressed) is byte for byte a cold build's of that day, nothing of
+    a report that has come down is in any part, and only the parts of the months that changed
+    were indexed again."""
+    monkeypatch.setattr(search, "PART_WEIGHT", 30)
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 4)
+    make_reports_over_months(site)
+    indexed = counting_indexer(monkeypatch)
+    site.build("2026-11-11")
+    expect = {  # the day: (the reports that have come down, the reports whose parts are indexed again)
+        "2026-11-12": (["Firstdown"], {"then-down", "november-stays"}),
+        "2026-11-13": (["Firstdown", "Thendown"], {"november-stays", "up"}),
+        "2026-11-14": (["Firstdown", "Thendown"], set()),
+    }
+    for day, (gone, again) in expect.items():
+        indexed.clear()
+        _, out = site.build(day)
+        nightly = {path: data for path, data in read_output(out).items() if path.startswith("pagefind/")}
+        assert {url.split("/")[2] for urls in indexed for url in urls} == again, day
+        _, cold = site.build(day, output=tmp_path / day, use_cache=False)
+        assert nightly == {path: data for path, data in read_output(cold).items() if path.startswith("pagefind/")}, day
+        for word in gone:
+            for marker in (f"{word}PdfWord", f"{word}BodyWord", f"{word}7"):
+                assert occurrences(nightly, marker) == [], (day, marker)
+        assert occurrences(nightly, "NovemberstaysPdfWord") and occurrences(nightly, "Marchtoo7")

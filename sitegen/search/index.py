@@ -27,6 +27,7 @@ such as a list of related reviews. The reader's browser searches them all as one
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -55,7 +56,8 @@ BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
 LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
 TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
-PART_WEIGHT = 20_000  # pages (a site's pages plus its PDFs' pages) per part: ~200 MB of Pagefind's memory
+SPLIT_ABOVE = 2_000  # pages (a site's pages plus its PDFs' pages): a site's index up to this is one index
+PART_WEIGHT = 20_000  # pages at most in a part of a month: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
 FORMAT = made_by("search/index.py", "search/pagefind_adapter.py")  # the code that makes a part (`cachefile.made_by`)
 
@@ -170,8 +172,8 @@ class Part:
 
     def key(self) -> str:
         """Everything that decides this part's files, without reading any document's text: of each
-        page, only what Pagefind reads of it (`indexed_digest`)."""
-        return self._digest(indexed_digest)
+        page, only what Pagefind reads of it (`pagefind_adapter.indexed_digest`)."""
+        return self._digest(pagefind.indexed_digest)
 
     def page_key(self) -> str:
         """As `key`, with each page's whole HTML instead: quicker to make, and it decides `key`."""
@@ -195,18 +197,25 @@ def index_weight(site: Site) -> int:
     return len(_indexed_pages(site)) + sum(_weight(download) for _, download in _indexed_documents(site))
 
 
-def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None) -> list[Part]:
-    """How the index is split: one index unless the site is large (more than `PART_WEIGHT`
+def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None,
+         split_above: int | None = None) -> list[Part]:
+    """How the index is split: one index unless the site is large (more than `SPLIT_ABOVE`
     pages, counting each PDF's pages), then the site's own pages in the main bundle and
     the entries, each with its documents, by the month they were published: a month in one
-    part, or in as many as its size needs (an entry's share of them chosen from its address).
+    part, or in as many as its size needs (`PART_WEIGHT` pages at most; an entry's share of
+    them chosen from its address).
 
     Reports go up in the newest month and come down from the oldest, so a day's changes
-    touch a few parts, and the others are taken from the cache.
+    touch the parts of a month or two, and the others are taken from the cache: no part's
+    records depend on another month's (tests/test_search.py checks it for any site). A month is
+    small enough to index again in about a second, and the parts are few enough for a reader's
+    first search (one part more is a few small files fetched at once; docs/performance.md has the
+    measurements behind both numbers).
     """
     weight = weight or PART_WEIGHT
+    split_above = SPLIT_ABOVE if split_above is None else split_above
     total = len(page_records) + sum(doc.weight for doc in documents)
-    if total <= weight:
+    if total <= split_above:
         return [Part(BUNDLE, tuple(page_records), tuple(documents))]
     months: dict[str, int] = {}
     for record in [*(p for p in page_records if p.group), *documents]:
@@ -230,40 +239,9 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
     return list(parts.values())
 
 
-def indexed_digest(html: str) -> str:
-    """A digest of what Pagefind reads of a page: the text and tags inside its `data-pagefind-body`
-    elements (or its whole body when it has none) without those marked `data-pagefind-ignore`,
-    and, wherever they are, the elements with Pagefind's other attributes (filters, metadata,
-    sorting, weights), headings of the first rank, images and the page's language. More than
-    Pagefind reads, never less: what it leaves out is what may change without indexing again
-    (a page's footer, its list of related reviews). A page lxml cannot read is taken whole."""
-    from lxml import etree, html as lxml_html  # a dependency of its own (pikepdf needs it too)
-
-    digest = hashlib.sha256()
-    try:
-        root = lxml_html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        digest.update(html.encode("utf-8"))
-        return digest.hexdigest()
-    digest.update(repr(sorted(root.attrib.items())).encode("utf-8"))
-    for element in root.xpath(_READ_ANYWHERE):
-        digest.update(b"\0" + etree.tostring(element, encoding="utf-8", with_tail=False))
-    digest.update(b"\1")
-    regions = root.xpath("//*[@data-pagefind-body]") or root.xpath("//body") or [root]
-    for ignored in root.xpath("//*[@data-pagefind-ignore]"):
-        ignored.drop_tree()
-    for region in regions:
-        digest.update(b"\0" + etree.tostring(region, encoding="utf-8", with_tail=False))
-    return digest.hexdigest()
-
-
-# Elements Pagefind may read wherever they are on a page (its attributes other than those that
-# mark what to index or leave out; the first <h1> and <img> give a result's title and image).
-_READ_ANYWHERE = ("//*[@*[starts-with(name(), 'data-pagefind-') and name() != 'data-pagefind-ignore'"
-                  " and name() != 'data-pagefind-body']] | //h1 | //img")
-
-
+@functools.cache
 def _pagefind_version() -> str:
+    """Pagefind's version, once a process (reading packages' metadata costs about 10 ms a time)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -288,13 +266,12 @@ def searchable_text(text: str, verbatim: int | None = None) -> str:
         return text
     cut = text.rfind(" ", 0, verbatim)
     head, tail = text[: cut if cut > 0 else verbatim], text[cut if cut > 0 else verbatim:]
-    known = {word.lower() for word in head.split()}
-    rest = []
-    for word in tail.split():
-        key = word.lower()
-        if key not in known:
-            known.add(key)
-            rest.append(word)
+    known = set(head.lower().split())
+    words, keys = tail.split(), tail.lower().split()  # the same cuts: no letter's lower case is a space
+    # Each word's first place in the tail, found by the dictionary (later places are overwritten
+    # by earlier ones): a report's words once each, in order, without a loop in Python.
+    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+    rest = [words[place] for place in sorted(place for key, place in first.items() if key not in known)]
     return head + ("\n\n" + " ".join(rest) if rest else "")
 
 

@@ -15,7 +15,9 @@ is pinned to `PAGEFIND_VERSION` exactly in pyproject.toml for that reason):
   is how a document's record points at its block on its entry's page (`write_record`);
 - the layout of Pagefind's data files, which `in_stable_order` rewrites so that the same site gives the
   same bytes (Pagefind writes its filters in a random order on each run);
-- which of its files are the index's data and which its scripts (`is_data`).
+- which of its files are the index's data and which its scripts (`is_data`);
+- what it reads of a page (`indexed_digest`): the parts of a page outside it may change without
+  the page being indexed again, so a Pagefind that reads more must fail the adapter's test.
 """
 
 from __future__ import annotations
@@ -90,6 +92,41 @@ def write_record(site: Path, url: str, text: str, meta: dict[str, str], filters:
                          for key, values in filters.items() for value in values)
     path.write_text(f'<!DOCTYPE html><html lang="en"><body><main data-pagefind-body>{paragraphs}</main>'
                     f"<div hidden>{described}</div></body></html>", encoding="utf-8")
+
+
+# --- what it reads of a page ----------------------------------------------------------
+
+def indexed_digest(html: str) -> str:
+    """A digest of what Pagefind reads of a page: the text and tags inside its `data-pagefind-body`
+    elements (or its whole body when it has none) without those marked `data-pagefind-ignore`,
+    and, wherever they are, the elements with Pagefind's other attributes (filters, metadata,
+    sorting, weights), headings of the first rank, images and the page's language. More than
+    Pagefind reads, never less: what it leaves out is what may change without indexing again
+    (a page's footer, its list of related reviews). A page lxml cannot read is taken whole."""
+    from lxml import etree, html as lxml_html  # only when a page must be read (a dependency of its own: pikepdf needs it too)
+
+    digest = hashlib.sha256()
+    try:
+        root = lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        digest.update(html.encode("utf-8"))
+        return digest.hexdigest()
+    digest.update(repr(sorted(root.attrib.items())).encode("utf-8"))
+    for element in root.xpath(_READ_ANYWHERE):
+        digest.update(b"\0" + etree.tostring(element, encoding="utf-8", with_tail=False))
+    digest.update(b"\1")
+    regions = root.xpath("//*[@data-pagefind-body]") or root.xpath("//body") or [root]
+    for ignored in root.xpath("//*[@data-pagefind-ignore]"):
+        ignored.drop_tree()
+    for region in regions:
+        digest.update(b"\0" + etree.tostring(region, encoding="utf-8", with_tail=False))
+    return digest.hexdigest()
+
+
+# Elements Pagefind may read wherever they are on a page (its attributes other than those that
+# mark what to index or leave out; the first <h1> and <img> give a result's title and image).
+_READ_ANYWHERE = ("//*[@*[starts-with(name(), 'data-pagefind-') and name() != 'data-pagefind-ignore'"
+                  " and name() != 'data-pagefind-body']] | //h1 | //img")
 
 
 # --- running it -----------------------------------------------------------------------

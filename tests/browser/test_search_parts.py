@@ -17,12 +17,12 @@ def parts_server(tmp_path_factory):
     from sitegen.build import build
 
     output = tmp_path_factory.mktemp("parts") / "build"
-    weight = search.PART_WEIGHT
-    search.PART_WEIGHT = 1
+    weight, split_above = search.PART_WEIGHT, search.SPLIT_ABOVE
+    search.PART_WEIGHT = search.SPLIT_ABOVE = 1
     try:
         result = build(ROOT, SAMPLE_DAY, output, use_cache=False)
     finally:
-        search.PART_WEIGHT = weight
+        search.PART_WEIGHT, search.SPLIT_ABOVE = weight, split_above
     assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
     assert len(json.loads((output / "pagefind" / "parts.json").read_text())) > 5
     with serve(output) as address:
@@ -62,9 +62,54 @@ def test_results_and_filters_come_from_every_part(parts_page):
     page.goto("/search/?q=hoarding")
     page.wait_for_selector("#search-results li")
     assert page.locator("#search-results a").count() >= 2  # from different entries, so from different parts
+    page.wait_for_selector("#search-filter-type")  # the filters come after the first results
     types = page.locator("#search-filter-type option").all_inner_texts()
     assert "7-minute briefing" in types and "Safeguarding Adults Review" in types
     page.select_option("#search-filter-type", "7-minute briefing")
     expect(page.locator("#search-results li")).to_have_count(1)
     assert page.locator("#search-results a").first.get_attribute("href") == "/briefing/7-minute-briefing-adult-a/"
     assert page.complaints == []
+
+
+def test_a_filter_in_the_address_is_applied_to_the_first_search(parts_page):
+    """A shared link with a filter: the filters are fetched before that search (not after, as for a
+    search without one), and the filter is chosen and kept in the address."""
+    page = parts_page
+    page.goto("/search/?q=hoarding&type=7-minute+briefing")
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results li").count() == 1
+    assert page.locator("#search-results a").first.get_attribute("href") == "/briefing/7-minute-briefing-adult-a/"
+    assert page.locator("#search-filter-type").input_value() == "7-minute briefing"
+    assert "type=7-minute+briefing" in page.url
+    assert page.complaints == []
+
+
+def test_only_the_results_shown_are_fetched_and_more_come_on_request(browser, tmp_path):
+    """A word found on 30 pages: the first search fetches the fragments of the ten results it shows,
+    not one for every match, and "Show more results" adds the next ten."""
+    from playwright.sync_api import expect
+
+    from conftest import SiteMaker
+
+    site = SiteMaker(tmp_path / "site")
+    for number in range(30):
+        site.entry(f"review-{number}", published="2026-03-14", body=f"Commonword in review {number}.")
+    result, output = site.build(SAMPLE_DAY, output=tmp_path / "out", use_cache=False)
+    assert not result.failed
+    with serve(output) as address:
+        context = browser.new_context(base_url=address)
+        fragments = []
+        context.on("request", lambda request: fragments.append(request.url) if request.url.endswith(".pf_fragment") else None)
+        page = context.new_page()
+        page.goto("/search/")
+        page.fill("#search-q", "commonword")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#search-results li")
+        assert page.locator("#search-results li").count() == 10 and len(fragments) == 10
+        assert "The first 10 pages found" in page.locator("#search-status").inner_text()
+        page.get_by_role("button", name="Show more results").click()
+        expect(page.locator("#search-results li")).to_have_count(20)
+        assert len(fragments) == 20
+        focused = page.evaluate_handle("document.activeElement")
+        assert focused.evaluate("e => e.closest('li') === document.querySelectorAll('#search-results li')[10]")
+        context.close()

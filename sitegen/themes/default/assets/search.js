@@ -11,26 +11,41 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const filterBox = document.getElementById("search-filters");
 const FILTERS = [["type", "Type"], ["year", "Year published"], ["theme", "Theme"]];
-const SHOWN = 20;
+const SHOWN = 10; // results shown at once: only their fragments are fetched
 
 let pagefind = null;
+let filtersShown = null;
 
-async function engine() {
+// The index's scripts and every part's metadata, fetched once. It starts as soon as the reader is
+// in the search box (before Search is pressed), and the parts are merged all at once: Pagefind
+// shares one WebAssembly module between them, so a part costs its own small files only.
+function engine() {
   if (!pagefind) {
     const bundle = form.dataset.bundle;
-    const [engine, parts] = await Promise.all([
+    pagefind = Promise.all([
       import(bundle + "pagefind.js"),
       fetch(bundle + "parts.json").then((response) => {
         if (!response.ok) throw new Error("no list of the index's parts");
         return response.json();
       }),
-    ]);
-    await engine.options({ baseUrl: "/" }); // addresses in the index are complete already
-    await Promise.all(parts.map((part) => engine.mergeIndex(bundle + part, { baseUrl: "/" })));
-    await addFilters(await engine.filters());
-    pagefind = engine;
+    ]).then(async ([engine, parts]) => {
+      await engine.options({ baseUrl: "/" }); // addresses in the index are complete already
+      await Promise.all(parts.map((part) => engine.mergeIndex(bundle + part, { baseUrl: "/" })));
+      return engine;
+    });
+    pagefind.catch(() => { pagefind = null; }); // tried again at the next search
   }
   return pagefind;
+}
+
+// The filters need every part's filter files: they are fetched after the first results are shown,
+// not before (with a filter in the address, the search waits for them: see `run`).
+function showFilters(search) {
+  if (!filtersShown) {
+    filtersShown = search.filters().then(addFilters);
+    filtersShown.catch(() => { filtersShown = null; });
+  }
+  return filtersShown;
 }
 
 function element(name, attributes = {}, text = "") {
@@ -121,8 +136,27 @@ function show(items) {
   }));
 }
 
-async function run(query) {
+// Pages for the first `count` items: each result's fragment is fetched only when it is shown, ten at
+// a time, so a common word costs ten small files rather than one for every match.
+async function firstItems(results, count) {
+  let items = [];
+  let loaded = [];
+  for (let start = 0; start < results.length && items.length < count; start += SHOWN) {
+    loaded = loaded.concat(await Promise.all(results.slice(start, start + SHOWN).map((r) => r.data())));
+    items = group(loaded);
+  }
+  return { items: items.slice(0, count), more: items.length > count || loaded.length < results.length };
+}
+
+let shownCount = SHOWN; // items shown now ("Show more results" adds ten)
+
+async function run(query, count = SHOWN) {
   query = query.trim();
+  const asked = new URLSearchParams(window.location.search);
+  if (!filtersShown && FILTERS.some(([key]) => asked.get(key))) {
+    // A filter in the address (a shared link): its choice is made once the filters are shown.
+    await engine().then(showFilters).catch(() => {}); // without them, the search below says it is not working
+  }
   const filters = chosenFilters();
   const params = new URLSearchParams();
   if (query) params.set("q", query);
@@ -131,31 +165,57 @@ async function run(query) {
   if (!query && !Object.keys(filters).length) {
     list.replaceChildren();
     status.textContent = "";
+    moreButton.hidden = true;
     return;
   }
   status.textContent = "Searching…";
   try {
-    const search = await (await engine()).search(query || null, { filters });
-    const results = await Promise.all(search.results.slice(0, 3 * SHOWN).map((r) => r.data()));
-    const items = group(results).slice(0, SHOWN);
+    const search = await engine();
+    const found = await search.search(query || null, { filters });
+    const { items, more } = await firstItems(found.results, count);
+    shownCount = count;
     show(items);
+    moreButton.hidden = !more;
     const about = query ? ` for “${query}”` : "";
     status.textContent = items.length
-      ? `${items.length === SHOWN ? "The first " + SHOWN : items.length} page${items.length === 1 ? "" : "s"} found${about}.`
+      ? `${more ? "The first " + items.length : items.length} page${items.length === 1 ? "" : "s"} found${about}.`
       : `Nothing found${about}. Try another word, or browse the lists below.`;
+    showFilters(search).catch(() => {}); // the search works without them
   } catch (error) {
     list.replaceChildren();
+    moreButton.hidden = true;
     status.textContent = "The search is not working at the moment. You can browse every review and briefing below.";
   }
 }
+
+const moreButton = element("button", { type: "button", class: "search-more", hidden: "" }, "Show more results");
+list.after(moreButton);
+moreButton.addEventListener("click", async () => {
+  const first = shownCount; // the first new result takes the focus (the button may go)
+  await run(input.value, shownCount + SHOWN);
+  const links = list.querySelectorAll(".card-title a");
+  if (links[first]) links[first].focus();
+});
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   run(input.value);
 });
 
+// The reader is about to search: fetch the index's scripts and metadata meanwhile, and, once they
+// stop typing for a moment, the part of the word index their words need (Pagefind's preload).
+input.addEventListener("focus", () => engine().catch(() => {}), { once: true });
+let typing = null;
+input.addEventListener("input", () => {
+  clearTimeout(typing);
+  typing = setTimeout(() => {
+    const words = input.value.trim();
+    if (words) engine().then((search) => search.preload(words)).catch(() => {});
+  }, 300);
+});
+
 const initial = new URLSearchParams(window.location.search);
 if (initial.get("q") || FILTERS.some(([key]) => initial.get(key))) {
   input.value = initial.get("q") || "";
-  engine().then(() => run(input.value), () => run(input.value));
+  run(input.value);
 }
