@@ -47,7 +47,7 @@ def test_installed_package_builds_a_site_without_a_theme_folder(tmp_path):
     new = subprocess.run([str(env_dir / "bin" / "sitegen"), "init", "fresh"], cwd=tmp_path, capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert new.returncode == 0, new.stderr
-    assert (tmp_path / "fresh" / "GUIDE.md").is_file() and (tmp_path / "fresh" / "content" / "sar" / "example-adult-a.md").is_file()
+    assert (tmp_path / "fresh" / "GUIDE.md").is_file() and (tmp_path / "fresh" / "content" / "reviews" / "example-adult-a.md").is_file()
     built = subprocess.run([str(env_dir / "bin" / "sitegen"), "build", "--as-of", "2999-01-01"], cwd=tmp_path / "fresh",
                            capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert built.returncode == 0, built.stderr

@@ -58,8 +58,8 @@ def test_new_on_every_real_world_pdf_then_check(site):
         assert "Traceback" not in result.stderr
         # What sitegen new offers, from what sitegen itself reads of the PDF (its title).
         offered = suggest(f"reports/{name}", inspect(site.root / "reports" / name, DocumentCache(None)), DEFAULT_TYPES["sar"])
-        path = site.root / "content" / "sar" / f"{offered.slug}.md"
-        assert f"Wrote content/sar/{offered.slug}.md for reports/{name}." in result.stdout
+        path = site.root / "content" / "reviews" / f"{offered.slug}.md"
+        assert f"Wrote content/reviews/{offered.slug}.md for reports/{name}." in result.stdout
         assert "Still to fill in:\n  - summary" in result.stdout
         assert "It will be on the site from 14 March 2026 until 13 March 2027." in result.stdout
         front = front_matter(path)
@@ -101,7 +101,7 @@ def test_a_pdfs_own_title_is_shown_in_a_warning_never_used(site, file, pdf_title
     site.pdf(file, ["x"], title=pdf_title)
     result = sitegen("new", "sar", file, "--published", "2026-03-14", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    written = site.root / "content" / "sar" / f"{slug}.md"
+    written = site.root / "content" / "reviews" / f"{slug}.md"
     assert front_matter(written)["title"] == title
     for word in ("Jane", "Smith", "JB", "comments"):
         assert word not in written.read_text() and word not in result.stdout
@@ -137,8 +137,8 @@ def test_new_shows_the_title_and_address_before_writing(site):
         "Title: Safeguarding Adults Review: Mr K\n"
         "Address: https://learning.testshire.example/sar/mr-k/\n"
         'Document: reports/sar-mr-k-overview.pdf, called "Overview report"\n'
-        "Wrote content/sar/mr-k.md for reports/sar-mr-k-overview.pdf.\n")
-    front = front_matter(site.root / "content" / "sar" / "mr-k.md")
+        "Wrote content/reviews/mr-k.md for reports/sar-mr-k-overview.pdf.\n")
+    front = front_matter(site.root / "content" / "reviews" / "mr-k.md")
     assert front["documents"] == [{"file": "reports/sar-mr-k-overview.pdf", "title": "Overview report"}]
 
 
@@ -150,7 +150,7 @@ def test_a_word_original_beside_the_pdf_is_offered_as_its_web_page(site):
     result = sitegen("new", "sar", "sar-mr-k-overview.pdf", "--published", "2026-03-14", cwd=site.root)
     assert result.returncode == 0, result.stderr
     assert "Web page: made from reports/sar-mr-k-overview.docx\n" in result.stdout
-    front = front_matter(site.root / "content" / "sar" / "mr-k.md")
+    front = front_matter(site.root / "content" / "reviews" / "mr-k.md")
     assert front["documents"] == [{"file": "reports/sar-mr-k-overview.pdf", "title": "Overview report",
                                    "html": "reports/sar-mr-k-overview.docx"}]
 
@@ -160,7 +160,7 @@ def test_options_are_used(site):
     result = sitegen("new", "cspr", "overview.pdf", "--title", 'Child D: "neglect" review', "--published", "2026-01-20",
                      "--slug", "child-d", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    front = front_matter(site.root / "content" / "cspr" / "child-d.md")
+    front = front_matter(site.root / "content" / "reviews" / "child-d.md")
     assert front["title"] == 'Child D: "neglect" review'
     assert front["documents"] == [{"file": "reports/overview.pdf", "title": "Overview report"}]
     assert "until 19 January 2027" in result.stdout
@@ -170,21 +170,21 @@ def test_never_overwrites(site):
     site.pdf("a.pdf", ["x"])
     first = sitegen("new", "sar", "a.pdf", "--published", "2026-03-14", cwd=site.root)
     assert first.returncode == 0
-    path = site.root / "content" / "sar" / "a.md"
+    path = site.root / "content" / "reviews" / "a.md"
     path.write_text(path.read_text().replace('summary: ""', 'summary: "My own words."'))
     again = sitegen("new", "sar", "a.pdf", "--published", "2026-04-01", "--title", "Other", cwd=site.root)
     assert again.returncode == 1
-    assert "content/sar/a.md: error: already exists, so sitegen new will not overwrite it." in again.stderr
+    assert "content/reviews/a.md: error: already exists, so sitegen new will not overwrite it." in again.stderr
     assert "My own words." in path.read_text() and "Other" not in path.read_text()
 
 
 def test_refuses_an_address_another_entry_has(site):
     site.pdf("a.pdf", ["x"])
-    site.entry("adult-a", published="2026-01-01", folder="content/reviews")
+    site.entry("adult-a", published="2026-01-01", folder="content/older")
     result = sitegen("new", "sar", "a.pdf", "--slug", "adult-a", "--published", "2026-03-14", cwd=site.root)
     assert result.returncode == 1
-    assert "content/reviews/adult-a.md is already at the address /sar/adult-a/" in result.stderr
-    assert not (site.root / "content" / "sar" / "adult-a.md").exists()
+    assert "content/older/adult-a.md is already at the address /sar/adult-a/" in result.stderr
+    assert not (site.root / "content" / "reviews" / "adult-a.md").exists()
 
 
 def test_a_report_another_entry_lists_is_never_offered_for_a_missing_file(site):
@@ -208,7 +208,7 @@ def test_bad_answers_are_explained(site, args, message):
     result = sitegen("new", *args, cwd=site.root)
     assert result.returncode in (1, 2)
     assert message in result.stderr and "Traceback" not in result.stderr
-    assert not (site.root / "content" / "sar").exists()
+    assert not (site.root / "content" / "reviews").exists()
 
 
 def test_never_prompts_without_a_terminal(site):
@@ -224,11 +224,11 @@ def test_a_dhr_needs_its_approval_date(site):
     result = sitegen("new", "dhr", "dhr-mr-j.pdf", "--published", "2026-06-01", cwd=site.root)
     assert result.returncode == 0, result.stderr
     assert "approved: the date the Home Office quality assurance panel approved it" in result.stdout
-    path = site.root / "content" / "dhr" / "mr-j.md"
+    path = site.root / "content" / "reviews" / "mr-j.md"
     fill_in(path, summary="Mr J was killed by his partner.")
     check = sitegen("check", "--as-of", "2026-06-01", cwd=site.root)
     assert check.returncode == 1
-    assert ("content/dhr/mr-j.md:13: error: `approved` is empty: a Domestic Homicide Review needs it before it can be "
+    assert ("content/reviews/mr-j.md:13: error: `approved` is empty: a Domestic Homicide Review needs it before it can be "
             "published. Write `approved:` and the date the Home Office quality assurance panel approved it, for example "
             "approved: 2026-04-01.") in check.stderr
     fill_in(path, approved="2026-05-02")
@@ -250,7 +250,7 @@ def test_default_published_is_today_in_the_site(site):
     site.pdf("a.pdf", ["x"])
     result = sitegen("new", "sar", "a.pdf", cwd=site.root)
     assert result.returncode == 0, result.stderr
-    published = front_matter(site.root / "content" / "sar" / "a.md")["published"]
+    published = front_matter(site.root / "content" / "reviews" / "a.md")["published"]
     from sitegen.rules.dates import uk_date
     assert f"It will be on the site from {uk_date(published)} until" in result.stdout
 
@@ -298,7 +298,7 @@ def test_prompts_in_a_terminal(site):
     assert code == 0, output
     assert "Title [Safeguarding Adults Review: Adult K]:" in output
     assert "Web address ends with (after https://learning.testshire.example/sar/) [adult-k]:" in output
-    front = front_matter(site.root / "content" / "sar" / "adult-k.md")
+    front = front_matter(site.root / "content" / "reviews" / "adult-k.md")
     assert front["title"] == "Safeguarding Adults Review: Adult K" and str(front["published"]) == "2026-05-01"
     assert "It will be on the site from 1 May 2026 until 30 April 2027." in output
 
@@ -325,6 +325,21 @@ def test_asks_for_the_type_and_file_in_a_terminal(site):
         ("Published", "not a date"), ("Published", "2026-05-01"), ("Web address ends with", "neglect")])
     assert code == 0, output
     assert "not a date is not a date" in output  # asked again
-    front = front_matter(site.root / "content" / "briefing" / "neglect.md")
+    front = front_matter(site.root / "content" / "briefings" / "neglect.md")
     assert front["title"] == "7-minute briefing: X" and str(front["published"]) == "2026-05-01"
-    assert "Seven minutes on neglect" not in (site.root / "content" / "briefing" / "neglect.md").read_text()
+    assert "Seven minutes on neglect" not in (site.root / "content" / "briefings" / "neglect.md").read_text()
+
+
+@pytest.mark.parametrize("kind", ["sar", "dhr", "briefing"])
+def test_the_browser_editor_lists_what_sitegen_new_writes(site, kind):
+    """An officer who adds a report with `sitegen new` can edit it later in the browser: the file is
+    written in the folder the editor's list of that type reads."""
+    from sitegen.content.config import load_config
+    from sitegen.output.admin import collections
+
+    site.pdf("adult-q.pdf", ["x"])
+    result = sitegen("new", kind, "adult-q.pdf", "--published", "2026-03-14", cwd=site.root)
+    assert result.returncode == 0, result.stderr
+    [written] = [path for path in (site.root / "content").rglob("*.md") if "adult-q" in path.name]
+    [listed] = [c for c in collections(load_config(site.root).config) if c["name"] == kind]
+    assert written.parent.relative_to(site.root).as_posix() == listed["folder"]

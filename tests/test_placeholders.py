@@ -19,8 +19,8 @@ def test_a_new_site_is_warned_until_its_examples_are_changed(tmp_path):
                   "the email address learning@example.org is an example",
                   "the phone number 01632 960000 is a made-up one",
                   'the address "Town Hall, Exampletown EX1 1AA" is the example one',
-                  "content/sar/example-adult-a.md: warning: this is the example review",
-                  "Delete content/sar/example-adult-a.md and reports/example-sar-adult-a.pdf"):
+                  "content/reviews/example-adult-a.md: warning: this is the example review",
+                  "Delete content/reviews/example-adult-a.md and reports/example-sar-adult-a.pdf"):
         assert words in said, words
 
     settings = (folder / "sitegen.yaml").read_text()
@@ -30,7 +30,7 @@ def test_a_new_site_is_warned_until_its_examples_are_changed(tmp_path):
                      ("Town Hall, Exampletown EX1 1AA", "Civic Centre, Riverside RV1 2AB")):
         settings = settings.replace(old, new)
     (folder / "sitegen.yaml").write_text(settings)
-    (folder / "content" / "sar" / "example-adult-a.md").unlink()
+    (folder / "content" / "reviews" / "example-adult-a.md").unlink()
     (folder / "reports" / "example-sar-adult-a.pdf").unlink()
     check = sitegen("check", cwd=folder)
     assert check.returncode == 0 and check.stderr == "", check.stderr
@@ -40,8 +40,8 @@ def test_a_new_site_is_warned_until_its_examples_are_changed(tmp_path):
 def test_the_example_review_is_found_by_its_pdf_too(tmp_path):
     folder = tmp_path / "site"
     sitegen("init", str(folder))
-    shutil.move(folder / "content" / "sar" / "example-adult-a.md", folder / "content" / "sar" / "renamed.md")
-    assert "content/sar/renamed.md: warning: this is the example review" in sitegen("check", cwd=folder).stderr
+    shutil.move(folder / "content" / "reviews" / "example-adult-a.md", folder / "content" / "reviews" / "renamed.md")
+    assert "content/reviews/renamed.md: warning: this is the example review" in sitegen("check", cwd=folder).stderr
 
 
 @pytest.mark.parametrize("host, example", [("example.org", True), ("learning.example.org", True), ("EXAMPLE.COM", True),

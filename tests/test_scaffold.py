@@ -18,7 +18,7 @@ def test_a_new_site_checks_clean_and_builds(tmp_path):
     assert result.returncode == 0, result.stderr
     assert f"Started a new site in {folder}" in result.stdout
     for path in ("sitegen.yaml", "GUIDE.md", "content/index.md", "content/pages/how-to-refer.md",
-                 "content/pages/guidance-for-families.md", "content/pages/contact.md", "content/sar/example-adult-a.md",
+                 "content/pages/guidance-for-families.md", "content/pages/contact.md", "content/reviews/example-adult-a.md",
                  "reports/example-sar-adult-a.pdf"):
         assert (folder / path).is_file(), path
     settings = (folder / "sitegen.yaml").read_text()
@@ -26,12 +26,12 @@ def test_a_new_site_checks_clean_and_builds(tmp_path):
     assert "$" not in "".join(p.read_text() for p in folder.rglob("*.md"))
 
     # The example is live from today, so check and build on a day after it.
-    published = next(line for line in (folder / "content/sar/example-adult-a.md").read_text().splitlines()
+    published = next(line for line in (folder / "content/reviews/example-adult-a.md").read_text().splitlines()
                      if line.startswith("published:")).split()[1]
     check = sitegen("check", "--as-of", published, cwd=folder)
     # Clean but for the warnings about what is still an example (see tests/test_placeholders.py).
     assert check.returncode == 0 and "no errors" in check.stdout, check.stderr
-    assert all(line.startswith(("sitegen.yaml: warning: ", "content/sar/example-adult-a.md: warning: this is the example review"))
+    assert all(line.startswith(("sitegen.yaml: warning: ", "content/reviews/example-adult-a.md: warning: this is the example review"))
                for line in check.stderr.splitlines()), check.stderr
     build = sitegen("build", "--as-of", published, cwd=folder)
     assert build.returncode == 0, build.stderr

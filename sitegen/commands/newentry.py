@@ -25,7 +25,7 @@ from typing import Sequence
 from sitegen.content.config import ReviewType, SiteConfig
 from sitegen.documents.inspection import DocumentInfo
 from sitegen.rules.addresses import entry_address, is_slug, slugify
-from sitegen.content.entries import Entry, listed_documents, relative, resolve_report, similar_file_advice, similar_report
+from sitegen.content.entries import Entry, entry_folder, listed_documents, relative, resolve_report, similar_file_advice, similar_report
 from sitegen.core.problems import Problem, did_you_mean, error, warning
 from sitegen.rules.dates import uk_date
 from sitegen.rules.visibility import hidden_from, last_day_shown
@@ -49,7 +49,7 @@ class NewEntry:
 
     @property
     def path(self) -> Path:
-        return self.config.content_dir / self.rtype.key / f"{self.slug}.md"
+        return self.config.root / entry_folder(self.rtype.key) / f"{self.slug}.md"
 
     @property
     def source(self) -> str:

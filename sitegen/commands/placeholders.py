@@ -18,7 +18,7 @@ from sitegen.core.problems import Problem, warning
 from sitegen.commands.scaffold import DEFAULT_NAME, EXAMPLE_PDF, STARTER
 from sitegen.rendering.site import Site
 
-EXAMPLE_ENTRY = "content/sar/example-adult-a.md"
+EXAMPLE_ENTRY = "content/reviews/example-adult-a.md"
 # The domains kept for examples (RFC 2606), which the starter's settings use and no real site can
 # have. (The .example ending is kept for examples too, but a demonstration site such as the
 # sample's uses it on purpose, so it is not warned about.)

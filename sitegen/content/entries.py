@@ -32,6 +32,21 @@ from sitegen.rules.visibility import goes_live, hidden_from
 RESERVED_SLUGS = RESERVED_NAMES
 
 
+# Where entries are written: by `sitegen new` and by the browser editor, whose lists each read one
+# folder (`sitegen.output.admin`). sitegen itself reads an entry in any folder under content/.
+REVIEWS_FOLDER = "content/reviews"  # every review type's entries, told apart by `type:`
+BRIEFINGS_FOLDER = "content/briefings"
+PAGES_FOLDER = "content/pages"
+BRIEFING = "briefing"  # the built-in type whose entries live in BRIEFINGS_FOLDER
+
+
+def entry_folder(type_key: str) -> str:
+    """The folder, from the site's folder, in which a new entry of the type `type_key` is written."""
+    if type_key == PAGE_TYPE:
+        return PAGES_FOLDER
+    return BRIEFINGS_FOLDER if type_key == BRIEFING else REVIEWS_FOLDER
+
+
 @dataclass(frozen=True)
 class DocumentRef:
     file: str  # as written in front matter: reports/sar-adult-a-overview.pdf

@@ -27,18 +27,15 @@ import yaml
 
 from sitegen.content import entries
 from sitegen.content.config import PAGE_TYPE, ReviewType, SiteConfig
+from sitegen.content.entries import entry_folder
 from sitegen.content.schema import DATE_ADVICE, SLUG_ADVICE, URL_ADVICE, Choice, Custom, Date, Field, Flag, Slug, Text, TextList, Url
 from sitegen.core.problems import Problem
 from sitegen.output import decap_adapter
 from sitegen.rules import bounds
 from sitegen.rules.addresses import ADMIN, SLUG_PATTERN, OutputFile, output_file
 
-REVIEWS_FOLDER = "content/reviews"  # every review type's entries, told apart by `type:`
-BRIEFINGS_FOLDER = "content/briefings"
-PAGES_FOLDER = "content/pages"
 HOME_PAGE = "content/index.md"
 REPORTS_FOLDER = "reports"  # where uploaded documents go, and how entries name them (reports/x.pdf)
-BRIEFING = "briefing"  # the built-in type whose entries live in BRIEFINGS_FOLDER
 LOCAL_BACKEND_PORT = 8081  # decap-server's own default
 
 # Labels people read in the form; any other field's is its name in plain words (`_label`). The dates
@@ -160,7 +157,7 @@ def collections(config: SiteConfig) -> list[dict[str, Any]]:
     found.append({
         "name": PAGE_TYPE, "label": "Pages", "label_singular": "page",
         "description": "Pages that stay on the site, with no window: how to reach the partnership, guidance, and the like.",
-        "folder": PAGES_FOLDER, "filter": {"field": "type", "value": PAGE_TYPE},
+        "folder": entry_folder(PAGE_TYPE), "filter": {"field": "type", "value": PAGE_TYPE},
         "create": True, "slug": "{{slug}}", "extension": "md", "format": "frontmatter",
         "summary": "{{title}}", "fields": page_fields,
     })
@@ -178,7 +175,7 @@ def _type_collection(config: SiteConfig, rtype: ReviewType, fields: dict[str, Fi
     return {
         "name": rtype.key, "label": rtype.label, "label_singular": rtype.singular,
         "description": rtype.description,
-        "folder": BRIEFINGS_FOLDER if rtype.key == BRIEFING else REVIEWS_FOLDER,
+        "folder": entry_folder(rtype.key),
         "filter": {"field": "type", "value": rtype.key},
         "create": True, "slug": "{{fields.type}}-{{slug}}", "extension": "md", "format": "frontmatter",
         "summary": "{{title}} ({{published}})", "sortable_fields": ["published", "title"],
