@@ -420,12 +420,12 @@ def test_a_taken_down_report_does_not_go_back_up_without_a_decision(tmp_path):
                   cwd=root)
     assert new.returncode == 0, new.stderr
     assert "reports/sar-adult-c-overview.pdf was taken down with content/reviews/sar-adult-c.md" in new.stdout
-    entry = root / "content" / "sar" / "adult-c-again.md"
+    entry = root / "content" / "reviews" / "adult-c-again.md"
     fill_in(entry, summary="Adult C was a man who moved from hospital to a care home.")
 
     check = sitegen("check", "--as-of", "2026-11-22", cwd=root)
     assert check.returncode == 1
-    assert ("content/sar/adult-c-again.md:15: error: documents: reports/sar-adult-c-overview.pdf was taken down with "
+    assert ("content/reviews/adult-c-again.md:15: error: documents: reports/sar-adult-c-overview.pdf was taken down with "
             "content/reviews/sar-adult-c.md, whose time on the site is over, so this entry is not published.") in check.stderr
     assert "republish:" in check.stderr
     status = sitegen("status", "--as-of", "2026-11-22", cwd=root)

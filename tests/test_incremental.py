@@ -150,7 +150,7 @@ def test_a_sites_own_card_is_made_for_each_page_it_is_on(site, preview, tmp_path
     """Cards of sitegen's own card macro are kept between updates; a site's own card may show
     anything, such as the page it is on, so it is always made again."""
     site.raw("themes/templates/partials/entry_card.html", (ROOT / "sitegen/themes/default/templates/partials/entry_card.html").read_text()
-             .replace('<li class="card">', '<li class="card" data-on="{{ page_path }}">'))
+             .replace('<li class="card" ', '<li class="card" data-on="{{ page_path }}" '))
     site.entry("two-themes", published="2026-04-01", themes=["hoarding", "neglect"])
     assert not preview.rebuild().failed  # the theme changed: a whole build
     for title in ("First", "Second"):
