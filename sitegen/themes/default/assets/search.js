@@ -218,4 +218,9 @@ const initial = new URLSearchParams(window.location.search);
 if (initial.get("q") || FILTERS.some(([key]) => initial.get(key))) {
   input.value = initial.get("q") || "";
   run(input.value);
+} else {
+  // Whoever opens the search page is about to search: the index starts (Pagefind's scripts, its
+  // WebAssembly and each part's small entry and metadata files, about 150 kB at 14 parts) while
+  // they read the page and type, not after they press Search. The word index waits for their words.
+  engine().catch(() => {});
 }
