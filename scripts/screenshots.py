@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Screenshots of the sample site for the README: home, a listing, an entry and a
-7-minute briefing, at desktop (1280 px) and phone (390 px) widths.
+7-minute briefing, at desktop (1280 px) and phone (390 px) widths; and, on desktop, the page of
+problems a deploy preview shows (`sitegen build --deploy-preview`).
 
 Usage, from the repository: python3 scripts/screenshots.py [--output docs/screenshots]
 
@@ -58,6 +59,24 @@ def main() -> int:
                     page.screenshot(path=str(target))
                     print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {target.stat().st_size // 1000} KB")
                 context.close()
+            browser.close()
+        preview = Path(temp) / "preview"
+        from sitegen.commands.placeholders import placeholder_problems
+        from sitegen.content.config import load_config
+
+        loaded = load_config(ROOT)
+        result = build(loaded, date(2026, 11, 22), preview, use_cache=False, deploy_preview=True,
+                       also_told=lambda site_model: placeholder_problems(loaded.config, site_model))
+        if result.failed:
+            print("\n".join(p.format() for p in result.problems), file=sys.stderr)
+            return 1
+        with serve(preview) as address, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(base_url=address, viewport={"width": 1280, "height": 1000})
+            page.goto("/preview-problems/")
+            target = args.output / "deploy-preview-problems.png"
+            page.screenshot(path=str(target))
+            print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}: {target.stat().st_size // 1000} KB")
             browser.close()
     return 0
 
