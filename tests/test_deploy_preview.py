@@ -300,3 +300,22 @@ def test_the_public_form_of_a_problem_keeps_only_its_file_line_kind_and_a_declar
     assert public.message == expected + ": it should be a date."
     assert (public.file, public.line, public.advice, public.severity) == ("content/x.md", line, "Read the check.", problem.severity)
     assert public.field in fields | {None}
+
+
+def test_a_dhr_saved_without_its_approval_date_is_named_on_the_preview_and_withheld_from_production(tmp_path):
+    """The browser editor asks for a DHR's approval date; if one is saved without it all the same (a
+    file edited by hand, or the form forced), the deploy preview names the file and the field, and the
+    production build keeps the review off the site until it is approved."""
+    site = SiteMaker(tmp_path / "site")
+    site.entry("ms-q", type="dhr", published=date(2026, 10, 1), title="DHRTITLE", summary="DHRSUMMARY.",
+               documents=["ms-q.pdf"], body="DHRBODY")
+    _, preview = _build(site, tmp_path / "preview", deploy_preview=True)
+    text = _text(preview[PROBLEMS_FILE])
+    assert "content/ms-q.md Not published: fix the errors below" in text
+    assert "An error in the `approved` field: it is missing." in text
+    for marker in ("DHRTITLE", "DHRSUMMARY", "DHRBODY"):
+        assert occurrences(preview, marker) == [], marker  # an unprotected preview quotes nothing of it
+    result, production = _build(site, tmp_path / "production")
+    assert [e.state.value for e in result.site.entries] == ["withheld"]
+    for marker in ("DHRTITLE", "DHRSUMMARY", "DHRBODY", "ms-q"):
+        assert occurrences(production, marker) == [], marker
