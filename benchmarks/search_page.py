@@ -36,7 +36,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
@@ -46,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from browser.siteserver import QuietHandler  # noqa: E402
+from browser.siteserver import QuietHandler, running  # noqa: E402
 
 KINDS = [  # (kind, pattern of the address below /pagefind/), first match wins
     ("script", r"\.js$"), ("wasm", r"wasm\.[^/]*\.pagefind$"), ("entry", r"pagefind-entry\.json"),
@@ -73,14 +72,8 @@ def serve_slowly(folder: Path, latency_ms: int):
         def handle_error(self, request, client_address):
             pass  # the browser closed a connection it no longer needed (the context ends)
 
-    server = Server(("127.0.0.1", 0), functools.partial(Slow, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with running(Server(("127.0.0.1", 0), functools.partial(Slow, directory=str(folder)))) as address:
+        yield address
 
 
 @contextmanager

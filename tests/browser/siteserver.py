@@ -28,14 +28,22 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(folder: Path):
-    """A built site over http on 127.0.0.1; yields its base address."""
-    handler = functools.partial(QuietHandler, directory=str(folder))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+def running(httpd: ThreadingHTTPServer):
+    """`httpd` (listening on 127.0.0.1) serving from a thread of its own; yields its base address,
+    and stops it when the block ends."""
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}"
     finally:
         httpd.shutdown()
         httpd.server_close()
+        thread.join(timeout=5)
+
+
+@contextmanager
+def serve(folder: Path):
+    """A built site over http on 127.0.0.1; yields its base address."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    with running(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as address:
+        yield address
