@@ -113,3 +113,19 @@ def test_only_the_results_shown_are_fetched_and_more_come_on_request(browser, tm
         focused = page.evaluate_handle("document.activeElement")
         assert focused.evaluate("e => e.closest('li') === document.querySelectorAll('#search-results li')[10]")
         context.close()
+
+
+def test_the_index_starts_when_the_search_page_opens_and_words_wait_for_the_reader(parts_page):
+    """Whoever opens the search page is about to search: Pagefind's script comes with the page and
+    every part's small metadata file is fetched before anything is typed; the word index (and any
+    fragment) waits for the reader's words."""
+    page = parts_page
+    with page.expect_request(lambda request: "/pagefind/part-" in request.url and request.url.split("?")[0].endswith(".pf_meta")):
+        page.goto("/search/")
+    requested = list(page.context.requests)
+    assert any(url.split("?")[0].endswith("/pagefind/pagefind.js") for url in requested)
+    assert not [url for url in requested if url.split("?")[0].endswith((".pf_index", ".pf_fragment"))]
+    page.fill("#search-q", "Marshwillow")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li")
+    assert page.complaints == []
