@@ -137,3 +137,13 @@ def test_a_page_that_still_links_to_what_came_down_is_replaced(site, monkeypatch
     page = files["sar/pointer/index.html"].decode()
     assert "This page is being updated" in page and "POINTERBODY" not in page
     assert "This page is being updated" not in files["index.html"].decode()
+
+
+def test_the_record_finds_each_published_copy_in_the_cache(two_reports):
+    """The record says where each file can be found again; a report's copy is found where the cache
+    keeps it (a large report could not be held in the record itself, and the record would be lost)."""
+    record = json.loads((two_reports.root / ".sitegen-cache" / RECORD).read_text())["files"]
+    copies = {path: item for path, item in record.items() if path.endswith(".pdf")}
+    assert set(copies) == {"sar/going/going.pdf", "sar/staying/staying.pdf"}
+    assert all(item["at"].startswith("documents/") and "data" not in item for item in copies.values())
+    assert all("at" in item for path, item in record.items() if path.endswith(".html"))  # in the file store
