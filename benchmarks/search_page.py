@@ -45,7 +45,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from browser.siteserver import QuietHandler, running  # noqa: E402
+from browser.siteserver import NETLIFY_CACHING, QuietHandler, running  # noqa: E402
 
 KINDS = [  # (kind, pattern of the address below /pagefind/), first match wins
     ("script", r"\.js$"), ("wasm", r"wasm\.[^/]*\.pagefind$"), ("entry", r"pagefind-entry\.json"),
@@ -83,7 +83,7 @@ def serve_http2(folder: Path, latency_ms: int):
         key, cert = Path(temp) / "key.pem", Path(temp) / "cert.pem"
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                         "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
-        server = subprocess.Popen(["node", str(HERE / "h2serve.mjs"), str(folder), str(latency_ms), str(key), str(cert)],
+        server = subprocess.Popen(["node", str(HERE / "h2serve.mjs"), str(folder), str(latency_ms), str(key), str(cert), NETLIFY_CACHING],
                                   stdout=subprocess.PIPE, text=True)
         try:
             port = int(server.stdout.readline())
@@ -164,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    parts = json.loads((args.output / "pagefind" / "parts.json").read_text())
+    indexes = len(json.loads((args.output / "pagefind" / "parts.json").read_text())["indexes"])
     server = serve_http2 if args.http2 else serve_slowly
     with server(args.output, args.latency) as address, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -172,7 +172,7 @@ def main() -> None:
         browser.close()
     seconds = [r["seconds"] for r in runs]
     first = runs[0]["requests"]
-    print(f"{args.output}: {len(parts) + 1} indexes, {'HTTP/2' if args.http2 else 'HTTP/1.1'}, "
+    print(f"{args.output}: {indexes} indexes, {'HTTP/2' if args.http2 else 'HTTP/1.1'}, "
           f"{f'typed a key every {args.typing} ms' if args.typing else 'put in at once'}, search for {args.word!r}, latency {args.latency} ms: "
           f"{statistics.median(seconds):.2f} s median ({min(seconds):.2f} to {max(seconds):.2f}), "
           f"{len(first)} requests to /pagefind/, {sum(r['bytes'] for r in first) / 1e6:.1f} MB")
