@@ -59,7 +59,7 @@ def main() -> None:
         seconds = build(day)
         shutil.rmtree(root / "hugo-out", ignore_errors=True)
         hugo_seconds = timed(["hugo", "--quiet", "--source", str(hugo), "--destination", str(root / "hugo-out")])
-        indexes = len(json.loads((out / "pagefind" / "parts.json").read_text())["indexes"])
+        indexes = len(json.loads((out / "pagefind" / "parts.json").read_text())) + 1
         print(f"{day}: {seconds:.2f} s, Hugo {hugo_seconds:.2f} s, {seconds / hugo_seconds:.2f}x, {indexes} indexes, "
               f"load {os.getloadavg()[0]:.1f}", flush=True)
 

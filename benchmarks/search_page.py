@@ -50,7 +50,7 @@ from browser.siteserver import NETLIFY_CACHING, QuietHandler, running  # noqa: E
 KINDS = [  # (kind, pattern of the address below /pagefind/), first match wins
     ("script", r"\.js$"), ("wasm", r"wasm\.[^/]*\.pagefind$"), ("entry", r"pagefind-entry\.json"),
     ("metadata", r"\.pf_meta$"), ("filter", r"\.pf_filter$"), ("word index", r"\.pf_index$"),
-    ("fragment", r"\.pf_fragment$"), ("parts list", r"parts\.json$")]
+    ("fragment", r"\.pf_fragment$"), ("parts list", r"(parts|start)\.json$")]
 
 
 def kind_of(url: str) -> str:
@@ -164,7 +164,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    indexes = len(json.loads((args.output / "pagefind" / "parts.json").read_text())["indexes"])
+    indexes = len(json.loads((args.output / "pagefind" / "parts.json").read_text())) + 1
     server = serve_http2 if args.http2 else serve_slowly
     with server(args.output, args.latency) as address, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -267,7 +267,7 @@ def test_parts_are_searched_together_and_hold_only_live_words(site, monkeypatch)
     result, out = site.build("2026-11-22")
     assert [p for p in result.problems if p.file == "pagefind"] == []
     files = read_output(out)
-    listed = [index["folder"] for index in json.loads(files["pagefind/parts.json"])["indexes"]][1:]  # the main bundle first
+    listed = json.loads(files["pagefind/parts.json"])
     assert len(listed) >= 2 and all((out / "pagefind" / name / "pagefind-entry.json").is_file() for name in listed)
     on_disk = {p.parent.relative_to(out).as_posix() + "/" for p in out.glob("pagefind/part-*/pagefind-entry.json")}
     assert on_disk == {"pagefind/" + name for name in listed}
@@ -282,7 +282,7 @@ def test_parts_are_searched_together_and_hold_only_live_words(site, monkeypatch)
 
 
 def test_the_list_of_parts_names_every_file_that_starts_the_index_and_each_is_there(site, monkeypatch):
-    """/pagefind/parts.json gives search.js every file Pagefind fetches to start each index (its
+    """/pagefind/start.json gives search.js every file Pagefind fetches to start each index (its
     entry file at the address its tag makes, its metadata; the main bundle's WebAssembly), so the
     search page can ask for them all at once: each is in the output, none is asked for twice, and
     each entry file's tag is a digest of it (its address changes when it does)."""
@@ -291,8 +291,9 @@ def test_the_list_of_parts_names_every_file_that_starts_the_index_and_each_is_th
     make_site(site)
     make_reviews(site, 3)
     _, out = site.build("2026-11-22")
-    listed = json.loads((out / "pagefind" / "parts.json").read_text())
+    listed = json.loads((out / "pagefind" / "start.json").read_text())
     folders = [index["folder"] for index in listed["indexes"]]
+    assert folders[1:] == json.loads((out / "pagefind" / "parts.json").read_text())  # the list themes written before read
     assert folders[0] == "" and len(folders) >= 3 and all(f.startswith("part-") and f.endswith("/") for f in folders[1:])
     preload = listed["preload"]
     assert len(preload) == len(set(preload)) == 2 * len(folders) + 1
@@ -309,7 +310,8 @@ def test_the_list_of_parts_names_every_file_that_starts_the_index_and_each_is_th
 def test_a_small_site_lists_no_parts(site):
     make_site(site)
     _, out = site.build("2026-11-22")
-    assert [index["folder"] for index in json.loads((out / "pagefind" / "parts.json").read_text())["indexes"]] == [""]
+    assert json.loads((out / "pagefind" / "parts.json").read_text()) == []
+    assert [index["folder"] for index in json.loads((out / "pagefind" / "start.json").read_text())["indexes"]] == [""]
 
 
 def counting_indexer(monkeypatch):

@@ -24,7 +24,7 @@ def parts_server(tmp_path_factory):
     finally:
         search.PART_WEIGHT, search.SPLIT_ABOVE = weight, split_above
     assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
-    assert len(json.loads((output / "pagefind" / "parts.json").read_text())["indexes"]) > 5
+    assert len(json.loads((output / "pagefind" / "parts.json").read_text())) > 5
     with serve(output) as address:
         yield address
 
@@ -139,7 +139,7 @@ def test_every_file_that_starts_the_index_is_asked_for_at_once_before_the_reader
     would show), and no worker is started. The results are still right, and nothing breaks the
     page's strict policy."""
     page = parts_page
-    preload = page.context.request.get("/pagefind/parts.json").json()["preload"]
+    preload = page.context.request.get("/pagefind/start.json").json()["preload"]
     wanted = {"/pagefind/" + address for address in preload}
     last = "/pagefind/" + preload[-1]
     with page.expect_request(lambda request: request.url.endswith(last)):

@@ -3,7 +3,7 @@
 // moves as this script starts) and links every listing;
 // with it, this script searches the index in /pagefind/ (pages and the text of
 // the reports) and shows the results on the same page. A large site's index is
-// in parts, listed in /pagefind/parts.json: they are searched together as one.
+// in parts, listed in /pagefind/start.json: they are searched together as one.
 
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-q");
@@ -17,7 +17,7 @@ let pagefind = null;
 let filtersShown = null;
 
 // The index's scripts and every part's metadata, fetched once, as soon as the search page opens.
-// /pagefind/parts.json (which the page asks for as it loads) lists each index with the tag of its
+// /pagefind/start.json (which the page asks for as it loads) lists each index with the tag of its
 // entry file, and every file Pagefind fetches to start them; they are all asked for at once, as
 // preloads, rather than one after another as Pagefind's script would (its entry file, then its
 // metadata and WebAssembly, then each part's entry file, then each part's metadata). Pagefind runs
@@ -28,7 +28,7 @@ function engine() {
     const bundle = form.dataset.bundle;
     pagefind = Promise.all([
       import(bundle + "pagefind.js"),
-      fetch(bundle + "parts.json").then((response) => {
+      fetch(bundle + "start.json").then((response) => {
         if (!response.ok) throw new Error("no list of the index's parts");
         return response.json();
       }),
