@@ -16,7 +16,11 @@ web worker, whose requests the page's emulation does not slow. The site is serve
 HTTP/1.1 from 127.0.0.1, so the browser opens at most six connections to it and further
 requests queue. With `--http2` it is served over HTTP/2 instead, as a CDN such as Netlify's
 serves it (TLS with a certificate made for the run; Node's http2 module, benchmarks/h2serve.mjs):
-one connection, every request at once.
+one connection, every request at once. Both servers send every file with Netlify's default caching
+(`Cache-Control: public, max-age=0, must-revalidate`, the `NETLIFY_CACHING` of the browser tests'
+server), so that nothing fetched twice is taken from the browser's cache as it would not be on
+Netlify: a file is used twice only where the page preloaded it. (The site's `_headers` file sets no
+header for the search page or /pagefind/, so nothing else of it is served.)
 
 For the first search it prints each kind of request to /pagefind/ (Pagefind's scripts, its
 WebAssembly, each index's entry and metadata, filter chunks, word-index chunks, result
