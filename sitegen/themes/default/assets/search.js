@@ -28,14 +28,15 @@ function engine() {
     const bundle = form.dataset.bundle;
     pagefind = Promise.all([
       import(bundle + "pagefind.js"),
-      fetch(bundle + "start.json").then((response) => {
+      fetch(bundle + "start.json").then(async (response) => {
         if (!response.ok) throw new Error("no list of the index's parts");
-        return response.json();
+        const listed = await response.json();
+        for (const address of listed.preload) { // at once, without waiting for Pagefind's script
+          document.head.append(element("link", { rel: "preload", as: "fetch", crossorigin: "anonymous", href: bundle + address }));
+        }
+        return listed;
       }),
     ]).then(async ([engine, listed]) => {
-      for (const address of listed.preload) {
-        document.head.append(element("link", { rel: "preload", as: "fetch", crossorigin: "anonymous", href: bundle + address }));
-      }
       const [main, ...parts] = listed.indexes;
       // addresses in the index are complete already (baseUrl); the tags make the entry files' addresses the preloads'
       await engine.options({ baseUrl: "/", noWorker: true, metaCacheTag: main.tag });
