@@ -1,11 +1,12 @@
 // Serve a built site over HTTP/2 (TLS, a certificate made for the run) on 127.0.0.1, as a CDN
-// does, each response held back LATENCY milliseconds; prints the port once listening.
-// Used by search_page.py --http2:   node benchmarks/h2serve.mjs FOLDER LATENCY KEY CERT
+// does, each response held back LATENCY milliseconds and sent with the Cache-Control CACHING (Netlify's
+// default, from search_page.py); prints the port once listening.
+// Used by search_page.py --http2:   node benchmarks/h2serve.mjs FOLDER LATENCY KEY CERT CACHING
 import http2 from "node:http2";
 import fs from "node:fs";
 import path from "node:path";
 
-const [folder, latency, key, cert] = process.argv.slice(2);
+const [folder, latency, key, cert, caching] = process.argv.slice(2);
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
   ".json": "application/json", ".svg": "image/svg+xml", ".pdf": "application/pdf" };
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; " +
@@ -24,7 +25,7 @@ server.on("stream", (stream, headers) => {
       return;
     }
     stream.respond({ ":status": 200, "content-type": TYPES[path.extname(file)] || "application/octet-stream",
-      "content-security-policy": CSP });
+      "content-security-policy": CSP, "cache-control": caching });
     stream.end(fs.readFileSync(file));
   }, Number(latency));
   stream.on("error", () => {});

@@ -16,7 +16,11 @@ web worker, whose requests the page's emulation does not slow. The site is serve
 HTTP/1.1 from 127.0.0.1, so the browser opens at most six connections to it and further
 requests queue. With `--http2` it is served over HTTP/2 instead, as a CDN such as Netlify's
 serves it (TLS with a certificate made for the run; Node's http2 module, benchmarks/h2serve.mjs):
-one connection, every request at once.
+one connection, every request at once. Both servers send every file with Netlify's default caching
+(`Cache-Control: public, max-age=0, must-revalidate`, the `NETLIFY_CACHING` of the browser tests'
+server), so that nothing fetched twice is taken from the browser's cache as it would not be on
+Netlify: a file is used twice only where the page preloaded it. (The site's `_headers` file sets no
+header for the search page or /pagefind/, so nothing else of it is served.)
 
 For the first search it prints each kind of request to /pagefind/ (Pagefind's scripts, its
 WebAssembly, each index's entry and metadata, filter chunks, word-index chunks, result
@@ -45,12 +49,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from browser.siteserver import QuietHandler, running  # noqa: E402
+from browser.siteserver import NETLIFY_CACHING, QuietHandler, running  # noqa: E402
 
 KINDS = [  # (kind, pattern of the address below /pagefind/), first match wins
     ("script", r"\.js$"), ("wasm", r"wasm\.[^/]*\.pagefind$"), ("entry", r"pagefind-entry\.json"),
     ("metadata", r"\.pf_meta$"), ("filter", r"\.pf_filter$"), ("word index", r"\.pf_index$"),
-    ("fragment", r"\.pf_fragment$"), ("parts list", r"parts\.json$")]
+    ("fragment", r"\.pf_fragment$"), ("parts list", r"(parts|start)\.json$")]
 
 
 def kind_of(url: str) -> str:
@@ -83,7 +87,7 @@ def serve_http2(folder: Path, latency_ms: int):
         key, cert = Path(temp) / "key.pem", Path(temp) / "cert.pem"
         subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
                         "-days", "1", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
-        server = subprocess.Popen(["node", str(HERE / "h2serve.mjs"), str(folder), str(latency_ms), str(key), str(cert)],
+        server = subprocess.Popen(["node", str(HERE / "h2serve.mjs"), str(folder), str(latency_ms), str(key), str(cert), NETLIFY_CACHING],
                                   stdout=subprocess.PIPE, text=True)
         try:
             port = int(server.stdout.readline())
@@ -164,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    parts = json.loads((args.output / "pagefind" / "parts.json").read_text())
+    indexes = len(json.loads((args.output / "pagefind" / "parts.json").read_text())) + 1
     server = serve_http2 if args.http2 else serve_slowly
     with server(args.output, args.latency) as address, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -172,7 +176,7 @@ def main() -> None:
         browser.close()
     seconds = [r["seconds"] for r in runs]
     first = runs[0]["requests"]
-    print(f"{args.output}: {len(parts) + 1} indexes, {'HTTP/2' if args.http2 else 'HTTP/1.1'}, "
+    print(f"{args.output}: {indexes} indexes, {'HTTP/2' if args.http2 else 'HTTP/1.1'}, "
           f"{f'typed a key every {args.typing} ms' if args.typing else 'put in at once'}, search for {args.word!r}, latency {args.latency} ms: "
           f"{statistics.median(seconds):.2f} s median ({min(seconds):.2f} to {max(seconds):.2f}), "
           f"{len(first)} requests to /pagefind/, {sum(r['bytes'] for r in first) / 1e6:.1f} MB")

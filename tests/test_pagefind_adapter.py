@@ -110,6 +110,38 @@ def test_a_layout_it_does_not_know_is_a_failure_not_an_index(tmp_path):
             pagefind.in_stable_order(damaged)
 
 
+# --- what Pagefind's script fetches to start an index: first_fetches ---------------------------
+
+# What the search page's preloads rely on in Pagefind's script (pagefind.js), as this version writes
+# it (compared without spaces: the script is minified): each must be there, or the page asks for
+# files Pagefind will not use (and fetches them twice).
+STARTS_AN_INDEX = [
+    "pagefind-entry.json`",  # its entry file, at this name below the index's folder,
+    "entryUrl += `?ts=${this.metaCacheTag}`",  # with the tag search.js passes (metaCacheTag) as ?ts=,
+    "`${this.basePath}pagefind.${index}.pf_meta`",  # then the metadata file the entry names,
+    "`${this.basePath}wasm.${language}.pagefind`",  # and (the main index) its WebAssembly,
+    "this.metaCacheTag = opts.metaCacheTag",  # the tag given to a part by mergeIndex's options,
+    "!this.initOptions.noWorker",  # searched in the page (noWorker): its fetches are the page's, which preloads answer
+    "await fetch(queued.input)",  # each with fetch() and nothing but the address (as the preloads ask)
+]
+
+
+def test_the_files_that_start_an_index_are_those_pagefinds_script_fetches(tmp_path):
+    files = index(tmp_path, "one")
+    script = re.sub(r"\s", "", files["pagefind.js"].decode("utf-8"))
+    missing = [code for code in STARTS_AN_INDEX if re.sub(r"\s", "", code) not in script]
+    assert missing == [], ("Pagefind's script no longer fetches the files that start an index as "
+                           f"pagefind_adapter.first_fetches and search.js expect: {missing}")
+    tag = pagefind.cache_tag(files)
+    [meta] = [name for name in files if name.endswith(".pf_meta")]
+    assert pagefind.first_fetches(files, "en", primary=True) == [f"pagefind-entry.json?ts={tag}", meta, "wasm.en.pagefind"]
+    assert pagefind.first_fetches(files, "en", primary=False) == [f"pagefind-entry.json?ts={tag}", meta]
+    other = index(tmp_path, "other", records=3)
+    assert pagefind.cache_tag(other) != tag  # another index: its entry file's address changes with it
+    with pytest.raises(pagefind.PagefindFailed, match="has no"):
+        pagefind.first_fetches({k: v for k, v in files.items() if k != meta}, "en", primary=False)
+
+
 # --- what Pagefind reads of a page: indexed_digest never misses it ----------------------------
 
 REVIEW = ('<!doctype html><html lang="en-GB"><head><title>{title}</title></head><body><header>Menu</header>'

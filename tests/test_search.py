@@ -4,6 +4,7 @@ index cannot be made."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import stat
@@ -280,10 +281,37 @@ def test_parts_are_searched_together_and_hold_only_live_words(site, monkeypatch)
         assert occurrences(index, f"{slug}BodyWord") == []
 
 
+def test_the_list_of_parts_names_every_file_that_starts_the_index_and_each_is_there(site, monkeypatch):
+    """/pagefind/start.json gives search.js every file Pagefind fetches to start each index (its
+    entry file at the address its tag makes, its metadata; the main bundle's WebAssembly), so the
+    search page can ask for them all at once: each is in the output, none is asked for twice, and
+    each entry file's tag is a digest of it (its address changes when it does)."""
+    monkeypatch.setattr(search, "PART_WEIGHT", 1)
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 1)
+    make_site(site)
+    make_reviews(site, 3)
+    _, out = site.build("2026-11-22")
+    listed = json.loads((out / "pagefind" / "start.json").read_text())
+    folders = [index["folder"] for index in listed["indexes"]]
+    assert folders[1:] == json.loads((out / "pagefind" / "parts.json").read_text())  # the list themes written before read
+    assert folders[0] == "" and len(folders) >= 3 and all(f.startswith("part-") and f.endswith("/") for f in folders[1:])
+    preload = listed["preload"]
+    assert len(preload) == len(set(preload)) == 2 * len(folders) + 1
+    assert all((out / "pagefind" / address.split("?")[0]).is_file() for address in preload)
+    for index in listed["indexes"]:
+        entry = out / "pagefind" / index["folder"] / "pagefind-entry.json"
+        assert index["tag"] == hashlib.sha256(entry.read_bytes()).hexdigest()[:20]
+        assert f"{index['folder']}pagefind-entry.json?ts={index['tag']}" in preload
+        meta = json.loads(entry.read_text())["languages"]["en"]["hash"]
+        assert f"{index['folder']}pagefind.{meta}.pf_meta" in preload
+    assert "wasm.en.pagefind" in preload
+
+
 def test_a_small_site_lists_no_parts(site):
     make_site(site)
     _, out = site.build("2026-11-22")
     assert json.loads((out / "pagefind" / "parts.json").read_text()) == []
+    assert [index["folder"] for index in json.loads((out / "pagefind" / "start.json").read_text())["indexes"]] == [""]
 
 
 def counting_indexer(monkeypatch):

@@ -22,7 +22,7 @@ indexes (the indexed text and search attributes of each page, each document's
 content hash and details), so a rebuild re-indexes only the parts whose indexed
 content changed: not those whose pages changed only outside what search reads,
 such as a list of related reviews. The reader's browser searches them all as one
-(Pagefind's `mergeIndex`), with the part list in /pagefind/parts.json.
+(Pagefind's `mergeIndex`), with the parts and what starts them in /pagefind/start.json (`start_list`).
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ from sitegen.rendering.site import Download, EntryOnDay, Site, document_anchor
 BUNDLE = "pagefind"  # output folder of the index and Pagefind's own scripts
 LANGUAGE = "en"  # one index for pages and documents alike (Pagefind splits indexes by language)
 TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
-PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, for search.js
+PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, as search.js read them before start.json (for a site's own older copy)
+START_FILE = "start.json"  # in the bundle: every index's folder and tag, and what starts them (`start_list`), for search.js
 SPLIT_ABOVE = 2_000  # pages (a site's pages plus its PDFs' pages): a site's index up to this is one index
 PART_WEIGHT = 20_000  # pages at most in a part of a month: ~200 MB of Pagefind's memory
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
@@ -296,6 +297,7 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     try:
         parts = plan(*records(site, pages, cache, prefix))
         found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None))
+        start = start_list(parts, found)
     except pagefind.PagefindMissing as exc:
         return SearchIndex(problems=[warning(
             BUNDLE, f"{exc}, so this build has no search. Everything else was built as usual.",
@@ -307,11 +309,27 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
             "else was built as usual.",
             "This is a fault in sitegen or in Pagefind, not in your content: build again, and if this message "
             "stays, report it with this message.")])
-    listed = [part.folder.removeprefix(BUNDLE + "/") + "/" for part in parts if part.folder != BUNDLE]
-    files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8"))]
+    listed = [index["folder"] for index in start["indexes"][1:]]
+    files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8")),
+             OutputFile(f"{BUNDLE}/{START_FILE}", (json.dumps(start) + "\n").encode("utf-8"))]
     for part in parts:
         files += [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
     return SearchIndex(sorted(files, key=lambda f: f.path))
+
+
+def start_list(parts: list[Part], found: dict[str, dict[str, bytes]]) -> dict:
+    """What search.js reads first (/pagefind/start.json): each index's folder below the bundle (the
+    main bundle's is "") and the tag of its entry file, and every address Pagefind fetches to start
+    them all, so that the search page asks for them at once rather than one after another as
+    Pagefind's script would (`pagefind_adapter.first_fetches`). Made from the index's own files
+    alone, so a build's is a cold build's, byte for byte."""
+    indexes, preload = [], []
+    for part in parts:
+        folder = part.folder.removeprefix(BUNDLE).lstrip("/") + ("/" if part.folder != BUNDLE else "")
+        files = found[part.folder]
+        indexes.append({"folder": folder, "tag": pagefind.cache_tag(files)})
+        preload += [folder + address for address in pagefind.first_fetches(files, LANGUAGE, primary=part.folder == BUNDLE)]
+    return {"indexes": indexes, "preload": preload}
 
 
 class IndexInBackground:

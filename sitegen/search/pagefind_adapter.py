@@ -17,7 +17,13 @@ is pinned to `PAGEFIND_VERSION` exactly in pyproject.toml for that reason):
   same bytes (Pagefind writes its filters in a random order on each run);
 - which of its files are the index's data and which its scripts (`is_data`);
 - what it reads of a page (`indexed_digest`): the parts of a page outside it may change without
-  the page being indexed again, so a Pagefind that reads more must fail the adapter's test.
+  the page being indexed again, so a Pagefind that reads more must fail the adapter's test;
+- what its script fetches to start an index, and at which addresses (`first_fetches`), so that the
+  search page can ask for all of them at once, before Pagefind's script would: its entry file (with
+  `?ts=` and the `metaCacheTag` option, documented), the metadata file the entry names, and, for
+  the main bundle, its WebAssembly. The theme's search.js passes the tag and Pagefind's
+  `noWorker` option (so that Pagefind's fetches are the page's own, which the preloads answer);
+  the adapter's test reads Pagefind's script for each of these.
 """
 
 from __future__ import annotations
@@ -169,6 +175,27 @@ def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.kill()
         process.wait()
+
+
+def cache_tag(files: dict[str, bytes]) -> str:
+    """The tag of an index's entry file (Pagefind's `metaCacheTag`): a digest of its bytes, so that the
+    entry's address changes whenever it does. Every other file Pagefind fetches is named by its content
+    (the metadata by `in_stable_order`, the rest by Pagefind itself)."""
+    return hashlib.sha256(files["pagefind-entry.json"]).hexdigest()[:20]
+
+
+def first_fetches(files: dict[str, bytes], language: str, primary: bool) -> list[str]:
+    """The addresses (below the index's folder) Pagefind's script fetches to start the index made of
+    `files` (`finish`'s), in its order: the entry file, its metadata and, for the index whose scripts
+    are used (`primary`), the WebAssembly. `language` is the one the index was forced to."""
+    details = json.loads(files["pagefind-entry.json"])["languages"][language]
+    addresses = [f"pagefind-entry.json?ts={cache_tag(files)}", f"pagefind.{details['hash']}.pf_meta"]
+    if primary:
+        addresses.append(f"wasm.{details.get('wasm') or 'unknown'}.pagefind")
+    missing = [address for address in addresses if address.split("?")[0] not in files]
+    if missing:
+        raise PagefindFailed(f"Pagefind's index has no {', '.join(missing)}")
+    return addresses
 
 
 def is_data(name: str) -> bool:

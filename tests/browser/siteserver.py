@@ -16,11 +16,18 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'sel
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
 
+# What Netlify answers every file with unless `_headers` says otherwise: a browser may keep it, but
+# must ask again before using it (so a file is never used twice from the browser's cache unasked,
+# and a file fetched twice shows as two requests).
+NETLIFY_CACHING = "public, max-age=0, must-revalidate"
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files with the strict policy above, without logging each request."""
+    """Serves files with the strict policy above and Netlify's caching, without logging each request."""
 
     def end_headers(self):
         self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Cache-Control", NETLIFY_CACHING)
         super().end_headers()
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name

@@ -80,3 +80,22 @@ def test_the_editor_loads_under_its_own_policy_and_the_public_pages_keep_theirs(
     assert "'unsafe-inline'" not in public and "'unsafe-eval'" not in public and "style-src 'self';" in public
     context.close()
     assert [text for text in console if "Content Security Policy" in text or "Refused to" in text] == []
+
+
+def test_the_search_runs_under_the_public_policy_with_nothing_refused(browser, netlify_served):
+    """The search page under netlify.toml's real headers: Pagefind, run in the page, its preloaded
+    index files and its WebAssembly break nothing of the strict public policy, and the search finds."""
+    context = browser.new_context()
+    page = context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: console.append(str(error)))
+    answer = page.goto(netlify_served + "/search/")
+    policy = answer.headers["content-security-policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "'unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
+    page.fill("#search-q", "Marshwillow")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li")
+    assert page.locator("#search-results a").first.get_attribute("href") == "/sar/sar-adult-a/"
+    context.close()
+    assert console == [], "under netlify.toml's policy nothing is refused and nothing fails"

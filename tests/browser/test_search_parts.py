@@ -129,3 +129,31 @@ def test_the_index_starts_when_the_search_page_opens_and_words_wait_for_the_read
     page.keyboard.press("Enter")
     page.wait_for_selector("#search-results li")
     assert page.complaints == []
+
+
+def test_every_file_that_starts_the_index_is_asked_for_at_once_before_the_reader_searches_and_only_once(parts_page):
+    """The search page asks for every part's entry and metadata file (and the WebAssembly) as it
+    opens, all at once rather than one after another as Pagefind's script would, before the reader
+    has typed anything; Pagefind, run in the page, uses those very responses: none of them is fetched
+    again when the reader searches (the server answers with Netlify's caching, so a second fetch
+    would show), and no worker is started. The results are still right, and nothing breaks the
+    page's strict policy."""
+    page = parts_page
+    preload = page.context.request.get("/pagefind/start.json").json()["preload"]
+    wanted = {"/pagefind/" + address for address in preload}
+    last = "/pagefind/" + preload[-1]
+    with page.expect_request(lambda request: request.url.endswith(last)):
+        page.goto("/search/")
+    site = page.url.removesuffix("/search/")
+    asked_first = [url.removeprefix(site) for url in page.context.requests if "/pagefind/" in url]
+    assert wanted <= set(asked_first), "every file that starts the index is asked for as the page opens"
+    assert not [url for url in asked_first if url.split("?")[0].endswith((".pf_index", ".pf_fragment"))]
+    page.fill("#search-q", "Marshwillow")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#search-results li")
+    links = page.locator("#search-results a")
+    assert links.count() == 1 and links.first.get_attribute("href") == "/sar/sar-adult-a/"
+    asked = [url.removeprefix(site) for url in page.context.requests if "/pagefind/" in url]
+    assert [url for url in wanted if asked.count(url) != 1] == [], "fetched again rather than taken from the preload"
+    assert not [url for url in asked if "worker" in url]
+    assert page.complaints == []

@@ -3,7 +3,7 @@
 // moves as this script starts) and links every listing;
 // with it, this script searches the index in /pagefind/ (pages and the text of
 // the reports) and shows the results on the same page. A large site's index is
-// in parts, listed in /pagefind/parts.json: they are searched together as one.
+// in parts, listed in /pagefind/start.json: they are searched together as one.
 
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-q");
@@ -16,21 +16,31 @@ const SHOWN = 10; // results shown at once: only their fragments are fetched
 let pagefind = null;
 let filtersShown = null;
 
-// The index's scripts and every part's metadata, fetched once. It starts as soon as the reader is
-// in the search box (before Search is pressed), and the parts are merged all at once: Pagefind
-// shares one WebAssembly module between them, so a part costs its own small files only.
+// The index's scripts and every part's metadata, fetched once, as soon as the search page opens.
+// /pagefind/start.json (which the page asks for as it loads) lists each index with the tag of its
+// entry file, and every file Pagefind fetches to start them; they are all asked for at once, as
+// preloads, rather than one after another as Pagefind's script would (its entry file, then its
+// metadata and WebAssembly, then each part's entry file, then each part's metadata). Pagefind runs
+// in the page rather than in a worker of its own (`noWorker`), so that its fetches are the page's
+// and are answered by those preloads; the parts are merged all at once and share one WebAssembly.
 function engine() {
   if (!pagefind) {
     const bundle = form.dataset.bundle;
     pagefind = Promise.all([
       import(bundle + "pagefind.js"),
-      fetch(bundle + "parts.json").then((response) => {
+      fetch(bundle + "start.json").then(async (response) => {
         if (!response.ok) throw new Error("no list of the index's parts");
-        return response.json();
+        const listed = await response.json();
+        for (const address of listed.preload) { // at once, without waiting for Pagefind's script
+          document.head.append(element("link", { rel: "preload", as: "fetch", crossorigin: "anonymous", href: bundle + address }));
+        }
+        return listed;
       }),
-    ]).then(async ([engine, parts]) => {
-      await engine.options({ baseUrl: "/" }); // addresses in the index are complete already
-      await Promise.all(parts.map((part) => engine.mergeIndex(bundle + part, { baseUrl: "/" })));
+    ]).then(async ([engine, listed]) => {
+      const [main, ...parts] = listed.indexes;
+      // addresses in the index are complete already (baseUrl); the tags make the entry files' addresses the preloads'
+      await engine.options({ baseUrl: "/", noWorker: true, metaCacheTag: main.tag });
+      await Promise.all(parts.map((part) => engine.mergeIndex(bundle + part.folder, { baseUrl: "/", metaCacheTag: part.tag })));
       return engine;
     });
     pagefind.catch(() => { pagefind = null; }); // tried again at the next search
@@ -137,18 +147,24 @@ function show(items) {
 }
 
 // Pages for the first `count` items: each result's fragment is fetched only when it is shown, ten at
-// a time, so a common word costs ten small files rather than one for every match.
-async function firstItems(results, count) {
+// a time, so a common word costs ten small files rather than one for every match. Each is shown as
+// soon as its fragment and those before it have come (`showSoFar`): the first result does not wait
+// for the tenth's fragment (over HTTP/1.1 a browser fetches six at a time).
+async function firstItems(results, count, showSoFar) {
   let items = [];
-  let loaded = [];
+  const loaded = [];
   for (let start = 0; start < results.length && items.length < count; start += SHOWN) {
-    loaded = loaded.concat(await Promise.all(results.slice(start, start + SHOWN).map((r) => r.data())));
-    items = group(loaded);
+    for (const pending of results.slice(start, start + SHOWN).map((r) => r.data())) {
+      loaded.push(await pending);
+      items = group(loaded);
+      showSoFar(items.slice(0, count));
+    }
   }
   return { items: items.slice(0, count), more: items.length > count || loaded.length < results.length };
 }
 
 let shownCount = SHOWN; // items shown now ("Show more results" adds ten)
+let searches = 0; // searches started: only the latest shows what it found
 
 async function run(query, count = SHOWN) {
   query = query.trim();
@@ -169,10 +185,12 @@ async function run(query, count = SHOWN) {
     return;
   }
   status.textContent = "Searching…";
+  const mine = ++searches; // a later search's results are never overwritten by this one's
   try {
     const search = await engine();
     const found = await search.search(query || null, { filters });
-    const { items, more } = await firstItems(found.results, count);
+    const { items, more } = await firstItems(found.results, count, (soFar) => { if (mine === searches) show(soFar); });
+    if (mine !== searches) return;
     shownCount = count;
     show(items);
     moreButton.hidden = !more;
@@ -182,6 +200,7 @@ async function run(query, count = SHOWN) {
       : `Nothing found${about}. Try another word, or browse the lists below.`;
     showFilters(search).catch(() => {}); // the search works without them
   } catch (error) {
+    if (mine !== searches) return;
     list.replaceChildren();
     moreButton.hidden = true;
     status.textContent = "The search is not working at the moment. You can browse every review and briefing below.";
