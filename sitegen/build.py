@@ -428,7 +428,8 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
     theme = env or make_environment(config.root, compiled)
     while True:
         try:
-            renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo)
+            renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo,
+                                keep_pages=config.cache_dir / FILE_STORE if production and use_cache else None)
             files, index = render_with_index(site, banner=banner, cache=cache, renderer=renderer, workers=workers)
             break
         except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again

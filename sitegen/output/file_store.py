@@ -16,12 +16,11 @@ replaced file is unlinked first, and a new one is always a new file, so no other
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
-from sitegen.core.cachefile import LEDGER
+from sitegen.core.cachefile import LEDGER, content_name
 
 NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
@@ -47,7 +46,7 @@ class FileStore:
 
     def file_for(self, data: bytes) -> tuple[str, int]:
         """The path and inode of the kept file holding exactly `data`, written now if need be."""
-        name = hashlib.blake2b(data, digest_size=16).hexdigest()
+        name = content_name(data)
         path = os.path.join(self.folder, name)
         self.used.add(name)
         try:
