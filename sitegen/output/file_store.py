@@ -71,18 +71,22 @@ class FileStore:
                 raise
             return path, os.fstat(handle.fileno()).st_ino
 
-    def link(self, data: bytes, target: str) -> str | None:
+    def link(self, data: bytes, target: str, checked: str | None = None) -> str | None:
         """Make `target` a link to the kept file holding `data`, unless it is one already, and
         return that file's name (the digest of `data`). Where the store cannot be used (a file
         system without links, a store that cannot be written), `target` is written as a file of
-        its own, and None is returned."""
+        its own, and None is returned. `checked`: the name of the kept file this build has just
+        read and found holding `data` (a page given again: `sitegen.rendering.page_memo`), not read again."""
         path: str | None
         inode: int | None
         try:
-            path, inode = self.file_for(data)
-        except OSError as exc:
-            LEDGER.not_kept.append((str(self.folder), exc.strerror or type(exc).__name__))
-            path = inode = None
+            path, inode = self._checked(checked) if checked is not None else self.file_for(data)
+        except OSError:
+            try:
+                path, inode = self.file_for(data)
+            except OSError as exc:
+                LEDGER.not_kept.append((str(self.folder), exc.strerror or type(exc).__name__))
+                path = inode = None
         try:
             if os.lstat(target).st_ino == inode:
                 return os.path.basename(path) if path is not None else None
@@ -98,6 +102,12 @@ class FileStore:
         with open(target, "wb") as handle:
             handle.write(data)
         return None
+
+    def _checked(self, name: str) -> tuple[str, int]:
+        path = os.path.join(self.folder, name)
+        status = os.stat(path)
+        self.used.add(name)
+        return path, status.st_ino
 
     def keep_only_used(self) -> None:
         """Remove the kept files this build did not link (after a whole build: the files of outputs

@@ -173,10 +173,11 @@ class PageMemo:
             return OutputFile(output_file(path), make().encode("utf-8"))
         day = self.site.as_of.isoformat() if self.reads_day(template) else ""  # type: ignore[attr-defined]
         key = f"{template}\0{path}\0{context_digest.hex()}\0{self._fixed.hex()}\0{day}"
-        kept = self._given_again(self.memo.peek(KIND, key))
+        record = self.memo.peek(KIND, key)
+        kept = self._given_again(record)
         if kept is not None:
             self.kept += 1
-            return OutputFile(output_file(path), kept)
+            return OutputFile(output_file(path), kept, kept_as=record[0])  # type: ignore[index]  # checked by _given_again
         if self._only_kept:
             raise _NotKept
         outer, self._reads = self._reads, []
