@@ -37,6 +37,7 @@ without (tested night after night against cold builds).
 from __future__ import annotations
 
 import hashlib
+import io
 import marshal
 import pickle
 from pathlib import Path
@@ -59,13 +60,17 @@ WHOLE_SITE = "site"  # a question whose answer is the whole site's digest
 def digest_of(value: object) -> bytes | None:
     """A digest of everything in `value` (pickled: every field of every object in it), or None when
     it holds something that cannot be pickled (a page made from such a thing is made again every
-    time). A set of text is pickled in an order that differs between processes: its page is then
-    made again, never given wrongly."""
+    time). Pickled without its memo, so that which equal values happen to be one object (a title
+    read from the memo or made again) makes no difference. A set of text is pickled in an order that
+    differs between processes: its page is then made again, never given wrongly."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # every object written out in full where it is met: the same bytes whichever equal objects are shared
     try:
-        data = pickle.dumps(value, protocol=5)
-    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        pickler.dump(value)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):  # a loop of objects among them
         return None
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(buffer.getbuffer(), digest_size=16).digest()
 
 
 def _plain(value: object) -> bool:
