@@ -146,6 +146,7 @@ class PageMemo:
         self._reads_day: dict[str, bool] = {}
         self._parsed: dict[str, tuple[bool, list]] = {}
         self._by_address: dict[str, EntryOnDay | None] | None = None
+        self._entries: dict[int, tuple[EntryOnDay, bytes | None]] = {}  # each entry's digest, once a build
         self.kept = self.made = 0
         self._only_kept = False
 
@@ -171,7 +172,7 @@ class PageMemo:
     def page(self, template: str, path: str, context: dict, make: Callable[[], str]) -> OutputFile:
         """The page at `path`: as the last build made it when nothing it was made from changed, else
         `make()` (or, when asked for kept pages only by `kept_pages`, none)."""
-        context_digest = digest_of((template, path, context))
+        context_digest = digest_of((template, path, {name: self._stand_in(value) for name, value in context.items()}))
         if context_digest is None or self._fixed is None:
             if self._only_kept:
                 raise _NotKept
@@ -230,8 +231,20 @@ class PageMemo:
             if kind == WHOLE_SITE:
                 self._answers[question] = digest_of(self.site)
             else:
-                self._answers[question] = digest_of(answer())
+                self._answers[question] = digest_of(self._stand_in(answer()))
         return self._answers[question]
+
+    def _stand_in(self, value: object) -> object:
+        """`value` with each entry (`EntryOnDay`) in it, or in lists and tuples in it, as the digest of
+        all of it: each is pickled once a build, not once for each listing and page it is on."""
+        if isinstance(value, EntryOnDay):
+            found = self._entries.get(id(value))
+            if found is None or found[0] is not value:
+                found = self._entries[id(value)] = (value, digest_of(value))
+            return ("an entry on the day, by its digest", found[1]) if found[1] is not None else value
+        if type(value) in (list, tuple):
+            return (type(value).__name__, *map(self._stand_in, value))  # type: ignore[call-overload]
+        return value
 
     def _given_again(self, record: object) -> bytes | None:
         """The kept page's bytes when its record's every question has today the same answer and its
