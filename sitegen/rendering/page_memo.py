@@ -40,6 +40,7 @@ import hashlib
 import io
 import marshal
 import pickle
+from dataclasses import fields
 from pathlib import Path
 from typing import Callable, Hashable, Iterable
 
@@ -49,7 +50,7 @@ from jinja2 import meta
 from sitegen.core.cachefile import content_name
 from sitegen.core.memo import Memo, library_digest
 from sitegen.content.entries import Entry
-from sitegen.rendering.site import EntryOnDay
+from sitegen.rendering.site import EntryOnDay, Theme
 from sitegen.rules.addresses import OutputFile, output_file
 
 KIND = "page"
@@ -244,6 +245,8 @@ class PageMemo:
             return ("an entry on the day, by its digest", found[1]) if found[1] is not None else value
         if type(value) in (list, tuple):
             return (type(value).__name__, *map(self._stand_in, value))  # type: ignore[call-overload]
+        if isinstance(value, Theme):  # a theme's page lists its entries: each of its fields, the entries by their digests
+            return ("a theme", *((item.name, self._stand_in(getattr(value, item.name))) for item in fields(value)))
         return value
 
     def _given_again(self, record: object) -> bytes | None:
