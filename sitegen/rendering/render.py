@@ -278,7 +278,8 @@ def pages_showing(site: Site, entry_on_day: EntryOnDay) -> set[str]:
 
 class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None,
-                 fragments: EntryFragments | None = None, memo: Memo | None = None, keep_pages: Path | None = None):
+                 fragments: EntryFragments | None = None, memo: Memo | None = None,
+                 keep_pages: tuple[Memo, Path] | None = None):
         self.site = site
         self.memo = memo  # Markdown made into HTML by earlier builds (see `sitegen.core.memo`)
         self.env = env or make_environment(site.config.root)  # a preview reuses its compiled templates
@@ -289,9 +290,10 @@ class Renderer:
         self._hidden = hidden_addresses(site)  # links to these are not made (see `sitegen.rendering.links`)
         shown = dict(config=site.config, State=State, banner=banner, logo_url=self.logo_url(),
                      deploy_preview=site.preview, preview_problems_url=self.url(PREVIEW_PROBLEMS))  # a deploy preview's banner and notes
-        # `keep_pages`: the file store of a build of the live site, whose pages are kept from one build to the next
-        # (`sitegen.rendering.page_memo`); only with sitegen's own templates, whose every question of the site it sees
-        self.pages = PageMemo(memo, keep_pages, site, self.env, shown) \
+        # `keep_pages`: where a build of the live site keeps the records of its pages and their files (the file store),
+        # to give them again in the next build (`sitegen.rendering.page_memo`); only with sitegen's own templates,
+        # whose every question of the site it sees
+        self.pages = PageMemo(keep_pages[0], keep_pages[1], site, self.env, shown) \
             if keep_pages is not None and memo is not None and fragments is None and not own_templates(site.config) else None
         if self.pages is not None and not self.pages.usable:
             self.pages = None
@@ -477,14 +479,14 @@ class Renderer:
 
     def _made_pages(self, jobs: list[Callable[[], OutputFile]], workers: int | None) -> list[OutputFile]:
         """Each job's page, made by `workers` processes, with the Markdown each made kept in the memo."""
-        memo = self.memo
-        assert memo is not None
+        memos = [memo for memo in (self.memo, self.pages.memo if self.pages is not None else None) if memo is not None]
 
-        def render(job: Callable[[], OutputFile]) -> tuple[OutputFile, object]:
-            return job(), memo.take_new_results()  # a worker's new HTML comes back with its page
+        def render(job: Callable[[], OutputFile]) -> tuple[OutputFile, list]:
+            return job(), [memo.take_new_results() for memo in memos]  # a worker's new HTML and records come back with its page
 
         pages = []
-        for page, memo_results in fork_map(render, jobs, workers=workers):
+        for page, results in fork_map(render, jobs, workers=workers):
             pages.append(page)
-            memo.merge_from_worker(memo_results)
+            for memo, memo_results in zip(memos, results):
+                memo.merge_from_worker(memo_results)
         return pages
