@@ -333,6 +333,7 @@ def bench(n: int, as_of: date, repeats: int, cold: bool = True, edits: bool = Tr
 MECHANISMS = {
     "search parts (search/)": ["search"],
     "front matter and Markdown memo (entries.memo)": ["entries.memo"],
+    "pages kept from the night before (pages.memo)": ["pages.memo"],
     "compiled templates (templates/)": ["templates"],
     "index of documents (documents.json)": ["documents.json"],
     "content hashes by file status (hashes.json)": ["hashes.json"],

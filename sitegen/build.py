@@ -424,11 +424,12 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
                               progress=progress, memo=memo, preview=preview)
     result.site = site
     result.problems += problems
+    kept_pages = (Memo(config.cache_dir / PAGES), config.cache_dir / FILE_STORE) if production and use_cache else None
     compiled = config.cache_dir / TEMPLATES if use_cache else None
     theme = env or make_environment(config.root, compiled)
     while True:
         try:
-            renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo)
+            renderer = Renderer(site, banner=banner, env=theme, fragments=fragments, memo=memo, keep_pages=kept_pages)
             files, index = render_with_index(site, banner=banner, cache=cache, renderer=renderer, workers=workers)
             break
         except Exception as exc:  # noqa: BLE001 - a template's fault is a problem; any other is raised again
@@ -477,9 +478,11 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
     if production and not result.failed:
         tidy_cache(config, cache, store)
         memo.save()
+        if kept_pages is not None:
+            kept_pages[0].save()
         keep_settings(loaded)
         takedown.record_last_good(config.cache_dir, result.files, stored, store.folder if store is not None else None,
-                                  {OUTPUT_MARKER: outputs.MARKER_TEXT})
+                                  {OUTPUT_MARKER: outputs.MARKER_TEXT}, checked=cache.copies.checked)
     result.problems += cache_problems(config, LEDGER.take())
     return result
 
@@ -577,6 +580,7 @@ PREVIOUS_OUTPUTS = "previous-output"
 PREVIOUS_OUTPUT = "site"
 FILE_STORE = "output-files"  # the output's files, linked into each output (see `sitegen.output.file_store`)
 MEMO = "entries.memo"  # front matter and Markdown made into HTML by earlier builds (see `sitegen.core.memo`)
+PAGES = "pages.memo"  # the pages of the last build of the live site, each with what it was made from (`sitegen.rendering.page_memo`)
 TEMPLATES = "templates"  # the theme's templates, compiled
 FAILURE = "last-failure.txt"  # the details of the last fault that made a build take reports down only
 

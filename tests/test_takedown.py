@@ -147,3 +147,19 @@ def test_the_record_finds_each_published_copy_in_the_cache(two_reports):
     assert set(copies) == {"sar/going/going.pdf", "sar/staying/staying.pdf"}
     assert all(item["at"].startswith("documents/") and "data" not in item for item in copies.values())
     assert all("at" in item for path, item in record.items() if path.endswith(".html"))  # in the file store
+
+
+def test_a_published_copy_changed_after_the_record_is_not_trusted(two_reports, monkeypatch):
+    """A copy is recorded by the SHA-256 the build checked it has; changed since (through a link,
+    by hand), the record cannot be put together whole, and nothing is published from it."""
+    site = two_reports
+    shutil.rmtree(site.root / "build")
+    record = json.loads((site.root / ".sitegen-cache" / RECORD).read_text())["files"]
+    copy = site.root / ".sitegen-cache" / record["sar/going/going.pdf"]["at"]
+    assert len(record["sar/going/going.pdf"].get("sha256", "")) == 64  # the build's own check, not worked out again
+    copy.chmod(0o644)
+    copy.write_bytes(copy.read_bytes() + b"%changed")
+    _fail_rendering(monkeypatch)
+    run = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", DOWN_DAY.isoformat()])
+    assert run.exit_code == 1 and "nothing was published" in run.output
+    assert not (site.root / "build").exists()

@@ -42,6 +42,12 @@ SEAL = b"sitegen sealed 1\n"  # the first line of a sealed file
 DIGEST_SIZE = 32  # bytes of blake2b; written in hex after SEAL, then a newline
 
 
+def content_name(data: bytes) -> str:
+    """The name a file of output is kept under in the file store (`sitegen.output.file_store`): a
+    digest of its bytes, so a kept file is checked by hashing it again."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def made_by(*modules: str, folder: Path = PACKAGE_FOLDER) -> str:
     """The mark of the code that makes a kind of kept value (see the rule above): a digest of the
     source of `modules` (paths under the package, such as "documents/pdfsafety.py"), 16 hex digits.

@@ -47,8 +47,7 @@ class Memo:
     def get(self, kind: str, text: str, make: Callable[[str], T]) -> T:
         """`make(text)`, or what it returned for the same text before. `make` must be a pure
         function of `text` whose value `marshal` can keep; an exception it raises is not kept."""
-        key = hashlib.blake2b(f"{kind}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16,
-                              key=self._stamp).digest()
+        key = self._key(kind, text)
         self._used.add(key)
         self._outbox[1].add(key)
         blob = self._known.get(key)
@@ -64,6 +63,34 @@ class Memo:
             return value
         self._known[key] = self._fresh[key] = self._outbox[0][key] = blob
         return value
+
+    def peek(self, kind: str, text: str) -> object | None:
+        """What was kept under `text` (by `put`, or `get`), or None; either way, kept for the next build
+        only if `put` is called again (see `sitegen.rendering.page_memo`, whose records are checked before use)."""
+        key = self._key(kind, text)
+        blob = self._known.get(key)
+        if blob is None:
+            return None
+        self._used.add(key)
+        self._outbox[1].add(key)
+        try:
+            return marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def put(self, kind: str, text: str, value: object) -> None:
+        """Keep `value` (plain data that `marshal` can keep) under `text`, for this build and the next."""
+        key = self._key(kind, text)
+        try:
+            blob = marshal.dumps(value)  # type: ignore[arg-type]
+        except ValueError:
+            return
+        self._used.add(key)
+        self._outbox[1].add(key)
+        self._known[key] = self._fresh[key] = self._outbox[0][key] = blob
+
+    def _key(self, kind: str, text: str) -> bytes:
+        return hashlib.blake2b(f"{kind}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16, key=self._stamp).digest()
 
     def take_new_results(self) -> tuple[dict[bytes, bytes], set[bytes]]:
         """The results this process made, and the keys of those it used, since it was last asked
@@ -163,6 +190,15 @@ def _files_digest(folder: Path, paths: list[str], compiled: tuple[str, ...] = ()
             data = (folder / path).read_bytes()
         digest.update(f"{path}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
         digest.update(data)
+    return digest.digest()
+
+
+def library_digest(libraries: tuple[str, ...]) -> bytes:
+    """A digest of the code of `libraries` (see `_library_digest`), for values made with them."""
+    digest = hashlib.blake2b(digest_size=16)
+    for library in libraries:
+        digest.update(f"\0{library}\0".encode())
+        digest.update(_library_digest(library))
     return digest.digest()
 
 

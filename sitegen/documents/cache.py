@@ -311,6 +311,7 @@ class PublishedCopies:
         self.folder = folder
         self.in_memory: dict[tuple[str, str | None], bytes] = {}
         self.asked: set[str] = set()  # the names of the titled copies this build asked for (`prune` keeps only those)
+        self.checked: dict[str, str] = {}  # the SHA-256 of each kept copy given out by this build, by its path, as checked
 
     def get(self, key: str, title: str | None = None) -> Path | bytes | None:
         """The published copy: its file in the cache (checked), or its bytes when it is not in a folder."""
@@ -332,13 +333,17 @@ class PublishedCopies:
         if found != wanted.decode("ascii", "replace"):
             LEDGER.remade.append(str(path))  # made again from the report by `published_copy`
             return None
+        self.checked[str(path)] = found
         return path
 
     def put(self, key: str, data: bytes, title: str | None = None) -> None:
         title = copy_title(title)
+        digest = hashlib.sha256(data).hexdigest()
         if self.folder is None or not (write_whole(_copy_file(self.folder, key, title), data, read_only=True) and write_sealed(
-                _copy_file(self.folder, key, title, COPY_DIGEST_SUFFIX), hashlib.sha256(data).hexdigest().encode("ascii"))):
+                _copy_file(self.folder, key, title, COPY_DIGEST_SUFFIX), digest.encode("ascii"))):
             self.in_memory[(key, title)] = data
+        else:
+            self.checked[str(_copy_file(self.folder, key, title))] = digest
 
     def add_from_worker(self, key: str, data: bytes, title: str | None = None) -> None:
         """A copy a worker made and could not write."""

@@ -16,12 +16,11 @@ replaced file is unlinked first, and a new one is always a new file, so no other
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
-from sitegen.core.cachefile import LEDGER
+from sitegen.core.cachefile import LEDGER, content_name
 
 NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
@@ -47,7 +46,7 @@ class FileStore:
 
     def file_for(self, data: bytes) -> tuple[str, int]:
         """The path and inode of the kept file holding exactly `data`, written now if need be."""
-        name = hashlib.blake2b(data, digest_size=16).hexdigest()
+        name = content_name(data)
         path = os.path.join(self.folder, name)
         self.used.add(name)
         try:
@@ -72,18 +71,22 @@ class FileStore:
                 raise
             return path, os.fstat(handle.fileno()).st_ino
 
-    def link(self, data: bytes, target: str) -> str | None:
+    def link(self, data: bytes, target: str, checked: str | None = None) -> str | None:
         """Make `target` a link to the kept file holding `data`, unless it is one already, and
         return that file's name (the digest of `data`). Where the store cannot be used (a file
         system without links, a store that cannot be written), `target` is written as a file of
-        its own, and None is returned."""
+        its own, and None is returned. `checked`: the name of the kept file this build has just
+        read and found holding `data` (a page given again: `sitegen.rendering.page_memo`), not read again."""
         path: str | None
         inode: int | None
         try:
-            path, inode = self.file_for(data)
-        except OSError as exc:
-            LEDGER.not_kept.append((str(self.folder), exc.strerror or type(exc).__name__))
-            path = inode = None
+            path, inode = self._checked(checked) if checked is not None else self.file_for(data)
+        except OSError:
+            try:
+                path, inode = self.file_for(data)
+            except OSError as exc:
+                LEDGER.not_kept.append((str(self.folder), exc.strerror or type(exc).__name__))
+                path = inode = None
         try:
             if os.lstat(target).st_ino == inode:
                 return os.path.basename(path) if path is not None else None
@@ -99,6 +102,12 @@ class FileStore:
         with open(target, "wb") as handle:
             handle.write(data)
         return None
+
+    def _checked(self, name: str) -> tuple[str, int]:
+        path = os.path.join(self.folder, name)
+        status = os.stat(path)
+        self.used.add(name)
+        return path, status.st_ino
 
     def keep_only_used(self) -> None:
         """Remove the kept files this build did not link (after a whole build: the files of outputs

@@ -319,7 +319,7 @@ def _write_files(temp: Path, wanted: dict[str, OutputFile], folders: set[str], s
                 folders.add(parent)
                 parent = os.path.dirname(parent)
         if store is not None and item.data is not None:
-            name = store.link(item.data, target)
+            name = store.link(item.data, target, checked=item.kept_as)
             if name is not None:
                 stored[path] = name
         elif not recycled or not _already(target, item):

@@ -54,13 +54,14 @@ def _digest(data: bytes) -> str:
 
 
 def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str, str], store_folder: Path | None,
-                     extra: dict[str, bytes]) -> None:
+                     extra: dict[str, bytes], checked: dict[str, str] | None = None) -> None:
     """After a whole build that succeeded: where each file it wrote (`files`, and `extra` written
     beside them) can be found again from the cache alone, and the digest of its bytes, so that
     `last_good_files` can put the output together on a machine that has only the cache (see the
     module's description). The build says which files it linked to the file store and by what name
     (`stored`: the name is the digest); a published copy linked from the cache's documents/ is
-    found there, its digest worked out again only when it changed since the last record; any
+    found there, by the SHA-256 the build checked it has (`checked`, by its path) or else its digest
+    worked out again when it changed since the last record; any
     other file (a theme's stylesheet, copied) is kept in the record itself, up to EMBED_AT_MOST
     bytes. Nothing is walked or read again that the build has just written."""
     record = cache_dir / RECORD
@@ -71,7 +72,7 @@ def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str,
         for item in files:
             name = stored.get(item.path)
             kept = {"digest": name, "at": f"{prefix}/{name}"} if name is not None and prefix is not None \
-                else _found_again(item, cache_dir, before.get(item.path) if isinstance(before, dict) else None)
+                else _found_again(item, cache_dir, before.get(item.path) if isinstance(before, dict) else None, checked or {})
             if kept is None:
                 record.unlink(missing_ok=True)  # it could not be put together whole: no record beats a partial one
                 return
@@ -85,11 +86,13 @@ def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str,
         pass  # the record only ever helps a failed build; its absence is said then
 
 
-def _found_again(item: OutputFile, cache_dir: Path, old: object) -> dict | None:
+def _found_again(item: OutputFile, cache_dir: Path, old: object, checked: dict[str, str]) -> dict | None:
     """How `last_good_files` finds one file the build did not link to the file store: a cached
     copy where it is kept in the cache, else its bytes in the record (None: too large for that)."""
     if item.data is None and item.source is not None and item.link and item.source.is_relative_to(cache_dir):
         at = item.source.relative_to(cache_dir).as_posix()
+        if str(item.source) in checked:
+            return {"sha256": checked[str(item.source)], "at": at}
         status = os.stat(item.source)
         stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
         if isinstance(old, dict) and old.get("at") == at and old.get("stamp") == stamp:
@@ -132,7 +135,8 @@ def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
                 if at.startswith("/") or ".." in at.split("/"):
                     return None
                 data = (cache_dir / at).read_bytes()
-            if _digest(data) != item["digest"] or path.startswith("/") or ".." in path.split("/"):
+            whole = hashlib.sha256(data).hexdigest() == item["sha256"] if "sha256" in item else _digest(data) == item["digest"]
+            if not whole or path.startswith("/") or ".." in path.split("/"):
                 return None  # a kept file was changed, or the record was: it cannot be trusted whole
             files[str(path)] = data
         return files

@@ -27,6 +27,7 @@ from sitegen.core.problems import Problem, Severity, warning
 from sitegen.rendering.site import Download, EntryOnDay, Site
 from sitegen.rendering.structured import dataset_data, notice_data, report_data, script
 from sitegen.rendering.links import hidden_addresses, unlink
+from sitegen.rendering.page_memo import PageMemo, SiteReads
 from sitegen.rules.visibility import State
 
 
@@ -42,6 +43,12 @@ def _unnumbered(heading: str, number: int) -> str:
 def default_theme_dir() -> Path:
     """sitegen's default theme, inside the package (a checkout and an install alike)."""
     return PACKAGE_FOLDER / "themes" / "default"
+
+
+def own_templates(config) -> bool:
+    """Whether the site has templates of its own (themes/templates/), which the build uses."""
+    folder = config.root / "themes" / "templates"
+    return config.own_theme and folder.is_dir() and any(path.is_file() for path in folder.rglob("*"))
 
 
 def theme_dirs(site_root: Path, own: bool = True) -> list[Path]:
@@ -132,10 +139,14 @@ def _plain_sections(split: tuple[str, list[Section]]) -> tuple[str, list[tuple[s
 
 
 class _Deferred:
-    """HTML made when a template first uses it."""
+    """HTML made when a template first uses it. `made_from`: all it is made from, which is what
+    a page kept from one build to the next compares of it (`sitegen.rendering.page_memo`)."""
 
-    def __init__(self, make: Callable[[], str]):
-        self._make, self._html = make, None
+    def __init__(self, make: Callable[[], str], made_from: object):
+        self._make, self._html, self._made_from = make, None, made_from
+
+    def __reduce__(self):
+        return _Deferred, (None, self._made_from)
 
     def __html__(self) -> str:
         if self._html is None:
@@ -267,7 +278,8 @@ def pages_showing(site: Site, entry_on_day: EntryOnDay) -> set[str]:
 
 class Renderer:
     def __init__(self, site: Site, *, banner: str | None = None, env: jinja2.Environment | None = None,
-                 fragments: EntryFragments | None = None, memo: Memo | None = None):
+                 fragments: EntryFragments | None = None, memo: Memo | None = None,
+                 keep_pages: tuple[Memo, Path] | None = None):
         self.site = site
         self.memo = memo  # Markdown made into HTML by earlier builds (see `sitegen.core.memo`)
         self.env = env or make_environment(site.config.root)  # a preview reuses its compiled templates
@@ -276,11 +288,17 @@ class Renderer:
         self.fragments = fragments  # a preview's: cards kept from one update to the next
         self._cards = fragments if fragments is not None else EntryFragments()  # a whole build's: for its own pages
         self._hidden = hidden_addresses(site)  # links to these are not made (see `sitegen.rendering.links`)
-        self.env.globals.update(
-            site=site, config=site.config, as_of=site.as_of, url=self.url, abs_url=self.abs_url,
-            State=State, banner=banner, logo_url=self.logo_url(), cards=self.cards,
-            deploy_preview=site.preview, preview_problems_url=self.url(PREVIEW_PROBLEMS),  # a deploy preview's banner and notes
-        )
+        shown = dict(config=site.config, State=State, banner=banner, logo_url=self.logo_url(),
+                     deploy_preview=site.preview, preview_problems_url=self.url(PREVIEW_PROBLEMS))  # a deploy preview's banner and notes
+        # `keep_pages`: where a build of the live site keeps the records of its pages and their files (the file store),
+        # to give them again in the next build (`sitegen.rendering.page_memo`); only with sitegen's own templates,
+        # whose every question of the site it sees
+        self.pages = PageMemo(keep_pages[0], keep_pages[1], site, self.env, shown) \
+            if keep_pages is not None and memo is not None and fragments is None and not own_templates(site.config) else None
+        if self.pages is not None and not self.pages.usable:
+            self.pages = None
+        self.env.globals.update(site=site if self.pages is None else SiteReads(site, self.pages),
+                                as_of=site.as_of, url=self.url, abs_url=self.abs_url, cards=self.cards, **shown)  # the day: `PageMemo.reads_day`
 
     def cards(self, card, items, *args) -> list[Markup]:
         """`card(item, *args)` for each item: how the theme lists entries.
@@ -293,6 +311,8 @@ class Renderer:
         """
         if not isinstance(card, DefaultCard):
             return [card(item, *args) for item in items]
+        if self.pages is not None:  # each card's questions of the site go in the record of every page showing it
+            return self.pages.cards(self._cards, ("card", card.template, *args), items, lambda item: card(item, *args))
         return self._cards.get_all(("card", card.template, *args), items, lambda item: card(item, *args))
 
     def url(self, path: str) -> str:
@@ -307,6 +327,8 @@ class Renderer:
 
     def page(self, template: str, path: str, **context) -> OutputFile:
         """Render a template into `path` (a site path such as /sar/ or /404.html)."""
+        if self.pages is not None:
+            return self.pages.page(template, path, context, lambda: self.env.get_template(template).render(page_path=path, **context))
         html = self.env.get_template(template).render(page_path=path, **context)
         return OutputFile(output_file(path), html.encode("utf-8"))
 
@@ -335,15 +357,17 @@ class Renderer:
             if len(sections) == BRIEFING_PANELS:
                 panels = [(_unnumbered(s.heading, n), jinja2.filters.Markup(self.unlinked(s.html, entry.url)))
                           for n, s in enumerate(sections, 1)]
+        body_html = jinja2.filters.Markup(self.unlinked(self.html(entry.body), entry.url))
         return {
             "entry_on_day": entry_on_day,
             "placed": entry_on_day,  # its old name, given until 0.2.0 (RENAMED)
             "entry": entry,
             "rtype": self.site.type_of(entry),
-            "body_html": jinja2.filters.Markup(self.unlinked(self.html(entry.body), entry.url)),
+            "body_html": body_html,
             # the body before its first `##` heading, made only if a template asks for it
+            # (which links it keeps depends on which entries are hidden; the whole body's HTML shows that too)
             "intro_html": jinja2.filters.Markup(intro) if intro is not None else _Deferred(
-                lambda: self.unlinked(self.sections(entry.body)[0], entry.url)),
+                lambda: self.unlinked(self.sections(entry.body)[0], entry.url), made_from=("intro", entry.body, entry.url, body_html)),
             "panels": panels,  # a 7-minute briefing's seven numbered parts, or none
             "related": self.site.related(entry_on_day),
             "library": self.site.library_for(entry),
@@ -447,13 +471,22 @@ class Renderer:
             return [job() for job in jobs]
         if self.memo is None:
             return fork_map(operator.call, jobs, workers=workers)
-        memo = self.memo
+        if self.pages is not None:  # only the pages not kept from the last build are made (and shared out)
+            kept = self.pages.kept_pages(jobs)
+            made = iter(self._made_pages([job for job, page in zip(jobs, kept) if page is None], workers))
+            return [page if page is not None else next(made) for page in kept]
+        return self._made_pages(jobs, workers)
 
-        def render(job: Callable[[], OutputFile]) -> tuple[OutputFile, object]:
-            return job(), memo.take_new_results()  # a worker's new HTML comes back with its page
+    def _made_pages(self, jobs: list[Callable[[], OutputFile]], workers: int | None) -> list[OutputFile]:
+        """Each job's page, made by `workers` processes, with the Markdown each made kept in the memo."""
+        memos = [memo for memo in (self.memo, self.pages.memo if self.pages is not None else None) if memo is not None]
+
+        def render(job: Callable[[], OutputFile]) -> tuple[OutputFile, list]:
+            return job(), [memo.take_new_results() for memo in memos]  # a worker's new HTML and records come back with its page
 
         pages = []
-        for page, memo_results in fork_map(render, jobs, workers=workers):
+        for page, results in fork_map(render, jobs, workers=workers):
             pages.append(page)
-            memo.merge_from_worker(memo_results)
+            for memo, memo_results in zip(memos, results):
+                memo.merge_from_worker(memo_results)
         return pages

@@ -143,3 +143,4 @@ class OutputFile:
     data: bytes | None = None
     source: Path | None = None
     link: bool = False  # `source` is sitegen's own, never changed in place (a cached copy): link it, not copy it
+    kept_as: str | None = None  # `data` is the file the file store keeps under this name, checked by this build
