@@ -90,9 +90,9 @@ def test_an_unprotected_preview_names_file_line_and_kind_only(preview_site, tmp_
     text = _text(files[PROBLEMS_FILE])
     assert "content/held.md Not published: fix the errors below" in text
     # the wrong date is not quoted, nor the mistyped key's name (not even as the field), but what is wrong is said
-    assert "Error, line 4 An error in the `published` field: it should be a date (year-month-day)." in text
+    assert "Error, line 4 An error in the published field: it should be a date (year-month-day)." in text
     assert "Error, line 7 An error in this file: a setting sitegen does not know, mistyped." in text
-    assert ("content/later.md Scheduled: not public yet. Warning, line 6 A warning in the `documents` field: "
+    assert ("content/later.md Scheduled: not public yet. Warning, line 6 A warning in the documents field: "
             "a PDF is not ready for screen readers.") in text
     assert "the pull request on GitHub" in text
     for needle in ("2026-13-45", "summray", "HELDKEY", "HELDTITLE", "HELDBODY", "SCHEDULEDTITLE", "SCHEDULEDSUMMARY",
@@ -157,7 +157,7 @@ def test_the_page_lists_what_only_the_command_checks_too(preview_site):
     run = CliRunner().invoke(main, ["build", "--site", str(preview_site.root), "--as-of", DAY.isoformat(), "--deploy-preview"])
     assert run.exit_code == 0, run.output
     text = _text((preview_site.root / "build" / PROBLEMS_FILE).read_bytes())
-    assert "sitegen.yaml Warning A warning in the `name` field." in text  # (no kind given: only the field)
+    assert "sitegen.yaml Warning A warning in the name field." in text  # (no kind given: only the field)
 
 
 def test_the_preview_pages_are_valid_html_within_a_strict_policy(preview_site, tmp_path):
@@ -312,10 +312,23 @@ def test_a_dhr_saved_without_its_approval_date_is_named_on_the_preview_and_withh
     _, preview = _build(site, tmp_path / "preview", deploy_preview=True)
     text = _text(preview[PROBLEMS_FILE])
     assert "content/ms-q.md Not published: fix the errors below" in text
-    assert "An error in the `approved` field: it is missing." in text
+    assert "An error in the approved field: it is missing." in text
     for marker in ("DHRTITLE", "DHRSUMMARY", "DHRBODY"):
         assert occurrences(preview, marker) == [], marker  # an unprotected preview quotes nothing of it
     result, production = _build(site, tmp_path / "production")
     assert [e.state.value for e in result.site.entries] == ["withheld"]
     for marker in ("DHRTITLE", "DHRSUMMARY", "DHRBODY", "ms-q"):
         assert occurrences(production, marker) == [], marker
+
+
+def test_names_a_message_quotes_are_shown_as_code_not_between_backticks(preview_site, tmp_path):
+    for protected in (True, False):
+        _, files = _build(preview_site, tmp_path / f"out-{protected}", protected=protected, deploy_preview=True)
+        page = files[PROBLEMS_FILE].decode()
+        assert "`" not in _text(files[PROBLEMS_FILE]), protected
+        assert "<code>" in page, protected
+
+
+def test_code_spans_escapes_first_and_leaves_a_lone_backtick():
+    shown = render.code_spans("Use `draft: <true>` in `x` & not ` this")
+    assert shown == "Use <code>draft: &lt;true&gt;</code> in <code>x</code> &amp; not ` this"

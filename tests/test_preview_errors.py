@@ -23,8 +23,8 @@ def test_a_preview_shows_each_error_at_the_entrys_address(site, tmp_path):
     page = (out / "sar" / "adult-b" / "index.html").read_text()
     assert "Preview only: this page is never in the real site" in page and BANNER in page
     assert "Not published: Adult B" in page and '<meta name="robots" content="noindex">' in page
-    assert "`summary` is empty: a Safeguarding Adults Review needs it before it can be published." in page
-    assert "<strong>What to do:</strong> Write `summary:` and one paragraph in plain English" in page
+    assert "<code>summary</code> is empty: a Safeguarding Adults Review needs it before it can be published." in page
+    assert "<strong>What to do:</strong> Write <code>summary:</code> and one paragraph in plain English" in page
     tab = (out / "sar" / "adult-k" / "index.html").read_text()  # its type read from its `type:` line
     assert "content/sar/adult-k.md, line 4" in tab and "has a tab character" in tab
     colon = (out / "sar" / "adult-m" / "index.html").read_text()
@@ -64,7 +64,7 @@ def test_breaking_and_fixing_an_entry_in_a_running_preview(site, tmp_path):
     page = tmp_path / "preview" / "sar" / "adult-a" / "index.html"
     path = site.entry("adult-a", published="2026-03-14", title="Adult A", summary="")
     live.rebuild(content_only=True, changed=[str(path)])
-    assert "Not published: Adult A" in page.read_text() and "`summary` is empty" in page.read_text()
+    assert "Not published: Adult A" in page.read_text() and "<code>summary</code> is empty" in page.read_text()
     path.write_text(path.read_text().replace("type: sar", "type: sar\n\tsubject: Adult A"))
     live.rebuild(content_only=True, changed=[str(path)])
     assert "tab character" in page.read_text()

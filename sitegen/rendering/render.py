@@ -205,8 +205,18 @@ def make_environment(site_root: Path, compiled: Path | None = None, own_theme: b
     )
     env.filters["ukdate"] = uk_date
     env.filters["markdown"] = lambda text: jinja2.filters.Markup(to_html(text))
+    env.filters["code_spans"] = code_spans
     env.globals["default_card"] = default_card
     return env
+
+
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def code_spans(text: str) -> Markup:
+    """A problem's message as a page shows it: escaped, with each name or value the message quotes
+    between backticks (`draft: true`, as the terminal shows it) in a <code> element, backticks gone."""
+    return Markup(_CODE_SPAN.sub(lambda found: f"<code>{found.group(1)}</code>", str(Markup.escape(text))))
 
 
 class DefaultCard:
