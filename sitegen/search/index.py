@@ -32,6 +32,7 @@ import hashlib
 import json
 import math
 import os
+import queue
 import tempfile
 import threading
 import time
@@ -290,12 +291,22 @@ def _write_part(part: Part, site: Path) -> None:
             pagefind.write_record(site, doc.url, text, doc.meta, doc.filters)
 
 
-def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
+def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "",
+                ready: Callable[[list[OutputFile]], None] | None = None) -> SearchIndex:
     """The search bundle as output files; or none, and a warning when Pagefind is not installed or
-    an error when the index could not be made."""
+    an error when the index could not be made. `ready` is given each part's files as soon as that
+    part is made (or found in the cache), the very objects the bundle then holds: only the bundle
+    says what the index is (a part given early is not in it when a later part failed)."""
+    made: dict[str, list[OutputFile]] = {}
+
+    def part_made(folder: str, data: dict[str, bytes]) -> None:
+        made[folder] = [OutputFile(f"{folder}/{name}", data[name]) for name in sorted(data)]
+        if ready is not None:
+            ready(made[folder])
+
     try:
         parts = plan(*records(site, pages, cache, prefix))
-        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None))
+        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None), part_made)
     except pagefind.PagefindMissing as exc:
         return SearchIndex(problems=[warning(
             BUNDLE, f"{exc}, so this build has no search. Everything else was built as usual.",
@@ -310,7 +321,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     listed = [part.folder.removeprefix(BUNDLE + "/") + "/" for part in parts if part.folder != BUNDLE]
     files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8"))]
     for part in parts:
-        files += [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
+        files += made[part.folder] if part.folder in made else \
+            [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
     return SearchIndex(sorted(files, key=lambda f: f.path))
 
 
@@ -325,14 +337,24 @@ class IndexInBackground:
     def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
         self._index: SearchIndex | None = None
         self._failure: BaseException | None = None
+        self._parts: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, args=(site, pages, cache, prefix), name="sitegen-search")
         self._thread.start()
 
     def _run(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str) -> None:
         try:
-            self._index = build_index(site, pages, cache, prefix)
+            self._index = build_index(site, pages, cache, prefix, ready=self._parts.put)
         except BaseException as exc:  # noqa: BLE001 - raised again where the build waits for it
             self._failure = exc
+        finally:
+            self._parts.put(None)  # no more parts
+
+    def ready(self) -> Iterator[list[OutputFile]]:
+        """Each part's files as it is made, until the last (for `outputs.LaterFiles.ready`: the
+        build writes them while Pagefind makes the others). Only `result()` says what the index
+        holds. Read once."""
+        while (part := self._parts.get()) is not None:
+            yield part
 
     def result(self) -> SearchIndex:
         """The index, once made (the same each time it is asked for)."""
@@ -343,8 +365,10 @@ class IndexInBackground:
         return self._index
 
 
-def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, bytes]]:
-    """Each part's files: from the cache, or indexed now (and then kept in the cache)."""
+def _indexed(parts: list[Part], store: "_PartCache",
+             made: Callable[[str, dict[str, bytes]], None] | None = None) -> dict[str, dict[str, bytes]]:
+    """Each part's files: from the cache, or indexed now (and then kept in the cache). `made` is
+    told each part's files as soon as they are known (see `build_index`)."""
     # A part whose pages are the very same as in a build before is found under its pages' HTML;
     # otherwise under what search reads of them (reading each page: slower).
     page_keys = {part.folder: part.page_key() for part in parts}
@@ -356,49 +380,54 @@ def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, byte
             key = part.key()
             files = store.get(key)
         keys[part.folder], found[part.folder] = key, files
+        if files is not None and made is not None:
+            made(part.folder, files)
     todo = [part for part in parts if found[part.folder] is None]
     if todo:
-        made = _index_parts(todo)
+        indexed = _index_parts(todo, made)
         for part in todo:
-            found[part.folder] = made[part.folder]
+            found[part.folder] = indexed[part.folder]
             # Kept only under a key that names every text it was made from: a text that could not be
             # kept, or was found damaged and made again, is indexed again by the next build.
             if all(doc.read_as_known for doc in part.documents):
-                store.put(keys[part.folder], made[part.folder])
+                store.put(keys[part.folder], indexed[part.folder])
     for part in parts:
         store.name(page_keys[part.folder], keys[part.folder])
     store.keep(set(keys.values()), set(page_keys.values()))
     return found
 
 
-def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
+def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None] | None = None) -> dict[str, dict[str, bytes]]:
     """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time (the next
-    part's records are written while the others run)."""
+    part's records are written while the others run); `told` is given each part's files as it is made."""
     made: dict[str, dict[str, bytes]] = {}
     running: deque = deque()  # (part, process, its folder, deadline)
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
         try:
             for number, part in enumerate(parts):
                 if len(running) >= PARALLEL:
-                    _collect(running.popleft(), made)
+                    _collect(running.popleft(), made, told)
                 folder = Path(temp) / str(number)
                 _write_part(part, folder / "site")
                 process = pagefind.start(folder / "site", folder / "bundle", LANGUAGE)
                 running.append((part, process, folder, time.monotonic() + TIME_LIMIT))
             while running:
-                _collect(running.popleft(), made)
+                _collect(running.popleft(), made, told)
         finally:
             for _, process, _, _ in running:  # only after a failure: stop the others before their folder goes
                 pagefind.stop(process)
     return made
 
 
-def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
+def _collect(started: tuple, made: dict[str, dict[str, bytes]],
+             told: Callable[[str, dict[str, bytes]], None] | None = None) -> None:
     part, process, folder, deadline = started
     files = pagefind.finish(process, folder / "bundle", deadline)
     if part.folder != BUNDLE:  # a part is searched with the main bundle's scripts
         files = {name: data for name, data in files.items() if pagefind.is_data(name)}
     made[part.folder] = files
+    if told is not None:
+        told(part.folder, files)
 
 
 class _PartCache:
