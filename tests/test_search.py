@@ -172,6 +172,29 @@ def test_each_part_is_written_while_pagefind_makes_the_next(site, monkeypatch):
     assert read_output(out) == read_output(fresh), "the same index as a build that wrote it all at the end"
 
 
+def test_the_next_parts_records_are_written_while_pagefind_runs_on_the_others(site, monkeypatch):
+    """Writing a month's records takes Python about half as long as Pagefind takes on them: done
+    while `PARALLEL` Pagefinds run, not while a core waits for it."""
+    split_in_parts(site, monkeypatch)
+    parts = search.plan(*records_of(site))
+    events, write_part, finish = [], search._write_part, search.pagefind.finish
+
+    def writing(part, folder):
+        events.append(("write", part.folder))
+        return write_part(part, folder)
+
+    def finishing(process, bundle, deadline):
+        events.append(("finish", bundle.parent.name))
+        return finish(process, bundle, deadline)
+
+    monkeypatch.setattr(search, "_write_part", writing)
+    monkeypatch.setattr(search.pagefind, "finish", finishing)
+    made = search._index_parts(parts)
+    assert set(made) == {part.folder for part in parts} and len(parts) > search.PARALLEL
+    first_wait = [kind for kind, _ in events].index("finish")
+    assert first_wait == search.PARALLEL + 1, "a part's records are written before waiting for one of the others"
+
+
 def test_an_index_that_fails_after_its_first_parts_were_written_leaves_none_of_them(site, tmp_path, monkeypatch):
     """No index is better than part of one: parts written early go when a later part fails."""
     split_in_parts(site, monkeypatch)
