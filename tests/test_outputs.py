@@ -3,6 +3,7 @@ previous output held (the replaced output is kept in the cache and made into the
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -117,6 +118,8 @@ def test_later_files_given_early_are_written_at_once_and_the_output_is_still_exa
         assert written == {outputs.OUTPUT_MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in first + final}}
         assert folders == {parent.as_posix() for f in first + final for parent in Path(f.path).parents if parent != Path(".")}
         assert set(stored) <= {f.path for f in first + final}, "the take-down record names only what was published"
+        if store is not None:  # and each by the kept file of the bytes published there, never of bytes given early
+            assert stored == {f.path: hashlib.blake2b(f.data, digest_size=16).hexdigest() for f in first + final}
         assert sorted(p.name for p in output.parent.iterdir()) == [".sitegen-cache", "build"], "nothing left beside the output"
 
 

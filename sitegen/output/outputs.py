@@ -290,10 +290,10 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
                 else:
                     shutil.rmtree(temp / held)
                 folders = {folder for folder in folders if os.path.isdir(folder)}
-                for path in early.keys() - late.keys():
-                    stored.pop(path, None)
-            _write_files(temp, {path: item for path, item in late.items() if early.get(path) is not item},
-                         folders, store, claimed is not None or bool(early), stored)
+            rest = {path: item for path, item in late.items() if early.get(path) is not item}
+            for path in early.keys() - (late.keys() - rest.keys()):  # pruned, or to be written again
+                stored.pop(path, None)
+            _write_files(temp, rest, folders, store, claimed is not None or bool(early), stored)
         (temp / OUTPUT_MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
