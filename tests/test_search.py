@@ -9,6 +9,8 @@ import shutil
 import stat
 import threading
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from conftest import occurrences, read_output
@@ -193,6 +195,31 @@ def test_the_next_parts_records_are_written_while_pagefind_runs_on_the_others(si
     assert set(made) == {part.folder for part in parts} and len(parts) > search.PARALLEL
     first_wait = [kind for kind, _ in events].index("finish")
     assert first_wait == search.PARALLEL + 1, "a part's records are written before waiting for one of the others"
+
+
+def test_a_first_build_starts_pagefind_before_it_makes_the_parts_keys_and_keeps_them_right(site, monkeypatch):
+    """With nothing kept no part can be found, so a first build does not read every page for the
+    parts' keys before Pagefind starts: it makes them while Pagefind runs, and the next build finds
+    every part under them."""
+    split_in_parts(site, monkeypatch)
+    events, key, start = [], search.Part.key, search.pagefind.start
+
+    def keyed(part):
+        events.append("key")
+        return key(part)
+
+    def started(*args, **kwargs):
+        events.append("start")
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(search.Part, "key", keyed)
+    monkeypatch.setattr(search.pagefind, "start", started)
+    result, out = site.build("2026-11-22")
+    assert [p for p in result.problems if p.file == "pagefind"] == [] and "key" in events
+    assert events.index("start") < events.index("key") and events[:search.PARALLEL] == ["start"] * search.PARALLEL
+    monkeypatch.setattr(search, "_index_parts", lambda *args, **kwargs: pytest.fail("a part was indexed again"))
+    again, out_again = site.build("2026-11-22", output=site.root.parent / "again")
+    assert read_output(out_again) == read_output(out)
 
 
 def test_an_index_that_fails_after_its_first_parts_were_written_leaves_none_of_them(site, tmp_path, monkeypatch):

@@ -371,20 +371,28 @@ def _indexed(parts: list[Part], store: "_PartCache",
     told each part's files as soon as they are known (see `build_index`)."""
     # A part whose pages are the very same as in a build before is found under its pages' HTML;
     # otherwise under what search reads of them (reading each page: slower).
+    # In a first build no part can be found: their keys are made while Pagefind runs, not before.
+    first = store.holds_none()
     page_keys = {part.folder: part.page_key() for part in parts}
-    keys, found = {}, {}
+    keys: dict[str, str | None] = {}
+    found: dict[str, dict[str, bytes] | None] = {}
     for part in parts:
-        key = store.named(page_keys[part.folder])
+        key = store.named(page_keys[part.folder]) if not first else None
         files = store.get(key) if key else None
-        if files is None:
+        if files is None and not first:
             key = part.key()
             files = store.get(key)
         keys[part.folder], found[part.folder] = key, files
         if files is not None and made is not None:
             made(part.folder, files)
     todo = [part for part in parts if found[part.folder] is None]
+
+    def keys_not_made() -> None:
+        keys.update({part.folder: part.key() for part in todo if keys[part.folder] is None})
+
     if todo:
-        indexed = _index_parts(todo, made)
+        indexed = _index_parts(todo, made, meanwhile=keys_not_made)
+        keys_not_made()
         for part in todo:
             found[part.folder] = indexed[part.folder]
             # Kept only under a key that names every text it was made from: a text that could not be
@@ -397,11 +405,13 @@ def _indexed(parts: list[Part], store: "_PartCache",
     return found
 
 
-def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None] | None = None) -> dict[str, dict[str, bytes]]:
+def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> dict[str, dict[str, bytes]]:
     """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time; `told`
     is given each part's files as it is made. The next part's records are written while `PARALLEL`
     others run, before waiting for one of them: written after, they kept a core waiting for Python
-    (a month's records take 0.3 to 0.8 s to write, about half of Pagefind's time on them)."""
+    (a month's records take 0.3 to 0.8 s to write, about half of Pagefind's time on them).
+    `meanwhile` is done once, the first time all `PARALLEL` are running."""
     made: dict[str, dict[str, bytes]] = {}
     running: deque = deque()  # (part, process, its folder, deadline)
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
@@ -410,6 +420,9 @@ def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None
                 folder = Path(temp) / str(number)
                 _write_part(part, folder / "site")
                 if len(running) >= PARALLEL:
+                    if meanwhile is not None:
+                        meanwhile()
+                        meanwhile = None
                     _collect(running.popleft(), made, told)
                 process = pagefind.start(folder / "site", folder / "bundle", LANGUAGE)
                 running.append((part, process, folder, time.monotonic() + TIME_LIMIT))
@@ -458,6 +471,16 @@ class _PartCache:
         except OSError:
             pass  # a cache the build may not write: the part is as good
         return files
+
+    def holds_none(self) -> bool:
+        """Whether no part is kept at all (a first build, or none kept): then none can be found."""
+        if self.folder is None:
+            return True
+        try:
+            with os.scandir(self.folder) as found:
+                return not any(item.name.endswith(".cbor") for item in found)
+        except OSError:
+            return True  # nothing can be read from it either
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         if self.folder is None:
