@@ -463,9 +463,9 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
     store = FileStore.beside(config.cache_dir / FILE_STORE, output) if production else None
     stored: dict[str, str] = {}
     try:
-        # The search index is written last: Pagefind makes it while the rest is written.
+        # The search index is written last, each part as Pagefind makes it while the rest is written.
         stored = outputs.write_site(files, output, previous_output=previous_output_folder(config, output) if use_cache and not deploy_preview else None,
-                                    store=store, later=outputs.LaterFiles(search.BUNDLE, lambda: index.result().files))
+                                    store=store, later=outputs.LaterFiles(search.BUNDLE, lambda: index.result().files, index.ready))
     except outputs.OutputRefused as exc:
         result.problems.append(error(str(output), str(exc), "Choose an empty folder with --output, or delete this one yourself if you are sure."))
         result.failed = True

@@ -5,6 +5,7 @@ import os
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
@@ -269,6 +270,40 @@ def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeyp
     reading.prepare(paths, set(paths), cache, workers=2)
     cached = [cache.texts.get(cache.hashes.of(path)) for path in paths]
     assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 10_000), max_size=60), st.integers(1, 4))
+def test_documents_are_shared_between_workers_so_that_none_has_much_more_to_do(costs, workers):
+    """The giants of a batch (a 117-page report beside 2-page ones) are not all one worker's while
+    the other waits: shared as `fork_map` shares them (the i-th to worker i mod workers), no worker
+    has more than another by more than the longest job, and every job is there once."""
+    from sitegen.documents.reading import in_turns
+
+    jobs = list(enumerate(costs))
+    ordered = in_turns(jobs, workers, cost=lambda job: job[1])
+    assert sorted(ordered) == sorted(jobs)
+    shares = [sum(cost for _, cost in ordered[worker::workers]) for worker in range(workers)]
+    assert max(shares) - min(shares) <= max(costs, default=0)
+
+
+def test_a_giant_among_small_reports_is_not_left_for_last(tmp_path, monkeypatch):
+    """prepare() starts with the longest reports, whatever order the entries list them in."""
+    from sitegen.documents import reading
+
+    paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index} Quartz{index}"] * (30 if index == 5 else 1))
+             for index in range(6)]
+    started = []
+
+    def in_order(func, items, **kwargs):
+        started.extend(job.path for job in items)
+        return [func(item) for item in items]
+
+    monkeypatch.setattr(reading, "fork_map", in_order)
+    cache = DocumentCache(tmp_path / "cache")
+    reading.prepare(paths, set(paths), cache, workers=2)
+    assert started[0] == str(paths[5]) and sorted(started) == sorted(map(str, paths))
+    assert all(f"Quartz{index}" in cache.texts.get(cache.hashes.of(path)) for index, path in enumerate(paths))
 
 
 CRASHING_BUILD = """

@@ -3,6 +3,7 @@ previous output held (the replaced output is kept in the cache and made into the
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -72,6 +73,65 @@ def test_the_output_is_exactly_the_files_of_the_last_build(tmp_path_factory, bui
         assert folders == needed
         assert sorted(p.name for p in output.parent.iterdir()) == [".sitegen-cache", "build"], "nothing left beside the output"
     assert cached.read_bytes() == b"%PDF cached copy", "a linked file is never written through"
+
+
+INDEX_PATHS = ["pagefind/pagefind.js", "pagefind/part-1/index/a.pf_index", "pagefind/part-1/fragment/b.pf_fragment",
+               "pagefind/part-2/index/c.pf_index", "pagefind/part-2", "pagefind/part-3/pagefind-entry.json"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sets(st.sampled_from(PATHS)), st.sets(st.sampled_from(INDEX_PATHS)),
+                          st.sets(st.sampled_from(INDEX_PATHS)), st.integers(0, 3)), min_size=1, max_size=4))
+def test_later_files_given_early_are_written_at_once_and_the_output_is_still_exactly_the_last_files(tmp_path_factory, builds):
+    """The search index's parts come as Pagefind makes them (`LaterFiles.ready`), and are written
+    then, before the whole index is known; what the whole index then holds is what is swapped in,
+    whatever was given early (a part given early and not in the index, when a later part failed, is
+    not published; nor is an early file whose bytes the index then gives otherwise)."""
+    base = tmp_path_factory.mktemp("out")
+    output, previous_output = base / "site" / "build", base / "site" / ".sitegen-cache" / "previous-output" / "x"
+    for version, (paths, final_index, early_only, kind) in enumerate(builds):
+        first = [OutputFile(p, f"{p} v{version}".encode()) for p in consistent(paths) if not p.startswith("pagefind")]
+        index = consistent(final_index | early_only)
+        final = [OutputFile(p, f"{p} index v{version}".encode()) for p in sorted(index & final_index)]
+        # given early: the index's own objects, other bytes at one of its paths, and files it will not hold
+        early = [f for f in final if kind != 1] + [OutputFile(p, b"not the index's") for p in sorted(index - final_index)]
+        if kind == 2 and final:
+            early = [OutputFile(final[0].path, b"older bytes")] + early[1:]
+        batches = [early[:2], early[2:]] if kind != 3 else [early]
+        recycled = previous_output.is_dir()  # its folders may be where an early file goes: that one waits
+
+        def given_early(batches=batches, recycled=recycled):
+            [new] = [p for p in output.parent.iterdir() if p.name.startswith(".build-new-")]
+            for batch in batches:
+                yield batch
+                assert recycled or all((new / f.path).is_file() for f in batch), "each batch is written as it comes"
+
+        def whole(final=final, early=early, recycled=recycled):
+            [new] = [p for p in output.parent.iterdir() if p.name.startswith(".build-new-")]
+            assert recycled or all((new / f.path).is_file() for f in early), "everything given early is written first"
+            return final
+
+        store = FileStore(base / "site" / ".sitegen-cache" / "output-files") if version % 2 else None
+        stored = outputs.write_site(first, output, previous_output=previous_output, store=store,
+                                    later=outputs.LaterFiles("pagefind", whole, given_early))
+        written, folders = tree(output)
+        assert written == {outputs.OUTPUT_MARKER: outputs.MARKER_TEXT, **{f.path: f.data for f in first + final}}
+        assert folders == {parent.as_posix() for f in first + final for parent in Path(f.path).parents if parent != Path(".")}
+        assert set(stored) <= {f.path for f in first + final}, "the take-down record names only what was published"
+        if store is not None:  # and each by the kept file of the bytes published there, never of bytes given early
+            assert stored == {f.path: hashlib.blake2b(f.data, digest_size=16).hexdigest() for f in first + final}
+        assert sorted(p.name for p in output.parent.iterdir()) == [".sitegen-cache", "build"], "nothing left beside the output"
+
+
+def test_a_batch_given_early_outside_its_folder_is_refused_and_nothing_is_swapped_in(tmp_path):
+    output = tmp_path / "build"
+    outputs.write_site([OutputFile("index.html", b"first")], output)
+    for early in ([OutputFile("index.html", b"again")], [OutputFile("sar/index.html", b"not the index's")]):
+        with pytest.raises(ValueError):
+            outputs.write_site([OutputFile("index.html", b"second")], output,
+                               later=outputs.LaterFiles("pagefind", lambda: [], lambda early=early: iter([early])))
+        assert read_output(output) == {"index.html": b"first", outputs.OUTPUT_MARKER: outputs.MARKER_TEXT}
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
 
 
 def test_later_files_at_a_path_already_written_or_outside_their_folder_are_refused_and_nothing_is_swapped_in(tmp_path):

@@ -10,6 +10,8 @@ import shutil
 import stat
 import threading
 
+import pytest
+
 from hypothesis import given, settings, strategies as st
 
 from conftest import occurrences, read_output
@@ -137,6 +139,118 @@ def test_pagefind_indexes_while_the_rest_of_the_site_is_written(site, monkeypatc
     result, out = site.build("2026-11-22")
     assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
     assert occurrences(read_output(out), "LivePdfWord")
+
+
+def split_in_parts(site, monkeypatch, count=3):
+    monkeypatch.setattr(search, "PART_WEIGHT", 1)  # every entry in a part of its own
+    monkeypatch.setattr(search, "SPLIT_ABOVE", 1)
+    make_site(site)
+    make_reviews(site, count)
+
+
+def test_each_part_is_written_while_pagefind_makes_the_next(site, monkeypatch):
+    """In a first build, indexing is the last step to finish: each part's files are written into the
+    output as soon as Pagefind has made it, so that once the last part is made little is left to write."""
+    split_in_parts(site, monkeypatch)
+    part_written = threading.Event()
+    write_one, finish = outputs._write_one, search.pagefind.finish
+    finished = []
+
+    def write_then_tell(temp, path, *args, **kwargs):
+        write_one(temp, path, *args, **kwargs)
+        if path.startswith("pagefind/"):
+            part_written.set()
+
+    def finish_once_a_part_is_written(*args, **kwargs):
+        if finished:  # a part has been made: it is written while this one is still being made
+            assert part_written.wait(timeout=30), "no part of the index was written before the last was made"
+        finished.append(True)
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(outputs, "_write_one", write_then_tell)
+    monkeypatch.setattr(search.pagefind, "finish", finish_once_a_part_is_written)
+    result, out = site.build("2026-11-22")
+    assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == [] and len(finished) >= 3
+    _, fresh = site.build("2026-11-22", output=site.root.parent / "fresh", use_cache=False)
+    assert read_output(out) == read_output(fresh), "the same index as a build that wrote it all at the end"
+
+
+def test_the_next_parts_records_are_written_while_pagefind_runs_on_the_others(site, monkeypatch):
+    """Writing a month's records takes Python about half as long as Pagefind takes on them: done
+    while `PARALLEL` Pagefinds run, not while a core waits for it."""
+    split_in_parts(site, monkeypatch)
+    parts = search.plan(*records_of(site))
+    events, write_part, finish = [], search._write_part, search.pagefind.finish
+
+    def writing(part, folder):
+        events.append(("write", part.folder))
+        return write_part(part, folder)
+
+    def finishing(process, bundle, deadline):
+        events.append(("finish", bundle.parent.name))
+        return finish(process, bundle, deadline)
+
+    monkeypatch.setattr(search, "_write_part", writing)
+    monkeypatch.setattr(search.pagefind, "finish", finishing)
+    made = search._index_parts(parts)
+    assert set(made) == {part.folder for part in parts} and len(parts) > search.PARALLEL
+    first_wait = [kind for kind, _ in events].index("finish")
+    assert first_wait == search.PARALLEL + 1, "a part's records are written before waiting for one of the others"
+
+
+def test_a_first_build_starts_pagefind_before_it_makes_the_parts_keys_and_keeps_them_right(site, monkeypatch):
+    """With nothing kept no part can be found, so a first build does not read every page for the
+    parts' keys before Pagefind starts: it makes them while Pagefind runs, and the next build finds
+    every part under them."""
+    split_in_parts(site, monkeypatch)
+    events, key, start = [], search.Part.key, search.pagefind.start
+
+    def keyed(part):
+        events.append("key")
+        return key(part)
+
+    def started(*args, **kwargs):
+        events.append("start")
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(search.Part, "key", keyed)
+    monkeypatch.setattr(search.pagefind, "start", started)
+    result, out = site.build("2026-11-22")
+    assert [p for p in result.problems if p.file == "pagefind"] == [] and "key" in events
+    assert events.index("start") < events.index("key") and events[:search.PARALLEL] == ["start"] * search.PARALLEL
+    monkeypatch.setattr(search, "_index_parts", lambda *args, **kwargs: pytest.fail("a part was indexed again"))
+    again, out_again = site.build("2026-11-22", output=site.root.parent / "again")
+    assert read_output(out_again) == read_output(out)
+
+
+def test_an_index_that_fails_after_its_first_parts_were_written_leaves_none_of_them(site, tmp_path, monkeypatch):
+    """No index is better than part of one: parts written early go when a later part fails."""
+    split_in_parts(site, monkeypatch)
+    finish, calls, parts = search.pagefind.finish, [], len(search.plan(*records_of(site)))
+    shutil.rmtree(site.root / ".sitegen-cache" / "search", ignore_errors=True)  # so every part must be made
+
+    def fail_the_last(process, bundle, deadline):
+        calls.append(bundle)
+        files = finish(process, bundle, deadline)
+        if len(calls) == parts:
+            raise pagefind.PagefindFailed("Pagefind stopped with status 101")
+        return files
+
+    given = []
+    ready = search.IndexInBackground.ready
+
+    def counted(self):
+        for batch in ready(self):
+            given.append(batch)
+            yield batch
+
+    monkeypatch.setattr(search.pagefind, "finish", fail_the_last)
+    monkeypatch.setattr(search.IndexInBackground, "ready", counted)
+    result, out = site.build("2026-11-22")
+    assert len(given) >= 2, "the first parts were given early"
+    assert not result.failed and (out / "sar" / "live" / "index.html").is_file()
+    assert [p.is_error for p in result.problems if p.file == "pagefind"] == [True]
+    assert not (out / "pagefind").exists() and parts >= 3
 
 
 def test_a_build_whose_index_fails_leaves_no_index_of_an_earlier_output(site, tmp_path, monkeypatch):

@@ -11,16 +11,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from sitegen.core.cachefile import LEDGER, Ledger
-from sitegen.core.parallel import fork_call, fork_map, in_shared_worker, in_worker, result_of
+from sitegen.core.parallel import cpus, fork_call, fork_map, in_shared_worker, in_worker, result_of
 from sitegen.documents import renditions
 from sitegen.documents import text as pdftext
 from sitegen.documents.cache import DocumentCache, copy_title
 from sitegen.documents.inspection import inspect_as
 from sitegen.documents.pdfinspect import make_copies
 from sitegen.documents.record import DocumentInfo, file_format
+
+T = TypeVar("T")
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None, word_originals: Sequence[Path] = (),
@@ -73,8 +75,10 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     one = partial(_prepare_one, folder=folder)
     size = -(-len(todo) // PROGRESS_STEPS)
     shared = workers if len(todo) >= PARALLEL_FROM else 1  # a few documents: one worker does them all
+    costs = {job: _cost(job) for job in todo}
+    todo = sorted(todo, key=costs.__getitem__, reverse=True)  # the longest first, so that none is left for last
     for start in range(0, len(todo), size):
-        batch = todo[start:start + size]
+        batch = in_turns(todo[start:start + size], shared or cpus(), costs.__getitem__)
         for done in fork_map(one, batch, workers=shared, least=1, only_workers=True, lost=_lost):
             LEDGER.add(done.ledger)
             if done.rendition is not None:
@@ -94,6 +98,31 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
                 cache.texts.written_by_worker(done.key)
         if progress is not None:
             progress(start + len(batch), len(todo))
+
+
+TEXT_COST = 2.5  # reading a PDF's text costs PDFium about this many times what inspecting it costs (docs/performance.md)
+
+
+def _cost(job: "_Job") -> float:
+    """About how long a job takes, to share the jobs evenly: its file's size, more when its text is
+    read too. A file that cannot be read now costs nothing here (its job tells why)."""
+    try:
+        size = os.stat(job.path).st_size
+    except OSError:
+        return 0.0
+    return size * (1 + TEXT_COST) if job.text else float(size)
+
+
+def in_turns(jobs: list[T], workers: int, cost: Callable[[T], float]) -> list[T]:
+    """`jobs` (longest first) in an order that `parallel.fork_map`'s sharing (the i-th to worker i
+    mod `workers`) shares evenly: the longest to each worker in turn, then the next ones back the
+    other way, and so on, so that no worker is left with much more than another while the rest wait
+    for it (every batch of `prepare` waits for its slowest worker). The same jobs, only reordered."""
+    jobs = sorted(jobs, key=cost, reverse=True)
+    workers = max(1, workers)
+    turns = [jobs[start:start + workers] for start in range(0, len(jobs), workers)]
+    return [job for number, turn in enumerate(turns)
+            for job in (turn[::-1] if number % 2 and len(turn) == workers else turn)]
 
 
 READ_TIME_LIMIT = 60  # seconds a worker may spend on one document: inspecting it, its text or its web page (the 117-page report of the tests takes 0.1 s)

@@ -20,7 +20,7 @@ from datetime import date
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from sitegen.rules.addresses import output_file, page_address
 from sitegen.content.colour import darken
@@ -238,9 +238,15 @@ def check_output_folder(output: Path) -> None:
 @dataclass(frozen=True)
 class LaterFiles:
     """Files still being made while the rest of the output is written (the search index, which
-    Pagefind makes meanwhile): all below `folder`, and given by `files()` once they are made."""
+    Pagefind makes meanwhile): all below `folder`, and given by `files()` once they are made.
+
+    `ready`, if given, gives them sooner, in batches as they are made (each part of the index as
+    Pagefind finishes it), so that writing them is done while the rest are still being made
+    rather than after. Only `files()` says what the output holds: a file given early that is not
+    among them (the index failed after its first parts were made) is removed before the swap."""
     folder: str
     files: Callable[[], list[OutputFile]]
+    ready: Callable[[], Iterable[list[OutputFile]]] | None = None
 
 
 def write_site(files: list[OutputFile], output: Path, previous_output: Path | None = None,
@@ -249,7 +255,9 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
     `store` of each file linked to it, by its path in the output (for `takedown.record_last_good`).
 
     `later`'s files are written after the others, before the swap: what makes them (Pagefind, in
-    other processes) runs while the others are written. `store` (a whole build's, in the cache)
+    other processes) runs while the others are written, and each batch it makes early is written
+    as soon as it comes (`LaterFiles.ready`), so that little is left to write once the last one is
+    made. `store` (a whole build's, in the cache)
     keeps the files written, and each output's files are
     links to its files (see `sitegen.output.file_store`). `previous_output` (a folder in the cache) keeps
     the replaced output, to be made into the next one: removing thousands of folders costs seconds
@@ -272,17 +280,20 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
         folders = {str(temp)}
         _write_files(temp, wanted, folders, store, claimed is not None, stored)
         if later is not None:
+            early = _write_early(temp, later, wanted, folders, store, claimed is not None, stored)
             late = _by_path(later.files(), wanted)
-            outside = [path for path in late if not path.startswith(f"{held}/")]
-            if outside:
-                raise ValueError(f"{outside[0]} is not in {held}/")
-            if claimed is not None and os.path.isdir(temp / held):  # the recycled output's, kept by `_claim`
+            _refuse_outside(late, later.folder)
+            if (claimed is not None or early) and os.path.isdir(temp / held):  # the recycled output's, kept by `_claim`, or written early
                 every = {**wanted, **late}
                 if any(path.startswith(f"{held}/") for path in every):
                     _prune(str(temp), held, every, _folders_of(every))
                 else:
                     shutil.rmtree(temp / held)
-            _write_files(temp, late, folders, store, claimed is not None, stored)
+                folders = {folder for folder in folders if os.path.isdir(folder)}
+            rest = {path: item for path, item in late.items() if early.get(path) is not item}
+            for path in early.keys() - (late.keys() - rest.keys()):  # pruned, or to be written again
+                stored.pop(path, None)
+            _write_files(temp, rest, folders, store, claimed is not None or bool(early), stored)
         (temp / OUTPUT_MARKER).write_bytes(MARKER_TEXT)  # a recycled output's was removed with what is not wanted
         for folder in folders:
             os.chmod(folder, 0o755)
@@ -292,6 +303,35 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
         shutil.rmtree(temp, ignore_errors=True)
         raise
     return stored
+
+
+def _write_early(temp: Path, later: LaterFiles, wanted: dict[str, OutputFile], folders: set[str],
+                 store: FileStore | None, recycled: bool, stored: dict[str, str]) -> dict[str, OutputFile]:
+    """Write `later`'s batches as they are made (see `LaterFiles.ready`), and return what was
+    written, by path: `write_site` then writes only what `later.files()` gives otherwise, and
+    removes what it does not give."""
+    early: dict[str, OutputFile] = {}
+    if later.ready is None:
+        return early
+    given: dict[str, OutputFile] = {}
+    for batch in later.ready():
+        found = _by_path(batch, {**wanted, **given})
+        _refuse_outside(found, later.folder)
+        given.update(found)
+        for path in sorted(found):
+            try:
+                _write_one(temp, path, found[path], folders, store, recycled, stored)
+            except (IsADirectoryError, NotADirectoryError, FileExistsError):
+                continue  # a folder where it goes, kept from the recycled output: written once that is pruned
+            early[path] = found[path]
+    return early
+
+
+def _refuse_outside(late: dict[str, OutputFile], held: str) -> None:
+    """Later files are all below their folder, so that they can never replace another file."""
+    outside = [path for path in late if not path.startswith(f"{held}/")]
+    if outside:
+        raise ValueError(f"{outside[0]} is not in {held}/")
 
 
 def _by_path(files: list[OutputFile], others: dict[str, OutputFile]) -> dict[str, OutputFile]:
@@ -310,20 +350,25 @@ def _write_files(temp: Path, wanted: dict[str, OutputFile], folders: set[str], s
     put in `stored` the name in `store` of each file linked to it. In a `recycled` output, a file
     already as wanted is left as it is."""
     for path in sorted(wanted):
-        item = wanted[path]
-        target = os.path.join(temp, path)
-        parent = os.path.dirname(target)
-        if parent not in folders:
-            os.makedirs(parent, exist_ok=True)
-            while parent not in folders:
-                folders.add(parent)
-                parent = os.path.dirname(parent)
-        if store is not None and item.data is not None:
-            name = store.link(item.data, target, checked=item.kept_as)
-            if name is not None:
-                stored[path] = name
-        elif not recycled or not _already(target, item):
-            _write(target, item)
+        _write_one(temp, path, wanted[path], folders, store, recycled, stored)
+
+
+def _write_one(temp: Path, path: str, item: OutputFile, folders: set[str], store: FileStore | None,
+               recycled: bool, stored: dict[str, str]) -> None:
+    """`_write_files` for one file."""
+    target = os.path.join(temp, path)
+    parent = os.path.dirname(target)
+    if parent not in folders:
+        os.makedirs(parent, exist_ok=True)
+        while parent not in folders:
+            folders.add(parent)
+            parent = os.path.dirname(parent)
+    if store is not None and item.data is not None:
+        name = store.link(item.data, target, checked=item.kept_as)
+        if name is not None:
+            stored[path] = name
+    elif not recycled or not _already(target, item):
+        _write(target, item)
 
 
 def _write(target: str, item: OutputFile) -> None:

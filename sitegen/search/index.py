@@ -32,6 +32,7 @@ import hashlib
 import json
 import math
 import os
+import queue
 import tempfile
 import threading
 import time
@@ -291,12 +292,22 @@ def _write_part(part: Part, site: Path) -> None:
             pagefind.write_record(site, doc.url, text, doc.meta, doc.filters)
 
 
-def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> SearchIndex:
+def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "",
+                ready: Callable[[list[OutputFile]], None] | None = None) -> SearchIndex:
     """The search bundle as output files; or none, and a warning when Pagefind is not installed or
-    an error when the index could not be made."""
+    an error when the index could not be made. `ready` is given each part's files as soon as that
+    part is made (or found in the cache), the very objects the bundle then holds: only the bundle
+    says what the index is (a part given early is not in it when a later part failed)."""
+    made: dict[str, list[OutputFile]] = {}
+
+    def part_made(folder: str, data: dict[str, bytes]) -> None:
+        made[folder] = [OutputFile(f"{folder}/{name}", data[name]) for name in sorted(data)]
+        if ready is not None:
+            ready(made[folder])
+
     try:
         parts = plan(*records(site, pages, cache, prefix))
-        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None))
+        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None), part_made)
         start = start_list(parts, found)
     except pagefind.PagefindMissing as exc:
         return SearchIndex(problems=[warning(
@@ -313,7 +324,8 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
     files = [OutputFile(f"{BUNDLE}/{PARTS_FILE}", (json.dumps(listed) + "\n").encode("utf-8")),
              OutputFile(f"{BUNDLE}/{START_FILE}", (json.dumps(start) + "\n").encode("utf-8"))]
     for part in parts:
-        files += [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
+        files += made[part.folder] if part.folder in made else \
+            [OutputFile(f"{part.folder}/{name}", data) for name, data in sorted(found[part.folder].items())]
     return SearchIndex(sorted(files, key=lambda f: f.path))
 
 
@@ -343,14 +355,24 @@ class IndexInBackground:
     def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
         self._index: SearchIndex | None = None
         self._failure: BaseException | None = None
+        self._parts: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, args=(site, pages, cache, prefix), name="sitegen-search")
         self._thread.start()
 
     def _run(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str) -> None:
         try:
-            self._index = build_index(site, pages, cache, prefix)
+            self._index = build_index(site, pages, cache, prefix, ready=self._parts.put)
         except BaseException as exc:  # noqa: BLE001 - raised again where the build waits for it
             self._failure = exc
+        finally:
+            self._parts.put(None)  # no more parts
+
+    def ready(self) -> Iterator[list[OutputFile]]:
+        """Each part's files as it is made, until the last (for `outputs.LaterFiles.ready`: the
+        build writes them while Pagefind makes the others). Only `result()` says what the index
+        holds. Read once."""
+        while (part := self._parts.get()) is not None:
+            yield part
 
     def result(self) -> SearchIndex:
         """The index, once made (the same each time it is asked for)."""
@@ -361,62 +383,84 @@ class IndexInBackground:
         return self._index
 
 
-def _indexed(parts: list[Part], store: "_PartCache") -> dict[str, dict[str, bytes]]:
-    """Each part's files: from the cache, or indexed now (and then kept in the cache)."""
+def _indexed(parts: list[Part], store: "_PartCache",
+             made: Callable[[str, dict[str, bytes]], None] | None = None) -> dict[str, dict[str, bytes]]:
+    """Each part's files: from the cache, or indexed now (and then kept in the cache). `made` is
+    told each part's files as soon as they are known (see `build_index`)."""
     # A part whose pages are the very same as in a build before is found under its pages' HTML;
     # otherwise under what search reads of them (reading each page: slower).
+    # In a first build no part can be found: their keys are made while Pagefind runs, not before.
+    first = store.holds_none()
     page_keys = {part.folder: part.page_key() for part in parts}
-    keys, found = {}, {}
+    keys: dict[str, str | None] = {}
+    found: dict[str, dict[str, bytes] | None] = {}
     for part in parts:
-        key = store.named(page_keys[part.folder])
+        key = store.named(page_keys[part.folder]) if not first else None
         files = store.get(key) if key else None
-        if files is None:
+        if files is None and not first:
             key = part.key()
             files = store.get(key)
         keys[part.folder], found[part.folder] = key, files
+        if files is not None and made is not None:
+            made(part.folder, files)
     todo = [part for part in parts if found[part.folder] is None]
+
+    def keys_not_made() -> None:
+        keys.update({part.folder: part.key() for part in todo if keys[part.folder] is None})
+
     if todo:
-        made = _index_parts(todo)
+        indexed = _index_parts(todo, made, meanwhile=keys_not_made)
+        keys_not_made()
         for part in todo:
-            found[part.folder] = made[part.folder]
+            found[part.folder] = indexed[part.folder]
             # Kept only under a key that names every text it was made from: a text that could not be
             # kept, or was found damaged and made again, is indexed again by the next build.
             if all(doc.read_as_known for doc in part.documents):
-                store.put(keys[part.folder], made[part.folder])
+                store.put(keys[part.folder], indexed[part.folder])
     for part in parts:
         store.name(page_keys[part.folder], keys[part.folder])
     store.keep(set(keys.values()), set(page_keys.values()))
     return found
 
 
-def _index_parts(parts: list[Part]) -> dict[str, dict[str, bytes]]:
-    """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time (the next
-    part's records are written while the others run)."""
+def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None] | None = None,
+                 meanwhile: Callable[[], None] | None = None) -> dict[str, dict[str, bytes]]:
+    """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time; `told`
+    is given each part's files as it is made. The next part's records are written while `PARALLEL`
+    others run, before waiting for one of them: written after, they kept a core waiting for Python
+    (a month's records take 0.3 to 0.8 s to write, about half of Pagefind's time on them).
+    `meanwhile` is done once, the first time all `PARALLEL` are running."""
     made: dict[str, dict[str, bytes]] = {}
     running: deque = deque()  # (part, process, its folder, deadline)
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
         try:
             for number, part in enumerate(parts):
-                if len(running) >= PARALLEL:
-                    _collect(running.popleft(), made)
                 folder = Path(temp) / str(number)
                 _write_part(part, folder / "site")
+                if len(running) >= PARALLEL:
+                    if meanwhile is not None:
+                        meanwhile()
+                        meanwhile = None
+                    _collect(running.popleft(), made, told)
                 process = pagefind.start(folder / "site", folder / "bundle", LANGUAGE)
                 running.append((part, process, folder, time.monotonic() + TIME_LIMIT))
             while running:
-                _collect(running.popleft(), made)
+                _collect(running.popleft(), made, told)
         finally:
             for _, process, _, _ in running:  # only after a failure: stop the others before their folder goes
                 pagefind.stop(process)
     return made
 
 
-def _collect(started: tuple, made: dict[str, dict[str, bytes]]) -> None:
+def _collect(started: tuple, made: dict[str, dict[str, bytes]],
+             told: Callable[[str, dict[str, bytes]], None] | None = None) -> None:
     part, process, folder, deadline = started
     files = pagefind.finish(process, folder / "bundle", deadline)
     if part.folder != BUNDLE:  # a part is searched with the main bundle's scripts
         files = {name: data for name, data in files.items() if pagefind.is_data(name)}
     made[part.folder] = files
+    if told is not None:
+        told(part.folder, files)
 
 
 class _PartCache:
@@ -445,6 +489,16 @@ class _PartCache:
         except OSError:
             pass  # a cache the build may not write: the part is as good
         return files
+
+    def holds_none(self) -> bool:
+        """Whether no part is kept at all (a first build, or none kept): then none can be found."""
+        if self.folder is None:
+            return True
+        try:
+            with os.scandir(self.folder) as found:
+                return not any(item.name.endswith(".cbor") for item in found)
+        except OSError:
+            return True  # nothing can be read from it either
 
     def put(self, key: str, files: dict[str, bytes]) -> None:
         if self.folder is None:
