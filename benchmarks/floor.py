@@ -12,8 +12,9 @@ script times only that, with the same libraries and the same number of processes
 1. **text and safety**: for each live report, in one process per core: PDFium's text (sitegen's
    `extract_pdf_text`), and the least safety work a published PDF needs, done with qpdf through
    pikepdf as plainly as it can be: open it, look at every object once for active content (the
-   keys that run code or actions), drop its metadata (the document's XMP and properties), and
-   write the copy. Nothing more: no audit of annotations or forms, no XMP rewritten with its
+   keys that run code or hold files, actions by their type, links by their address's scheme, as
+   sitegen's check reads them: `safe_copy`), drop its metadata (every object's XMP and private
+   data, and the document's properties), and write the copy. Nothing more: no audit of annotations or forms, no XMP rewritten with its
    title, no second walk of the written copy, none of sitegen's checks of what it was given;
 2. **index**: Pagefind indexing that text as sitegen does (`search.plan` and its parts,
    two indexers at once), without any HTML page.
@@ -59,21 +60,37 @@ def live_reports(site: Path, day: date) -> list[Path]:
     return found
 
 
-ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/OpenAction", "/Launch", "/EmbeddedFiles", "/XFA", "/RichMedia"}
+ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/OpenAction", "/Launch", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia",
+               "/3D", "/Movie", "/Sound"}
+METADATA_KEYS = ("/Metadata", "/PieceInfo")  # XMP anywhere (pages, pictures), and the private data programs save
 
 
 def safe_copy(path: Path) -> int:
-    """The least safety work on one PDF (see the description): the copy's size."""
+    """The least safety work on one PDF (see the description): the copy's size. Active content is
+    what the mission withholds: keys that run code or hold files, any action but those that only
+    move within the document or open a web page (read by its type, as a reader would), and links
+    to addresses that are not web pages or email. Metadata is every object's XMP and private data,
+    and the document's properties."""
     import io
 
     import pikepdf
 
+    from sitegen.documents.pdfsafety import SAFE_ACTIONS, SAFE_SCHEMES
+
+    found = []  # what would withhold it (the corpus has none; every object is looked at either way)
     with pikepdf.open(path) as pdf:
         for obj in pdf.objects:
-            if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)) and ACTIVE_KEYS & set(obj.keys()):
-                break  # such a PDF is withheld; the corpus has none
-        if "/Metadata" in pdf.Root:
-            del pdf.Root["/Metadata"]
+            if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+                continue
+            keys = set(obj.keys())
+            found += ACTIVE_KEYS & keys
+            if "/S" in keys and "/Type" not in keys and str(obj.get("/S")) not in SAFE_ACTIONS:
+                found.append(str(obj.get("/S")))  # an action of a kind that is not published (or a group: told apart by a reader)
+            if "/URI" in keys and str(obj.get("/URI")).partition(":")[0].lower() not in SAFE_SCHEMES:
+                found.append("/URI")
+            for key in METADATA_KEYS:
+                if key in keys:
+                    del obj[key]
         if "/Info" in pdf.trailer:
             del pdf.trailer["/Info"]
         out = io.BytesIO()
