@@ -443,8 +443,23 @@ _entries = st.lists(st.tuples(st.integers(0, 11), st.integers(1, 120), st.intege
     lambda rows: [(f"review-{number}", f"2026-{month + 1:02d}", pages, day) for number, (month, pages, day) in enumerate(rows)])
 
 
+def _month_of(part):
+    return part.folder.removeprefix("pagefind/part-")[:7]
+
+
+def _new_edges(before, after):
+    """The months that became, or stopped being, the oldest or newest (split by days, `plan`)."""
+    return search.edge_months({e[1] for e in before}) ^ search.edge_months({e[1] for e in after})
+
+
 def _month_parts(parts, month):
     return {part.folder: _held(part) for part in parts if part.folder.startswith(f"pagefind/part-{month}-")}
+
+
+def _ranges(entries, month, weight):
+    """The ranges of days `plan` splits a month in: by `weight` if it is the oldest or newest."""
+    limit = weight if month in search.edge_months({e[1] for e in entries}) else search.PART_WEIGHT
+    return list(search.day_ranges(_days(entries, month), limit))
 
 
 def _days(entries, month):
@@ -462,20 +477,22 @@ def test_a_report_coming_down_moves_no_other_months_records(entries, gone, weigh
     """Whatever the site: when one report comes down (or, read backwards, goes up), every part of
     another month holds the very same records as before, so it is taken from the cache; and so does
     every part of its own month that it was not in, unless the month's ranges of days changed
-    (the day a range crosses the weight at which it is halved)."""
+    (the day a range crosses the weight at which it is halved). Only a month that becomes or stops
+    being the oldest or newest (once a month) is split anew."""
     leaving = entries[gone % len(entries)]
     staying = [e for e in entries if e != leaving]
     before = search.plan(*_records(entries), split_above=0, range_weight=weight)
     after = search.plan(*_records(staying), split_above=0, range_weight=weight)
-    kept = {part.folder: _held(part) for part in before if not part.folder.startswith(f"pagefind/part-{leaving[1]}-")}
+    moved = {leaving[1]} | _new_edges(entries, staying)
+    kept = {part.folder: _held(part) for part in before if _month_of(part) not in moved}
     for part in after:
-        if not part.folder.startswith(f"pagefind/part-{leaving[1]}-"):
+        if _month_of(part) not in moved:
             assert kept.pop(part.folder) == _held(part), "a part of another month changed"
     assert list(kept) == [], "a part of another month went"
     where = _placed(after)
     assert f"/sar/{leaving[0]}/" not in where and all(url in _placed(before) for url in where)
     month = leaving[1]
-    if list(search.day_ranges(_days(entries, month), weight)) == list(search.day_ranges(_days(staying, month), weight)):
+    if _ranges(entries, month, weight) == _ranges(staying, month, weight):
         own = _placed(before)[f"/sar/{leaving[0]}/"]
         others_before = {folder: held for folder, held in _month_parts(before, month).items() if folder != own}
         others_after = {folder: held for folder, held in _month_parts(after, month).items() if folder != own}
@@ -487,9 +504,11 @@ def test_a_report_coming_down_moves_no_other_months_records(entries, gone, weigh
        going_up=st.booleans(), weight=st.integers(20, 400))
 def test_a_days_changes_touch_one_range_of_days_of_their_month(entries, which, changed, going_up, weight):
     """Reports go up and come down by the day they were published. Whatever the site and whichever
-    of one day's reports go up or come down together: no other month's part changes; in their own
-    month at most one part changes while the month's ranges of days stay, and what is indexed
-    again there never weighs more than a range (`range_weight`) and that day's reports."""
+    of one day's reports go up or come down together: no other month's part changes (but for the
+    month that becomes or stops being the newest or oldest, once a month); in their own month at
+    most one part changes while the month's ranges of days stay, and what is indexed again there
+    never weighs more than a range (`range_weight`) and that day's reports while it is the newest or
+    oldest month (where reports go up and come down)."""
     month, day = entries[which % len(entries)][1], entries[which % len(entries)][3]
     same_day = [e for e in entries if (e[1], e[3]) == (month, day)]
     moving = [e for number, e in enumerate(same_day) if number in {c % len(same_day) for c in changed}]
@@ -497,13 +516,15 @@ def test_a_days_changes_touch_one_range_of_days_of_their_month(entries, which, c
     before, after = (without, entries) if going_up else (entries, without)
     parts_before = search.plan(*_records(before), split_above=0, range_weight=weight)
     parts_after = search.plan(*_records(after), split_above=0, range_weight=weight)
-    outside = lambda parts: {p.folder: _held(p) for p in parts if not p.folder.startswith(f"pagefind/part-{month}-")}  # noqa: E731
+    moved = {month} | _new_edges(before, after)
+    outside = lambda parts: {p.folder: _held(p) for p in parts if _month_of(p) not in moved}  # noqa: E731
     assert outside(parts_before) == outside(parts_after), "a part of another month changed"
     was = set(_month_parts(parts_before, month).values())
     again = [p for p in parts_after if p.folder.startswith(f"pagefind/part-{month}-") and _held(p) not in was]
     indexed = sum(len(p.pages) + sum(d.weight for d in p.documents) for p in again)
-    assert indexed <= weight + _days(after, month).get(day, 0), "more than a range and the day's reports indexed again"
-    if list(search.day_ranges(_days(before, month), weight)) == list(search.day_ranges(_days(after, month), weight)):
+    if month in search.edge_months({e[1] for e in before}) & search.edge_months({e[1] for e in after}):
+        assert indexed <= weight + _days(after, month).get(day, 0), "more than a range and the day's reports indexed again"
+    if _ranges(before, month, weight) == _ranges(after, month, weight):
         gone = set(_month_parts(parts_before, month).values()) - set(_month_parts(parts_after, month).values())
         assert len(again) <= 1 and len(gone) <= 1, "more than one part of the month changed"
         assert all(f"/sar/{e[0]}/" in dict(_placed(again)) for e in after if (e[1], e[3]) == (month, day)), \
@@ -518,19 +539,23 @@ def test_a_small_site_is_one_index_and_a_large_one_is_split_by_month():
 
 
 def test_a_heavy_month_is_halved_by_the_day_of_publication_and_a_light_one_is_not():
-    """A month of a 2,000-entry site (about 1,500 pages) stays one part; a heavier one is halved by
-    the day its reports were published (days 1 to 15 and 16 to 31), and a half heavier still is
-    halved again; reports of one day stay together."""
+    """A month of a 2,000-entry site (about 1,500 pages) stays one part; a heavier newest or oldest
+    month is halved by the day its reports were published (days 1 to 15 and 16 to 31), and a half
+    heavier still is halved again; reports of one day stay together; the months between stay whole."""
     light = [("a", "2026-01", 700, 3), ("b", "2026-01", 700, 20), ("c", "2026-01", 100, 20)]
     assert [p.folder for p in search.plan(*_records(light), split_above=0)] == ["pagefind", "pagefind/part-2026-01-1"]
-    heavy = [("a", "2026-01", 2999, 3), ("d", "2026-01", 1500, 2), ("b", "2026-01", 2999, 20), ("c", "2026-01", 1000, 20)]
+    heavy = [("a", "2026-01", 1499, 3), ("d", "2026-01", 999, 2), ("b", "2026-01", 1499, 20), ("c", "2026-01", 699, 20)]
     parts = search.plan(*_records(heavy), split_above=0)
     assert {p.folder: sorted(d.group for d in p.documents) for p in parts[1:]} == {
         "pagefind/part-2026-01-d01-15-1": ["/sar/a/", "/sar/d/"], "pagefind/part-2026-01-d16-31-1": ["/sar/b/", "/sar/c/"]}
-    heavier = search.plan(*_records([*heavy, ("e", "2026-01", 2000, 10)]), split_above=0)
+    heavier = search.plan(*_records([*heavy, ("e", "2026-01", 999, 10)]), split_above=0)
     assert {p.folder: sorted(d.group for d in p.documents) for p in heavier[1:]} == {
         "pagefind/part-2026-01-d01-07-1": ["/sar/a/", "/sar/d/"], "pagefind/part-2026-01-d08-15-1": ["/sar/e/"],
         "pagefind/part-2026-01-d16-31-1": ["/sar/b/", "/sar/c/"]}, "only the heavy half is halved again"
+    # a month between the oldest and the newest is one part, however heavy (up to PART_WEIGHT)
+    between = [("old", "2025-12", 10, 5), *((slug, "2026-02", pages, day) for slug, _, pages, day in heavy), ("new", "2026-03", 10, 5)]
+    assert [p.folder for p in search.plan(*_records(between), split_above=0)] == [
+        "pagefind", "pagefind/part-2025-12-1", "pagefind/part-2026-02-1", "pagefind/part-2026-03-1"]
     assert max(len(p.pages) + sum(d.weight for d in p.documents) for p in parts) <= search.RANGE_WEIGHT
 
 
@@ -554,8 +579,9 @@ def make_reports_over_months(site):
     }),
     (3, {  # November 2025 by ranges of days: the 12th, the 13th, and the 16th to 31st
         "2026-11-12": (["Firstdown"], {"then-down"}),  # the 13th's range joins the 1st to 15th; the 16th to 31st kept
-        # the month is light enough for one part again: what is left of it is indexed again once
-        "2026-11-13": (["Firstdown", "Thendown"], {"november-stays", "up"}),
+        # November 2025 is light enough for one part again, and March 2026 stops being the newest
+        # month (one part, no longer split by days): each indexed again once
+        "2026-11-13": (["Firstdown", "Thendown"], {"november-stays", "march", "march-too", "up"}),
         "2026-11-14": (["Firstdown", "Thendown"], set()),
     }),
 ], ids=["month", "days"])

@@ -59,7 +59,7 @@ PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, as s
 START_FILE = "start.json"  # in the bundle: every index's folder and tag, and what starts them (`start_list`), for search.js
 SPLIT_ABOVE = 2_000  # pages (a site's pages plus its PDFs' pages): a site's index up to this is one index
 PART_WEIGHT = 20_000  # pages at most in any part: ~200 MB of Pagefind's memory
-RANGE_WEIGHT = 5_000  # pages: a month heavier than this is halved by the day of publication, and so on (`plan`)
+RANGE_WEIGHT = 2_500  # pages: the oldest or newest month heavier than this is halved by the day of publication, and so on (`plan`)
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
 FORMAT = made_by("search/index.py", "search/pagefind_adapter.py")  # the code that makes a part (`cachefile.made_by`)
 
@@ -211,20 +211,23 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
          split_above: int | None = None, range_weight: int | None = None) -> list[Part]:
     """How the index is split: one index unless the site is large (more than `SPLIT_ABOVE`
     pages, counting each PDF's pages), then the site's own pages in the main bundle and the
-    entries, each with its documents, by the month they were published; a month heavier than
-    `RANGE_WEIGHT` pages by ranges of the day of publication (`day_ranges`: the month halved,
-    and each half heavier than that halved again); and only a single day heavier than
-    `PART_WEIGHT` (Pagefind's memory) in shares chosen from each entry's address.
+    entries, each with its documents, by the month they were published. The oldest and the newest
+    month of the live reports are each split by ranges of the day of publication (`day_ranges`:
+    the month halved while heavier than `RANGE_WEIGHT`, each half so, down to a day); any other
+    month is one part, or in ranges of days too if heavier than `PART_WEIGHT` (Pagefind's
+    memory); and only a single day heavier than that in shares chosen from each entry's address.
 
     Reports come down a year after they were published, so the reports going up or coming down
     on a day were published on one day of the newest month or of the oldest: a day's changes
-    touch the one range of days of each that holds that day, and the others are taken from the
-    cache (tests/test_search.py checks it for any site). On the day a range's weight crosses
-    `RANGE_WEIGHT`, it is halved (or its halves joined again): that range alone is indexed again,
-    at most `RANGE_WEIGHT` pages and that day's reports. A site of 2,000 entries (months of about
-    1,500 pages) has a part a month; one of 10,000 (about 8,500) two. The parts are few enough
-    for a reader's first search (each is a few small files fetched at once); docs/performance.md
-    has the measurements behind these numbers ("A heavy month in parts by day").
+    touch the one range of days that holds that day in each, and every other part is taken from
+    the cache (tests/test_search.py checks it for any site). When a range's weight crosses
+    `RANGE_WEIGHT` it is halved (or its halves joined): that range alone is indexed again. Once a
+    month, as a new month's first report goes up and the last of the oldest month's comes down,
+    the month that stops being the newest is indexed again whole, and the month that becomes the
+    oldest again in ranges (docs/performance.md, "A heavy month in parts by day", counts those
+    nights). The other months stay whole because every part costs a reader's first search a few
+    requests: a site of 10,000 entries has 14 to 18 parts rather than 26 with every month halved.
+    A site of 2,000 entries (months of about 1,500 pages) has one part a month, as before.
     """
     weight = weight or PART_WEIGHT
     range_weight = min(range_weight or RANGE_WEIGHT, weight)
@@ -236,8 +239,9 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
     for record in [*(p for p in page_records if p.group), *documents]:
         month = days.setdefault(record.period, {})
         month[record.day] = month.get(record.day, 0) + getattr(record, "weight", 1)
+    edges = {min(m for m in days if m), max(m for m in days if m)} if any(days) else set()
     ranges = {(month, day): found for month, weights in days.items()
-              for found in day_ranges(weights, range_weight) for day in weights if found[0] <= day < found[1]}
+              for found in day_ranges(weights, range_weight if month in edges else weight) for day in weights if found[0] <= day < found[1]}
 
     def part_of(record: PageRecord | DocumentRecord) -> str:
         low, high = ranges[(record.period, record.day)]
@@ -257,6 +261,13 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
         pages, docs = held[folder]
         parts[folder] = Part(folder, tuple(pages), tuple(docs))
     return list(parts.values())
+
+
+def edge_months(months) -> set[str]:
+    """The months whose reports go up or come down these days: the newest and the oldest month of
+    the live reports (an entry with no date is never one)."""
+    dated = [month for month in months if month]
+    return {min(dated), max(dated)} if dated else set()
 
 
 WHOLE_MONTH = (0, 32)  # the days of a month, as a range: 0 (not known) to 31
