@@ -15,8 +15,9 @@ in sitegen), the site is built without an index and an error says so, which fail
 
 A large site's index is split into parts (see `plan`): Pagefind holds everything
 it indexes in memory, so one index of thousands of long reports would need
-gigabytes. Entries are put in parts by the month they were published, so the
-reports that go up or come down on a day touch only a few parts. Each part is
+gigabytes. Entries are put in parts by the month they were published (the oldest
+and newest months by ranges of the day), so the reports that go up or come down
+on a day touch only a few parts. Each part is
 indexed by its own Pagefind process and cached under a key made of what it
 indexes (the indexed text and search attributes of each page, each document's
 content hash and details), so a rebuild re-indexes only the parts whose indexed
@@ -239,9 +240,10 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
     for record in [*(p for p in page_records if p.group), *documents]:
         month = days.setdefault(record.period, {})
         month[record.day] = month.get(record.day, 0) + getattr(record, "weight", 1)
-    edges = {min(m for m in days if m), max(m for m in days if m)} if any(days) else set()
+    edges = edge_months(days)
     ranges = {(month, day): found for month, weights in days.items()
-              for found in day_ranges(weights, range_weight if month in edges else weight) for day in weights if found[0] <= day < found[1]}
+              for found in day_ranges(weights, range_weight if month in edges else weight)
+              for day in weights if found[0] <= day < found[1]}
 
     def part_of(record: PageRecord | DocumentRecord) -> str:
         low, high = ranges[(record.period, record.day)]
