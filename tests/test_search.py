@@ -533,11 +533,11 @@ def test_parts_of_unchanged_pages_are_found_without_reading_the_pages(site, monk
 # --- parts that stay put: a report going up or coming down re-indexes its own month's parts only ---
 
 def _records(entries):
-    """Synthetic records for `plan`: each entry (address, month, pages) as its page and one PDF."""
-    pages = [search.PageRecord(f"/sar/{slug}/", "<html></html>", f"/sar/{slug}/", month) for slug, month, _ in entries]
+    """Synthetic records for `plan`: each entry (address, month, pages[, day]) as its page and one PDF."""
+    pages = [search.PageRecord(f"/sar/{slug}/", "<html></html>", f"/sar/{slug}/", month, *day) for slug, month, _, *day in entries]
     documents = [search.DocumentRecord(f"/sar/{slug}/#document-{slug}-pdf", slug, "Overview report (PDF)", lambda: "", {},
-                                       group=f"/sar/{slug}/", weight=weight, period=month)
-                 for slug, month, weight in entries]
+                                       group=f"/sar/{slug}/", weight=weight, period=month, day=day[0] if day else 0)
+                 for slug, month, weight, *day in entries]
     site_pages = [search.PageRecord("/contact/", "<html></html>"), search.PageRecord("/accessibility/", "<html></html>")]
     return site_pages + pages, documents
 
@@ -549,28 +549,99 @@ def _placed(parts):
 
 def _held(part):
     """What a part holds, comparably: its folder and its records' addresses, in order."""
-    return part.folder, [record.url for record in [*part.pages, *part.documents]]
+    return part.folder, tuple(record.url for record in [*part.pages, *part.documents])
 
 
-_entries = st.lists(st.tuples(st.integers(0, 11), st.integers(1, 120)), min_size=2, max_size=60).map(
-    lambda rows: [(f"review-{number}", f"2026-{month + 1:02d}", pages) for number, (month, pages) in enumerate(rows)])
+_entries = st.lists(st.tuples(st.integers(0, 11), st.integers(1, 120), st.integers(1, 31)), min_size=2, max_size=60).map(
+    lambda rows: [(f"review-{number}", f"2026-{month + 1:02d}", pages, day) for number, (month, pages, day) in enumerate(rows)])
+
+
+def _month_of(part):
+    return part.folder.removeprefix("pagefind/part-")[:7]
+
+
+def _new_edges(before, after):
+    """The months that became, or stopped being, the oldest or newest (split by days, `plan`)."""
+    return search.edge_months({e[1] for e in before}) ^ search.edge_months({e[1] for e in after})
+
+
+def _month_parts(parts, month):
+    return {part.folder: _held(part) for part in parts if part.folder.startswith(f"pagefind/part-{month}-")}
+
+
+def _ranges(entries, month, weight):
+    """The ranges of days `plan` splits a month in: by `weight` if it is the oldest or newest."""
+    limit = weight if month in search.edge_months({e[1] for e in entries}) else search.PART_WEIGHT
+    return list(search.day_ranges(_days(entries, month), limit))
+
+
+def _days(entries, month):
+    """A month's {day: pages}, as `plan` weighs them (an entry's page and its PDF)."""
+    weights = {}
+    for _, period, pages, day in entries:
+        if period == month:
+            weights[day] = weights.get(day, 0) + pages + 1
+    return weights
 
 
 @settings(max_examples=200, deadline=None)
 @given(entries=_entries, gone=st.integers(0, 59), weight=st.integers(20, 400))
 def test_a_report_coming_down_moves_no_other_months_records(entries, gone, weight):
     """Whatever the site: when one report comes down (or, read backwards, goes up), every part of
-    another month holds the very same records as before, so it is taken from the cache."""
+    another month holds the very same records as before, so it is taken from the cache; and so does
+    every part of its own month that it was not in, unless the month's ranges of days changed
+    (the day a range crosses the weight at which it is halved). Only a month that becomes or stops
+    being the oldest or newest (once a month) is split anew."""
     leaving = entries[gone % len(entries)]
-    before = search.plan(*_records(entries), weight=weight, split_above=0)
-    after = search.plan(*_records([e for e in entries if e != leaving]), weight=weight, split_above=0)
-    kept = {part.folder: _held(part) for part in before if not part.folder.startswith(f"pagefind/part-{leaving[1]}-")}
+    staying = [e for e in entries if e != leaving]
+    before = search.plan(*_records(entries), split_above=0, range_weight=weight)
+    after = search.plan(*_records(staying), split_above=0, range_weight=weight)
+    moved = {leaving[1]} | _new_edges(entries, staying)
+    kept = {part.folder: _held(part) for part in before if _month_of(part) not in moved}
     for part in after:
-        if not part.folder.startswith(f"pagefind/part-{leaving[1]}-"):
+        if _month_of(part) not in moved:
             assert kept.pop(part.folder) == _held(part), "a part of another month changed"
     assert list(kept) == [], "a part of another month went"
     where = _placed(after)
     assert f"/sar/{leaving[0]}/" not in where and all(url in _placed(before) for url in where)
+    month = leaving[1]
+    if _ranges(entries, month, weight) == _ranges(staying, month, weight):
+        own = _placed(before)[f"/sar/{leaving[0]}/"]
+        others_before = {folder: held for folder, held in _month_parts(before, month).items() if folder != own}
+        others_after = {folder: held for folder, held in _month_parts(after, month).items() if folder != own}
+        assert others_before == others_after, "a part of its month that it was not in changed"
+
+
+@settings(max_examples=300, deadline=None)
+@given(entries=_entries, which=st.integers(0, 59), changed=st.sets(st.integers(0, 59), min_size=1),
+       going_up=st.booleans(), weight=st.integers(20, 400))
+def test_a_days_changes_touch_one_range_of_days_of_their_month(entries, which, changed, going_up, weight):
+    """Reports go up and come down by the day they were published. Whatever the site and whichever
+    of one day's reports go up or come down together: no other month's part changes (but for the
+    month that becomes or stops being the newest or oldest, once a month); in their own month at
+    most one part changes while the month's ranges of days stay, and what is indexed again there
+    never weighs more than a range (`range_weight`) and that day's reports while it is the newest or
+    oldest month (where reports go up and come down)."""
+    month, day = entries[which % len(entries)][1], entries[which % len(entries)][3]
+    same_day = [e for e in entries if (e[1], e[3]) == (month, day)]
+    moving = [e for number, e in enumerate(same_day) if number in {c % len(same_day) for c in changed}]
+    without = [e for e in entries if e not in moving]
+    before, after = (without, entries) if going_up else (entries, without)
+    parts_before = search.plan(*_records(before), split_above=0, range_weight=weight)
+    parts_after = search.plan(*_records(after), split_above=0, range_weight=weight)
+    moved = {month} | _new_edges(before, after)
+    outside = lambda parts: {p.folder: _held(p) for p in parts if _month_of(p) not in moved}  # noqa: E731
+    assert outside(parts_before) == outside(parts_after), "a part of another month changed"
+    was = set(_month_parts(parts_before, month).values())
+    again = [p for p in parts_after if p.folder.startswith(f"pagefind/part-{month}-") and _held(p) not in was]
+    indexed = sum(len(p.pages) + sum(d.weight for d in p.documents) for p in again)
+    if month in search.edge_months({e[1] for e in before}) & search.edge_months({e[1] for e in after}):
+        assert indexed <= weight + _days(after, month).get(day, 0), "more than a range and the day's reports indexed again"
+    if _ranges(before, month, weight) == _ranges(after, month, weight):
+        gone = set(_month_parts(parts_before, month).values()) - set(_month_parts(parts_after, month).values())
+        assert len(again) <= 1 and len(gone) <= 1, "more than one part of the month changed"
+        assert all(f"/sar/{e[0]}/" in dict(_placed(again)) for e in after if (e[1], e[3]) == (month, day)), \
+            "the day's reports are in the part indexed again"
 
 
 def test_a_small_site_is_one_index_and_a_large_one_is_split_by_month():
@@ -578,6 +649,27 @@ def test_a_small_site_is_one_index_and_a_large_one_is_split_by_month():
     assert [part.folder for part in small] == ["pagefind"]
     large = search.plan(*_records([("a", "2026-01", 60), ("b", "2026-02", 60)]), weight=100, split_above=100)
     assert [part.folder for part in large] == ["pagefind", "pagefind/part-2026-01-1", "pagefind/part-2026-02-1"]
+
+
+def test_a_heavy_month_is_halved_by_the_day_of_publication_and_a_light_one_is_not():
+    """A month of a 2,000-entry site (about 1,500 pages) stays one part; a heavier newest or oldest
+    month is halved by the day its reports were published (days 1 to 15 and 16 to 31), and a half
+    heavier still is halved again; reports of one day stay together; the months between stay whole."""
+    light = [("a", "2026-01", 700, 3), ("b", "2026-01", 700, 20), ("c", "2026-01", 100, 20)]
+    assert [p.folder for p in search.plan(*_records(light), split_above=0)] == ["pagefind", "pagefind/part-2026-01-1"]
+    heavy = [("a", "2026-01", 1499, 3), ("d", "2026-01", 999, 2), ("b", "2026-01", 1499, 20), ("c", "2026-01", 699, 20)]
+    parts = search.plan(*_records(heavy), split_above=0)
+    assert {p.folder: sorted(d.group for d in p.documents) for p in parts[1:]} == {
+        "pagefind/part-2026-01-d01-15-1": ["/sar/a/", "/sar/d/"], "pagefind/part-2026-01-d16-31-1": ["/sar/b/", "/sar/c/"]}
+    heavier = search.plan(*_records([*heavy, ("e", "2026-01", 999, 10)]), split_above=0)
+    assert {p.folder: sorted(d.group for d in p.documents) for p in heavier[1:]} == {
+        "pagefind/part-2026-01-d01-07-1": ["/sar/a/", "/sar/d/"], "pagefind/part-2026-01-d08-15-1": ["/sar/e/"],
+        "pagefind/part-2026-01-d16-31-1": ["/sar/b/", "/sar/c/"]}, "only the heavy half is halved again"
+    # a month between the oldest and the newest is one part, however heavy (up to PART_WEIGHT)
+    between = [("old", "2025-12", 10, 5), *((slug, "2026-02", pages, day) for slug, _, pages, day in heavy), ("new", "2026-03", 10, 5)]
+    assert [p.folder for p in search.plan(*_records(between), split_above=0)] == [
+        "pagefind", "pagefind/part-2025-12-1", "pagefind/part-2026-02-1", "pagefind/part-2026-03-1"]
+    assert max(len(p.pages) + sum(d.weight for d in p.documents) for p in parts) <= search.RANGE_WEIGHT
 
 
 def make_reports_over_months(site):
@@ -592,21 +684,31 @@ def make_reports_over_months(site):
     site.entry("contact", type="page", title="Contact us", body="ContactBodyWord")
 
 
-def test_day_by_day_the_index_is_a_cold_builds_and_holds_nothing_that_came_down(site, monkeypatch, tmp_path):
+@pytest.mark.parametrize("range_weight, expect", [
+    (20_000, {  # a month in one part: each day's change indexes the rest of its month again
+        "2026-11-12": (["Firstdown"], {"then-down", "november-stays"}),
+        "2026-11-13": (["Firstdown", "Thendown"], {"november-stays", "up"}),
+        "2026-11-14": (["Firstdown", "Thendown"], set()),
+    }),
+    (3, {  # November 2025 by ranges of days: the 12th, the 13th, and the 16th to 31st
+        "2026-11-12": (["Firstdown"], {"then-down"}),  # the 13th's range joins the 1st to 15th; the 16th to 31st kept
+        # November 2025 is light enough for one part again, and March 2026 stops being the newest
+        # month (one part, no longer split by days): each indexed again once
+        "2026-11-13": (["Firstdown", "Thendown"], {"november-stays", "march", "march-too", "up"}),
+        "2026-11-14": (["Firstdown", "Thendown"], set()),
+    }),
+], ids=["month", "days"])
+def test_day_by_day_the_index_is_a_cold_builds_and_holds_nothing_that_came_down(site, monkeypatch, tmp_path, range_weight, expect):
     """Nightly builds, each from the cache the night before left: on each day every file of the
     index (all of /pagefind/, decompressed) is byte for byte a cold build's of that day, nothing of
-    a report that has come down is in any part, and only the parts of the months that changed
-    were indexed again."""
+    a report that has come down is in any part, and only the parts of the ranges of days that
+    changed were indexed again."""
     monkeypatch.setattr(search, "PART_WEIGHT", 30)
+    monkeypatch.setattr(search, "RANGE_WEIGHT", range_weight)
     monkeypatch.setattr(search, "SPLIT_ABOVE", 4)
     make_reports_over_months(site)
     indexed = counting_indexer(monkeypatch)
     site.build("2026-11-11")
-    expect = {  # the day: (the reports that have come down, the reports whose parts are indexed again)
-        "2026-11-12": (["Firstdown"], {"then-down", "november-stays"}),
-        "2026-11-13": (["Firstdown", "Thendown"], {"november-stays", "up"}),
-        "2026-11-14": (["Firstdown", "Thendown"], set()),
-    }
     for day, (gone, again) in expect.items():
         indexed.clear()
         _, out = site.build(day)

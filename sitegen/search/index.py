@@ -15,8 +15,9 @@ in sitegen), the site is built without an index and an error says so, which fail
 
 A large site's index is split into parts (see `plan`): Pagefind holds everything
 it indexes in memory, so one index of thousands of long reports would need
-gigabytes. Entries are put in parts by the month they were published, so the
-reports that go up or come down on a day touch only a few parts. Each part is
+gigabytes. Entries are put in parts by the month they were published (the oldest
+and newest months by ranges of the day), so the reports that go up or come down
+on a day touch only a few parts. Each part is
 indexed by its own Pagefind process and cached under a key made of what it
 indexes (the indexed text and search attributes of each page, each document's
 content hash and details), so a rebuild re-indexes only the parts whose indexed
@@ -59,7 +60,8 @@ TIME_LIMIT = 600  # seconds; a hung indexer must not hang the nightly build
 PARTS_FILE = "parts.json"  # in the bundle: the folders of the other parts, as search.js read them before start.json (for a site's own older copy)
 START_FILE = "start.json"  # in the bundle: every index's folder and tag, and what starts them (`start_list`), for search.js
 SPLIT_ABOVE = 2_000  # pages (a site's pages plus its PDFs' pages): a site's index up to this is one index
-PART_WEIGHT = 20_000  # pages at most in a part of a month: ~200 MB of Pagefind's memory
+PART_WEIGHT = 20_000  # pages at most in any part: ~200 MB of Pagefind's memory
+RANGE_WEIGHT = 2_500  # pages: the oldest or newest month heavier than this is halved by the day of publication, and so on (`plan`)
 PARALLEL = 2  # Pagefind processes at once (each holds its part in memory)
 FORMAT = made_by("search/index.py", "search/pagefind_adapter.py")  # the code that makes a part (`cachefile.made_by`)
 
@@ -70,6 +72,7 @@ class PageRecord:
     html: str
     group: str = ""  # the entry it belongs to ("" for the site's own pages): a group stays in one part
     period: str = ""  # the month its entry was published (YYYY-MM): which parts it may go in
+    day: int = 0  # the day of that month (0: not known): which of the month's parts it goes in
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,7 @@ class DocumentRecord:
     source: str = ""  # the PDF's content hash: with the extractor's version, it fixes the text
     weight: int = 1  # pages, as a measure of the text the indexer holds
     period: str = ""  # the month its entry was published (YYYY-MM)
+    day: int = 0  # the day of that month it was published (0: not known)
     text_digest: str = ""  # the digest of the text it is made from, as the build knows it before reading it ("": not known)
     digest_now: Callable[[], str | None] = lambda: None  # that digest once the text is read (it may have been made again)
 
@@ -137,9 +141,9 @@ def _indexed_documents(site: Site) -> Iterator[tuple[EntryOnDay, Download]]:
 def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "") -> tuple[list[PageRecord], list[DocumentRecord]]:
     """What the index holds: only live pages and the text of live entries' PDFs."""
     rendered = {page_address(f.path): f for f in pages if f.data is not None}
-    reviews = {p.entry.url: _period(p) for p in site.live_reviews}
+    reviews = {p.entry.url: (_period(p), _day(p)) for p in site.live_reviews}
     page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "",
-                               reviews.get(url, ""))
+                               *reviews.get(url, ("", 0)))
                     for url in _indexed_pages(site) if url in rendered]
     documents = []
     for entry_on_day, download in _indexed_documents(site):
@@ -148,7 +152,7 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
         documents.append(DocumentRecord(prefix + entry_on_day.entry.url + "#" + document_anchor(download.ref.name), entry_on_day.entry.title,
                                         f"{download.ref.title} ({download.info.format})", load, filters(site, entry_on_day),
                                         group=prefix + entry_on_day.entry.url, source=download.info.sha256,
-                                        weight=_weight(download), period=_period(entry_on_day),
+                                        weight=_weight(download), period=_period(entry_on_day), day=_day(entry_on_day),
                                         text_digest=cache.texts.digest(download.info.sha256) or "",
                                         digest_now=partial(cache.texts.digest, download.info.sha256)))
     return page_records, documents
@@ -158,6 +162,12 @@ def _period(entry_on_day: EntryOnDay) -> str:
     """The month an entry was published: entries go up and come down in order of it, so the
     parts a day's changes touch are few."""
     return entry_on_day.entry.published.strftime("%Y-%m") if entry_on_day.entry.published else ""
+
+
+def _day(entry_on_day: EntryOnDay) -> int:
+    """The day of the month an entry was published (0: none): the reports going up or coming down
+    on one day were published on one day, so they share a part of their month (`plan`)."""
+    return entry_on_day.entry.published.day if entry_on_day.entry.published else 0
 
 
 def _weight(download: Download) -> int:
@@ -200,33 +210,48 @@ def index_weight(site: Site) -> int:
 
 
 def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None,
-         split_above: int | None = None) -> list[Part]:
+         split_above: int | None = None, range_weight: int | None = None) -> list[Part]:
     """How the index is split: one index unless the site is large (more than `SPLIT_ABOVE`
-    pages, counting each PDF's pages), then the site's own pages in the main bundle and
-    the entries, each with its documents, by the month they were published: a month in one
-    part, or in as many as its size needs (`PART_WEIGHT` pages at most; an entry's share of
-    them chosen from its address).
+    pages, counting each PDF's pages), then the site's own pages in the main bundle and the
+    entries, each with its documents, by the month they were published. The oldest and the newest
+    month of the live reports are each split by ranges of the day of publication (`day_ranges`:
+    the month halved while heavier than `RANGE_WEIGHT`, each half so, down to a day); any other
+    month is one part, or in ranges of days too if heavier than `PART_WEIGHT` (Pagefind's
+    memory); and only a single day heavier than that in shares chosen from each entry's address.
 
-    Reports go up in the newest month and come down from the oldest, so a day's changes
-    touch the parts of a month or two, and the others are taken from the cache: no part's
-    records depend on another month's (tests/test_search.py checks it for any site). A month is
-    small enough to index again in about a second, and the parts are few enough for a reader's
-    first search (one part more is a few small files fetched at once; docs/performance.md has the
-    measurements behind both numbers).
+    Reports come down a year after they were published, so the reports going up or coming down
+    on a day were published on one day of the newest month or of the oldest: a day's changes
+    touch the one range of days that holds that day in each, and every other part is taken from
+    the cache (tests/test_search.py checks it for any site). When a range's weight crosses
+    `RANGE_WEIGHT` it is halved (or its halves joined): that range alone is indexed again. Once a
+    month, as a new month's first report goes up and the last of the oldest month's comes down,
+    the month that stops being the newest is indexed again whole, and the month that becomes the
+    oldest again in ranges (docs/performance.md, "A heavy month in parts by day", counts those
+    nights). The other months stay whole because every part costs a reader's first search a few
+    requests: a site of 10,000 entries has 14 to 18 parts rather than 26 with every month halved.
+    A site of 2,000 entries (months of about 1,500 pages) has one part a month, as before.
     """
     weight = weight or PART_WEIGHT
+    range_weight = min(range_weight or RANGE_WEIGHT, weight)
     split_above = SPLIT_ABOVE if split_above is None else split_above
     total = len(page_records) + sum(doc.weight for doc in documents)
     if total <= split_above:
         return [Part(BUNDLE, tuple(page_records), tuple(documents))]
-    months: dict[str, int] = {}
+    days: dict[str, dict[int, int]] = {}  # month: {day: pages}
     for record in [*(p for p in page_records if p.group), *documents]:
-        months[record.period] = months.get(record.period, 0) + getattr(record, "weight", 1)
-    shares = {month: math.ceil(size / weight) for month, size in months.items()}
+        month = days.setdefault(record.period, {})
+        month[record.day] = month.get(record.day, 0) + getattr(record, "weight", 1)
+    edges = edge_months(days)
+    ranges = {(month, day): found for month, weights in days.items()
+              for found in day_ranges(weights, range_weight if month in edges else weight)
+              for day in weights if found[0] <= day < found[1]}
 
     def part_of(record: PageRecord | DocumentRecord) -> str:
-        share = int(hashlib.sha256(record.group.encode("utf-8")).hexdigest()[:8], 16) % shares[record.period]
-        return f"{BUNDLE}/part-{record.period or 'undated'}-{share + 1}"
+        low, high = ranges[(record.period, record.day)]
+        held = sum(pages for day, pages in days[record.period].items() if low <= day < high)
+        share = int(hashlib.sha256(record.group.encode("utf-8")).hexdigest()[:8], 16) % math.ceil(held / weight)
+        span = "" if (low, high) == WHOLE_MONTH else f"-d{max(low, 1):02d}-{high - 1:02d}"
+        return f"{BUNDLE}/part-{record.period or 'undated'}{span}-{share + 1}"
 
     parts = {BUNDLE: Part(BUNDLE, tuple(p for p in page_records if not p.group), ())}
     held: dict[str, tuple[list[PageRecord], list[DocumentRecord]]] = {}
@@ -239,6 +264,33 @@ def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight
         pages, docs = held[folder]
         parts[folder] = Part(folder, tuple(pages), tuple(docs))
     return list(parts.values())
+
+
+def edge_months(months) -> set[str]:
+    """The months whose reports go up or come down these days: the newest and the oldest month of
+    the live reports (an entry with no date is never one)."""
+    dated = [month for month in months if month]
+    return {min(dated), max(dated)} if dated else set()
+
+
+WHOLE_MONTH = (0, 32)  # the days of a month, as a range: 0 (not known) to 31
+
+
+def day_ranges(weights: dict[int, int], limit: int, low: int = WHOLE_MONTH[0], high: int = WHOLE_MONTH[1]) -> Iterator[tuple[int, int]]:
+    """The ranges of days [low, high) that a month whose days weigh `weights` ({day: pages}) is
+    indexed in: the whole month if it weighs at most `limit`, else each half so, and so on down to
+    one day. A range's fate depends on the weights of its own days alone, and always splits at the
+    same day: a change on one day touches only the ranges that hold that day, so it re-indexes at
+    most one range's records (see `plan`). Ranges with no records are left out."""
+    held = sum(pages for day, pages in weights.items() if low <= day < high)
+    if held == 0:
+        return
+    if held <= limit or high - low == 1:
+        yield low, high
+        return
+    middle = (low + high) // 2
+    yield from day_ranges(weights, limit, low, middle)
+    yield from day_ranges(weights, limit, middle, high)
 
 
 @functools.cache
