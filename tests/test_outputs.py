@@ -3,7 +3,6 @@ previous output held (the replaced output is kept in the cache and made into the
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import read_output
+from sitegen.core.cachefile import content_name
 from sitegen.output import outputs
 from sitegen.output.file_store import FileStore
 from sitegen.rules.addresses import OutputFile
@@ -119,28 +119,20 @@ def test_later_files_given_early_are_written_at_once_and_the_output_is_still_exa
         assert folders == {parent.as_posix() for f in first + final for parent in Path(f.path).parents if parent != Path(".")}
         assert set(stored) <= {f.path for f in first + final}, "the take-down record names only what was published"
         if store is not None:  # and each by the kept file of the bytes published there, never of bytes given early
-            assert stored == {f.path: hashlib.blake2b(f.data, digest_size=16).hexdigest() for f in first + final}
+            assert stored == {f.path: content_name(f.data) for f in first + final}
         assert sorted(p.name for p in output.parent.iterdir()) == [".sitegen-cache", "build"], "nothing left beside the output"
 
 
-def test_a_batch_given_early_outside_its_folder_is_refused_and_nothing_is_swapped_in(tmp_path):
+@pytest.mark.parametrize("given", ["early", "late"])
+def test_index_files_at_a_path_already_written_or_outside_their_folder_are_refused_and_nothing_is_swapped_in(tmp_path, given):
+    """Files of the index given early (as each part is made) or late (the whole index at the end)."""
     output = tmp_path / "build"
     outputs.write_site([OutputFile("index.html", b"first")], output)
-    for early in ([OutputFile("index.html", b"again")], [OutputFile("sar/index.html", b"not the index's")]):
+    for wrong in ([OutputFile("index.html", b"again")], [OutputFile("sar/index.html", b"not the index's")]):
+        later = (outputs.LaterFiles("pagefind", lambda: [], lambda wrong=wrong: iter([wrong])) if given == "early"
+                 else outputs.LaterFiles("pagefind", lambda wrong=wrong: wrong))
         with pytest.raises(ValueError):
-            outputs.write_site([OutputFile("index.html", b"second")], output,
-                               later=outputs.LaterFiles("pagefind", lambda: [], lambda early=early: iter([early])))
-        assert read_output(output) == {"index.html": b"first", outputs.OUTPUT_MARKER: outputs.MARKER_TEXT}
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
-
-
-def test_later_files_at_a_path_already_written_or_outside_their_folder_are_refused_and_nothing_is_swapped_in(tmp_path):
-    output = tmp_path / "build"
-    outputs.write_site([OutputFile("index.html", b"first")], output)
-    for late in ([OutputFile("index.html", b"again")], [OutputFile("sar/index.html", b"not the index's")]):
-        with pytest.raises(ValueError):
-            outputs.write_site([OutputFile("index.html", b"second")], output,
-                               later=outputs.LaterFiles("pagefind", lambda late=late: late))
+            outputs.write_site([OutputFile("index.html", b"second")], output, later=later)
         assert read_output(output) == {"index.html": b"first", outputs.OUTPUT_MARKER: outputs.MARKER_TEXT}
         assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
 

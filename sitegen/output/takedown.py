@@ -31,6 +31,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
+from sitegen.core.cachefile import content_name
 from sitegen.output import opendata
 from sitegen.rules.addresses import BUILD_MARKER, OutputFile, output_file
 from sitegen.output.deployment import is_deploy_preview
@@ -47,10 +48,6 @@ class TakeDown:
     files: dict[str, bytes]  # today's output, by path relative to the output folder
     removed: tuple[str, ...]  # the addresses taken down today (/sar/adult-c/, /sar/adult-c/overview.pdf)
     built_for: str  # the day the last good output was built for
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str, str], store_folder: Path | None,
@@ -78,7 +75,7 @@ def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str,
                 return
             found[item.path] = kept
         for path, data in extra.items():
-            found[path] = {"digest": _digest(data), "data": base64.b64encode(data).decode("ascii")}
+            found[path] = {"digest": content_name(data), "data": base64.b64encode(data).decode("ascii")}
         temp = record.with_suffix(".tmp")
         temp.write_text(json.dumps({"files": found}, sort_keys=True), encoding="utf-8")
         os.replace(temp, record)
@@ -97,11 +94,11 @@ def _found_again(item: OutputFile, cache_dir: Path, old: object, checked: dict[s
         stamp = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
         if isinstance(old, dict) and old.get("at") == at and old.get("stamp") == stamp:
             return old
-        return {"digest": _digest(item.source.read_bytes()), "at": at, "stamp": stamp}
+        return {"digest": content_name(item.source.read_bytes()), "at": at, "stamp": stamp}
     data = item.data if item.data is not None else Path(item.source or "").read_bytes()
     if len(data) > EMBED_AT_MOST:
         return None
-    return {"digest": _digest(data), "data": base64.b64encode(data).decode("ascii")}
+    return {"digest": content_name(data), "data": base64.b64encode(data).decode("ascii")}
 
 
 EMBED_AT_MOST = 1_000_000
@@ -135,7 +132,7 @@ def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
                 if at.startswith("/") or ".." in at.split("/"):
                     return None
                 data = (cache_dir / at).read_bytes()
-            whole = hashlib.sha256(data).hexdigest() == item["sha256"] if "sha256" in item else _digest(data) == item["digest"]
+            whole = hashlib.sha256(data).hexdigest() == item["sha256"] if "sha256" in item else content_name(data) == item["digest"]
             if not whole or path.startswith("/") or ".." in path.split("/"):
                 return None  # a kept file was changed, or the record was: it cannot be trusted whole
             files[str(path)] = data
