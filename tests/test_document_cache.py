@@ -120,3 +120,25 @@ def test_the_mark_of_the_code_follows_the_modules_named_and_only_them(tmp_path):
     (tmp_path / "maker.py").write_text("MADE = 1  # mended\n")
     assert made_by("maker.py", folder=tmp_path) != mark
     assert made_by("gone.py", folder=tmp_path) != made_by("maker.py", folder=tmp_path)
+
+
+def test_a_copy_asked_for_again_in_one_build_is_read_once_unless_it_changed_since(tmp_path, monkeypatch):
+    """`prepare` and `published_copy` both ask for each copy: its bytes are hashed once a build, but
+    a copy changed on disk between the two (even to the same size) is never given out."""
+    pdf = make_pdf(tmp_path / "a.pdf", ["Report"])
+    folder = tmp_path / "cache"
+    first = DocumentCache(folder)
+    reading.prepare([pdf], {pdf}, first)
+    key = inspect(pdf, first).sha256
+    first.save()
+    cache = DocumentCache(folder)
+    hashed = []
+    real = record.sha256_of
+    monkeypatch.setattr("sitegen.documents.cache.sha256_of", lambda path: hashed.append(path) or real(path))
+    copy = cache.copies.get(key)
+    assert copy is not None and cache.copies.get(key) == copy and len(hashed) == 1
+    data = bytearray(copy.read_bytes())
+    data[-20] ^= 1  # one byte, as a link from an output could be written through
+    copy.chmod(0o644)
+    copy.write_bytes(bytes(data))
+    assert cache.copies.get(key) is None and len(hashed) == 2

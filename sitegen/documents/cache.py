@@ -312,6 +312,7 @@ class PublishedCopies:
         self.in_memory: dict[tuple[str, str | None], bytes] = {}
         self.asked: set[str] = set()  # the names of the titled copies this build asked for (`prune` keeps only those)
         self.checked: dict[str, str] = {}  # the SHA-256 of each kept copy given out by this build, by its path, as checked
+        self._seen: dict[str, tuple[int, int, int, int]] = {}  # each checked copy's file as it was when checked (`_file_state`)
 
     def get(self, key: str, title: str | None = None) -> Path | bytes | None:
         """The published copy: its file in the cache (checked), or its bytes when it is not in a folder."""
@@ -327,13 +328,15 @@ class PublishedCopies:
             return None
         path = _copy_file(self.folder, key, title)
         try:
-            found = sha256_of(path)
+            state = _file_state(path)
+            # asked again in this build (`prepare`, then `published_copy`): read again only if the file was changed since
+            found = self.checked[str(path)] if self._seen.get(str(path)) == state else sha256_of(path)
         except OSError:
             found = None
         if found != wanted.decode("ascii", "replace"):
             LEDGER.remade.append(str(path))  # made again from the report by `published_copy`
             return None
-        self.checked[str(path)] = found
+        self.checked[str(path)], self._seen[str(path)] = found, state
         return path
 
     def put(self, key: str, data: bytes, title: str | None = None) -> None:
@@ -348,6 +351,12 @@ class PublishedCopies:
     def add_from_worker(self, key: str, data: bytes, title: str | None = None) -> None:
         """A copy a worker made and could not write."""
         self.in_memory[(key, copy_title(title))] = data
+
+
+def _file_state(path: Path) -> tuple[int, int, int, int]:
+    """What changes when a file is written or replaced: its inode, size, and times of change."""
+    found = path.stat()
+    return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
 def _copy_file(folder: Path, key: str, title: str | None, suffix: str = "") -> Path:
