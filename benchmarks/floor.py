@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -45,7 +44,7 @@ from sitegen.documents.text import _join_pages, _pdfium_page_texts  # noqa: E402
 from sitegen.content.entries import read_entries  # noqa: E402
 from sitegen.rules.visibility import State, decide  # noqa: E402
 
-WORK = Path(os.environ.get("SITEGEN_BENCH_WORK", HERE / ".work"))  # as bench.py
+from bench import WORK, discard, empty_trash, settle  # noqa: E402  (the same corpora, and the same care before a timed run)
 
 
 def live_reports(site: Path, day: date) -> list[Path]:
@@ -107,6 +106,7 @@ def text_of(path: Path) -> tuple[int, str]:
 
 
 def read_texts(paths: list[Path]) -> tuple[float, list[tuple[int, str]]]:
+    settle()
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         texts = list(pool.map(text_of, paths, chunksize=4))
@@ -120,6 +120,7 @@ def index_texts(texts: list[tuple[int, str]]) -> float:
                  for number, (pages, text) in enumerate(texts)]
     # as few parts as Pagefind's memory allows (the main bundle, which holds a site's own pages, is empty here)
     parts = [part for part in search.plan([], documents) if part.pages or part.documents]
+    settle()
     start = time.perf_counter()
     search._index_parts(parts)
     return time.perf_counter() - start
@@ -127,11 +128,12 @@ def index_texts(texts: list[tuple[int, str]]) -> float:
 
 def hugo_seconds(root: Path) -> float:
     out = root / "floor-hugo-out"
-    shutil.rmtree(out, ignore_errors=True)
+    discard(out)  # as bench.py does: nothing is deleted just before a timed run
+    settle()
     start = time.perf_counter()
     subprocess.run(["hugo", "--quiet", "--source", str(root / "hugo"), "--destination", str(out)], check=True)
     seconds = time.perf_counter() - start
-    shutil.rmtree(out, ignore_errors=True)
+    discard(out)
     return seconds
 
 
@@ -145,6 +147,13 @@ def main() -> None:
     root = WORK / f"n{args.size}"
     if not (root / "sitegen").is_dir():
         sys.exit(f"No corpus in {root}: run python benchmarks/bench.py {args.size} first.")
+    try:
+        measure(args, root)
+    finally:
+        empty_trash()
+
+
+def measure(args: argparse.Namespace, root: Path) -> None:
     paths = live_reports(root / "sitegen", args.as_of)
     hugo = min(hugo_seconds(root) for _ in range(args.repeats))
     reads = [read_texts(paths) for _ in range(args.repeats)]
