@@ -272,21 +272,6 @@ def test_worker_processes_extract_after_the_parent_used_pdfium(tmp_path, monkeyp
     assert cached == serial and all(f"Quartz{index}" in text for index, text in enumerate(cached))
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(0, 10_000), max_size=60), st.integers(1, 4))
-def test_documents_are_shared_between_workers_so_that_none_has_much_more_to_do(costs, workers):
-    """The giants of a batch (a 117-page report beside 2-page ones) are not all one worker's while
-    the other waits: shared as `fork_map` shares them (the i-th to worker i mod workers), no worker
-    has more than another by more than the longest job, and every job is there once."""
-    from sitegen.documents.reading import in_turns
-
-    jobs = list(enumerate(costs))
-    ordered = in_turns(jobs, workers, cost=lambda job: job[1])
-    assert sorted(ordered) == sorted(jobs)
-    shares = [sum(cost for _, cost in ordered[worker::workers]) for worker in range(workers)]
-    assert max(shares) - min(shares) <= max(costs, default=0)
-
-
 def test_a_giant_among_small_reports_is_not_left_for_last(tmp_path, monkeypatch):
     """prepare() starts with the longest reports, whatever order the entries list them in."""
     from sitegen.documents import reading
@@ -299,7 +284,7 @@ def test_a_giant_among_small_reports_is_not_left_for_last(tmp_path, monkeypatch)
         started.extend(job.path for job in items)
         return [func(item) for item in items]
 
-    monkeypatch.setattr(reading, "fork_map", in_order)
+    monkeypatch.setattr(reading, "fork_pool", in_order)
     cache = DocumentCache(tmp_path / "cache")
     reading.prepare(paths, set(paths), cache, workers=2)
     assert started[0] == str(paths[5]) and sorted(started) == sorted(map(str, paths))

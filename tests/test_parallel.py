@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import read_output
 from sitegen.core import parallel
-from sitegen.core.parallel import fork_map
+from sitegen.core.parallel import fork_map, fork_pool
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="sitegen forks only on Linux")
 
@@ -133,6 +133,81 @@ def test_an_error_is_raised_here_as_without_processes_and_no_worker_is_left(may_
         fork_map(work, range(10), workers=2, least=0)
     with pytest.raises(KeyError, match="item 5"):  # item 5 is this process's own
         fork_map(work, range(10), workers=5, least=0)
+
+
+# --- fork_pool: each worker takes the next item as soon as it is free ----------------------------
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(), max_size=40), st.integers(min_value=1, max_value=4))
+def test_a_pool_gives_the_results_of_a_plain_loop_in_order_all_made_in_workers(may_fork, items, workers):
+    here = os.getpid()
+    told = []
+    done = fork_pool(lambda x: (x * 2, os.getpid(), parallel.in_shared_worker()), items, workers=workers, told=told.append)
+    assert [x for x, _, _ in done] == [x * 2 for x in items]
+    assert here not in {pid for _, pid, _ in done} and all(shared for *_, shared in done)
+    assert told == list(range(1, len(items) + 1))
+
+
+def test_in_a_pool_no_worker_waits_on_another_while_items_are_left(may_fork):
+    """Item 0 holds its worker until every other item is done: with shares fixed in advance, some
+    of them would be that worker's, and it would never finish; in the pool the other worker takes
+    them all. (Item 0 waits on a pipe that this process writes to once told the others are back;
+    if it were never written to, item 0 gives up after a minute and the test fails.)"""
+    import select
+
+    release_read, release_write = os.pipe()
+    items = list(range(12))
+
+    def work(x):
+        if x == 0:
+            ready, _, _ = select.select([release_read], [], [], 60)
+            return "released" if ready else "left waiting"
+        return x
+
+    def told(count):
+        if count == len(items) - 1:
+            os.write(release_write, b"go")
+
+    try:
+        done = fork_pool(work, items, workers=2, told=told)
+    finally:
+        os.close(release_read)
+        os.close(release_write)
+    assert done == ["released", *items[1:]]
+
+
+@pytest.mark.parametrize("failure", ["exception", "crash", "killed", "unpicklable"])
+def test_what_a_pool_worker_took_and_did_not_send_back_is_done_again_alone_or_lost(may_fork, failure):
+    """Only the item a worker was doing when it failed is done again, in a worker of its own; an
+    item that fails every worker that tries it gives `lost`, and the rest are the workers'."""
+    here = os.getpid()
+
+    def work(x):
+        if x == 3 and parallel.in_worker():
+            if failure == "exception":
+                raise ValueError("only in a worker")
+            if failure == "crash":
+                os._exit(3)
+            if failure == "killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            return lambda: x  # cannot be sent back
+        return x, os.getpid()
+
+    done = fork_pool(work, range(10), workers=2, lost=lambda x: ("lost", x))
+    assert done[3] == ("lost", 3)
+    assert [x for x, _ in done[:3] + done[4:]] == [0, 1, 2, 4, 5, 6, 7, 8, 9]
+    assert here not in {pid for _, pid in done}
+
+
+def test_with_another_thread_running_a_pool_forks_nothing():
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert fork_pool(lambda x: (x, os.getpid()), range(5), workers=2) == [(x, os.getpid()) for x in range(5)]
+    finally:
+        stop.set()
+        thread.join()
 
 
 def make_many(site, n):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import selectors
 import signal
 import sys
 import threading
@@ -27,7 +28,7 @@ R = TypeVar("R")
 
 FORK_FROM = 200  # items before it pays to fork: a fork and its results' trip back cost a few ms
 
-_SHARED_WORKER = False  # True in a worker `fork_map` forked (and not in one `fork_call` forked from it)
+_SHARED_WORKER = False  # True in a worker `fork_map` or `fork_pool` forked (and not in one `fork_call` forked from it)
 _WORKER = False  # True in any worker either forked
 
 
@@ -52,7 +53,7 @@ def in_worker() -> bool:
 
 
 def in_shared_worker() -> bool:
-    """Whether this process is a worker that `fork_map` forked: if it dies, the process that forked
+    """Whether this process is a worker that `fork_map` or `fork_pool` forked: if it dies, the process that forked
     it does its share again itself, so a crash here loses nothing."""
     return _SHARED_WORKER
 
@@ -106,6 +107,137 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
                 os.waitpid(pid, 0)
             except OSError:
                 pass
+
+
+TICKET = 4  # bytes of an item's number in `fork_pool`'s pipe of items to take
+
+
+def fork_pool(func: Callable[[T], R], items: Iterable[T], *, workers: int | None = None,
+              lost: Callable[[T], R] | None = None, told: Callable[[int], None] | None = None) -> list[R]:
+    """`[func(item) for item in items]` for work that may crash the process doing it, done only by
+    `workers` forked workers (as `fork_map` with `only_workers`), each taking the next item no
+    worker has taken as soon as it has sent back the last: items of very different lengths (a
+    117-page report among 2-page ones) keep every worker busy to the end, where `fork_map`'s fixed
+    shares leave one waiting for another. Items are taken in their order: put the longest first.
+    `told` is told how many results have come back, after each.
+
+    What a worker took and did not send back (it crashed, was stopped, raised, or its result could
+    not be sent) is done again in a forked worker of its own (`fork_call`); an item no worker could
+    finish gives `lost(item)` (without `lost`, it is done again here). Where forking is not safe,
+    it is `fork_map`'s."""
+    items = list(items)
+    workers = max(1, min(workers if workers is not None else cpus(), len(items)))
+    tickets = _tickets(len(items)) if items and can_fork() else None  # every item's number, in a pipe each worker reads the next from
+    if tickets is None:
+        shared = fork_map(func, items, workers=workers, least=1, only_workers=True, lost=lost)
+        if told is not None and shared:
+            told(len(shared))
+        return shared
+    sys.stdout.flush()  # as `fork_map`
+    sys.stderr.flush()
+    children: dict[int, tuple[int, bytearray]] = {}  # pipe to read -> (pid, what came so far)
+    results: dict[int, R] = {}
+    try:
+        for _ in range(workers):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(read_end)
+                _pool_child(func, items, tickets, write_end)
+            os.close(write_end)
+            children[read_end] = (pid, bytearray())
+        os.close(tickets)
+        tickets = -1
+        _gather(children, results, told)
+    finally:
+        if tickets >= 0:
+            os.close(tickets)
+        for read_end, (pid, _) in children.items():  # only after an exception here: stop and reap the workers
+            os.close(read_end)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+    for number, item in enumerate(items):  # taken by a worker that did not send it back
+        if number not in results:
+            results[number] = _alone(func, item, lost) if lost is not None else func(item)
+    return [results[number] for number in range(len(items))]
+
+
+def _tickets(count: int) -> int | None:
+    """The reading end of a pipe holding the numbers 0 to `count - 1`, written whole before any
+    worker is forked (a pipe holds 64 KB, more when asked); None if they do not fit."""
+    import fcntl  # Linux only, as forking
+
+    needed = count * TICKET
+    read_end, write_end = os.pipe()
+    try:
+        if needed > 65536:
+            fcntl.fcntl(write_end, getattr(fcntl, "F_SETPIPE_SZ", 1031), needed)
+        data = b"".join(number.to_bytes(TICKET, "little") for number in range(count))
+        os.set_blocking(write_end, False)
+        if os.write(write_end, data) != len(data):
+            raise OSError("the pipe took only part of it")
+    except OSError:
+        os.close(read_end)
+        return None
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _pool_child(func: Callable, items: list, tickets: int, write_end: int) -> None:
+    """A `fork_pool` worker: take the next item's number (a read of a few bytes from a pipe is one
+    reader's whole), do it, and send back its number and result, until none is left."""
+    global _SHARED_WORKER, _WORKER
+    _SHARED_WORKER, _WORKER = True, True
+    code = 1
+    try:
+        with os.fdopen(write_end, "wb") as pipe:
+            while ticket := os.read(tickets, TICKET):
+                number = int.from_bytes(ticket, "little")
+                data = pickle.dumps((number, func(items[number])), protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.write(len(data).to_bytes(8, "little") + data)
+                pipe.flush()
+        code = 0
+    except BaseException:  # noqa: BLE001 - what it took and did not send back is done again
+        pass
+    finally:
+        os._exit(code)
+
+
+def _gather(children: dict[int, tuple[int, bytearray]], results: dict, told: Callable[[int], None] | None) -> None:
+    """Read every `fork_pool` worker's results as they come, until each has ended (and been reaped).
+    A result cut short (its worker died while sending it) is dropped: its item is done again."""
+    with selectors.DefaultSelector() as waiting:
+        for read_end in children:
+            waiting.register(read_end, selectors.EVENT_READ)
+        while children:
+            for key, _ in waiting.select():
+                read_end = key.fd
+                pid, buffer = children[read_end]
+                chunk = os.read(read_end, 1 << 20)
+                buffer += chunk
+                while len(buffer) >= 8 and len(buffer) >= 8 + int.from_bytes(buffer[:8], "little"):
+                    size = int.from_bytes(buffer[:8], "little")
+                    try:
+                        number, result = pickle.loads(bytes(buffer[8:8 + size]))
+                    except Exception:  # noqa: BLE001 - done again
+                        number = None
+                    del buffer[:8 + size]
+                    if isinstance(number, int) and number not in results:
+                        results[number] = result
+                        if told is not None:
+                            told(len(results))
+                if not chunk:  # its end: the worker has finished, or died
+                    waiting.unregister(read_end)
+                    os.close(read_end)
+                    del children[read_end]
+                    try:
+                        os.waitpid(pid, 0)
+                    except OSError:
+                        pass
 
 
 def _alone(func: Callable[[T], R], item: T, lost: Callable[[T], R]) -> R:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from sitegen.core.cachefile import LEDGER, Ledger
-from sitegen.core.parallel import cpus, fork_call, fork_map, in_shared_worker, in_worker, result_of
+from sitegen.core.parallel import fork_call, fork_pool, in_shared_worker, in_worker, result_of
 from sitegen.documents import renditions
 from sitegen.documents import text as pdftext
 from sitegen.documents.cache import DocumentCache, copy_title
@@ -31,15 +31,16 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
     make the published copies of PDFs with the titles `titles` gives them (each PDF is published
     with the title its entry gives it) not made yet,
     and make the web pages of the Word files in `word_originals` not made yet (`renditions`),
-    sharing them between forked workers (`parallel.fork_map`) so that a cold build of a large
-    site uses every core.
+    sharing them between forked workers (`parallel.fork_pool`: each takes the next document, the
+    longest first, as soon as it is done with one) so that a cold build of a large site keeps
+    every core busy to the end.
 
     How a document that crashes or stalls what reads it loses only itself (the one place this is
     said): qpdf, PDFium, mammoth and lxml are native code, and a file that crashed them would
-    otherwise end the whole build. So the shares are all done in workers (`only_workers`), never in
-    the build's own process, and in a worker the kernel ends it after `READ_TIME_LIMIT` seconds on
-    one document (`_time_limit`). The share of a worker that did not come back is done again one
-    document per worker; a document no worker could read withholds its entry for this build
+    otherwise end the whole build. So they are all read in workers, never in the build's own
+    process, and in a worker the kernel ends it after `READ_TIME_LIMIT` seconds on one document
+    (`_time_limit`). A document a worker took and did not send back is done again in a worker of
+    its own; a document no worker could read withholds its entry for this build
     (`_lost`, not cached, so the next build reads it again). Results are the same as inspecting them one by one: each depends
     only on the file's bytes. `progress` is told (0, how many) before they are read and (how many
     done, how many) after each tenth, so that a long first build can say what it is doing.
@@ -73,31 +74,32 @@ def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, worker
         progress(0, len(todo))
     folder = str(cache.folder) if cache.folder is not None else None
     one = partial(_prepare_one, folder=folder)
-    size = -(-len(todo) // PROGRESS_STEPS)
     shared = workers if len(todo) >= PARALLEL_FROM else 1  # a few documents: one worker does them all
     costs = {job: _cost(job) for job in todo}
     todo = sorted(todo, key=costs.__getitem__, reverse=True)  # the longest first, so that none is left for last
-    for start in range(0, len(todo), size):
-        batch = in_turns(todo[start:start + size], shared or cpus(), costs.__getitem__)
-        for done in fork_map(one, batch, workers=shared, least=1, only_workers=True, lost=_lost):
-            LEDGER.add(done.ledger)
-            if done.rendition is not None:
-                cache.add_rendition(done.key, done.rendition)
-                continue
-            if done.info is None:
-                continue
-            if done.info.problem == LOST:
-                cache.infos.add_lost(done.key, done.info)
-                continue
-            cache.infos.add_from_worker(done.key, done.info)
-            for title, copy in done.copies:
-                cache.copies.add_from_worker(done.key, copy, title)
-            if done.text is not None:
-                cache.texts.add_from_worker(done.key, done.text)
-            if done.text_kept:
-                cache.texts.written_by_worker(done.key)
-        if progress is not None:
-            progress(start + len(batch), len(todo))
+    step = -(-len(todo) // PROGRESS_STEPS)
+
+    def told(done: int) -> None:
+        if progress is not None and (done % step == 0 or done == len(todo)):
+            progress(done, len(todo))
+
+    for done in fork_pool(one, todo, workers=shared, lost=_lost, told=told):
+        LEDGER.add(done.ledger)
+        if done.rendition is not None:
+            cache.add_rendition(done.key, done.rendition)
+            continue
+        if done.info is None:
+            continue
+        if done.info.problem == LOST:
+            cache.infos.add_lost(done.key, done.info)
+            continue
+        cache.infos.add_from_worker(done.key, done.info)
+        for title, copy in done.copies:
+            cache.copies.add_from_worker(done.key, copy, title)
+        if done.text is not None:
+            cache.texts.add_from_worker(done.key, done.text)
+        if done.text_kept:
+            cache.texts.written_by_worker(done.key)
 
 
 TEXT_COST = 2.5  # reading a PDF's text costs PDFium about this many times what inspecting it costs (docs/performance.md)
@@ -113,21 +115,9 @@ def _cost(job: "_Job") -> float:
     return size * (1 + TEXT_COST) if job.text else float(size)
 
 
-def in_turns(jobs: list[T], workers: int, cost: Callable[[T], float]) -> list[T]:
-    """`jobs` (longest first) in an order that `parallel.fork_map`'s sharing (the i-th to worker i
-    mod `workers`) shares evenly: the longest to each worker in turn, then the next ones back the
-    other way, and so on, so that no worker is left with much more than another while the rest wait
-    for it (every batch of `prepare` waits for its slowest worker). The same jobs, only reordered."""
-    jobs = sorted(jobs, key=cost, reverse=True)
-    workers = max(1, workers)
-    turns = [jobs[start:start + workers] for start in range(0, len(jobs), workers)]
-    return [job for number, turn in enumerate(turns)
-            for job in (turn[::-1] if number % 2 and len(turn) == workers else turn)]
-
-
 READ_TIME_LIMIT = 60  # seconds a worker may spend on one document: inspecting it, its text or its web page (the 117-page report of the tests takes 0.1 s)
 PARALLEL_FROM = 16  # documents to inspect before it pays to share them between workers
-PROGRESS_STEPS = 10  # the documents are shared out in this many batches; progress is told after each
+PROGRESS_STEPS = 10  # progress is told after each tenth of the documents
 
 
 @dataclass(frozen=True)
@@ -188,7 +178,7 @@ LOST = ("could not be read: reading it crashed, or had not finished after "
 
 def _lost(job: _Job) -> _Prepared:
     """`_prepare_one`'s result for a document whose every reading crashed or ran out of time (see
-    `parallel.fork_map`): a problem, so its entry is withheld. It is not kept in the cache: the next
+    `parallel.fork_pool`): a problem, so its entry is withheld. It is not kept in the cache: the next
     build reads the file again."""
     advice = ("The file may be damaged, or made to break the programs that read it. Save or export it "
               "again and replace the file in reports/. If this message stays, report it to sitegen's maintainers.")
@@ -224,7 +214,7 @@ def document_text(path: Path, sha256: str, cache: DocumentCache) -> str:
 
 def _isolated_text(source: Path | bytes, or_here: bool) -> str | None:
     """`extract_pdf_text` where a crash in PDFium, or its running for longer than `READ_TIME_LIMIT`,
-    loses only this PDF's text (None if it did not come back): read here in a worker `fork_map`
+    loses only this PDF's text (None if it did not come back): read here in a worker `fork_pool`
     forked (see `prepare`), else in a worker of its own. Where forking is not safe (other threads are running, or not Linux), PDFium
     reads it in this process if `or_here`, else it is not read (None)."""
     if in_shared_worker():
