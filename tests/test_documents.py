@@ -5,7 +5,6 @@ import os
 import sys
 
 import pytest
-from hypothesis import given, settings, strategies as st
 
 from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
 from pdfmaker import make_pdf
