@@ -332,3 +332,42 @@ def test_names_a_message_quotes_are_shown_as_code_not_between_backticks(preview_
 def test_code_spans_escapes_first_and_leaves_a_lone_backtick():
     shown = render.code_spans("Use `draft: <true>` in `x` & not ` this")
     assert shown == "Use <code>draft: &lt;true&gt;</code> in <code>x</code> &amp; not ` this"
+
+
+OWN_BASE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ config.name }}</title></head>
+<body class="ours"><p>Our own layout</p>{% block content %}{% endblock %}</body></html>
+"""
+
+
+@pytest.mark.parametrize("kind", ["protected deploy preview", "serve"])
+def test_a_site_whose_own_base_template_leaves_the_banner_out_still_shows_it_on_every_preview_page(preview_site, tmp_path, kind):
+    """A preview may show a report before its day: with a site's own base.html that knows nothing of
+    previews, each page still says at the top of its body that it is not the public site (once), and
+    the production build of the same site says it nowhere."""
+    preview_site.raw("themes/templates/base.html", OWN_BASE)
+    if kind == "serve":
+        _, files = _build(preview_site, tmp_path / "preview", banner="Preview: not the public site", use_cache=False)
+        said = "Preview: not the public site"
+    else:
+        _, files = _build(preview_site, tmp_path / "preview", protected=True, deploy_preview=True)
+        said = "Deploy preview: this is not the public site."
+        assert "Not yet public: this page goes up on 10 January 2027" in _text(files["sar/later/index.html"])
+    pages = {path: data.decode("utf-8") for path, data in files.items() if path.endswith(".html")}
+    assert len(pages) > 5
+    for path, html in pages.items():
+        assert html.count('class="preview-banner"') == 1, path
+        top = html.split('<body class="ours">', 1)[1] if '<body class="ours">' in html else html
+        assert _text(top.split("</div></div>", 1)[0].encode()).strip().startswith(said.split(":")[0]), path
+        assert said in _text(html.encode()), path
+    _, production = _build(preview_site, tmp_path / "production")
+    assert occurrences(production, said) == [] and [path for path in occurrences(production, "preview-banner")
+                                                    if not path.endswith(".css")] == []  # the stylesheet styles it
+
+
+def test_a_theme_that_shows_the_banner_itself_shows_it_once(preview_site, tmp_path):
+    preview_site.raw("themes/templates/base.html", OWN_BASE.replace(
+        "<p>Our own layout</p>", '{% if banner %}<div class="preview-banner">{{ banner }}</div>{% endif %}<p>Our own layout</p>'))
+    _, files = _build(preview_site, tmp_path / "preview", banner="Preview: not the public site", use_cache=False)
+    home = files["index.html"].decode()
+    assert home.count("Preview: not the public site") == 1 and home.index("preview-banner") < home.index("Our own layout")

@@ -211,6 +211,10 @@ def make_environment(site_root: Path, compiled: Path | None = None, own_theme: b
 
 
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
+PREVIEW_MARK = "preview-banner"  # the class of a preview's banner, in sitegen's theme and any other
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+_DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
 
 
 def code_spans(text: str) -> Markup:
@@ -337,10 +341,28 @@ class Renderer:
 
     def page(self, template: str, path: str, **context) -> OutputFile:
         """Render a template into `path` (a site path such as /sar/ or /404.html)."""
-        if self.pages is not None:
+        if self.pages is not None:  # never a preview's (`PageMemo` is only a live build's)
             return self.pages.page(template, path, context, lambda: self.env.get_template(template).render(page_path=path, **context))
         html = self.env.get_template(template).render(page_path=path, **context)
+        if self.banner or self.site.preview is not None:
+            html = self._marked(html, path, context)
         return OutputFile(output_file(path), html.encode("utf-8"))
+
+    def _marked(self, html: str, path: str, context: dict) -> str:
+        """A preview's page with its banner, and a deploy preview's note, at the top of its body
+        where the theme did not show them (a site's own base.html that leaves them out): a preview,
+        which may show reports before their day, must never pass for the public site. A theme that
+        shows them itself marks them with the class `PREVIEW_MARK`, as sitegen's own does."""
+        if f'class="{PREVIEW_MARK}"' in html:
+            return html
+        shown = ""
+        if self.banner:
+            shown += f'<div class="{PREVIEW_MARK}" role="note"><div class="wrap">{Markup.escape(self.banner)}</div></div>\n'
+        if self.site.preview is not None:
+            shown += self.env.get_template("partials/deploy_preview.html").render(page_path=path, **context)
+        found = _BODY.search(html) or _HEAD_END.search(html) or _DOCTYPE.match(html)  # where the body starts, said or not
+        at = found.end() if found is not None else 0
+        return html[:at] + "\n" + shown + html[at:]
 
     def html(self, text: str) -> str:
         """Markdown to HTML (`markup.to_html`), through the memo when there is one."""
