@@ -29,6 +29,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import discard, empty_trash, settle  # noqa: E402  (the same care before a timed run as bench.py)
+
 # The same build with one mechanism off, through the command line's own entry point:
 # every remembered stamp taken as too new to trust (so every source file is hashed again) ...
 NO_HASHES = ("import sys; from sitegen.documents import inspection as documents; documents._racy = lambda stamp, written: True; "
@@ -87,6 +90,13 @@ def main() -> None:
     parser.add_argument("--as-of", type=date.fromisoformat, required=True)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    try:
+        measure(args)
+    finally:
+        empty_trash()
+
+
+def measure(args: argparse.Namespace) -> None:
     site, day, repeats = args.site.resolve(), args.as_of, args.repeats
     next_day = day + timedelta(days=1)
     with tempfile.TemporaryDirectory(prefix="sitegen-cache-checks-") as temp:
@@ -95,8 +105,9 @@ def main() -> None:
         cache = site / ".sitegen-cache"
 
         def fresh(code: str | None = None, on: date = next_day) -> float:
-            shutil.rmtree(cache / "previous-output", ignore_errors=True)  # as on Netlify: no replaced output
-            shutil.rmtree(output, ignore_errors=True)
+            discard(cache / "previous-output")  # as on Netlify: no replaced output (and nothing just deleted: bench.discard)
+            discard(output)
+            settle()
             return timed_build(site, on, output, code)
 
         # Each pair is timed in turns, round by round, so that both meet the same moments of a shared machine.

@@ -23,10 +23,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-WORK = Path(os.environ.get("SITEGEN_BENCH_WORK", HERE / ".work"))  # as bench.py
+sys.path.insert(0, str(HERE))
+from bench import WORK, discard, empty_trash, settle  # noqa: E402  (the same corpora, and the same care before a timed run)
 
 
 def timed(command: list[str], **options) -> float:
+    settle()
     start = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True, **options)
     return time.perf_counter() - start
@@ -43,21 +45,28 @@ def main() -> None:
     site, hugo, out = root / "sitegen", root / "hugo", root / "nightly-out"
     if not (root / "kept-cache").is_dir():
         raise SystemExit(f"No kept cache in {root}: run python benchmarks/bench.py {args.size} first.")
-    shutil.rmtree(site / ".sitegen-cache", ignore_errors=True)
+    discard(site / ".sitegen-cache")
     shutil.copytree(root / "kept-cache", site / ".sitegen-cache", symlinks=True)
     env = {**os.environ, "PYTHONPATH": str(args.code.resolve())}
 
     def build(day: date) -> float:
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(site / ".sitegen-cache" / "previous-output", ignore_errors=True)
+        discard(out)  # nothing deleted just before a timed run (see bench.discard)
+        discard(site / ".sitegen-cache" / "previous-output")
         return timed([sys.executable, "-m", "sitegen", "build", "--site", str(site), "--output", str(out),
                       "--as-of", day.isoformat()], env=env, cwd="/")  # not this folder: --code's sitegen is imported
 
+    try:
+        nights(args, root, site, hugo, out, build)
+    finally:
+        empty_trash()
+
+
+def nights(args: argparse.Namespace, root: Path, site: Path, hugo: Path, out: Path, build) -> None:
     build(args.first - timedelta(days=1))
     for number in range(args.days):
         day = args.first + timedelta(days=number)
         seconds = build(day)
-        shutil.rmtree(root / "hugo-out", ignore_errors=True)
+        discard(root / "hugo-out")
         hugo_seconds = timed(["hugo", "--quiet", "--source", str(hugo), "--destination", str(root / "hugo-out")])
         indexes = len(json.loads((out / "pagefind" / "parts.json").read_text())) + 1
         print(f"{day}: {seconds:.2f} s, Hugo {hugo_seconds:.2f} s, {seconds / hugo_seconds:.2f}x, {indexes} indexes, "
