@@ -193,8 +193,9 @@ def test_what_a_pool_worker_took_and_did_not_send_back_is_done_again_alone_or_lo
             return lambda: x  # cannot be sent back
         return x, os.getpid()
 
-    done = fork_pool(work, range(10), workers=2, lost=lambda x: ("lost", x))
-    assert done[3] == ("lost", 3)
+    told = []
+    done = fork_pool(work, range(10), workers=2, lost=lambda x: ("lost", x), told=told.append)
+    assert done[3] == ("lost", 3) and told == list(range(1, 11))  # the one done again is told too
     assert [x for x, _ in done[:3] + done[4:]] == [0, 1, 2, 4, 5, 6, 7, 8, 9]
     assert here not in {pid for _, pid in done}
 

@@ -162,6 +162,8 @@ def fork_pool(func: Callable[[T], R], items: Iterable[T], *, workers: int | None
     for number, item in enumerate(items):  # taken by a worker that did not send it back
         if number not in results:
             results[number] = _alone(func, item, lost) if lost is not None else func(item)
+            if told is not None:
+                told(len(results))
     return [results[number] for number in range(len(items))]
 
 
