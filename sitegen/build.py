@@ -81,7 +81,8 @@ def entries_on_day(config: SiteConfig, entries: list[Entry], day: date, cache: D
     """
     decided = _decide_states(entries, day, show_drafts)
     decided, early = shown_early(decided) if show_scheduled else (decided, set())
-    decided = taken_down_again(decided, taken_down_documents(decided) if taken_down is None else taken_down)
+    content_of = cache.hashes.of_readable
+    decided = taken_down_again(decided, taken_down_documents(decided, content_of) if taken_down is None else taken_down, content_of)
     inspected = [(entry, state) for entry, state in decided if inspects_documents(entry, state, inspect_all)]
     _prepare_documents(inspected, cache, progress)
     on_day = []
@@ -153,38 +154,64 @@ def _document_names(entry: Entry) -> set[str]:
     return {name.lower() for ref in entry.documents for name in (ref.name, ref.word_name) if name}
 
 
-def taken_down_documents(decided: list[tuple[Entry, State]]) -> dict[str, str]:
-    """Each file in reports/ that an expired entry lists: the entry (its source) it came down with."""
+CONTENT = "\0content "  # what starts a content hash's key in `taken_down_documents` (no file name holds a NUL)
+
+
+def _document_paths(entry: Entry) -> list[tuple[str, Path]]:
+    """The files in reports/ an entry lists (documents and Word originals), each with its name without case."""
+    return [(path.name.lower(), path) for ref in entry.documents for path in (ref.path, ref.word_path) if path is not None]
+
+
+def taken_down_documents(decided: list[tuple[Entry, State]], content_of: Callable[[Path], str | None] | None = None) -> dict[str, str]:
+    """Each file in reports/ that an expired entry lists: the entry (its source) it came down with; by
+    its name without case, and, with `content_of` (a file's content hash, None when it cannot be
+    read), by its content too (`CONTENT` and the hash), while the file is still in reports/."""
     found: dict[str, str] = {}
     for entry, state in decided:
         if state is State.EXPIRED:
             for name in sorted(_document_names(entry)):
                 found.setdefault(name, entry.source)
+            if content_of is not None:
+                for _, path in _document_paths(entry):
+                    key = content_of(path)
+                    if key is not None:
+                        found.setdefault(CONTENT + key, entry.source)
     return found
 
 
-def taken_down_again(decided: list[tuple[Entry, State]], taken_down: dict[str, str]) -> list[tuple[Entry, State]]:
+def taken_down_again(decided: list[tuple[Entry, State]], taken_down: dict[str, str],
+                     content_of: Callable[[Path], str | None] | None = None) -> list[tuple[Entry, State]]:
     """An entry (not expired) that lists a report an expired entry came down with is withheld, unless
     it says why the report goes back up (`republish: "reason"`): putting a report about a real person
     back online is a decision someone must make and write down, never a side effect of `sitegen new`.
-    Reports are told apart by file name (what `sitegen new` and a copied entry reuse)."""
+    Reports are told apart by file name (what `sitegen new` and a copied entry reuse) and, with
+    `content_of`, by their bytes: the same report saved again under another name is the same report."""
     if not taken_down:
         return decided
     result = []
     for entry, state in decided:
         if state is not State.EXPIRED and entry.republish is None:
-            again = sorted(name for name in _document_names(entry) if taken_down.get(name, entry.source) != entry.source)
-            if again:
-                entry = entry.with_problems(*(_taken_down_problem(entry, name, taken_down[name]) for name in again))
+            problems = [_taken_down_problem(entry, name, taken_down[name]) for name in sorted(_document_names(entry))
+                        if taken_down.get(name, entry.source) != entry.source]
+            named = {name for name in _document_names(entry) if taken_down.get(name, entry.source) != entry.source}
+            for name, path in _document_paths(entry):
+                key = content_of(path) if content_of is not None and name not in named else None
+                expired = taken_down.get(CONTENT + key, entry.source) if key is not None else entry.source
+                if expired != entry.source:
+                    named.add(name)
+                    problems.append(_taken_down_problem(entry, name, expired, same_as=True))
+            if problems:
+                entry = entry.with_problems(*problems)
                 state = state if state is State.DRAFT else State.WITHHELD
         result.append((entry, state))
     return result
 
 
-def _taken_down_problem(entry: Entry, name: str, expired: str) -> Problem:
+def _taken_down_problem(entry: Entry, name: str, expired: str, same_as: bool = False) -> Problem:
     ref = next(ref for ref in entry.documents if name in (ref.name.lower(), (ref.word_name or "").lower()))
     shown = ref.file if ref.name.lower() == name else ref.word
-    return error(entry.source, f"documents: {shown} was taken down with {expired}, whose time on the site is over, so "
+    what = f"{shown} is the same file as one taken down with {expired}" if same_as else f"{shown} was taken down with {expired}"
+    return error(entry.source, f"documents: {what}, whose time on the site is over, so "
                                "this entry is not published.",
                  "If the partnership has decided to publish this report again, say why in the entry, for example "
                  "`republish: \"The Board agreed on 1 December 2026 to publish it for another year.\"`; "

@@ -446,6 +446,34 @@ def test_a_taken_down_report_does_not_go_back_up_without_a_decision(tmp_path):
     assert (out / "sar" / "adult-c-again" / "sar-adult-c-overview.pdf").exists()
 
 
+def test_a_taken_down_report_saved_again_under_another_name_does_not_go_back_up_without_a_decision(site):
+    """The same report copied to a new name (report-final.pdf, then report-final-v2.pdf) is the same
+    report: told apart by its bytes, not only its name. Another report of its own is not held back."""
+    import shutil
+
+    site.pdf("old-report.pdf", ["Adult D's review", "Only here: Wintergreen"])
+    site.entry("old", published="2024-01-01", documents=["reports/old-report.pdf"])
+    shutil.copy(site.root / "reports" / "old-report.pdf", site.root / "reports" / "renamed.pdf")
+    site.entry("adult-d-again", published="2026-06-01", documents=["reports/renamed.pdf"])
+    site.pdf("other.pdf", ["Adult E's review", "Only here: Foxglove"])
+    site.entry("other", published="2026-06-01", documents=["reports/other.pdf"])
+    result, out = site.build("2026-11-22")
+    states = {p.entry.slug: p.state for p in result.site.entries}
+    assert states == {"old": State.EXPIRED, "adult-d-again": State.WITHHELD, "other": State.LIVE}
+    (problem,) = result.errors
+    assert problem.file == "content/adult-d-again.md" and problem.field == "republish"
+    assert problem.message == ("documents: reports/renamed.pdf is the same file as one taken down with content/old.md, whose "
+                               "time on the site is over, so this entry is not published.")
+    files = read_output(out)
+    assert occurrences(files, "Wintergreen") == [] and occurrences(files, "adult-d-again") == []
+    assert not any(path.endswith("renamed.pdf") for path in files) and occurrences(files, "Foxglove")
+    # Written down, the decision is the partnership's: the report goes back up.
+    text = (site.root / "content" / "adult-d-again.md").read_text()
+    (site.root / "content" / "adult-d-again.md").write_text(text.replace("---\n", '---\nrepublish: "Agreed by the Board."\n', 1))
+    result, out = site.build("2026-11-22")
+    assert {p.entry.slug: p.state for p in result.site.entries}["adult-d-again"] is State.LIVE and not result.errors
+
+
 def test_a_report_listed_by_an_expired_entry_and_a_live_one(site):
     site.entry("old", published="2024-01-01", documents=["shared.pdf"])
     site.entry("briefing", type="briefing", published="2026-01-01", documents=["reports/shared.pdf"])

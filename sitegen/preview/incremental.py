@@ -427,10 +427,10 @@ class LivePreview:
         moved = self.entries.check_addresses_again(before, after, config)
         cache = self.setup.cache
         # What expired entries took down stays down in a preview too (`build.taken_down_again`).
-        taken_down = taken_down_documents([(p.entry, p.state) for p in self.entries.on_day.values()])
+        taken_down = taken_down_documents([(p.entry, p.state) for p in self.entries.on_day.values()], cache.hashes.of_readable)
         old, new, added = self.entries.decide_again(
             moved, lambda entry: entries_on_day(config, [entry], self.day, cache, taken_down=taken_down)[0])
-        if taken_down != taken_down_documents([(p.entry, p.state) for p in self.entries.on_day.values()]):
+        if taken_down != taken_down_documents([(p.entry, p.state) for p in self.entries.on_day.values()], cache.hashes.of_readable):
             return self.full()  # what expired entries took down changed: other entries may be withheld or not
         if not added and all(old[s] is not None and s in new and _outline(old[s]) == _outline(new[s]) for s in moved):
             return self._bodies(old, new)
