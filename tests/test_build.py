@@ -472,6 +472,14 @@ def test_a_taken_down_report_saved_again_under_another_name_does_not_go_back_up_
     (site.root / "content" / "adult-d-again.md").write_text(text.replace("---\n", '---\nrepublish: "Agreed by the Board."\n', 1))
     result, out = site.build("2026-11-22")
     assert {p.entry.slug: p.state for p in result.site.entries}["adult-d-again"] is State.LIVE and not result.errors
+    # `sitegen new` on another copy says so before the entry is even written.
+    from test_cli import sitegen
+
+    shutil.copy(site.root / "reports" / "old-report.pdf", site.root / "reports" / "final-version.pdf")
+    new = sitegen("new", "sar", "reports/final-version.pdf", "--slug", "adult-d-final", "--published", "2026-11-22", cwd=site.root)
+    assert new.returncode == 0, new.stderr
+    assert ("reports/final-version.pdf is the same file as reports/old-report.pdf, which was taken down with content/old.md "
+            "on 1 January 2025.") in " ".join(new.stdout.split())
 
 
 def test_a_report_listed_by_an_expired_entry_and_a_live_one(site):

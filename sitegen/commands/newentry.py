@@ -24,6 +24,7 @@ from typing import Sequence
 
 from sitegen.content.config import ReviewType, SiteConfig
 from sitegen.documents.inspection import DocumentInfo
+from sitegen.documents.record import sha256_of
 from sitegen.rules.addresses import entry_address, is_slug, slugify
 from sitegen.content.entries import Entry, entry_folder, listed_documents, relative, resolve_report, similar_file_advice, similar_report
 from sitegen.core.problems import Problem, did_you_mean, error, warning
@@ -305,17 +306,32 @@ def entry_to_write(config: SiteConfig, rtype: ReviewType, report: str, info: Doc
                                   "Choose another address with --slug."))
         if any(ref.file == report for ref in entry.documents):
             notes.append(_listed_by(entry, report, published))
+        else:
+            same = next((ref.file for ref in entry.documents if _same_bytes(ref.path, info)), None)
+            if same is not None:
+                notes.append(_listed_by(entry, report, published, same_as=same))
     return (None if problems else new), problems, notes
 
 
-def _listed_by(entry: Entry, report: str, published: date) -> str:
-    """What to tell about another entry that lists the same report: when it came down before the new
-    entry's day, that the new entry is withheld until it says why the report goes back up."""
+def _same_bytes(path: Path | None, info: DocumentInfo) -> bool:
+    """Whether the file at `path` holds the very bytes of the report `info` is about (read only when
+    its size is the same)."""
+    try:
+        return path is not None and path.stat().st_size == info.size and sha256_of(path) == info.sha256
+    except OSError:
+        return False
+
+
+def _listed_by(entry: Entry, report: str, published: date, same_as: str | None = None) -> str:
+    """What to tell about another entry that lists the same report (or, `same_as`, the same file under
+    another name): when it came down before the new entry's day, that the new entry is withheld until
+    it says why the report goes back up (`build.taken_down_again`)."""
+    listed = f"{report} is the same file as {same_as}, which" if same_as else report
     if entry.hidden_from is not None and entry.hidden_from <= published and not entry.draft:
-        return (f"{report} was taken down with {entry.source} on {uk_date(entry.hidden_from)}. The new entry stays off "
+        return (f"{listed} was taken down with {entry.source} on {uk_date(entry.hidden_from)}. The new entry stays off "
                 "the site until it says why the report goes back up: add a line such as "
                 "republish: \"The Board agreed to publish it again for a year.\"")
-    return f"{entry.source} lists {report} too."
+    return f"{entry.source} lists {same_as + ', the same file as ' + report if same_as else report + ' too'}."
 
 
 def word_original(config: SiteConfig, report: str) -> str | None:
