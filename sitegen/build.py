@@ -165,18 +165,30 @@ def _document_paths(entry: Entry) -> list[tuple[str, Path]]:
 def taken_down_documents(decided: list[tuple[Entry, State]], content_of: Callable[[Path], str | None] | None = None) -> dict[str, str]:
     """Each file in reports/ that an expired entry lists: the entry (its source) it came down with; by
     its name without case, and, with `content_of` (a file's content hash, None when it cannot be
-    read), by its content too (`CONTENT` and the hash), while the file is still in reports/."""
+    read), by its content too (`CONTENT` and the hash), while the file is still in reports/. Only an
+    expired entry's file of the same size as a file another entry lists can hold the same bytes, so
+    only those are read (a preview's update that lists a new file asks again, and builds whole when
+    the answer changed: `incremental.LivePreview`)."""
     found: dict[str, str] = {}
+    sizes = {_size(path) for entry, state in decided if state is not State.EXPIRED for _, path in _document_paths(entry)} \
+        if content_of is not None else set()
     for entry, state in decided:
         if state is State.EXPIRED:
             for name in sorted(_document_names(entry)):
                 found.setdefault(name, entry.source)
             if content_of is not None:
                 for _, path in _document_paths(entry):
-                    key = content_of(path)
+                    key = content_of(path) if _size(path) in sizes - {None} else None
                     if key is not None:
                         found.setdefault(CONTENT + key, entry.source)
     return found
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def taken_down_again(decided: list[tuple[Entry, State]], taken_down: dict[str, str],

@@ -482,6 +482,26 @@ def test_a_taken_down_report_saved_again_under_another_name_does_not_go_back_up_
             "on 1 January 2025.") in " ".join(new.stdout.split())
 
 
+def test_only_an_expired_report_of_the_same_size_as_a_listed_one_is_read_to_compare(site, tmp_path):
+    from sitegen.build import CONTENT, _decide_states, taken_down_documents
+    from sitegen.content.config import load_config
+    from sitegen.content.entries import read_entries
+
+    site.pdf("old-a.pdf", ["Old report A"])
+    site.pdf("old-b.pdf", ["Old report B, a longer one with more words in it"])
+    site.entry("old-a", published="2024-01-01", documents=["reports/old-a.pdf"])
+    site.entry("old-b", published="2024-01-01", documents=["reports/old-b.pdf"])
+    import shutil
+    shutil.copy(site.root / "reports" / "old-a.pdf", site.root / "reports" / "copy-of-a.pdf")
+    site.entry("new", published="2026-06-01", documents=["reports/copy-of-a.pdf"])
+    config = load_config(site.root).config
+    decided = _decide_states(read_entries(config), date(2026, 11, 22), False)
+    read = []
+    found = taken_down_documents(decided, lambda path: read.append(path.name) or f"hash of {path.read_bytes()!r}")
+    assert sorted(read) == ["old-a.pdf"]
+    assert found[CONTENT + "hash of " + repr((site.root / "reports" / "copy-of-a.pdf").read_bytes())] == "content/old-a.md"
+
+
 def test_a_report_listed_by_an_expired_entry_and_a_live_one(site):
     site.entry("old", published="2024-01-01", documents=["shared.pdf"])
     site.entry("briefing", type="briefing", published="2026-01-01", documents=["reports/shared.pdf"])
