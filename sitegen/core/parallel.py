@@ -101,12 +101,17 @@ def fork_map(func: Callable[[T], R], items: Iterable[T], *, workers: int | None 
         return results
     finally:
         for _, pid, read_end in children:  # only after an exception here: stop and reap the workers
-            os.close(read_end)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
+            _stop(pid, read_end)
+
+
+def _stop(pid: int, read_end: int) -> None:
+    """Stop a worker that is still running (after an exception in the process that forked it), and reap it."""
+    os.close(read_end)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 TICKET = 4  # bytes of an item's number in `fork_pool`'s pipe of items to take
@@ -153,12 +158,7 @@ def fork_pool(func: Callable[[T], R], items: Iterable[T], *, workers: int | None
         if tickets >= 0:
             os.close(tickets)
         for read_end, (pid, _) in children.items():  # only after an exception here: stop and reap the workers
-            os.close(read_end)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass
+            _stop(pid, read_end)
     for number, item in enumerate(items):  # taken by a worker that did not send it back
         if number not in results:
             results[number] = _alone(func, item, lost) if lost is not None else func(item)
