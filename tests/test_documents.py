@@ -404,11 +404,12 @@ def test_workers_sharing_the_reports_read_their_text_themselves(tmp_path, monkey
     paths = [make_pdf(tmp_path / f"r{index}.pdf", [f"Report {index}"]) for index in range(6)]
     monkeypatch.setattr(pdftext, "extract_pdf_text", lambda source: f"read by process {os.getpid()}")
     monkeypatch.setattr(reading, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(reading, "PROGRESS_STEPS", 1)
     cache = DocumentCache(None)
     reading.prepare(paths, set(paths), cache, workers=2)
     readers = {cache.texts.get(cache.hashes.of(path)) for path in paths}
-    assert len(readers) == 2 and f"read by process {os.getpid()}" not in readers
+    # The two workers take the reports as each is free (`parallel.fork_pool`), so one may read them
+    # all: never more readers than workers (not a process per report), and never the build's own.
+    assert 1 <= len(readers) <= 2 and f"read by process {os.getpid()}" not in readers
 
 
 @pytest.mark.slow  # crash isolation: forked copies crash, or hang until the time limit ends them
