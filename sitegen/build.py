@@ -321,12 +321,19 @@ def render_with_index(site: Site, banner: str | None = None, *, cache: DocumentC
                       workers: int | None = None) -> tuple[list[OutputFile], search.IndexInBackground]:
     """Every output file of the site but the search index, in memory (documents as paths to copy),
     and the index, which Pagefind makes meanwhile (and while they are written: see `build`).
+    The pages the index holds are made first and the index started at once: on a day a report goes
+    up or comes down, Pagefind indexes its part while the other pages (listings, notices, themes)
+    and files are made. The pages are in the same order either way.
     `workers` share rendering the pages (default: one per core; see `sitegen.core.parallel`)."""
     cache = cache or DocumentCache(None)
     renderer = renderer or Renderer(site, banner=banner)
-    pages = renderer.render_all(workers=workers)
-    index = search.IndexInBackground(site, pages, cache, site.config.prefix)
+    indexed = set(search.indexed_pages(site))
+    first = renderer.render_all(workers=workers, select=indexed.__contains__)
+    index = search.IndexInBackground(site, first, cache, site.config.prefix)
     try:
+        rest = iter(renderer.render_all(workers=workers, select=lambda address: address not in indexed))
+        made = iter(first)
+        pages = [next(made) if address in indexed else next(rest) for address in renderer.page_jobs()]
         return [*pages, *site_files(site, renderer, pages)], index
     except BaseException:
         index.result()  # nothing of this build is left running

@@ -20,6 +20,7 @@ from sitegen.output import outputs
 from sitegen.search import index as search, pagefind_adapter as pagefind
 from sitegen.documents.inspection import DocumentCache
 from sitegen.rendering.render import Renderer
+from sitegen.rules.addresses import output_file
 
 
 def make_site(site):
@@ -139,6 +140,31 @@ def test_pagefind_indexes_while_the_rest_of_the_site_is_written(site, monkeypatc
     result, out = site.build("2026-11-22")
     assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
     assert occurrences(read_output(out), "LivePdfWord")
+
+
+def test_pagefind_starts_before_the_pages_it_does_not_index_are_made(site, monkeypatch):
+    """On a day a report goes up or comes down, Pagefind indexing its part is the longest step: the
+    pages the index holds are made first and Pagefind started, and only then the others (listings,
+    notices of reports that came down, theme pages), while it runs. The site is the same."""
+    make_site(site)
+    events, start = [], search.pagefind.start
+    for name in ("_listing", "_notice_page", "_themes_page", "_home"):
+        made = getattr(Renderer, name)
+        monkeypatch.setattr(Renderer, name, lambda self, what=None, made=made, name=name: events.append(name) or made(self, what))
+
+    def started(*args, **kwargs):
+        events.append("pagefind")
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(search.pagefind, "start", started)
+    result, out = site.build("2026-11-22", workers=1)
+    assert not result.failed and [p for p in result.problems if p.file == "pagefind"] == []
+    assert events[0] == "pagefind" and {"_listing", "_notice_page", "_themes_page", "_home"} <= set(events)
+    monkeypatch.undo()
+    _, fresh = site.build("2026-11-22", output=site.root.parent / "fresh", use_cache=False)
+    assert read_output(out) == read_output(fresh)
+    addresses = list(Renderer(result.site).page_jobs())
+    assert [f.path for f in result.files[:len(addresses)]] == [output_file(a) for a in addresses], "the pages in their usual order"
 
 
 def split_in_parts(site, monkeypatch, count=3):

@@ -495,10 +495,11 @@ class Renderer:
                          years=sorted(years.items(), reverse=True),
                          library=self.site.config.libraries.get(rtype.library or ""))
 
-    def render_all(self, workers: int | None = None) -> list[OutputFile]:
-        """Every page. A large site's pages are rendered by `workers` processes (default: one per
+    def render_all(self, workers: int | None = None, select: Callable[[str], bool] | None = None) -> list[OutputFile]:
+        """Every page (with `select`, the pages at the addresses it is true for), in the order of
+        `page_jobs`. A large site's pages are rendered by `workers` processes (default: one per
         core), except in a preview, whose renderer keeps fragments from one update to the next."""
-        jobs = list(self.page_jobs().values())
+        jobs = [job for job in self.page_jobs(select).values() if job is not None]
         if self.fragments is not None:
             return [job() for job in jobs]
         if self.memo is None:

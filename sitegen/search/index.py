@@ -124,8 +124,9 @@ def filters(site: Site, entry_on_day: EntryOnDay) -> dict[str, list[str]]:
     return {key: values for key, values in found.items() if values}
 
 
-def _indexed_pages(site: Site) -> list[str]:
-    """The addresses of the pages the index holds: only live ones."""
+def indexed_pages(site: Site) -> list[str]:
+    """The addresses of the pages the index holds: only live ones (a build renders these first, so
+    that Pagefind starts while the others are made: `build.render_with_index`)."""
     renditions = [d.page_url for p in [*site.live_reviews, *site.pages] for d in p.downloads if d.rendition is not None]
     return [p.entry.url for p in site.live_reviews] + [p.entry.url for p in site.pages] + renditions + [ACCESSIBILITY]
 
@@ -144,7 +145,7 @@ def records(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: s
     reviews = {p.entry.url: (_period(p), _day(p)) for p in site.live_reviews}
     page_records = [PageRecord(prefix + url, rendered[url].data.decode("utf-8"), prefix + url if url in reviews else "",
                                *reviews.get(url, ("", 0)))
-                    for url in _indexed_pages(site) if url in rendered]
+                    for url in indexed_pages(site) if url in rendered]
     documents = []
     for entry_on_day, download in _indexed_documents(site):
         # Its own address (Pagefind keeps one record per address), on the entry's page.
@@ -206,7 +207,7 @@ class Part:
 def index_weight(site: Site) -> int:
     """What `plan` weighs the site's index at (pages, counting each live PDF's pages), from the
     site alone: without rendering a page or reading a document."""
-    return len(_indexed_pages(site)) + sum(_weight(download) for _, download in _indexed_documents(site))
+    return len(indexed_pages(site)) + sum(_weight(download) for _, download in _indexed_documents(site))
 
 
 def plan(page_records: list[PageRecord], documents: list[DocumentRecord], weight: int | None = None,
@@ -345,11 +346,13 @@ def _write_part(part: Part, site: Path) -> None:
 
 
 def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = "",
-                ready: Callable[[list[OutputFile]], None] | None = None) -> SearchIndex:
+                ready: Callable[[list[OutputFile]], None] | None = None,
+                started: Callable[[], None] | None = None) -> SearchIndex:
     """The search bundle as output files; or none, and a warning when Pagefind is not installed or
     an error when the index could not be made. `ready` is given each part's files as soon as that
     part is made (or found in the cache), the very objects the bundle then holds: only the bundle
-    says what the index is (a part given early is not in it when a later part failed)."""
+    says what the index is (a part given early is not in it when a later part failed). `started` is
+    told once the first Pagefind processes are running (not at all when every part was in the cache)."""
     made: dict[str, list[OutputFile]] = {}
 
     def part_made(folder: str, data: dict[str, bytes]) -> None:
@@ -359,7 +362,7 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
 
     try:
         parts = plan(*records(site, pages, cache, prefix))
-        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None), part_made)
+        found = _indexed(parts, _PartCache(cache.folder / "search" if cache.folder is not None else None), part_made, started)
         start = start_list(parts, found)
     except pagefind.PagefindMissing as exc:
         return SearchIndex(problems=[warning(
@@ -402,21 +405,30 @@ class IndexInBackground:
     first build, indexing is the longest step, and writing is mostly the kernel's work: where a core
     is free, one waits less for the other (docs/performance.md says how much). `result()` waits for the index. While it runs, the build forks no worker of
     itself (`parallel.can_fork`), and a PDF text not already read is not read (`document_text`);
-    `reading.prepare` has read every live PDF's."""
+    `reading.prepare` has read every live PDF's.
+
+    Starting it returns once the first Pagefind processes run (or the index is found in the
+    cache, or has failed): until then the thread does Python's work alone (the records, the parts'
+    keys, the first parts' files), which shared with the build's own took five times as long,
+    each file it wrote waiting for the interpreter's lock after the write
+    (docs/performance.md, "The index started before the other pages")."""
 
     def __init__(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str = ""):
         self._index: SearchIndex | None = None
         self._failure: BaseException | None = None
         self._parts: queue.SimpleQueue[list[OutputFile] | None] = queue.SimpleQueue()
+        self._started = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(site, pages, cache, prefix), name="sitegen-search")
         self._thread.start()
+        self._started.wait()
 
     def _run(self, site: Site, pages: list[OutputFile], cache: DocumentCache, prefix: str) -> None:
         try:
-            self._index = build_index(site, pages, cache, prefix, ready=self._parts.put)
+            self._index = build_index(site, pages, cache, prefix, ready=self._parts.put, started=self._started.set)
         except BaseException as exc:  # noqa: BLE001 - raised again where the build waits for it
             self._failure = exc
         finally:
+            self._started.set()
             self._parts.put(None)  # no more parts
 
     def ready(self) -> Iterator[list[OutputFile]]:
@@ -436,7 +448,8 @@ class IndexInBackground:
 
 
 def _indexed(parts: list[Part], store: "_PartCache",
-             made: Callable[[str, dict[str, bytes]], None] | None = None) -> dict[str, dict[str, bytes]]:
+             made: Callable[[str, dict[str, bytes]], None] | None = None,
+             started: Callable[[], None] | None = None) -> dict[str, dict[str, bytes]]:
     """Each part's files: from the cache, or indexed now (and then kept in the cache). `made` is
     told each part's files as soon as they are known (see `build_index`)."""
     # A part whose pages are the very same as in a build before is found under its pages' HTML;
@@ -461,7 +474,7 @@ def _indexed(parts: list[Part], store: "_PartCache",
         keys.update({part.folder: part.key() for part in todo if keys[part.folder] is None})
 
     if todo:
-        indexed = _index_parts(todo, made, meanwhile=keys_not_made)
+        indexed = _index_parts(todo, made, meanwhile=keys_not_made, started=started)
         keys_not_made()
         for part in todo:
             found[part.folder] = indexed[part.folder]
@@ -476,12 +489,14 @@ def _indexed(parts: list[Part], store: "_PartCache",
 
 
 def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None] | None = None,
-                 meanwhile: Callable[[], None] | None = None) -> dict[str, dict[str, bytes]]:
+                 meanwhile: Callable[[], None] | None = None,
+                 started: Callable[[], None] | None = None) -> dict[str, dict[str, bytes]]:
     """Each part's index files (in a stable order: `pagefind_adapter.in_stable_order`), indexed by Pagefind processes `PARALLEL` at a time; `told`
     is given each part's files as it is made. The next part's records are written while `PARALLEL`
     others run, before waiting for one of them: written after, they kept a core waiting for Python
     (a month's records take 0.3 to 0.8 s to write, about half of Pagefind's time on them).
-    `meanwhile` is done once, the first time all `PARALLEL` are running."""
+    `meanwhile` is done once, the first time all `PARALLEL` are running; `started` is told once,
+    when the first `PARALLEL` (or all, if fewer) are running."""
     made: dict[str, dict[str, bytes]] = {}
     running: deque = deque()  # (part, process, its folder, deadline)
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
@@ -496,6 +511,9 @@ def _index_parts(parts: list[Part], told: Callable[[str, dict[str, bytes]], None
                     _collect(running.popleft(), made, told)
                 process = pagefind.start(folder / "site", folder / "bundle", LANGUAGE)
                 running.append((part, process, folder, time.monotonic() + TIME_LIMIT))
+                if started is not None and (len(running) >= PARALLEL or number == len(parts) - 1):
+                    started()
+                    started = None
             while running:
                 _collect(running.popleft(), made, told)
         finally:
