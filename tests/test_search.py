@@ -167,6 +167,21 @@ def test_pagefind_starts_before_the_pages_it_does_not_index_are_made(site, monke
     assert [f.path for f in result.files[:len(addresses)]] == [output_file(a) for a in addresses], "the pages in their usual order"
 
 
+def test_a_template_failing_after_pagefind_started_still_gives_the_site_with_its_index(site):
+    """A site's own listing template fails once the index is being made (the pages the index holds
+    come first): the build waits for that index, makes the site again with the default theme, and
+    publishes it with a whole index."""
+    make_site(site)
+    site.raw("themes/templates/listing.html", "{% extends 'base.html' %}\n{% block content %}{{ 1 + 'a' }}{% endblock %}")
+    result, out = site.build("2026-11-22")
+    assert not result.failed
+    assert any("themes/templates/listing.html" in p.file and p.is_error for p in result.problems)
+    assert any("used sitegen's default theme instead of your own" in p.message for p in result.problems)
+    assert [p for p in result.problems if p.file == "pagefind"] == []
+    assert (out / "sar" / "index.html").is_file() and (out / "pagefind" / "start.json").is_file()
+    assert occurrences(read_output(out), "LivePdfWord") and not occurrences(read_output(out), "ScheduledPdfWord")
+
+
 def split_in_parts(site, monkeypatch, count=3):
     monkeypatch.setattr(search, "PART_WEIGHT", 1)  # every entry in a part of its own
     monkeypatch.setattr(search, "SPLIT_ABOVE", 1)
