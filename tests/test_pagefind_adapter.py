@@ -122,7 +122,8 @@ STARTS_AN_INDEX = [
     "`${this.basePath}wasm.${language}.pagefind`",  # and (the main index) its WebAssembly,
     "this.metaCacheTag = opts.metaCacheTag",  # the tag given to a part by mergeIndex's options,
     "!this.initOptions.noWorker",  # searched in the page (noWorker): its fetches are the page's, which preloads answer
-    "await fetch(queued.input)",  # each with fetch() and nothing but the address (as the preloads ask)
+    "await fetch(queued.input)",  # each with the page's fetch(), called then, and nothing but the address (as the
+                                  # preloads ask, and as search.js's `answerFrom` answers from start.json)
 ]
 
 

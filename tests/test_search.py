@@ -4,6 +4,7 @@ index cannot be made."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import shutil
@@ -460,6 +461,10 @@ def test_the_list_of_parts_names_every_file_that_starts_the_index_and_each_is_th
         meta = json.loads(entry.read_text())["languages"]["en"]["hash"]
         assert f"{index['folder']}pagefind.{meta}.pf_meta" in preload
     assert "wasm.en.pagefind" in preload
+    inline = listed["inline"]  # every entry and metadata file, its bytes in base64; not the WebAssembly
+    assert sorted(inline) == sorted(address for address in preload if address != "wasm.en.pagefind")
+    for address, data in inline.items():
+        assert base64.b64decode(data) == (out / "pagefind" / address.split("?")[0]).read_bytes()
 
 
 def test_a_small_site_lists_no_parts(site):

@@ -28,6 +28,7 @@ such as a list of related reviews. The reader's browser searches them all as one
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -387,16 +388,23 @@ def build_index(site: Site, pages: list[OutputFile], cache: DocumentCache, prefi
 def start_list(parts: list[Part], found: dict[str, dict[str, bytes]]) -> dict:
     """What search.js reads first (/pagefind/start.json): each index's folder below the bundle (the
     main bundle's is "") and the tag of its entry file, and every address Pagefind fetches to start
-    them all, so that the search page asks for them at once rather than one after another as
-    Pagefind's script would (`pagefind_adapter.first_fetches`). Made from the index's own files
-    alone, so a build's is a cold build's, byte for byte."""
-    indexes, preload = [], []
+    them all (`pagefind_adapter.first_fetches`), so that the search page asks for them at once rather
+    than one after another as Pagefind's script would. The small ones, every index's entry file and
+    metadata, are in it too (`inline`: each address's bytes, in base64), so that the page need not ask
+    for them at all: over HTTP/1.1 a browser asks six at a time, and at 14 indexes those 28 requests
+    were half of a reader's first search (docs/performance.md, "The index's first files in
+    start.json"). `preload` still names them, for a site's own copy of an older search.js. Made from
+    the index's own files alone, so a build's is a cold build's, byte for byte."""
+    indexes, preload, inline = [], [], {}
     for part in parts:
         folder = part.folder.removeprefix(BUNDLE).lstrip("/") + ("/" if part.folder != BUNDLE else "")
         files = found[part.folder]
         indexes.append({"folder": folder, "tag": pagefind.cache_tag(files)})
-        preload += [folder + address for address in pagefind.first_fetches(files, LANGUAGE, primary=part.folder == BUNDLE)]
-    return {"indexes": indexes, "preload": preload}
+        fetched = pagefind.first_fetches(files, LANGUAGE, primary=part.folder == BUNDLE)
+        preload += [folder + address for address in fetched]
+        inline.update({folder + address: base64.b64encode(files[address.split("?")[0]]).decode("ascii")
+                       for address in fetched if pagefind.is_data(address.split("?")[0])})
+    return {"indexes": indexes, "preload": preload, "inline": inline}
 
 
 class IndexInBackground:

@@ -116,14 +116,15 @@ def test_only_the_results_shown_are_fetched_and_more_come_on_request(browser, tm
 
 
 def test_the_index_starts_when_the_search_page_opens_and_words_wait_for_the_reader(parts_page):
-    """Whoever opens the search page is about to search: Pagefind's script comes with the page and
-    every part's small metadata file is fetched before anything is typed; the word index (and any
-    fragment) waits for the reader's words."""
+    """Whoever opens the search page is about to search: Pagefind's script, the list of indexes with
+    every part's small entry and metadata files, and the WebAssembly come as the page opens; the
+    word index (and any fragment) waits for the reader's words."""
     page = parts_page
-    with page.expect_request(lambda request: "/pagefind/part-" in request.url and request.url.split("?")[0].endswith(".pf_meta")):
+    with page.expect_request(lambda request: request.url.split("?")[0].endswith("/pagefind/wasm.en.pagefind")):
         page.goto("/search/")
     requested = list(page.context.requests)
     assert any(url.split("?")[0].endswith("/pagefind/pagefind.js") for url in requested)
+    assert any(url.endswith("/pagefind/start.json") for url in requested)
     assert not [url for url in requested if url.split("?")[0].endswith((".pf_index", ".pf_fragment"))]
     page.fill("#search-q", "Marshwillow")
     page.keyboard.press("Enter")
@@ -131,22 +132,25 @@ def test_the_index_starts_when_the_search_page_opens_and_words_wait_for_the_read
     assert page.complaints == []
 
 
-def test_every_file_that_starts_the_index_is_asked_for_at_once_before_the_reader_searches_and_only_once(parts_page):
-    """The search page asks for every part's entry and metadata file (and the WebAssembly) as it
-    opens, all at once rather than one after another as Pagefind's script would, before the reader
-    has typed anything; Pagefind, run in the page, uses those very responses: none of them is fetched
-    again when the reader searches (the server answers with Netlify's caching, so a second fetch
-    would show), and no worker is started. The results are still right, and nothing breaks the
-    page's strict policy."""
+def test_the_files_that_start_the_index_come_with_its_list_and_the_rest_at_once_and_only_once(parts_page):
+    """Every index's entry and metadata files come inside /pagefind/start.json: Pagefind, run in the
+    page, is given them from it and never asks the server for one (over HTTP/1.1 a browser asks six
+    files at a time, so 2 for each part queued). The rest that starts the index (the WebAssembly) is
+    asked for as the page opens, before the reader has typed anything, and Pagefind uses that very
+    response: nothing is fetched twice (the server answers with Netlify's caching, so a second
+    fetch would show), and no worker is started. The results are still right, and nothing breaks
+    the page's strict policy."""
     page = parts_page
-    preload = page.context.request.get("/pagefind/start.json").json()["preload"]
-    wanted = {"/pagefind/" + address for address in preload}
-    last = "/pagefind/" + preload[-1]
-    with page.expect_request(lambda request: request.url.endswith(last)):
+    listed = page.context.request.get("/pagefind/start.json").json()
+    inline = listed["inline"]
+    assert len(inline) == 2 * len(listed["indexes"]) and set(inline) < set(listed["preload"])
+    wanted = {"/pagefind/" + address for address in listed["preload"] if address not in inline}
+    assert wanted == {"/pagefind/wasm.en.pagefind"}
+    with page.expect_request(lambda request: request.url.endswith("/pagefind/wasm.en.pagefind")):
         page.goto("/search/")
     site = page.url.removesuffix("/search/")
     asked_first = [url.removeprefix(site) for url in page.context.requests if "/pagefind/" in url]
-    assert wanted <= set(asked_first), "every file that starts the index is asked for as the page opens"
+    assert wanted <= set(asked_first), "the rest that starts the index is asked for as the page opens"
     assert not [url for url in asked_first if url.split("?")[0].endswith((".pf_index", ".pf_fragment"))]
     page.fill("#search-q", "Marshwillow")
     page.keyboard.press("Enter")
@@ -154,6 +158,9 @@ def test_every_file_that_starts_the_index_is_asked_for_at_once_before_the_reader
     links = page.locator("#search-results a")
     assert links.count() == 1 and links.first.get_attribute("href") == "/sar/sar-adult-a/"
     asked = [url.removeprefix(site) for url in page.context.requests if "/pagefind/" in url]
+    assert [url for url in asked if url.split("?")[0].endswith(("pagefind-entry.json", ".pf_meta"))] == [], \
+        "an entry or metadata file asked of the server rather than taken from start.json"
     assert [url for url in wanted if asked.count(url) != 1] == [], "fetched again rather than taken from the preload"
+    assert any("/pagefind/part-" in url for url in asked), "the parts' word index was searched"
     assert not [url for url in asked if "worker" in url]
     assert page.complaints == []

@@ -18,11 +18,14 @@ let filtersShown = null;
 
 // The index's scripts and every part's metadata, fetched once, as soon as the search page opens.
 // /pagefind/start.json (which the page asks for as it loads) lists each index with the tag of its
-// entry file, and every file Pagefind fetches to start them; they are all asked for at once, as
-// preloads, rather than one after another as Pagefind's script would (its entry file, then its
-// metadata and WebAssembly, then each part's entry file, then each part's metadata). Pagefind runs
-// in the page rather than in a worker of its own (`noWorker`), so that its fetches are the page's
-// and are answered by those preloads; the parts are merged all at once and share one WebAssembly.
+// entry file, and every file Pagefind fetches to start them, rather than one after another as
+// Pagefind's script would (its entry file, then its metadata and WebAssembly, then each part's
+// entry file, then each part's metadata). The small ones, every index's entry and metadata files,
+// come in start.json itself (`inline`): Pagefind's fetches of them are answered from it
+// (`answerFrom`), so a browser that asks six files at a time (HTTP/1.1) does not queue them. The
+// rest (the WebAssembly) are asked for at once, as preloads. Pagefind runs in the page rather
+// than in a worker of its own (`noWorker`), so that its fetches are the page's and are answered so;
+// the parts are merged all at once and share one WebAssembly.
 function engine() {
   if (!pagefind) {
     const bundle = form.dataset.bundle;
@@ -31,7 +34,10 @@ function engine() {
       fetch(bundle + "start.json").then(async (response) => {
         if (!response.ok) throw new Error("no list of the index's parts");
         const listed = await response.json();
+        const inline = listed.inline || {};
+        answerFrom(bundle, inline);
         for (const address of listed.preload) { // at once, without waiting for Pagefind's script
+          if (Object.hasOwn(inline, address)) continue;
           document.head.append(element("link", { rel: "preload", as: "fetch", crossorigin: "anonymous", href: bundle + address }));
         }
         return listed;
@@ -46,6 +52,23 @@ function engine() {
     pagefind.catch(() => { pagefind = null; }); // tried again at the next search
   }
   return pagefind;
+}
+
+// Pagefind's fetch of a file whose bytes start.json holds (`inline`: each address below the bundle,
+// its bytes in base64) is answered with those bytes, once, without asking the server; every other
+// fetch goes to the server as it would have.
+function answerFrom(bundle, inline) {
+  const held = new Map();
+  for (const [address, data] of Object.entries(inline)) held.set(new URL(bundle + address, document.baseURI).href, data);
+  if (!held.size) return;
+  const network = window.fetch.bind(window);
+  window.fetch = (input, init) => {
+    const address = typeof input === "string" || input instanceof URL ? new URL(input, document.baseURI).href : "";
+    const data = held.get(address);
+    if (data === undefined) return network(input, init);
+    held.delete(address);
+    return Promise.resolve(new Response(Uint8Array.from(atob(data), (c) => c.charCodeAt(0))));
+  };
 }
 
 // The filters need every part's filter files: they are fetched after the first results are shown,
