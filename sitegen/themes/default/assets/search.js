@@ -37,7 +37,7 @@ function engine() {
         const inline = listed.inline || {};
         answerFrom(bundle, inline);
         for (const address of listed.preload) { // at once, without waiting for Pagefind's script
-          if (Object.hasOwn(inline, address)) continue;
+          if (Object.prototype.hasOwnProperty.call(inline, address)) continue;
           document.head.append(element("link", { rel: "preload", as: "fetch", crossorigin: "anonymous", href: bundle + address }));
         }
         return listed;
