@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import sys
@@ -31,15 +32,20 @@ def real_pdfs() -> list[dict]:
 
 def read_output(folder: Path) -> dict[str, bytes]:
     """Every file of an output folder, by relative path; gzip-compressed files (such as
-    a search index's) are read decompressed, so that a scan sees what they hold."""
+    a search index's) are read decompressed, and the index's files that the search index's
+    start.json holds in base64 are added to it decoded, so that a scan sees what they hold."""
     files = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            data = path.read_bytes()
-            if data[:2] == b"\x1f\x8b":
-                data = gzip.decompress(data)
+            data = _readable(path.read_bytes())
+            if path.name == "start.json":
+                data += b"".join(b"\n" + _readable(base64.b64decode(held)) for held in json.loads(data).get("inline", {}).values())
             files[path.relative_to(folder).as_posix()] = data
     return files
+
+
+def _readable(data: bytes) -> bytes:
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
 def occurrences(files: dict[str, bytes], needle: str) -> list[str]:
