@@ -14,6 +14,7 @@ path is only the last guard behind it.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -32,14 +33,15 @@ class Claim:
     line: int | None = None  # the line of the entry that asks for it
     field: str | None = None
     what: str = "its page"  # what is published there, in plain words: "reports/x.pdf", "the web page of reports/x.docx"
+    # the path's parts, as compared (without case); `dataclasses.field`, as this class has a field named `field`
+    parts: tuple[str, ...] = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parts", tuple(self.path.strip("/").casefold().split("/")))  # once: each is compared often
 
     @property
     def is_folder(self) -> bool:
         return self.path.endswith("/")
-
-    @property
-    def parts(self) -> tuple[str, ...]:
-        return tuple(part.casefold() for part in self.path.strip("/").split("/"))
 
 
 @dataclass
