@@ -164,3 +164,41 @@ def test_the_files_that_start_the_index_come_with_its_list_and_the_rest_at_once_
     assert any("/pagefind/part-" in url for url in asked), "the parts' word index was searched"
     assert not [url for url in asked if "worker" in url]
     assert page.complaints == []
+
+
+def test_a_site_under_a_path_is_searched_in_parts_from_its_list(browser, tmp_path):
+    """A partnership's site at https://example.org/learning/: the search page finds a word in a
+    report through every part, the links keep the path, and the parts' entry and metadata files
+    still come from start.json, never from the server."""
+    from conftest import SiteMaker
+    from sitegen.search import index as search
+
+    site = SiteMaker(tmp_path / "site")
+    site.write_settings(base_url="https://example.org/learning")
+    for number in range(4):
+        site.pdf(f"review-{number}.pdf", ["Front page", f"Inside: Fenwhistle{number} and Saltmarshword"])
+        site.entry(f"review-{number}", published=f"2026-0{number + 3}-14",
+                   documents=[{"file": f"reports/review-{number}.pdf", "title": "Overview report"}])
+    weight, split_above = search.PART_WEIGHT, search.SPLIT_ABOVE
+    search.PART_WEIGHT = search.SPLIT_ABOVE = 1
+    try:
+        result, output = site.build(SAMPLE_DAY, output=tmp_path / "served" / "learning", use_cache=False)
+    finally:
+        search.PART_WEIGHT, search.SPLIT_ABOVE = weight, split_above
+    assert not result.failed and len(json.loads((output / "pagefind" / "parts.json").read_text())) >= 4
+    with serve(tmp_path / "served") as address:
+        context = browser.new_context(base_url=address)
+        asked = []
+        context.on("request", lambda request: asked.append(request.url))
+        page = context.new_page()
+        complaints = []
+        page.on("pageerror", lambda error: complaints.append(str(error)))
+        page.goto("/learning/search/")
+        page.fill("#search-q", "Saltmarshword")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("#search-results li")
+        links = sorted(page.locator("#search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))"))
+        assert links == [f"/learning/sar/review-{number}/" for number in range(4)]
+        assert [url for url in asked if url.split("?")[0].endswith(("pagefind-entry.json", ".pf_meta"))] == []
+        assert any("/learning/pagefind/part-" in url for url in asked) and complaints == []
+        context.close()
