@@ -203,9 +203,8 @@ def taken_down_again(decided: list[tuple[Entry, State]], taken_down: dict[str, s
     result = []
     for entry, state in decided:
         if state is not State.EXPIRED and entry.republish is None:
-            problems = [_taken_down_problem(entry, name, taken_down[name]) for name in sorted(_document_names(entry))
-                        if taken_down.get(name, entry.source) != entry.source]
             named = {name for name in _document_names(entry) if taken_down.get(name, entry.source) != entry.source}
+            problems = [_taken_down_problem(entry, name, taken_down[name]) for name in sorted(named)]
             for name, path in _document_paths(entry):
                 key = content_of(path) if content_of is not None and name not in named else None
                 expired = taken_down.get(CONTENT + key, entry.source) if key is not None else entry.source

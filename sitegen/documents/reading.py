@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterator, Sequence
 
 from sitegen.core.cachefile import LEDGER, Ledger
 from sitegen.core.parallel import fork_call, fork_pool, in_shared_worker, in_worker, result_of
@@ -22,7 +22,6 @@ from sitegen.documents.inspection import inspect_as
 from sitegen.documents.pdfinspect import make_copies
 from sitegen.documents.record import DocumentInfo, file_format
 
-T = TypeVar("T")
 
 def prepare(paths: list[Path], text_for: set[Path], cache: DocumentCache, workers: int | None = None,
             progress: Callable[[int, int], None] | None = None, word_originals: Sequence[Path] = (),
