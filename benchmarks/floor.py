@@ -12,7 +12,7 @@ script times only that, with the same libraries and the same number of processes
 1. **text and safety**: for each live report, in one process per core: PDFium's text (sitegen's
    `extract_pdf_text`), and the least safety work a published PDF needs, done with qpdf through
    pikepdf as plainly as it can be: open it, look at every object once for active content (the
-   keys that run code or hold files, actions by their type, links by their address's scheme, as
+   keys that run code or hold files, actions by their type, links by their address (a whole web or email address only), as
    sitegen's check reads them: `safe_copy`), drop its metadata (every object's XMP and private
    data, and the document's properties), and write the copy. Nothing more: no audit of annotations or forms, no XMP rewritten with its
    title, no second walk of the written copy, none of sitegen's checks of what it was given;
@@ -74,7 +74,7 @@ def safe_copy(path: Path) -> int:
 
     import pikepdf
 
-    from sitegen.documents.pdfsafety import SAFE_ACTIONS, SAFE_SCHEMES
+    from sitegen.documents.pdfsafety import SAFE_ACTIONS, _odd_address
 
     found = []  # what would withhold it (the corpus has none; every object is looked at either way)
     with pikepdf.open(path) as pdf:
@@ -85,7 +85,7 @@ def safe_copy(path: Path) -> int:
             found += ACTIVE_KEYS & keys
             if "/S" in keys and "/Type" not in keys and str(obj.get("/S")) not in SAFE_ACTIONS:
                 found.append(str(obj.get("/S")))  # an action of a kind that is not published (or a group: told apart by a reader)
-            if "/URI" in keys and str(obj.get("/URI")).partition(":")[0].lower() not in SAFE_SCHEMES:
+            if "/URI" in keys and _odd_address(str(obj.get("/URI"))):
                 found.append("/URI")
             for key in METADATA_KEYS:
                 if key in keys:

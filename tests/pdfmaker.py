@@ -180,7 +180,14 @@ ACTIVE = {
     "submit_form": "a form that sends what is typed into it",
     "import_data": "a command that loads data from another file",
     "go_to_remote": "links that open other files",
-    "javascript_uri": "links to addresses that are not web pages or email",
+    "javascript_uri": "links to addresses that are not whole addresses of web pages or email",
+    # Addresses without a scheme: a reader opens them as files beside the PDF, on its computer or its
+    # network (a UNC path also sends the reader's Windows sign-in to that server).
+    "unc_uri": "links to addresses that are not whole addresses of web pages or email",
+    "network_path_uri": "links to addresses that are not whole addresses of web pages or email",
+    "relative_uri": "links to addresses that are not whole addresses of web pages or email",
+    "absolute_path_uri": "links to addresses that are not whole addresses of web pages or email",
+    "based_uri": "links to addresses that are not whole addresses of web pages or email",
     "xfa": "an XFA form",
     "embedded_file": "files attached inside it",
     "file_attachment": "files attached inside it",
@@ -294,6 +301,17 @@ def make_hostile_pdf_bytes(features, text: str = "Overview of the review") -> by
             link(dictionary(S=name.GoToR, F=string(f"{word}.pdf"), D=[0, name.Fit]))
         elif feature == "javascript_uri":
             link(dictionary(S=name.URI, URI=string(f" JavaScript:alert('{word}')")))
+        elif feature == "unc_uri":
+            link(dictionary(S=name.URI, URI=string(f"\\\\{word}.example\\share\\report.pdf")))
+        elif feature == "network_path_uri":
+            link(dictionary(S=name.URI, URI=string(f"//{word}.example/share/report.pdf")))
+        elif feature == "relative_uri":
+            link(dictionary(S=name.URI, URI=string(f"{word}.exe")))
+        elif feature == "absolute_path_uri":
+            link(dictionary(S=name.URI, URI=string(f"/etc/{word}")))
+        elif feature == "based_uri":  # the catalog's base address makes a relative link open a program
+            pdf.Root.URI = dictionary(Base=string("file:///C:/Windows/System32/"))
+            link(dictionary(S=name.URI, URI=string(f"{word}.exe")))
         elif feature == "xfa":
             form = entry(pdf.Root, "/AcroForm", dictionary())
             entry(form, "/Fields", pikepdf.Array())

@@ -560,6 +560,43 @@ def assert_the_rule_holds(info, copy, features):
     assert extract_pdf_text(copy) == "Overview of the review"
 
 
+def pdf_with_link(path, address: str):
+    """A one-page PDF whose only link goes to `address` (a /URI action, as Word and Acrobat write links)."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(make_pdf_bytes(["Overview of the review"], title="Overview", tagged=True, lang="en-GB")))
+    pdf.pages[0].obj.Annots = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Rect=[50, 50, 150, 70],
+        A=pikepdf.Dictionary(S=pikepdf.Name.URI, URI=pikepdf.String(address))))])
+    pdf.save(path)
+    return path
+
+
+@pytest.mark.parametrize("address", ["https://www.gov.uk/guidance", "HTTP://Example.org", " https://example.org/a b",
+                                     "mailto:safeguarding@example.org", "tel:+441234567890"])
+def test_a_link_to_a_whole_web_or_email_address_is_published(tmp_path, address):
+    path = pdf_with_link(tmp_path / "linked.pdf", address)
+    info = inspect(path, DocumentCache(None))
+    assert info.ok, info.problem
+
+
+@pytest.mark.parametrize("address", ["", "www.example.org", "report.exe", "../reports/draft.pdf", "/etc/passwd",
+                                     "\\\\server.example\\share\\draft.docx", "//server.example/share/draft.docx",
+                                     "#section-2", "https:/example.org", "https:///etc/passwd", "http:report.exe",
+                                     "mailto:", "file:///C:/Windows/System32/calc.exe", "smb://server.example/share",
+                                     "javascript:alert(1)", "\x00javascript:alert(1)"])
+def test_a_link_that_is_not_a_whole_web_or_email_address_withholds_the_pdf(tmp_path, address):
+    """Only whole addresses of web pages, email and phone numbers are published: a reader opens any
+    other as a file beside the PDF, on the reader's computer or network (UNC paths also send the
+    reader's Windows sign-in to that server), or as a program. Told from what is allowed, not from a
+    list of what is bad, so a scheme nobody thought of is withheld too."""
+    path = pdf_with_link(tmp_path / "linked.pdf", address)
+    info = inspect(path, DocumentCache(None))
+    assert not info.ok
+    assert "links to addresses that are not whole addresses of web pages or email" in info.problem
+    assert "so it is not published" in info.problem
+
+
 @pytest.mark.parametrize("feature", FEATURES)
 def test_each_hostile_feature_is_removed_or_withholds_the_pdf(tmp_path, feature):
     source = make_hostile_pdf_bytes([feature])

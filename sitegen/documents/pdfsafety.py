@@ -220,7 +220,8 @@ JAVASCRIPT = "JavaScript"
 AUTOMATIC = "actions that run by themselves (when it is opened, printed, or a page or form field is used)"
 ATTACHED = "files attached inside it"
 XFA = "an XFA form (a form that runs code of its own)"
-ODD_LINK = "links to addresses that are not web pages or email (such as javascript:)"
+ODD_LINK = ("links to addresses that are not whole addresses of web pages or email (such as javascript:, or a file "
+            "on a computer or network)")
 OTHER_ACTION = "actions of a kind sitegen does not publish"
 
 
@@ -324,11 +325,20 @@ def _is_annotation(pdf: pikepdf.Pdf, data: dict) -> bool:
 
 
 def _odd_address(uri) -> bool:
-    """Whether a link's address would do more than open a web page or an email (javascript:, file:...).
+    """Whether a link's address could do more than open a web page, an email or a phone call: only a
+    whole address is published, of a web page (http: or https:, with a host), an email (mailto:) or a
+    phone number (tel:). Anything else is odd, told by what it is rather than by a list of what is
+    bad: javascript:, file: and the like, and every address without a scheme (`report.exe`, `/etc/x`,
+    `\\\\server\\share`, `//server/share`, ""), which a reader takes as a file beside the PDF, on its
+    computer or on its network (or below the catalog's base address, /URI /Base, which may be file:).
     Readers skip spaces and control characters, so they are skipped here too."""
-    text = "".join(ch for ch in _text(uri) if ord(ch) > 32).lower()
-    scheme, colon, _ = text.partition(":")
-    return bool(colon) and "/" not in scheme and scheme not in SAFE_SCHEMES
+    text = "".join(ch for ch in _text(uri) if ord(ch) > 32).lower().replace("\\", "/")
+    scheme, colon, rest = text.partition(":")
+    if not colon or scheme not in SAFE_SCHEMES:
+        return True
+    if scheme in ("http", "https"):
+        return not rest.startswith("//") or rest[2:3] in ("", "/")
+    return not rest
 
 
 ACTIVE_KEYS = {"/JS", "/JavaScript", "/AA", "/XFA", "/EF", "/EmbeddedFiles", "/Collection", "/S", "/Type",
