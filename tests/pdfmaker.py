@@ -169,7 +169,7 @@ def filler_pages(n: int, topic: str) -> list[str]:
 # sitegen withhold the PDF, with a message naming what it has (ACTIVE[feature]).
 
 PERSONAL = ("page_xmp", "image_xmp", "piece_info_page", "piece_info_root", "piece_info_xobject",
-            "comment_author", "title_with_a_name", "signature", "security_store")
+            "comment_author", "title_with_a_name", "signature", "security_store", "web_capture", "unknown_catalog_key")
 ACTIVE = {
     "open_action_js": "JavaScript",
     "named_js": "JavaScript",
@@ -274,6 +274,13 @@ def make_hostile_pdf_bytes(features, text: str = "Overview of the review") -> by
             entry(entry(pdf.Root, "/AcroForm", dictionary()), "/Fields", pikepdf.Array()).append(field)
         elif feature == "security_store":  # the certificates of a signed document's signers, kept for later checks
             pdf.Root.DSS = dictionary(Certs=[pdf.make_stream(f"certificate of {word}".encode())])
+        elif feature == "web_capture":  # Acrobat's record of the web pages it captured, with where they came from
+            pdf.Root.SpiderInfo = dictionary(V=1.0, C=[dictionary(URL=string(f"file:///home/{word}/Documents/draft.html"))])
+            names = entry(pdf.Root, "/Names", dictionary())
+            names.URLS = dictionary(Names=[string(f"file:///home/{word}/"), dictionary(S=name.SPS)])
+            names.IDS = dictionary(Names=[string(f"{word}-capture"), dictionary(S=name.SPS)])
+        elif feature == "unknown_catalog_key":  # a program's own part of the catalog, which no reader shows
+            pdf.Root.Private_Notes = string(f"Reviewed by {word}")
         elif feature == "title_with_a_name":
             pdf.docinfo.Title = f"Microsoft Word - SAR Jane {word} DRAFT v3 JW comments.docx"
         elif feature == "open_action_js":

@@ -22,6 +22,7 @@ from sitegen.documents.cache import COPY_SUFFIX, copy_suffix
 from sitegen.documents.inspection import DocumentCache, inspect, published_copy
 from sitegen.documents.record import human_size
 from sitegen.documents.text import extract_pdf_text
+from sitegen.documents import pdfsafety
 from sitegen.documents.pdfsafety import PdfSafety, audit, clean, safety_problems
 from test_cli import sitegen
 
@@ -620,6 +621,29 @@ def test_comments_keep_their_text_but_not_who_wrote_them_or_when(tmp_path):
         note, popup = list(reader.pages[0].obj.Annots)
         assert note.Contents == "Check this paragraph" and popup.Subtype == "/Popup"
         assert not {"/T", "/M", "/CreationDate"} & (set(note.keys()) | set(popup.keys()))
+
+
+def test_the_copy_keeps_only_the_parts_of_the_catalog_a_reader_needs(tmp_path):
+    """Made from a list of what to keep: web capture's records (paths and user names of the computer
+    that captured the pages) and a program's own keys are left out; the pages, structure, language
+    and outline stay."""
+    info, copy = copy_of_hostile(tmp_path, ["web_capture", "unknown_catalog_key"])
+    with open_copy(copy) as reader:
+        assert set(reader.Root.keys()) <= pdfsafety.CATALOG_KEYS
+        assert {"/Pages", "/StructTreeRoot", "/MarkInfo", "/Lang"} <= set(reader.Root.keys())
+        assert set(reader.Root.get("/Names", {}).keys()) <= pdfsafety.NAME_TREES
+
+
+def test_a_copy_that_still_has_a_part_nobody_listed_is_not_published(site, monkeypatch):
+    """The safety net for the list: were `clean` to keep a part of the catalog it does not list, the
+    copy is refused and the entry withheld."""
+    monkeypatch.setattr(pdfsafety, "_keep_only", lambda dictionary, keys: None)
+    (site.root / "reports" / "a.pdf").write_bytes(make_hostile_pdf_bytes(["web_capture"]))
+    site.entry("a", published="2026-01-01", documents=[{"file": "reports/a.pdf", "title": "Report"}])
+    result, out = site.build("2026-02-01", use_cache=False)
+    assert [e.state.value for e in result.site.entries] == ["withheld"]
+    assert "could not be copied without parts of the document sitegen does not publish" in result.errors[0].message
+    assert marker("web_capture").encode() not in b"".join(read_output(out).values())
 
 
 def test_the_written_copy_is_checked_object_by_object(site, monkeypatch):

@@ -28,6 +28,9 @@ copy that is published of any other PDF, with qpdf (through pikepdf):
   SHA-256, and qpdf makes the second from the copy's own bytes, so the copy
   cannot be linked to the author's computer or other copies, and the same
   report always gives the same bytes;
+- the document's catalog keeps only the parts a reader needs to show, move
+  around and read aloud the pages (`CATALOG_KEYS`): a part nobody listed, such as
+  web capture's record of the paths pages were captured from, is left out;
 - pages, content, tags and the structure tree, links, outlines and form fields
   are copied unchanged. The copy is written whole, with only the objects the
   document still uses: the old metadata, objects nothing refers to and what
@@ -171,6 +174,10 @@ def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None, found: Survey | None
     if title:
         pdf.trailer.Info = pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title)))
     strip_personal(pdf, found)
+    _keep_only(pdf.Root, CATALOG_KEYS)
+    names = pdf.Root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary):
+        _keep_only(names, NAME_TREES)
     packet = _xmp_packet(title, xmp.ids) if xmp else None  # a PDF without XMP gets none
     if packet:
         stream = pdf.make_stream(packet)
@@ -186,6 +193,33 @@ def clean(pdf: pikepdf.Pdf, sha256: str, title: str | None, found: Survey | None
     pdf.save(out, encryption=False, deterministic_id=True, fix_metadata_version=False, compress_streams=False,
              stream_decode_level=pikepdf.StreamDecodeLevel.none, object_stream_mode=pikepdf.ObjectStreamMode.preserve)
     return out.getvalue()
+
+
+# The parts of the document's catalog (and of its name dictionary) the copy keeps: those a reader
+# needs to show the pages, move around them and read them aloud. The copy is made from this list,
+# not by removing what is known to be bad, so a part nobody thought of is left out: such as web
+# capture's records of where each page came from (/SpiderInfo, and the /IDS and /URLS name trees),
+# which can hold the paths and user names of the computer that captured them, the base address of
+# links (/URI), and what only a signature used (/Perms, /Legal), which the copy would no longer hold.
+# What would make the file run or carry anything (`ACTIVE_PARTS`) has withheld it before it is copied
+# (`active_content`); were that check to miss it, it is left in the copy for `leftovers` to refuse,
+# never taken out silently.
+ACTIVE_PARTS = {"/AA", "/Collection", "/AF", "/JavaScript", "/EmbeddedFiles"}
+CATALOG_KEYS = {"/Type", "/Version", "/Extensions", "/Pages", "/PageLabels", "/Names", "/Dests", "/ViewerPreferences",
+                "/PageLayout", "/PageMode", "/Outlines", "/Threads", "/OpenAction", "/AcroForm", "/Metadata",
+                "/StructTreeRoot", "/MarkInfo", "/Lang", "/OutputIntents", "/OCProperties", "/Requirements",
+                "/NeedsRendering"}
+NAME_TREES = {"/Dests", "/AP", "/Pages", "/Templates"}  # named destinations, appearances, page templates
+
+
+def _keep_only(dictionary, keys: set[str]) -> None:
+    for key in _unlisted(dictionary, keys):
+        del dictionary[key]
+
+
+def _unlisted(dictionary, keys: set[str]) -> list[str]:
+    """The keys of `dictionary` neither in `keys` nor active content (`ACTIVE_PARTS`)."""
+    return [key for key in dictionary.keys() if key not in keys and key not in ACTIVE_PARTS]
 
 
 def _one_line(text: str) -> str:
@@ -377,6 +411,7 @@ def _active_in(pdf: pikepdf.Pdf, data: dict) -> list[str]:
 
 
 PERSONAL_METADATA = "XMP metadata on pages, images or other parts"
+UNLISTED_PARTS = "parts of the document sitegen does not publish"
 PRIVATE_DATA = "private data saved by the program that made it (PieceInfo)"
 COMMENT_AUTHORS = "comment authors"
 
@@ -534,6 +569,9 @@ def leftovers(pdf: pikepdf.Pdf, title: str | None) -> list[str]:
         xmp = _read_xmp(pdf)
         if xmp.personal or (xmp.title or None) != (expected.get("/Title") or None):
             found.append("XMP metadata other than the title")
+    names = pdf.Root.get("/Names")
+    if _unlisted(pdf.Root, CATALOG_KEYS) or isinstance(names, pikepdf.Dictionary) and _unlisted(names, NAME_TREES):
+        found.append(UNLISTED_PARTS)
     return list(dict.fromkeys(found))
 
 
