@@ -284,6 +284,30 @@ def report_with_picture(path: Path, picture: bytes) -> Path:
     return write_files(path, files)
 
 
+def picture_shown_otherwise(path: Path, change: str) -> Path:
+    """A clean report whose picture Word shows otherwise than its file holds it: "cropped" (the right
+    half cut off, as a crop hides a name in a screenshot), "hidden" (Word's Selection Pane, eye shut),
+    "see-through" (transparency 100%) or "blurred" (an artistic effect)."""
+    files = files_of(make_report(path))
+    body = files["word/document.xml"].decode("utf-8")
+    a14 = 'xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main"'
+    if change == "cropped":
+        body = re.sub(r"(<a:blip [^>]*?)(/>|>.*?</a:blip>)", r'\1\2<a:srcRect r="50000"/>', body, count=1, flags=re.S)
+    elif change == "hidden":
+        body = re.sub(r"<wp:docPr ", '<wp:docPr hidden="1" ', body, count=1)
+    elif change == "see-through":
+        body = re.sub(r"(<a:blip [^>]*?)/>", r'\1><a:alphaModFix amt="0"/></a:blip>', body, count=1)
+    elif change == "blurred":
+        body = re.sub(r"(<a:blip [^>]*?)/>", r'\1><a:extLst><a:ext uri="{BEBA8EAE-BF5A-486C-A8C5-ECC9F3942E4B}">'
+                      rf'<a14:imgProps {a14}><a14:imgLayer><a14:imgEffect><a14:artisticBlur radius="40"/></a14:imgEffect>'
+                      r"</a14:imgLayer></a14:imgProps></a:ext></a:extLst></a:blip>", body, count=1)
+    else:
+        raise ValueError(change)
+    assert body != files["word/document.xml"].decode("utf-8"), change
+    files["word/document.xml"] = body.encode("utf-8")
+    return write_files(path, files)
+
+
 def svg_report(path: Path, marker: str) -> Path:
     """A report whose picture is an SVG that runs script and holds `marker` as text."""
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert("{marker}")</script>'

@@ -465,12 +465,18 @@ HOSTILE = {  # the entry's slug: how its Word file is made, and the marker it hi
     "password": lambda p: docxmaker.compound_file(p, "MARKERSECRET10"),
     "old": lambda p: docxmaker.compound_file(p, "MARKERSECRET11", encrypted=False),
     "entity": lambda p: docxmaker.dtd_report(p, "MARKERSECRET9"),
+    "cropped": lambda p: docxmaker.picture_shown_otherwise(p, "cropped"),
+    "hiddenpicture": lambda p: docxmaker.picture_shown_otherwise(p, "hidden"),
+    "seethrough": lambda p: docxmaker.picture_shown_otherwise(p, "see-through"),
+    "blurred": lambda p: docxmaker.picture_shown_otherwise(p, "blurred"),
 }
 SAID = {
     "strict": "is saved as a Strict Open XML Document", "relocated": "still has hidden text", "notes": "still has hidden text",
     "comments": "still has comments", "alternate": "has content saved in two versions", "field": "inside a field's code",
     "linked": "has pictures linked from outside the document", "password": "is protected with a password",
     "old": "is an old Word 97-2003 document", "entity": "is damaged",
+    **{name: "has pictures that Word shows cropped, hidden, see-through or changed by an effect"
+       for name in ("cropped", "hiddenpicture", "seethrough", "blurred")},
 }
 PUBLISHED = {  # published, without the marker
     "photo": lambda p: docxmaker.report_with_picture(p, docxmaker.photo_with_metadata("MARKERSECRET7")),
@@ -539,6 +545,9 @@ PIECES = {  # kind: (WordprocessingML around a word, whether Word shows the word
                       False),
     "text-box": (lambda word: f'<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml"><v:textbox><w:txbxContent>'
                               f"<w:p>{_run(word)}</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>", True),
+    "hidden-text-box": (lambda word: f'<w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml" style="width:9pt;'
+                                     f'visibility:hidden"><v:textbox><w:txbxContent><w:p>{_run(word)}</w:p></w:txbxContent>'
+                                     "</v:textbox></v:shape></w:pict></w:r>", False),
     "text-in-text": (lambda word: f'<w:r><w:t>Seen <w:x>{word}</w:x></w:t></w:r>', False),
     "outside-a-run": (lambda word: f"<w:t>{word} </w:t>", False),
     "unknown-element": (lambda word: f'<w:dir w:val="rtl">{_run(word)}</w:dir>', True),  # Word shows it; mammoth leaves it out
@@ -581,3 +590,27 @@ def test_every_word_on_the_page_is_a_word_word_shows(tmp_path_factory, paragraph
         assert hidden or {"inserted"} & {kind for pieces in paragraphs for kind in pieces}, (paragraphs, made.problem)
     if not hidden and "inserted" not in {kind for pieces in paragraphs for kind in pieces}:
         assert made.ok, (paragraphs, made.problem)  # what Word shows plainly is published
+
+
+@pytest.mark.parametrize("change", ["cropped", "hidden", "see-through", "blurred"])
+def test_a_picture_word_shows_otherwise_than_its_file_holds_it_withholds_the_web_page(tmp_path, change):
+    """mammoth publishes a picture as its file holds it: whole, shown, opaque, without its effects. A
+    crop (the usual way to cut a name out of a screenshot), a hidden picture, transparency or a blur
+    would all be undone on the web page, so the page is not made, and the message says how to fix it."""
+    made = make_rendition(docxmaker.picture_shown_otherwise(tmp_path / "r.docx", change))
+    assert not made.ok and not made.pictures
+    assert "has pictures that Word shows cropped, hidden, see-through or changed by an effect" in made.problem
+    assert "Delete cropped areas of pictures" in made.advice and "Invisible On-Page Content" in made.advice
+
+
+def test_a_picture_as_word_saves_it_plainly_is_still_published(tmp_path):
+    """Word writes an empty crop (<a:srcRect/>) and a picture's id on every picture: neither withholds it."""
+    path = docxmaker.report_with_picture(tmp_path / "r.docx", docxmaker.png_bytes())
+    plain = make_rendition(path)
+    files = docxmaker.files_of(path)
+    body = files["word/document.xml"].decode("utf-8")
+    body = re.sub(r"(<a:blip [^>]*?)(/>|>.*?</a:blip>)", r'\1\2<a:srcRect l="0" t="-2000"/>', body, count=1, flags=re.S)
+    files["word/document.xml"] = body.replace("<wp:docPr ", '<wp:docPr hidden="0" ', 1).encode("utf-8")
+    made = make_rendition(docxmaker.write_files(path, files))
+    assert made.ok, made.problem
+    assert made.pictures == plain.pictures and len(made.pictures) == 2

@@ -2,7 +2,9 @@
 
 A Word file carries more than its text: tracked changes keep deleted words and who
 deleted them, comments keep what reviewers said and their names, and hidden text is
-still in the file. A document that has any of these is withheld (the comms officer
+still in the file. So is a picture that Word shows otherwise than the file holds it
+(cropped, hidden, see-through, changed by an effect), and a hidden shape: the web page would show
+the picture whole and as it was inserted, and the shape's text. A document that has any of these is withheld (the comms officer
 fixes it in Word), never cleaned silently: only the author can say which version of
 a change is the report. A file that is not a sound .docx, or that would cost more to
 unpack than a real report can (a "zip bomb"), is withheld too.
@@ -74,6 +76,7 @@ NOTE_KINDS = ("footnotes", "endnotes")
 # What a file may still have that withholds it (Word's Review tab removes it), told in this order.
 FINDINGS = ("tracked changes", "comments", "hidden text")
 LINKED = "pictures linked from outside the document"
+SHOWN_OTHERWISE = "pictures that Word shows cropped, hidden, see-through or changed by an effect"
 PART_KINDS = ("comments", "endnotes", "footnotes", "numbering", "styles")  # those mammoth looks for
 
 
@@ -94,6 +97,11 @@ class WordCheck:
         return self.problem is None
 
 
+PICTURES_ADVICE = ("In Word, for each cropped picture: select it, choose Picture Format, Compress Pictures, tick "
+                   "Delete cropped areas of pictures and click OK. Delete any hidden picture or shape (File, Info, Check "
+                   "for Issues, Inspect Document, Invisible On-Page Content: Remove All). A picture blurred, made "
+                   "see-through or recoloured in Word is published as it was inserted: change the picture itself in "
+                   "a picture editor and insert it again. Save it, replace the file in reports/ and build again.")
 FIX_IN_WORD = ("Open it in Word and, on the Review tab: Accept (or Reject) All Changes and switch off Track "
                "Changes; Delete All Comments; then show hidden text (Home, the ¶ button) and delete any you "
                "find (or use File, Info, Check for Issues, Inspect Document, Hidden Text: Remove All). "
@@ -258,6 +266,9 @@ class _Package:
         if linked:
             return WordCheck(f"has {LINKED} (its web page would show whatever is at their addresses, not the report's "
                              "pictures), so it is not published.", LINKED_PICTURES)
+        if SHOWN_OTHERWISE in self.found:
+            return WordCheck(f"has {SHOWN_OTHERWISE} (its web page would show each picture whole and as it was "
+                             "inserted, not as Word shows it), so it is not published.", PICTURES_ADVICE)
         if self.refused is not None:
             raise self.refused
         return WordCheck(words=frozenset(words), main_part=main, symbols=self.symbols)
@@ -359,6 +370,8 @@ class _Package:
             self.found.append("comments")
         if _has(root, HIDDEN_ELEMENTS):
             self.found.append("hidden text")
+        if _shown_otherwise(root):
+            self.found.append(SHOWN_OTHERWISE)
         shown = _Shown()
         try:
             if root.tag == W + "document":
@@ -381,6 +394,53 @@ def _has(root, elements: tuple[str, ...]) -> bool:
     wanted = {W + name for name in elements}
     return any(element.tag in wanted and element.get(W + "val", "1").lower() not in ("0", "false", "off")
                for element in root.iter())
+
+
+A14 = "{http://schemas.microsoft.com/office/drawing/2010/main}"
+CROP_SIDES = ("l", "t", "r", "b")  # DrawingML's a:srcRect: thousandths of a per cent cut from each side
+VML_CROPS = ("cropleft", "croptop", "cropright", "cropbottom")  # VML's v:imagedata: fractions, or 65536ths ("5243f")
+VML_CHANGES = ("chromakey", "gain", "blacklevel", "grayscale", "bilevel")  # a colour made see-through, brightness...
+HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:visibility\s*:\s*hidden|display\s*:\s*none)\s*(?:;|$)", re.I)
+
+
+def _shown_otherwise(root) -> bool:
+    """Whether a picture or shape in this part is not shown by Word as its file is: cropped (mammoth
+    publishes the whole picture: a crop is a common way to hide part of a photograph or a
+    screenshot), hidden (mammoth publishes it, and a hidden shape's text too), see-through, or
+    changed by an effect (an artistic effect such as a blur, brightness, a colour made transparent).
+    Read from the markup wherever it is in the part, not only where mammoth reads pictures: a value
+    that cannot be read counts as changed."""
+    for element in root.iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue
+        if tag == WP + "docPr" and element.get("hidden", "0").strip().lower() not in ("0", "false", "off"):
+            return True
+        if tag == A + "srcRect" and any(_cut(element.get(side), 1) for side in CROP_SIDES):
+            return True
+        if tag in (A + "alphaModFix", A + "lum", A + "clrChange", A14 + "imgProps", A + "biLevel", A + "duotone",
+                   A + "alphaBiLevel", A + "alphaCeiling", A + "alphaFloor", A + "alphaRepl", A + "blur"):
+            return True
+        if tag.startswith(V) or tag.startswith("{urn:schemas-microsoft-com:office:office}"):
+            if HIDING_STYLE.search(element.get("style", "")):
+                return True
+            if tag == V + "imagedata" and (any(_cut(element.get(side), 65536) for side in VML_CROPS)
+                                           or any(element.get(name) is not None for name in VML_CHANGES)):
+                return True
+    return False
+
+
+def _cut(value: str | None, unit: int) -> bool:
+    """Whether a crop's value cuts anything off (a negative one adds space): "0" and nothing do not;
+    one that cannot be read counts as a cut."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    try:
+        amount = int(text[:-1]) / 65536 if text.endswith("f") else (float(text) if unit == 65536 else int(text) / 1000)
+    except ValueError:
+        return True
+    return amount > 0
 
 
 def _no_compatibility_markup(root) -> None:
