@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -35,6 +36,8 @@ from sitegen.rules.addresses import page_address
 from sitegen.rules.visibility import State
 
 _LINK = re.compile(r'<a\s[^>]*?href="([^"]*)"[^>]*>(.*?)</a>', re.DOTALL)
+_IMAGE = re.compile(r'<img\s[^>]*?src="([^"]*)"[^>]*>')
+_ALT = re.compile(r'\balt="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -108,9 +111,48 @@ def _has(addresses: set[str], path: str) -> bool:
     return path in addresses or (not path.endswith("/") and path + "/" in addresses)
 
 
+def canonical(path: str) -> str:
+    """A site path as it is compared with the addresses of entries not published: written any way a
+    browser or the server takes to the same place (`\\` for `/`, `//`, `.` and `..`, `index.html`, any
+    case, tabs and line ends dropped), so that no spelling of a link gives an entry away. Two paths
+    that differ only in case count as one: a link is left out rather than let through."""
+    path = re.sub(r"[\t\r\n]", "", path).replace("\\", "/")
+    trailing = path.endswith(("/", "/.", "/..")) or path in (".", "..")
+    path = posixpath.normpath("/" + path.lstrip("/"))
+    if path.lower().endswith(("/index.html", "/index.htm")):
+        path, trailing = path.rsplit("/", 1)[0], True
+    path = re.sub(r"/{2,}", "/", path)
+    return (path.rstrip("/") + "/" if trailing else path).casefold()
+
+
+def hidden_target(config: SiteConfig, page: str, href: str, hidden: dict[str, EntryOnDay]) -> EntryOnDay | None:
+    """The entry not published today that a link on the page at `page` could reach, if any: by
+    its path on this site, whatever the host the link names (the site may also answer at another
+    name, such as its netlify.app one), with or without the site's own path prefix."""
+    if not hidden or not href:
+        return None
+    cleaned = re.sub(r"[\t\r\n]", "", href).strip().replace("\\", "/")
+    try:
+        parts = urlsplit(urljoin(config.url(page), cleaned))
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https"):
+        return None
+    path = unquote(parts.path) or "/"
+    prefix = config.prefix
+    paths = [path] + ([path[len(prefix):] or "/"] if prefix and path.lower().startswith(prefix.lower()) else [])
+    for candidate in paths:
+        key = canonical(candidate)
+        found = hidden.get(key) or hidden.get(key.rstrip("/"))
+        if found is not None:
+            return found
+    return None
+
+
 def hidden_addresses(site: Site) -> dict[str, EntryOnDay]:
     """The addresses of entries that are not published on the day (their pages and documents),
-    less any that a published entry holds: a link to one of them would give it away."""
+    less any that a published entry holds: a link to one of them would give it away. Keyed by
+    `canonical` path, with and without the trailing slash."""
     shown = {p.entry.url for p in [*site.live_reviews, *site.pages, *site.notices]}
     if site.home is not None:
         shown.add(site.home.entry.url)
@@ -122,8 +164,8 @@ def hidden_addresses(site: Site) -> dict[str, EntryOnDay]:
         urls = [entry.url] + [url for ref in entry.documents for url in _document_urls(entry, ref)]
         for url in urls:
             if url not in shown:
-                hidden.setdefault(url, entry_on_day)
-                hidden.setdefault(url.rstrip("/"), entry_on_day)
+                hidden.setdefault(canonical(url), entry_on_day)
+                hidden.setdefault(canonical(url).rstrip("/"), entry_on_day)
     return hidden
 
 
@@ -135,15 +177,21 @@ def _document_urls(entry: Entry, ref) -> list[str]:
 
 
 def unlink(text: str, config: SiteConfig, page: str, hidden: dict[str, EntryOnDay]) -> str:
-    """A body's HTML with every link to a `hidden` address replaced by its text alone."""
-    if not hidden or "<a " not in text:
+    """A body's HTML with every link to a `hidden` address replaced by its text alone, and every
+    picture from one by its description (`hidden_target`)."""
+    if not hidden or ("<a " not in text and "<img " not in text):
         return text
 
     def replace(match: re.Match) -> str:
-        path = own_path(config, page, html.unescape(match.group(1)))
-        return match.group(2) if path is not None and path in hidden else match.group(0)
+        return match.group(2) if hidden_target(config, page, html.unescape(match.group(1)), hidden) else match.group(0)
 
-    return _LINK.sub(replace, text)
+    def replace_image(match: re.Match) -> str:
+        if not hidden_target(config, page, html.unescape(match.group(1)), hidden):
+            return match.group(0)
+        alt = _ALT.search(match.group(0))
+        return alt.group(1) if alt else ""
+
+    return _IMAGE.sub(replace_image, _LINK.sub(replace, text))
 
 
 def link_problems(site: Site, addresses: set[str]) -> list[Problem]:
@@ -157,12 +205,13 @@ def link_problems(site: Site, addresses: set[str]) -> list[Problem]:
         start = None
         for link in body_links(entry.body):
             path = own_path(site.config, entry.url, link.href)
-            if path is None or _has(addresses, path):
+            target = hidden_target(site.config, entry.url, link.href, hidden)
+            if target is None and (path is None or _has(addresses, path)):
                 continue
             if start is None:
                 start = _body_start(site.config, entry)
             line = start + link.line if start is not None else None
-            problems.append(_missing(site, entry, path, hidden.get(path), line))
+            problems.append(_missing(site, entry, path or link.href, target, line))
     return problems
 
 
