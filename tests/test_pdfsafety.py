@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REAL_PDFS, needs_corpus, read_output, real_pdfs
+from conftest import REAL_PDFS, needs_corpus, occurrences, read_output, real_pdfs
 from pdfmaker import ACTIVE as ACTIVE_FEATURES
 from pdfmaker import FEATURES, make_hostile_pdf_bytes, make_pdf_bytes, marker
 from pdfmaker import PERSONAL as PERSONAL_FEATURES
@@ -770,3 +770,33 @@ def test_a_title_property_is_shown_exactly_when_it_has_a_word_the_entry_does_not
     published = "Safeguarding Adults Review: Adult A Overview report"
     unknown = {w.casefold() for w in words if w.isalnum()} - {"safeguarding", "adults", "review", "adult", "a", "overview", "report"}
     assert says_more(own, published) == bool(unknown)
+
+
+def pdf_with_layer(path, shown: bool, hidden_words: str = "MARKERLAYER note for the author"):
+    """A one-page PDF whose second line of text is in a layer (optional content), shown or hidden
+    when the file is opened."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(make_pdf_bytes(["Overview of the review"], title="Overview", tagged=True, lang="en-GB")))
+    layer = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.OCG, Name=pikepdf.String("Notes")))
+    default = pikepdf.Dictionary(Order=[layer], ON=[layer] if shown else [], OFF=[] if shown else [layer])
+    pdf.Root.OCProperties = pikepdf.Dictionary(OCGs=[layer], D=default)
+    page = pdf.pages[0]
+    page.Resources.Properties = pikepdf.Dictionary(L1=layer)
+    page.contents_add(pdf.make_stream(f"/OC /L1 BDC BT /F1 12 Tf 72 600 Td ({hidden_words}) Tj ET EMC".encode()))
+    pdf.save(path)
+    return path
+
+
+def test_a_pdf_with_a_layer_hidden_when_it_opens_is_withheld(site):
+    """Its text is in the file, and any reader can switch the layer on: what its author hid would be
+    published (and found by search). Withheld, saying what to do; a layer shown when it opens is published."""
+    pdf_with_layer(site.root / "reports" / "hidden.pdf", shown=False)
+    pdf_with_layer(site.root / "reports" / "shown.pdf", shown=True, hidden_words="Shown layer words")
+    site.entry("hidden", published="2026-01-01", documents=[{"file": "reports/hidden.pdf", "title": "Overview"}])
+    site.entry("shown", published="2026-01-01", documents=[{"file": "reports/shown.pdf", "title": "Overview"}])
+    result, out = site.build("2026-02-01")
+    assert {e.entry.slug: e.state.value for e in result.site.entries} == {"hidden": "withheld", "shown": "live"}
+    message = next(p.format() for p in result.errors if p.file == "content/hidden.md")
+    assert "has layers that are hidden when it is opened" in message and "Layers panel" in message
+    assert occurrences(read_output(out), "MARKERLAYER") == []

@@ -75,6 +75,8 @@ def inspect_pdf(path: Path, key: str, size: int, cache: DocumentCache, titles: t
             if active:
                 return bad(f"has {_listed(active)}. A published report must not run code, open or send anything, "
                            "or carry other files, so it is not published.", ACTIVE_ADVICE)
+            if pdfsafety.hidden_layers(pdf):
+                return bad(pdfsafety.HIDDEN_LAYERS, pdfsafety.HIDDEN_LAYERS_ADVICE)
             copies, left = _clean_copies(path, pdf, key, titles, pages, found)
     except read_errors():
         return bad("is damaged and could not be read.",

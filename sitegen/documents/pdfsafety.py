@@ -222,6 +222,35 @@ def _unlisted(dictionary, keys: set[str]) -> list[str]:
     return [key for key in dictionary.keys() if key not in keys and key not in ACTIVE_PARTS]
 
 
+HIDDEN_LAYERS = ("has layers that are hidden when it is opened (optional content switched off), which any reader can "
+                 "show, so what they hold would be published although its author hid it; it is not published.")
+HIDDEN_LAYERS_ADVICE = ("Open the original (in InDesign, Illustrator or Acrobat: the Layers panel), delete the hidden layers "
+                        "or make them visible if they belong in the report, export the PDF again without them, and replace "
+                        "the file in reports/.")
+
+
+def hidden_layers(pdf: pikepdf.Pdf) -> bool:
+    """Whether the document has optional content (layers) that is hidden when it is opened: named
+    in its default configuration's /OFF list, or left off by a /BaseState of /OFF or /Unchanged. Its
+    text is in the file (and read for search) though no reader sees it until they switch it on: a
+    hidden layer is a way to keep a draft's notes, or what a redaction covered, inside a published file.
+    A configuration that cannot be read counts as hiding some."""
+    import pikepdf
+
+    try:
+        properties = pdf.Root.get("/OCProperties")
+        if properties is None:
+            return False
+        default = properties.get("/D")
+        if not isinstance(default, pikepdf.Dictionary):
+            return True
+        off = default.get("/OFF")
+        base = str(default.get("/BaseState", "/ON"))
+        return base != "/ON" or (off is not None and (not isinstance(off, pikepdf.Array) or len(off) > 0))
+    except Exception:  # noqa: BLE001 - what cannot be read cannot be vouched for
+        return True
+
+
 def _one_line(text: str) -> str:
     """`text` with its runs of white space made one space (a title as a reader shows it)."""
     return " ".join(str(text).split())
