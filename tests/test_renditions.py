@@ -614,3 +614,20 @@ def test_a_picture_as_word_saves_it_plainly_is_still_published(tmp_path):
     made = make_rendition(docxmaker.write_files(path, files))
     assert made.ok, made.problem
     assert made.pictures == plain.pictures and len(made.pictures) == 2
+
+
+def test_a_word_files_link_to_an_entry_not_yet_published_is_not_made_on_its_web_page(site):
+    """A live report's Word original may link to the address another review will have: until that
+    review goes up, its web page shows the link's words without the address, as a body's link does."""
+    site.entry("zanzibar", type="cspr", published="2027-01-15", title="CSPR Zanzibar")
+    docxmaker.make_report(site.root / "reports" / "linked.docx", link="https://learning.testshire.example/cspr/zanzibar/index.html")
+    site.pdf("linked.pdf", ["The report."])
+    site.entry("linked", published=date(2026, 3, 1), documents=[
+        {"file": "reports/linked.pdf", "title": "Overview report", "html": "reports/linked.docx"}])
+    result, out = site.build("2026-03-01")
+    files = read_output(out)
+    page = files["sar/linked/linked/index.html"].decode()
+    assert "Read the national guidance" in page
+    assert occurrences(files, "zanzibar") == []
+    result, out = site.build("2027-01-15")
+    assert 'zanzibar/index.html"' in (out / "sar/linked/linked/index.html").read_text()

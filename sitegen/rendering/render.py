@@ -464,7 +464,7 @@ class Renderer:
     def _rendition_page(self, which: tuple[EntryOnDay, Download]) -> OutputFile:
         """A document's Word original as a web page (see `sitegen.documents.renditions`), under its entry."""
         entry_on_day, download = which
-        body = download.rendition.html_at(self.url(download.page_url))
+        body = self.unlinked(download.rendition.html_at(self.url(download.page_url)), download.page_url)
         return self.page("rendition.html", download.page_url, entry_on_day=entry_on_day, placed=entry_on_day, entry=entry_on_day.entry, download=download,
                          rendition=download.rendition, body_html=jinja2.filters.Markup(body),
                          rtype=self.site.type_of(entry_on_day.entry))
