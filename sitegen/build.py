@@ -527,7 +527,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             kept_pages[0].save()
         keep_settings(loaded)
         takedown.record_last_good(config.cache_dir, result.files, stored, store.folder if store is not None else None,
-                                  {OUTPUT_MARKER: outputs.MARKER_TEXT}, checked=cache.copies.checked)
+                                  {OUTPUT_MARKER: outputs.MARKER_TEXT}, checked=cache.copies.checked, site=config.base_url)
     result.problems += cache_problems(config, LEDGER.take())
     return result
 
@@ -561,10 +561,10 @@ def _take_down_only(config: SiteConfig, day: date, output: Path, result: BuildRe
     fault = f"the build failed ({type(exc).__name__}: {str(exc)[:200] or 'no message'})"
     advice = (f"This is a fault in sitegen, not in your content: report it with the details in .sitegen-cache/{FAILURE}. "
               "The next build that succeeds puts everything right.")
-    files = takedown.last_good_files(output, config.cache_dir)
+    files = takedown.last_good_files(output, config.cache_dir, config.base_url, day)
     if files is None:
-        result.problems.append(error("sitegen", f"{fault}, and no earlier output could be found to take reports down from, "
-                                     "so nothing was published.", advice))
+        result.problems.append(error("sitegen", f"{fault}, and no earlier output of this site built for this day or "
+                                     "before could be found to take reports down from, so nothing was published.", advice))
         result.failed = True
         return result
     down = takedown.take_down_only(files, day, config.timezone)

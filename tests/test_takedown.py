@@ -79,6 +79,43 @@ def test_a_changed_record_is_not_trusted(two_reports, monkeypatch):
     assert not (site.root / "build").exists()
 
 
+@pytest.mark.parametrize("where", ["output folder", "cache only"])
+def test_a_failed_build_never_publishes_a_later_days_output(site, monkeypatch, where):
+    """The last good output was built for a later day (someone built ahead with --as-of, or a cache
+    from a later run was restored): it shows a report still scheduled today. A failed build then
+    publishes nothing rather than that, and says so; the report is in no file it wrote."""
+    site.entry("now", published=date(2026, 1, 1), documents=["now.pdf"])
+    site.entry("later", published=date(2027, 1, 15), title="Review LATERREVIEW", documents=["later.pdf"], body="LATERBODY")
+    result, _ = site.build("2027-01-20")
+    assert not result.failed and (site.root / "build" / "sar" / "later").is_dir()
+    if where == "cache only":  # as on Netlify: a fresh machine with the cache restored
+        shutil.rmtree(site.root / "build")
+    _fail_rendering(monkeypatch)
+    run = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", "2026-11-22"])
+    assert run.exit_code == 1 and "nothing was published" in run.output and "built for this day or before" in run.output
+    if where == "cache only":
+        assert not (site.root / "build").exists()
+    else:  # left as it was: this build wrote nothing
+        assert json.loads((site.root / "build" / "sitegen.json").read_text())["built_for"] == "2027-01-20"
+
+
+def test_a_failed_build_never_publishes_another_sites_output(site, monkeypatch):
+    """A cache restored from another site (a CI cache key shared by mistake) holds that site's last
+    good output: a failed build of this one never publishes it."""
+    site.entry("now", published=date(2026, 1, 1), documents=["now.pdf"])
+    site.build("2026-11-21")
+    record = site.root / ".sitegen-cache" / RECORD
+    data = json.loads(record.read_text())
+    assert data["site"] == "https://learning.testshire.example"
+    data["site"] = "https://learning.othershire.example"
+    record.write_text(json.dumps(data))
+    shutil.rmtree(site.root / "build")
+    _fail_rendering(monkeypatch)
+    run = CliRunner().invoke(main, ["build", "--site", str(site.root), "--as-of", "2026-11-22"])
+    assert run.exit_code == 1 and "nothing was published" in run.output
+    assert not (site.root / "build").exists()
+
+
 def test_expired_addresses_follow_the_headers():
     headers = ("/a/\n  X-Robots-Tag: unavailable_after: 2026-11-22T00:00:00+00:00\n"
                "/b/\n  X-Robots-Tag: unavailable_after: 2026-11-23T00:00:00+00:00\n"

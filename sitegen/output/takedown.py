@@ -51,7 +51,7 @@ class TakeDown:
 
 
 def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str, str], store_folder: Path | None,
-                     extra: dict[str, bytes], checked: dict[str, str] | None = None) -> None:
+                     extra: dict[str, bytes], checked: dict[str, str] | None = None, site: str = "") -> None:
     """After a whole build that succeeded: where each file it wrote (`files`, and `extra` written
     beside them) can be found again from the cache alone, and the digest of its bytes, so that
     `last_good_files` can put the output together on a machine that has only the cache (see the
@@ -60,7 +60,8 @@ def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str,
     found there, by the SHA-256 the build checked it has (`checked`, by its path) or else its digest
     worked out again when it changed since the last record; any
     other file (a theme's stylesheet, copied) is kept in the record itself, up to EMBED_AT_MOST
-    bytes. Nothing is walked or read again that the build has just written."""
+    bytes. Nothing is walked or read again that the build has just written. `site` names the site
+    (its address): a record restored with another site's cache is never used (`last_good_files`)."""
     record = cache_dir / RECORD
     try:
         before = _json(record.read_bytes()).get("files", {}) if record.is_file() else {}
@@ -77,7 +78,7 @@ def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str,
         for path, data in extra.items():
             found[path] = {"digest": content_name(data), "data": base64.b64encode(data).decode("ascii")}
         temp = record.with_suffix(".tmp")
-        temp.write_text(json.dumps({"files": found}, sort_keys=True), encoding="utf-8")
+        temp.write_text(json.dumps({"files": found, "site": site}, sort_keys=True), encoding="utf-8")
         os.replace(temp, record)
     except OSError:
         pass  # the record only ever helps a failed build; its absence is said then
@@ -104,12 +105,29 @@ def _found_again(item: OutputFile, cache_dir: Path, old: object, checked: dict[s
 EMBED_AT_MOST = 1_000_000
 
 
-def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
+def last_good_files(output: Path, cache_dir: Path, site: str = "", day: date | None = None) -> dict[str, bytes] | None:
     """The files of the last good output: the output folder as it stands, when it is one a
     production build wrote (it has the build marker, and the marker is not a deploy preview's,
     which may show what is not public yet), else the record in the cache and the cache's files,
-    each checked against its digest (only a production build writes the record). None when
-    neither can be had whole."""
+    each checked against its digest (only a production build writes the record), when the record
+    is this `site`'s. None when neither can be had whole, or when what was found was built for a
+    day after `day` (`built_for_day`): it may show reports that are not published yet on `day`."""
+    found = _last_good_files(output, cache_dir, site)
+    if found is None or day is not None and not built_on_or_before(found, day):
+        return None
+    return found
+
+
+def built_on_or_before(files: dict[str, bytes], day: date) -> bool:
+    """Whether an output's marker says it was built for `day` or an earlier one (one that cannot be
+    read could have been built for any day, so it is not)."""
+    try:
+        return date.fromisoformat(str(_json(files.get(BUILD_MARKER, b"{}")).get("built_for"))) <= day
+    except ValueError:
+        return False
+
+
+def _last_good_files(output: Path, cache_dir: Path, site: str) -> dict[str, bytes] | None:
     if (output / BUILD_MARKER).is_file() and not _is_preview(output / BUILD_MARKER):
         files = {}
         try:
@@ -122,7 +140,10 @@ def last_good_files(output: Path, cache_dir: Path) -> dict[str, bytes] | None:
         except OSError:
             pass
     try:
-        record = json.loads((cache_dir / RECORD).read_text(encoding="utf-8"))["files"]
+        whole = json.loads((cache_dir / RECORD).read_text(encoding="utf-8"))
+        if whole.get("site") != site:
+            return None  # another site's (a cache restored from the wrong site), or an older sitegen's
+        record = whole["files"]
         files = {}
         for path, item in record.items():
             if "data" in item:
