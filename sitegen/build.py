@@ -643,8 +643,11 @@ def tidy_cache(config: SiteConfig, cache: DocumentCache, store: FileStore | None
     cache.prune()
     if store is not None:
         store.keep_only_used()
-    for older in (config.cache_dir / TEMPLATES).glob("__jinja2_*.cache"):  # compiled, unsealed, by an older sitegen
-        older.unlink(missing_ok=True)
+    try:
+        for older in (config.cache_dir / TEMPLATES).glob("__jinja2_*.cache"):  # compiled, unsealed, by an older sitegen
+            older.unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder the build may not enter or change: left as it is
     try:
         previous_outputs = list(os.scandir(config.cache_dir / PREVIOUS_OUTPUTS))
     except OSError:

@@ -24,7 +24,7 @@ from sitegen.commands.cli import main
 
 # adult-a comes down on the 20th, adult-d goes up on it: builds on the days around a window's edge
 DAYS = ["2026-11-19", "2026-11-20", "2026-11-21"]
-DAMAGE = ["cut short", "bytes flipped", "another file's bytes", "unreadable", "disk full"]
+DAMAGE = ["cut short", "bytes flipped", "another file's bytes", "unreadable", "disk full", "a named pipe", "a device"]
 
 
 def make_site(root: Path) -> SiteMaker:
@@ -106,6 +106,28 @@ def damage(cache: Path, number: int, how: str) -> None:
     elif how == "unreadable":  # tests run as root, whom no permission stops: a folder in its place
         path.unlink()
         path.mkdir()
+    elif how == "a named pipe":  # opening it would wait for ever for a writer
+        path.unlink()
+        os.mkfifo(path)
+    elif how == "a device":  # reading it would never end
+        path.unlink()
+        path.symlink_to("/dev/zero")
+
+
+def damage_every_file(cache: Path, how: str) -> int:
+    """`damage` done to every plain file of the cache at once; how many there were."""
+    kept = sorted(path for path in cache.rglob("*") if path.is_file() and not path.is_symlink())
+    for number in range(len(kept)):
+        damage_one(kept[number], how)
+    return len(kept)
+
+
+def damage_one(path: Path, how: str) -> None:
+    path.unlink()
+    if how == "a named pipe":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
 
 
 def differences(found: dict[str, bytes], wanted: dict[str, bytes]) -> list[str]:
@@ -368,3 +390,108 @@ def test_compiled_templates_changed_by_one_byte_are_never_run(clean, tmp_path):
         code, said = cli_build(site, "2026-11-20")
         assert code == 0, said
         assert differences(read_output(site.root / "build"), clean["2026-11-20"]) == []
+
+
+@pytest.mark.parametrize("how", ["a named pipe", "a device"])
+def test_a_pipe_or_a_device_in_place_of_every_cache_file_never_stops_the_build(clean, tmp_path, how):
+    """Every file of the cache replaced at once by a named pipe (opening one waits for ever for a
+    writer) or a link to /dev/zero (reading it never ends): the build neither hangs nor fails, and
+    makes a clean build's bytes. Run in a process of its own, given ten minutes (it takes seconds):
+    a build that hangs fails the test rather than stopping the run."""
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    code, said = cli_build(site, DAYS[0])
+    assert code == 0, said
+    assert damage_every_file(site.root / ".sitegen-cache", how) > 20
+    try:
+        run = subprocess.run([sys.executable, "-m", "sitegen", "build", "--site", str(site.root), "--as-of", DAYS[1]],
+                             capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the build with {how} in place of each cache file had not ended after ten minutes")
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    found = read_output(site.root / "build")
+    assert found == clean[DAYS[1]], differences(found, clean[DAYS[1]])
+
+
+@pytest.mark.parametrize("where", ["emptying it", "writing into it"])
+def test_a_previous_output_the_build_may_not_change_is_left_and_the_site_written_whole(clean, tmp_path, monkeypatch, where):
+    """The output a build replaced is kept in the cache and made into the next one. Where a folder
+    of it cannot be read or changed (its owner or permissions changed), the build writes the whole
+    site into a new folder instead: it exits 0 with a clean build's bytes, and the day's report
+    comes down (an outside audit found the build failing instead, leaving the report up). Tests
+    run as root, whom permissions do not stop: the refusal is made as the system makes it."""
+    from sitegen.output import outputs
+
+    site = make_site(tmp_path / "site")
+    for day in DAYS[:2]:
+        code, said = cli_build(site, day)
+        assert code == 0, said
+    refused = []
+    if where == "emptying it":
+        real = outputs._prune
+
+        def prune(root, rel, *args, **kwargs):
+            if rel == "" and not refused:  # the previous output, being emptied of what is not wanted
+                refused.append(root)
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.path.join(root, "sar"))
+            return real(root, rel, *args, **kwargs)
+        monkeypatch.setattr(outputs, "_prune", prune)
+    else:
+        real = outputs._write_one
+
+        def write_one(temp, path, item, folders, store, recycled, stored):
+            if recycled and path.startswith("sar/"):
+                refused.append(path)
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.path.join(temp, path))
+            return real(temp, path, item, folders, store, recycled, stored)
+        monkeypatch.setattr(outputs, "_write_one", write_one)
+    code, said = cli_build(site, DAYS[2])
+    assert refused and code == 0, said
+    found = read_output(site.root / "build")
+    assert found == clean[DAYS[2]], differences(found, clean[DAYS[2]])
+    assert not [item for item in os.listdir(site.root) if item.startswith(".build-")]  # nothing left beside it
+    code, said = cli_build(site, DAYS[2])  # and the next build recycles this one as usual
+    assert code == 0 and read_output(site.root / "build") == clean[DAYS[2]], said
+
+
+def _as_a_user(command: list[str]) -> list[str] | None:
+    """`command` run with an ordinary user's permission checks: as it is when not root; as root,
+    through setpriv without the capabilities that let root past them (None when there is no setpriv)."""
+    import shutil
+
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    dropped = "-dac_override,-dac_read_search"
+    return [setpriv, f"--bounding-set={dropped}", f"--inh-caps={dropped}", *command]
+
+
+@pytest.mark.parametrize("mode", [0o000, 0o444, 0o111])
+def test_a_cache_folder_the_build_may_not_enter_or_change_is_only_slower(clean, tmp_path, mode):
+    """A cache that belongs to another user (mode 700 and not ours), or was restored read-only: the
+    build neither fails nor falls back to taking reports down only; it makes a clean build's bytes."""
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    code, said = cli_build(site, DAYS[0])
+    assert code == 0, said
+    command = _as_a_user([sys.executable, "-m", "sitegen", "build", "--site", str(site.root), "--as-of", DAYS[1]])
+    if command is None:
+        pytest.skip("run as root and there is no setpriv to drop root's way past permissions")
+    cache = site.root / ".sitegen-cache"
+    cache.chmod(mode)
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL,
+                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    finally:
+        cache.chmod(0o755)
+    assert run.returncode == 0, run.stderr
+    assert "TAKE-DOWN ONLY" not in run.stderr.upper() and " error:" not in run.stderr, run.stderr
+    found = read_output(site.root / "build")
+    assert found == clean[DAYS[1]], differences(found, clean[DAYS[1]])

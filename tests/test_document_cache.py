@@ -10,6 +10,7 @@ import sys
 import sitegen
 
 from pdfmaker import make_pdf
+from sitegen.documents import cache as cache_module
 from sitegen.documents import reading, record
 from sitegen.core.cachefile import read_sealed, write_sealed
 from sitegen.documents.cache import CLEAN_VERSION, TEXT_HEADER, VERSION
@@ -133,8 +134,8 @@ def test_a_copy_asked_for_again_in_one_build_is_read_once_unless_it_changed_sinc
     first.save()
     cache = DocumentCache(folder)
     hashed = []
-    real = record.sha256_of
-    monkeypatch.setattr("sitegen.documents.cache.sha256_of", lambda path: hashed.append(path) or real(path))
+    real = cache_module._sha256_of_kept
+    monkeypatch.setattr(cache_module, "_sha256_of_kept", lambda path: hashed.append(path) or real(path))
     copy = cache.copies.get(key)
     assert copy is not None and cache.copies.get(key) == copy and len(hashed) == 1
     data = bytearray(copy.read_bytes())

@@ -30,9 +30,11 @@ versions cost 30 ms to read on every build): upgrading pikepdf, PDFium or mammot
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,10 +146,30 @@ def read_sealed(target: Path) -> bytes | None:
     return found[0] if found is not None else None
 
 
+def open_kept(path: str | os.PathLike):
+    """A file of the cache, opened to read, only if it is a plain file: a named pipe in its place
+    would make the build wait for ever for a writer, and a device (a link to /dev/zero) would never
+    end; either raises OSError, as a file no one may read does, so it is a miss and made again."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, "not a plain file", str(path))
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def read_kept(path: str | os.PathLike) -> bytes:
+    """The bytes of a file of the cache (`open_kept`)."""
+    with open_kept(path) as handle:
+        return handle.read()
+
+
 def read_sealed_digest(target: Path) -> tuple[bytes, str] | None:
     """`read_sealed`, with the digest the file is sealed with (a value's name, for what is made from it)."""
     try:
-        blob = target.read_bytes()
+        blob = read_kept(target)
     except FileNotFoundError:
         return None
     except OSError:  # a folder in its place, a file no one may read
@@ -171,7 +193,7 @@ def write_sealed_text(target: Path, text: str) -> bool:
 def read_sealed_text(target: Path) -> str | None:
     """What `write_sealed_text` wrote at `target`, or None (as `read_sealed`)."""
     try:
-        blob = target.read_bytes()
+        blob = read_kept(target)
     except FileNotFoundError:
         return None
     except OSError:

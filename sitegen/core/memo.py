@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, TypeVar
 
 from sitegen import PACKAGE_FOLDER
-from sitegen.core.cachefile import LEDGER, write_whole
+from sitegen.core.cachefile import LEDGER, read_kept, write_whole
 
 T = TypeVar("T")
 
@@ -123,7 +123,7 @@ class Memo:
 
 def _load(path: Path, stamp: bytes) -> dict[bytes, bytes]:
     try:
-        data = path.read_bytes()
+        data = read_kept(path)
     except OSError:
         return {}
     head = len(MAGIC)

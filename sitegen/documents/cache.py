@@ -15,10 +15,10 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from sitegen.core.cachefile import LEDGER, made_by, read_sealed, read_sealed_digest, seal_digest, write_sealed, write_whole
+from sitegen.core.cachefile import LEDGER, made_by, open_kept, read_sealed, read_sealed_digest, seal_digest, write_sealed, write_whole
 from sitegen.documents import renditions
 from sitegen.documents.pdfsafety import PdfSafety
-from sitegen.documents.record import DocumentInfo, sha256_of_handle, sha256_of, unreadable
+from sitegen.documents.record import DocumentInfo, sha256_of_handle, unreadable
 
 
 # What is kept is marked with the code that makes it (`cachefile.made_by`: the rule is there), so a
@@ -330,7 +330,7 @@ class PublishedCopies:
         try:
             state = _file_state(path)
             # asked again in this build (`prepare`, then `published_copy`): read again only if the file was changed since
-            found = self.checked[str(path)] if self._seen.get(str(path)) == state else sha256_of(path)
+            found = self.checked[str(path)] if self._seen.get(str(path)) == state else _sha256_of_kept(path)
         except OSError:
             found = None
         if found != wanted.decode("ascii", "replace"):
@@ -351,6 +351,12 @@ class PublishedCopies:
     def add_from_worker(self, key: str, data: bytes, title: str | None = None) -> None:
         """A copy a worker made and could not write."""
         self.in_memory[(key, copy_title(title))] = data
+
+
+def _sha256_of_kept(path: Path) -> str:
+    """The SHA-256 of a published copy kept in the cache (a plain file only: `cachefile.open_kept`)."""
+    with open_kept(path) as handle:
+        return sha256_of_handle(handle)
 
 
 def _file_state(path: Path) -> tuple[int, int, int, int]:

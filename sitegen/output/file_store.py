@@ -20,7 +20,7 @@ import os
 import shutil
 from pathlib import Path
 
-from sitegen.core.cachefile import LEDGER, content_name
+from sitegen.core.cachefile import LEDGER, content_name, open_kept
 
 NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
@@ -50,7 +50,7 @@ class FileStore:
         path = os.path.join(self.folder, name)
         self.used.add(name)
         try:
-            with open(path, "rb") as handle:
+            with open_kept(path) as handle:
                 status = os.fstat(handle.fileno())
                 if status.st_size == len(data) and handle.read() == data:
                     return path, status.st_ino

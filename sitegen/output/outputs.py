@@ -274,13 +274,30 @@ def write_site(files: list[OutputFile], output: Path, previous_output: Path | No
     previous_output = _usable_previous_output(previous_output, output)
     held = later.folder if later is not None else None
     claimed = _claim(previous_output, output, wanted, held) if previous_output is not None else None
-    temp = claimed if claimed is not None else _new_folder(output)
+    if claimed is None:
+        return _write_into(_new_folder(output), False, output, wanted, previous_output, store, later, True)
+    try:
+        return _write_into(claimed, True, output, wanted, previous_output, store, later, True)
+    except OSError:
+        # The previous output could not be made into this one (a folder in it the build may not
+        # change or read): the site is written whole into a new folder instead, as a first build's.
+        # The batches of the index given early were read once: now it is all written at the end.
+        return _write_into(_new_folder(output), False, output, wanted, previous_output, store, later, False)
+
+
+def _write_into(temp: Path, recycled: bool, output: Path, wanted: dict[str, OutputFile], previous_output: Path | None,
+                store: FileStore | None, later: LaterFiles | None, early_batches: bool) -> dict[str, str]:
+    """`write_site`'s writing, into `temp` (the previous output, emptied of what is not wanted, when
+    `recycled`), then the swap; `temp` is removed if anything fails. `early_batches`: write `later`'s
+    batches as they come."""
+    held = later.folder if later is not None else None
+    claimed = temp if recycled else None
     stored: dict[str, str] = {}
     try:
         folders = {str(temp)}
         _write_files(temp, wanted, folders, store, claimed is not None, stored)
         if later is not None:
-            early = _write_early(temp, later, wanted, folders, store, claimed is not None, stored)
+            early = _write_early(temp, later, wanted, folders, store, claimed is not None, stored) if early_batches else {}
             late = _by_path(later.files(), wanted)
             _refuse_outside(late, later.folder)
             if (claimed is not None or early) and os.path.isdir(temp / held):  # the recycled output's, kept by `_claim`, or written early
@@ -410,8 +427,12 @@ def _claim(previous_output: Path, output: Path, wanted: dict[str, OutputFile], h
     except OSError:
         shutil.rmtree(claimed, ignore_errors=True)
         return None
-    (claimed / WRITING).write_bytes(WRITING_TEXT)
-    _prune(str(claimed), "", wanted, _folders_of(wanted), held)
+    try:
+        (claimed / WRITING).write_bytes(WRITING_TEXT)
+        _prune(str(claimed), "", wanted, _folders_of(wanted), held)
+    except OSError:  # a folder in it the build may not read or change: the output is made from nothing
+        shutil.rmtree(claimed, ignore_errors=True)
+        return None
     return claimed
 
 

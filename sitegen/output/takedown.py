@@ -31,7 +31,7 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 
-from sitegen.core.cachefile import content_name
+from sitegen.core.cachefile import content_name, read_kept
 from sitegen.output import opendata
 from sitegen.rules.addresses import BUILD_MARKER, OutputFile, output_file
 from sitegen.output.deployment import is_deploy_preview
@@ -64,7 +64,7 @@ def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str,
     (its address): a record restored with another site's cache is never used (`last_good_files`)."""
     record = cache_dir / RECORD
     try:
-        before = _json(record.read_bytes()).get("files", {}) if record.is_file() else {}
+        before = _json(read_kept(record)).get("files", {}) if record.is_file() else {}
         prefix = os.path.relpath(store_folder, cache_dir).replace(os.sep, "/") if store_folder is not None else None
         found: dict[str, dict] = {}
         for item in files:
@@ -140,7 +140,7 @@ def _last_good_files(output: Path, cache_dir: Path, site: str) -> dict[str, byte
         except OSError:
             pass
     try:
-        whole = json.loads((cache_dir / RECORD).read_text(encoding="utf-8"))
+        whole = json.loads(read_kept(cache_dir / RECORD).decode("utf-8"))
         if whole.get("site") != site:
             return None  # another site's (a cache restored from the wrong site), or an older sitegen's
         record = whole["files"]
@@ -152,7 +152,7 @@ def _last_good_files(output: Path, cache_dir: Path, site: str) -> dict[str, byte
                 at = str(item["at"])
                 if at.startswith("/") or ".." in at.split("/"):
                     return None
-                data = (cache_dir / at).read_bytes()
+                data = read_kept(cache_dir / at)
             whole = hashlib.sha256(data).hexdigest() == item["sha256"] if "sha256" in item else content_name(data) == item["digest"]
             if not whole or path.startswith("/") or ".." in path.split("/"):
                 return None  # a kept file was changed, or the record was: it cannot be trusted whole

@@ -47,7 +47,7 @@ from typing import Callable, Hashable, Iterable
 import jinja2
 from jinja2 import meta
 
-from sitegen.core.cachefile import content_name
+from sitegen.core.cachefile import content_name, read_kept
 from sitegen.core.memo import Memo, library_digest
 from sitegen.content.entries import Entry
 from sitegen.rendering.site import EntryOnDay, Theme
@@ -262,7 +262,7 @@ class PageMemo:
             if not isinstance(answer, bytes) or answer != self._today(kind, attribute, args):
                 return None
         try:
-            data = (self.store / name).read_bytes()
+            data = read_kept(self.store / name)
         except (OSError, ValueError):
             return None
         return data if content_name(data) == name else None

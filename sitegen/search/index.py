@@ -600,9 +600,11 @@ class _PartCache:
 
     def keep(self, used: set[str], used_names: set[str] = frozenset()) -> None:
         """Remove all but the parts (and names) in use and the most recently used others."""
-        if self.folder is None or not self.folder.is_dir():
+        if self.folder is None:
             return
-        try:
+        try:  # a folder the build may not enter is never tidied: only kept (Path.is_dir raises then)
+            if not self.folder.is_dir():
+                return
             for suffix, kept in (("cbor", used), ("key", used_names)):
                 others = [p for p in self.folder.glob(f"*.{suffix}") if p.stem not in kept]
                 others.sort(key=lambda p: p.stat().st_mtime_ns, reverse=True)
