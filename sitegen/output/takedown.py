@@ -135,7 +135,7 @@ def _last_good_files(output: Path, cache_dir: Path, site: str) -> dict[str, byte
                 for name in names:
                     path = os.path.join(folder, name)
                     if not os.path.islink(path):
-                        files[os.path.relpath(path, output).replace(os.sep, "/")] = Path(path).read_bytes()
+                        files[os.path.relpath(path, output).replace(os.sep, "/")] = read_kept(path)  # a plain file only
             return files
         except OSError:
             pass
