@@ -74,7 +74,7 @@ def safe_copy(path: Path) -> int:
 
     import pikepdf
 
-    from sitegen.documents.pdfsafety import SAFE_ACTIONS, _odd_address
+    from sitegen.documents.pdfsafety import SAFE_ACTIONS, odd_address
 
     found = []  # what would withhold it (the corpus has none; every object is looked at either way)
     with pikepdf.open(path) as pdf:
@@ -85,7 +85,7 @@ def safe_copy(path: Path) -> int:
             found += ACTIVE_KEYS & keys
             if "/S" in keys and "/Type" not in keys and str(obj.get("/S")) not in SAFE_ACTIONS:
                 found.append(str(obj.get("/S")))  # an action of a kind that is not published (or a group: told apart by a reader)
-            if "/URI" in keys and _odd_address(str(obj.get("/URI"))):
+            if "/URI" in keys and odd_address(str(obj.get("/URI"))):
                 found.append("/URI")
             for key in METADATA_KEYS:
                 if key in keys:

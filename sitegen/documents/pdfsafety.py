@@ -387,7 +387,7 @@ def _is_annotation(pdf: pikepdf.Pdf, data: dict) -> bool:
     return "/Subtype" in data and ("/Rect" in data or _name_in(pdf, data, "/Type") == "/Annot")
 
 
-def _odd_address(uri) -> bool:
+def odd_address(uri) -> bool:
     """Whether a link's address could do more than open a web page, an email or a phone call: only a
     whole address is published, of a web page (http: or https:, with a host), an email (mailto:) or a
     phone number (tel:). Anything else is odd, told by what it is rather than by a list of what is
@@ -427,7 +427,7 @@ def _active_in(pdf: pikepdf.Pdf, data: dict) -> list[str]:
     kind = _name_in(pdf, data, "/S")
     if kind in RISKY_ACTIONS:
         found.append(RISKY_ACTIONS[kind])
-    elif kind == "/URI" and _odd_address(_string_in(pdf, data, "/URI")):
+    elif kind == "/URI" and odd_address(_string_in(pdf, data, "/URI")):
         found.append(ODD_LINK)
     actions: list[object] = [data] if type_ == "/Action" else []
     for name in data.keys() & ACTION_KEYS:  # /A, /OpenAction...: what they hold is an action (or a destination)

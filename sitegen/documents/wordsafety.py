@@ -370,7 +370,7 @@ class _Package:
             self.found.append("comments")
         if _has(root, HIDDEN_ELEMENTS):
             self.found.append("hidden text")
-        if _shown_otherwise(root):
+        if shown_otherwise(root):
             self.found.append(SHOWN_OTHERWISE)
         shown = _Shown()
         try:
@@ -403,7 +403,7 @@ VML_CHANGES = ("chromakey", "gain", "blacklevel", "grayscale", "bilevel")  # a c
 HIDING_STYLE = re.compile(r"(?:^|;)\s*(?:visibility\s*:\s*hidden|display\s*:\s*none)\s*(?:;|$)", re.I)
 
 
-def _shown_otherwise(root) -> bool:
+def shown_otherwise(root) -> bool:
     """Whether a picture or shape in this part is not shown by Word as its file is: cropped (mammoth
     publishes the whole picture: a crop is a common way to hide part of a photograph or a
     screenshot), hidden (mammoth publishes it, and a hidden shape's text too), see-through, or
