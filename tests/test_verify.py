@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import shutil
 import threading
 from datetime import date
 
@@ -280,3 +281,26 @@ def test_the_command_refuses_an_address_that_is_not_one(reviews):
     assert result.exit_code == 2
     assert "is not a web address" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_site_published_without_its_search_index_is_named(reviews, tmp_path):
+    """A build whose search index could not be made still publishes the rest and exits 0 (an error
+    in its log): only the deployed site tells, so verify asks for what the search page reads first.
+    (An outside audit found such a deploy passing.)"""
+    host = served(reviews, "2026-11-22", tmp_path)
+    assert check(reviews, "2026-11-22", host).ok
+    shutil.rmtree(tmp_path / "out" / "pagefind")
+    result = check(reviews, "2026-11-22", host)
+    assert not result.ok
+    assert "has no search index (https://learning.testshire.example/pagefind/start.json answers 404)" in messages(result)
+    assert "pagefind: error" in messages(result)
+
+
+def test_a_deploy_previews_build_at_the_sites_address_is_named(reviews, tmp_path):
+    """A preview's build may show what is not public yet: served at the site's own address, it is
+    never taken for the site's build, though its day and addresses are right."""
+    result, out = reviews.build("2026-11-22", tmp_path / "preview", deploy_preview=True)
+    assert not result.failed
+    found = check(reviews, "2026-11-22", ServedFolder(out, SECURITY))
+    assert not found.ok
+    assert "is a deploy preview's build, not the site's own" in messages(found)

@@ -31,10 +31,12 @@ from typing import Callable
 from sitegen import __version__
 from sitegen.output.deployment import Answer, Expected, Marker, expectations, marker
 from sitegen.output.takedown import TAKE_DOWN_ONLY
+from sitegen.search.index import BUNDLE, START_FILE
 from sitegen.rules.addresses import BUILD_MARKER
 from sitegen.rules.dates import uk_date
 from sitegen.rendering.site import Site
 
+SEARCH_START = f"/{BUNDLE}/{START_FILE}"  # what the search page reads first: there when the site has a search index
 BODY_LIMIT = 2_000_000  # bytes of a page read to look inside it (documents are never read)
 TIMEOUT = 30  # seconds for one request
 ATTEMPTS = 3  # a request that cannot reach the site, or gets a 5xx, is tried again this many times in all
@@ -190,6 +192,8 @@ def verify(site: Site, base: str, headers: dict[str, str], fetch: Fetch = http_f
                                        "Check the address, and that the site is online (Netlify: Deploys)."))
         return result
     result.findings += _marker_findings(site, base, result.deployed)
+    if result.deployed is not None and not result.deployed.digest.startswith(TAKE_DOWN_ONLY):
+        result.findings += _search_findings(base, fetch)
     expected = expectations(site)
     missing_headers: dict[str, list[str]] = {}
 
@@ -234,6 +238,11 @@ def _marker_findings(site: Site, base: str, deployed: Marker | None) -> list[Fin
                         "not built by this version of sitegen, or has not been deployed.",
                         "Check Netlify's Deploys page for a failed deploy.")]
     today = site.as_of.isoformat()
+    if deployed.preview:
+        return [Finding(f"The site at {base} is a deploy preview's build, not the site's own: it may show what is not "
+                        "public yet, and its problems page is open to anyone.",
+                        "Open Netlify's Deploys page and publish the latest production deploy (or choose Trigger "
+                        "deploy); a deploy preview must never be published at the site's own address.")]
     if deployed.built_for != today:
         when = "a later day" if deployed.built_for > today else "an earlier day"
         return [Finding(f"The site at {base} was built for {_day_text(deployed.built_for)} ({when}), not for {uk_date(site.as_of)}: "
@@ -252,6 +261,22 @@ def _marker_findings(site: Site, base: str, deployed: Marker | None) -> list[Fin
                         "A change that has not been deployed yet, or a report removed from content/ that is still "
                         "online. See the differences below, and Netlify's Deploys page.")]
     return []
+
+
+def _search_findings(base: str, fetch: Fetch) -> list[Finding]:
+    """Whether the deployed site can be searched: a build whose search index could not be made
+    still publishes the rest of the site (and exits 0), so only the deployed site tells."""
+    start = address(base, SEARCH_START)
+    try:
+        answer = fetch(start, True)
+    except Unreachable:
+        return []  # told with the other addresses, if the site cannot be reached
+    if answer.status == 200 and answer.body.lstrip().startswith(b"{"):
+        return []
+    return [Finding(f"The site at {base} has no search index ({start} answers {answer.status}): its build could not make "
+                    "one, so the site was published without search.",
+                    "Look for \"pagefind: error\" in Netlify's deploy log, then choose Trigger deploy; if it stays, "
+                    "report it with that log.", "search")]
 
 
 def _who(item: Expected) -> str:

@@ -95,14 +95,16 @@ class Marker:
     built_for: str  # the day, ISO: 2026-11-22
     digest: str
     generator: str
+    preview: bool = False  # a deploy preview's build, which may show what is not public yet
 
     @classmethod
     def parse(cls, data: bytes) -> "Marker | None":
         """The marker a deployed site serves, or None when `data` is not one."""
         try:
             value = json.loads(data)
-            return cls(str(value["built_for"]), str(value["digest"]), str(value.get("generator", "")))
-        except (ValueError, TypeError, KeyError):
+            return cls(str(value["built_for"]), str(value["digest"]), str(value.get("generator", "")),
+                       is_deploy_preview(data))
+        except (ValueError, TypeError, KeyError, AttributeError):
             return None
 
 
