@@ -527,7 +527,7 @@ def _build(loaded: LoadedConfig, config: SiteConfig, day: date, output: Path, re
             kept_pages[0].save()
         keep_settings(loaded)
         takedown.record_last_good(config.cache_dir, result.files, stored, store.folder if store is not None else None,
-                                  {OUTPUT_MARKER: outputs.MARKER_TEXT}, checked=cache.copies.checked, site=config.base_url)
+                                  {OUTPUT_MARKER: outputs.MARKER_TEXT}, config.base_url, checked=cache.copies.checked)
     result.problems += cache_problems(config, LEDGER.take())
     return result
 

@@ -37,6 +37,7 @@ import shutil
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from sitegen import PACKAGE_FOLDER, __version__
 
@@ -146,7 +147,7 @@ def read_sealed(target: Path) -> bytes | None:
     return found[0] if found is not None else None
 
 
-def open_kept(path: str | os.PathLike):
+def open_kept(path: str | os.PathLike) -> BinaryIO:
     """A file of the cache, opened to read, only if it is a plain file: a named pipe in its place
     would make the build wait for ever for a writer, and a device (a link to /dev/zero) would never
     end; either raises OSError, as a file no one may read does, so it is a miss and made again."""

@@ -416,7 +416,7 @@ def shown_otherwise(root) -> bool:
             continue
         if tag == WP + "docPr" and element.get("hidden", "0").strip().lower() not in ("0", "false", "off"):
             return True
-        if tag == A + "srcRect" and any(_cut(element.get(side), 1) for side in CROP_SIDES):
+        if tag == A + "srcRect" and any(_cut(element.get(side)) for side in CROP_SIDES):
             return True
         if tag in (A + "alphaModFix", A + "lum", A + "clrChange", A14 + "imgProps", A + "biLevel", A + "duotone",
                    A + "alphaBiLevel", A + "alphaCeiling", A + "alphaFloor", A + "alphaRepl", A + "blur"):
@@ -424,20 +424,24 @@ def shown_otherwise(root) -> bool:
         if tag.startswith(V) or tag.startswith("{urn:schemas-microsoft-com:office:office}"):
             if HIDING_STYLE.search(element.get("style", "")):
                 return True
-            if tag == V + "imagedata" and (any(_cut(element.get(side), 65536) for side in VML_CROPS)
+            if tag == V + "imagedata" and (any(_cut(element.get(side), vml=True) for side in VML_CROPS)
                                            or any(element.get(name) is not None for name in VML_CHANGES)):
                 return True
     return False
 
 
-def _cut(value: str | None, unit: int) -> bool:
+def _cut(value: str | None, vml: bool = False) -> bool:
     """Whether a crop's value cuts anything off (a negative one adds space): "0" and nothing do not;
-    one that cannot be read counts as a cut."""
+    one that cannot be read counts as a cut. DrawingML writes whole numbers; VML fractions, or
+    65536ths with an "f"."""
     if value is None:
         return False
     text = value.strip().lower()
     try:
-        amount = int(text[:-1]) / 65536 if text.endswith("f") else (float(text) if unit == 65536 else int(text) / 1000)
+        if vml:
+            amount = int(text[:-1]) if text.endswith("f") else float(text)
+        else:
+            amount = int(text)
     except ValueError:
         return True
     return amount > 0

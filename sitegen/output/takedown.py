@@ -51,7 +51,7 @@ class TakeDown:
 
 
 def record_last_good(cache_dir: Path, files: list[OutputFile], stored: dict[str, str], store_folder: Path | None,
-                     extra: dict[str, bytes], checked: dict[str, str] | None = None, site: str = "") -> None:
+                     extra: dict[str, bytes], site: str, checked: dict[str, str] | None = None) -> None:
     """After a whole build that succeeded: where each file it wrote (`files`, and `extra` written
     beside them) can be found again from the cache alone, and the digest of its bytes, so that
     `last_good_files` can put the output together on a machine that has only the cache (see the
@@ -105,15 +105,15 @@ def _found_again(item: OutputFile, cache_dir: Path, old: object, checked: dict[s
 EMBED_AT_MOST = 1_000_000
 
 
-def last_good_files(output: Path, cache_dir: Path, site: str = "", day: date | None = None) -> dict[str, bytes] | None:
+def last_good_files(output: Path, cache_dir: Path, site: str, day: date) -> dict[str, bytes] | None:
     """The files of the last good output: the output folder as it stands, when it is one a
     production build wrote (it has the build marker, and the marker is not a deploy preview's,
     which may show what is not public yet), else the record in the cache and the cache's files,
     each checked against its digest (only a production build writes the record), when the record
     is this `site`'s. None when neither can be had whole, or when what was found was built for a
-    day after `day` (`built_for_day`): it may show reports that are not published yet on `day`."""
+    day after `day` (`built_on_or_before`): it may show reports that are not published yet on `day`."""
     found = _last_good_files(output, cache_dir, site)
-    if found is None or day is not None and not built_on_or_before(found, day):
+    if found is None or not built_on_or_before(found, day):
         return None
     return found
 

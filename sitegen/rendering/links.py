@@ -121,7 +121,6 @@ def canonical(path: str) -> str:
     path = posixpath.normpath("/" + path.lstrip("/"))
     if path.lower().endswith(("/index.html", "/index.htm")):
         path, trailing = path.rsplit("/", 1)[0], True
-    path = re.sub(r"/{2,}", "/", path)
     return (path.rstrip("/") + "/" if trailing else path).casefold()
 
 
