@@ -4,9 +4,9 @@ its content hash (what every kept value about it is filed under)."""
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from sitegen.documents.pdfsafety import PdfSafety
 
@@ -60,7 +60,7 @@ def sha256_of(path: Path) -> str:
         return sha256_of_handle(handle)
 
 
-def sha256_of_handle(handle: io.BufferedReader) -> str:
+def sha256_of_handle(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
     for block in iter(lambda: handle.read(1 << 20), b""):
         digest.update(block)
